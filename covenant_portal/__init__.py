@@ -1,0 +1,60 @@
+"""GM First Covenant Portal: the Flask application factory."""
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from covenant_portal import access, db, security
+from covenant_portal.config import load_config
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, test_config)
+    _configure_templates(app)
+    db.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    access.check_every_view_declares_access(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from covenant_portal import filters
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(TEMPLATES_DIR),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    filters.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from covenant_portal.accounts.routes import blueprint as accounts
+    from covenant_portal.pages.routes import blueprint as pages
+
+    for blueprint in (pages, accounts):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from covenant_portal.cli import register_commands
+
+    register_commands(app)

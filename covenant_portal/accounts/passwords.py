@@ -1,0 +1,52 @@
+"""Password hashing (argon2) and the password policy."""
+import gzip
+from functools import cache
+from importlib import resources
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MINIMUM_LENGTH = 12
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
+        # Spend the same time as a real check so response time does not reveal unknown accounts.
+        _verify_dummy(password)
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _verify_dummy(password: str) -> None:
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("a password nobody has")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    data = resources.files("covenant_portal.accounts").joinpath("data/common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode().split())
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with a new password, in words for the person choosing it; None if nothing."""
+    if len(password) < MINIMUM_LENGTH:
+        return f"Password must be {MINIMUM_LENGTH} characters or more"
+    if password.lower().strip() in common_passwords():
+        return "Password is too common: choose one that would be hard to guess"
+    return None

@@ -1,0 +1,70 @@
+"""Audit events are added to the caller's session so they commit (or roll back) with the change."""
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and from where: a user (or nobody, for sign-up and the scheduler)."""
+
+    user_id: int | None
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+SYSTEM = Actor(user_id=None, ip_address=None, user_agent="system")
+
+
+def record(
+    session: Session, actor: Actor, action: str, obj: Any, now: datetime, **details: Any
+) -> AuditEvent:
+    event = AuditEvent(
+        occurred_at=now,
+        actor_id=actor.user_id,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.id),
+        ip_address=actor.ip_address,
+        user_agent=(actor.user_agent or "")[:500] or None,
+        details=details,
+    )
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor_email: str = ""
+    object_type: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def find_events(session: Session, audit_filter: AuditFilter, limit: int = 200) -> list[AuditEvent]:
+    from covenant_portal.accounts.models import User
+
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    if audit_filter.action:
+        query = query.where(AuditEvent.action == audit_filter.action)
+    if audit_filter.object_type:
+        query = query.where(AuditEvent.object_type == audit_filter.object_type)
+    if audit_filter.actor_email:
+        query = query.join(User, AuditEvent.actor_id == User.id).where(
+            User.email == audit_filter.actor_email.strip().lower()
+        )
+    if audit_filter.since:
+        query = query.where(AuditEvent.occurred_at >= audit_filter.since)
+    if audit_filter.until:
+        query = query.where(AuditEvent.occurred_at < audit_filter.until)
+    return list(session.scalars(query))
+
+
+def known_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -1,0 +1,34 @@
+"""Command-line commands: `flask --app covenant_portal <command>`."""
+import click
+from flask import Flask
+
+from covenant_portal.db import get_session, utcnow
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.password_option()
+def create_admin_command(email: str, full_name: str, password: str) -> None:
+    """Create a portal administrator (the first admin; later ones can be invited)."""
+    from covenant_portal.accounts.service import AccountError, create_admin
+
+    try:
+        user = create_admin(get_session(), email, full_name, password, utcnow())
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created admin {user.email}.")
+
+
+@click.command("load-reference-data")
+def load_reference_data_command() -> None:
+    """Load the ten GM local authorities (safe to run again)."""
+    from covenant_portal.reference import load_local_authorities
+
+    added = load_local_authorities(get_session())
+    click.echo(f"Reference data loaded ({added} local authorities added).")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_admin_command, load_reference_data_command):
+        app.cli.add_command(command)

@@ -1,0 +1,96 @@
+"""Configuration: defaults, then FLASK_* environment variables, then DATABASE_URL.
+
+Every setting is documented in the README's configuration table.
+"""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class ConfigurationError(RuntimeError):
+    """The portal cannot start safely with the configuration it was given."""
+
+
+DEFAULTS = {
+    "ENV_NAME": "development",
+    "SERVICE_NAME": "GM First Covenant Portal",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "GM First Covenant Portal <no-reply@gm-first.example>",
+    "MAIL_TIMEOUT_SECONDS": 10,
+    "MAIL_MAX_ATTEMPTS": 6,
+    "MAIL_BATCH_SIZE": 100,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_IP": 20,
+    "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+    "EMAIL_TOKEN_MAX_AGE_HOURS": 48,
+    "REMEMBER_COOKIE_DAYS": 30,
+    "SESSION_LIFETIME_MINUTES": 60,
+    "SCHEDULER_LOCK_FILE": "",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("DATABASE_URL", os.environ.get("DATABASE_URL") or default_database_url(app))
+    app.config["PRODUCTION"] = app.config["ENV_NAME"] == "production"
+    _configure_secret_key(app)
+    _configure_cookies(app)
+
+
+def default_database_url(app: Flask) -> str:
+    return f"sqlite:///{Path(app.instance_path) / 'covenant_portal.sqlite'}"
+
+
+def _configure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["PRODUCTION"]:
+        raise ConfigurationError(
+            "FLASK_SECRET_KEY is not set. In production the portal needs a long random secret key: "
+            "set FLASK_SECRET_KEY (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    app.config["SECRET_KEY"] = read_or_create_instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def read_or_create_instance_secret(path: Path) -> str:
+    """A development secret kept in the instance folder, readable only by its owner."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    secret = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def _configure_cookies(app: Flask) -> None:
+    from datetime import timedelta
+
+    secure = app.config["PRODUCTION"]
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_DURATION=timedelta(days=int(app.config["REMEMBER_COOKIE_DAYS"])),
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=int(app.config["SESSION_LIFETIME_MINUTES"])),
+    )

@@ -1,0 +1,142 @@
+"""Test kernel: one real database per run (SQLite or PostgreSQL, chosen with --db), built once
+by running the migrations; every test runs in a transaction that is rolled back afterwards."""
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from covenant_portal import create_app
+from covenant_portal.db import create_db_engine, upgrade_database
+from covenant_portal.reference import load_local_authorities
+
+POSTGRESQL_URL = os.environ.get("TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("TEST_DB", "sqlite"),
+        help="database to run the suite against",
+    )
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory) -> str:
+    if request.config.getoption("--db") == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    return POSTGRESQL_URL
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url):
+    engine = create_db_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"PostgreSQL is unreachable at {database_url}: {error}", returncode=3)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        load_local_authorities(session)
+    yield engine
+    engine.dispose()
+
+
+def make_app(database_url: str, **overrides):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": database_url,
+            "BASE_URL": "http://localhost",
+            **overrides,
+        }
+    )
+
+
+@pytest.fixture
+def app(migrated_engine, database_url):
+    return make_app(database_url)
+
+
+@pytest.fixture
+def db_session(app, migrated_engine):
+    """The test's session; the app's requests share its connection and transaction."""
+    connection = migrated_engine.connect()
+    transaction = connection.begin()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    app.extensions["db"].session_factory = factory
+    session = factory()
+    with app.app_context():
+        yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+class ClientRequest:
+    """Requests pages as a browser would: checks the status, the page title and CSRF on forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user) -> None:
+        with self.client.session_transaction() as flask_session:
+            flask_session["_user_id"] = user.get_id()
+            flask_session["_fresh"] = True
+
+    def get(self, url: str, expected_status: int = 200, **kwargs):
+        response = self.client.get(url, **kwargs)
+        assert response.status_code == expected_status, (url, response.status_code, response.location)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            check_page(response.get_data(as_text=True))
+        return response
+
+    def post(self, url: str, data: dict | None = None, expected_status: int = 302, form_url: str | None = None):
+        """Posts a form with the CSRF token from the page the form is on (url unless form_url)."""
+        page = self.client.get(form_url or url)
+        token = csrf_token_in(page.get_data(as_text=True))
+        response = self.client.post(url, data={"csrf_token": token, **(data or {})})
+        assert response.status_code == expected_status, (url, response.status_code, response.location)
+        if response.mimetype == "text/html" and response.status_code in (200, 400, 429):
+            check_page(response.get_data(as_text=True))
+        return response
+
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def page_title(html: str) -> str:
+    match = TITLE.search(html)
+    assert match, "page has no <title>"
+    return match.group(1).strip()
+
+
+def check_page(html: str) -> None:
+    title = page_title(html)
+    assert title.endswith("– GM First Covenant Portal"), title
+    has_errors = 'class="govuk-error-summary"' in html
+    assert title.startswith("Error: ") == has_errors, f"title {title!r} must start 'Error: ' exactly when errors show"
+    for form in FORM.findall(html):
+        assert CSRF_INPUT.search(form), "a POST form without a CSRF token"
+
+
+def csrf_token_in(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def client_request(app, db_session):
+    return ClientRequest(app.test_client())
