@@ -16,8 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     _configure_templates(app)
     db.init_app(app)
-    security.init_app(app)
+    # Access is checked before CSRF so that an unauthorised request is refused the same way
+    # whether or not it carries a token.
     access.init_app(app)
+    security.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     access.check_every_view_declares_access(app)

@@ -140,3 +140,28 @@ def csrf_token_in(html: str) -> str:
 @pytest.fixture
 def client_request(app, db_session):
     return ClientRequest(app.test_client())
+
+
+def reset_committed_data(engine) -> None:
+    """Empties every table (but the migration marker) and reloads the reference data."""
+    from covenant_portal.db import Base
+
+    with engine.begin() as connection:
+        tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                connection.exec_driver_sql(f"DELETE FROM {table}")
+    with Session(engine) as session:
+        load_local_authorities(session)
+
+
+@pytest.fixture
+def committed_app(migrated_engine, database_url):
+    """An app whose requests and jobs really commit (for live servers, several processes or
+    threads); every table is emptied afterwards."""
+    app = make_app(database_url)
+    yield app
+    app.extensions["db"].engine.dispose()
+    reset_committed_data(migrated_engine)
