@@ -42,13 +42,13 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def str_enum(enum_class: type) -> sa.Enum:
+def str_enum(enum_class: type, length: int = 32) -> sa.Enum:
     """A StrEnum column kept as its plain string value (constraints are declared on the table)."""
     return sa.Enum(
         enum_class,
         native_enum=False,
         create_constraint=False,
-        length=32,
+        length=length,
         values_callable=lambda members: [member.value for member in members],
     )
 

@@ -30,19 +30,29 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory) -> str:
     if request.config.getoption("--db") == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    return POSTGRESQL_URL
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    # Each run gets a schema of its own in the `test` database, so runs side by side never collide.
+    schema = f"pytest_{os.getpid()}"
+    _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    yield f"{POSTGRESQL_URL}?options=-csearch_path%3D{schema}"
+    _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def _run_on_postgresql(sql: str) -> None:
+    engine = create_db_engine(POSTGRESQL_URL)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(sql)
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"PostgreSQL is unreachable at {POSTGRESQL_URL}: {error}", returncode=3)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def migrated_engine(database_url):
     engine = create_db_engine(database_url)
-    try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    except sa.exc.OperationalError as error:
-        pytest.exit(f"PostgreSQL is unreachable at {database_url}: {error}", returncode=3)
     upgrade_database(engine)
     with Session(engine) as session:
         load_local_authorities(session)

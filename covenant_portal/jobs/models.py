@@ -25,7 +25,7 @@ class JobRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     job_name: Mapped[str] = mapped_column(sa.String(100))
     slot: Mapped[str] = mapped_column(sa.String(32))
-    status: Mapped[JobRunStatus] = mapped_column(str_enum(JobRunStatus), default=JobRunStatus.RUNNING)
+    status: Mapped[JobRunStatus] = mapped_column(str_enum(JobRunStatus, length=16), default=JobRunStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.Text)

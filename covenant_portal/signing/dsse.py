@@ -1,0 +1,121 @@
+"""DSSE (Dead Simple Signing Envelope) v1 with Ed25519: sign, parse and verify.
+
+Verification always checks the signature over the payload bytes exactly as received (decoded from
+base64, never re-serialised); `keyid` is only a hint for which key to try first.
+"""
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
+MAX_ENVELOPE_BYTES = 1024 * 1024
+
+
+class EnvelopeError(ValueError):
+    """The input is not a well-formed DSSE envelope; the message says why, for people."""
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """The DSSE pre-authentication encoding that is actually signed."""
+    type_bytes = payload_type.encode()
+    return b"DSSEv1 %d %b %d %b" % (len(type_bytes), type_bytes, len(payload), payload)
+
+
+def b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64decode_either(text: str) -> bytes:
+    """Standard or URL-safe base64, padded or not, as the DSSE specification requires."""
+    if not isinstance(text, str):
+        raise EnvelopeError("expected base64 text")
+    text = text.strip()
+    normalised = text.replace("-", "+").replace("_", "/")
+    normalised += "=" * (-len(normalised) % 4)
+    try:
+        return base64.b64decode(normalised, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise EnvelopeError("is not valid base64") from error
+
+
+@dataclass(frozen=True)
+class Signature:
+    keyid: str
+    sig: bytes
+
+
+@dataclass(frozen=True)
+class Envelope:
+    payload_type: str
+    payload: bytes
+    signatures: tuple[Signature, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "payload": b64encode(self.payload),
+            "payloadType": self.payload_type,
+            "signatures": [{"keyid": s.keyid, "sig": b64encode(s.sig)} for s in self.signatures],
+        }
+
+
+def sign(payload: bytes, payload_type: str, private_key: Ed25519PrivateKey, keyid: str) -> Envelope:
+    signature = private_key.sign(pae(payload_type, payload))
+    return Envelope(payload_type, payload, (Signature(keyid, signature),))
+
+
+def parse(raw: bytes | str) -> Envelope:
+    """An Envelope from JSON text, or EnvelopeError saying what is wrong with it."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", errors="replace")
+    if len(raw) > MAX_ENVELOPE_BYTES:
+        raise EnvelopeError("The receipt is larger than 1 MB, so it cannot be a portal receipt.")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EnvelopeError("The receipt is not valid JSON. It may be truncated or damaged.") from error
+    return _envelope_from_dict(data)
+
+
+def _envelope_from_dict(data) -> Envelope:
+    if not isinstance(data, dict):
+        raise EnvelopeError("The receipt must be a JSON object with payload, payloadType and signatures.")
+    payload_type = data.get("payloadType")
+    if not isinstance(payload_type, str):
+        raise EnvelopeError("The receipt has no payloadType.")
+    try:
+        payload = b64decode_either(data.get("payload"))
+    except EnvelopeError as error:
+        raise EnvelopeError("The receipt's payload is missing or not valid base64.") from error
+    signatures = data.get("signatures")
+    if not isinstance(signatures, list) or not signatures:
+        raise EnvelopeError("The receipt has no signatures.")
+    return Envelope(payload_type, payload, tuple(_signature_from_dict(s) for s in signatures))
+
+
+def _signature_from_dict(data) -> Signature:
+    if not isinstance(data, dict):
+        raise EnvelopeError("A signature in the receipt is not a JSON object.")
+    keyid = data.get("keyid", "")
+    try:
+        sig = b64decode_either(data.get("sig"))
+    except EnvelopeError as error:
+        raise EnvelopeError("A signature in the receipt is missing or not valid base64.") from error
+    return Signature(keyid if isinstance(keyid, str) else "", sig)
+
+
+def verify(envelope: Envelope, public_keys: dict[str, Ed25519PublicKey]) -> str | None:
+    """The id of a published key whose signature over the envelope verifies, or None."""
+    message = pae(envelope.payload_type, envelope.payload)
+    for signature in envelope.signatures:
+        hinted_first = sorted(public_keys.items(), key=lambda item: item[0] != signature.keyid)
+        for keyid, public_key in hinted_first:
+            try:
+                public_key.verify(signature.sig, message)
+            except InvalidSignature:
+                continue
+            return keyid
+    return None
