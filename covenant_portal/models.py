@@ -1,17 +1,25 @@
 """Imports every model so that Base.metadata knows every table (Alembic and tests rely on it)."""
 from covenant_portal.accounts.models import LocalAuthority, LoginAttempt, ProviderOrganisation, Role, User
 from covenant_portal.audit.models import AuditEvent
+from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.homes.models import ProviderHome
 from covenant_portal.jobs.models import JobRun
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
 __all__ = [
     "AuditEvent",
+    "CovenantSignature",
+    "CovenantVersion",
     "JobRun",
     "LedgerEntry",
     "LocalAuthority",
+    "LocalAuthorityNamedContact",
     "LoginAttempt",
     "OutboxMessage",
+    "ProviderContact",
+    "ProviderHome",
     "ProviderOrganisation",
     "Role",
     "SigningKey",

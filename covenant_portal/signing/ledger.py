@@ -1,4 +1,5 @@
 """The hash-chained ledger: append in the caller's transaction, verify the whole chain."""
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -118,3 +119,16 @@ def _envelope_problem(entry: LedgerEntry, public_keys) -> str | None:
 
 def iterate_entries(session: Session, batch_size: int = 2000) -> Iterable[LedgerEntry]:
     return session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq).execution_options(yield_per=batch_size))
+
+
+def export_record(entry: LedgerEntry) -> dict:
+    return {
+        "seq": entry.seq,
+        "created_at": rfc3339(entry.created_at),
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "envelope": json.loads(entry.envelope),
+        "envelope_sha256": entry.envelope_sha256,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
+    }

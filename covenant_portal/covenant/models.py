@@ -1,0 +1,58 @@
+"""Covenant versions and the organisations' signatures of them."""
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from covenant_portal.accounts.models import ProviderOrganisation, User
+from covenant_portal.db import Base, str_enum, utcnow
+
+
+class CovenantStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class CovenantVersion(Base):
+    """One wording of the covenant; `document` is the structured text that signatures cover."""
+
+    __tablename__ = "covenant_version"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        sa.CheckConstraint("(status = 'published') = (published_at IS NOT NULL)", name="published_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    document: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # Hex SHA-256 of the RFC 8785 canonical JSON of `document`: the subject digest of every signature.
+    document_sha256: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[CovenantStatus] = mapped_column(str_enum(CovenantStatus, length=16), default=CovenantStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    published_at: Mapped[datetime | None]
+
+
+class CovenantSignature(Base):
+    """An organisation's signature of one covenant version, sealed by a ledger entry."""
+
+    __tablename__ = "covenant_signature"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "covenant_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("provider_organisation.id"), index=True)
+    covenant_version_id: Mapped[int] = mapped_column(sa.ForeignKey("covenant_version.id"))
+    signer_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_job_title: Mapped[str] = mapped_column(sa.String(200))
+    signer_email: Mapped[str] = mapped_column(sa.String(320))
+    declaration: Mapped[str] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime]
+    ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
+
+    organisation: Mapped[ProviderOrganisation] = relationship()
+    covenant_version: Mapped[CovenantVersion] = relationship()
+    signer: Mapped[User] = relationship()

@@ -1,0 +1,54 @@
+"""`flask --app covenant_portal keys ...` and `ledger ...`: tools for operators and auditors."""
+import json
+import sys
+
+import click
+
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.signing import ledger
+from covenant_portal.signing.portal_key import signing_key_path
+from covenant_portal.signing.service import rotate_key, verify_ledger
+
+
+@click.group("keys")
+def keys_cli():
+    """The portal's Ed25519 signing keys."""
+
+
+@keys_cli.command("rotate")
+def rotate_command():
+    """Make a new signing key; the old one stays published with the time it stopped signing."""
+    from flask import current_app
+
+    path = signing_key_path(current_app)
+    old_keyid, new = rotate_key(get_session(), path, utcnow())
+    if old_keyid:
+        click.echo(f"Retired key {old_keyid}.")
+    click.echo(f"New signing key {new.keyid} written to {path}. Restart the web and scheduler processes.")
+
+
+@click.group("ledger")
+def ledger_cli():
+    """The append-only, hash-chained ledger of signed records."""
+
+
+@ledger_cli.command("verify")
+def verify_command():
+    """Recompute the whole chain and check every signature: exit 0 if intact, 1 naming the first bad entry."""
+    result = verify_ledger(get_session())
+    if result.ok:
+        click.echo(f"Ledger OK: {result.entries} entries, head {result.head_hash}.")
+        return
+    click.echo(f"Ledger BROKEN at entry {result.first_bad_seq}: {result.problem}.", err=True)
+    sys.exit(1)
+
+
+@ledger_cli.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"))
+def export_command(file):
+    """Write every entry as one JSON object per line (the envelope as a JSON object)."""
+    count = 0
+    for entry in ledger.iterate_entries(get_session()):
+        file.write(json.dumps(ledger.export_record(entry), ensure_ascii=False, sort_keys=False) + "\n")
+        count += 1
+    click.echo(f"Exported {count} entries.", err=True)

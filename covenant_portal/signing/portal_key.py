@@ -1,0 +1,47 @@
+"""The portal's own signing key, loaded once when the app starts."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask, current_app
+
+from covenant_portal.config import ConfigurationError
+from covenant_portal.signing.keys import keyid_of, load_private_key, public_key_pem, write_new_private_key
+
+
+@dataclass(frozen=True)
+class PortalKey:
+    private_key: Ed25519PrivateKey
+    keyid: str
+    public_key_pem: str
+
+    @classmethod
+    def from_private_key(cls, private_key: Ed25519PrivateKey) -> "PortalKey":
+        public_key = private_key.public_key()
+        return cls(private_key, keyid_of(public_key), public_key_pem(public_key))
+
+
+def signing_key_path(app: Flask) -> Path:
+    configured = app.config.get("SIGNING_KEY_FILE")
+    if configured:
+        return Path(configured)
+    if app.config["PRODUCTION"]:
+        raise ConfigurationError(
+            "FLASK_SIGNING_KEY_FILE is not set. In production the portal signs records with an Ed25519 key "
+            "kept in a PEM file: create one with `flask --app covenant_portal keys rotate` on a secure machine "
+            "(or `openssl genpkey -algorithm ed25519`) and set FLASK_SIGNING_KEY_FILE to its path."
+        )
+    return Path(app.instance_path) / "signing_key.pem"
+
+
+def init_app(app: Flask) -> None:
+    path = signing_key_path(app)
+    if not path.exists():
+        if app.config["PRODUCTION"]:
+            raise ConfigurationError(f"The signing key file {path} (FLASK_SIGNING_KEY_FILE) does not exist.")
+        write_new_private_key(path)
+    app.extensions["signing_key"] = PortalKey.from_private_key(load_private_key(path))
+
+
+def portal_key() -> PortalKey:
+    return current_app.extensions["signing_key"]
