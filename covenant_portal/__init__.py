@@ -4,14 +4,16 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from covenant_portal import access, db, security
+from covenant_portal import access, db, errors, security
 from covenant_portal.config import load_config
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    """The portal. test_config replaces the FLASK_* environment variables; instance_path moves the
+    instance folder (development secret key and SQLite database) away from ./instance."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
     _configure_templates(app)
@@ -20,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # whether or not it carries a token.
     access.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     access.check_every_view_declares_access(app)
@@ -50,9 +53,13 @@ def _configure_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from covenant_portal.accounts.routes import blueprint as accounts
+    from covenant_portal.admin.routes import blueprint as admin
+    from covenant_portal.audit.routes import blueprint as audit
+    from covenant_portal.jobs.routes import blueprint as jobs
+    from covenant_portal.mail.routes import blueprint as mail
     from covenant_portal.pages.routes import blueprint as pages
 
-    for blueprint in (pages, accounts):
+    for blueprint in (pages, accounts, admin, audit, mail, jobs):
         app.register_blueprint(blueprint)
 
 

@@ -37,6 +37,12 @@ def public(view: Callable) -> Callable:
 
 
 def allowed(*roles: Role, organisation_admin: bool = False) -> Callable[[Callable], Callable]:
+    # Mistakes here would silently lock everyone out (or read ambiguously), so they stop the app.
+    if not roles:
+        raise ValueError("allowed() needs at least one role: use @public for a page open to everyone")
+    if organisation_admin and set(roles) != {Role.PROVIDER}:
+        raise ValueError("organisation_admin=True applies to providers only: use @allowed(Role.PROVIDER, ...)")
+
     def decorate(view: Callable) -> Callable:
         setattr(view, ACCESS_ATTRIBUTE, AccessRule(frozenset(roles), organisation_admin))
         return view

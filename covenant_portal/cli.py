@@ -29,6 +29,16 @@ def load_reference_data_command() -> None:
     click.echo(f"Reference data loaded ({added} local authorities added).")
 
 
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create demo accounts for every kind of user and print their logins (safe to run again)."""
+    from covenant_portal.demo import login_table, seed_demo
+
+    click.echo(login_table(seed_demo(get_session(), utcnow())))
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_admin_command, load_reference_data_command):
+    from covenant_portal.jobs.cli import jobs_cli, scheduler_command
+
+    for command in (create_admin_command, load_reference_data_command, seed_demo_command, jobs_cli, scheduler_command):
         app.cli.add_command(command)

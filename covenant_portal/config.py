@@ -35,7 +35,12 @@ DEFAULTS = {
     "SESSION_LIFETIME_MINUTES": 60,
     "SCHEDULER_LOCK_FILE": "",
     "WTF_CSRF_TIME_LIMIT": None,
+    # How many reverse proxies (load balancer, TLS terminator) stand in front of the portal and are
+    # trusted to report the client's IP address and scheme; 0 when it is reached directly.
+    "TRUSTED_PROXIES": 0,
 }
+
+MINIMUM_SECRET_KEY_LENGTH = 32
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -54,16 +59,23 @@ def default_database_url(app: Flask) -> str:
     return f"sqlite:///{Path(app.instance_path) / 'covenant_portal.sqlite'}"
 
 
+SECRET_KEY_ADVICE = (
+    "In production the portal needs a long random secret key: set FLASK_SECRET_KEY (for example to "
+    "the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+)
+
+
 def _configure_secret_key(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
-        return
+    secret_key = app.config.get("SECRET_KEY")
     if app.config["PRODUCTION"]:
-        raise ConfigurationError(
-            "FLASK_SECRET_KEY is not set. In production the portal needs a long random secret key: "
-            "set FLASK_SECRET_KEY (for example the output of "
-            "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
-        )
-    app.config["SECRET_KEY"] = read_or_create_instance_secret(Path(app.instance_path) / "secret_key")
+        if not secret_key:
+            raise ConfigurationError(f"FLASK_SECRET_KEY is not set. {SECRET_KEY_ADVICE}")
+        if len(str(secret_key)) < MINIMUM_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                f"FLASK_SECRET_KEY is too short ({MINIMUM_SECRET_KEY_LENGTH} characters or more). {SECRET_KEY_ADVICE}"
+            )
+    if not secret_key:
+        app.config["SECRET_KEY"] = read_or_create_instance_secret(Path(app.instance_path) / "secret_key")
 
 
 def read_or_create_instance_secret(path: Path) -> str:
@@ -74,9 +86,19 @@ def read_or_create_instance_secret(path: Path) -> str:
     except FileNotFoundError:
         pass
     secret = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside, then linked into place (which fails if a key is already there): a second
+    # worker starting at the same moment reads a whole key, never a half-written one, and every
+    # worker ends up with the same key.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(secret)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        secret = path.read_text().strip()
+    finally:
+        temporary.unlink()
     return secret
 
 

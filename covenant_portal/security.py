@@ -1,6 +1,6 @@
 """Security baseline: CSRF on every form, security headers and CSP, login sessions."""
-from flask import Flask
-from flask_login import LoginManager
+from flask import Flask, request
+from flask_login import LoginManager, current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,6 +23,11 @@ login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to see this page."
 login_manager.login_message_category = "info"
+# "basic", not "strong": Flask-Login's session identifier hashes the client's IP address (read from
+# X-Forwarded-For, which the client controls) and user agent, so "strong" would sign out people on
+# mobile networks or VPNs while stopping little. Sessions are instead protected by HttpOnly, Secure
+# and SameSite cookies, an idle timeout, and the user's session_version (bumped on password change
+# or deactivation). Nothing uses fresh_login_required yet; "basic" keeps freshness meaningful if it does.
 login_manager.session_protection = "basic"
 
 
@@ -56,8 +61,8 @@ def init_app(app: Flask) -> None:
 
 
 def _no_store_for_signed_in_pages(response):
-    from flask_login import current_user
-
-    if current_user.is_authenticated:
+    # Pages about a signed-in person must not be kept by the browser or a shared cache. Static
+    # files are the same for everyone (and checking them would load the user for nothing).
+    if request.endpoint != "static" and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,4 +1,6 @@
 """Small helpers shared by the routes of every area."""
+from urllib.parse import urlsplit
+
 from flask import abort, request
 from flask_login import current_user
 
@@ -18,5 +20,14 @@ def found_or_404(obj):
 
 
 def is_safe_next_url(target: str | None) -> bool:
-    """Only same-site paths may be followed after sign-in (no open redirects)."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only same-site paths may be followed after sign-in (no open redirects).
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/<tab>/evil.example"
+    would become "//evil.example": any of those characters makes the URL unsafe.
+    """
+    if not target or not target.startswith("/") or "\\" in target:
+        return False
+    if any(character.isspace() or not character.isprintable() for character in target):
+        return False
+    parts = urlsplit(target)
+    return not target.startswith("//") and not parts.scheme and not parts.netloc

@@ -11,7 +11,7 @@ const result = sass.compile("assets/portal.scss", {
   style: "compressed",
   importers: [new sass.NodePackageImporter()],
   quietDeps: true,
-  silenceDeprecations: ["import", "mixed-decls", "global-builtin"],
+  silenceDeprecations: ["import", "global-builtin"],
 });
 writeFileSync(`${out}/portal.css`, result.css);
 cpSync(`${frontend}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);

@@ -5,11 +5,14 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from covenant_portal import create_app
 from covenant_portal.db import create_db_engine, upgrade_database
 from covenant_portal.reference import load_local_authorities
+
+pytest_plugins = ["tests.smtp_server"]
 
 POSTGRESQL_URL = os.environ.get("TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -61,7 +64,7 @@ def migrated_engine(database_url):
 
 
 def make_app(database_url: str, **overrides):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
@@ -70,6 +73,18 @@ def make_app(database_url: str, **overrides):
             **overrides,
         }
     )
+    app.test_client_class = OwnContextClient
+    return app
+
+
+class OwnContextClient(FlaskClient):
+    """Gives each request its own application context, as in production. Tests keep an app
+    context open, which Flask would otherwise reuse for every request, carrying flask.g (the
+    request's database session, Flask-Login's cached user) from one request or browser to the next."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -149,6 +164,12 @@ def csrf_token_in(html: str) -> str:
 
 @pytest.fixture
 def client_request(app, db_session):
+    return ClientRequest(app.test_client())
+
+
+@pytest.fixture
+def another_browser(app, db_session):
+    """A second browser, for someone signed in elsewhere at the same time."""
     return ClientRequest(app.test_client())
 
 

@@ -1,7 +1,89 @@
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from covenant_portal.accounts.passwords import password_problem
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def compact_upper(value):
+    """Reference numbers are typed with spaces and in either case; keep them one canonical way."""
+    return re.sub(r"\s+", "", value).upper() if isinstance(value, str) else value
+
+
+def email_field(label: str = "Email address", missing: str = "Enter your email address", **kwargs) -> EmailField:
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message=missing),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email(message="Enter an email address in the correct format, like name@example.com"),
+        ],
+        **kwargs,
+    )
+
+
+def text_field(label: str, missing: str, too_long: str, max_length: int = 200, **kwargs) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[DataRequired(message=missing), Length(max=max_length, message=too_long)],
+        **kwargs,
+    )
+
+
+def new_password_field(label: str = "Create a password") -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        description="Use 12 characters or more. A few unrelated words together are easy to remember and hard to guess.",
+        validators=[
+            InputRequired(message="Enter a password"),
+            Length(max=1000, message="Password must be 1000 characters or fewer"),
+        ],
+    )
+
+
+def confirm_password_field() -> PasswordField:
+    return PasswordField(
+        "Confirm your password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your password again"),
+            EqualTo("password", message="Passwords do not match: enter the same password twice"),
+        ],
+    )
+
+
+class NewPasswordRules:
+    """Checks the new password against the policy (fields are declared in each form, in page order)."""
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+def full_name_field(missing: str = "Enter your full name") -> StringField:
+    return text_field("Full name", missing, "Full name must be 200 characters or fewer")
+
+
+def job_title_field(missing: str = "Enter your job title") -> StringField:
+    return text_field("Job title", missing, "Job title must be 200 characters or fewer")
+
+
+def add_error(form: FlaskForm, field_name: str, message: str) -> None:
+    """Shows a message a service raised next to the field it is about."""
+    form[field_name].errors = [*form[field_name].errors, message]
 
 
 class LoginForm(FlaskForm):
@@ -22,3 +104,105 @@ class LoginForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class SignUpForm(NewPasswordRules, FlaskForm):
+    organisation_name = text_field(
+        "Organisation name",
+        "Enter the name of your organisation",
+        "Organisation name must be 200 characters or fewer",
+    )
+    companies_house_number = StringField(
+        "Companies House number (optional)",
+        widget=GovTextInput(),
+        description="8 characters, like 01234567 or SC123456",
+        filters=[compact_upper],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^(\d{8}|[A-Z]{2}\d{6}|R\d{7})$",
+                message="Companies House number must be 8 characters, like 01234567 or SC123456",
+            ),
+        ],
+    )
+    charity_number = StringField(
+        "Registered charity number (optional)",
+        widget=GovTextInput(),
+        description="6 or 7 digits, like 1234567, or SC and 6 digits for a Scottish charity, like SC012345",
+        filters=[compact_upper],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^(\d{6,7}|SC\d{6})$",
+                message="Charity number must be 6 or 7 digits, like 1234567, or SC and 6 digits, like SC012345",
+            ),
+        ],
+    )
+    ofsted_provider_urn = StringField(
+        "Ofsted unique reference number (URN) (optional)",
+        widget=GovTextInput(),
+        description="Your provider or setting URN, like 1234567 or SC123456",
+        filters=[compact_upper],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^(\d{6,7}|SC\d{6})$",
+                message="Ofsted URN must be 6 or 7 digits, like 1234567, or SC and 6 digits, like SC123456",
+            ),
+        ],
+    )
+    full_name = full_name_field()
+    job_title = job_title_field()
+    email = email_field(description="We will send you a link to confirm it")
+    password = new_password_field()
+    confirm_password = confirm_password_field()
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class EmailForm(FlaskForm):
+    """Asks for an address to send a link to (forgotten password, new confirmation link)."""
+
+    email = email_field()
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class NewPasswordForm(NewPasswordRules, FlaskForm):
+    password = new_password_field()
+    confirm_password = confirm_password_field()
+    submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(NewPasswordRules, FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    password = new_password_field("New password")
+    confirm_password = confirm_password_field()
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field("New email address", missing="Enter your new email address")
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        description="To check it is you",
+        validators=[InputRequired(message="Enter your password")],
+    )
+    submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
+
+
+class InviteColleagueForm(FlaskForm):
+    full_name = full_name_field("Enter their full name")
+    job_title = job_title_field("Enter their job title")
+    email = email_field(
+        missing="Enter their email address", description="We will email them a link to set up their account"
+    )
+    is_organisation_admin = BooleanField(
+        "Make them an organisation admin too",
+        widget=GovCheckboxInput(),
+        description="Organisation admins can invite colleagues and deactivate their accounts",
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())

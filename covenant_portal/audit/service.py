@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal.audit.models import AuditEvent
 
@@ -48,9 +48,18 @@ class AuditFilter:
 
 
 def find_events(session: Session, audit_filter: AuditFilter, limit: int = 200) -> list[AuditEvent]:
+    """The newest events matching the filter, newest first, with their actors loaded.
+
+    `since` is inclusive and `until` exclusive, so consecutive ranges never count an event twice.
+    """
     from covenant_portal.accounts.models import User
 
-    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     if audit_filter.action:
         query = query.where(AuditEvent.action == audit_filter.action)
     if audit_filter.object_type:
@@ -68,3 +77,7 @@ def find_events(session: Session, audit_filter: AuditFilter, limit: int = 200) -
 
 def known_actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def known_object_types(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))

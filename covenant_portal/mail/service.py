@@ -1,12 +1,14 @@
-"""The outbox: emails are queued in the caller's transaction and sent later by the send_outbox job."""
+"""The outbox: emails are queued in the caller's transaction and sent later by the send_outbox job
+(see covenant_portal/mail/sender.py); admins read it in the mail log."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from covenant_portal.mail.models import OutboxMessage
+from covenant_portal.mail.models import OutboxMessage, OutboxStatus
 
 
 def queue_email(
@@ -35,3 +37,32 @@ def queue_email(
     except IntegrityError:
         return None  # another transaction queued the same message first
     return message
+
+
+MAIL_LOG_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class MailLogFilter:
+    status: OutboxStatus | None = None
+    recipient: str = ""
+
+
+def find_messages(session: Session, mail_filter: MailLogFilter, limit: int = MAIL_LOG_LIMIT) -> list[OutboxMessage]:
+    """The newest messages first, optionally of one status and with a recipient containing some text."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    if mail_filter.status:
+        query = query.where(OutboxMessage.status == mail_filter.status)
+    recipient = mail_filter.recipient.strip()
+    if recipient:
+        query = query.where(OutboxMessage.recipient.ilike(f"%{_escape_like(recipient)}%", escape="\\"))
+    return list(session.scalars(query))
+
+
+def count_by_status(session: Session) -> dict[OutboxStatus, int]:
+    counts = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {status: counts.get(status, 0) for status in OutboxStatus}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -2,14 +2,31 @@
 from flask import request, url_for
 from flask_login import current_user
 
+from covenant_portal.accounts.models import Role
+
+ANONYMOUS_ENTRIES = [("accounts.sign_up", "Sign up"), ("accounts.login", "Sign in")]
+ORGANISATION_ADMIN_ENTRIES = [("accounts.team", "Your team")]
+ROLE_ENTRIES = {
+    Role.PROVIDER: [],
+    Role.LA_CONTACT: [],
+    Role.ESCALATION_OFFICER: [],
+    Role.ADMIN: [
+        ("admin.users", "Users"),
+        ("audit.events", "Audit trail"),
+        ("mail.log", "Mail log"),
+        ("jobs.runs", "Job runs"),
+    ],
+}
+ACCOUNT_ENTRIES = [("accounts.account", "Your account"), ("accounts.logout", "Sign out")]
 
 
 def _entries_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
-        return [("accounts.login", "Sign in")]
-    entries = [("pages.dashboard", "Dashboard")]
-    entries += [("accounts.account", "Your account"), ("accounts.logout", "Sign out")]
-    return entries
+        return ANONYMOUS_ENTRIES
+    entries = [("pages.dashboard", "Dashboard"), *ROLE_ENTRIES[user.role]]
+    if user.role == Role.PROVIDER and user.is_organisation_admin:
+        entries += ORGANISATION_ADMIN_ENTRIES
+    return entries + ACCOUNT_ENTRIES
 
 
 def navigation_items() -> list[dict]:

@@ -1,10 +1,23 @@
 """The shape of the authorization matrix. Each area lists its routes in tests/<area>/access_matrix.py
-as ROUTES = [Route(...), ...]; tests/authorization/test_matrix.py collects them all."""
+as ROUTES = [Route(...), ...]; tests/authorization/test_matrix.py collects them all and fails for
+any route of the app that no entry covers."""
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+import tests
+from covenant_portal.accounts.models import Role
+from tests.factories import create_user
 
 PERSONAS = ("anonymous", "provider_a", "provider_b", "la_contact", "escalation_officer", "admin")
 
 SIGN_IN = 302  # anonymous users are sent to the sign-in page
+
+IMPLICIT_METHODS = {"HEAD", "OPTIONS"}  # answered by Flask for every route
 
 
 @dataclass(frozen=True)
@@ -34,3 +47,51 @@ def signed_in(endpoint: str, url: str, status: int = 200, method: str = "GET") -
 def only(endpoint: str, url: str, method: str = "GET", **statuses: int) -> Route:
     """Only the personas named get their status; anonymous is sent to sign in; others get 403."""
     return Route(endpoint, method, url, {"anonymous": SIGN_IN, **statuses})
+
+
+def all_routes() -> list[Route]:
+    """Every ROUTES entry of every tests/<area>/access_matrix.py."""
+    routes = []
+    for module in pkgutil.walk_packages(tests.__path__, "tests."):
+        if module.name.endswith(".access_matrix"):
+            routes += importlib.import_module(module.name).ROUTES
+    return routes
+
+
+def served_routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, URL rule) for everything the app answers, but static files."""
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - IMPLICIT_METHODS
+    )
+
+
+def missing_routes(app: Flask, routes: list[Route]) -> list[tuple[str, str, str]]:
+    """The app's routes that no matrix entry covers."""
+    listed = {(route.endpoint, route.method) for route in routes}
+    return [served for served in served_routes(app) if served[:2] not in listed]
+
+
+def unknown_entries(app: Flask, routes: list[Route]) -> list[Route]:
+    """Matrix entries for an endpoint and method the app does not serve (a typo, or a route gone)."""
+    served = {(endpoint, method) for endpoint, method, _rule in served_routes(app)}
+    return [route for route in routes if (route.endpoint, route.method) not in served]
+
+
+def build_world(session: Session) -> SimpleNamespace:
+    """One user per persona, plus a colleague of provider A who is not an organisation admin."""
+    provider_a = create_user(session, Role.PROVIDER, full_name="Ada of Provider A")
+    provider_a_colleague = create_user(
+        session, Role.PROVIDER, organisation=provider_a.organisation, is_organisation_admin=False
+    )
+    return SimpleNamespace(
+        anonymous=None,
+        provider_a=provider_a,
+        provider_a_colleague=provider_a_colleague,
+        provider_b=create_user(session, Role.PROVIDER),
+        la_contact=create_user(session, Role.LA_CONTACT),
+        escalation_officer=create_user(session, Role.ESCALATION_OFFICER),
+        admin=create_user(session, Role.ADMIN),
+    )

@@ -1,25 +1,18 @@
 """Requests every route as every persona and checks the status; a route with no entry fails."""
-import importlib
-import pkgutil
-from types import SimpleNamespace
-
 import pytest
+from flask import Blueprint
 
-import tests
-from covenant_portal.access import rule_for
-from covenant_portal.accounts.models import Role
-from tests.authorization.matrix import PERSONAS, Route
+from covenant_portal.access import public, rule_for
+from tests.authorization.matrix import (
+    PERSONAS,
+    Route,
+    all_routes,
+    build_world,
+    missing_routes,
+    served_routes,
+    unknown_entries,
+)
 from tests.conftest import ClientRequest, make_app
-from tests.factories import create_user
-
-
-def all_routes() -> list[Route]:
-    routes = []
-    for module in pkgutil.walk_packages(tests.__path__, "tests."):
-        if module.name.endswith(".access_matrix"):
-            routes += importlib.import_module(module.name).ROUTES
-    return routes
-
 
 ROUTES = all_routes()
 
@@ -32,31 +25,43 @@ def app(migrated_engine, database_url):
 
 @pytest.fixture
 def world(db_session):
-    provider_a = create_user(db_session, Role.PROVIDER, full_name="Ada of Provider A")
-    provider_a_colleague = create_user(
-        db_session, Role.PROVIDER, organisation=provider_a.organisation, is_organisation_admin=False
-    )
-    return SimpleNamespace(
-        anonymous=None,
-        provider_a=provider_a,
-        provider_a_colleague=provider_a_colleague,
-        provider_b=create_user(db_session, Role.PROVIDER),
-        la_contact=create_user(db_session, Role.LA_CONTACT),
-        escalation_officer=create_user(db_session, Role.ESCALATION_OFFICER),
-        admin=create_user(db_session, Role.ADMIN),
-    )
+    return build_world(db_session)
 
 
 def test_every_route_is_in_the_matrix(app):
-    declared = {(route.endpoint, route.method) for route in ROUTES}
-    missing = sorted(
-        (rule.endpoint, method, rule.rule)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-        if (rule.endpoint, method) not in declared
-    )
+    missing = missing_routes(app, ROUTES)
     assert not missing, f"routes missing from the authorization matrix: {missing}"
+
+
+def test_every_matrix_entry_is_a_route_of_the_app(app):
+    unknown = unknown_entries(app, ROUTES)
+    assert not unknown, f"matrix entries for routes the app does not have: {unknown}"
+
+
+def test_the_coverage_check_names_a_route_left_out(app):
+    # A matrix complete for the app as it is, whatever other areas have listed so far.
+    complete = [Route(endpoint, method, rule, {}) for endpoint, method, rule in served_routes(app)]
+    assert missing_routes(app, complete) == []
+    throwaway = Blueprint("throwaway", __name__)
+
+    @throwaway.route("/throwaway", methods=["GET", "POST"])
+    @public
+    def view():
+        return "nobody listed me"
+
+    app.register_blueprint(throwaway)
+    assert missing_routes(app, complete) == [
+        ("throwaway.view", "GET", "/throwaway"),
+        ("throwaway.view", "POST", "/throwaway"),
+    ]
+    with_get_listed = complete + [Route("throwaway.view", "GET", "/throwaway", {})]
+    assert missing_routes(app, with_get_listed) == [("throwaway.view", "POST", "/throwaway")]
+
+
+def test_the_coverage_check_names_an_entry_for_no_route(app):
+    complete = [Route(endpoint, method, rule, {}) for endpoint, method, rule in served_routes(app)]
+    stray = Route("nowhere.view", "GET", "/nowhere", {})
+    assert unknown_entries(app, complete + [stray]) == [stray]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

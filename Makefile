@@ -1,0 +1,61 @@
+# GM First Covenant Portal. `make run` to try it, `make test` to test it (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app covenant_portal
+HOST := 127.0.0.1
+PORT := 5000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS='-x tests/accounts'`.
+PYTEST_ARGS ?=
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# Stamp files: each step runs again only when what it is made from changes.
+PYTHON_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
+ASSETS := covenant_portal/static/govuk/portal.css
+
+.PHONY: install run test chromium
+
+install: $(PYTHON_STAMP) $(ASSETS)
+
+$(PYTHON_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed: make PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+$(ASSETS): $(NODE_STAMP) assets/portal.scss scripts/build-assets.mjs
+	npm run build
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) load-reference-data
+	$(FLASK) seed-demo
+	@# The scheduler runs beside the web server and stops with it.
+	@trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	$(FLASK) scheduler & scheduler=$$!; \
+	echo; echo "The portal is at http://$(HOST):$(PORT)/ (sign in with a demo login above). Ctrl-C stops it."; echo; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL; fails if either run fails.
+test: install chromium
+	@status=0; \
+	for db in sqlite postgresql; do \
+	  echo; echo "=== Test suite on $$db ==="; \
+	  $(BIN)/pytest --db $$db $(PYTEST_ARGS) || status=1; \
+	done; \
+	echo; [ $$status = 0 ] && echo "=== Passed on SQLite and PostgreSQL ===" || echo "=== FAILED (see above) ==="; \
+	exit $$status
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }

@@ -1,0 +1,155 @@
+"""Managing other people's accounts: invitations and their activation, deactivation, teams.
+
+Portal admins invite local authority contacts, escalation officers and admins; provider
+organisation admins invite colleagues into their own organisation. Both may deactivate accounts
+(organisation admins only their colleagues'); nobody may deactivate their own.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from covenant_portal import audit
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.passwords import hash_password
+from covenant_portal.accounts.service import (
+    AccountError,
+    FieldError,
+    acting_as,
+    check_new_password,
+    find_user_by_email,
+    normalise_email,
+    queue_link_email,
+)
+from covenant_portal.accounts.tokens import Purpose, email_link, user_for_token
+from covenant_portal.audit.service import Actor
+
+STAFF_ROLES = (Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    full_name: str
+    job_title: str
+    email: str
+    role: Role
+    organisation: ProviderOrganisation | None = None
+    local_authority: LocalAuthority | None = None
+    is_organisation_admin: bool = False
+
+
+def invite_colleague(
+    session: Session, inviter: User, full_name: str, job_title: str, email: str, is_organisation_admin: bool,
+    actor: Actor, now: datetime,
+) -> User:
+    """A provider organisation admin invites someone into their own organisation."""
+    invitation = Invitation(
+        full_name, job_title, email, Role.PROVIDER,
+        organisation=inviter.organisation, is_organisation_admin=is_organisation_admin,
+    )
+    return _invite(session, inviter, invitation, actor, now)
+
+
+def invite_staff(session: Session, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
+    """A portal admin invites a local authority contact, an escalation officer or another admin."""
+    if invitation.role not in STAFF_ROLES:
+        raise FieldError("role", "Select the kind of user to invite")
+    if invitation.role == Role.LA_CONTACT and invitation.local_authority is None:
+        raise FieldError("local_authority", "Select the local authority they work for")
+    if invitation.role != Role.LA_CONTACT:
+        invitation = Invitation(invitation.full_name, invitation.job_title, invitation.email, invitation.role)
+    return _invite(session, inviter, invitation, actor, now)
+
+
+def _invite(session: Session, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
+    # Inviters are trusted people, so telling them an address is taken reveals nothing to the public.
+    already_taken = FieldError("email", "There is already an account with this email address")
+    email = normalise_email(invitation.email)
+    if find_user_by_email(session, email) is not None:
+        raise already_taken
+    user = User(
+        email=email,
+        full_name=invitation.full_name,
+        job_title=invitation.job_title,
+        role=invitation.role,
+        # Ids, not relationships: setting one would put the user in the organisation's collection
+        # before the savepoint below adds it.
+        organisation_id=invitation.organisation.id if invitation.organisation else None,
+        local_authority_id=invitation.local_authority.id if invitation.local_authority else None,
+        is_organisation_admin=invitation.is_organisation_admin,
+        invited_by_id=inviter.id,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise already_taken from None
+    _queue_invitation(session, user, inviter, now)
+    audit.record(
+        session, actor, "user.invited", user, now,
+        role=str(user.role), organisation_id=user.organisation_id, local_authority_id=user.local_authority_id,
+        is_organisation_admin=user.is_organisation_admin,
+    )
+    session.commit()
+    return user
+
+
+def _queue_invitation(session: Session, user: User, inviter: User, now: datetime) -> None:
+    joining = user.organisation.name if user.organisation else None
+    queue_link_email(
+        session, user, Purpose.ACTIVATE, "accounts.activate", now,
+        to=user.email, subject="You have been invited to the GM First Covenant Portal", template="invitation",
+        inviter=inviter, joining=joining, reset_link=email_link("accounts.forgotten_password"),
+    )
+
+
+def user_for_invitation(session: Session, token: str, now: datetime) -> User:
+    return user_for_token(session, token, Purpose.ACTIVATE, now)
+
+
+def activate(session: Session, token: str, password: str, actor: Actor, now: datetime) -> User:
+    """The invited person sets their password; following the emailed link proves the address."""
+    user = user_for_invitation(session, token, now)
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    user.email_verified_at = now
+    audit.record(session, acting_as(actor, user), "user.activated", user, now)
+    session.commit()
+    return user
+
+
+def deactivate(session: Session, user: User, by: User, actor: Actor, now: datetime) -> None:
+    """Ends the account's every session at once (the session version changes) and stops sign-in."""
+    if user.id == by.id:
+        raise AccountError("You cannot deactivate your own account")
+    if user.deactivated_at is not None:
+        return
+    user.deactivated_at = now
+    user.session_version += 1
+    audit.record(session, actor, "user.deactivated", user, now)
+    session.commit()
+
+
+def reactivate(session: Session, user: User, actor: Actor, now: datetime) -> None:
+    if user.deactivated_at is None:
+        return
+    user.deactivated_at = None
+    audit.record(session, actor, "user.reactivated", user, now)
+    session.commit()
+
+
+def team_of(session: Session, organisation_id: int) -> list[User]:
+    return list(
+        session.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.full_name, User.id))
+    )
+
+
+def team_member(session: Session, organisation_admin: User, user_id: int) -> User | None:
+    """A user of the admin's own organisation; None for anyone else's (answered as not found)."""
+    user = session.get(User, user_id)
+    if user is None or user.organisation_id != organisation_admin.organisation_id:
+        return None
+    return user

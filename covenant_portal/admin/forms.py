@@ -1,0 +1,68 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import RadioField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+
+from covenant_portal.accounts.forms import email_field, full_name_field, job_title_field
+from covenant_portal.accounts.management import STAFF_ROLES
+from covenant_portal.accounts.models import Role
+
+CHOOSE_ROLE = "Select what they will do in the portal"
+
+
+class InviteUserForm(FlaskForm):
+    full_name = full_name_field("Enter their full name")
+    job_title = job_title_field("Enter their job title")
+    email = email_field(
+        missing="Enter their email address", description="We will email them a link to set up their account"
+    )
+    role = RadioField(
+        "What will they do in the portal?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(role.value, role.label) for role in STAFF_ROLES],
+        invalid_choice_message=CHOOSE_ROLE,
+        validators=[InputRequired(message=CHOOSE_ROLE)],
+    )
+    local_authority = SelectField(
+        "Local authority",
+        widget=GovSelect(),
+        choices=[],
+        default="",
+        invalid_choice_message="Select the local authority they work for",
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+    def __init__(self, local_authorities, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.local_authority.choices = [SelectChoice("", "Select a local authority")] + [
+            SelectChoice(str(authority.id), authority.name) for authority in local_authorities
+        ]
+
+    def validate_local_authority(self, field):
+        if self.role.data == Role.LA_CONTACT and not field.data:
+            raise ValidationError("Select the local authority they work for")
+
+
+class UserFilterForm(FlaskForm):
+    """The filters above the list of users: a GET form, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    role = SelectField(
+        "Role",
+        widget=GovSelect(),
+        choices=[SelectChoice("", "All roles")] + [SelectChoice(role.value, role.label) for role in Role],
+    )
+    organisation = SelectField("Provider organisation", widget=GovSelect(), choices=[])
+    local_authority = SelectField("Local authority", widget=GovSelect(), choices=[])
+
+    def __init__(self, organisations, local_authorities, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice("", "All organisations")] + [
+            SelectChoice(str(organisation.id), organisation.name) for organisation in organisations
+        ]
+        self.local_authority.choices = [SelectChoice("", "All local authorities")] + [
+            SelectChoice(str(authority.id), authority.name) for authority in local_authorities
+        ]

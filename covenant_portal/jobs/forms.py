@@ -1,0 +1,21 @@
+"""The job runs filter: a GET form, so it can be bookmarked and carries no CSRF token (it only reads)."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from covenant_portal.jobs.registry import JOBS
+
+JOB_CHOICES = [SelectChoice("", "All jobs")] + [SelectChoice(job.name) for job in JOBS]
+
+
+class JobRunFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    job = SelectField("Job", widget=GovSelect(), choices=JOB_CHOICES, validate_choice=False)
+
+    def validate_job(self, field):
+        if field.data and field.data not in {choice.value for choice in JOB_CHOICES}:
+            raise ValidationError("Select a job from the list")

@@ -1,0 +1,146 @@
+"""The scheduler process (`flask --app covenant_portal scheduler`): fires the jobs of the registry.
+
+It runs in a process of its own, never in a web worker. Only one runs at a time: it holds a
+PostgreSQL session-level advisory lock (on a connection kept for the life of the process) or, on
+SQLite, an exclusive lock on SCHEDULER_LOCK_FILE (default instance/scheduler.lock). Even if two ran,
+the slot claims of the runner would still run each job once per slot.
+
+SIGTERM or SIGINT stops it once the jobs running at that moment have finished.
+"""
+import fcntl
+import logging
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.jobs.registry import JOBS, LONDON, Job
+from covenant_portal.jobs.runner import Outcome, run_job
+
+logger = logging.getLogger(__name__)
+
+# The advisory lock's key: "covenant" in ASCII, read as a 64-bit number (in pg_locks: locktype advisory).
+ADVISORY_LOCK_KEY = int.from_bytes(b"covenant", "big")
+
+
+class SchedulerAlreadyRunning(RuntimeError):
+    """Another scheduler process holds the lock."""
+
+
+def run_scheduler(app: Flask) -> None:
+    """Runs the scheduler until SIGTERM or SIGINT; raises SchedulerAlreadyRunning if another runs."""
+    with scheduler_lock(app) as lock_description:
+        scheduler = build_scheduler(app, utcnow())
+        _stop_on_signals(scheduler)
+        logger.info("Holding the %s; scheduling jobs: %s", lock_description,
+                    ", ".join(f"{job.name} ({job.trigger.description})" for job in JOBS))
+        scheduler.start()
+    logger.info("Scheduler stopped")
+
+
+def build_scheduler(app: Flask, now: datetime, jobs: Sequence[Job] = JOBS) -> BlockingScheduler:
+    scheduler = BlockingScheduler(
+        timezone=LONDON, executors={"default": ThreadPoolExecutor(max_workers=max(2, len(jobs)))}
+    )
+    for job in jobs:
+        scheduler.add_job(
+            run_scheduled_job,
+            job.trigger.cron_trigger(),
+            args=(app, job),
+            id=job.name,
+            name=job.name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(job.trigger.misfire_grace.total_seconds()),
+            **({"next_run_time": now} if missed_recently(job, now) else {}),
+        )
+    return scheduler
+
+
+def missed_recently(job: Job, now: datetime) -> bool:
+    """Whether the job's latest fire time passed within its misfire grace: then it runs as soon as
+    the scheduler starts, so a restart at 06:00 does not skip the day. The slot claim makes this
+    harmless when that slot did run."""
+    return now - job.trigger.latest_fire_time(now) <= job.trigger.misfire_grace
+
+
+def run_scheduled_job(app: Flask, job: Job) -> None:
+    with app.app_context():
+        result = run_job(get_session(), job, utcnow())
+    log = logger.error if result.outcome == Outcome.FAILED else logger.info
+    log("%s", result.message)
+
+
+def _stop_on_signals(scheduler: BlockingScheduler) -> None:
+    def stop(signal_number, _frame):
+        if scheduler.running:
+            logger.info("%s received: stopping once running jobs finish", signal.Signals(signal_number).name)
+            scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+@contextmanager
+def scheduler_lock(app: Flask) -> Iterator[str]:
+    """Holds the one-scheduler lock for the duration of the block; yields what it holds."""
+    engine = app.extensions["db"].engine
+    if engine.dialect.name == "postgresql":
+        with _advisory_lock(engine) as description:
+            yield description
+    else:
+        with _file_lock(lock_file_path(app)) as description:
+            yield description
+
+
+def lock_file_path(app: Flask) -> Path:
+    return Path(app.config["SCHEDULER_LOCK_FILE"] or Path(app.instance_path) / "scheduler.lock")
+
+
+@contextmanager
+def _advisory_lock(engine: sa.Engine) -> Iterator[str]:
+    connection = engine.connect()
+    try:
+        acquired = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        connection.commit()  # the lock is the session's; an open transaction would only hold back vacuum
+        if not acquired:
+            raise SchedulerAlreadyRunning(
+                "Another scheduler is already running: it holds the PostgreSQL advisory lock "
+                f"{ADVISORY_LOCK_KEY}. Stop it first, or leave it running."
+            )
+        yield f"PostgreSQL advisory lock {ADVISORY_LOCK_KEY}"
+    finally:
+        # Ending the database session releases the lock whatever happened; handing the connection
+        # back to the pool instead would keep the lock held.
+        connection.invalidate()
+        connection.close()
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise SchedulerAlreadyRunning(
+                f"Another scheduler is already running (process {holder}): it holds the lock file {path}. "
+                "Stop it first, or leave it running."
+            ) from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield f"lock file {path}"
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

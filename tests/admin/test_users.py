@@ -1,0 +1,159 @@
+"""Portal admins find users, invite staff, and deactivate or reactivate accounts."""
+from sqlalchemy import select
+
+from covenant_portal.accounts.models import Role, User
+from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
+from tests.factories import PASSWORD, create_user, local_authority
+
+NEW_PASSWORD = "an la contact's long passphrase"
+
+
+def test_admins_see_users_in_the_menu_and_can_filter_them(client_request, db_session):
+    admin = create_user(db_session, Role.ADMIN)
+    provider = create_user(db_session, Role.PROVIDER, full_name="Pat Provider")
+    colleague = create_user(db_session, Role.PROVIDER, organisation=provider.organisation, full_name="Cat Colleague")
+    other_provider = create_user(db_session, Role.PROVIDER, full_name="Oli Other")
+    bury = create_user(
+        db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury"), full_name="Bea Bury"
+    )
+    client_request.login(admin)
+    assert 'href="/admin/users"' in client_request.get("/dashboard").get_data(as_text=True)
+
+    everyone = client_request.get("/admin/users").get_data(as_text=True)
+    for user in (admin, provider, colleague, other_provider, bury):
+        assert user.full_name in everyone
+
+    by_organisation = client_request.get(f"/admin/users?organisation={provider.organisation_id}").get_data(as_text=True)
+    assert "Pat Provider" in by_organisation and "Cat Colleague" in by_organisation
+    assert "Oli Other" not in by_organisation and "Bea Bury" not in by_organisation
+
+    la_contacts = client_request.get("/admin/users?role=la_contact").get_data(as_text=True)
+    assert "Bea Bury" in la_contacts and "Pat Provider" not in la_contacts
+
+    bury_id = bury.local_authority_id
+    by_authority = client_request.get(f"/admin/users?local_authority={bury_id}").get_data(as_text=True)
+    assert "Bea Bury" in by_authority and "Pat Provider" not in by_authority
+
+    # Filters that mean nothing filter nothing.
+    assert "Oli Other" in client_request.get("/admin/users?role=wizard&organisation=x").get_data(as_text=True)
+
+
+def test_inviting_a_local_authority_contact_who_activates(client_request, another_browser, db_session):
+    admin = create_user(db_session, Role.ADMIN, full_name="Alex Admin")
+    bolton = local_authority(db_session, "Bolton")
+    client_request.login(admin)
+    response = client_request.post(
+        "/admin/users/invite",
+        {
+            "full_name": "Lee Contact",
+            "job_title": "Placements commissioner",
+            "email": "lee@bolton.example",
+            "role": "la_contact",
+            "local_authority": str(bolton.id),
+        },
+    )
+    invited = db_session.scalar(select(User).where(User.email == "lee@bolton.example"))
+    assert response.location == f"/admin/users/{invited.id}"
+    detail = client_request.get(response.location).get_data(as_text=True)
+    assert "Invited" in detail and "Bolton" in detail and "Alex Admin" in detail
+    assert (invited.role, invited.local_authority_id, invited.password_hash, invited.email_verified_at) == (
+        Role.LA_CONTACT, bolton.id, None, None
+    )
+
+    email = last_email_to(db_session, "lee@bolton.example")
+    assert "Alex Admin has invited you" in email.text_body
+    assert "Local authority contact" in email.text_body
+    link = link_in(email, "/activate/")
+    another_browser.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = another_browser.post("/sign-in", {"email": "lee@bolton.example", "password": NEW_PASSWORD})
+    assert response.location == "/dashboard"
+    assert "Local authority contact" in another_browser.get("/dashboard").get_data(as_text=True)
+    assert audit_actions(db_session, invited)[:2] == ["user.invited", "user.activated"]
+
+
+def test_inviting_an_escalation_officer_ignores_any_local_authority(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    client_request.post(
+        "/admin/users/invite",
+        {
+            "full_name": "Eve Officer",
+            "job_title": "Escalation officer",
+            "email": "eve@gm.example",
+            "role": "escalation_officer",
+            "local_authority": str(local_authority(db_session, "Wigan").id),
+        },
+    )
+    invited = db_session.scalar(select(User).where(User.email == "eve@gm.example"))
+    assert (invited.role, invited.local_authority_id) == (Role.ESCALATION_OFFICER, None)
+
+
+def test_an_la_contact_needs_a_local_authority_and_mistakes_keep_what_was_typed(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    html = client_request.post(
+        "/admin/users/invite",
+        {"full_name": "Lee Contact", "job_title": "", "email": "lee@bolton.example", "role": "la_contact"},
+        expected_status=400,
+    ).get_data(as_text=True)
+    assert "Select the local authority they work for" in html
+    assert "Enter their job title" in html
+    assert 'value="Lee Contact"' in html and 'value="lee@bolton.example"' in html
+    html = client_request.post(
+        "/admin/users/invite",
+        {"full_name": "Lee Contact", "job_title": "Commissioner", "email": "lee@bolton.example", "role": "provider"},
+        expected_status=400,
+    ).get_data(as_text=True)
+    assert "Select what they will do in the portal" in html
+    assert emails_to(db_session, "lee@bolton.example") == []
+
+
+def test_inviting_an_address_that_has_an_account_is_refused(client_request, db_session):
+    existing = create_user(db_session, Role.PROVIDER)
+    client_request.login(create_user(db_session, Role.ADMIN))
+    html = client_request.post(
+        "/admin/users/invite",
+        {"full_name": "Someone", "job_title": "Officer", "email": existing.email, "role": "admin"},
+        expected_status=400,
+    ).get_data(as_text=True)
+    assert "There is already an account with this email address" in html
+
+
+def test_deactivating_signs_the_person_out_everywhere_until_reactivated(client_request, another_browser, db_session):
+    admin = create_user(db_session, Role.ADMIN)
+    contact = create_user(db_session, Role.LA_CONTACT)
+    another_browser.login(contact)
+    another_browser.get("/dashboard")
+    client_request.login(admin)
+
+    detail_url = f"/admin/users/{contact.id}"
+    response = client_request.post(f"{detail_url}/deactivate", form_url=detail_url)
+    assert response.location == detail_url
+    html = client_request.get(detail_url).get_data(as_text=True)
+    assert "account is deactivated" in html and "Reactivate this account" in html
+
+    assert another_browser.get("/dashboard", expected_status=302).location.startswith("/sign-in")
+    another_browser.post("/sign-in", {"email": contact.email, "password": PASSWORD}, expected_status=400)
+
+    client_request.post(f"{detail_url}/reactivate", form_url=detail_url)
+    assert "Deactivate this account" in client_request.get(detail_url).get_data(as_text=True)
+    assert another_browser.post("/sign-in", {"email": contact.email, "password": PASSWORD}).location == "/dashboard"
+    assert audit_actions(db_session, contact)[:2] == ["user.deactivated", "user.reactivated"]
+
+
+def test_an_admin_cannot_deactivate_themself(client_request, db_session):
+    admin = create_user(db_session, Role.ADMIN)
+    client_request.login(admin)
+    own_page = client_request.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "Deactivate this account" not in own_page
+    client_request.post(f"/admin/users/{admin.id}/deactivate", form_url="/admin/users/invite")
+    assert "You cannot deactivate your own account" in client_request.get(f"/admin/users/{admin.id}").get_data(
+        as_text=True
+    )
+    db_session.refresh(admin)
+    assert admin.deactivated_at is None
+    client_request.get("/dashboard")
+
+
+def test_unknown_users_are_not_found(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    client_request.get("/admin/users/999999", expected_status=404)
+    client_request.post("/admin/users/999999/deactivate", form_url="/admin/users/invite", expected_status=404)

@@ -1,0 +1,5 @@
+from tests.authorization.matrix import only
+
+ROUTES = [
+    only("audit.events", "/admin/audit", admin=200),
+]

@@ -1,0 +1,64 @@
+"""Errors are answered with GOV.UK-styled pages that keep the error's status code."""
+import pytest
+from flask import Blueprint, abort
+
+from covenant_portal.access import public
+from covenant_portal.accounts.models import Role
+from tests.conftest import check_page, make_app
+from tests.factories import create_user
+
+
+def test_a_missing_page_says_page_not_found(client_request):
+    response = client_request.client.get("/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in html
+
+
+def test_a_page_for_another_role_says_so(client_request, db_session):
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    response = client_request.client.get("/admin/audit")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert '<h1 class="govuk-heading-l">You do not have permission to see this page</h1>' in html
+
+
+@pytest.fixture
+def failing_app(migrated_engine, database_url):
+    # Exceptions reach the error handler, as in production, instead of the test.
+    app = make_app(database_url, PROPAGATE_EXCEPTIONS=False)
+    failing = Blueprint("failing", __name__)
+
+    @failing.get("/failing/<int:code>")
+    @public
+    def fail_with(code):
+        abort(code)
+
+    @failing.get("/failing/crash")
+    @public
+    def crash():
+        raise RuntimeError("a bug")
+
+    app.register_blueprint(failing)
+    return app
+
+
+@pytest.mark.parametrize(
+    "url, status, heading",
+    [
+        ("/failing/400", 400, "Sorry, there is a problem with your request"),
+        ("/failing/403", 403, "You do not have permission to see this page"),
+        ("/failing/404", 404, "Page not found"),
+        ("/failing/429", 429, "Too many requests"),
+        ("/failing/crash", 500, "Sorry, there is a problem with the service"),
+    ],
+)
+def test_each_error_has_its_page_and_keeps_its_status(failing_app, url, status, heading):
+    response = failing_app.test_client().get(url)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
