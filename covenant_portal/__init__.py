@@ -5,6 +5,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from covenant_portal import access, db, errors, security
+from covenant_portal.signing import portal_key as signing_portal_key
 from covenant_portal.config import load_config
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -18,6 +19,7 @@ def create_app(test_config: dict | None = None, instance_path: str | Path | None
     load_config(app, test_config)
     _configure_templates(app)
     db.init_app(app)
+    signing_portal_key.init_app(app)
     # Access is checked before CSRF so that an unauthorised request is refused the same way
     # whether or not it carries a token.
     access.init_app(app)

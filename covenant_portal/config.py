@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from covenant_portal.private_files import write_private_file_once
+
 
 class ConfigurationError(RuntimeError):
     """The portal cannot start safely with the configuration it was given."""
@@ -85,21 +87,7 @@ def read_or_create_instance_secret(path: Path) -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
-    secret = secrets.token_hex(32)
-    # Written aside, then linked into place (which fails if a key is already there): a second
-    # worker starting at the same moment reads a whole key, never a half-written one, and every
-    # worker ends up with the same key.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secret)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        secret = path.read_text().strip()
-    finally:
-        temporary.unlink()
-    return secret
+    return write_private_file_once(path, secrets.token_hex(32).encode()).decode().strip()
 
 
 def _configure_cookies(app: Flask) -> None:

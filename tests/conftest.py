@@ -2,6 +2,8 @@
 by running the migrations; every test runs in a transaction that is rolled back afterwards."""
 import os
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from covenant_portal import create_app
 from covenant_portal.db import create_db_engine, upgrade_database
+from covenant_portal.private_files import write_private_file_once
+from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_local_authorities
 
 pytest_plugins = ["tests.smtp_server"]
+
+# One signing key for the whole run, so apps made by tests (production ones too) can sign.
+TEST_SIGNING_KEY_FILE = Path(tempfile.gettempdir()) / f"gm-first-test-signing-key-{os.getpid()}.pem"
+write_private_file_once(TEST_SIGNING_KEY_FILE, new_private_key_pem())
 
 POSTGRESQL_URL = os.environ.get("TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -70,6 +78,7 @@ def make_app(database_url: str, **overrides):
             "SECRET_KEY": "test-secret-key",
             "DATABASE_URL": database_url,
             "BASE_URL": "http://localhost",
+            "SIGNING_KEY_FILE": str(TEST_SIGNING_KEY_FILE),
             **overrides,
         }
     )

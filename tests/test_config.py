@@ -6,6 +6,7 @@ import pytest
 
 from covenant_portal import create_app
 from covenant_portal.config import ConfigurationError
+from tests.conftest import TEST_SIGNING_KEY_FILE
 
 LONG_SECRET = "9f2c" * 16
 
@@ -52,6 +53,7 @@ def test_production_refuses_a_short_secret_key(environment, tmp_path):
 def test_production_with_a_secret_key_uses_it_and_secure_cookies(environment, tmp_path):
     environment.setenv("FLASK_ENV_NAME", "production")
     environment.setenv("FLASK_SECRET_KEY", LONG_SECRET)
+    environment.setenv("FLASK_SIGNING_KEY_FILE", str(TEST_SIGNING_KEY_FILE))
     app = create_app(instance_path=tmp_path)
     assert app.config["PRODUCTION"]
     assert app.config["SECRET_KEY"] == LONG_SECRET
@@ -94,3 +96,21 @@ def test_flask_database_url_wins_over_database_url(environment, tmp_path):
     environment.setenv("FLASK_DATABASE_URL", f"sqlite:///{tmp_path / 'chosen.sqlite'}")
     app = create_app(instance_path=tmp_path)
     assert str(app.extensions["db"].engine.url) == f"sqlite:///{tmp_path / 'chosen.sqlite'}"
+
+
+def test_in_development_a_signing_key_is_made_in_the_instance_folder_and_kept(environment, tmp_path):
+    first = create_app(instance_path=tmp_path)
+    key_file = tmp_path / "signing_key.pem"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert create_app(instance_path=tmp_path).extensions["signing_key"].keyid == first.extensions["signing_key"].keyid
+
+
+def test_production_refuses_to_start_without_a_signing_key(environment, tmp_path):
+    environment.setenv("FLASK_ENV_NAME", "production")
+    environment.setenv("FLASK_SECRET_KEY", LONG_SECRET)
+    with pytest.raises(ConfigurationError, match="FLASK_SIGNING_KEY_FILE is not set"):
+        create_app(instance_path=tmp_path)
+    environment.setenv("FLASK_SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        create_app(instance_path=tmp_path)
+    assert not (tmp_path / "signing_key.pem").exists()

@@ -1,6 +1,5 @@
 """The portal's Ed25519 signing key: a PEM file named in configuration."""
 import hashlib
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -36,14 +35,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def write_new_private_key(path: Path) -> Ed25519PrivateKey:
-    """A new key in a file only its owner can read; refuses to overwrite an existing file."""
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
+def new_private_key_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    return key

@@ -6,7 +6,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app
 
 from covenant_portal.config import ConfigurationError
-from covenant_portal.signing.keys import keyid_of, load_private_key, public_key_pem, write_new_private_key
+from covenant_portal.private_files import write_private_file_once
+from covenant_portal.signing.keys import keyid_of, load_private_key, new_private_key_pem, public_key_pem
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     if not path.exists():
         if app.config["PRODUCTION"]:
             raise ConfigurationError(f"The signing key file {path} (FLASK_SIGNING_KEY_FILE) does not exist.")
-        write_new_private_key(path)
+        write_private_file_once(path, new_private_key_pem())
     app.extensions["signing_key"] = PortalKey.from_private_key(load_private_key(path))
 
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.signing import dsse, ledger
 from covenant_portal.signing.canonical import canonical_json
-from covenant_portal.signing.keys import load_private_key, public_key_from_pem, write_new_private_key
+from covenant_portal.private_files import write_private_file_once
+from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.statements import statement
@@ -60,7 +61,9 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
         publish_key(session, old, now).valid_until = now
         old_keyid = old.keyid
         path.rename(path.with_name(f"{path.name}.retired-{old.keyid[:16]}"))
-    new = PortalKey.from_private_key(write_new_private_key(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private_file_once(path, new_private_key_pem())
+    new = PortalKey.from_private_key(load_private_key(path))
     publish_key(session, new, now)
     session.commit()
     return old_keyid, new
