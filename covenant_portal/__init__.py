@@ -57,11 +57,15 @@ def _register_blueprints(app: Flask) -> None:
     from covenant_portal.accounts.routes import blueprint as accounts
     from covenant_portal.admin.routes import blueprint as admin
     from covenant_portal.audit.routes import blueprint as audit
+    from covenant_portal.contacts.routes import blueprint as contacts
+    from covenant_portal.covenant.routes import blueprint as covenant
+    from covenant_portal.homes.routes import blueprint as homes
     from covenant_portal.jobs.routes import blueprint as jobs
     from covenant_portal.mail.routes import blueprint as mail
     from covenant_portal.pages.routes import blueprint as pages
+    from covenant_portal.signing.routes import blueprint as signing
 
-    for blueprint in (pages, accounts, admin, audit, mail, jobs):
+    for blueprint in (pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes):
         app.register_blueprint(blueprint)
 
 

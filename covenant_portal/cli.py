@@ -22,11 +22,12 @@ def create_admin_command(email: str, full_name: str, password: str) -> None:
 
 @click.command("load-reference-data")
 def load_reference_data_command() -> None:
-    """Load the ten GM local authorities (safe to run again)."""
-    from covenant_portal.reference import load_local_authorities
+    """Load the ten GM local authorities and version 1 of the covenant (safe to run again)."""
+    from covenant_portal.reference import load_covenant, load_local_authorities
 
     added = load_local_authorities(get_session())
-    click.echo(f"Reference data loaded ({added} local authorities added).")
+    covenant = "covenant version 1 published" if load_covenant(get_session()) else "covenant version 1 already there"
+    click.echo(f"Reference data loaded ({added} local authorities added; {covenant}).")
 
 
 @click.command("seed-demo")
@@ -39,6 +40,10 @@ def seed_demo_command() -> None:
 
 def register_commands(app: Flask) -> None:
     from covenant_portal.jobs.cli import jobs_cli, scheduler_command
+    from covenant_portal.signing.cli import keys_cli, ledger_cli
 
-    for command in (create_admin_command, load_reference_data_command, seed_demo_command, jobs_cli, scheduler_command):
+    for command in (
+        create_admin_command, load_reference_data_command, seed_demo_command, jobs_cli, scheduler_command,
+        keys_cli, ledger_cli,
+    ):
         app.cli.add_command(command)

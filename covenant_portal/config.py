@@ -36,10 +36,18 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DAYS": 30,
     "SESSION_LIFETIME_MINUTES": 60,
     "SCHEDULER_LOCK_FILE": "",
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "WTF_CSRF_TIME_LIMIT": None,
     # How many reverse proxies (load balancer, TLS terminator) stand in front of the portal and are
     # trusted to report the client's IP address and scheme; 0 when it is reached directly.
     "TRUSTED_PROXIES": 0,
+    # The Ed25519 private key (PEM) the portal signs records with. Empty: in development one is made
+    # in the instance folder; in production the portal refuses to start.
+    "SIGNING_KEY_FILE": "",
+    # The largest request body, and form text, accepted (Flask settings): room for a 1 MB receipt
+    # uploaded or pasted at /verify, which says clearly when one is larger.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
 }
 
 MINIMUM_SECRET_KEY_LENGTH = 32
@@ -53,6 +61,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     app.config.setdefault("DATABASE_URL", os.environ.get("DATABASE_URL") or default_database_url(app))
     app.config["PRODUCTION"] = app.config["ENV_NAME"] == "production"
+    _refuse_test_password_hashing_in_production(app)
     _configure_secret_key(app)
     _configure_cookies(app)
 
@@ -65,6 +74,14 @@ SECRET_KEY_ADVICE = (
     "In production the portal needs a long random secret key: set FLASK_SECRET_KEY (for example to "
     "the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)."
 )
+
+
+def _refuse_test_password_hashing_in_production(app: Flask) -> None:
+    if app.config["PRODUCTION"] and app.config["PASSWORD_HASH_PROFILE"] != DEFAULTS["PASSWORD_HASH_PROFILE"]:
+        raise ConfigurationError(
+            "FLASK_PASSWORD_HASH_PROFILE is for tests only: unset it in production, where passwords are "
+            f"hashed with argon2's {DEFAULTS['PASSWORD_HASH_PROFILE']} profile."
+        )
 
 
 def _configure_secret_key(app: Flask) -> None:

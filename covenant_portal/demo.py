@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
 from covenant_portal.accounts.passwords import hash_password
+from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
+from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
 from covenant_portal.reference import load_local_authorities
 
 DOMAIN = "demo.gm-first.example"
@@ -52,17 +54,20 @@ class _DemoUser:
 
     @property
     def login(self) -> DemoLogin:
+        who = "Organisation admin" if self.is_organisation_admin else self.role.label
         where = self.local_authority or self.organisation
-        description = self.job_title + (f", {where.name}" if where else "")
-        return DemoLogin(self.email, PASSWORDS[self.role], description)
+        return DemoLogin(self.email, PASSWORDS[self.role], who + (f", {where.name}" if where else ""))
 
 
 def seed_demo(session: Session, now: datetime) -> list[DemoLogin]:
     """Create whatever demo data is missing; returns every demo login."""
     load_local_authorities(session)
     people = _demo_people(session, now)
+    # One hash per demo password (argon2 is slow on purpose, and these passwords are public anyway).
+    password_hashes = {role: hash_password(password) for role, password in PASSWORDS.items()}
     for person in people:
-        _create_user_if_missing(session, person, now)
+        _create_user_if_missing(session, person, password_hashes[person.role], now)
+    _seed_homes_and_contacts(session, now)
     session.commit()
     return [person.login for person in people]
 
@@ -112,7 +117,7 @@ def _organisation(session: Session, name: str, now: datetime) -> ProviderOrganis
     return organisation
 
 
-def _create_user_if_missing(session: Session, person: _DemoUser, now: datetime) -> None:
+def _create_user_if_missing(session: Session, person: _DemoUser, password_hash: str, now: datetime) -> None:
     if session.scalar(select(User.id).where(User.email == person.email)) is not None:
         return
     user = User(
@@ -123,13 +128,79 @@ def _create_user_if_missing(session: Session, person: _DemoUser, now: datetime) 
         local_authority=person.local_authority,
         organisation=person.organisation,
         is_organisation_admin=person.is_organisation_admin,
-        password_hash=hash_password(PASSWORDS[person.role]),
+        password_hash=password_hash,
         email_verified_at=now,
         created_at=now,
     )
     session.add(user)
     session.flush()
     audit.record(session, audit.service.SYSTEM, "user.seeded", user, now, role=str(person.role))
+
+
+# Homes and named contacts (pledge 2). Irwell names no contact, and Wigan and Tameside have no named
+# contact, so the warnings show. Phone numbers are in Ofcom's range for drama (0161 496 0xxx).
+DEMO_HOMES = (
+    # provider slug, name, host LA, type, places, ages, needs, status, Ofsted URN
+    ("brightwater", "Oak House", "Bolton", HomeType.CHILDRENS_HOME, 4, (8, 17),
+     (Need.EMOTIONAL_BEHAVIOURAL, Need.CHILD_EXPLOITATION), HomeStatus.OPEN, "SC480001"),
+    ("brightwater", "Elm Lodge", "Wigan", HomeType.CHILDRENS_HOME, 3, (10, 17),
+     (Need.MENTAL_HEALTH_COMPLEX,), HomeStatus.OPEN, "SC480002"),
+    ("brightwater", "Willow Court", "Salford", HomeType.CHILDRENS_HOME, 2, (12, 17), (), HomeStatus.PLANNED, None),
+    ("pennine", "Pennine Fostering Partnership", "Oldham", HomeType.FOSTERING_AGENCY, 35, (0, 18),
+     (Need.PARENT_AND_CHILD, Need.DISABILITIES), HomeStatus.OPEN, "2512345"),
+    ("irwell", "Irwell House", "Bury", HomeType.SUPPORTED_ACCOMMODATION, 6, (16, 17),
+     (Need.UNACCOMPANIED_ASYLUM_SEEKING,), HomeStatus.OPEN, None),
+)
+DEMO_CONTACTS = (
+    # provider slug, name, role, phone, homes covered (none: all homes)
+    ("brightwater", "Grace Okafor", "Referrals manager", "0161 496 0101", ("Oak House", "Elm Lodge")),
+    ("brightwater", "Tom Birch", "Registered manager", "0161 496 0102", ()),
+    ("pennine", "Hannah Moss", "Placements coordinator", "0161 496 0201", ()),
+)
+LA_WITHOUT_NAMED_CONTACT = ("Wigan", "Tameside")
+
+
+def _seed_homes_and_contacts(session: Session, now: datetime) -> None:
+    """Adds the demo homes and contacts an organisation or person never had (whatever has been
+    changed or removed since stays so)."""
+    organisations = {
+        slug: session.scalar(select(ProviderOrganisation).where(ProviderOrganisation.name == name))
+        for slug, name in DEMO_PROVIDERS
+    }
+    authorities = {authority.name: authority for authority in session.scalars(select(LocalAuthority))}
+    for slug, name, host, home_type, places, (age_from, age_to), needs, status, urn in DEMO_HOMES:
+        organisation = organisations[slug]
+        if not session.scalar(select(ProviderHome.id).filter_by(organisation_id=organisation.id, name=name)):
+            home = ProviderHome(
+                organisation=organisation, name=name, host_local_authority=authorities[host], home_type=home_type,
+                registered_places=places, age_from=age_from, age_to=age_to, needs=[n.value for n in needs],
+                status=status, ofsted_urn=urn, created_at=now, updated_at=now,
+            )
+            _add_seeded(session, home, "home.seeded", now)
+    for slug, name, role, phone, home_names in DEMO_CONTACTS:
+        organisation = organisations[slug]
+        if not session.scalar(select(ProviderContact.id).filter_by(organisation_id=organisation.id, name=name)):
+            homes = session.scalars(select(ProviderHome).filter_by(organisation_id=organisation.id)
+                                    .where(ProviderHome.name.in_(home_names))).all()
+            email = f"{name.split()[0].lower()}@{slug}.{DOMAIN}"
+            contact = ProviderContact(organisation=organisation, name=name, role=role, email=email, phone=phone,
+                                      homes=list(homes), created_at=now)
+            _add_seeded(session, contact, "contact.seeded", now)
+    la_contacts = session.scalars(
+        select(User).where(User.role == Role.LA_CONTACT, User.email.endswith(DOMAIN)).order_by(User.email)
+    )
+    for number, user in enumerate(la_contacts, start=1):
+        never_named = not session.scalar(select(LocalAuthorityNamedContact.id).filter_by(user_id=user.id))
+        if never_named and user.local_authority.name not in LA_WITHOUT_NAMED_CONTACT:
+            named = LocalAuthorityNamedContact(local_authority_id=user.local_authority_id, user=user,
+                                               email=user.email, phone=f"0161 496 0{300 + number}", started_at=now)
+            _add_seeded(session, named, "la_named_contact.seeded", now)
+
+
+def _add_seeded(session: Session, obj, action: str, now: datetime) -> None:
+    session.add(obj)
+    session.flush()
+    audit.record(session, audit.service.SYSTEM, action, obj, now)
 
 
 def login_table(logins: list[DemoLogin]) -> str:

@@ -14,7 +14,7 @@ from covenant_portal import create_app
 from covenant_portal.db import create_db_engine, upgrade_database
 from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing.keys import new_private_key_pem
-from covenant_portal.reference import load_local_authorities
+from covenant_portal.reference import load_covenant, load_local_authorities
 
 pytest_plugins = ["tests.smtp_server"]
 
@@ -67,6 +67,7 @@ def migrated_engine(database_url):
     upgrade_database(engine)
     with Session(engine) as session:
         load_local_authorities(session)
+        load_covenant(session)
     yield engine
     engine.dispose()
 
@@ -79,11 +80,18 @@ def make_app(database_url: str, **overrides):
             "DATABASE_URL": database_url,
             "BASE_URL": "http://localhost",
             "SIGNING_KEY_FILE": str(TEST_SIGNING_KEY_FILE),
+            **cheap_password_hashing(overrides),
             **overrides,
         }
     )
     app.test_client_class = OwnContextClient
     return app
+
+
+def cheap_password_hashing(overrides: dict) -> dict:
+    # argon2id still, but its cheapest parameters: full-cost hashing would dominate the suite.
+    # Production refuses them, so apps configured as production keep the real cost.
+    return {} if overrides.get("ENV_NAME") == "production" else {"PASSWORD_HASH_PROFILE": "CHEAPEST"}
 
 
 class OwnContextClient(FlaskClient):
@@ -195,6 +203,7 @@ def reset_committed_data(engine) -> None:
                 connection.exec_driver_sql(f"DELETE FROM {table}")
     with Session(engine) as session:
         load_local_authorities(session)
+        load_covenant(session)
 
 
 @pytest.fixture

@@ -114,3 +114,12 @@ def test_production_refuses_to_start_without_a_signing_key(environment, tmp_path
     with pytest.raises(ConfigurationError, match="does not exist"):
         create_app(instance_path=tmp_path)
     assert not (tmp_path / "signing_key.pem").exists()
+
+
+def test_production_refuses_the_cheap_password_hashing_meant_for_tests(environment, tmp_path):
+    environment.setenv("FLASK_ENV_NAME", "production")
+    environment.setenv("FLASK_SECRET_KEY", LONG_SECRET)
+    environment.setenv("FLASK_SIGNING_KEY_FILE", str(TEST_SIGNING_KEY_FILE))
+    environment.setenv("FLASK_PASSWORD_HASH_PROFILE", "CHEAPEST")
+    with pytest.raises(ConfigurationError, match="FLASK_PASSWORD_HASH_PROFILE is for tests only"):
+        create_app(instance_path=tmp_path)

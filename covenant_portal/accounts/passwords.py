@@ -3,15 +3,27 @@ import gzip
 from functools import cache
 from importlib import resources
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 MINIMUM_LENGTH = 12
-_hasher = PasswordHasher()
+DEFAULT_PROFILE = "RFC_9106_LOW_MEMORY"
+
+
+def _hasher() -> PasswordHasher:
+    # Tests choose argon2's CHEAPEST profile (config PASSWORD_HASH_PROFILE); production never may.
+    profile = current_app.config["PASSWORD_HASH_PROFILE"] if has_app_context() else DEFAULT_PROFILE
+    return _hasher_for(profile)
+
+
+@cache
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -20,21 +32,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         _verify_dummy(password)
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def _verify_dummy(password: str) -> None:
     try:
-        _hasher.verify(_dummy_hash(), password)
+        _hasher().verify(_dummy_hash(_hasher()), password)
     except (VerificationError, InvalidHashError):
         pass
 
 
 @cache
-def _dummy_hash() -> str:
-    return _hasher.hash("a password nobody has")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("a password nobody has")
 
 
 @cache

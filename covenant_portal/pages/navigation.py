@@ -7,11 +7,29 @@ from covenant_portal.accounts.models import Role
 ANONYMOUS_ENTRIES = [("accounts.sign_up", "Sign up"), ("accounts.login", "Sign in")]
 ORGANISATION_ADMIN_ENTRIES = [("accounts.team", "Your team")]
 ROLE_ENTRIES = {
-    Role.PROVIDER: [],
-    Role.LA_CONTACT: [],
-    Role.ESCALATION_OFFICER: [],
+    Role.PROVIDER: [
+        ("covenant.read", "Covenant"),
+        ("homes.homes", "Homes"),
+        ("contacts.contacts", "Named contacts"),
+        ("contacts.directory", "LA contacts"),
+    ],
+    Role.LA_CONTACT: [
+        ("covenant.read", "Covenant"),
+        ("covenant.all_signatories", "Signatories"),
+        ("homes.la_homes", "Homes"),
+        ("contacts.la_named_contact", "Named contact"),
+        ("contacts.directory", "LA contacts"),
+    ],
+    Role.ESCALATION_OFFICER: [
+        ("covenant.read", "Covenant"),
+        ("covenant.all_signatories", "Signatories"),
+        ("contacts.directory", "LA contacts"),
+    ],
     Role.ADMIN: [
         ("admin.users", "Users"),
+        ("covenant.admin_versions", "Covenant"),
+        ("covenant.all_signatories", "Signatories"),
+        ("contacts.admin_named_contacts", "LA contacts"),
         ("audit.events", "Audit trail"),
         ("mail.log", "Mail log"),
         ("jobs.runs", "Job runs"),

@@ -40,3 +40,14 @@ def load_local_authorities(session: Session) -> int:
         authority.is_greater_manchester = True
     session.commit()
     return added
+
+
+def load_covenant(session: Session) -> bool:
+    """Publish version 1 of the covenant if it is not there yet; returns whether it was added.
+    An existing version 1 is never changed: signatures cover its exact text."""
+    from covenant_portal.covenant.service import load_first_version
+    from covenant_portal.db import utcnow
+
+    added = load_first_version(session, covenant_v1(), utcnow()) is not None
+    session.commit()
+    return added

@@ -24,7 +24,10 @@ def rotate_command():
     old_keyid, new = rotate_key(get_session(), path, utcnow())
     if old_keyid:
         click.echo(f"Retired key {old_keyid}.")
-    click.echo(f"New signing key {new.keyid} written to {path}. Restart the web and scheduler processes.")
+    click.echo(
+        f"New signing key {new.keyid} written to {path}. Running portal processes switch to it at their next "
+        "signature; the retired key stays published at /.well-known/gm-first-keys.json."
+    )
 
 
 @click.group("ledger")
@@ -39,16 +42,19 @@ def verify_command():
     if result.ok:
         click.echo(f"Ledger OK: {result.entries} entries, head {result.head_hash}.")
         return
-    click.echo(f"Ledger BROKEN at entry {result.first_bad_seq}: {result.problem}.", err=True)
+    click.echo(f"Ledger BROKEN at entry {result.first_bad_seq}: {result.problem}. "
+               f"The {result.entries} entries before it are intact.", err=True)
     sys.exit(1)
 
 
 @ledger_cli.command("export")
 @click.argument("file", type=click.File("w", encoding="utf-8"))
 def export_command(file):
-    """Write every entry as one JSON object per line (the envelope as a JSON object)."""
+    """Write every entry to FILE ("-" for standard output) as one JSON object per line, the envelope
+    as a JSON object: everything an auditor needs to check the ledger offline (docs/signing.md)."""
     count = 0
-    for entry in ledger.iterate_entries(get_session()):
-        file.write(json.dumps(ledger.export_record(entry), ensure_ascii=False, sort_keys=False) + "\n")
-        count += 1
+    for page in ledger.entry_pages(get_session()):
+        for entry in page:
+            file.write(json.dumps(ledger.export_record(entry), ensure_ascii=False) + "\n")
+        count += len(page)
     click.echo(f"Exported {count} entries.", err=True)

@@ -89,7 +89,7 @@ def _envelope_from_dict(data) -> Envelope:
     try:
         payload = b64decode_either(data.get("payload"))
     except EnvelopeError as error:
-        raise EnvelopeError("The receipt's payload is missing or not valid base64.") from error
+        raise EnvelopeError("The receipt’s payload is missing or not valid base64.") from error
     signatures = data.get("signatures")
     if not isinstance(signatures, list) or not signatures:
         raise EnvelopeError("The receipt has no signatures.")
@@ -111,11 +111,16 @@ def verify(envelope: Envelope, public_keys: dict[str, Ed25519PublicKey]) -> str 
     """The id of a published key whose signature over the envelope verifies, or None."""
     message = pae(envelope.payload_type, envelope.payload)
     for signature in envelope.signatures:
-        hinted_first = sorted(public_keys.items(), key=lambda item: item[0] != signature.keyid)
-        for keyid, public_key in hinted_first:
+        for keyid, public_key in _hinted_key_first(public_keys, signature.keyid):
             try:
                 public_key.verify(signature.sig, message)
             except InvalidSignature:
                 continue
             return keyid
     return None
+
+
+def _hinted_key_first(public_keys: dict[str, Ed25519PublicKey], hint: str):
+    if hint in public_keys:
+        yield hint, public_keys[hint]
+    yield from ((keyid, key) for keyid, key in public_keys.items() if keyid != hint)

@@ -1,14 +1,13 @@
-"""The hash-chained ledger: append in the caller's transaction, verify the whole chain."""
+"""The hash-chained ledger: append in the caller's transaction, read it back a page at a time, export it.
+
+verification.py checks it."""
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import dsse
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 
@@ -35,17 +34,19 @@ def entry_hash(seq: int, created_at: datetime, kind: str, subject: str, envelope
     )
 
 
-def head(session: Session) -> LedgerEntry | None:
-    return session.scalar(select(LedgerEntry).order_by(LedgerEntry.seq.desc()).limit(1))
+def head(session: Session) -> Row | None:
+    """The last entry's seq and entry_hash (not the whole entry: appends only need those)."""
+    return session.execute(
+        select(LedgerEntry.seq, LedgerEntry.entry_hash).order_by(LedgerEntry.seq.desc()).limit(1)
+    ).first()
 
 
 def append(session: Session, kind: str, subject: str, envelope: bytes, now: datetime) -> LedgerEntry:
     """Adds the next entry; the caller's commit makes it (and the record it seals) durable together."""
-    _serialise_appends(session)
+    lock_ledger(session)
     previous = head(session)
     seq = 1 if previous is None else previous.seq + 1
     prev_hash = GENESIS_HASH if previous is None else previous.entry_hash
-    # The stored time is what gets hashed, so drop what a database might not keep (below microseconds).
     created_at = now.astimezone(timezone.utc)
     envelope_sha256 = sha256_hex(envelope)
     entry = LedgerEntry(
@@ -63,65 +64,33 @@ def append(session: Session, kind: str, subject: str, envelope: bytes, now: date
     return entry
 
 
-def _serialise_appends(session: Session) -> None:
-    # On SQLite every write transaction already starts with BEGIN IMMEDIATE, which serialises writers.
+def lock_ledger(session: Session) -> None:
+    """Serialises appends (and key publication) until the caller's transaction ends.
+
+    On PostgreSQL the next appender waits here, then reads this transaction's entry as the head: no
+    two entries can share a seq (a fork) and none can be skipped (a gap). On SQLite every write
+    transaction already starts with BEGIN IMMEDIATE, which serialises writers."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": LEDGER_LOCK_ID})
 
 
-@dataclass(frozen=True)
-class VerificationResult:
-    entries: int
-    head_hash: str
-    first_bad_seq: int | None = None
-    problem: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def verify_chain(entries: Iterable[LedgerEntry], public_keys: dict[str, Ed25519PublicKey]) -> VerificationResult:
-    """Recomputes every hash and link and checks every envelope signature, in seq order."""
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    for entry in entries:
-        problem = _problem_with(entry, expected_seq, prev_hash, public_keys)
-        if problem:
-            return VerificationResult(count, prev_hash, entry.seq, problem)
-        expected_seq, prev_hash, count = entry.seq + 1, entry.entry_hash, count + 1
-    return VerificationResult(count, prev_hash)
-
-
-def _problem_with(entry: LedgerEntry, expected_seq: int, prev_hash: str, public_keys) -> str | None:
-    if entry.seq != expected_seq:
-        return f"expected entry {expected_seq} next but found {entry.seq} (a gap or reordering)"
-    if entry.prev_hash != prev_hash:
-        return "prev_hash does not match the previous entry's entry_hash"
-    if sha256_hex(entry.envelope) != entry.envelope_sha256:
-        return "the envelope does not match envelope_sha256"
-    recomputed = entry_hash(
-        entry.seq, entry.created_at, entry.kind, entry.subject, entry.envelope_sha256, entry.prev_hash
-    )
-    if recomputed != entry.entry_hash:
-        return "entry_hash does not match the entry's fields"
-    return _envelope_problem(entry, public_keys)
-
-
-def _envelope_problem(entry: LedgerEntry, public_keys) -> str | None:
-    try:
-        envelope = dsse.parse(entry.envelope)
-    except dsse.EnvelopeError as error:
-        return f"the envelope is malformed: {error}"
-    if dsse.verify(envelope, public_keys) is None:
-        return "the envelope signature does not verify with any published key"
-    return None
-
-
-def iterate_entries(session: Session, batch_size: int = 2000) -> Iterable[LedgerEntry]:
-    return session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq).execution_options(yield_per=batch_size))
+def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[LedgerEntry]]:
+    """Every entry in seq order, a page at a time (keyset paging: no cursor is held open while the
+    caller runs other queries, and memory stays flat however long the ledger grows)."""
+    after = 0
+    while True:
+        page = list(session.scalars(
+            select(LedgerEntry).where(LedgerEntry.seq > after).order_by(LedgerEntry.seq).limit(page_size)
+        ))
+        if page:
+            yield page
+        if len(page) < page_size:
+            return
+        after = page[-1].seq
 
 
 def export_record(entry: LedgerEntry) -> dict:
+    """One line of `ledger export`: the entry's fields, with the envelope as a JSON object."""
     return {
         "seq": entry.seq,
         "created_at": rfc3339(entry.created_at),

@@ -18,6 +18,11 @@ class SigningKey(Base):
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
 
+    @property
+    def id(self) -> str:
+        # What the audit trail names an object by.
+        return self.keyid
+
 
 class LedgerEntry(Base):
     """One signed record in the append-only, hash-chained ledger (no UPDATE or DELETE, ever)."""

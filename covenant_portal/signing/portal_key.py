@@ -41,8 +41,28 @@ def init_app(app: Flask) -> None:
         if app.config["PRODUCTION"]:
             raise ConfigurationError(f"The signing key file {path} (FLASK_SIGNING_KEY_FILE) does not exist.")
         write_private_file_once(path, new_private_key_pem())
+    _load(app, path)
+
+
+def _load(app: Flask, path: Path) -> None:
+    stamp = _stamp(path)
     app.extensions["signing_key"] = PortalKey.from_private_key(load_private_key(path))
+    app.extensions["signing_key_stamp"] = stamp
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
 
 
 def portal_key() -> PortalKey:
-    return current_app.extensions["signing_key"]
+    """The key to sign with. `keys rotate` replaces the key file; running processes notice at their
+    next signature and switch to the new key, so none keeps signing with the retired one."""
+    app = current_app._get_current_object()
+    path = signing_key_path(app)
+    try:
+        if _stamp(path) != app.extensions["signing_key_stamp"]:
+            _load(app, path)
+    except (OSError, ValueError):
+        pass  # caught mid-rotation (no file for an instant): keep the loaded key; seal() refuses it if retired
+    return app.extensions["signing_key"]

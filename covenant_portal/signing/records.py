@@ -1,12 +1,18 @@
 """Kinds of signed record. Each kind re-derives, from the portal's own tables, what its signed
 statement must say, so that `ledger verify` also catches a stored record that was altered."""
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from covenant_portal.signing.dsse import IN_TOTO_PAYLOAD_TYPE
+from covenant_portal.signing.statements import STATEMENT_TYPE
+
 # (session, the ledger entry's subject name, the decoded in-toto Statement) -> a problem, or None
 RecordCheck = Callable[[Session, str, dict], str | None]
+# (session, [(subject name, Statement), ...]) -> a problem or None for each, in order
+RecordsCheck = Callable[[Session, list[tuple[str, dict]]], list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -14,3 +20,77 @@ class RecordKind:
     kind: str  # the ledger entry's `kind`
     predicate_type: str  # the Statement's predicateType, a stable URI documented in docs/signing.md
     check_record: RecordCheck
+    # Optional: checks a page of records at once (say one query for a thousand entries rather than
+    # a query each), which is what keeps `ledger verify` fast on a long ledger.
+    check_records: RecordsCheck | None = None
+
+    def problems(self, session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+        if self.check_records is not None:
+            return self.check_records(session, records)
+        return [self.check_record(session, subject, statement) for subject, statement in records]
+
+
+def record_kinds() -> dict[str, RecordKind]:
+    """Every kind of record the portal signs, by ledger `kind`. Imported when asked for, because the
+    areas' record modules import the signing package themselves."""
+    from covenant_portal.covenant.records import COVENANT_SIGNATURE
+
+    return {kind.kind: kind for kind in (COVENANT_SIGNATURE,)}
+
+
+class StatementProblem(ValueError):
+    """A ledger entry's signed statement is not what an entry of its kind must sign."""
+
+
+def signed_statement(
+    kinds: dict[str, RecordKind], kind: str, subject: str, payload_type: str, payload: bytes
+) -> tuple[RecordKind, dict]:
+    """The entry's kind of record and the Statement its envelope signs, once it is checked that the
+    Statement is about the entry's subject, with the kind's predicateType."""
+    record_kind = kinds.get(kind)
+    if record_kind is None:
+        raise StatementProblem(f"its kind {kind!r} is not a kind of record the portal signs")
+    if payload_type != IN_TOTO_PAYLOAD_TYPE:
+        raise StatementProblem(f"the envelope's payloadType is {payload_type!r}, not {IN_TOTO_PAYLOAD_TYPE}")
+    statement = decode_statement(payload)
+    if statement is None:
+        raise StatementProblem("the signed payload is not an in-toto Statement v1")
+    if subject_name_of(statement) != subject:
+        raise StatementProblem(
+            f"the signed statement is about {subject_name_of(statement)!r}, not the entry's subject {subject!r}"
+        )
+    if statement["predicateType"] != record_kind.predicate_type:
+        raise StatementProblem(
+            f"the signed predicateType is {statement['predicateType']!r}, not {record_kind.predicate_type}"
+        )
+    return record_kind, statement
+
+
+def decode_statement(payload: bytes) -> dict | None:
+    """The in-toto Statement v1 in a signed payload (one subject with a sha256 digest, a
+    predicateType and a predicate object), or None if the payload is anything else."""
+    try:
+        statement = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
+        return None
+    subjects = statement.get("subject")
+    if not isinstance(subjects, list) or len(subjects) != 1 or not isinstance(subjects[0], dict):
+        return None
+    digest = subjects[0].get("digest")
+    if not isinstance(subjects[0].get("name"), str) or not isinstance(digest, dict):
+        return None
+    if not isinstance(digest.get("sha256"), str):
+        return None
+    if not isinstance(statement.get("predicateType"), str) or not isinstance(statement.get("predicate"), dict):
+        return None
+    return statement
+
+
+def subject_name_of(statement: dict) -> str:
+    return statement["subject"][0]["name"]
+
+
+def subject_sha256_of(statement: dict) -> str:
+    return statement["subject"][0]["digest"]["sha256"]

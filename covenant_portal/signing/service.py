@@ -1,37 +1,88 @@
-"""Sealing records, publishing keys, verifying the ledger."""
+"""Sealing records, publishing keys, the signed ledger head, verifying the ledger."""
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from covenant_portal.audit.service import SYSTEM, record
+from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing import dsse, ledger
 from covenant_portal.signing.canonical import canonical_json
-from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem
-from covenant_portal.signing.models import LedgerEntry, SigningKey
+from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
+from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
+from covenant_portal.signing.records import RecordKind, record_kinds
 from covenant_portal.signing.statements import statement
+from covenant_portal.signing.verification import VerificationResult, VerifyingKey, verify_chain
+
+LEDGER_SUBJECT = "urn:gm-first:ledger"
+LEDGER_HEAD_PREDICATE_TYPE = "urn:gm-first:predicate:ledger-head:v1"
+
+
+class KeyRetired(RuntimeError):
+    """The key was retired by `keys rotate`; nothing may be signed with it any more."""
 
 
 def publish_key(session: Session, key: PortalKey, now: datetime) -> SigningKey:
     """Makes sure the key is in the published list (added, not committed, if it is new)."""
     published = session.get(SigningKey, key.keyid)
     if published is None:
+        # Look again holding the ledger's lock: requests signing for the first time with a new key
+        # at the same moment must not both add it.
+        ledger.lock_ledger(session)
+        published = session.get(SigningKey, key.keyid)
+    if published is None:
         published = SigningKey(keyid=key.keyid, public_key_pem=key.public_key_pem, valid_from=now)
         session.add(published)
         session.flush()
+        record(session, SYSTEM, "signing_key.published", published, now)
     return published
 
 
+def ensure_published(session: Session, key: PortalKey, now: datetime) -> None:
+    """Publishes (and commits) the key if it is not yet, so everything it signs can be checked."""
+    if session.get(SigningKey, key.keyid) is not None:
+        return
+    publish_key(session, key, now)
+    session.commit()
+
+
 def published_keys(session: Session) -> list[SigningKey]:
-    return list(session.scalars(select(SigningKey).order_by(SigningKey.valid_from)))
+    return list(session.scalars(select(SigningKey).order_by(SigningKey.valid_from, SigningKey.keyid)))
 
 
-def public_keys_by_id(session: Session) -> dict[str, Ed25519PublicKey]:
-    return {key.keyid: public_key_from_pem(key.public_key_pem) for key in published_keys(session)}
+def verifying_keys(session: Session) -> dict[str, VerifyingKey]:
+    return {
+        key.keyid: VerifyingKey(public_key_from_pem(key.public_key_pem), key.valid_until)
+        for key in published_keys(session)
+    }
+
+
+def keys_document(session: Session) -> dict:
+    """/.well-known/gm-first-keys.json: each entry is a key securesystemslib reads as it is."""
+    return {"keys": [_key_document(key) for key in published_keys(session)]}
+
+
+def _key_document(key: SigningKey) -> dict:
+    return {
+        "keyid": key.keyid,
+        "keytype": "ed25519",
+        "scheme": "ed25519",
+        "keyval": {"public": raw_public_bytes(public_key_from_pem(key.public_key_pem)).hex()},
+        "public_key_pem": key.public_key_pem,
+        "valid_from": ledger.rfc3339(key.valid_from),
+        "valid_until": ledger.rfc3339(key.valid_until) if key.valid_until else None,
+    }
+
+
+def signed_envelope(key: PortalKey, subject_name: str, subject_sha256: str, predicate_type: str,
+                    predicate: dict[str, Any]) -> bytes:
+    """The RFC 8785 canonical JSON of a DSSE envelope holding a signed in-toto Statement."""
+    payload = canonical_json(statement(subject_name, subject_sha256, predicate_type, predicate))
+    envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key.private_key, key.keyid)
+    return canonical_json(envelope.to_dict())
 
 
 def seal(
@@ -47,10 +98,21 @@ def seal(
 ) -> LedgerEntry:
     """Signs an in-toto Statement about the subject and appends it to the ledger, in the caller's
     transaction: the caller's commit keeps the record and its ledger entry together, or neither."""
-    publish_key(session, key, now)
-    payload = canonical_json(statement(subject_name, subject_sha256, predicate_type, predicate))
-    envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key.private_key, key.keyid)
-    return ledger.append(session, kind, subject_name, canonical_json(envelope.to_dict()), now)
+    published = publish_key(session, key, now)
+    if published.valid_until is not None and now >= published.valid_until:
+        raise KeyRetired(f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}.")
+    envelope = signed_envelope(key, subject_name, subject_sha256, predicate_type, predicate)
+    return ledger.append(session, kind, subject_name, envelope, now)
+
+
+def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:
+    """A signed statement of the ledger's size and head hash now. It is not itself a ledger entry:
+    whoever keeps one can later show that the ledger has only grown since."""
+    ensure_published(session, key, now)
+    latest = ledger.head(session)
+    head_hash = latest.entry_hash if latest else GENESIS_HASH
+    predicate = {"size": latest.seq if latest else 0, "headHash": head_hash, "observedAt": ledger.rfc3339(now)}
+    return signed_envelope(key, LEDGER_SUBJECT, head_hash, LEDGER_HEAD_PREDICATE_TYPE, predicate)
 
 
 def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None, PortalKey]:
@@ -64,10 +126,13 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
     path.parent.mkdir(parents=True, exist_ok=True)
     write_private_file_once(path, new_private_key_pem())
     new = PortalKey.from_private_key(load_private_key(path))
-    publish_key(session, new, now)
+    record(session, SYSTEM, "signing_key.rotated", publish_key(session, new, now), now, retired=old_keyid)
     session.commit()
     return old_keyid, new
 
 
-def verify_ledger(session: Session) -> ledger.VerificationResult:
-    return ledger.verify_chain(ledger.iterate_entries(session), public_keys_by_id(session))
+def verify_ledger(session: Session, kinds: dict[str, RecordKind] | None = None) -> VerificationResult:
+    """The whole ledger checked against the published keys and the stored records."""
+    return verify_chain(
+        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds
+    )

@@ -17,7 +17,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
 
 
-
 def content_security_policy(**overrides: str) -> str:
     """The portal's Content-Security-Policy header, with some directives changed."""
     policy = CONTENT_SECURITY_POLICY | {name.replace("_", "-"): value for name, value in overrides.items()}

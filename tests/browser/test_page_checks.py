@@ -17,7 +17,9 @@ def serve(portal, path: str, html: str) -> None:
     portal.page.route(
         portal.base_url + path,
         lambda route: route.fulfill(
-            content_type="text/html; charset=utf-8", headers={"Content-Security-Policy": content_security_policy()}, body=html
+            content_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": content_security_policy()},
+            body=html,
         ),
     )
 
@@ -55,3 +57,11 @@ def test_only_the_known_govuk_radio_issue_is_set_aside(portal):
     serve(portal, "/other-radio", REVEALING_RADIO.format(classes="some-other-radio"))
     with pytest.raises(AssertionError, match="aria-allowed-attr"):
         portal.visit("/other-radio")
+
+
+def test_a_page_loaded_around_the_checks_is_noticed(portal):
+    portal.page.goto(portal.base_url + "/privacy")
+    with pytest.raises(AssertionError, match="/privacy"):
+        portal.assert_every_page_was_checked()
+    portal.check()
+    portal.assert_every_page_was_checked()

@@ -1,12 +1,15 @@
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
 from covenant_portal.accounts.passwords import password_problem, verify_password
 from covenant_portal.audit.models import AuditEvent
-from covenant_portal.demo import PASSWORDS
+from covenant_portal.db import utcnow
+from covenant_portal.demo import PASSWORDS, seed_demo
 
 
-def seed_demo(app) -> str:
+def run_seed_demo(app) -> str:
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return result.output
@@ -29,7 +32,7 @@ def snapshot(db_session) -> dict:
 
 
 def test_seed_demo_gives_every_kind_of_user_an_active_account(app, db_session):
-    seed_demo(app)
+    run_seed_demo(app)
     users = demo_users(db_session)
     assert all(user.is_active for user in users)
     assert sum(user.role == Role.ADMIN for user in users) == 1
@@ -46,11 +49,12 @@ def test_seed_demo_gives_every_kind_of_user_an_active_account(app, db_session):
 
 
 def test_seed_demo_prints_every_login_with_a_password_that_works(app, db_session):
-    output = seed_demo(app)
-    for user in demo_users(db_session):
-        password = PASSWORDS[user.role]
-        assert f"{user.email}  " in output and password in output
-        assert verify_password(user.password_hash, password)
+    output = run_seed_demo(app)
+    users = demo_users(db_session)
+    for user in users:
+        assert f"{user.email}  " in output and PASSWORDS[user.role] in output
+    for role, password in PASSWORDS.items():
+        assert all(verify_password(user.password_hash, password) for user in users if user.role == role)
 
 
 def test_demo_passwords_meet_the_password_policy():
@@ -58,23 +62,29 @@ def test_demo_passwords_meet_the_password_policy():
 
 
 def test_seeding_is_audited_as_the_system(app, db_session):
-    seed_demo(app)
+    run_seed_demo(app)
     events = list(db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.seeded")))
     assert {event.object_id for event in events} == {str(user.id) for user in demo_users(db_session)}
     assert {event.actor_id for event in events} == {None}
 
 
 def test_seeding_twice_changes_nothing(app, db_session):
-    seed_demo(app)
+    run_seed_demo(app)
     before = snapshot(db_session)
-    seed_demo(app)
+    run_seed_demo(app)
     db_session.expire_all()
     assert snapshot(db_session) == before
 
 
 def test_demo_accounts_can_sign_in(app, db_session, client_request):
-    seed_demo(app)
+    run_seed_demo(app)
     client_request.post(
         "/sign-in", {"email": "wigan.contact@demo.gm-first.example", "password": PASSWORDS[Role.LA_CONTACT]}
     )
     assert "Wigan Contact" in client_request.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_readme_lists_every_demo_login(db_session):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for login in seed_demo(db_session, utcnow()):
+        assert f"| {login.email} | `{login.password}` | {login.description} |" in readme, login.email

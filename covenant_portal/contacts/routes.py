@@ -1,0 +1,175 @@
+"""Named contacts for pledge 2: each provider's contacts for vacancies and referrals, each LA's named
+contacts, and the directory of who to talk to in each Greater Manchester LA."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from covenant_portal.access import ANY_SIGNED_IN, allowed
+from covenant_portal.accounts.forms import add_error
+from covenant_portal.accounts.models import Role
+from covenant_portal.accounts.routes import form_page, signed_in_user
+from covenant_portal.contacts import service
+from covenant_portal.contacts.forms import ContactForm, NamedContactForm
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.homes.service import homes_of
+from covenant_portal.web import current_actor, found_or_404
+
+blueprint = Blueprint("contacts", __name__)
+
+
+@blueprint.app_template_filter("tel_href")
+def tel_href(phone: str) -> str:
+    """A tel: link that dials from anywhere, whatever format the number was typed in."""
+    return "tel:" + (service.uk_phone_number(phone) or phone)
+
+
+@blueprint.app_context_processor
+def inject_pledge_two_status():
+    # Functions, called by the dashboards only when they show them, so other pages query nothing.
+    return {
+        "organisation_contacts": lambda: service.current_contacts(get_session(), current_user.organisation_id),
+        "my_named_contact": lambda: service.current_named_contact_of(get_session(), current_user),
+        "authorities_without_named_contact": lambda: service.authorities_without_named_contact(get_session()),
+    }
+
+
+# Provider contacts
+
+
+def _own_current_contact(contact_id: int):
+    return found_or_404(service.current_contact_of(get_session(), current_user.organisation_id, contact_id))
+
+
+@blueprint.get("/contacts")
+@allowed(Role.PROVIDER)
+def contacts():
+    current = service.current_contacts(get_session(), current_user.organisation_id)
+    return render_template("contacts/list.html", contacts=current)
+
+
+@blueprint.route("/contacts/new", methods=["GET", "POST"])
+@allowed(Role.PROVIDER, organisation_admin=True)
+def new_contact():
+    session = get_session()
+    form = ContactForm(homes_of(session, current_user.organisation_id))
+    if not form.validate_on_submit():
+        return form_page("contacts/form.html", form, contact=None)
+    try:
+        contact = service.add_contact(session, current_user.organisation_id, form.details(), current_actor(), utcnow())
+    except service.ContactError as error:
+        add_error(form, error.field, str(error))
+        return form_page("contacts/form.html", form, contact=None)
+    flash(f"{contact.name} is now a named contact for vacancies and referrals.", "success")
+    return redirect(url_for("contacts.contacts"))
+
+
+@blueprint.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@allowed(Role.PROVIDER, organisation_admin=True)
+def edit_contact(contact_id):
+    session = get_session()
+    contact = _own_current_contact(contact_id)
+    homes = homes_of(session, current_user.organisation_id)
+    # A submitted form shows what was typed; otherwise the contact as they are.
+    form = ContactForm(homes) if request.method == "POST" else ContactForm.for_contact(homes, contact)
+    if not form.validate_on_submit():
+        return form_page("contacts/form.html", form, contact=contact)
+    try:
+        new_version = service.change_contact(session, contact, form.details(), current_actor(), utcnow())
+    except service.ContactError as error:
+        add_error(form, error.field, str(error))
+        return form_page("contacts/form.html", form, contact=contact)
+    flash(f"{new_version.name}’s details have been updated." if new_version else "Nothing was changed.", "success")
+    return redirect(url_for("contacts.contacts"))
+
+
+@blueprint.post("/contacts/<int:contact_id>/remove")
+@allowed(Role.PROVIDER, organisation_admin=True)
+def remove_contact(contact_id):
+    contact = _own_current_contact(contact_id)
+    remaining = service.remove_contact(get_session(), contact, current_actor(), utcnow())
+    flash(f"{contact.name} is no longer a named contact.", "success")
+    if not remaining:
+        flash("Your organisation now has no named contact. Name someone for vacancies and referrals.", "warning")
+    return redirect(url_for("contacts.contacts"))
+
+
+@blueprint.get("/contacts/history")
+@allowed(Role.PROVIDER)
+def history():
+    versions = service.contact_history(get_session(), current_user.organisation_id)
+    return render_template("contacts/history.html", versions=versions)
+
+
+# Local authority named contacts
+
+
+@blueprint.route("/la/named-contact", methods=["GET", "POST"])
+@allowed(Role.LA_CONTACT)
+def la_named_contact():
+    session, user = get_session(), signed_in_user()
+    named = service.current_named_contact_of(session, user)
+    if request.method == "POST" and request.form.get("action") == "stop":
+        return _stop_being_named(named)
+    form = NamedContactForm() if request.method == "POST" else NamedContactForm.for_named_contact(named, user.email)
+    if not form.validate_on_submit():
+        history = service.named_contact_history(session, user.local_authority_id)
+        return form_page("contacts/la_named_contact.html", form, named=named, history=history)
+    saved = service.name_la_contact(session, user, form.email.data, form.phone.data, current_actor(), utcnow())
+    if saved is None:
+        flash("Nothing was changed.", "success")
+    elif named is None:
+        flash(f"You are now a named contact for {user.local_authority.name}.", "success")
+    else:
+        flash("Your details for providers have been updated.", "success")
+    return redirect(url_for("contacts.la_named_contact"))
+
+
+def _stop_being_named(named):
+    if named is not None:
+        service.end_named_contact(get_session(), named, current_actor(), utcnow())
+        flash(f"You are no longer a named contact for {named.local_authority.name}.", "success")
+    return redirect(url_for("contacts.la_named_contact"))
+
+
+@blueprint.get("/admin/named-contacts")
+@allowed(Role.ADMIN)
+def admin_named_contacts():
+    session = get_session()
+    entries = service.directory(session)
+    named_user_ids = {named.user_id for _authority, contacts in entries for named in contacts}
+    not_named = [user for user in service.la_contact_users(session) if user.id not in named_user_ids]
+    missing = [authority for authority, contacts in entries if not contacts]
+    return render_template(
+        "contacts/admin_named_contacts.html", entries=entries, missing=missing, not_named=not_named
+    )
+
+
+@blueprint.route("/admin/named-contacts/<int:user_id>", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def admin_name_contact(user_id):
+    session = get_session()
+    user = found_or_404(service.la_contact_user(session, user_id))
+    named = service.current_named_contact_of(session, user)
+    form = NamedContactForm() if request.method == "POST" else NamedContactForm.for_named_contact(named, user.email)
+    if not form.validate_on_submit():
+        return form_page("contacts/admin_name_contact.html", form, user=user, named=named)
+    saved = service.name_la_contact(session, user, form.email.data, form.phone.data, current_actor(), utcnow())
+    if saved is None:
+        flash("Nothing was changed.", "success")
+    else:
+        flash(f"{user.full_name} is a named contact for {user.local_authority.name}.", "success")
+    return redirect(url_for("contacts.admin_named_contacts"))
+
+
+@blueprint.post("/admin/named-contacts/<int:named_contact_id>/end")
+@allowed(Role.ADMIN)
+def admin_end_named_contact(named_contact_id):
+    named = found_or_404(service.current_named_contact(get_session(), named_contact_id))
+    service.end_named_contact(get_session(), named, current_actor(), utcnow())
+    flash(f"{named.user.full_name} is no longer a named contact for {named.local_authority.name}.", "success")
+    return redirect(url_for("contacts.admin_named_contacts"))
+
+
+@blueprint.get("/directory")
+@allowed(*ANY_SIGNED_IN)
+def directory():
+    return render_template("contacts/directory.html", entries=service.directory(get_session()))

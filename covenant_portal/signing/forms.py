@@ -1,0 +1,47 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
+from wtforms import SubmitField, TextAreaField
+
+from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
+
+
+class VerifyForm(FlaskForm):
+    receipt_file = FileField(
+        "Upload a receipt file",
+        widget=GovFileInput(),
+        description="The .json file the portal gave you when the record was signed.",
+    )
+    receipt_text = TextAreaField(
+        "Or paste the receipt",
+        widget=GovTextArea(),
+        description="Paste the whole receipt, from the first { to the last }.",
+    )
+    submit = SubmitField("Check the receipt", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        has_file, has_text = bool(self.uploaded_file()), bool((self.receipt_text.data or "").strip())
+        if has_file == has_text:
+            message = "Upload a receipt file or paste a receipt, not both" if has_file else (
+                "Upload a receipt file or paste a receipt"
+            )
+            self.receipt_file.errors.append(message)
+            return False
+        return True
+
+    def uploaded_file(self):
+        upload = self.receipt_file.data
+        return upload if upload and upload.filename else None
+
+    def receipt_field(self):
+        """The field the receipt came in, where any problem with it is shown."""
+        return self.receipt_file if self.uploaded_file() else self.receipt_text
+
+    def receipt_bytes(self) -> bytes:
+        """What was sent, cut one byte past the limit so that an oversized receipt is still seen as one."""
+        upload = self.uploaded_file()
+        if upload:
+            return upload.stream.read(MAX_ENVELOPE_BYTES + 1)
+        return self.receipt_text.data.encode("utf-8")

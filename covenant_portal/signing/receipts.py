@@ -1,0 +1,145 @@
+"""Checking a receipt someone brings to /verify: is it a record the portal signed, and is it in the ledger?
+
+Only the signature decides validity, checked over the payload bytes exactly as received; the ledger
+and the keys' dates add what the portal knows about it.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.signing import dsse
+from covenant_portal.signing.models import LedgerEntry, SigningKey
+from covenant_portal.signing.records import decode_statement, record_kinds, subject_name_of, subject_sha256_of
+from covenant_portal.signing.service import LEDGER_HEAD_PREDICATE_TYPE, verifying_keys
+
+
+MAX_SEQ = 2**31 - 1  # the largest seq the ledger's integer column can hold
+
+
+class ReceiptProblem(ValueError):
+    """The receipt is not a valid portal receipt; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """For a signed ledger head: does the ledger still hold that entry, unchanged?"""
+
+    size: int
+    head_hash: str
+    entry_now: LedgerEntry | None
+
+    @property
+    def still_holds(self) -> bool:
+        if self.size == 0:
+            return True
+        return self.entry_now is not None and self.entry_now.entry_hash == self.head_hash
+
+
+@dataclass(frozen=True)
+class CheckedReceipt:
+    statement: dict
+    key: SigningKey
+    signed_at: datetime | None
+    ledger_entry: LedgerEntry | None  # the entry holding this very record, for records
+    head: HeadCheck | None  # for a signed ledger head
+
+    @property
+    def subject_name(self) -> str:
+        return subject_name_of(self.statement)
+
+    @property
+    def subject_sha256(self) -> str:
+        return subject_sha256_of(self.statement)
+
+    @property
+    def predicate_type(self) -> str:
+        return self.statement["predicateType"]
+
+    @property
+    def predicate(self) -> dict:
+        return self.statement["predicate"]
+
+    def signed_fact(self, *path: str) -> str | None:
+        """A text or number the predicate states at `path` (e.g. "signer", "name"), for showing."""
+        value = self.predicate
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+    @property
+    def signed_after_key_retired(self) -> bool:
+        until = self.key.valid_until
+        return until is not None and self.signed_at is not None and self.signed_at >= until
+
+
+def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
+    """The checked receipt, or ReceiptProblem saying what is wrong with it."""
+    try:
+        envelope = dsse.parse(raw)
+    except dsse.EnvelopeError as error:
+        raise ReceiptProblem(str(error)) from error
+    if envelope.payload_type != dsse.IN_TOTO_PAYLOAD_TYPE:
+        raise ReceiptProblem(
+            f"The receipt’s payloadType is “{envelope.payload_type[:100]}”, not {dsse.IN_TOTO_PAYLOAD_TYPE}, "
+            "so it is not a portal receipt."
+        )
+    keys = verifying_keys(session)
+    keyid = dsse.verify(envelope, {keyid: key.public_key for keyid, key in keys.items()})
+    if keyid is None:
+        raise ReceiptProblem(
+            "The signature does not match any of the portal’s keys. The receipt was changed after it was "
+            "signed, or it was not signed by the portal."
+        )
+    statement = decode_statement(envelope.payload)
+    if statement is None:
+        raise ReceiptProblem("The receipt is signed by the portal but what it signs is not an in-toto statement.")
+    return CheckedReceipt(
+        statement=statement,
+        key=session.get(SigningKey, keyid),
+        signed_at=_signed_at(statement),
+        ledger_entry=_ledger_entry_holding(session, statement, envelope),
+        head=_head_check(session, statement),
+    )
+
+
+def kind_of_record(predicate_type: str) -> str | None:
+    """The ledger kind of a signed record ("covenant-signature", ...), None for other statements."""
+    for kind in record_kinds().values():
+        if kind.predicate_type == predicate_type:
+            return kind.kind
+    return None
+
+
+def _signed_at(statement: dict) -> datetime | None:
+    # Records state when they were signed in `signedAt`; a ledger head when it was taken in `observedAt`.
+    predicate = statement["predicate"]
+    moment = predicate.get("observedAt" if statement["predicateType"] == LEDGER_HEAD_PREDICATE_TYPE else "signedAt")
+    try:
+        parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
+
+
+def _ledger_entry_holding(session: Session, statement: dict, envelope: dsse.Envelope) -> LedgerEntry | None:
+    """The entry whose envelope signs these very payload bytes with this very signature. Matched on
+    those, not on the file's bytes, because a receipt re-formatted by a tool is still the same record."""
+    if kind_of_record(statement["predicateType"]) is None:
+        return None
+    signatures = {signature.sig for signature in envelope.signatures}
+    for entry in session.scalars(select(LedgerEntry).where(LedgerEntry.subject == subject_name_of(statement))):
+        stored = dsse.parse(entry.envelope)
+        if stored.payload == envelope.payload and signatures & {signature.sig for signature in stored.signatures}:
+            return entry
+    return None
+
+
+def _head_check(session: Session, statement: dict) -> HeadCheck | None:
+    if statement["predicateType"] != LEDGER_HEAD_PREDICATE_TYPE:
+        return None
+    size, head_hash = statement["predicate"].get("size"), statement["predicate"].get("headHash")
+    if type(size) is not int or not 0 <= size <= MAX_SEQ or not isinstance(head_hash, str):
+        return None
+    return HeadCheck(size, head_hash, session.get(LedgerEntry, size) if size > 0 else None)

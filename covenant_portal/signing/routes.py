@@ -1,0 +1,60 @@
+"""The public signing surface: the published keys, the signed ledger head, and the receipt checker."""
+from flask import Blueprint, Response, jsonify, render_template
+
+from covenant_portal.access import public
+from covenant_portal.accounts.routes import form_page
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.signing import service
+from covenant_portal.signing.forms import VerifyForm
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.receipts import ReceiptProblem, check_receipt
+
+blueprint = Blueprint("signing", __name__)
+
+TOO_LARGE = "The receipt is larger than 1 MB, so it cannot be a portal receipt. Check you chose the right file."
+
+
+def _public_json(response: Response, cache_control: str) -> Response:
+    # Auditors' own tools (including scripts in a browser on another site) may fetch these.
+    response.headers["Cache-Control"] = cache_control
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/.well-known/gm-first-keys.json")
+@public
+def keys():
+    session = get_session()
+    service.ensure_published(session, portal_key(), utcnow())
+    # Short-lived: after `keys rotate` the retired key's valid_until must show soon.
+    return _public_json(jsonify(service.keys_document(session)), "public, max-age=300")
+
+
+@blueprint.get("/ledger/head")
+@public
+def ledger_head():
+    envelope = service.ledger_head_envelope(get_session(), portal_key(), utcnow())
+    return _public_json(Response(envelope, mimetype="application/json"), "no-cache")
+
+
+@blueprint.route("/verify", methods=["GET", "POST"])
+@public
+def verify():
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        return form_page("signing/verify.html", form)
+    try:
+        receipt = check_receipt(get_session(), form.receipt_bytes())
+    except ReceiptProblem as problem:
+        form.receipt_field().errors.append(str(problem))
+        return render_template("signing/verify.html", form=form), 400
+    return render_template("signing/verify_result.html", receipt=receipt)
+
+
+@blueprint.errorhandler(413)
+def receipt_too_large(_error):
+    # Raised while the request body is read, before any view: so nothing sent can be shown again,
+    # and the form must not read the request either.
+    form = VerifyForm(formdata=None)
+    form.receipt_file.errors = [TOO_LARGE]
+    return render_template("signing/verify.html", form=form), 413

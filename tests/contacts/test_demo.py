@@ -1,0 +1,39 @@
+"""The demo has homes, provider contacts and LA named contacts, with gaps that show the warnings."""
+from sqlalchemy import func, select
+
+from covenant_portal.accounts.models import Role
+from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
+from covenant_portal.contacts.service import authorities_without_named_contact
+from covenant_portal.db import utcnow
+from covenant_portal.demo import PASSWORDS, seed_demo
+from covenant_portal.homes.models import ProviderHome
+
+
+def counts(db_session) -> tuple[int, int, int]:
+    return tuple(
+        db_session.scalar(select(func.count()).select_from(model))
+        for model in (ProviderHome, ProviderContact, LocalAuthorityNamedContact)
+    )
+
+
+def test_the_demo_has_homes_and_named_contacts_on_both_sides(db_session, client_request):
+    seed_demo(db_session, utcnow())
+    assert counts(db_session) == (5, 3, 8)
+    assert [authority.name for authority in authorities_without_named_contact(db_session)] == ["Tameside", "Wigan"]
+
+    client_request.post(
+        "/sign-in", {"email": "brightwater.colleague@demo.gm-first.example", "password": PASSWORDS[Role.PROVIDER]}
+    )
+    contacts = client_request.get("/contacts").get_data(as_text=True)
+    assert "Grace Okafor" in contacts and "Oak House" in contacts and "All homes" in contacts
+    assert "Willow Court" in client_request.get("/homes").get_data(as_text=True)
+
+
+def test_seeding_again_adds_nothing_and_brings_nothing_back(db_session):
+    seed_demo(db_session, utcnow())
+    grace = db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor"))
+    grace.retired_at = utcnow()
+    db_session.commit()
+    seed_demo(db_session, utcnow())
+    assert counts(db_session) == (5, 3, 8)
+    assert db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor")).retired_at

@@ -1,0 +1,82 @@
+"""The public register of signatories, its CSV, and every provider's status for those who oversee it."""
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from covenant_portal.accounts.models import Role
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.covenant import service
+from covenant_portal.db import utcnow
+from tests.covenant.helpers import sign_current_version
+from tests.factories import create_provider, create_user
+
+# 23:30 in UTC on 31 March 2026 is already 1 April in London (BST).
+LATE_EVENING = datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc)
+
+
+def provider_admin(session, name):
+    organisation = create_provider(session, name=name)
+    return create_user(session, Role.PROVIDER, organisation=organisation, is_organisation_admin=True)
+
+
+@pytest.fixture
+def scene(db_session):
+    """Two signed version 1; then version 2 came out and one of them signed it too; one never signed."""
+    zephyr = provider_admin(db_session, "Zephyr Care Ltd")
+    acorn = provider_admin(db_session, "Acorn Homes CIC")
+    sign_current_version(db_session, zephyr, LATE_EVENING)
+    sign_current_version(db_session, acorn, LATE_EVENING)
+    wording = service.wording_of(service.current_version(db_session).document)
+    wording.aims.append("Share what we learn")
+    draft = service.draft_version(db_session, wording, create_user(db_session, Role.ADMIN), SYSTEM, utcnow())
+    service.publish_version(db_session, draft, SYSTEM, utcnow())
+    sign_current_version(db_session, zephyr, LATE_EVENING)
+    never = create_provider(db_session, name="=HYPERLINK(\"http://evil.example\")")
+    return zephyr.organisation, acorn.organisation, never
+
+
+def test_the_public_register_lists_who_signed_the_current_version(client_request, scene):
+    zephyr, acorn, never = scene
+    html = client_request.get("/signatories").get_data(as_text=True)
+    assert "1 organisation has signed" in html
+    assert zephyr.name in html and "1 April 2026" in html
+    assert acorn.name not in html, "signed version 1 only"
+    assert "HYPERLINK" not in html
+    assert 'href="/signatories.csv"' in html
+    assert 'href="/signatories/all"' not in html
+
+
+def test_the_register_downloads_as_csv(client_request, db_session, scene):
+    zephyr, _, never = scene
+    signer = create_user(db_session, Role.PROVIDER, organisation=never, is_organisation_admin=True)
+    sign_current_version(db_session, signer, LATE_EVENING)
+    response = client_request.get("/signatories.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="gm-first-signatories.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows == [
+        ["organisation", "covenant_version", "signed_on"],
+        ["'=HYPERLINK(\"http://evil.example\")", "2", "2026-04-01"],
+        [zephyr.name, "2", "2026-04-01"],
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN])
+def test_those_who_oversee_the_covenant_see_every_organisation(client_request, db_session, scene, role):
+    zephyr, acorn, never = scene
+    client_request.login(create_user(db_session, role))
+    html = client_request.get("/signatories/all").get_data(as_text=True)
+    row = html[html.index(zephyr.name):]
+    assert row.index("Signed version 2") < row.index("</tr>")
+    row = html[html.index(acorn.name):]
+    assert row.index("Signed version 1 — re-signing needed") < row.index("</tr>")
+    row = html[html.index("=HYPERLINK"):]
+    assert row.index("Not signed") < row.index("</tr>")
+    assert 'href="/signatories/all"' in client_request.get("/signatories").get_data(as_text=True)
+
+
+def test_providers_do_not_see_every_organisation(client_request, db_session, scene):
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    client_request.get("/signatories/all", expected_status=403)

@@ -1,0 +1,238 @@
+"""/verify: anyone uploads or pastes a receipt and sees whether it is valid, who signed what and
+when, with which key, and whether it is in the ledger; bad input gets a clear message, never a 500."""
+import base64
+import html
+import io
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from covenant_portal.signing import dsse
+from covenant_portal.signing.canonical import canonical_json
+from covenant_portal.signing.models import SigningKey
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.service import signed_envelope
+from tests.conftest import check_page, csrf_token_in
+from tests.signing.helpers import receipt_of, remove_entry, sign_covenants, statement_in
+
+SIGNED_AT = datetime(2026, 7, 1, 11, 30, tzinfo=timezone.utc)  # 12:30pm in London (summer time)
+
+
+@pytest.fixture
+def signature(db_session):
+    sign_covenants(db_session, 2)  # so the receipt checked is not the first entry
+    [signature] = sign_covenants(db_session, 1, SIGNED_AT)
+    return signature
+
+
+@pytest.fixture
+def receipt(db_session, signature) -> bytes:
+    return receipt_of(db_session, signature)
+
+
+def paste(client_request, text: str, expected_status=200) -> str:
+    response = client_request.post("/verify", {"receipt_text": text}, expected_status=expected_status)
+    return response.get_data(as_text=True)
+
+
+def upload(client_request, content: bytes, expected_status=200, filename="receipt.json") -> str:
+    response = client_request.post(
+        "/verify", {"receipt_file": (io.BytesIO(content), filename)}, expected_status=expected_status
+    )
+    return response.get_data(as_text=True)
+
+
+def text_of(page: str) -> str:
+    """The words on the page, as a person reads them."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def pasted_text_shown(page: str) -> str:
+    return html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))
+
+
+def test_the_page_is_public(client_request):
+    page = client_request.get("/verify").get_data(as_text=True)
+    assert "Check a signed receipt" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "/.well-known/gm-first-keys.json" in page
+
+
+def test_an_uploaded_receipt_shows_who_signed_what_when_with_which_key_and_its_ledger_entry(
+    client_request, db_session, signature, receipt
+):
+    page = text_of(upload(client_request, receipt))
+
+    assert "The receipt is valid" in page
+    assert f"Signed by {signature.signer_name}, {signature.signer_job_title}" in page
+    assert f"Organisation {signature.organisation.name}" in page
+    assert "Covenant version Version 1: " in page
+    assert f"urn:gm-first:covenant-signature:{signature.id}" in page
+    assert "urn:gm-first:predicate:covenant-signature:v1" in page
+    assert signature.covenant_version.document_sha256 in page
+    assert "UK time 1 July 2026 at 12:30pm" in page
+    assert "UTC 2026-07-01 11:30:00 UTC" in page
+    key = db_session.get(SigningKey, portal_key().keyid)
+    assert f"Key id {key.keyid}" in page
+    assert "Retired No, it is the current key" in page
+    assert "This record is entry 3 of the portal’s ledger" in page
+
+
+def test_a_pasted_receipt_is_checked_too(client_request, receipt):
+    page = text_of(paste(client_request, receipt.decode()))
+    assert "The receipt is valid" in page
+    assert "This record is entry 3 of the portal’s ledger" in page
+
+
+def test_a_receipt_reformatted_by_a_tool_is_still_the_same_record_in_the_ledger(client_request, receipt):
+    pretty = json.dumps(json.loads(receipt), indent=4, sort_keys=False)
+    assert pretty.encode() != receipt
+    page = text_of(paste(client_request, pretty))
+    assert "This record is entry 3 of the portal’s ledger" in page
+
+
+def test_url_safe_base64_and_a_wrong_keyid_hint_are_accepted(client_request, receipt):
+    envelope = json.loads(receipt)
+    envelope["payload"] = base64.urlsafe_b64encode(base64.b64decode(envelope["payload"])).decode().rstrip("=")
+    signature = envelope["signatures"][0]
+    signature["sig"] = base64.urlsafe_b64encode(base64.b64decode(signature["sig"])).decode().rstrip("=")
+    signature["keyid"] = "not-a-key-we-know"
+    page = text_of(paste(client_request, json.dumps(envelope)))
+    assert "The receipt is valid" in page
+    assert "This record is entry 3 of the portal’s ledger" in page
+
+
+def error_shown(page: str) -> str:
+    """The message next to the field (GOV.UK error message), also in the error summary."""
+    assert "govuk-error-summary" in page
+    start = page.index('<p id="receipt_')
+    return text_of(page[start:page.index("</p>", start)]).removeprefix("Error: ")
+
+
+def forged_with_another_key(receipt: bytes) -> str:
+    envelope = dsse.parse(receipt)
+    forger = Ed25519PrivateKey.generate()
+    return canonical_json(dsse.sign(envelope.payload, envelope.payload_type, forger, "x").to_dict()).decode()
+
+
+def with_payload_changed(receipt: bytes) -> str:
+    envelope = json.loads(receipt)
+    statement = statement_in(receipt)
+    statement["predicate"]["signer"]["name"] = "Somebody Else"
+    envelope["payload"] = base64.b64encode(canonical_json(statement)).decode()
+    return json.dumps(envelope)
+
+
+def signed_by_the_portal(payload: bytes, payload_type=dsse.IN_TOTO_PAYLOAD_TYPE) -> str:
+    key = portal_key()
+    return canonical_json(dsse.sign(payload, payload_type, key.private_key, key.keyid).to_dict()).decode()
+
+
+NOT_THE_PORTALS = (
+    "The signature does not match any of the portal’s keys. The receipt was changed after it was signed, "
+    "or it was not signed by the portal."
+)
+
+
+@pytest.mark.parametrize(
+    "make_input, message",
+    [
+        (lambda receipt: "hello", "The receipt is not valid JSON. It may be truncated or damaged."),
+        (lambda receipt: receipt[: len(receipt) // 2].decode(), "The receipt is not valid JSON. It may be truncated"),
+        (lambda receipt: "[1, 2]", "The receipt must be a JSON object with payload, payloadType and signatures."),
+        (lambda receipt: '{"payloadType": "x", "payload": "%%%", "signatures": []}',
+         "The receipt’s payload is missing or not valid base64."),
+        (lambda receipt: " " * dsse.MAX_ENVELOPE_BYTES + receipt.decode(),
+         "The receipt is larger than 1 MB, so it cannot be a portal receipt."),
+        (forged_with_another_key, NOT_THE_PORTALS),
+        (with_payload_changed, NOT_THE_PORTALS),
+        (lambda receipt: signed_by_the_portal(b"hello", "text/plain"),
+         "The receipt’s payloadType is “text/plain”, not application/vnd.in-toto+json, so it is not a portal receipt."),
+        (lambda receipt: signed_by_the_portal(b'{"hello": "world"}'),
+         "The receipt is signed by the portal but what it signs is not an in-toto statement."),
+    ],
+    ids=["garbage", "truncated", "not an object", "bad base64", "oversized", "another key", "payload changed",
+         "wrong payload type", "not in-toto"],
+)
+def test_bad_receipts_get_a_clear_message_next_to_the_field_and_keep_what_was_typed(
+    client_request, db_session, receipt, make_input, message
+):
+    typed = make_input(receipt)
+    page = paste(client_request, typed, expected_status=400)
+    assert error_shown(page).startswith(message)
+    assert pasted_text_shown(page) == typed
+
+
+def test_a_bad_uploaded_file_gets_its_message_next_to_the_file_field(client_request, receipt):
+    page = upload(client_request, forged_with_another_key(receipt).encode(), expected_status=400)
+    assert 'id="receipt_file-error"' in page
+    assert error_shown(page) == NOT_THE_PORTALS
+
+
+def test_an_upload_larger_than_the_limit_is_refused_with_a_clear_message(client_request, receipt):
+    page = upload(client_request, b" " * (3 * 1024 * 1024) + receipt, expected_status=413)
+    check_page(page)
+    assert "Error: Check a signed receipt" in page
+    assert error_shown(page).startswith("The receipt is larger than 1 MB")
+    assert csrf_token_in(page)
+
+
+def test_an_upload_just_over_one_megabyte_is_refused_by_the_receipt_check(client_request, receipt):
+    page = upload(client_request, receipt + b" " * dsse.MAX_ENVELOPE_BYTES, expected_status=400)
+    assert error_shown(page).startswith("The receipt is larger than 1 MB")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [({}, "Upload a receipt file or paste a receipt"), ({"receipt_text": "   "}, "Upload a receipt file or paste a receipt")],
+)
+def test_nothing_sent_is_asked_for(client_request, data, message):
+    page = client_request.post("/verify", data, expected_status=400).get_data(as_text=True)
+    assert error_shown(page) == message
+
+
+def test_a_file_and_pasted_text_together_are_refused(client_request, receipt):
+    page = client_request.post(
+        "/verify", {"receipt_file": (io.BytesIO(receipt), "receipt.json"), "receipt_text": receipt.decode()},
+        expected_status=400,
+    ).get_data(as_text=True)
+    assert error_shown(page) == "Upload a receipt file or paste a receipt, not both"
+
+
+def test_a_receipt_signed_after_its_key_was_retired_is_flagged(client_request, db_session, receipt):
+    key = db_session.get(SigningKey, portal_key().keyid)
+    key.valid_until = SIGNED_AT - timedelta(days=1)
+    db_session.flush()
+    page = text_of(upload(client_request, receipt))
+    assert "The receipt is valid" in page
+    assert "signed after its key was retired on 30 June 2026 at 12:30pm" in page
+    assert "Retired 30 June 2026 at 12:30pm" in page
+
+
+def test_a_genuine_signature_missing_from_the_ledger_is_flagged(client_request, db_session, signature, receipt):
+    statement = statement_in(receipt)
+    unrecorded = signed_envelope(portal_key(), "urn:gm-first:covenant-signature:999", "0" * 64,
+                                 statement["predicateType"], statement["predicate"])
+    page = text_of(upload(client_request, unrecorded))
+    assert "The receipt is valid" in page
+    assert "This record is not in the portal’s ledger." in page
+
+
+def test_a_signed_ledger_head_shows_the_ledger_has_only_grown_since(client_request, db_session, signature):
+    head = client_request.get("/ledger/head").get_data()
+    sign_covenants(db_session, 1)
+    page = text_of(upload(client_request, head))
+    assert "A signed statement of the ledger" in page
+    assert "Entries in the ledger then 3" in page
+    assert "The ledger still holds that entry unchanged: it has only grown since this statement was signed." in page
+
+
+def test_a_signed_ledger_head_shows_a_rewritten_ledger(client_request, db_session, signature):
+    head = client_request.get("/ledger/head").get_data()
+    remove_entry(db_session, 3)  # and another is signed in its place
+    sign_covenants(db_session, 1)
+    page = text_of(upload(client_request, head))
+    assert "The ledger no longer holds entry 3 with that hash." in page
