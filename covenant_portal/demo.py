@@ -14,7 +14,7 @@ from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
 from covenant_portal.accounts.passwords import hash_password
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
-from covenant_portal.reference import load_local_authorities
+from covenant_portal.reference import load_covenant, load_local_authorities
 
 DOMAIN = "demo.gm-first.example"
 
@@ -62,6 +62,7 @@ class _DemoUser:
 def seed_demo(session: Session, now: datetime) -> list[DemoLogin]:
     """Create whatever demo data is missing; returns every demo login."""
     load_local_authorities(session)
+    load_covenant(session)
     people = _demo_people(session, now)
     # One hash per demo password (argon2 is slow on purpose, and these passwords are public anyway).
     password_hashes = {role: hash_password(password) for role, password in PASSWORDS.items()}

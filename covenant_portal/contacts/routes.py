@@ -75,6 +75,8 @@ def edit_contact(contact_id):
     try:
         new_version = service.change_contact(session, contact, form.details(), current_actor(), utcnow())
     except service.ContactError as error:
+        if error.field is None:
+            return _back_to_contacts(str(error))
         add_error(form, error.field, str(error))
         return form_page("contacts/form.html", form, contact=contact)
     flash(f"{new_version.name}’s details have been updated." if new_version else "Nothing was changed.", "success")
@@ -85,10 +87,18 @@ def edit_contact(contact_id):
 @allowed(Role.PROVIDER, organisation_admin=True)
 def remove_contact(contact_id):
     contact = _own_current_contact(contact_id)
-    remaining = service.remove_contact(get_session(), contact, current_actor(), utcnow())
+    try:
+        remaining = service.remove_contact(get_session(), contact, current_actor(), utcnow())
+    except service.ContactError as error:
+        return _back_to_contacts(str(error))
     flash(f"{contact.name} is no longer a named contact.", "success")
     if not remaining:
         flash("Your organisation now has no named contact. Name someone for vacancies and referrals.", "warning")
+    return redirect(url_for("contacts.contacts"))
+
+
+def _back_to_contacts(message: str):
+    flash(message, "error")
     return redirect(url_for("contacts.contacts"))
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from covenant_portal import audit
@@ -108,13 +108,12 @@ def change_contact(
     session: Session, contact: ProviderContact, details: ContactDetails, actor: Actor, now: datetime
 ) -> ProviderContact | None:
     """Retires the contact and adds its new version; None if nothing changed (nothing is saved)."""
-    _refuse_if_retired(contact)
     before = ContactDetails.of(contact)
     changed = [name for name in before.__dataclass_fields__ if getattr(before, name) != getattr(details, name)]
     if not changed:
         return None
-    contact.retired_at = now
     new_version = _new_version(session, contact.organisation_id, details, actor, now, replaces=contact)
+    _retire(session, contact, now)
     audit.record(
         session, actor, "contact.changed", new_version, now,
         organisation_id=contact.organisation_id, replaces_id=contact.id, changed=changed,
@@ -129,8 +128,7 @@ def remove_contact(session: Session, contact: ProviderContact, actor: Actor, now
     Removing the last one is allowed (someone who has left must not stay listed), but then the
     organisation no longer meets pledge 2: its pages say so until it names someone.
     """
-    _refuse_if_retired(contact)
-    contact.retired_at = now
+    _retire(session, contact, now)
     audit.record(session, actor, "contact.removed", contact, now, organisation_id=contact.organisation_id)
     session.commit()
     return len(current_contacts(session, contact.organisation_id))
@@ -211,9 +209,17 @@ def _new_version(
     return contact
 
 
-def _refuse_if_retired(contact: ProviderContact) -> None:
-    if contact.retired_at is not None:
-        raise ContactError("This contact has already been changed or removed")
+def _retire(session: Session, contact: ProviderContact, now: datetime) -> None:
+    # A conditional update, so that two people changing the same contact at once cannot both
+    # retire it (and leave two current versions): the second finds it already retired.
+    retired = session.execute(
+        update(ProviderContact)
+        .where(ProviderContact.id == contact.id, ProviderContact.retired_at.is_(None))
+        .values(retired_at=now)
+    )
+    if retired.rowcount != 1:
+        session.rollback()
+        raise ContactError("This contact has just been changed or removed by someone else")
 
 
 # Local authority named contacts

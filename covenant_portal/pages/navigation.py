@@ -4,7 +4,11 @@ from flask_login import current_user
 
 from covenant_portal.accounts.models import Role
 
-ANONYMOUS_ENTRIES = [("accounts.sign_up", "Sign up"), ("accounts.login", "Sign in")]
+ANONYMOUS_ENTRIES = [
+    ("covenant.signatories", "Signatories"),
+    ("accounts.sign_up", "Sign up"),
+    ("accounts.login", "Sign in"),
+]
 ORGANISATION_ADMIN_ENTRIES = [("accounts.team", "Your team")]
 ROLE_ENTRIES = {
     Role.PROVIDER: [

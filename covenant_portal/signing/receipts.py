@@ -4,14 +4,14 @@ Only the signature decides validity, checked over the payload bytes exactly as r
 and the keys' dates add what the portal knows about it.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import dsse
 from covenant_portal.signing.models import LedgerEntry, SigningKey
-from covenant_portal.signing.records import decode_statement, record_kinds, subject_name_of, subject_sha256_of
+from covenant_portal.signing.records import decode_statement, subject_name_of, subject_sha256_of
 from covenant_portal.signing.service import LEDGER_HEAD_PREDICATE_TYPE, verifying_keys
 
 
@@ -104,14 +104,6 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     )
 
 
-def kind_of_record(predicate_type: str) -> str | None:
-    """The ledger kind of a signed record ("covenant-signature", ...), None for other statements."""
-    for kind in record_kinds().values():
-        if kind.predicate_type == predicate_type:
-            return kind.kind
-    return None
-
-
 def _signed_at(statement: dict) -> datetime | None:
     # Records state when they were signed in `signedAt`; a ledger head when it was taken in `observedAt`.
     predicate = statement["predicate"]
@@ -120,14 +112,12 @@ def _signed_at(statement: dict) -> datetime | None:
         parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else None
     except ValueError:
         return None
-    return parsed if parsed is not None and parsed.tzinfo is not None else None
+    return parsed.astimezone(timezone.utc) if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _ledger_entry_holding(session: Session, statement: dict, envelope: dsse.Envelope) -> LedgerEntry | None:
     """The entry whose envelope signs these very payload bytes with this very signature. Matched on
     those, not on the file's bytes, because a receipt re-formatted by a tool is still the same record."""
-    if kind_of_record(statement["predicateType"]) is None:
-        return None
     signatures = {signature.sig for signature in envelope.signatures}
     for entry in session.scalars(select(LedgerEntry).where(LedgerEntry.subject == subject_name_of(statement))):
         stored = dsse.parse(entry.envelope)

@@ -1,11 +1,14 @@
 """The rules behind named contacts that other areas rely on."""
 import pytest
+from sqlalchemy import func, select, update
 
 from covenant_portal.audit.service import SYSTEM
+from covenant_portal.contacts.models import ProviderContact
 from covenant_portal.contacts.service import (
     ContactDetails,
     ContactError,
     add_contact,
+    change_contact,
     current_contacts,
     remove_contact,
     uk_phone_number,
@@ -60,4 +63,26 @@ def test_the_service_refuses_another_organisations_homes(db_session):
     with pytest.raises(ContactError) as error:
         add_contact(db_session, organisation.id, details, SYSTEM, utcnow())
     assert error.value.field == "homes"
+    assert current_contacts(db_session, organisation.id) == []
+
+
+@pytest.mark.parametrize("action", ["change", "remove"])
+def test_a_contact_someone_else_has_just_retired_is_not_retired_again(db_session, action):
+    organisation = create_provider(db_session)
+    contact = create_contact(db_session, organisation, name="Amir")
+    # Someone else, in another request, retired it after this one loaded it.
+    db_session.execute(
+        update(ProviderContact).where(ProviderContact.id == contact.id).values(retired_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    db_session.commit()
+    assert contact.retired_at is None  # this request's copy does not know yet
+
+    with pytest.raises(ContactError, match="just been changed or removed by someone else"):
+        if action == "change":
+            details = ContactDetails("Amir", "New role", contact.email, contact.phone, frozenset())
+            change_contact(db_session, contact, details, SYSTEM, utcnow())
+        else:
+            remove_contact(db_session, contact, SYSTEM, utcnow())
+    assert db_session.scalar(select(func.count(ProviderContact.id))) == 1
     assert current_contacts(db_session, organisation.id) == []

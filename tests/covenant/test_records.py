@@ -62,7 +62,9 @@ def test_a_changed_signature_row_is_named(db_session, signature, field, value, p
 
 def test_a_signature_moved_to_another_organisation_is_named(db_session, signature):
     signature.organisation_id = create_provider(db_session).id
-    assert check(db_session, signature) == f"covenant_signature {signature.id} organisation_id differs from the signed record"
+    assert check(db_session, signature) == (
+        f"covenant_signature {signature.id} organisation_id differs from the signed record"
+    )
 
 
 def test_a_changed_signing_time_is_named(db_session, signature):

@@ -141,7 +141,11 @@ def test_the_signed_statement_says_who_signed_what_when_and_how(db_session, prov
             "declarationSha256": sha256_hex(signature.declaration.encode()),
             "authentication": {"method": AUTHENTICATION_METHOD, "signedInAt": rfc3339(provider_admin.last_login_at)},
         },
-        "covenant": {"version": 1, "title": "GM First: LA and Provider Covenant", "documentSha256": version.document_sha256},
+        "covenant": {
+            "version": 1,
+            "title": "GM First: LA and Provider Covenant",
+            "documentSha256": version.document_sha256,
+        },
     }
 
 
@@ -238,8 +242,12 @@ def test_signing_is_in_the_audit_trail(client_request, db_session, provider_admi
     client_request.post("/covenant/sign", sign_form())
     signature = db_session.scalar(select(CovenantSignature))
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "covenant.signed"))
-    assert (event.actor_id, event.object_type, event.object_id) == (provider_admin.id, "CovenantSignature", str(signature.id))
-    assert event.details == {"organisation_id": signature.organisation_id, "version": 1, "ledger_seq": signature.ledger_seq}
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        provider_admin.id, "CovenantSignature", str(signature.id)
+    )
+    assert event.details == {
+        "organisation_id": signature.organisation_id, "version": 1, "ledger_seq": signature.ledger_seq
+    }
 
 
 def test_the_dashboard_shows_whether_the_organisation_has_signed(client_request, db_session, provider_admin):

@@ -38,8 +38,10 @@ class Notes:
     def add(self, session, number: int, text: str, now=NOW) -> ledger.LedgerEntry:
         subject, predicate = f"urn:gm-first:test-note:{number}", {"text": text}
         self.kept[subject] = predicate
-        return seal(session, portal_key(), kind="test-note", subject_name=subject, subject_sha256=sha256_hex(text.encode()),
-                    predicate_type=NOTE, predicate=predicate, now=now + timedelta(minutes=number))
+        return seal(
+            session, portal_key(), kind="test-note", subject_name=subject, subject_sha256=sha256_hex(text.encode()),
+            predicate_type=NOTE, predicate=predicate, now=now + timedelta(minutes=number),
+        )
 
 
 @pytest.fixture
@@ -62,7 +64,8 @@ def test_entries_of_a_registered_kind_verify(db_session, notes):
 
 def test_an_entry_of_a_kind_nobody_registered_is_a_problem(db_session, notes):
     result = verify_ledger(db_session, record_kinds())
-    assert (result.first_bad_seq, result.problem) == (1, "its kind 'test-note' is not a kind of record the portal signs")
+    assert result.first_bad_seq == 1
+    assert result.problem == "its kind 'test-note' is not a kind of record the portal signs"
 
 
 def test_the_kind_checks_the_stored_record(db_session, notes):

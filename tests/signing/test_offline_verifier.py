@@ -79,7 +79,9 @@ def test_an_export_missing_what_the_signed_head_covered_is_refused(audit_files):
     (audit_files / "ledger.jsonl").write_text(lines[0] + "\n")  # entries 2 to 4 are gone
     result = verify_offline(audit_files, "--head", str(audit_files / "head.json"))
     assert result.returncode == 1
-    assert result.stderr.startswith("BROKEN at entry 2: the export lacks it, yet the signed head of 2 entries covers it")
+    assert result.stderr.startswith(
+        "BROKEN at entry 2: the export lacks it, yet the signed head of 2 entries covers it"
+    )
 
 
 def test_a_ledger_rewritten_since_the_signed_head_is_refused(app, client_request, db_session, tmp_path):
@@ -94,7 +96,9 @@ def test_a_ledger_rewritten_since_the_signed_head_is_refused(app, client_request
     assert verify_offline(tmp_path).returncode == 0
     result = verify_offline(tmp_path, "--head", str(tmp_path / "head.json"))
     assert result.returncode == 1
-    assert result.stderr.startswith("BROKEN at entry 2: its entry_hash is not the one the signed head of 2 entries names")
+    assert result.stderr.startswith(
+        "BROKEN at entry 2: its entry_hash is not the one the signed head of 2 entries names"
+    )
 
 
 def test_a_key_document_with_a_wrong_keyid_is_refused(audit_files):

@@ -84,7 +84,9 @@ def test_an_envelope_re_signed_by_another_key_with_its_hashes_recomputed_is_caug
     change_entry(db_session, 5, {
         "envelope": envelope,
         "envelope_sha256": envelope_sha256,
-        "entry_hash": ledger.entry_hash(5, entry.created_at, entry.kind, entry.subject, envelope_sha256, entry.prev_hash),
+        "entry_hash": ledger.entry_hash(
+            5, entry.created_at, entry.kind, entry.subject, envelope_sha256, entry.prev_hash
+        ),
     })
     assert_broken_at(app, 5, "its envelope signature does not verify with any published key")
 
