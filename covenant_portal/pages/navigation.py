@@ -6,6 +6,7 @@ from covenant_portal.accounts.models import Role
 
 ANONYMOUS_ENTRIES = [
     ("covenant.signatories", "Signatories"),
+    ("signing.verify", "Check a receipt"),
     ("accounts.sign_up", "Sign up"),
     ("accounts.login", "Sign in"),
 ]

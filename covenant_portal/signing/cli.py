@@ -3,6 +3,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import ledger
@@ -18,8 +19,6 @@ def keys_cli():
 @keys_cli.command("rotate")
 def rotate_command():
     """Make a new signing key; the old one stays published with the time it stopped signing."""
-    from flask import current_app
-
     path = signing_key_path(current_app)
     old_keyid, new = rotate_key(get_session(), path, utcnow())
     if old_keyid:

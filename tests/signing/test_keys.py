@@ -141,3 +141,9 @@ def test_an_entry_signed_with_a_key_after_it_was_retired_breaks_the_ledger(app, 
 
     assert result.first_bad_seq == 2
     assert result.problem.startswith(f"it was signed with key {old.keyid} after that key was retired at ")
+
+
+def test_a_key_file_missing_for_an_instant_keeps_the_loaded_key(app, db_session, key_file):
+    loaded = portal_key()
+    key_file.rename(key_file.with_name("moved-aside.pem"))  # as rotation does, just before the new file
+    assert portal_key() is loaded

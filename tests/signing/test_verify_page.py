@@ -233,3 +233,8 @@ def test_a_signed_ledger_head_shows_a_rewritten_ledger(client_request, db_sessio
     sign_covenants(db_session, 1)
     page = text_of(upload(client_request, head))
     assert "The ledger no longer holds entry 3 with that hash." in page
+
+
+def test_people_who_are_not_signed_in_find_the_page_in_the_navigation(client_request):
+    page = client_request.get("/").get_data(as_text=True)
+    assert re.search(r'<a class="govuk-service-navigation__link" href="/verify"[^>]*>\s*Check a receipt', page)
