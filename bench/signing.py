@@ -30,7 +30,7 @@ from covenant_portal.accounts.models import ProviderOrganisation, Role, User  # 
 from covenant_portal.audit.service import SYSTEM, record  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.records import (  # noqa: E402
-    COVENANT_SIGNATURE, UnrecordedFacts, predicate_for, subject_name_for,
+    COVENANT_SIGNATURE, predicate_for, subject_name_for,
 )
 from covenant_portal.covenant.service import current_version, declaration_for  # noqa: E402
 from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
@@ -116,9 +116,10 @@ def signed_predicate(signature_id: int, organisation, signer: dict, version, sig
         id=signature_id, organisation_id=organisation.id, covenant_version=version, signer_id=signer["id"],
         signer_name=signer["full_name"], signer_job_title=signer["job_title"], signer_email=signer["email"],
         declaration=declaration_for(organisation, version), signed_at=signed_at,
+        organisation_name=organisation.name,
+        organisation_companies_house_number=organisation.companies_house_number,
     )
-    return predicate_for(signature, UnrecordedFacts(organisation.name, organisation.companies_house_number,
-                                                   None, None, None))
+    return predicate_for(signature, version)
 
 
 def add_signers(session, count: int, first_id: int = 1) -> list[dict]:
@@ -212,7 +213,8 @@ def _sealed_signature(key, version, signer: dict, seq: int, prev_hash: str) -> t
     row = {"id": seq, "organisation_id": organisation.id, "covenant_version_id": version.id, "signer_id": seq,
            "signer_name": signer["full_name"], "signer_job_title": signer["job_title"],
            "signer_email": signer["email"], "declaration": declaration_for(organisation, version),
-           "signed_at": signed_at, "ledger_seq": seq}
+           "signed_at": signed_at, "ledger_seq": seq, "organisation_name": organisation.name,
+           "organisation_companies_house_number": organisation.companies_house_number}
     return entry, row
 
 

@@ -48,6 +48,9 @@ DEFAULTS = {
     # uploaded or pasted at /verify, which says clearly when one is larger.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+    # Days after a quarterly return opens (the day after its quarter ends) that it is due; a due date
+    # on a weekend or an England bank holiday moves to the next working day.
+    "RETURN_DUE_DAYS": 28,
 }
 
 MINIMUM_SECRET_KEY_LENGTH = 32

@@ -1,5 +1,15 @@
 """Imports every model so that Base.metadata knows every table (Alembic and tests rely on it)."""
 from covenant_portal.accounts.models import LocalAuthority, LoginAttempt, ProviderOrganisation, Role, User
+from covenant_portal.attestations.models import (
+    AttestationReturn,
+    AttestationSubmission,
+    EvidenceFile,
+    GmPlacement,
+    HomeOccupancy,
+    PledgeAnswer,
+    ReturnPeriod,
+    ReturnReminder,
+)
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
@@ -9,6 +19,14 @@ from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
 __all__ = [
+    "AttestationReturn",
+    "AttestationSubmission",
+    "EvidenceFile",
+    "GmPlacement",
+    "HomeOccupancy",
+    "PledgeAnswer",
+    "ReturnPeriod",
+    "ReturnReminder",
     "AuditEvent",
     "CovenantSignature",
     "CovenantVersion",

@@ -51,6 +51,13 @@ class CovenantSignature(Base):
     signer_email: Mapped[str] = mapped_column(sa.String(320))
     declaration: Mapped[str] = mapped_column(sa.Text)
     signed_at: Mapped[datetime]
+    # The organisation as it was named when it signed (it may be renamed later), and when the signer
+    # had last signed in: signed facts kept here so that `ledger verify` re-checks them too.
+    organisation_name: Mapped[str] = mapped_column(sa.String(200))
+    organisation_companies_house_number: Mapped[str | None] = mapped_column(sa.String(8))
+    organisation_charity_number: Mapped[str | None] = mapped_column(sa.String(8))
+    organisation_ofsted_provider_urn: Mapped[str | None] = mapped_column(sa.String(10))
+    signer_signed_in_at: Mapped[datetime | None]
     ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
 
     organisation: Mapped[ProviderOrganisation] = relationship()

@@ -1,18 +1,14 @@
 """The signed record of a covenant signature: what its in-toto Statement says, and the check that
 the portal's own rows still say the same (run by `ledger verify` for every covenant-signature entry).
 
-`predicate_for` builds the predicate both when sealing and when checking, so the two cannot drift.
-A few facts in the predicate are not kept on the signature row: the organisation's name and
-reference numbers at the time of signing (an organisation may be renamed later) and the time the
-signer last signed in. Those are taken from the statement being checked; everything the row and
-its covenant version record is re-derived from the database and compared.
+`predicate_for` builds the predicate both when sealing and when checking, so the two cannot drift:
+every signed fact is kept on the signature row (the organisation's details as they were when it
+signed, since it may be renamed later) or its covenant version, and re-derived from them.
 """
-from dataclasses import dataclass
-
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import ProviderOrganisation, User
-from covenant_portal.covenant.models import CovenantSignature
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
@@ -37,41 +33,7 @@ def declaration_sha256(declaration: str) -> str:
     return sha256_hex(declaration.encode("utf-8"))
 
 
-@dataclass(frozen=True)
-class UnrecordedFacts:
-    """Signed facts the signature row does not keep (see the module docstring)."""
-
-    organisation_name: str
-    companies_house_number: str | None
-    charity_number: str | None
-    ofsted_provider_urn: str | None
-    signed_in_at: str | None
-
-    @classmethod
-    def at_signing(cls, organisation: ProviderOrganisation, signer: User) -> "UnrecordedFacts":
-        return cls(
-            organisation.name,
-            organisation.companies_house_number,
-            organisation.charity_number,
-            organisation.ofsted_provider_urn,
-            rfc3339(signer.last_login_at) if signer.last_login_at else None,
-        )
-
-    @classmethod
-    def in_predicate(cls, predicate: dict) -> "UnrecordedFacts":
-        organisation = _object(predicate.get("organisation"))
-        authentication = _object(_object(predicate.get("ceremony")).get("authentication"))
-        return cls(
-            organisation.get("name"),
-            organisation.get("companiesHouseNumber"),
-            organisation.get("charityNumber"),
-            organisation.get("ofstedProviderUrn"),
-            authentication.get("signedInAt"),
-        )
-
-
-def predicate_for(signature: CovenantSignature, facts: UnrecordedFacts) -> dict:
-    version = signature.covenant_version
+def predicate_for(signature: CovenantSignature, version: CovenantVersion) -> dict:
     return {
         "signer": {
             "name": signature.signer_name,
@@ -81,16 +43,19 @@ def predicate_for(signature: CovenantSignature, facts: UnrecordedFacts) -> dict:
         },
         "organisation": {
             "id": signature.organisation_id,
-            "name": facts.organisation_name,
-            "companiesHouseNumber": facts.companies_house_number,
-            "charityNumber": facts.charity_number,
-            "ofstedProviderUrn": facts.ofsted_provider_urn,
+            "name": signature.organisation_name,
+            "companiesHouseNumber": signature.organisation_companies_house_number,
+            "charityNumber": signature.organisation_charity_number,
+            "ofstedProviderUrn": signature.organisation_ofsted_provider_urn,
         },
         "signedAt": rfc3339(signature.signed_at),
         "ceremony": {
             "declaration": signature.declaration,
             "declarationSha256": declaration_sha256(signature.declaration),
-            "authentication": {"method": AUTHENTICATION_METHOD, "signedInAt": facts.signed_in_at},
+            "authentication": {
+                "method": AUTHENTICATION_METHOD,
+                "signedInAt": rfc3339(signature.signer_signed_in_at) if signature.signer_signed_in_at else None,
+            },
         },
         "covenant": {"version": version.number, "title": version.title, "documentSha256": version.document_sha256},
     }
@@ -103,57 +68,86 @@ SOURCE_OF = {
     ("signer", "userId"): "signer_id",
     ("signer", "email"): "signer_email",
     ("organisation", "id"): "organisation_id",
+    ("organisation", "name"): "organisation_name",
+    ("organisation", "companiesHouseNumber"): "organisation_companies_house_number",
+    ("organisation", "charityNumber"): "organisation_charity_number",
+    ("organisation", "ofstedProviderUrn"): "organisation_ofsted_provider_urn",
     ("signedAt",): "signed_at",
     ("ceremony", "declaration"): "declaration",
     ("ceremony", "declarationSha256"): "declaration",
     ("ceremony", "authentication", "method"): "authentication method",
+    ("ceremony", "authentication", "signedInAt"): "signer_signed_in_at",
     ("covenant", "version"): "covenant version number",
     ("covenant", "title"): "covenant version title",
     ("covenant", "documentSha256"): "covenant version document_sha256",
 }
 
 
-def check_covenant_signature(session: Session, subject_name: str, statement: dict) -> str | None:
-    """A problem naming what differs between the signed statement and the stored records, or None."""
-    signature_id = subject_name.removeprefix(SUBJECT_PREFIX)
-    signature = session.get(CovenantSignature, int(signature_id)) if signature_id.isdigit() else None
-    if signature is None:
-        return f"{subject_name} names no covenant signature in the database"
-    label = f"covenant_signature {signature.id}"
-    return (
-        _link_problem(session, signature, label)
-        or _document_problem(signature, statement, subject_name)
-        or _predicate_problem(signature, statement, label)
+def check_covenant_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    """For each (subject name, signed Statement), a problem naming what differs between the signed
+    statement and the stored records, or None. One query for the page's signatures (with the
+    subjects of the ledger entries they point at), and each covenant version hashed once."""
+    ids = [_signature_id(subject_name) for subject_name, _statement in records]
+    # Plain rows (predicate_for reads them as it reads a CovenantSignature): far faster than objects.
+    signatures = CovenantSignature.__table__
+    rows = session.execute(
+        select(signatures, LedgerEntry.subject.label("entry_subject"))
+        .outerjoin(LedgerEntry, LedgerEntry.seq == signatures.c.ledger_seq)
+        .where(signatures.c.id.in_([i for i in ids if i is not None]))
     )
+    found = {row.id: (row, row.entry_subject) for row in rows}
+    versions = {version.id: version for version in session.scalars(select(CovenantVersion))}
+    intact_versions = {
+        version.id for version in versions.values() if canonical_sha256(version.document) == version.document_sha256
+    }
+    problems = []
+    for (subject_name, statement), signature_id in zip(records, ids, strict=True):
+        if signature_id not in found:
+            problems.append(f"{subject_name} names no covenant signature in the database")
+            continue
+        signature, entry_subject = found[signature_id]
+        version = versions[signature.covenant_version_id]
+        label = f"covenant_signature {signature.id}"
+        if entry_subject != subject_name_for(signature.id):
+            problems.append(f"{label} ledger_seq does not point at its own ledger entry")
+        elif version.id not in intact_versions:
+            problems.append(f"covenant_version {version.number} document differs from its document_sha256")
+        else:
+            problems.append(
+                _statement_problem(version, statement, subject_name) or _predicate_problem(signature, version, statement, label)
+            )
+    return problems
 
 
-def _link_problem(session: Session, signature: CovenantSignature, label: str) -> str | None:
-    entry = session.get(LedgerEntry, signature.ledger_seq)
-    if entry is None or entry.subject != subject_name_for(signature.id):
-        return f"{label} ledger_seq does not point at its own ledger entry"
-    return None
+def check_covenant_signature(session: Session, subject_name: str, statement: dict) -> str | None:
+    return check_covenant_signatures(session, [(subject_name, statement)])[0]
 
 
-def _document_problem(signature: CovenantSignature, statement: dict, subject_name: str) -> str | None:
-    version = signature.covenant_version
-    label = f"covenant_version {version.number}"
-    if canonical_sha256(version.document) != version.document_sha256:
-        return f"{label} document differs from its document_sha256"
+def _signature_id(subject_name: str) -> int | None:
+    signature_id = subject_name.removeprefix(SUBJECT_PREFIX)
+    return int(signature_id) if signature_id.isdigit() and subject_name.startswith(SUBJECT_PREFIX) else None
+
+
+def _statement_problem(version: CovenantVersion, statement: dict, subject_name: str) -> str | None:
     subjects = statement.get("subject")
     subject = _object(subjects[0]) if isinstance(subjects, list) and len(subjects) == 1 else {}
     if subject.get("name") != subject_name:
         return f"the statement's subject is not {subject_name}"
     if _object(subject.get("digest")).get("sha256") != version.document_sha256:
-        return f"{label} document_sha256 differs from the signed subject digest"
+        return f"covenant_version {version.number} document_sha256 differs from the signed subject digest"
     if statement.get("predicateType") != PREDICATE_TYPE:
         return f"the statement's predicateType is not {PREDICATE_TYPE}"
     return None
 
 
-def _predicate_problem(signature: CovenantSignature, statement: dict, label: str) -> str | None:
-    signed = _object(statement.get("predicate"))
-    expected = predicate_for(signature, UnrecordedFacts.in_predicate(signed))
-    for path in _differing_paths(expected, signed):
+def _predicate_problem(
+    signature: CovenantSignature, version: CovenantVersion, statement: dict, label: str
+) -> str | None:
+    signed = statement.get("predicate")
+    expected = predicate_for(signature, version)
+    if expected == signed:  # the usual case, decided without walking the tree
+        return None
+    for path in _differing_paths(expected, _object(signed)):
         return f"{label} {SOURCE_OF.get(path, '.'.join(path))} differs from the signed record"
     return None
 
@@ -170,4 +164,4 @@ def _object(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-COVENANT_SIGNATURE = RecordKind(KIND, PREDICATE_TYPE, check_covenant_signature)
+COVENANT_SIGNATURE = RecordKind(KIND, PREDICATE_TYPE, check_covenant_signature, check_covenant_signatures)

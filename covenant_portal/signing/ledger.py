@@ -19,19 +19,34 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def hashed_fields(seq: int, created_at: datetime, kind: str, subject: str, envelope_sha256: str,
+                  prev_hash: str) -> dict:
+    """What entry_hash covers."""
+    return {
+        "seq": seq,
+        "created_at": rfc3339(created_at),
+        "kind": kind,
+        "subject": subject,
+        "envelope_sha256": envelope_sha256,
+        "prev_hash": prev_hash,
+    }
+
+
 def entry_hash(seq: int, created_at: datetime, kind: str, subject: str, envelope_sha256: str, prev_hash: str) -> str:
-    return sha256_hex(
-        canonical_json(
-            {
-                "seq": seq,
-                "created_at": rfc3339(created_at),
-                "kind": kind,
-                "subject": subject,
-                "envelope_sha256": envelope_sha256,
-                "prev_hash": prev_hash,
-            }
-        )
-    )
+    return sha256_hex(canonical_json(hashed_fields(seq, created_at, kind, subject, envelope_sha256, prev_hash)))
+
+
+def entry_hash_matches(entry) -> bool:
+    """Whether an entry's entry_hash is the hash of its fields.
+
+    Tried first with the standard library's JSON (sorted keys, no spaces), which for these fields
+    (ASCII keys, an integer and strings) gives the RFC 8785 bytes in every case that matters and is
+    several times faster; the RFC 8785 encoder decides whenever the quick bytes do not match, so a
+    difference between the two encoders could only slow the check, never change its answer."""
+    fields = hashed_fields(entry.seq, entry.created_at, entry.kind, entry.subject, entry.envelope_sha256,
+                           entry.prev_hash)
+    quick = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return sha256_hex(quick) == entry.entry_hash or sha256_hex(canonical_json(fields)) == entry.entry_hash
 
 
 def head(session: Session) -> Row | None:
@@ -74,13 +89,15 @@ def lock_ledger(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": LEDGER_LOCK_ID})
 
 
-def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[LedgerEntry]]:
-    """Every entry in seq order, a page at a time (keyset paging: no cursor is held open while the
-    caller runs other queries, and memory stays flat however long the ledger grows)."""
+def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[Row]]:
+    """Every entry's fields in seq order, a page at a time (keyset paging: no cursor is held open while
+    the caller runs other queries, and memory stays flat however long the ledger grows). Plain rows,
+    not LedgerEntry objects: reading a long ledger is several times faster without the ORM."""
     after = 0
+    entries = LedgerEntry.__table__
     while True:
-        page = list(session.scalars(
-            select(LedgerEntry).where(LedgerEntry.seq > after).order_by(LedgerEntry.seq).limit(page_size)
+        page = list(session.execute(
+            select(entries).where(entries.c.seq > after).order_by(entries.c.seq).limit(page_size)
         ))
         if page:
             yield page
@@ -89,7 +106,7 @@ def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[Ledger
         after = page[-1].seq
 
 
-def export_record(entry: LedgerEntry) -> dict:
+def export_record(entry: Row) -> dict:
     """One line of `ledger export`: the entry's fields, with the envelope as a JSON object."""
     return {
         "seq": entry.seq,

@@ -33,9 +33,10 @@ class RecordKind:
 def record_kinds() -> dict[str, RecordKind]:
     """Every kind of record the portal signs, by ledger `kind`. Imported when asked for, because the
     areas' record modules import the signing package themselves."""
+    from covenant_portal.attestations.records import ATTESTATION_RETURN
     from covenant_portal.covenant.records import COVENANT_SIGNATURE
 
-    return {kind.kind: kind for kind in (COVENANT_SIGNATURE,)}
+    return {kind.kind: kind for kind in (COVENANT_SIGNATURE, ATTESTATION_RETURN)}
 
 
 class StatementProblem(ValueError):
@@ -43,12 +44,12 @@ class StatementProblem(ValueError):
 
 
 def signed_statement(
-    kinds: dict[str, RecordKind], kind: str, subject: str, payload_type: str, payload: bytes
-) -> tuple[RecordKind, dict]:
-    """The entry's kind of record and the Statement its envelope signs, once it is checked that the
-    Statement is about the entry's subject, with the kind's predicateType."""
-    record_kind = kinds.get(kind)
-    if record_kind is None:
+    predicate_types: dict[str, str], kind: str, subject: str, payload_type: str, payload: bytes
+) -> dict:
+    """The Statement an entry's envelope signs, once it is checked that the Statement is about the
+    entry's subject, with the predicateType of the entry's kind (`predicate_types`: by ledger kind)."""
+    predicate_type = predicate_types.get(kind)
+    if predicate_type is None:
         raise StatementProblem(f"its kind {kind!r} is not a kind of record the portal signs")
     if payload_type != IN_TOTO_PAYLOAD_TYPE:
         raise StatementProblem(f"the envelope's payloadType is {payload_type!r}, not {IN_TOTO_PAYLOAD_TYPE}")
@@ -59,11 +60,11 @@ def signed_statement(
         raise StatementProblem(
             f"the signed statement is about {subject_name_of(statement)!r}, not the entry's subject {subject!r}"
         )
-    if statement["predicateType"] != record_kind.predicate_type:
+    if statement["predicateType"] != predicate_type:
         raise StatementProblem(
-            f"the signed predicateType is {statement['predicateType']!r}, not {record_kind.predicate_type}"
+            f"the signed predicateType is {statement['predicateType']!r}, not {predicate_type}"
         )
-    return record_kind, statement
+    return statement
 
 
 def decode_statement(payload: bytes) -> dict | None:

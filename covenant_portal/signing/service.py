@@ -15,7 +15,7 @@ from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind, record_kinds
 from covenant_portal.signing.statements import statement
-from covenant_portal.signing.verification import VerificationResult, VerifyingKey, verify_chain
+from covenant_portal.signing.verification import VerificationResult, VerifyingKey, default_workers, verify_chain
 
 LEDGER_SUBJECT = "urn:gm-first:ledger"
 LEDGER_HEAD_PREDICATE_TYPE = "urn:gm-first:predicate:ledger-head:v1"
@@ -131,8 +131,15 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
     return old_keyid, new
 
 
-def verify_ledger(session: Session, kinds: dict[str, RecordKind] | None = None) -> VerificationResult:
-    """The whole ledger checked against the published keys and the stored records."""
+def verify_ledger(
+    session: Session, kinds: dict[str, RecordKind] | None = None, workers: int | None = None
+) -> VerificationResult:
+    """The whole ledger checked against the published keys and the stored records (with worker
+    processes for a long ledger unless `workers` says how many: 0 for none)."""
+    if workers is None:
+        latest = ledger.head(session)
+        workers = default_workers(latest.seq if latest else 0)
     return verify_chain(
-        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds
+        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds,
+        workers,
     )

@@ -3,14 +3,23 @@
 Each entry, in seq order: its place in the chain (no gap, prev_hash = the previous entry_hash), its
 hashes recomputed, its envelope's signature by a key that was published and not yet retired when the
 entry was made, its signed Statement (about the entry's subject, of its kind's predicateType), and
-finally the stored record it seals, re-derived by its kind of record. Entries are read and their
-records checked a page at a time, so each kind may check a page of records in one query.
+finally the stored record it seals, re-derived by its kind of record.
+
+The checks that need only the entry itself (hashes, envelope, signature, statement) are pure
+functions of its fields, and cost most of the time (Ed25519 above all), so on a long ledger they run
+in worker processes, a few pages ahead, while this process reads the next pages and checks the
+chain's links and the stored records (a page of records at a time, so each kind may check a page in
+one query). A short ledger is checked in this process alone: starting workers would cost more.
 """
-from collections import defaultdict
+import multiprocessing
+import os
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import event
@@ -18,9 +27,14 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.signing import dsse
 from covenant_portal.signing.canonical import sha256_hex
-from covenant_portal.signing.ledger import entry_hash, rfc3339
-from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
+from covenant_portal.signing.keys import raw_public_bytes
+from covenant_portal.signing.ledger import entry_hash_matches, rfc3339
+from covenant_portal.signing.models import GENESIS_HASH
 from covenant_portal.signing.records import RecordKind, StatementProblem, signed_statement
+
+# Ledgers at least this long are checked with worker processes (when the machine has more than one CPU).
+PARALLEL_FROM_ENTRIES = 5_000
+PAGES_AHEAD = 3  # pages handed to the workers before the first is needed
 
 
 @dataclass(frozen=True)
@@ -49,34 +63,85 @@ class Broken(Exception):
         self.seq, self.problem = seq, problem
 
 
+class EntryFields(NamedTuple):
+    """A ledger entry's stored fields (a plain tuple, so it can be sent to a worker process)."""
+
+    seq: int
+    created_at: datetime
+    kind: str
+    subject: str
+    envelope: bytes
+    envelope_sha256: str
+    prev_hash: str
+    entry_hash: str
+
+    @classmethod
+    def of(cls, entry) -> "EntryFields":
+        return cls(entry.seq, entry.created_at, entry.kind, entry.subject, bytes(entry.envelope),
+                   entry.envelope_sha256, entry.prev_hash, entry.entry_hash)
+
+
+class EntryCheck(NamedTuple):
+    """What an entry's own fields show: the first problem before its key's dates are considered
+    (hashes, envelope, signature), the key that signed it, then any problem with its Statement."""
+
+    sealing_problem: str | None
+    keyid: str | None
+    statement_problem: str | None
+    statement: dict | None
+
+
+def check_entry(entry: EntryFields, public_keys: dict[str, Ed25519PublicKey],
+                predicate_types: dict[str, str]) -> EntryCheck:
+    """The checks that need nothing but the entry and the published keys."""
+    if sha256_hex(entry.envelope) != entry.envelope_sha256:
+        return EntryCheck("its envelope does not match its envelope_sha256", None, None, None)
+    if not entry_hash_matches(entry):
+        return EntryCheck("its entry_hash does not match its fields", None, None, None)
+    try:
+        envelope = dsse.parse(entry.envelope)
+    except dsse.EnvelopeError as error:
+        return EntryCheck(f"its envelope is malformed: {error}", None, None, None)
+    keyid = dsse.verify(envelope, public_keys)
+    if keyid is None:
+        return EntryCheck("its envelope signature does not verify with any published key", None, None, None)
+    try:
+        statement = signed_statement(predicate_types, entry.kind, entry.subject, envelope.payload_type,
+                                     envelope.payload)
+    except StatementProblem as error:
+        return EntryCheck(None, keyid, str(error), None)
+    return EntryCheck(None, keyid, None, statement)
+
+
 @dataclass(frozen=True)
 class Sealed:
     """An entry whose chain, envelope and statement are sound, waiting for its record's check."""
 
     seq: int
-    entry_hash: str
     subject: str
     kind: RecordKind
     statement: dict
 
 
 class ChainVerifier:
-    def __init__(self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind]):
-        self.session, self.keys, self.kinds = session, keys, kinds
+    def __init__(self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
+                 workers: int = 0):
+        self.session, self.keys, self.kinds, self.workers = session, keys, kinds, workers
         self.public_keys = {keyid: key.public_key for keyid, key in keys.items()}
+        self.predicate_types = {name: kind.predicate_type for name, kind in kinds.items()}
 
-    def verify(self, pages: Iterable[list[LedgerEntry]]) -> VerificationResult:
+    def verify(self, pages: Iterable[list]) -> VerificationResult:
         expected_seq, prev_hash = 1, GENESIS_HASH
         with _holding_what_is_loaded(self.session) as held:
-            for page in pages:
+            for page, checks in self.checked_pages(pages):
                 hashes, sealed, broken = {expected_seq - 1: prev_hash}, [], None
-                try:
-                    for entry in page:
-                        sealed.append(self.sealed(entry, expected_seq, prev_hash))
-                        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
-                        hashes[entry.seq] = entry.entry_hash
-                except Broken as error:
-                    broken = error
+                for entry, check in zip(page, checks, strict=True):
+                    broken = self.entry_problem(entry, check, expected_seq, prev_hash)
+                    if broken is not None:
+                        break
+                    sealed.append(Sealed(entry.seq, entry.subject, self.kinds[entry.kind], check.statement))
+                    expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+                    hashes[entry.seq] = entry.entry_hash
                 # A stored record that no longer matches counts if it comes before a broken link.
                 broken = self.first_record_problem(sealed) or broken
                 if broken is not None:
@@ -84,34 +149,42 @@ class ChainVerifier:
                 held.clear()
         return VerificationResult(expected_seq - 1, prev_hash)
 
-    def sealed(self, entry: LedgerEntry, expected_seq: int, prev_hash: str) -> Sealed:
-        if entry.seq != expected_seq:
-            raise Broken(expected_seq, _gap_problem(expected_seq, entry.seq))
-        problem = _chain_problem(entry, prev_hash)
-        if problem:
-            raise Broken(entry.seq, problem)
-        try:
-            envelope = dsse.parse(entry.envelope)
-        except dsse.EnvelopeError as error:
-            raise Broken(entry.seq, f"its envelope is malformed: {error}") from error
-        self.check_signature(entry, envelope)
-        try:
-            kind, statement = signed_statement(
-                self.kinds, entry.kind, entry.subject, envelope.payload_type, envelope.payload
-            )
-        except StatementProblem as error:
-            raise Broken(entry.seq, str(error)) from error
-        return Sealed(entry.seq, entry.entry_hash, entry.subject, kind, statement)
+    def checked_pages(self, pages: Iterable[list]) -> Iterator[tuple[list[EntryFields], list[EntryCheck]]]:
+        fields = ([EntryFields.of(entry) for entry in page] for page in pages)
+        if self.workers < 2:
+            for page in fields:
+                yield page, [check_entry(entry, self.public_keys, self.predicate_types) for entry in page]
+            return
+        raw_keys = {keyid: raw_public_bytes(key) for keyid, key in self.public_keys.items()}
+        # Workers come from a fresh fork server, so they inherit none of this process's database connections.
+        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                                 initializer=_start_worker, initargs=(raw_keys, self.predicate_types)) as pool:
+            pending: deque[tuple[list[EntryFields], list[Future]]] = deque()
+            try:
+                for page in fields:
+                    pending.append((page, [pool.submit(_check_in_worker, part)
+                                           for part in _split(page, self.workers * 2)]))
+                    if len(pending) > PAGES_AHEAD:
+                        yield _resolved(*pending.popleft())
+                while pending:
+                    yield _resolved(*pending.popleft())
+            finally:
+                pool.shutdown(cancel_futures=True)
 
-    def check_signature(self, entry: LedgerEntry, envelope: dsse.Envelope) -> None:
-        keyid = dsse.verify(envelope, self.public_keys)
-        if keyid is None:
-            raise Broken(entry.seq, "its envelope signature does not verify with any published key")
-        valid_until = self.keys[keyid].valid_until
+    def entry_problem(self, entry: EntryFields, check: EntryCheck, expected_seq: int, prev_hash: str) -> Broken | None:
+        if entry.seq != expected_seq:
+            return Broken(expected_seq, _gap_problem(expected_seq, entry.seq))
+        if entry.prev_hash != prev_hash:
+            return Broken(entry.seq, "its prev_hash is not the previous entry's entry_hash")
+        if check.sealing_problem is not None:
+            return Broken(entry.seq, check.sealing_problem)
+        valid_until = self.keys[check.keyid].valid_until
         if valid_until is not None and entry.created_at >= valid_until:
-            raise Broken(
-                entry.seq, f"it was signed with key {keyid} after that key was retired at {rfc3339(valid_until)}"
-            )
+            return Broken(entry.seq, f"it was signed with key {check.keyid} after that key was retired at "
+                                     f"{rfc3339(valid_until)}")
+        if check.statement_problem is not None:
+            return Broken(entry.seq, check.statement_problem)
+        return None
 
     def first_record_problem(self, sealed: list[Sealed]) -> Broken | None:
         """The first entry (by seq) whose stored record differs from what was signed, each kind
@@ -126,15 +199,28 @@ class ChainVerifier:
         return min(found, key=lambda broken: broken.seq, default=None)
 
 
-def _chain_problem(entry: LedgerEntry, prev_hash: str) -> str | None:
-    if entry.prev_hash != prev_hash:
-        return "its prev_hash is not the previous entry's entry_hash"
-    if sha256_hex(entry.envelope) != entry.envelope_sha256:
-        return "its envelope does not match its envelope_sha256"
-    recomputed = entry_hash(entry.seq, entry.created_at, entry.kind, entry.subject, entry.envelope_sha256, prev_hash)
-    if recomputed != entry.entry_hash:
-        return "its entry_hash does not match its fields"
-    return None
+# The worker processes' side
+
+_worker_keys: dict[str, Ed25519PublicKey] = {}
+_worker_predicate_types: dict[str, str] = {}
+
+
+def _start_worker(raw_keys: dict[str, bytes], predicate_types: dict[str, str]) -> None:
+    _worker_keys.update({keyid: Ed25519PublicKey.from_public_bytes(raw) for keyid, raw in raw_keys.items()})
+    _worker_predicate_types.update(predicate_types)
+
+
+def _check_in_worker(entries: list[EntryFields]) -> list[EntryCheck]:
+    return [check_entry(entry, _worker_keys, _worker_predicate_types) for entry in entries]
+
+
+def _split(page: list, parts: int) -> list[list]:
+    size = max(1, -(-len(page) // parts))
+    return [page[start:start + size] for start in range(0, len(page), size)]
+
+
+def _resolved(page: list[EntryFields], futures: list[Future]) -> tuple[list[EntryFields], list[EntryCheck]]:
+    return page, [check for future in futures for check in future.result()]
 
 
 def _gap_problem(expected_seq: int, found_seq: int) -> str:
@@ -146,8 +232,7 @@ def _gap_problem(expected_seq: int, found_seq: int) -> str:
 @contextmanager
 def _holding_what_is_loaded(session: Session) -> Iterator[list]:
     """Keeps every object loaded while a page is checked. The session forgets objects nobody holds,
-    so a record check that loads, say, the same covenant version for every entry would otherwise
-    query it again each time."""
+    so a record check that loads the same object for many entries would otherwise query it again."""
     held = []
 
     def hold(_session, instance) -> None:
@@ -160,8 +245,15 @@ def _holding_what_is_loaded(session: Session) -> Iterator[list]:
         event.remove(session, "loaded_as_persistent", hold)
 
 
+def default_workers(entries: int) -> int:
+    """Worker processes for a ledger of this many entries: none for a short one."""
+    cpus = os.cpu_count() or 1
+    return cpus if entries >= PARALLEL_FROM_ENTRIES and cpus > 1 else 0
+
+
 def verify_chain(
-    session: Session, pages: Iterable[list[LedgerEntry]], keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind]
+    session: Session, pages: Iterable[list], keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
+    workers: int = 0,
 ) -> VerificationResult:
     """Recomputes every hash and link and checks every envelope, statement and record, in seq order."""
-    return ChainVerifier(session, keys, kinds).verify(pages)
+    return ChainVerifier(session, keys, kinds, workers).verify(pages)

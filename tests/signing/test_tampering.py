@@ -10,6 +10,7 @@ from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.signing import dsse, ledger
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.service import verify_ledger
 from tests.signing.helpers import allow_tampering, ledger_entries, run_ledger, sign_covenants
 
 LEDGER = LedgerEntry.__table__
@@ -58,6 +59,11 @@ def test_an_empty_ledger_verifies(app, db_session):
         ("signer_email", "mallory@provider.example"),
         ("declaration", "I confirm nothing."),
         ("signed_at", SIGNED_AT + timedelta(days=1)),
+        ("organisation_name", "Renamed Homes Ltd"),
+        ("organisation_companies_house_number", "99999999"),
+        ("organisation_charity_number", "1234567"),
+        ("organisation_ofsted_provider_urn", "SC999999"),
+        ("signer_signed_in_at", SIGNED_AT - timedelta(hours=1)),
     ],
 )
 def test_a_changed_stored_record_breaks_its_entry(app, db_session, signatures, field, value):
@@ -124,3 +130,22 @@ def test_postgresql_refuses_to_change_or_delete_a_ledger_row(db_session, databas
             with db_session.begin_nested():
                 db_session.execute(statement)
     assert [entry.kind for entry in ledger_entries(db_session)] == ["covenant-signature"] * 5
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_worker_processes_find_the_same_first_bad_entry(db_session, signatures, workers):
+    """Long ledgers are checked with worker processes: they must name the same entry and problem."""
+    envelope = bytearray(db_session.get(LedgerEntry, 4).envelope)
+    envelope[40] ^= 0x01
+    change_entry(db_session, 4, {"envelope": bytes(envelope)})
+    db_session.execute(sa.update(CovenantSignature.__table__).where(
+        CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name="Mallory Smith"))
+
+    result = verify_ledger(db_session, workers=workers)
+
+    assert (result.first_bad_seq, result.entries) == (2, 1)
+    assert result.problem == f"covenant_signature {signatures[1].id} signer_name differs from the signed record"
+    db_session.execute(sa.update(CovenantSignature.__table__).where(
+        CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name=signatures[1].signer_name))
+    result = verify_ledger(db_session, workers=workers)
+    assert (result.first_bad_seq, result.problem) == (4, "its envelope does not match its envelope_sha256")
