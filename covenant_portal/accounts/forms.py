@@ -194,12 +194,17 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
 
 
-class InviteColleagueForm(FlaskForm):
+class InviteeForm(FlaskForm):
+    """Who is being invited: the fields every invitation starts with."""
+
     full_name = full_name_field("Enter their full name")
     job_title = job_title_field("Enter their job title")
     email = email_field(
         missing="Enter their email address", description="We will email them a link to set up their account"
     )
+
+
+class InviteColleagueForm(InviteeForm):
     is_organisation_admin = BooleanField(
         "Make them an organisation admin too",
         widget=GovCheckboxInput(),

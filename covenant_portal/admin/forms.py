@@ -4,19 +4,14 @@ from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from covenant_portal.accounts.forms import email_field, full_name_field, job_title_field
+from covenant_portal.accounts.forms import InviteeForm
 from covenant_portal.accounts.management import STAFF_ROLES
 from covenant_portal.accounts.models import Role
 
 CHOOSE_ROLE = "Select what they will do in the portal"
 
 
-class InviteUserForm(FlaskForm):
-    full_name = full_name_field("Enter their full name")
-    job_title = job_title_field("Enter their job title")
-    email = email_field(
-        missing="Enter their email address", description="We will email them a link to set up their account"
-    )
+class InviteUserForm(InviteeForm):
     role = RadioField(
         "What will they do in the portal?",
         widget=GovRadioInput(),
