@@ -45,15 +45,17 @@ run: install
 	echo; echo "The portal is at http://$(HOST):$(PORT)/ (sign in with a demo login above). Ctrl-C stops it."; echo; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL; fails if either run fails.
+# The whole suite on SQLite and on PostgreSQL, the two runs side by side (each line of output is
+# marked with its database); fails if either run fails.
 test: install chromium
-	@status=0; \
+	@rm -f .test-status-*; \
 	for db in sqlite postgresql; do \
-	  echo; echo "=== Test suite on $$db ==="; \
-	  $(BIN)/pytest --db $$db $(PYTEST_ARGS) || status=1; \
-	done; \
-	echo; [ $$status = 0 ] && echo "=== Passed on SQLite and PostgreSQL ===" || echo "=== FAILED (see above) ==="; \
-	exit $$status
+	  ( set -o pipefail; $(BIN)/pytest --db $$db --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$db] /"; \
+	    echo $$? > .test-status-$$db ) & \
+	done; wait; \
+	status=0; for db in sqlite postgresql; do \
+	  [ "$$(cat .test-status-$$db 2>/dev/null)" = 0 ] && echo "=== Passed on $$db ===" || { echo "=== FAILED on $$db (see above) ==="; status=1; }; \
+	done; rm -f .test-status-*; exit $$status
 
 chromium:
 	@test -x $(CHROMIUM) || { \
