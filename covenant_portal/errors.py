@@ -7,7 +7,15 @@ from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
 
-PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}
+PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    # Raised wherever a request body is over MAX_CONTENT_LENGTH, or a form field over
+    # MAX_FORM_MEMORY_SIZE (/verify answers with its own form instead: see signing/routes.py).
+    413: "errors/413.html",
+    429: "errors/429.html",
+}
 
 # The bare page served if even the error page cannot be rendered (for example the database is down
 # and the layout needs the signed-in user).

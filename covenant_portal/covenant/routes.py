@@ -80,12 +80,18 @@ def _sign(form: SignForm, version):
         version_number=int(shown_version) if shown_version.isdigit() else 0,
     )
     try:
-        signature = service.sign(get_session(), portal_key(), signed_in_user(), signing, current_actor(), utcnow())
+        signature = service.sign_with_current_key(
+            get_session(), portal_key, signed_in_user(), signing, current_actor(), utcnow()
+        )
     except service.AlreadySigned as error:
         flash(str(error), "success")
         return redirect(url_for("covenant.signature", signature_id=error.signature.id))
     except service.NoNamedContact:
         return redirect(url_for("covenant.sign"))
+    except service.SigningKeyRetired as error:
+        # Nobody's fault and soon over (the new key file reaches this machine): what was typed is kept.
+        add_error(form, "confirm", str(error))
+        return render_template("covenant/sign.html", form=form, version=version), 503, {"Retry-After": "60"}
     except service.CovenantError as error:
         add_error(form, "confirm", str(error))
         form.version_number.data = version.number
@@ -111,6 +117,22 @@ def receipt(signature_id):
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@blueprint.get("/covenant/versions/<int:number>.json")
+@public
+def version_document(number):
+    # The exact bytes every signature of the version covers: their SHA-256 is its subject digest.
+    version = found_or_404(service.published_version_numbered(get_session(), number))
+    response = Response(
+        service.document_bytes(version),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="gm-first-covenant-v{number}.json"'},
+    )
+    # Auditors' own tools may fetch it (like the published keys); a published version never changes.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 # The register of signatories

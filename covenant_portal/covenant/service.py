@@ -3,6 +3,8 @@
 Functions take the session and an explicit `now`; those that change state write an audit event
 and commit. A signature and the ledger entry that seals it commit together or not at all.
 """
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,16 +21,17 @@ from covenant_portal.contacts.service import current_contacts
 from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
 from covenant_portal.covenant.records import (
     COVENANT_SIGNATURE,
-    UnrecordedFacts,
     predicate_for,
     receipt_reference,
     subject_name_for,
 )
 from covenant_portal.mail.service import queue_email
-from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.signing.canonical import canonical_json, canonical_sha256
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import seal
+from covenant_portal.signing.service import KeyRetired, seal
+
+logger = logging.getLogger(__name__)
 
 
 class CovenantError(Exception):
@@ -37,6 +40,11 @@ class CovenantError(Exception):
 
 class NoNamedContact(CovenantError):
     pass
+
+
+class SigningKeyRetired(CovenantError):
+    """The portal's signing key was retired (`keys rotate`, perhaps on another machine) and this
+    process has no newer key to sign with yet."""
 
 
 class AlreadySigned(CovenantError):
@@ -60,6 +68,18 @@ def current_version(session: Session) -> CovenantVersion | None:
 
 def version_numbered(session: Session, number: int) -> CovenantVersion | None:
     return session.scalar(select(CovenantVersion).where(CovenantVersion.number == number))
+
+
+def published_version_numbered(session: Session, number: int) -> CovenantVersion | None:
+    """The version if it is published (drafts are for admins only), else None."""
+    version = version_numbered(session, number)
+    return version if version is not None and version.status == CovenantStatus.PUBLISHED else None
+
+
+def document_bytes(version: CovenantVersion) -> bytes:
+    """The version's document as it is signed: its RFC 8785 canonical JSON, whose SHA-256 is the
+    version's document_sha256 (the subject digest of every signature of it)."""
+    return canonical_json(version.document)
 
 
 def all_versions(session: Session) -> list[CovenantVersion]:
@@ -264,6 +284,35 @@ def sign(
     return signature
 
 
+def sign_with_current_key(
+    session: Session,
+    current_key: Callable[[], PortalKey],
+    signer: User,
+    signing: Signing,
+    actor: Actor,
+    now: datetime,
+) -> CovenantSignature:
+    """sign(), sealed with the key current_key() gives. If that key was retired meanwhile, the key is
+    asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
+    is none, SigningKeyRetired is raised and nothing is saved."""
+    key = current_key()
+    try:
+        return sign(session, key, signer, signing, actor, now)
+    except KeyRetired:
+        fresh = current_key()
+        if fresh.keyid != key.keyid:
+            try:
+                return sign(session, fresh, signer, signing, actor, now)
+            except KeyRetired:
+                key = fresh
+    session.rollback()
+    logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here", key.keyid)
+    raise SigningKeyRetired(
+        "The portal’s signing key has just been changed, so your signature could not be sealed. "
+        "Nothing has been saved. Try again in a few minutes."
+    )
+
+
 def _sealed_signature(
     session: Session, key: PortalKey, signer: User, signing: Signing, version: CovenantVersion, now: datetime
 ) -> CovenantSignature:
@@ -277,6 +326,11 @@ def _sealed_signature(
         signer_email=signer.email,
         declaration=declaration_for(signer.organisation, version),
         signed_at=now,
+        organisation_name=signer.organisation.name,
+        organisation_companies_house_number=signer.organisation.companies_house_number,
+        organisation_charity_number=signer.organisation.charity_number,
+        organisation_ofsted_provider_urn=signer.organisation.ofsted_provider_urn,
+        signer_signed_in_at=signer.last_login_at,
     )
     try:
         # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger
@@ -288,7 +342,7 @@ def _sealed_signature(
                 subject_name=subject_name_for(signature.id),
                 subject_sha256=version.document_sha256,
                 predicate_type=COVENANT_SIGNATURE.predicate_type,
-                predicate=predicate_for(signature, UnrecordedFacts.at_signing(signer.organisation, signer)),
+                predicate=predicate_for(signature, version),
                 now=now,
             )
             signature.ledger_seq = entry.seq

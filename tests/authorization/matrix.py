@@ -10,8 +10,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 import tests
-from covenant_portal.accounts.models import Role
+from covenant_portal.accounts.models import Role, User
+from tests.contacts.contacts import create_contact
+from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
+from tests.homes.homes import create_home
 
 PERSONAS = ("anonymous", "provider_a", "provider_b", "la_contact", "escalation_officer", "admin")
 
@@ -81,17 +84,29 @@ def unknown_entries(app: Flask, routes: list[Route]) -> list[Route]:
 
 
 def build_world(session: Session) -> SimpleNamespace:
-    """One user per persona, plus a colleague of provider A who is not an organisation admin."""
+    """One user per persona, plus a colleague of provider A who is not an organisation admin, and
+    provider A's own things, so that pages about them show whose they are: a home (in Bolton, the
+    LA contact's area), a named contact, and its signature of the current covenant (signed through
+    the covenant service, so it has its ledger entry and receipt)."""
     provider_a = create_user(session, Role.PROVIDER, full_name="Ada of Provider A")
     provider_a_colleague = create_user(
         session, Role.PROVIDER, organisation=provider_a.organisation, is_organisation_admin=False
     )
+    provider_a_contact = create_contact(session, provider_a.organisation)
     return SimpleNamespace(
         anonymous=None,
         provider_a=provider_a,
         provider_a_colleague=provider_a_colleague,
+        provider_a_home=create_home(session, provider_a.organisation),
+        provider_a_contact=provider_a_contact,
+        provider_a_signature=sign_current_version(session, provider_a),
         provider_b=create_user(session, Role.PROVIDER),
         la_contact=create_user(session, Role.LA_CONTACT),
         escalation_officer=create_user(session, Role.ESCALATION_OFFICER),
         admin=create_user(session, Role.ADMIN),
     )
+
+
+def people(world: SimpleNamespace) -> list[User]:
+    """The world's users (it holds provider A's home, contact and signature too)."""
+    return [value for value in vars(world).values() if isinstance(value, User)]

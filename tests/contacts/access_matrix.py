@@ -1,7 +1,7 @@
 from tests.authorization.matrix import only, signed_in
 
-# The matrix's world has people but no contacts: one that does not exist is not found by those allowed
-# to look (tests/contacts prove another organisation's real contact answers the same).
+# Provider A's named contact, in the matrix's world: provider B (another organisation) must not find it.
+CONTACT = "/contacts/{w.provider_a_contact.id}"
 NO_SUCH_CONTACT = 2_000_000_000
 
 ROUTES = [
@@ -9,14 +9,11 @@ ROUTES = [
     only("contacts.history", "/contacts/history", provider_a=200, provider_b=200),
     only("contacts.new_contact", "/contacts/new", provider_a=200, provider_b=200),
     only("contacts.new_contact", "/contacts/new", method="POST", provider_a=400, provider_b=400),
-    only("contacts.edit_contact", f"/contacts/{NO_SUCH_CONTACT}/edit", provider_a=404, provider_b=404),
-    only(
-        "contacts.edit_contact", f"/contacts/{NO_SUCH_CONTACT}/edit", method="POST", provider_a=404, provider_b=404
-    ),
-    only(
-        "contacts.remove_contact", f"/contacts/{NO_SUCH_CONTACT}/remove", method="POST",
-        provider_a=404, provider_b=404,
-    ),
+    only("contacts.edit_contact", f"{CONTACT}/edit", provider_a=200, provider_b=404),
+    # Sent empty, the form is refused (and shown again) for provider A.
+    only("contacts.edit_contact", f"{CONTACT}/edit", method="POST", provider_a=400, provider_b=404),
+    # Provider A removes its contact and is sent back to its list.
+    only("contacts.remove_contact", f"{CONTACT}/remove", method="POST", provider_a=302, provider_b=404),
     only("contacts.la_named_contact", "/la/named-contact", la_contact=200),
     only("contacts.la_named_contact", "/la/named-contact", method="POST", la_contact=400),
     only("contacts.admin_named_contacts", "/admin/named-contacts", admin=200),

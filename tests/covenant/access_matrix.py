@@ -1,16 +1,20 @@
-from tests.authorization.matrix import only, public, signed_in
+from tests.authorization.matrix import SIGN_IN, Route, only, public, signed_in
 
-# No signature exists in the matrix's world: these rows check who is let in at all. Which
-# signatures each person may see is tested in tests/covenant/test_receipts.py.
-NO_SUCH_SIGNATURE = 999999
+# Provider A's signature of version 1, in the matrix's world: its own people and those who oversee
+# the covenant see it; provider B (another organisation) does not find it.
+SIGNATURE = "/covenant/signatures/{w.provider_a_signature.id}"
+OVERSEEN = {"anonymous": SIGN_IN, "provider_a": 200, "provider_b": 404}
 
 ROUTES = [
     signed_in("covenant.read", "/covenant"),
-    # Nobody in the world has named a contact yet, so organisation admins are asked to name one first.
-    only("covenant.sign", "/covenant/sign", provider_a=200, provider_b=200),
-    only("covenant.sign", "/covenant/sign", method="POST", provider_a=200, provider_b=200),
-    signed_in("covenant.signature", f"/covenant/signatures/{NO_SUCH_SIGNATURE}", status=404),
-    signed_in("covenant.receipt", f"/covenant/signatures/{NO_SUCH_SIGNATURE}/receipt", status=404),
+    # Provider A has signed the current version: it is taken to its receipt. Provider B has named no
+    # contact yet, so it is asked to name one first.
+    only("covenant.sign", "/covenant/sign", provider_a=302, provider_b=200),
+    only("covenant.sign", "/covenant/sign", method="POST", provider_a=302, provider_b=200),
+    Route("covenant.signature", "GET", SIGNATURE, OVERSEEN, otherwise=200),
+    Route("covenant.receipt", "GET", f"{SIGNATURE}/receipt", OVERSEEN, otherwise=200),
+    public("covenant.version_document", "/covenant/versions/1.json"),
+    public("covenant.version_document", "/covenant/versions/999.json", status=404),  # nor a draft
     public("covenant.signatories", "/signatories"),
     public("covenant.signatories_csv", "/signatories.csv"),
     only("covenant.all_signatories", "/signatories/all", la_contact=200, escalation_officer=200, admin=200),

@@ -4,7 +4,7 @@ import pytest
 
 from covenant_portal.access import rule_for
 from covenant_portal.accounts.models import Role
-from tests.authorization.matrix import all_routes, build_world
+from tests.authorization.matrix import all_routes, build_world, people
 from tests.conftest import check_page, csrf_token_in
 from tests.factories import PASSWORD, create_user
 
@@ -36,7 +36,7 @@ def test_a_token_from_another_session_is_refused(client_request, db_session, app
 def test_every_form_refuses_a_post_without_a_token(app, db_session, client_request, route):
     world = build_world(db_session)
     rule = rule_for(app, route.endpoint)
-    permitted = [user for user in vars(world).values() if user is not None and rule.permits(user)]
+    permitted = [user for user in people(world) if rule.permits(user)]
     if not rule.is_public:
         # Someone allowed to use the form, so that access is not what refuses the post.
         client_request.login(permitted[0])

@@ -51,6 +51,7 @@ def failing_app(migrated_engine, database_url):
         ("/failing/400", 400, "Sorry, there is a problem with your request"),
         ("/failing/403", 403, "You do not have permission to see this page"),
         ("/failing/404", 404, "Page not found"),
+        ("/failing/413", 413, "What you sent is too large"),
         ("/failing/429", 429, "Too many requests"),
         ("/failing/crash", 500, "Sorry, there is a problem with the service"),
     ],
@@ -62,3 +63,26 @@ def test_each_error_has_its_page_and_keeps_its_status(failing_app, url, status, 
     check_page(html)
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+@pytest.mark.parametrize("url", ["/sign-in", "/sign-up"])
+def test_a_request_too_large_anywhere_gets_the_too_large_page(client_request, url):
+    # Over MAX_CONTENT_LENGTH (2 MB): refused as the body is read, before any form sees it.
+    response = client_request.client.post(url, data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert '<h1 class="govuk-heading-l">What you sent is too large</h1>' in html
+    assert "up to 2 MB" in html and "Nothing you sent has been saved." in html
+
+
+def test_one_form_field_too_large_gets_the_too_large_page(client_request):
+    # Under MAX_CONTENT_LENGTH as a whole, but one field of a multipart form over MAX_FORM_MEMORY_SIZE.
+    client_request.client.application.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
+    response = client_request.client.post(
+        "/sign-in", data={"email": "x" * (3 * 1024 * 1024)}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert "What you sent is too large" in html and "up to 8 MB" in html

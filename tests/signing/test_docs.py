@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import rfc8785
 
-from tests.signing.helpers import receipt_of, run_ledger, sign_covenants
+from tests.signing.helpers import receipt_of, run_ledger, sign_covenants, statement_in
 
 ROOT = Path(__file__).resolve().parents[2]
-COVENANT_V1 = ROOT / "covenant_portal" / "reference" / "gm-first-covenant-v1.json"
 DOC = (ROOT / "docs" / "signing.md").read_text(encoding="utf-8")
 WORKED_EXAMPLE = DOC[DOC.index("## Worked example"):DOC.index("## Kinds of record")]
 PYTHON_STEPS = re.findall(r"```python\n(.*?)```", WORKED_EXAMPLE, re.S)
@@ -26,7 +25,8 @@ def downloads(app, client_request, db_session, tmp_path):
     (tmp_path / "gm-first-keys.json").write_bytes(client_request.get("/.well-known/gm-first-keys.json").get_data())
     (tmp_path / "ledger-head.json").write_bytes(client_request.get("/ledger/head").get_data())
     (tmp_path / "gm-first-receipt-GMF-000001.json").write_bytes(receipt_of(db_session, signature))
-    (tmp_path / "gm-first-covenant-v1.json").write_bytes(COVENANT_V1.read_bytes())
+    version_url = re.search(r'curl -sS "\$PORTAL(/covenant/versions/1\.json)"', WORKED_EXAMPLE).group(1)
+    (tmp_path / "gm-first-covenant-v1.json").write_bytes(client_request.get(version_url).get_data())
     assert run_ledger(app, "export", str(tmp_path / "ledger.jsonl")).exit_code == 0
     return tmp_path
 
@@ -56,3 +56,10 @@ def test_the_documented_entry_hash_input_hashes_to_the_stated_value():
     stated = re.search(r"hash to this entry's\n`entry_hash`, `([0-9a-f]{64})`", DOC).group(1)
     assert rfc8785.dumps(json.loads(entry)) == entry.encode()
     assert hashlib.sha256(entry.encode()).hexdigest() == stated
+
+
+def test_the_documented_sha256sum_of_the_downloaded_version_is_the_subject_digest(downloads):
+    stated = re.search(r"^# ([0-9a-f]{64})  gm-first-covenant-v1\.json$", WORKED_EXAMPLE, re.M).group(1)
+    download = (downloads / "gm-first-covenant-v1.json").read_bytes()
+    statement = statement_in((downloads / "gm-first-receipt-GMF-000001.json").read_bytes())
+    assert hashlib.sha256(download).hexdigest() == stated == statement["subject"][0]["digest"]["sha256"]
