@@ -68,3 +68,17 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: install
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
+
+# The daily chase of quarterly returns (chase_overdue_returns) over 10,000 signatory providers, on
+# SQLite and PostgreSQL. E.g. `make bench-chase CHASE_BENCH_ARGS='--providers 2000 --sqlite-only'`.
+CHASE_BENCH_ARGS ?=
+.PHONY: bench-chase
+bench-chase: install
+	$(BIN)/python bench/chase.py $(CHASE_BENCH_ARGS)
+
+# The LA compliance page (GET /la/returns) with 2,000 signatory providers: p50 and p95, and the ratio
+# to a trivial page of the same app. E.g. `make bench-returns RETURNS_BENCH_ARGS='--requests 100'`.
+RETURNS_BENCH_ARGS ?=
+.PHONY: bench-returns
+bench-returns: install
+	$(BIN)/python bench/returns.py $(RETURNS_BENCH_ARGS)

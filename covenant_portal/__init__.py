@@ -55,6 +55,10 @@ def _configure_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from covenant_portal.accounts.routes import blueprint as accounts
+    from covenant_portal.attestations.calendar_routes import blueprint as return_calendar
+    from covenant_portal.attestations.compliance_routes import blueprint as compliance
+    from covenant_portal.attestations import evidence_routes, routes, submission_routes  # noqa: F401 (their views)
+    from covenant_portal.attestations.blueprint import blueprint as returns
     from covenant_portal.admin.routes import blueprint as admin
     from covenant_portal.audit.routes import blueprint as audit
     from covenant_portal.contacts.routes import blueprint as contacts
@@ -65,7 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     from covenant_portal.pages.routes import blueprint as pages
     from covenant_portal.signing.routes import blueprint as signing
 
-    for blueprint in (pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes):
+    for blueprint in (pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns,
+                      compliance, return_calendar):
         app.register_blueprint(blueprint)
 
 

@@ -119,8 +119,10 @@ class AttestationReturn(Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("provider_organisation.id"), index=True)
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("return_period.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    # Bumped by every save of the draft: a save made from an older page is refused, not merged.
+    # none_as_null: a draft set to None is SQL NULL (not JSON null), so `draft IS NULL` finds closed drafts.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Bumped by every save of the draft. A section saved from a page opened before a colleague changed
+    # that same section is refused (the page shows both); saves of different sections both stand.
     draft_lock: Mapped[int] = mapped_column(default=0)
     draft_updated_at: Mapped[datetime | None]
     draft_updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

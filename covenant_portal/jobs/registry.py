@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session
 
+from covenant_portal.attestations.chasing import chase_overdue_returns
 from covenant_portal.mail.sender import send_outbox
 
 LONDON = ZoneInfo("Europe/London")
@@ -89,6 +90,12 @@ JOBS: tuple[Job, ...] = (
         function=send_outbox,
         trigger=EveryMinute(),
         description="Sends the emails due in the outbox, retrying failures with backoff.",
+    ),
+    Job(
+        name="chase_overdue_returns",
+        function=chase_overdue_returns,
+        trigger=DailyAt(7, 0),
+        description="Reminds providers of quarterly returns due or overdue, and escalates those 14 days overdue.",
     ),
 )
 

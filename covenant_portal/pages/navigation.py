@@ -15,6 +15,7 @@ ROLE_ENTRIES = {
     Role.PROVIDER: [
         ("covenant.read", "Covenant"),
         ("homes.homes", "Homes"),
+        ("returns.returns", "Returns"),
         ("contacts.contacts", "Named contacts"),
         ("contacts.directory", "LA contacts"),
     ],
@@ -22,12 +23,14 @@ ROLE_ENTRIES = {
         ("covenant.read", "Covenant"),
         ("covenant.all_signatories", "Signatories"),
         ("homes.la_homes", "Homes"),
+        ("compliance.table", "Returns"),
         ("contacts.la_named_contact", "Named contact"),
         ("contacts.directory", "LA contacts"),
     ],
     Role.ESCALATION_OFFICER: [
         ("covenant.read", "Covenant"),
         ("covenant.all_signatories", "Signatories"),
+        ("compliance.overview", "Returns"),
         ("contacts.directory", "LA contacts"),
     ],
     Role.ADMIN: [
@@ -35,6 +38,8 @@ ROLE_ENTRIES = {
         ("covenant.admin_versions", "Covenant"),
         ("covenant.all_signatories", "Signatories"),
         ("contacts.admin_named_contacts", "LA contacts"),
+        ("compliance.overview", "Returns"),
+        ("return_calendar.return_periods", "Return periods"),
         ("audit.events", "Audit trail"),
         ("mail.log", "Mail log"),
         ("jobs.runs", "Job runs"),

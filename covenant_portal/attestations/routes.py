@@ -1,0 +1,319 @@
+"""A provider's quarterly returns: the list of periods owed, starting a return, and its draft
+section by section (task list, each pledge, occupancy, named contacts, check answers). Signing,
+signed versions and evidence files are on the same blueprint (blueprint.py)."""
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from covenant_portal.access import allowed, rule_for
+from covenant_portal.accounts.forms import add_error
+from covenant_portal.accounts.models import Role
+from covenant_portal.accounts.routes import signed_in_user
+from covenant_portal.attestations import drafts
+from covenant_portal.attestations.blueprint import blueprint
+from covenant_portal.attestations.calendar import ensure_periods_saved
+from covenant_portal.attestations.chasing import reminders_for
+from covenant_portal.attestations.document import (
+    differences,
+    document_for,
+    gm_local_authorities,
+    open_homes,
+    status_label,
+)
+from covenant_portal.attestations.forms import (
+    ContactsForm,
+    PledgeForm,
+    StartForm,
+    field_name,
+    occupancy_data,
+    occupancy_form,
+)
+from covenant_portal.attestations.models import PledgeStatus
+from covenant_portal.attestations.periods import london_day
+from covenant_portal.contacts.service import current_contacts
+from covenant_portal.covenant.service import current_version
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.web import current_actor, found_or_404
+
+CONFLICT = 409
+
+
+@blueprint.app_context_processor
+def inject_labels():
+    return {"pledge_status_label": status_label}
+
+
+def _link(endpoint: str, **values) -> str | None:
+    """A link to a page of another module, if it exists and the user may open it."""
+    if endpoint not in current_app.view_functions or not rule_for(current_app, endpoint).permits(current_user):
+        return None
+    return url_for(endpoint, **values)
+
+
+def _pledges() -> list[dict]:
+    version = current_version(get_session())
+    return version.document["pledges"] if version is not None else []
+
+
+def _pledge(number: int) -> dict:
+    return found_or_404(next((p for p in _pledges() if int(p["number"]) == number), None))
+
+
+def _own_draft(return_id: int):
+    """The organisation's return, if its draft is open; a signed return goes to its latest version."""
+    attestation_return = found_or_404(drafts.return_of(get_session(), current_user.organisation_id, return_id))
+    if attestation_return.draft is None:
+        latest = attestation_return.latest_submission
+        found_or_404(latest)
+        return None, redirect(_link("returns.submission", return_id=return_id, version=latest.version)
+                              or url_for("returns.returns"))
+    return attestation_return, None
+
+
+def _context(attestation_return, **extra) -> dict:
+    return {
+        "attestation_return": attestation_return,
+        "period": attestation_return.period,
+        "task_list_url": url_for("returns.task_list", return_id=attestation_return.id),
+        "section_url": lambda section: _section_url(attestation_return, section),
+        **extra,
+    }
+
+
+# The list, and starting
+
+
+@blueprint.get("/returns")
+@allowed(Role.PROVIDER)
+def returns():
+    session = get_session()
+    today = london_day(utcnow())
+    ensure_periods_saved(session, today)
+    return render_template(
+        "attestations/list.html",
+        owed=drafts.owed_returns(session, current_user.organisation_id, today),
+        reminders=reminders_for(session, current_user.organisation_id),
+        start_form=StartForm(),
+        link=_link,
+    )
+
+
+@blueprint.post("/returns/<int:period_id>/start")
+@allowed(Role.PROVIDER)
+def start(period_id):
+    session = get_session()
+    now = utcnow()
+    period = found_or_404(drafts.owed_period(session, current_user.organisation_id, period_id, now))
+    form = StartForm()
+    if not form.validate_on_submit():
+        flash("Your return was not started: try again.", "info")
+        return redirect(url_for("returns.returns"))
+    try:
+        started = drafts.start_return(
+            session, current_user.organisation_id, period, form.from_last_quarter(),
+            signed_in_user(), current_actor(), now,
+        )
+    except drafts.DraftError as error:
+        flash(str(error), "info")
+        return redirect(url_for("returns.returns"))
+    return redirect(url_for("returns.task_list", return_id=started.id))
+
+
+# The task list
+
+
+@blueprint.get("/returns/<int:return_id>")
+@allowed(Role.PROVIDER)
+def task_list(return_id):
+    attestation_return, elsewhere = _own_draft(return_id)
+    if elsewhere:
+        return elsewhere
+    sections = drafts.sections(get_session(), attestation_return, _pledges())
+    return render_template(
+        "attestations/task_list.html",
+        **_context(
+            attestation_return,
+            sections=sections,
+            completed=sum(section.status == drafts.SectionStatus.COMPLETED for section in sections),
+            pledge_tasks=[_task(attestation_return, s) for s in sections if s.kind == "pledge"],
+            other_tasks=[_task(attestation_return, s) for s in sections if s.kind != "pledge"],
+        ),
+    )
+
+
+TAG_CLASSES = {
+    drafts.SectionStatus.NOT_STARTED: "govuk-tag--blue",
+    drafts.SectionStatus.FROM_LAST_QUARTER: "govuk-tag--yellow",
+    drafts.SectionStatus.INCOMPLETE: "govuk-tag--light-blue",
+}
+
+
+def _task(attestation_return, section: drafts.Section) -> dict:
+    """An item of the GOV.UK task list."""
+    if section.status == drafts.SectionStatus.COMPLETED:
+        status = {"text": section.status.label}
+    else:
+        status = {"tag": {"text": section.status.label, "classes": TAG_CLASSES[section.status]}}
+    return {
+        "title": {"text": section.title},
+        "hint": {"text": section.hint} if section.hint else None,
+        "href": _section_url(attestation_return, section),
+        "status": status,
+    }
+
+
+def _section_url(attestation_return, section) -> str:
+    if section.kind == "pledge":
+        return url_for("returns.pledge", return_id=attestation_return.id, number=section.pledge_number)
+    return url_for(f"returns.{section.kind}", return_id=attestation_return.id)
+
+
+def _after_save(attestation_return, message: str):
+    flash(message, "success")
+    return redirect(url_for("returns.task_list", return_id=attestation_return.id))
+
+
+def _conflict_page(template: str, form, conflict: drafts.DraftConflict, **context):
+    """The page again with what was typed, saying who saved meanwhile; saving again replaces theirs."""
+    form.draft_lock.data = str(conflict.lock)
+    form.section_seen.data = conflict.section_seen
+    return render_template(template, form=form, conflict=conflict, **context), CONFLICT
+
+
+def _closed(attestation_return, error: drafts.DraftClosed):
+    flash(str(error), "info")
+    return redirect(url_for("returns.task_list", return_id=attestation_return.id))
+
+
+# Sections
+
+
+@blueprint.route("/returns/<int:return_id>/pledges/<int:number>", methods=["GET", "POST"])
+@allowed(Role.PROVIDER)
+def pledge(return_id, number):
+    session = get_session()
+    attestation_return, elsewhere = _own_draft(return_id)
+    if elsewhere:
+        return elsewhere
+    covenant_pledge = _pledge(number)
+    path = drafts.pledge_path(number)
+    saved = drafts.section_of(attestation_return.draft, path) or {}
+    form = PledgeForm(data={"status": saved.get("status"), "narrative": saved.get("narrative", "")})
+    context = _context(
+        attestation_return, pledge=covenant_pledge, saved=saved, status_of=drafts.pledge_status,
+        evidence_url=_link("returns.evidence", return_id=return_id, number=number),
+    )
+    if not form.is_submitted():
+        form.show(drafts.seen(attestation_return, path))
+        return render_template("attestations/pledge.html", form=form, **context)
+    if not form.validate_on_submit():
+        return render_template("attestations/pledge.html", form=form, **context), 400
+    try:
+        drafts.save_pledge(
+            session, attestation_return, number, form.answer(), form.shown(),
+            signed_in_user(), current_actor(), utcnow(),
+        )
+    except drafts.DraftInvalid as error:
+        for field, message in error.errors.items():
+            add_error(form, field, message)
+        return render_template("attestations/pledge.html", form=form, **context), 400
+    except drafts.DraftConflict as conflict:
+        return _conflict_page("attestations/pledge.html", form, conflict, **context)
+    except drafts.DraftClosed as error:
+        return _closed(attestation_return, error)
+    return _after_save(attestation_return, f"Pledge {number} has been saved.")
+
+
+@blueprint.route("/returns/<int:return_id>/occupancy", methods=["GET", "POST"])
+@allowed(Role.PROVIDER)
+def occupancy(return_id):
+    session = get_session()
+    attestation_return, elsewhere = _own_draft(return_id)
+    if elsewhere:
+        return elsewhere
+    homes = open_homes(session, attestation_return.organisation_id)
+    authorities = gm_local_authorities(session)
+    saved = drafts.section_of(attestation_return.draft, drafts.OCCUPANCY_PATH) or {}
+    form = occupancy_form(homes, authorities, data=occupancy_data(homes, saved))
+    context = _context(
+        attestation_return, homes=homes, authorities=authorities, saved=saved, field_name=field_name,
+    )
+    if not form.is_submitted():
+        form.show(drafts.seen(attestation_return, drafts.OCCUPANCY_PATH))
+        return render_template("attestations/occupancy.html", form=form, **context)
+    if not form.validate_on_submit():
+        return render_template("attestations/occupancy.html", form=form, **context), 400
+    try:
+        drafts.save_occupancy(
+            session, attestation_return, [authority.ons_code for authority in authorities], form.answers(),
+            form.shown(), signed_in_user(), current_actor(), utcnow(),
+        )
+    except drafts.DraftInvalid as error:
+        for (home_id, part), message in error.errors.items():
+            add_error(form, field_name(home_id, part), message)
+        return render_template("attestations/occupancy.html", form=form, **context), 400
+    except drafts.DraftConflict as conflict:
+        return _conflict_page("attestations/occupancy.html", form, conflict, **context)
+    except drafts.DraftClosed as error:
+        return _closed(attestation_return, error)
+    return _after_save(attestation_return, "The occupancy of your homes has been saved.")
+
+
+@blueprint.route("/returns/<int:return_id>/contacts", methods=["GET", "POST"])
+@allowed(Role.PROVIDER)
+def contacts(return_id):
+    session = get_session()
+    attestation_return, elsewhere = _own_draft(return_id)
+    if elsewhere:
+        return elsewhere
+    saved = drafts.section_of(attestation_return.draft, drafts.CONTACTS_PATH) or {}
+    form = ContactsForm(data={"confirmed": bool(saved.get("confirmed"))})
+    context = _context(
+        attestation_return, contacts=current_contacts(session, attestation_return.organisation_id), saved=saved,
+        contacts_url=_link("contacts.contacts"),
+    )
+    if not form.is_submitted():
+        form.show(drafts.seen(attestation_return, drafts.CONTACTS_PATH))
+        return render_template("attestations/contacts.html", form=form, **context)
+    if not form.validate_on_submit():
+        return render_template("attestations/contacts.html", form=form, **context), 400
+    try:
+        drafts.save_contacts(
+            session, attestation_return, form.confirmed.data, form.shown(),
+            signed_in_user(), current_actor(), utcnow(),
+        )
+    except drafts.DraftInvalid as error:
+        for field, message in error.errors.items():
+            add_error(form, field, message)
+        return render_template("attestations/contacts.html", form=form, **context), 400
+    except drafts.DraftConflict as conflict:
+        return _conflict_page("attestations/contacts.html", form, conflict, **context)
+    except drafts.DraftClosed as error:
+        return _closed(attestation_return, error)
+    return _after_save(attestation_return, "Your named contacts have been confirmed.")
+
+
+@blueprint.get("/returns/<int:return_id>/check")
+@allowed(Role.PROVIDER)
+def check(return_id):
+    session = get_session()
+    attestation_return, elsewhere = _own_draft(return_id)
+    if elsewhere:
+        return elsewhere
+    document = document_for(session, attestation_return, attestation_return.draft)
+    compared = drafts.compared_submission(session, attestation_return)
+    sections = drafts.sections(session, attestation_return, _pledges())
+    return render_template(
+        "attestations/check.html",
+        **_context(
+            attestation_return,
+            document=document,
+            draft=attestation_return.draft,
+            sections=sections,
+            unfinished=[section for section in sections if section.status != drafts.SectionStatus.COMPLETED],
+            compared=compared,
+            changes=differences(compared.document, document) if compared is not None else [],
+            met=PledgeStatus.MET,
+            sign_url=_link("returns.sign", return_id=return_id),
+            evidence_url=lambda number: _link("returns.evidence", return_id=return_id, number=number),
+        ),
+    )
