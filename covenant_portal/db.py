@@ -58,6 +58,16 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+def insert_ignoring_duplicates(session: Session, table: sa.Table, unique_columns: list[str]):
+    """INSERT … ON CONFLICT (unique_columns) DO NOTHING, on SQLite and PostgreSQL alike: rows another
+    transaction inserted first are skipped, not an error (add .returning() to learn which went in)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -39,10 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, contains_eager
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
@@ -60,12 +57,12 @@ from covenant_portal.attestations.periods import (
     owing_organisation_ids,
     start_of_london_day,
 )
-from covenant_portal.audit.models import AuditEvent
-from covenant_portal.audit.service import SYSTEM
+from covenant_portal.audit.service import SYSTEM, event_row, record_many
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.homes.models import HomeStatus, ProviderHome
-from covenant_portal.mail.models import OutboxMessage, OutboxStatus
+from covenant_portal.db import insert_ignoring_duplicates
+from covenant_portal.mail.service import queue_emails, rendered_email
 
 # Days from the due date on which each stage falls, in the order they come.
 STAGE_OFFSETS: dict[ReminderStage, int] = {
@@ -189,7 +186,7 @@ def _chase_chunk(session: Session, period: ReturnPeriod, stage: ReminderStage, o
         recipients = _provider_recipients(session, organisation_ids, contacts)
     reminder_table = ReturnReminder.__table__
     inserted = session.execute(
-        _insert_ignoring_duplicates(session, reminder_table, ["organisation_id", "period_id", "stage"])
+        insert_ignoring_duplicates(session, reminder_table, ["organisation_id", "period_id", "stage"])
         .returning(reminder_table.c.id, reminder_table.c.organisation_id),
         [
             {
@@ -211,16 +208,9 @@ def _chase_chunk(session: Session, period: ReturnPeriod, stage: ReminderStage, o
                                  contacts.get(organisation_id, []), today, now))
         if stage == ReminderStage.ESCALATED:
             escalations.append(_escalation_event(reminder_id, period, organisation_id, recipients, now))
-    if emails:
-        session.execute(_insert_ignoring_duplicates(session, OutboxMessage.__table__, ["dedupe_key"]), emails)
-        report.emails += len(emails)
-    if escalations:
-        session.execute(AuditEvent.__table__.insert(), escalations)
-
-
-def _insert_ignoring_duplicates(session: Session, table, unique_columns: list[str]):
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+    queue_emails(session, emails)
+    report.emails += len(emails)
+    record_many(session, escalations)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -375,7 +365,6 @@ def _email(period: ReturnPeriod, stage: ReminderStage, organisation_id: int, org
     subject = SUBJECTS[stage].format(period=period.label, due=long_date(period.due_on), organisation=organisation_name)
     template = "return_escalated" if stage == ReminderStage.ESCALATED else "return_reminder"
     context = {
-        "subject": subject,
         "recipient": recipient,
         "organisation_name": organisation_name,
         "period": period,
@@ -387,42 +376,22 @@ def _email(period: ReturnPeriod, stage: ReminderStage, organisation_id: int, org
         "escalates_on": long_date(stage_date(period, ReminderStage.ESCALATED)),
         "contacts": contacts,
     }
-    return {
-        "dedupe_key": dedupe_key(period.id, organisation_id, stage, recipient.email),
-        "recipient": recipient.email,
-        "subject": subject,
-        "text_body": _render(f"mail/{template}.txt", context),
-        "html_body": _render(f"mail/{template}.html", context),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-
-
-def _render(template: str, context: dict) -> str:
-    """As mail.service.queue_email renders (templates/mail/…), but straight from the Jinja
-    environment: these templates use only their own context, and skipping the app's context
-    processors halves the time of a chase of thousands of emails."""
-    return current_app.jinja_env.get_template(template).render(context)
+    return rendered_email(
+        to=recipient.email,
+        subject=subject,
+        template=template,
+        dedupe_key=dedupe_key(period.id, organisation_id, stage, recipient.email),
+        now=now,
+        **context,
+    )
 
 
 def _escalation_event(reminder_id: int, period: ReturnPeriod, organisation_id: int, recipients, now: datetime) -> dict:
-    """An audit event "return.escalated" (as audit.record writes them; written in bulk here)."""
-    return {
-        "occurred_at": now,
-        "actor_id": SYSTEM.user_id,
-        "action": "return.escalated",
-        "object_type": ReturnReminder.__name__,
-        "object_id": str(reminder_id),
-        "ip_address": SYSTEM.ip_address,
-        "user_agent": SYSTEM.user_agent,
-        "details": {
-            "organisation_id": organisation_id,
-            "period_id": period.id,
-            "recipients": len(recipients[organisation_id]),
-        },
-    }
+    """An audit event "return.escalated" (written in bulk with the chunk's others)."""
+    return event_row(
+        SYSTEM, "return.escalated", ReturnReminder.__name__, reminder_id, now,
+        organisation_id=organisation_id, period_id=period.id, recipients=len(recipients[organisation_id]),
+    )
 
 
 # What providers see

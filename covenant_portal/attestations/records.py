@@ -26,7 +26,7 @@ from covenant_portal.covenant.records import declaration_sha256
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
-from covenant_portal.signing.records import RecordKind
+from covenant_portal.signing.records import RecordKind, as_object, predicate_problem, statement_problem
 
 KIND = "attestation-return"
 PREDICATE_TYPE = "urn:gm-first:predicate:attestation-return:v1"
@@ -165,23 +165,16 @@ def _problem(row, stored: dict, subject_name: str, statement: dict) -> str | Non
         document_hash = None
     if document_hash != row.document_sha256:
         return f"{label} document differs from its document_sha256"
-    subjects = statement.get("subject")
-    subject = _object(subjects[0]) if isinstance(subjects, list) and len(subjects) == 1 else {}
-    if subject.get("name") != subject_name:
-        return f"the statement's subject is not {subject_name}"
-    if _object(subject.get("digest")).get("sha256") != row.document_sha256:
-        return f"{label} document_sha256 differs from the signed subject digest"
-    if statement.get("predicateType") != PREDICATE_TYPE:
-        return f"the statement's predicateType is not {PREDICATE_TYPE}"
     superseded = (
         Superseded(row.superseded_version, row.superseded_sha256) if row.supersedes_id is not None else None
     )
     expected = predicate_for(row, row.organisation_id, row.financial_year, row.quarter, superseded)
-    signed = statement.get("predicate")
-    if expected != signed:
-        for path in _differing_paths(expected, _object(signed)):
-            return f"{label} {SOURCE_OF.get(path, '.'.join(path))} differs from the signed record"
-    return _document_problem(row, document, superseded, label) or _rows_problem(document, stored, label)
+    return (
+        statement_problem(statement, subject_name, row.document_sha256, PREDICATE_TYPE, f"{label} document_sha256")
+        or predicate_problem(expected, statement.get("predicate"), label, SOURCE_OF)
+        or _document_problem(row, document, superseded, label)
+        or _rows_problem(document, stored, label)
+    )
 
 
 def _document_problem(row, document: dict, superseded: Superseded | None, label: str) -> str | None:
@@ -191,9 +184,9 @@ def _document_problem(row, document: dict, superseded: Superseded | None, label:
     )
     if document.get("version") != row.version or document.get("supersedes") != expected_supersedes:
         return f"{label} version differs from its signed document"
-    if _object(document.get("organisation")).get("id") != row.organisation_id:
+    if as_object(document.get("organisation")).get("id") != row.organisation_id:
         return f"{label} attestation_return organisation_id differs from its signed document"
-    period = _object(document.get("period"))
+    period = as_object(document.get("period"))
     if (period.get("financialYear"), period.get("quarter")) != (row.financial_year, row.quarter):
         return f"{label} attestation_return period_id differs from its signed document"
     return None
@@ -270,18 +263,6 @@ def _rows_problem(document: dict, stored: dict, label: str) -> str | None:
         if want[3] != have[3]:
             return f"{label} gm_placement for home {home_id} differs from the signed document"
     return None
-
-
-def _differing_paths(expected, signed, path: tuple = ()):
-    if isinstance(expected, dict) and isinstance(signed, dict):
-        for key in sorted(expected.keys() | signed.keys()):
-            yield from _differing_paths(expected.get(key), signed.get(key), (*path, key))
-    elif expected != signed or type(expected) is not type(signed):
-        yield path
-
-
-def _object(value) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 ATTESTATION_RETURN = RecordKind(KIND, PREDICATE_TYPE, check_return, check_returns)

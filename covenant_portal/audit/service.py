@@ -24,18 +24,28 @@ SYSTEM = Actor(user_id=None, ip_address=None, user_agent="system")
 def record(
     session: Session, actor: Actor, action: str, obj: Any, now: datetime, **details: Any
 ) -> AuditEvent:
-    event = AuditEvent(
-        occurred_at=now,
-        actor_id=actor.user_id,
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=str(obj.id),
-        ip_address=actor.ip_address,
-        user_agent=(actor.user_agent or "")[:500] or None,
-        details=details,
-    )
+    event = AuditEvent(**event_row(actor, action, type(obj).__name__, obj.id, now, **details))
     session.add(event)
     return event
+
+
+def event_row(actor: Actor, action: str, object_type: str, object_id: Any, now: datetime, **details: Any) -> dict:
+    """An audit event's columns, as `record` writes them; for writing many at once with record_many."""
+    return {
+        "occurred_at": now,
+        "actor_id": actor.user_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "ip_address": actor.ip_address,
+        "user_agent": (actor.user_agent or "")[:500] or None,
+        "details": details,
+    }
+
+
+def record_many(session: Session, events: list[dict]) -> None:
+    if events:
+        session.execute(AuditEvent.__table__.insert(), events)
 
 
 @dataclass(frozen=True)

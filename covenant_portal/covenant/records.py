@@ -12,7 +12,7 @@ from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
-from covenant_portal.signing.records import RecordKind
+from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
 
 KIND = "covenant-signature"
 PREDICATE_TYPE = "urn:gm-first:predicate:covenant-signature:v1"
@@ -114,7 +114,11 @@ def check_covenant_signatures(session: Session, records: list[tuple[str, dict]])
             problems.append(f"covenant_version {version.number} document differs from its document_sha256")
         else:
             problems.append(
-                _statement_problem(version, statement, subject_name) or _predicate_problem(signature, version, statement, label)
+                statement_problem(
+                    statement, subject_name, version.document_sha256, PREDICATE_TYPE,
+                    f"covenant_version {version.number} document_sha256",
+                )
+                or _predicate_problem(signature, version, statement, label)
             )
     return problems
 
@@ -128,40 +132,10 @@ def _signature_id(subject_name: str) -> int | None:
     return int(signature_id) if signature_id.isdigit() and subject_name.startswith(SUBJECT_PREFIX) else None
 
 
-def _statement_problem(version: CovenantVersion, statement: dict, subject_name: str) -> str | None:
-    subjects = statement.get("subject")
-    subject = _object(subjects[0]) if isinstance(subjects, list) and len(subjects) == 1 else {}
-    if subject.get("name") != subject_name:
-        return f"the statement's subject is not {subject_name}"
-    if _object(subject.get("digest")).get("sha256") != version.document_sha256:
-        return f"covenant_version {version.number} document_sha256 differs from the signed subject digest"
-    if statement.get("predicateType") != PREDICATE_TYPE:
-        return f"the statement's predicateType is not {PREDICATE_TYPE}"
-    return None
-
-
 def _predicate_problem(
     signature: CovenantSignature, version: CovenantVersion, statement: dict, label: str
 ) -> str | None:
-    signed = statement.get("predicate")
-    expected = predicate_for(signature, version)
-    if expected == signed:  # the usual case, decided without walking the tree
-        return None
-    for path in _differing_paths(expected, _object(signed)):
-        return f"{label} {SOURCE_OF.get(path, '.'.join(path))} differs from the signed record"
-    return None
-
-
-def _differing_paths(expected, signed, path: tuple = ()):
-    if isinstance(expected, dict) and isinstance(signed, dict):
-        for key in sorted(expected.keys() | signed.keys()):
-            yield from _differing_paths(expected.get(key), signed.get(key), (*path, key))
-    elif expected != signed or type(expected) is not type(signed):
-        yield path
-
-
-def _object(value) -> dict:
-    return value if isinstance(value, dict) else {}
+    return predicate_problem(predicate_for(signature, version), statement.get("predicate"), label, SOURCE_OF)
 
 
 COVENANT_SIGNATURE = RecordKind(KIND, PREDICATE_TYPE, check_covenant_signature, check_covenant_signatures)

@@ -95,3 +95,42 @@ def subject_name_of(statement: dict) -> str:
 
 def subject_sha256_of(statement: dict) -> str:
     return statement["subject"][0]["digest"]["sha256"]
+
+
+# Shared by the kinds' checks: what each kind compares, said the same way.
+
+def statement_problem(statement: dict, subject_name: str, subject_sha256: str, predicate_type: str,
+                      digest_source: str) -> str | None:
+    """A problem if the Statement is not about `subject_name` with the digest the stored record
+    gives (`digest_source` names where that digest is kept), of the kind's predicateType."""
+    subjects = statement.get("subject")
+    subject = as_object(subjects[0]) if isinstance(subjects, list) and len(subjects) == 1 else {}
+    if subject.get("name") != subject_name:
+        return f"the statement's subject is not {subject_name}"
+    if as_object(subject.get("digest")).get("sha256") != subject_sha256:
+        return f"{digest_source} differs from the signed subject digest"
+    if statement.get("predicateType") != predicate_type:
+        return f"the statement's predicateType is not {predicate_type}"
+    return None
+
+
+def predicate_problem(expected: dict, signed, label: str, source_of: dict[tuple, str]) -> str | None:
+    """A problem naming the first stored field (`source_of`: predicate path -> field name) whose
+    value differs from the signed predicate, or None when they agree."""
+    if expected == signed:  # the usual case, decided without walking the tree
+        return None
+    for path in _differing_paths(expected, as_object(signed)):
+        return f"{label} {source_of.get(path, '.'.join(path))} differs from the signed record"
+    return None
+
+
+def _differing_paths(expected, signed, path: tuple = ()):
+    if isinstance(expected, dict) and isinstance(signed, dict):
+        for key in sorted(expected.keys() | signed.keys()):
+            yield from _differing_paths(expected.get(key), signed.get(key), (*path, key))
+    elif expected != signed or type(expected) is not type(signed):
+        yield path
+
+
+def as_object(value) -> dict:
+    return value if isinstance(value, dict) else {}
