@@ -107,6 +107,15 @@ class User(Base):
         return self.role in roles
 
 
+def can_sign_in() -> tuple:
+    """WHERE conditions for accounts someone can sign in to (activated, not deactivated): who to email."""
+    return (User.deactivated_at.is_(None), User.password_hash.is_not(None))
+
+
+def is_active_organisation_admin() -> tuple:
+    return (User.role == Role.PROVIDER, User.is_organisation_admin.is_(True), *can_sign_in())
+
+
 class LoginAttempt(Base):
     """Failed and successful logins, kept in the database so throttling holds across workers."""
 

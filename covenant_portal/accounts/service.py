@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LoginAttempt, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LoginAttempt, ProviderOrganisation, Role, User, is_active_organisation_admin
 from covenant_portal.accounts.passwords import hash_password, password_problem, verify_password
 from covenant_portal.accounts.tokens import Purpose, email_link, make_token, max_age, token_fingerprint, user_for_token
 from covenant_portal.audit.service import Actor
@@ -53,6 +53,17 @@ def user_for_session(identifier: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
+
+
+def signer_and_organisation_admins(session: Session, organisation_id: int, signer: User) -> list[tuple[int, str]]:
+    """(user id, email) of whoever signed for an organisation and of its organisation admins, each
+    once, by user id: who is told of a signed record."""
+    recipients = {signer.id: signer.email}
+    for admin in session.scalars(
+        select(User).where(User.organisation_id == organisation_id, *is_active_organisation_admin())
+    ):
+        recipients.setdefault(admin.id, admin.email)
+    return sorted(recipients.items())
 
 
 def acting_as(actor: Actor, user: User) -> Actor:

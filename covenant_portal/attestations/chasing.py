@@ -42,7 +42,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import (
+    LocalAuthority, ProviderOrganisation, Role, User, can_sign_in, is_active_organisation_admin,
+)
 from covenant_portal.accounts.tokens import email_link
 from covenant_portal.attestations.calendar import ensure_periods_saved
 from covenant_portal.attestations.models import (
@@ -242,9 +244,7 @@ def _provider_contacts(session: Session, organisation_ids: list[int]) -> dict[in
 
 
 def _active_users(*conditions):
-    return select(User.full_name, User.email).where(
-        User.deactivated_at.is_(None), User.password_hash.is_not(None), *conditions
-    )
+    return select(User.full_name, User.email).where(*can_sign_in(), *conditions)
 
 
 def _provider_recipients(session: Session, organisation_ids: list[int],
@@ -256,8 +256,7 @@ def _provider_recipients(session: Session, organisation_ids: list[int],
         for contact in details:
             found[organisation_id].append(Recipient(contact.name, contact.email, RecipientKind.NAMED_CONTACT, link))
     admins = session.execute(
-        _active_users(User.role == Role.PROVIDER, User.is_organisation_admin.is_(True),
-                      User.organisation_id.in_(organisation_ids))
+        _active_users(*is_active_organisation_admin(), User.organisation_id.in_(organisation_ids))
         .add_columns(User.organisation_id)
         .order_by(User.full_name, User.id)
     )

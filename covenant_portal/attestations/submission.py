@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal import audit
 from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.accounts.tokens import email_link
 from covenant_portal.attestations.document import document_for, gm_local_authorities
 from covenant_portal.attestations.models import (
@@ -325,26 +326,12 @@ def _keep_answers_as_rows(session: Session, submission: AttestationSubmission, d
     session.flush()
 
 
-def _organisation_admins(session: Session, organisation_id: int):
-    return session.scalars(
-        select(User).where(
-            User.organisation_id == organisation_id,
-            User.role == Role.PROVIDER,
-            User.is_organisation_admin.is_(True),
-            User.deactivated_at.is_(None),
-            User.password_hash.is_not(None),
-        )
-    )
-
-
 def _queue_confirmations(session: Session, submission: AttestationSubmission, now: datetime) -> None:
     attestation_return = submission.attestation_return
-    recipients = {submission.signer_id: submission.signer_email}
-    for admin in _organisation_admins(session, attestation_return.organisation_id):
-        recipients.setdefault(admin.id, admin.email)
     reference = receipt_reference(submission.ledger_seq)
     what = "correction to the return" if submission.version > 1 else "return"
-    for user_id, address in sorted(recipients.items()):
+    for user_id, address in signer_and_organisation_admins(session, attestation_return.organisation_id,
+                                                           submission.signer):
         queue_email(
             session,
             to=address,

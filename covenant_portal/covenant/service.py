@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import ProviderOrganisation, Role, User, is_active_organisation_admin
+from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.accounts.tokens import email_link
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.service import current_contacts
@@ -194,7 +195,7 @@ def _ask_to_sign_again(session: Session, version: CovenantVersion, now: datetime
     admins = session.scalars(
         select(User)
         .options(joinedload(User.organisation))
-        .where(User.organisation_id.in_(signed_older), *_active_organisation_admin())
+        .where(User.organisation_id.in_(signed_older), *is_active_organisation_admin())
         .order_by(User.id)
     )
     queued = 0
@@ -212,15 +213,6 @@ def _ask_to_sign_again(session: Session, version: CovenantVersion, now: datetime
             covenant_link=email_link("covenant.read"),
         ) is not None
     return queued
-
-
-def _active_organisation_admin() -> tuple:
-    return (
-        User.role == Role.PROVIDER,
-        User.is_organisation_admin.is_(True),
-        User.deactivated_at.is_(None),
-        User.password_hash.is_not(None),
-    )
 
 
 # Signing
@@ -363,13 +355,8 @@ def _next_signature_id(session: Session) -> int:
 
 
 def _queue_confirmations(session: Session, signature: CovenantSignature, now: datetime) -> None:
-    recipients = {signature.signer_id: signature.signer_email}
-    for admin in session.scalars(
-        select(User).where(User.organisation_id == signature.organisation_id, *_active_organisation_admin())
-    ):
-        recipients.setdefault(admin.id, admin.email)
     reference = receipt_reference(signature.ledger_seq)
-    for user_id, address in sorted(recipients.items()):
+    for user_id, address in signer_and_organisation_admins(session, signature.organisation_id, signature.signer):
         queue_email(
             session,
             to=address,
