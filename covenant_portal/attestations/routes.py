@@ -202,25 +202,14 @@ def pledge(return_id, number):
         attestation_return, pledge=covenant_pledge, saved=saved, status_of=drafts.pledge_status,
         evidence_url=_link("returns.evidence", return_id=return_id, number=number),
     )
-    if not form.is_submitted():
-        form.show(drafts.seen(attestation_return, path))
-        return render_template("attestations/pledge.html", form=form, **context)
-    if not form.validate_on_submit():
-        return render_template("attestations/pledge.html", form=form, **context), 400
-    try:
-        drafts.save_pledge(
+    return _section_page(
+        "attestations/pledge.html", form, context, attestation_return, path,
+        save=lambda: drafts.save_pledge(
             session, attestation_return, number, form.answer(), form.shown(),
             signed_in_user(), current_actor(), utcnow(),
-        )
-    except drafts.DraftInvalid as error:
-        for field, message in error.errors.items():
-            add_error(form, field, message)
-        return render_template("attestations/pledge.html", form=form, **context), 400
-    except drafts.DraftConflict as conflict:
-        return _conflict_page("attestations/pledge.html", form, conflict, **context)
-    except drafts.DraftClosed as error:
-        return _closed(attestation_return, error)
-    return _after_save(attestation_return, f"Pledge {number} has been saved.")
+        ),
+        saved_message=f"Pledge {number} has been saved.",
+    )
 
 
 @blueprint.route("/returns/<int:return_id>/occupancy", methods=["GET", "POST"])
@@ -237,25 +226,15 @@ def occupancy(return_id):
     context = _context(
         attestation_return, homes=homes, authorities=authorities, saved=saved, field_name=field_name,
     )
-    if not form.is_submitted():
-        form.show(drafts.seen(attestation_return, drafts.OCCUPANCY_PATH))
-        return render_template("attestations/occupancy.html", form=form, **context)
-    if not form.validate_on_submit():
-        return render_template("attestations/occupancy.html", form=form, **context), 400
-    try:
-        drafts.save_occupancy(
+    return _section_page(
+        "attestations/occupancy.html", form, context, attestation_return, drafts.OCCUPANCY_PATH,
+        save=lambda: drafts.save_occupancy(
             session, attestation_return, [authority.ons_code for authority in authorities], form.answers(),
             form.shown(), signed_in_user(), current_actor(), utcnow(),
-        )
-    except drafts.DraftInvalid as error:
-        for (home_id, part), message in error.errors.items():
-            add_error(form, field_name(home_id, part), message)
-        return render_template("attestations/occupancy.html", form=form, **context), 400
-    except drafts.DraftConflict as conflict:
-        return _conflict_page("attestations/occupancy.html", form, conflict, **context)
-    except drafts.DraftClosed as error:
-        return _closed(attestation_return, error)
-    return _after_save(attestation_return, "The occupancy of your homes has been saved.")
+        ),
+        saved_message="The occupancy of your homes has been saved.",
+        field_for=lambda error_key: field_name(*error_key),
+    )
 
 
 @blueprint.route("/returns/<int:return_id>/contacts", methods=["GET", "POST"])
@@ -271,25 +250,35 @@ def contacts(return_id):
         attestation_return, contacts=current_contacts(session, attestation_return.organisation_id), saved=saved,
         contacts_url=_link("contacts.contacts"),
     )
-    if not form.is_submitted():
-        form.show(drafts.seen(attestation_return, drafts.CONTACTS_PATH))
-        return render_template("attestations/contacts.html", form=form, **context)
-    if not form.validate_on_submit():
-        return render_template("attestations/contacts.html", form=form, **context), 400
-    try:
-        drafts.save_contacts(
+    return _section_page(
+        "attestations/contacts.html", form, context, attestation_return, drafts.CONTACTS_PATH,
+        save=lambda: drafts.save_contacts(
             session, attestation_return, form.confirmed.data, form.shown(),
             signed_in_user(), current_actor(), utcnow(),
-        )
+        ),
+        saved_message="Your named contacts have been confirmed.",
+    )
+
+
+def _section_page(template, form, context, attestation_return, path, save, saved_message, field_for=str):
+    """A section's page: shown, re-shown with errors (400) or a colleague's conflicting save (409),
+    or saved. `field_for` names the form field of each error the draft service reports."""
+    if not form.is_submitted():
+        form.show(drafts.seen(attestation_return, path))
+        return render_template(template, form=form, **context)
+    if not form.validate_on_submit():
+        return render_template(template, form=form, **context), 400
+    try:
+        save()
     except drafts.DraftInvalid as error:
-        for field, message in error.errors.items():
-            add_error(form, field, message)
-        return render_template("attestations/contacts.html", form=form, **context), 400
+        for key, message in error.errors.items():
+            add_error(form, field_for(key), message)
+        return render_template(template, form=form, **context), 400
     except drafts.DraftConflict as conflict:
-        return _conflict_page("attestations/contacts.html", form, conflict, **context)
+        return _conflict_page(template, form, conflict, **context)
     except drafts.DraftClosed as error:
         return _closed(attestation_return, error)
-    return _after_save(attestation_return, "Your named contacts have been confirmed.")
+    return _after_save(attestation_return, saved_message)
 
 
 @blueprint.get("/returns/<int:return_id>/check")
