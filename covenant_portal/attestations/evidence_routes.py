@@ -17,6 +17,17 @@ from covenant_portal.security import csrf
 from covenant_portal.web import current_actor, found_or_404
 
 
+def _upload_fits() -> bool:
+    """Checks an upload's CSRF token with the larger limit uploads have (a file of up to 10 MB: more
+    than the portal accepts in any other request); False if the request is larger still."""
+    request.max_content_length = service.MAX_UPLOAD_REQUEST_BYTES
+    try:
+        csrf.protect()
+    except RequestEntityTooLarge:
+        return False
+    return True
+
+
 def _pledge(number: int) -> dict:
     from covenant_portal.covenant.service import current_version
 
@@ -29,6 +40,8 @@ def _pledge(number: int) -> dict:
 @allowed(Role.PROVIDER)
 @csrf.exempt  # checked below, once the larger limit for an upload is set
 def evidence(return_id, number):
+    # The token is checked before anything is looked up, as for every other form.
+    too_large = request.method == "POST" and not _upload_fits()
     session = get_session()
     attestation_return = own_return(return_id)
     pledge = _pledge(number)
@@ -36,15 +49,10 @@ def evidence(return_id, number):
         flash("This return has been signed. Start a correction to change its evidence.", "success")
         latest = found_or_404(attestation_return.latest_submission)
         return redirect(url_for("returns.submission", return_id=return_id, version=latest.version))
-    if request.method == "POST":
-        # A file of up to 10 MB: more than the portal accepts in any other request.
-        request.max_content_length = service.MAX_UPLOAD_REQUEST_BYTES
-        try:
-            csrf.protect()
-        except RequestEntityTooLarge:
-            form = EvidenceForm(formdata=None)
-            add_error(form, "evidence_file", service.TOO_LARGE)
-            return _page(attestation_return, pledge, form, 413)
+    if too_large:
+        form = EvidenceForm(formdata=None)
+        add_error(form, "evidence_file", service.TOO_LARGE)
+        return _page(attestation_return, pledge, form, 413)
     form = EvidenceForm()
     if not form.validate_on_submit():
         return _page(attestation_return, pledge, form, 400 if form.errors else 200)
