@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 
-# Any fixed number: the transaction-scoped advisory lock that serialises appends on PostgreSQL.
-LEDGER_LOCK_ID = 0x474D4C4544474552  # "GMLEDGER"
+# The transaction-scoped advisory lock that serialises appends on PostgreSQL. Advisory locks are
+# shared by the whole database, so its key is made from the schema's name: portals (or test runs)
+# in different schemas of one database have ledgers of their own and must not wait for each other.
+LOCK_LEDGER = "SELECT pg_advisory_xact_lock(hashtextextended('gm-first-ledger:' || current_schema(), 0))"
 
 
 def rfc3339(moment: datetime) -> str:
@@ -86,7 +88,7 @@ def lock_ledger(session: Session) -> None:
     two entries can share a seq (a fork) and none can be skipped (a gap). On SQLite every write
     transaction already starts with BEGIN IMMEDIATE, which serialises writers."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": LEDGER_LOCK_ID})
+        session.execute(text(LOCK_LEDGER))
 
 
 def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[Row]]:
