@@ -17,9 +17,10 @@ from tests.conftest import ClientRequest, make_app
 ROUTES = all_routes()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app(migrated_engine, database_url):
-    # CSRF is tested elsewhere; here it would hide the access decision behind a 400.
+    # CSRF is tested elsewhere; here it would hide the access decision behind a 400. One app for the
+    # module: making an app compiles every URL rule, which would cost a minute over these tests.
     return make_app(database_url, WTF_CSRF_ENABLED=False)
 
 
