@@ -1,16 +1,14 @@
 """A provider organisation admin reads the covenant and signs it in the browser, downloads the
 signed receipt, and the receipt is verified with securesystemslib against the keys the portal
 publishes at /.well-known/gm-first-keys.json: standard tools, not the portal's own code."""
-import json
 
 import pytest
-from securesystemslib.dsse import Envelope
-from securesystemslib.signer import SSlibKey
 
 from covenant_portal.accounts.models import ProviderOrganisation, Role
 from covenant_portal.db import get_session
 from covenant_portal.signing.models import LedgerEntry
 from tests.covenant.helpers import create_named_contact
+from tests.browser.receipts import download_receipt, verified_statement
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,13 +17,6 @@ DECLARATION = (
     "I confirm I am authorised to sign for Brightwater Children's Homes Ltd, and I sign version 1 "
     "of the GM First Covenant on its behalf."
 )
-
-
-def published_keys(portal) -> list[SSlibKey]:
-    """The keys as any outsider gets them: securesystemslib reads the published shape directly."""
-    response = portal.page.request.get(portal.base_url + "/.well-known/gm-first-keys.json")
-    assert response.ok, response.status
-    return [SSlibKey.from_dict(key["keyid"], dict(key)) for key in response.json()["keys"]]
 
 
 def test_a_provider_signs_the_covenant_and_verifies_the_receipt_with_securesystemslib(portal, live_server, tmp_path):
@@ -58,17 +49,9 @@ def test_a_provider_signs_the_covenant_and_verifies_the_receipt_with_securesyste
     assert portal.page.locator("h1").inner_text() == "Covenant signed"
     reference = portal.page.locator(".govuk-panel__body strong").inner_text()
     assert reference.startswith("GMF-")
-    with portal.page.expect_download() as download_info:
-        portal.page.get_by_role("button", name="Download signed receipt").click()
-    download = download_info.value
-    assert download.suggested_filename == f"gm-first-receipt-{reference}.json"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    receipt_bytes = saved.read_bytes()
+    receipt_bytes = download_receipt(portal, tmp_path, reference)
 
-    envelope = Envelope.from_dict(json.loads(receipt_bytes))
-    assert envelope.verify(published_keys(portal), 1)
-    statement = json.loads(envelope.payload)
+    statement = verified_statement(portal, receipt_bytes)
     assert statement["predicateType"] == "urn:gm-first:predicate:covenant-signature:v1"
     predicate = statement["predicate"]
     assert predicate["signer"]["name"] == "Sam Okafor" and predicate["signer"]["jobTitle"] == "Managing director"

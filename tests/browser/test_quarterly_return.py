@@ -7,8 +7,6 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from securesystemslib.dsse import Envelope
-from securesystemslib.signer import SSlibKey
 from sqlalchemy import select
 
 from covenant_portal.accounts.models import ProviderOrganisation, Role, User
@@ -20,6 +18,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.models import LedgerEntry
 from tests.attestations.evidence_files import PDF
 from tests.covenant.helpers import create_named_contact, sign_current_version
+from tests.browser.receipts import download_receipt, verified_statement
 from tests.factories import PASSWORD, local_authority
 from tests.homes.homes import create_home
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.browser
 ORGANISATION = "Brightwater Children's Homes Ltd"
 PERIOD = "Q1 2026 to 2027"
 HOME = "Oak House"
-
-
-def published_keys(portal) -> list[SSlibKey]:
-    response = portal.page.request.get(portal.base_url + "/.well-known/gm-first-keys.json")
-    assert response.ok, response.status
-    return [SSlibKey.from_dict(key["keyid"], dict(key)) for key in response.json()["keys"]]
 
 
 def signed_provider(live_server):
@@ -116,17 +109,9 @@ def test_a_provider_fills_and_signs_a_return_and_the_host_la_sees_it(open_portal
 
     assert second.page.locator("h1.govuk-panel__title").inner_text() == "Return signed"
     reference = second.page.locator(".govuk-panel__body strong").inner_text()
-    with second.page.expect_download() as download_info:
-        second.page.get_by_role("button", name="Download signed receipt").click()
-    download = download_info.value
-    assert download.suggested_filename == f"gm-first-receipt-{reference}.json"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    receipt = saved.read_bytes()
+    receipt = download_receipt(second, tmp_path, reference)
 
-    envelope = Envelope.from_dict(json.loads(receipt))
-    assert envelope.verify(published_keys(second), 1)
-    statement = json.loads(envelope.payload)
+    statement = verified_statement(second, receipt)
     assert statement["predicateType"] == "urn:gm-first:predicate:attestation-return:v1"
     predicate = statement["predicate"]
     assert predicate["signer"]["name"] == "Sam Okafor" and predicate["signer"]["jobTitle"] == "Managing director"
