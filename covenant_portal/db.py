@@ -68,6 +68,17 @@ def insert_ignoring_duplicates(session: Session, table: sa.Table, unique_columns
     return insert(table).on_conflict_do_nothing(index_elements=unique_columns)
 
 
+def next_id(session: Session, model: type) -> int:
+    """The id a new row of `model` will have, for a row that must be named before it exists (a signed
+    record's ledger entry, inserted first, names the record)."""
+    if session.get_bind().dialect.name == "postgresql":
+        table = model.__table__.name
+        return session.scalar(sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence(table, "id"))))
+    # SQLite: every write transaction holds the database's write lock (BEGIN IMMEDIATE), so no other
+    # transaction can take the same id meanwhile.
+    return (session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

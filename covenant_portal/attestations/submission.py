@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, null, select, update
+from sqlalchemy import null, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,11 +36,12 @@ from covenant_portal.attestations.records import (
 )
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.db import next_id
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal
+from covenant_portal.signing.service import KeyRetired, seal, with_current_key
 
 logger = logging.getLogger(__name__)
 
@@ -216,21 +217,17 @@ def sign_with_current_key(
 ) -> AttestationSubmission:
     """sign_return() with the key current_key() gives; if it was retired meanwhile, once more with a
     newer key if there is one (as covenant signing does). Else SigningKeyRetired, nothing saved."""
-    key = current_key()
     try:
-        return sign_return(session, key, signer, attestation_return, signing, actor, now)
-    except KeyRetired:
-        fresh = current_key()
-        if fresh.keyid != key.keyid:
-            try:
-                return sign_return(session, fresh, signer, attestation_return, signing, actor, now)
-            except KeyRetired:
-                key = fresh
-    logger.warning("return signing refused: signing key %s is retired and no newer key file is here", key.keyid)
-    raise SigningKeyRetired(
-        "The portal’s signing key has just been changed, so your return could not be sealed. "
-        "Nothing has been signed and your answers are kept. Try again in a few minutes."
-    )
+        return with_current_key(
+            current_key, lambda key: sign_return(session, key, signer, attestation_return, signing, actor, now)
+        )
+    except KeyRetired as retired:
+        logger.warning("return signing refused: signing key %s is retired and no newer key file is here",
+                       retired.keyid)
+        raise SigningKeyRetired(
+            "The portal’s signing key has just been changed, so your return could not be sealed. "
+            "Nothing has been signed and your answers are kept. Try again in a few minutes."
+        ) from None
 
 
 def _clear_draft(
@@ -261,7 +258,7 @@ def _sealed_submission(
 ) -> AttestationSubmission:
     latest = attestation_return.latest_submission
     submission = AttestationSubmission(
-        id=_next_submission_id(session),
+        id=next_id(session, AttestationSubmission),
         return_id=attestation_return.id,
         version=document["version"],
         supersedes_id=latest.id if latest is not None else None,
@@ -295,14 +292,6 @@ def _sealed_submission(
         raise _Overtaken() from None
     session.expire(attestation_return, ["submissions"])
     return submission
-
-
-def _next_submission_id(session: Session) -> int:
-    """The new submission's id, needed before its row exists: its ledger entry names it."""
-    if session.get_bind().dialect.name == "postgresql":
-        return session.scalar(select(func.nextval(func.pg_get_serial_sequence("attestation_submission", "id"))))
-    # SQLite: the write transaction holds the database's write lock, so no one takes the same id.
-    return (session.scalar(select(func.max(AttestationSubmission.id))) or 0) + 1
 
 
 def _keep_answers_as_rows(session: Session, submission: AttestationSubmission, document: dict) -> None:

@@ -19,6 +19,7 @@ from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.accounts.tokens import email_link
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.service import current_contacts
+from covenant_portal.db import next_id
 from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
 from covenant_portal.covenant.records import (
     COVENANT_SIGNATURE,
@@ -30,7 +31,7 @@ from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_json, canonical_sha256
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal
+from covenant_portal.signing.service import KeyRetired, seal, with_current_key
 
 logger = logging.getLogger(__name__)
 
@@ -287,29 +288,23 @@ def sign_with_current_key(
     """sign(), sealed with the key current_key() gives. If that key was retired meanwhile, the key is
     asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
     is none, SigningKeyRetired is raised and nothing is saved."""
-    key = current_key()
     try:
-        return sign(session, key, signer, signing, actor, now)
-    except KeyRetired:
-        fresh = current_key()
-        if fresh.keyid != key.keyid:
-            try:
-                return sign(session, fresh, signer, signing, actor, now)
-            except KeyRetired:
-                key = fresh
-    session.rollback()
-    logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here", key.keyid)
-    raise SigningKeyRetired(
-        "The portal’s signing key has just been changed, so your signature could not be sealed. "
-        "Nothing has been saved. Try again in a few minutes."
-    )
+        return with_current_key(current_key, lambda key: sign(session, key, signer, signing, actor, now))
+    except KeyRetired as retired:
+        session.rollback()
+        logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here",
+                       retired.keyid)
+        raise SigningKeyRetired(
+            "The portal’s signing key has just been changed, so your signature could not be sealed. "
+            "Nothing has been saved. Try again in a few minutes."
+        ) from None
 
 
 def _sealed_signature(
     session: Session, key: PortalKey, signer: User, signing: Signing, version: CovenantVersion, now: datetime
 ) -> CovenantSignature:
     signature = CovenantSignature(
-        id=_next_signature_id(session),
+        id=next_id(session, CovenantSignature),
         organisation_id=signer.organisation_id,
         covenant_version=version,
         signer_id=signer.id,
@@ -342,16 +337,6 @@ def _sealed_signature(
     except IntegrityError:
         raise AlreadySigned(signature_of(session, signer.organisation_id, version)) from None
     return signature
-
-
-def _next_signature_id(session: Session) -> int:
-    """The new signature's id, needed before its row exists: its ledger entry (inserted first, as
-    the row refers to it) names it."""
-    if session.get_bind().dialect.name == "postgresql":
-        return session.scalar(select(func.nextval(func.pg_get_serial_sequence("covenant_signature", "id"))))
-    # SQLite: every write transaction holds the database's write lock (BEGIN IMMEDIATE), so no other
-    # transaction can take the same id meanwhile.
-    return (session.scalar(select(func.max(CovenantSignature.id))) or 0) + 1
 
 
 def _queue_confirmations(session: Session, signature: CovenantSignature, now: datetime) -> None:

@@ -1,7 +1,8 @@
 """Sealing records, publishing keys, the signed ledger head, verifying the ledger."""
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +18,32 @@ from covenant_portal.signing.records import RecordKind, record_kinds
 from covenant_portal.signing.statements import statement
 from covenant_portal.signing.verification import VerificationResult, VerifyingKey, default_workers, verify_chain
 
+T = TypeVar("T")
+
 LEDGER_SUBJECT = "urn:gm-first:ledger"
 LEDGER_HEAD_PREDICATE_TYPE = "urn:gm-first:predicate:ledger-head:v1"
 
 
 class KeyRetired(RuntimeError):
     """The key was retired by `keys rotate`; nothing may be signed with it any more."""
+
+    def __init__(self, keyid: str, message: str):
+        super().__init__(message)
+        self.keyid = keyid
+
+
+def with_current_key(current_key: Callable[[], PortalKey], sign: Callable[[PortalKey], T]) -> T:
+    """sign(key) with the key current_key() gives. If that key was retired meanwhile (`keys rotate`,
+    perhaps on another machine), the key is asked for again (portal_key() re-reads the key file) and
+    a newer one signs instead, once. KeyRetired if there is no newer key."""
+    key = current_key()
+    try:
+        return sign(key)
+    except KeyRetired:
+        fresh = current_key()
+        if fresh.keyid == key.keyid:
+            raise
+        return sign(fresh)
 
 
 def publish_key(session: Session, key: PortalKey, now: datetime) -> SigningKey:
@@ -100,7 +121,9 @@ def seal(
     transaction: the caller's commit keeps the record and its ledger entry together, or neither."""
     published = publish_key(session, key, now)
     if published.valid_until is not None and now >= published.valid_until:
-        raise KeyRetired(f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}.")
+        raise KeyRetired(
+            key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}."
+        )
     envelope = signed_envelope(key, subject_name, subject_sha256, predicate_type, predicate)
     return ledger.append(session, kind, subject_name, envelope, now)
 
