@@ -24,14 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from covenant_portal import create_app  # noqa: E402
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User  # noqa: E402
-from covenant_portal.attestations import chasing  # noqa: E402
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
+from covenant_portal.access import Role
+from covenant_portal.returns.chasing import service as chasing  # noqa: E402
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.service import current_version  # noqa: E402
 from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
 from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome  # noqa: E402
-from covenant_portal.jobs.registry import job_named  # noqa: E402
+from covenant_portal.returns.area import CHASE_OVERDUE_RETURNS  # noqa: E402
 from covenant_portal.jobs.runner import run_job  # noqa: E402
 from covenant_portal.mail.models import OutboxMessage  # noqa: E402
 from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
@@ -42,7 +43,7 @@ SIGNED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # before Q1 2026 to 2027 s
 DUE_ON = date(2026, 7, 29)
 ESCALATION_DAY = date(2026, 8, 12)
 BATCH = 2000
-JOB = job_named("chase_overdue_returns")
+JOB = CHASE_OVERDUE_RETURNS
 
 
 def fresh_app(url: str, workdir: Path):

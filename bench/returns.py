@@ -26,18 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from covenant_portal import create_app  # noqa: E402
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User  # noqa: E402
-from covenant_portal.attestations.models import (  # noqa: E402
-    AttestationReturn, AttestationSubmission, GmPlacement, HomeOccupancy, PledgeAnswer, PledgeStatus,
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
+from covenant_portal.access import Role
+from covenant_portal.returns.models import (  # noqa: E402
+    QuarterlyReturn, ReturnSubmission, GmPlacement, HomeOccupancy, PledgeAnswer, PledgeStatus,
 )
-from covenant_portal.attestations.periods import new_period  # noqa: E402
+from covenant_portal.returns.calendar.periods import new_period  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.service import current_version  # noqa: E402
 from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
 from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome  # noqa: E402
 from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
 from covenant_portal.signing.models import LedgerEntry  # noqa: E402
-from covenant_portal.attestations.compliance_routes import PER_PAGE  # noqa: E402
+from covenant_portal.returns.compliance.routes import PER_PAGE  # noqa: E402
 from signing import ScratchDatabases  # noqa: E402  (bench/signing.py)
 
 SIGNED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # before Q1 2026 to 2027 starts: every provider owes it
@@ -101,10 +102,10 @@ def add_providers(session, count: int) -> tuple[User, int]:
              "ledger_seq": seq + 2 * i}
             for i in ids
         ])
-        session.execute(insert(AttestationReturn), [
+        session.execute(insert(QuarterlyReturn), [
             {"id": i, "organisation_id": i, "period_id": period.id, "draft": None, "draft_lock": 1} for i in ids
         ])
-        session.execute(insert(AttestationSubmission), [
+        session.execute(insert(ReturnSubmission), [
             {"id": i, "return_id": i, "version": 1, "document": {"bench": i}, "document_sha256": "0" * 64,
              "signer_id": 1_000_000 + i, "signer_name": f"Admin {i}", "signer_job_title": "Director",
              "signer_email": f"admin{i}@provider.example", "declaration": "bench",

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from covenant_portal import create_app  # noqa: E402
-from covenant_portal.accounts.models import ProviderOrganisation, Role, User  # noqa: E402
+from covenant_portal.accounts.models import ProviderOrganisation, User  # noqa: E402
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM, record  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.records import (  # noqa: E402

@@ -7,6 +7,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from covenant_portal import access, db, errors, security
 from covenant_portal.signing import portal_key as signing_portal_key
 from covenant_portal.config import load_config
+from covenant_portal.web.areas import register_areas
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -25,7 +26,7 @@ def create_app(test_config: dict | None = None, instance_path: str | Path | None
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    _register_blueprints(app)
+    register_areas(app, portal_areas())
     _register_cli(app)
     access.check_every_view_declares_access(app)
     return app
@@ -53,25 +54,22 @@ def _configure_templates(app: Flask) -> None:
     filters.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from covenant_portal.accounts.routes import blueprint as accounts
-    from covenant_portal.attestations.calendar_routes import blueprint as return_calendar
-    from covenant_portal.attestations.compliance_routes import blueprint as compliance
-    from covenant_portal.attestations import evidence_routes, routes, submission_routes  # noqa: F401 (their views)
-    from covenant_portal.attestations.blueprint import blueprint as returns
-    from covenant_portal.admin.routes import blueprint as admin
-    from covenant_portal.audit.routes import blueprint as audit
-    from covenant_portal.contacts.routes import blueprint as contacts
-    from covenant_portal.covenant.routes import blueprint as covenant
-    from covenant_portal.homes.routes import blueprint as homes
-    from covenant_portal.jobs.routes import blueprint as jobs
-    from covenant_portal.mail.routes import blueprint as mail
-    from covenant_portal.pages.routes import blueprint as pages
-    from covenant_portal.signing.routes import blueprint as signing
+def portal_areas() -> list:
+    """Every area, in the order its dashboard panels and jobs are listed. Imported here, when an app
+    is made, so that importing any module of the package never loads the whole portal."""
+    from covenant_portal.accounts.area import AREA as accounts
+    from covenant_portal.admin.area import AREA as admin
+    from covenant_portal.audit.area import AREA as audit
+    from covenant_portal.contacts.area import AREA as contacts
+    from covenant_portal.covenant.area import AREA as covenant
+    from covenant_portal.homes.area import AREA as homes
+    from covenant_portal.jobs.area import AREA as jobs
+    from covenant_portal.mail.area import AREA as mail
+    from covenant_portal.pages.area import AREA as pages
+    from covenant_portal.returns.area import AREA as returns
+    from covenant_portal.signing.area import AREA as signing
 
-    for blueprint in (pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns,
-                      compliance, return_calendar):
-        app.register_blueprint(blueprint)
+    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns]
 
 
 def _register_cli(app: Flask) -> None:

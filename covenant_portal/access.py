@@ -5,11 +5,30 @@ of the roles (and, with organisation_admin=True, a provider organisation admin).
 to start if any view declares nothing, so a forgotten declaration cannot leak a page.
 """
 from collections.abc import Callable
+from enum import StrEnum
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from covenant_portal.accounts.models import Role
+
+class Role(StrEnum):
+    PROVIDER = "provider"
+    LA_CONTACT = "la_contact"
+    ESCALATION_OFFICER = "escalation_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PROVIDER: "Provider user",
+    Role.LA_CONTACT: "Local authority contact",
+    Role.ESCALATION_OFFICER: "Escalation officer",
+    Role.ADMIN: "Portal administrator",
+}
+
 
 ACCESS_ATTRIBUTE = "_access_rule"
 

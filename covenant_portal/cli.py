@@ -39,11 +39,5 @@ def seed_demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from covenant_portal.jobs.cli import jobs_cli, scheduler_command
-    from covenant_portal.signing.cli import keys_cli, ledger_cli
-
-    for command in (
-        create_admin_command, load_reference_data_command, seed_demo_command, jobs_cli, scheduler_command,
-        keys_cli, ledger_cli,
-    ):
+    for command in (create_admin_command, load_reference_data_command, seed_demo_command):
         app.cli.add_command(command)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import hash_password
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome

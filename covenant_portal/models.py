@@ -1,8 +1,9 @@
 """Imports every model so that Base.metadata knows every table (Alembic and tests rely on it)."""
-from covenant_portal.accounts.models import LocalAuthority, LoginAttempt, ProviderOrganisation, Role, User
-from covenant_portal.attestations.models import (
-    AttestationReturn,
-    AttestationSubmission,
+from covenant_portal.accounts.models import LocalAuthority, LoginAttempt, ProviderOrganisation, User
+from covenant_portal.access import Role
+from covenant_portal.returns.models import (
+    QuarterlyReturn,
+    ReturnSubmission,
     EvidenceFile,
     GmPlacement,
     HomeOccupancy,
@@ -19,8 +20,8 @@ from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
 __all__ = [
-    "AttestationReturn",
-    "AttestationSubmission",
+    "QuarterlyReturn",
+    "ReturnSubmission",
     "EvidenceFile",
     "GmPlacement",
     "HomeOccupancy",

@@ -29,13 +29,7 @@ login_manager.login_message_category = "info"
 # and SameSite cookies, an idle timeout, and the user's session_version (bumped on password change
 # or deactivation). Nothing uses fresh_login_required yet; "basic" keeps freshness meaningful if it does.
 login_manager.session_protection = "basic"
-
-
-@login_manager.user_loader
-def load_user(identifier: str):
-    from covenant_portal.accounts.service import user_for_session
-
-    return user_for_session(identifier)
+# The accounts area installs the user loader when it registers (covenant_portal/accounts/area.py).
 
 
 def init_app(app: Flask) -> None:

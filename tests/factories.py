@@ -5,7 +5,8 @@ from itertools import count
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import hash_password
 from covenant_portal.db import utcnow
 

@@ -9,7 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from covenant_portal import models  # noqa: F401  (registers every table, as migrations/env.py does)
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from covenant_portal.db import Base
 from tests.factories import create_user
 

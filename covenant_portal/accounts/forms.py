@@ -1,44 +1,11 @@
-import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from covenant_portal.accounts.passwords import password_problem
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def compact_upper(value):
-    """Reference numbers are typed with spaces and in either case; keep them one canonical way."""
-    return re.sub(r"\s+", "", value).upper() if isinstance(value, str) else value
-
-
-def email_field(label: str = "Email address", missing: str = "Enter your email address", **kwargs) -> EmailField:
-    return EmailField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=missing),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-        ],
-        **kwargs,
-    )
-
-
-def text_field(label: str, missing: str, too_long: str, max_length: int = 200, **kwargs) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[DataRequired(message=missing), Length(max=max_length, message=too_long)],
-        **kwargs,
-    )
+from covenant_portal.web.forms import compact_upper, email_field, text_field
 
 
 def new_password_field(label: str = "Create a password") -> PasswordField:
@@ -79,11 +46,6 @@ def full_name_field(missing: str = "Enter your full name") -> StringField:
 
 def job_title_field(missing: str = "Enter your job title") -> StringField:
     return text_field("Job title", missing, "Job title must be 200 characters or fewer")
-
-
-def add_error(form: FlaskForm, field_name: str, message: str) -> None:
-    """Shows a message a service raised next to the field it is about."""
-    form[field_name].errors = [*form[field_name].errors, message]
 
 
 class LoginForm(FlaskForm):

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import hash_password
 from covenant_portal.accounts.service import (
     AccountError,

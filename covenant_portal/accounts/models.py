@@ -1,30 +1,11 @@
 """Who uses the portal: local authorities, provider organisations and their people."""
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from covenant_portal.access import Role
 from covenant_portal.db import Base, str_enum, utcnow
-
-
-class Role(StrEnum):
-    PROVIDER = "provider"
-    LA_CONTACT = "la_contact"
-    ESCALATION_OFFICER = "escalation_officer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.PROVIDER: "Provider user",
-    Role.LA_CONTACT: "Local authority contact",
-    Role.ESCALATION_OFFICER: "Escalation officer",
-    Role.ADMIN: "Portal administrator",
-}
 
 
 class LocalAuthority(Base):

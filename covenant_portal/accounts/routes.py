@@ -12,27 +12,19 @@ from covenant_portal.accounts.forms import (
     NewPasswordForm,
     SignOutForm,
     SignUpForm,
-    add_error,
 )
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.web.forms import add_error
+from covenant_portal.access import Role
+from covenant_portal.accounts.throttle import ThrottleSettings
 from covenant_portal.accounts.tokens import LinkProblem, Purpose
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import current_actor, found_or_404, is_safe_next_url
+from covenant_portal.web.views import form_page, signed_in_user
 
 blueprint = Blueprint("accounts", __name__)
 
 # The address we last sent a link to, shown on the "check your email" pages.
 SENT_TO = "accounts.sent_link_to"
-
-
-def signed_in_user() -> User:
-    """The signed-in User itself rather than Flask-Login's proxy, for services and the audit trail."""
-    return current_user._get_current_object()
-
-
-def form_page(template: str, form, **context):
-    """A form page: 400 when a submitted form is shown again with its errors."""
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 def link_problem(problem: LinkProblem, purpose: Purpose):
@@ -48,7 +40,10 @@ def login():
     if not form.validate_on_submit():
         return form_page("accounts/login.html", form)
     try:
-        user = service.authenticate(get_session(), form.email.data, form.password.data, current_actor(), utcnow())
+        throttle = ThrottleSettings.from_config(current_app.config)
+        user = service.authenticate(
+            get_session(), throttle, form.email.data, form.password.data, current_actor(), utcnow()
+        )
     except service.LoginThrottled as error:
         form.email.errors.append(str(error))
         return render_template("accounts/login.html", form=form), 429

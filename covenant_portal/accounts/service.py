@@ -1,18 +1,19 @@
-"""Account rules: identity, login with throttling, sign-up, and what people do to their own account.
+"""Account rules: identity, login (throttled by accounts/throttle.py), sign-up, and what people do to their own account.
 
 Every function takes the session and an explicit `now`; those that change state write an audit
 event and commit. Answers to the public never reveal whether an email address has an account.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LoginAttempt, ProviderOrganisation, Role, User, is_active_organisation_admin
+from covenant_portal.accounts.models import LoginAttempt, ProviderOrganisation, User, is_active_organisation_admin
+from covenant_portal.access import Role
+from covenant_portal.accounts.throttle import ThrottleSettings, is_throttled, throttled_message
 from covenant_portal.accounts.passwords import hash_password, password_problem, verify_password
 from covenant_portal.accounts.tokens import Purpose, email_link, make_token, max_age, token_fingerprint, user_for_token
 from covenant_portal.audit.service import Actor
@@ -71,25 +72,9 @@ def acting_as(actor: Actor, user: User) -> Actor:
     return Actor(user.id, actor.ip_address, actor.user_agent)
 
 
-def _recent_failures(session: Session, column, value: str, now: datetime) -> int:
-    window_start = now - timedelta(minutes=int(current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"]))
-    return session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= window_start
-        )
-    )
-
-
-def _is_throttled(session: Session, email: str, ip_address: str, now: datetime) -> bool:
-    config = current_app.config
-    return (
-        _recent_failures(session, LoginAttempt.email, email, now) >= int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
-        or _recent_failures(session, LoginAttempt.ip_address, ip_address, now)
-        >= int(config["LOGIN_MAX_FAILURES_PER_IP"])
-    )
-
-
-def authenticate(session: Session, email: str, password: str, actor: Actor, now: datetime) -> User | None:
+def authenticate(
+    session: Session, throttle: ThrottleSettings, email: str, password: str, actor: Actor, now: datetime
+) -> User | None:
     """The user if the email and password match an active account; None otherwise.
 
     The same answer (None) is given for an unknown email, a wrong password and an account not yet
@@ -97,12 +82,8 @@ def authenticate(session: Session, email: str, password: str, actor: Actor, now:
     """
     email = normalise_email(email)
     ip_address = actor.ip_address or "unknown"
-    if _is_throttled(session, email, ip_address, now):
-        minutes = int(current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
-        raise LoginThrottled(
-            f"There have been too many attempts to sign in. Wait {minutes} minutes, then try again, "
-            "or reset your password."
-        )
+    if is_throttled(session, throttle, email, ip_address, now):
+        raise LoginThrottled(throttled_message(throttle))
     user = find_user_by_email(session, email)
     succeeded = verify_password(user.password_hash if user else None, password) and user.is_active
     session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=succeeded, created_at=now))

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from covenant_portal.accounts.forms import InviteeForm
 from covenant_portal.accounts.management import STAFF_ROLES
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 
 CHOOSE_ROLE = "Select what they will do in the portal"
 

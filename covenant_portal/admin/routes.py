@@ -3,9 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from covenant_portal.access import allowed
 from covenant_portal.accounts import management
-from covenant_portal.accounts.forms import add_error
-from covenant_portal.accounts.models import Role, User
-from covenant_portal.accounts.routes import form_page, signed_in_user
+from covenant_portal.web.forms import add_error
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
+from covenant_portal.web.views import form_page, signed_in_user
 from covenant_portal.accounts.service import AccountError, FieldError
 from covenant_portal.admin import service
 from covenant_portal.admin.forms import InviteUserForm, UserFilterForm

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.access import Role
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from covenant_portal.accounts.models import User
 from covenant_portal.db import Base, utcnow
 
 
@@ -23,4 +22,5 @@ class AuditEvent(Base):
     user_agent: Mapped[str | None] = mapped_column(sa.String(500))
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    # The user account, named rather than imported: the audit trail is a kernel and knows no area.
+    actor: Mapped["User | None"] = relationship("User")  # noqa: F821

@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 
 from covenant_portal.access import allowed
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit import service
 from covenant_portal.audit.forms import audit_filter_form
 from covenant_portal.db import get_session

@@ -62,8 +62,6 @@ def find_events(session: Session, audit_filter: AuditFilter, limit: int = 200) -
 
     `since` is inclusive and `until` exclusive, so consecutive ranges never count an event twice.
     """
-    from covenant_portal.accounts.models import User
-
     query = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -75,9 +73,8 @@ def find_events(session: Session, audit_filter: AuditFilter, limit: int = 200) -
     if audit_filter.object_type:
         query = query.where(AuditEvent.object_type == audit_filter.object_type)
     if audit_filter.actor_email:
-        query = query.join(User, AuditEvent.actor_id == User.id).where(
-            User.email == audit_filter.actor_email.strip().lower()
-        )
+        user = AuditEvent.actor.property.mapper.class_  # the user account model, whichever area defines it
+        query = query.join(AuditEvent.actor).where(user.email == audit_filter.actor_email.strip().lower())
     if audit_filter.since:
         query = query.where(AuditEvent.occurred_at >= audit_filter.since)
     if audit_filter.until:

@@ -4,7 +4,7 @@ from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from covenant_portal.accounts.forms import email_field, text_field
+from covenant_portal.web.forms import email_field, text_field
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import ContactDetails, tidy_phone, uk_phone_number
 from covenant_portal.homes.service import STATUS_LABELS

@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed
-from covenant_portal.accounts.forms import add_error
-from covenant_portal.accounts.models import Role
-from covenant_portal.accounts.routes import form_page, signed_in_user
+from covenant_portal.web.forms import add_error
+from covenant_portal.access import Role
+from covenant_portal.web.views import form_page, signed_in_user
 from covenant_portal.contacts import service
 from covenant_portal.contacts.forms import ContactForm, NamedContactForm
 from covenant_portal.db import get_session, utcnow

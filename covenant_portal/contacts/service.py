@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LocalAuthority, Role, User
+from covenant_portal.accounts.models import LocalAuthority, User
+from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea
-from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from wtforms import BooleanField, HiddenField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
 
-from covenant_portal.accounts.forms import full_name_field, strip, text_field
+from covenant_portal.accounts.forms import full_name_field
+from covenant_portal.web.forms import text_field, textarea_field
 from covenant_portal.covenant.service import Wording
 
 
@@ -22,19 +23,6 @@ class SignForm(FlaskForm):
         self.confirm.validators = [
             InputRequired(message=f"Confirm you are authorised to sign for {organisation_name}")
         ]
-
-
-def textarea_field(label: str, missing: str, max_length: int = 2000, **kwargs) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=missing),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-        ],
-        **kwargs,
-    )
 
 
 class DraftForm(FlaskForm):

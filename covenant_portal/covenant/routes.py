@@ -6,9 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
-from covenant_portal.accounts.forms import add_error
-from covenant_portal.accounts.models import Role
-from covenant_portal.accounts.routes import form_page, signed_in_user
+from covenant_portal.web.forms import add_error
+from covenant_portal.access import Role
+from covenant_portal.web.views import form_page, signed_in_user
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import SignForm, draft_form
 from covenant_portal.covenant.records import receipt_reference

@@ -12,7 +12,8 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, StopValidation, ValidationError
 
-from covenant_portal.accounts.forms import compact_upper, strip, text_field
+from covenant_portal.web.forms import compact_upper, text_field
+from covenant_portal.web.forms import strip
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
 from covenant_portal.homes.service import (
     HOME_TYPE_LABELS,

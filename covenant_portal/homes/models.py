@@ -1,4 +1,4 @@
-"""Provider homes and services: what attestations, expansions and the observatory count."""
+"""Provider homes and services: what quarterly returns, expansions and the observatory count."""
 from datetime import datetime
 from enum import StrEnum
 

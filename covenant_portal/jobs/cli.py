@@ -7,7 +7,7 @@ from flask import current_app
 
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import london_datetime
-from covenant_portal.jobs.registry import JOBS, LONDON, Job, job_named
+from covenant_portal.jobs.registry import LONDON, Job, job_named, scheduled_jobs
 from covenant_portal.jobs.runner import Outcome, run_job
 from covenant_portal.jobs.scheduler import SchedulerAlreadyRunning, run_scheduler
 from covenant_portal.jobs.service import last_run_by_job
@@ -21,8 +21,9 @@ def jobs_cli():
 @jobs_cli.command("list")
 def list_command() -> None:
     """Each job with its schedule, description and last run."""
-    last_runs = last_run_by_job(get_session())
-    for job in JOBS:
+    jobs = scheduled_jobs()
+    last_runs = last_run_by_job(get_session(), jobs)
+    for job in jobs:
         run = last_runs[job.name]
         last = f"{run.status}, slot {run.slot}, started {london_datetime(run.started_at)}" if run else "never"
         click.echo(f"{job.name}: {job.trigger.description}\n  {job.description}\n  Last run: {last}")
@@ -40,7 +41,7 @@ def run_command(name: str, as_of: str | None) -> None:
     """Run job NAME once for a slot (does nothing if that slot already ran)."""
     job = job_named(name)
     if job is None:
-        known = ", ".join(job.name for job in JOBS)
+        known = ", ".join(job.name for job in scheduled_jobs())
         raise click.UsageError(f"There is no job called {name!r}. The jobs are: {known}.")
     result = run_job(get_session(), job, parse_as_of(job, as_of) if as_of else utcnow(), retry_failed=True)
     if result.outcome == Outcome.FAILED:

@@ -1,7 +1,8 @@
 """The one schedule table of scheduled jobs.
 
 A job function takes (session, as_of) and returns a one-line summary; it calls services, which
-commit. To add a job, write its function in its own area and add one row to JOBS.
+commit. To add a job, write its function in its own area and list a `Job` in the area's `Area(jobs=…)`
+(covenant_portal/web/areas.py): the app collects them when it starts. `scheduled_jobs()` is the table.
 
 Each trigger names its slots: one run per slot ever happens (see runner.py). Minute jobs have one
 slot per UTC minute ("YYYY-MM-DDTHH:MM"); daily jobs one per Europe/London date ("YYYY-MM-DD").
@@ -14,10 +15,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
-
-from covenant_portal.attestations.chasing import chase_overdue_returns
-from covenant_portal.mail.sender import send_outbox
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -84,21 +83,10 @@ class Job:
         return self.trigger.slot_name(self.trigger.latest_fire_time(as_of))
 
 
-JOBS: tuple[Job, ...] = (
-    Job(
-        name="send_outbox",
-        function=send_outbox,
-        trigger=EveryMinute(),
-        description="Sends the emails due in the outbox, retrying failures with backoff.",
-    ),
-    Job(
-        name="chase_overdue_returns",
-        function=chase_overdue_returns,
-        trigger=DailyAt(7, 0),
-        description="Reminds providers of quarterly returns due or overdue, and escalates those 14 days overdue.",
-    ),
-)
+def scheduled_jobs(app: Flask | None = None) -> tuple[Job, ...]:
+    """The schedule table: every area's jobs, in the order the areas were registered."""
+    return (app or current_app).extensions["jobs"]
 
 
-def job_named(name: str) -> Job | None:
-    return next((job for job in JOBS if job.name == name), None)
+def job_named(name: str, app: Flask | None = None) -> Job | None:
+    return next((job for job in scheduled_jobs(app) if job.name == name), None)

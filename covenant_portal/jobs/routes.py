@@ -2,11 +2,11 @@
 from flask import Blueprint, render_template, request
 
 from covenant_portal.access import allowed
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.db import get_session
 from covenant_portal.jobs import service
 from covenant_portal.jobs.forms import JobRunFilterForm
-from covenant_portal.jobs.registry import JOBS
+from covenant_portal.jobs.registry import scheduled_jobs
 
 blueprint = Blueprint("jobs", __name__)
 
@@ -16,7 +16,8 @@ blueprint = Blueprint("jobs", __name__)
 def runs():
     session = get_session()
     form = JobRunFilterForm(formdata=request.args)
-    page = {"form": form, "jobs": JOBS, "last_runs": service.last_run_by_job(session), "limit": service.JOB_RUNS_LIMIT}
+    jobs = scheduled_jobs()
+    page = {"form": form, "jobs": jobs, "last_runs": service.last_run_by_job(session, jobs), "limit": service.JOB_RUNS_LIMIT}
     if not form.validate():
         return render_template("admin/job_runs.html", runs=None, **page), 400
     return render_template("admin/job_runs.html", runs=service.recent_runs(session, form.job.data or ""), **page)

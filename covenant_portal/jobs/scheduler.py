@@ -22,7 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.jobs.registry import JOBS, LONDON, Job
+from covenant_portal.jobs.registry import LONDON, Job, scheduled_jobs
 from covenant_portal.jobs.runner import Outcome, run_job
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,13 @@ def run_scheduler(app: Flask) -> None:
         scheduler = build_scheduler(app, utcnow())
         _stop_on_signals(scheduler)
         logger.info("Holding the %s; scheduling jobs: %s", lock_description,
-                    ", ".join(f"{job.name} ({job.trigger.description})" for job in JOBS))
+                    ", ".join(f"{job.name} ({job.trigger.description})" for job in scheduled_jobs(app)))
         scheduler.start()
     logger.info("Scheduler stopped")
 
 
-def build_scheduler(app: Flask, now: datetime, jobs: Sequence[Job] = JOBS) -> BlockingScheduler:
+def build_scheduler(app: Flask, now: datetime, jobs: Sequence[Job] | None = None) -> BlockingScheduler:
+    jobs = scheduled_jobs(app) if jobs is None else jobs
     scheduler = BlockingScheduler(
         timezone=LONDON, executors={"default": ThreadPoolExecutor(max_workers=max(2, len(jobs)))}
     )

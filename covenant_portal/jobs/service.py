@@ -1,9 +1,11 @@
 """What the jobs have done: the run history shown on the Job runs page and by `flask jobs list`."""
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.jobs.models import JobRun
-from covenant_portal.jobs.registry import JOBS
+from covenant_portal.jobs.registry import Job
 
 JOB_RUNS_LIMIT = 200
 
@@ -15,5 +17,5 @@ def recent_runs(session: Session, job_name: str = "", limit: int = JOB_RUNS_LIMI
     return list(session.scalars(query))
 
 
-def last_run_by_job(session: Session) -> dict[str, JobRun | None]:
-    return {job.name: next(iter(recent_runs(session, job.name, limit=1)), None) for job in JOBS}
+def last_run_by_job(session: Session, jobs: Sequence[Job]) -> dict[str, JobRun | None]:
+    return {job.name: next(iter(recent_runs(session, job.name, limit=1)), None) for job in jobs}

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, render_template, request
 
 from covenant_portal.access import allowed
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.db import get_session
 from covenant_portal.mail import service
 from covenant_portal.mail.forms import MailLogFilterForm

@@ -2,7 +2,7 @@
 from flask import request, url_for
 from flask_login import current_user
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 
 ANONYMOUS_ENTRIES = [
     ("covenant.signatories", "Signatories"),

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
 from covenant_portal.pages.navigation import navigation_items
+from covenant_portal.web.areas import dashboard_panels
 
 blueprint = Blueprint("pages", __name__)
 
@@ -24,7 +25,7 @@ def home():
 @blueprint.get("/dashboard")
 @allowed(*ANY_SIGNED_IN)
 def dashboard():
-    return render_template(f"pages/dashboard_{current_user.role}.html")
+    return render_template("pages/dashboard.html", panels=dashboard_panels(current_user.role))
 
 
 @blueprint.get("/accessibility")

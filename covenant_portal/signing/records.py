@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing.dsse import IN_TOTO_PAYLOAD_TYPE
@@ -30,13 +31,10 @@ class RecordKind:
         return [self.check_record(session, subject, statement) for subject, statement in records]
 
 
-def record_kinds() -> dict[str, RecordKind]:
-    """Every kind of record the portal signs, by ledger `kind`. Imported when asked for, because the
-    areas' record modules import the signing package themselves."""
-    from covenant_portal.attestations.records import ATTESTATION_RETURN
-    from covenant_portal.covenant.records import COVENANT_SIGNATURE
-
-    return {kind.kind: kind for kind in (COVENANT_SIGNATURE, ATTESTATION_RETURN)}
+def record_kinds(app: Flask | None = None) -> dict[str, RecordKind]:
+    """Every kind of record the portal signs, by ledger `kind`: the areas register their kinds when
+    the app starts (covenant_portal.web.areas)."""
+    return (app or current_app).extensions["record_kinds"]
 
 
 class StatementProblem(ValueError):

@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, jsonify, render_template
 
 from covenant_portal.access import public
-from covenant_portal.accounts.routes import form_page
+from covenant_portal.web.views import form_page
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import service
 from covenant_portal.signing.forms import VerifyForm

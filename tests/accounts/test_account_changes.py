@@ -1,5 +1,5 @@
 """Signed-in people change their own password and email address."""
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import ProviderOrganisation, User
+from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import Purpose, make_token
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in

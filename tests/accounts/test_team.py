@@ -1,7 +1,7 @@
 """A provider organisation admin invites colleagues, who activate their accounts; and deactivates them."""
 from datetime import timedelta
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import Purpose, make_token
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import LinkProblem, Purpose, email_link, make_token, user_for_token
 from covenant_portal.db import utcnow
 from tests.factories import create_user

@@ -1,7 +1,8 @@
 """Portal admins find users, invite staff, and deactivate or reactivate accounts."""
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user, local_authority
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM, Actor, record
 from tests.factories import create_user
 

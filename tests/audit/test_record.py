@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.audit.service import SYSTEM, Actor, record
 from tests.factories import create_user

@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 import tests
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from tests.contacts.contacts import create_contact
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user

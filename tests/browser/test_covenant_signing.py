@@ -4,7 +4,8 @@ publishes at /.well-known/gm-first-keys.json: standard tools, not the portal's o
 
 import pytest
 
-from covenant_portal.accounts.models import ProviderOrganisation, Role
+from covenant_portal.accounts.models import ProviderOrganisation
+from covenant_portal.access import Role
 from covenant_portal.db import get_session
 from covenant_portal.signing.models import LedgerEntry
 from tests.covenant.helpers import create_named_contact

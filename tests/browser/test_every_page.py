@@ -2,7 +2,7 @@
 accessibility check (the matrix test keeps that list complete)."""
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.authorization.matrix import all_routes
 from tests.factories import PASSWORD
 

@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import ProviderOrganisation, Role, User
-from covenant_portal.attestations import drafts
-from covenant_portal.attestations.draft_rules import PledgeInput
-from covenant_portal.attestations.models import AttestationReturn, ReturnPeriod
+from covenant_portal.accounts.models import ProviderOrganisation, User
+from covenant_portal.access import Role
+from covenant_portal.returns.drafts import service as drafts
+from covenant_portal.returns.drafts.rules import PledgeInput
+from covenant_portal.returns.models import QuarterlyReturn, ReturnPeriod
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.models import LedgerEntry
-from tests.attestations.evidence_files import PDF
+from tests.returns.evidence_files import PDF
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.browser.receipts import download_receipt, verified_statement
 from tests.factories import PASSWORD, local_authority
@@ -150,12 +151,12 @@ def colleague_answers(live_server, signer, return_id: int, numbers) -> None:
     )
     with live_server.app.app_context():
         session = get_session()
-        attestation_return = session.get(AttestationReturn, return_id)
+        quarterly_return = session.get(QuarterlyReturn, return_id)
         user = session.get(User, colleague.id)
         for number in numbers:
-            shown = drafts.seen(attestation_return, drafts.pledge_path(number))
+            shown = drafts.seen(quarterly_return, drafts.pledge_path(number))
             drafts.save_pledge(
-                session, attestation_return, number, PledgeInput("met", ""), shown, user, SYSTEM, utcnow()
+                session, quarterly_return, number, PledgeInput("met", ""), shown, user, SYSTEM, utcnow()
             )
 
 

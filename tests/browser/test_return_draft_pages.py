@@ -3,7 +3,7 @@ with a mistake then saved, occupancy with a mistake then saved, contacts, check 
 import pytest
 
 from covenant_portal.db import get_session
-from tests.attestations.helpers import signed_organisation
+from tests.returns.helpers import signed_organisation
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """The demo has homes, provider contacts and LA named contacts, with gaps that show the warnings."""
 from sqlalchemy import func, select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import authorities_without_named_contact
 from covenant_portal.db import utcnow

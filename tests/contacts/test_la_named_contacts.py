@@ -4,7 +4,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import LocalAuthority, Role
+from covenant_portal.accounts.models import LocalAuthority
+from covenant_portal.access import Role
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.db import utcnow
 from tests.contacts.contacts import name_la_contact

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.contacts.models import ProviderContact
 from covenant_portal.contacts.service import current_contacts
 from tests.contacts.contacts import contact_form, create_contact

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.covenant.models import CovenantSignature

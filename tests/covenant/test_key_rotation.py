@@ -9,7 +9,7 @@ import pytest
 from securesystemslib.dsse import Envelope
 from sqlalchemy import func, select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.covenant.models import CovenantSignature

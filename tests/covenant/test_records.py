@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.covenant.records import COVENANT_SIGNATURE, check_covenant_signature, subject_name_for
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.dsse import b64decode_either

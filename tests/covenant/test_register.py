@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.db import utcnow

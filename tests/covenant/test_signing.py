@@ -4,9 +4,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.covenant import service
+from covenant_portal.covenant.service import signing as covenant_signing
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.covenant.records import AUTHENTICATION_METHOD, receipt_reference
 from covenant_portal.db import utcnow
@@ -207,7 +208,7 @@ def test_a_signature_refused_at_the_last_moment_leaves_no_ledger_entry(db_sessio
     version = service.current_version(db_session)
     signing = service.Signing("Someone Else", "Director", version.number)
     with pytest.raises(service.AlreadySigned) as refused:
-        service._sealed_signature(
+        covenant_signing._sealed_signature(
             db_session, app.extensions["signing_key"], provider_admin, signing, version, utcnow()
         )
     assert refused.value.signature == first

@@ -6,7 +6,7 @@ import json
 
 import rfc8785
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.db import utcnow

@@ -3,7 +3,7 @@ organisations that signed an older version are asked to sign again."""
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service

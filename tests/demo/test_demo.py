@@ -2,7 +2,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, Role, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import password_problem, verify_password
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow

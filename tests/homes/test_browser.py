@@ -1,7 +1,7 @@
 """A provider records a home in a real browser; every page on the way passes the accessibility check."""
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.browser.conftest import browser, live_server, open_portal, portal  # noqa: F401 - fixtures
 from tests.factories import PASSWORD
 

@@ -2,7 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import LocalAuthority, Role
+from covenant_portal.accounts.models import LocalAuthority
+from covenant_portal.access import Role
 from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome
 from tests.factories import create_provider, create_user, local_authority
 from tests.homes.homes import audit_events_for, create_home, home_form

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.jobs.models import JobRun, JobRunStatus
 from tests.factories import create_user
 

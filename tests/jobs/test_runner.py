@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from covenant_portal.jobs.models import JobRun, JobRunStatus
-from covenant_portal.jobs.registry import JOBS, DailyAt, EveryMinute, Job, job_named
+from covenant_portal.jobs.registry import DailyAt, EveryMinute, Job, scheduled_jobs
+from covenant_portal.mail.area import SEND_OUTBOX
 from covenant_portal.jobs.runner import Outcome, run_job
 from covenant_portal.mail.models import OutboxMessage
 from tests.mail.outbox import queue_notice
 
 LONDON = ZoneInfo("Europe/London")
-SEND_OUTBOX = job_named("send_outbox")
 
 
 def runs_of(session, job_name: str) -> list[JobRun]:
@@ -142,10 +142,10 @@ def test_a_minute_job_has_one_slot_per_utc_minute(moment, slot):
     assert Job("minutely", FailsOnce(), EveryMinute(), "").slot_for(moment) == slot
 
 
-def test_the_registry_names_each_job_once_with_a_schedule_and_description():
-    names = [job.name for job in JOBS]
+def test_the_registry_names_each_job_once_with_a_schedule_and_description(app):
+    names = [job.name for job in scheduled_jobs(app)]
     assert len(names) == len(set(names)) and "send_outbox" in names
-    for job in JOBS:
+    for job in scheduled_jobs(app):
         assert job.description and job.trigger.description
         # A late run must still belong to the slot of its fire time (see registry.py).
         interval = {EveryMinute: timedelta(minutes=1), DailyAt: timedelta(days=1)}[type(job.trigger)]

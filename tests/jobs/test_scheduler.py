@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from covenant_portal.db import utcnow
 from covenant_portal.jobs.models import JobRun, JobRunStatus
-from covenant_portal.jobs.registry import JOBS, DailyAt, Job, job_named
+from covenant_portal.jobs.registry import DailyAt, Job, job_named, scheduled_jobs
 from covenant_portal.jobs.scheduler import (
     SchedulerAlreadyRunning,
     build_scheduler,
@@ -70,8 +70,8 @@ def test_every_job_of_the_registry_is_scheduled_with_coalescing_and_its_grace(ap
 
     scheduled = {job.id: job for job in scheduler.get_jobs()}
 
-    assert set(scheduled) == {job.name for job in JOBS}
-    for job in JOBS:
+    assert set(scheduled) == {job.name for job in scheduled_jobs(app)}
+    for job in scheduled_jobs(app):
         assert scheduled[job.name].coalesce is True and scheduled[job.name].max_instances == 1
         assert scheduled[job.name].misfire_grace_time == job.trigger.misfire_grace.total_seconds()
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from covenant_portal.mail.models import OutboxMessage, OutboxStatus
 from tests.factories import create_user

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from covenant_portal.mail.models import OutboxMessage, OutboxStatus

@@ -1,6 +1,6 @@
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.factories import create_user
 
 

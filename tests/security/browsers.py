@@ -1,7 +1,8 @@
 """Signing in the way a browser does, for tests that need real requests end to end."""
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from tests.conftest import csrf_token_in
 from tests.factories import PASSWORD, create_user
 

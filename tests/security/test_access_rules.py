@@ -10,7 +10,7 @@ from covenant_portal.access import (
     public,
     rule_for,
 )
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization.matrix import build_world, people
 

@@ -3,7 +3,7 @@ their form expired (what they typed cannot be kept, as the token is checked befo
 import pytest
 
 from covenant_portal.access import rule_for
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.authorization.matrix import all_routes, build_world, people
 from tests.conftest import check_page, csrf_token_in, make_app
 from tests.factories import PASSWORD, create_user

@@ -3,7 +3,7 @@ import pytest
 from flask import Blueprint, abort
 
 from covenant_portal.access import public
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.conftest import check_page, make_app
 from tests.factories import create_user
 

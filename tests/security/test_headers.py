@@ -2,7 +2,7 @@
 a careful referrer policy; HSTS and HTTPS only in production."""
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.conftest import make_app
 from tests.factories import create_user
 

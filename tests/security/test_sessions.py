@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.conftest import make_app
 from tests.security.browsers import committed_user, sign_in

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.security.browsers import committed_user, sign_in
 

@@ -2,7 +2,7 @@
 hold across every worker; a throttled sign-in is told to wait, with status 429."""
 import pytest
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from tests.conftest import make_app
 from tests.security.browsers import committed_user, sign_in
 

@@ -9,7 +9,7 @@ from securesystemslib.signer import SSlibKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import Role
+from covenant_portal.access import Role
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.signing.models import LedgerEntry
 from tests.covenant.helpers import sign_current_version

@@ -6,13 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import Role, User
+from covenant_portal.accounts.models import User
+from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service as covenant
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.covenant.helpers import create_named_contact
 from tests.factories import create_user
@@ -60,6 +62,6 @@ def test_concurrent_signings_leave_a_gap_free_fork_free_chain(committed_app):
         assert [entry.prev_hash for entry in entries] == [GENESIS_HASH] + [entry.entry_hash for entry in entries[:-1]]
         sealed = session.scalars(select(CovenantSignature.ledger_seq).order_by(CovenantSignature.ledger_seq)).all()
         assert sealed == list(range(1, SIGNERS + 1))
-        result = verify_ledger(session)
+        result = verify_ledger(session, record_kinds(committed_app))
     assert result.ok, result.problem
     assert result.entries == SIGNERS

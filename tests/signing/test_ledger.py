@@ -52,10 +52,10 @@ def notes(db_session):
     return notes
 
 
-def test_the_registry_knows_the_covenant_signature_and_the_quarterly_return():
-    from covenant_portal.attestations.records import ATTESTATION_RETURN
+def test_the_registry_knows_the_covenant_signature_and_the_quarterly_return(app):
+    from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 
-    assert record_kinds() == {"covenant-signature": COVENANT_SIGNATURE, "attestation-return": ATTESTATION_RETURN}
+    assert record_kinds(app) == {"covenant-signature": COVENANT_SIGNATURE, "attestation-return": ATTESTATION_RETURN}
 
 
 def test_entries_of_a_registered_kind_verify(db_session, notes):

@@ -1,0 +1,15 @@
+"""Named contacts on both sides, and the directory."""
+from covenant_portal.access import Role
+from covenant_portal.contacts.routes import blueprint
+from covenant_portal.web.areas import Area, DashboardPanel
+
+AREA = Area(
+    "contacts",
+    blueprints=(blueprint,),
+    dashboard_panels=(
+        DashboardPanel("contacts/panels/provider.html", frozenset({Role.PROVIDER}), order=20),
+        DashboardPanel("contacts/panels/admin.html", frozenset({Role.ADMIN}), order=10),
+        DashboardPanel("contacts/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=10),
+        DashboardPanel("contacts/panels/directory.html", frozenset({Role.ESCALATION_OFFICER}), order=35),
+    ),
+)

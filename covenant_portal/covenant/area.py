@@ -1,0 +1,16 @@
+"""The covenant: versions, signing and the register."""
+from covenant_portal.access import Role
+from covenant_portal.covenant.records import COVENANT_SIGNATURE
+from covenant_portal.covenant.routes import blueprint
+from covenant_portal.web.areas import Area, DashboardPanel
+
+AREA = Area(
+    "covenant",
+    blueprints=(blueprint,),
+    record_kinds=(COVENANT_SIGNATURE,),
+    dashboard_panels=(
+        DashboardPanel("covenant/panels/provider.html", frozenset({Role.PROVIDER}), order=10),
+        DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),
+        DashboardPanel("covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30),
+    ),
+)

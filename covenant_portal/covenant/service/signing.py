@@ -1,0 +1,197 @@
+"""Covenant rules: signing a version for an organisation (a signature and the ledger entry that seals
+it commit together or not at all), and who may see a signature and its receipt.
+
+Functions take the session and an explicit `now`; those that change state write an audit event
+and commit.
+"""
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from covenant_portal import audit
+from covenant_portal.accounts.models import ProviderOrganisation, User
+from covenant_portal.access import Role
+from covenant_portal.accounts.service import signer_and_organisation_admins
+from covenant_portal.accounts.tokens import email_link
+from covenant_portal.audit.service import Actor
+from covenant_portal.contacts.service import current_contacts
+from covenant_portal.db import next_id
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.covenant.records import (
+    COVENANT_SIGNATURE,
+    predicate_for,
+    receipt_reference,
+    subject_name_for,
+)
+from covenant_portal.mail.service import queue_email
+from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.portal_key import PortalKey
+from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.covenant.service.errors import AlreadySigned, CovenantError, NoNamedContact, SigningKeyRetired
+from covenant_portal.covenant.service.versions import current_version
+
+logger = logging.getLogger(__name__)
+
+
+# Signing
+
+
+def declaration_for(organisation: ProviderOrganisation, version: CovenantVersion) -> str:
+    """The exact words the signer confirms; they are stored and signed as shown."""
+    return (
+        f"I confirm I am authorised to sign for {organisation.name}, and I sign version {version.number} "
+        f"of the GM First Covenant on its behalf."
+    )
+
+
+def has_named_contact(session: Session, organisation_id: int) -> bool:
+    # Pledge 2: an organisation names someone LAs can talk to before it signs.
+    return bool(current_contacts(session, organisation_id))
+
+
+def signature_of(session: Session, organisation_id: int, version: CovenantVersion) -> CovenantSignature | None:
+    return session.scalar(
+        select(CovenantSignature).where(
+            CovenantSignature.organisation_id == organisation_id,
+            CovenantSignature.covenant_version_id == version.id,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What the signer typed, and the number of the version they read and confirmed signing."""
+
+    full_name: str
+    job_title: str
+    version_number: int
+
+
+def sign(
+    session: Session, key: PortalKey, signer: User, signing: Signing, actor: Actor, now: datetime
+) -> CovenantSignature:
+    """Signs the current version for the signer's organisation and seals it in the ledger."""
+    version = current_version(session)
+    organisation = signer.organisation
+    if version is None:
+        raise CovenantError("There is no published version of the covenant to sign.")
+    existing = signature_of(session, organisation.id, version)
+    if existing is not None:
+        raise AlreadySigned(existing)
+    if not has_named_contact(session, organisation.id):
+        raise NoNamedContact("Name a contact for vacancies and referrals before you sign.")
+    if signing.version_number != version.number:
+        raise CovenantError(
+            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
+        )
+    signature = _sealed_signature(session, key, signer, signing, version, now)
+    _queue_confirmations(session, signature, now)
+    audit.record(
+        session, actor, "covenant.signed", signature, now,
+        organisation_id=organisation.id, version=version.number, ledger_seq=signature.ledger_seq,
+    )
+    session.commit()
+    return signature
+
+
+def sign_with_current_key(
+    session: Session,
+    current_key: Callable[[], PortalKey],
+    signer: User,
+    signing: Signing,
+    actor: Actor,
+    now: datetime,
+) -> CovenantSignature:
+    """sign(), sealed with the key current_key() gives. If that key was retired meanwhile, the key is
+    asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
+    is none, SigningKeyRetired is raised and nothing is saved."""
+    try:
+        return with_current_key(current_key, lambda key: sign(session, key, signer, signing, actor, now))
+    except KeyRetired as retired:
+        session.rollback()
+        logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here",
+                       retired.keyid)
+        raise SigningKeyRetired(
+            "The portal’s signing key has just been changed, so your signature could not be sealed. "
+            "Nothing has been saved. Try again in a few minutes."
+        ) from None
+
+
+def _sealed_signature(
+    session: Session, key: PortalKey, signer: User, signing: Signing, version: CovenantVersion, now: datetime
+) -> CovenantSignature:
+    signature = CovenantSignature(
+        id=next_id(session, CovenantSignature),
+        organisation_id=signer.organisation_id,
+        covenant_version=version,
+        signer_id=signer.id,
+        signer_name=signing.full_name,
+        signer_job_title=signing.job_title,
+        signer_email=signer.email,
+        declaration=declaration_for(signer.organisation, version),
+        signed_at=now,
+        organisation_name=signer.organisation.name,
+        organisation_companies_house_number=signer.organisation.companies_house_number,
+        organisation_charity_number=signer.organisation.charity_number,
+        organisation_ofsted_provider_urn=signer.organisation.ofsted_provider_urn,
+        signer_signed_in_at=signer.last_login_at,
+    )
+    try:
+        # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger
+        # entry made here goes with the refused signature.
+        with session.begin_nested():
+            entry = seal(
+                session, key,
+                kind=COVENANT_SIGNATURE.kind,
+                subject_name=subject_name_for(signature.id),
+                subject_sha256=version.document_sha256,
+                predicate_type=COVENANT_SIGNATURE.predicate_type,
+                predicate=predicate_for(signature, version),
+                now=now,
+            )
+            signature.ledger_seq = entry.seq
+            session.add(signature)
+    except IntegrityError:
+        raise AlreadySigned(signature_of(session, signer.organisation_id, version)) from None
+    return signature
+
+
+def _queue_confirmations(session: Session, signature: CovenantSignature, now: datetime) -> None:
+    reference = receipt_reference(signature.ledger_seq)
+    for user_id, address in signer_and_organisation_admins(session, signature.organisation_id, signature.signer):
+        queue_email(
+            session,
+            to=address,
+            subject=f"Your organisation has signed the GM First Covenant (receipt {reference})",
+            template="covenant_signed",
+            dedupe_key=f"covenant-signed:{signature.id}:{user_id}",
+            now=now,
+            signature=signature,
+            organisation=signature.organisation,
+            reference=reference,
+            receipt_link=email_link("covenant.signature", signature_id=signature.id),
+        )
+
+
+# Who can see a signature, and its receipt
+
+
+def signature_for_viewer(session: Session, viewer: User, signature_id: int) -> CovenantSignature | None:
+    """The signature if the viewer may see it: its own organisation's people, and the LA contacts,
+    escalation officers and admins who oversee the covenant. None otherwise (answered as not found)."""
+    signature = session.get(CovenantSignature, signature_id)
+    if signature is None:
+        return None
+    if viewer.role == Role.PROVIDER and viewer.organisation_id != signature.organisation_id:
+        return None
+    return signature
+
+
+def receipt_bytes(session: Session, signature: CovenantSignature) -> bytes:
+    """The DSSE envelope exactly as the ledger keeps it."""
+    return session.get(LedgerEntry, signature.ledger_seq).envelope

@@ -1,0 +1,13 @@
+"""Providers' homes and services."""
+from covenant_portal.access import Role
+from covenant_portal.homes.routes import blueprint
+from covenant_portal.web.areas import Area, DashboardPanel
+
+AREA = Area(
+    "homes",
+    blueprints=(blueprint,),
+    dashboard_panels=(
+        DashboardPanel("homes/panels/provider.html", frozenset({Role.PROVIDER}), order=30),
+        DashboardPanel("homes/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=20),
+    ),
+)

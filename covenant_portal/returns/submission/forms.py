@@ -1,0 +1,30 @@
+"""Forms for signing a return and correcting it."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from wtforms import BooleanField, HiddenField, SubmitField
+from wtforms.validators import InputRequired
+
+from covenant_portal.accounts.forms import full_name_field, job_title_field
+
+
+class SignReturnForm(FlaskForm):
+    # The label is the exact declaration that is stored and signed (set per return below).
+    confirm = BooleanField(widget=GovCheckboxInput())
+    full_name = full_name_field()
+    job_title = job_title_field()
+    # The draft the signer checked; if a colleague saves a change meanwhile, signing is refused.
+    draft_lock = HiddenField()
+    submit = SubmitField("Sign and submit the return", widget=GovSubmitInput())
+
+    def __init__(self, declaration: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirm.label.text = declaration
+        self.confirm.validators = [InputRequired(message="Confirm that the return is accurate and complete")]
+
+    def lock(self) -> int:
+        shown = str(self.draft_lock.data or "")
+        return int(shown) if shown.isdigit() else -1
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (remove a file, start a correction): just the CSRF token."""

@@ -1,0 +1,197 @@
+"""Signing a return, its signed versions and receipts, and starting a correction (on the "returns"
+blueprint, whose other pages — the draft's sections — are in routes.py)."""
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from covenant_portal.access import ANY_SIGNED_IN, allowed
+from covenant_portal.web.forms import add_error
+from covenant_portal.access import Role
+from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.returns.submission import service
+from covenant_portal.returns.compliance.service import return_for_viewer
+from covenant_portal.returns.submission.document import differences, document_for, status_label
+from covenant_portal.returns.evidence.service import signed_files_by_key
+from covenant_portal.returns.models import QuarterlyReturn
+from covenant_portal.returns.submission.records import subject_name_for
+from covenant_portal.returns.blueprint import blueprint
+from covenant_portal.returns.submission.forms import ActionForm, SignReturnForm
+from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.signing.canonical import canonical_json
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web.views import link
+
+
+INCOMPLETE = "Finish every section of the return before you sign it"
+
+
+def own_return(return_id: int) -> QuarterlyReturn:
+    """The return if it is the signed-in provider's organisation's; 404 otherwise."""
+    found = get_session().get(QuarterlyReturn, return_id)
+    if found is None or found.organisation_id != current_user.organisation_id:
+        return found_or_404(None)
+    return found
+
+
+
+
+def section_url(quarterly_return: QuarterlyReturn, unfinished: service.Unfinished) -> str | None:
+    if unfinished.section == "pledge":
+        return link("returns.pledge", return_id=quarterly_return.id, number=unfinished.pledge_number)
+    return link(f"returns.{unfinished.section}", return_id=quarterly_return.id)
+
+
+def _task_list_url(quarterly_return: QuarterlyReturn) -> str:
+    return link("returns.task_list", return_id=quarterly_return.id) or url_for(
+        "returns.sign", return_id=quarterly_return.id
+    )
+
+
+# Signing
+
+
+@blueprint.route("/returns/<int:return_id>/sign", methods=["GET", "POST"])
+@allowed(Role.PROVIDER)
+def sign(return_id):
+    session = get_session()
+    quarterly_return = own_return(return_id)
+    if quarterly_return.draft is None:
+        latest = quarterly_return.latest_submission
+        if latest is not None:
+            return redirect(url_for("returns.submission", return_id=return_id, version=latest.version))
+        return redirect(link("returns.returns") or url_for("pages.home"))
+    declaration = service.declaration_for(quarterly_return)
+    form = SignReturnForm(
+        declaration,
+        data={
+            "full_name": current_user.full_name,
+            "job_title": current_user.job_title,
+            "draft_lock": quarterly_return.draft_lock,
+        },
+    )
+    document = document_for(session, quarterly_return, quarterly_return.draft)
+    unfinished = service.unfinished_sections(quarterly_return, quarterly_return.draft, document)
+    context = {
+        "quarterly_return": quarterly_return,
+        "document": document,
+        "unfinished": unfinished,
+        "section_url": section_url,
+        "check_url": link("returns.check", return_id=return_id),
+        "task_list_url": _task_list_url(quarterly_return),
+    }
+    if unfinished:
+        if form.is_submitted():
+            add_error(form, "confirm", INCOMPLETE)
+        return form_page("returns/sign.html", form, **context)
+    if not form.validate_on_submit():
+        return form_page("returns/sign.html", form, **context)
+    signing = service.ReturnSigning(form.full_name.data, form.job_title.data, form.lock())
+    try:
+        submitted = service.sign_with_current_key(
+            session, portal_key, signed_in_user(), quarterly_return, signing, current_actor(), utcnow()
+        )
+    except service.AlreadySubmitted as error:
+        flash(str(error), "success")
+        return redirect(url_for("returns.submission", return_id=return_id, version=error.submission.version))
+    except service.SigningKeyRetired as error:
+        add_error(form, "confirm", str(error))
+        return render_template("returns/sign.html", form=form, **context), 503, {"Retry-After": "60"}
+    except service.Incomplete as error:
+        context["unfinished"] = error.unfinished
+        add_error(form, "confirm", INCOMPLETE)
+        return form_page("returns/sign.html", form, **context)
+    except service.SubmissionError as error:
+        session.refresh(quarterly_return)
+        add_error(form, "confirm", str(error))
+        form.draft_lock.data = quarterly_return.draft_lock
+        return form_page("returns/sign.html", form, **context)
+    return redirect(url_for("returns.submission", return_id=return_id, version=submitted.version, signed=1))
+
+
+# Signed versions
+
+
+def _viewable_submission(return_id: int, version: int):
+    session = get_session()
+    quarterly_return = found_or_404(return_for_viewer(session, signed_in_user(), return_id))
+    return quarterly_return, found_or_404(service.submission_numbered(quarterly_return, version))
+
+
+@blueprint.get("/returns/<int:return_id>/submissions/<int:version>")
+@allowed(*ANY_SIGNED_IN)
+def submission(return_id, version):
+    session = get_session()
+    quarterly_return, found = _viewable_submission(return_id, version)
+    own = current_user.role == Role.PROVIDER and current_user.organisation_id == quarterly_return.organisation_id
+    latest = quarterly_return.latest_submission
+    return render_template(
+        "returns/submission.html",
+        quarterly_return=quarterly_return,
+        submission=found,
+        document=found.document,
+        reference=receipt_reference(found.ledger_seq),
+        subject_name=subject_name_for(found.id),
+        changes=differences(found.supersedes.document, found.document) if found.supersedes else [],
+        signed_files=signed_files_by_key(session, quarterly_return),
+        status_label=status_label,
+        own=own,
+        is_latest=latest is not None and latest.id == found.id,
+        correction_open=quarterly_return.draft is not None,
+        action_form=ActionForm(),
+        task_list_url=_task_list_url(quarterly_return),
+        la_detail_url=link("compliance.detail", return_id=return_id),
+        returns_url=link("returns.returns") if own else None,
+    )
+
+
+@blueprint.get("/returns/<int:return_id>/submissions/<int:version>/receipt")
+@allowed(*ANY_SIGNED_IN)
+def receipt(return_id, version):
+    _quarterly_return, found = _viewable_submission(return_id, version)
+    filename = f"gm-first-receipt-{receipt_reference(found.ledger_seq)}.json"
+    return Response(
+        service.receipt_bytes(get_session(), found),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@blueprint.get("/returns/<int:return_id>/submissions/<int:version>/document.json")
+@allowed(*ANY_SIGNED_IN)
+def submission_document(return_id, version):
+    # The exact bytes the receipt's subject digest is the SHA-256 of.
+    _quarterly_return, found = _viewable_submission(return_id, version)
+    filename = f"gm-first-return-{return_id}-v{version}.json"
+    return Response(
+        canonical_json(found.document),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
+    )
+
+
+# Corrections
+
+
+@blueprint.post("/returns/<int:return_id>/correct")
+@allowed(Role.PROVIDER)
+def correct(return_id):
+    quarterly_return = own_return(return_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("returns.submission", return_id=return_id, version=_latest_version(quarterly_return)))
+    try:
+        service.start_correction(get_session(), quarterly_return, signed_in_user(), current_actor(), utcnow())
+    except service.SubmissionError as error:
+        flash(str(error), "error")
+        return redirect(link("returns.returns") or url_for("pages.home"))
+    flash(
+        "You are correcting the return. Change what needs changing, then sign it again: the new version "
+        "will replace the one signed before, which is kept.",
+        "success",
+    )
+    return redirect(_task_list_url(quarterly_return))
+
+
+def _latest_version(quarterly_return: QuarterlyReturn) -> int:
+    latest = found_or_404(quarterly_return.latest_submission)
+    return latest.version

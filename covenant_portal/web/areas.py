@@ -1,0 +1,72 @@
+"""How an area plugs into the portal. Each area describes what it brings in an `Area` (its
+blueprints, the kinds of record it signs, its scheduled jobs, its dashboard panels, its commands),
+and the app factory registers them when the app starts. The kernels then find these through the
+app (`record_kinds()`, `scheduled_jobs()`, `dashboard_panels()`), so no kernel imports an area."""
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import click
+from flask import Blueprint, Flask, current_app
+
+from covenant_portal.access import Role
+from covenant_portal.jobs.registry import Job
+from covenant_portal.signing.records import RecordKind
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A part of a role's dashboard: a template included in it, in `order` (lowest first)."""
+
+    template: str
+    roles: frozenset[Role]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    blueprints: Sequence[Blueprint] = ()
+    record_kinds: Sequence[RecordKind] = ()
+    jobs: Sequence[Job] = ()
+    dashboard_panels: Sequence[DashboardPanel] = ()
+    commands: Sequence[click.Command] = ()
+    # Anything else the area wires into the app when it starts (a user loader, say).
+    setup: Callable[[Flask], None] | None = None
+    demo: Callable | None = field(default=None, compare=False)
+
+
+def register_areas(app: Flask, areas: Sequence[Area]) -> None:
+    names = [area.name for area in areas]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two areas share a name: {names}")
+    for area in areas:
+        for blueprint in area.blueprints:
+            app.register_blueprint(blueprint)
+        for command in area.commands:
+            app.cli.add_command(command)
+        if area.setup is not None:
+            area.setup(app)
+    kinds = [kind for area in areas for kind in area.record_kinds]
+    jobs = [job for area in areas for job in area.jobs]
+    _refuse_duplicates("record kind", [kind.kind for kind in kinds])
+    _refuse_duplicates("job", [job.name for job in jobs])
+    app.extensions["areas"] = tuple(areas)
+    app.extensions["record_kinds"] = {kind.kind: kind for kind in kinds}
+    app.extensions["jobs"] = tuple(jobs)
+    app.extensions["dashboard_panels"] = tuple(
+        sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)
+    )
+
+
+def _refuse_duplicates(what: str, names: list[str]) -> None:
+    seen = {name for name in names if names.count(name) > 1}
+    if seen:
+        raise ValueError(f"more than one {what} is called {', '.join(sorted(seen))}")
+
+
+def registered_areas(app: Flask | None = None) -> tuple[Area, ...]:
+    return (app or current_app).extensions["areas"]
+
+
+def dashboard_panels(role: Role, app: Flask | None = None) -> list[DashboardPanel]:
+    return [panel for panel in (app or current_app).extensions["dashboard_panels"] if role in panel.roles]

@@ -1,0 +1,25 @@
+"""View helpers shared by every area's routes (kernel: knows no area)."""
+from flask import current_app, render_template, url_for
+from flask_login import current_user
+
+from covenant_portal.access import rule_for
+
+
+def signed_in_user():
+    """The signed-in user itself rather than Flask-Login's proxy, for services and the audit trail."""
+    return current_user._get_current_object()
+
+
+def form_page(template: str, form, **context):
+    """A form page: 400 when a submitted form is shown again with its errors."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
+def link(endpoint: str, **values) -> str | None:
+    """The URL of a page if the signed-in user may open it, otherwise None (so the page shows no
+    link). An endpoint that does not exist is a programming error, so it fails loudly."""
+    if endpoint not in current_app.view_functions:
+        raise LookupError(f"no view is called {endpoint!r}")
+    if not rule_for(current_app, endpoint).permits(current_user):
+        return None
+    return url_for(endpoint, **values)

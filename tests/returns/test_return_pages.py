@@ -1,0 +1,294 @@
+"""The provider's pages of a return's draft: the list, starting, the task list, each section, check
+answers. Nothing typed is lost: errors keep the input (400), a colleague's save is not overwritten
+(409), and a session that timed out comes back to the same page after signing in again.
+
+Pages run at the real time: Q1 2026 to 2027 opened on 1 July 2026 and Q2 on 1 October 2026."""
+import html
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from covenant_portal.returns.models import QuarterlyReturn, PledgeStatus, ReminderStage, ReturnReminder
+from tests.returns.helpers import (
+    create_return,
+    filled_draft,
+    gm_ons_codes,
+    period_of,
+    signed_organisation,
+    submit_filled_return,
+)
+from tests.conftest import csrf_token_in
+from tests.factories import PASSWORD
+from tests.security.browsers import sign_in
+
+HIDDEN = re.compile(r'name="(draft_lock|section_seen)"[^>]*value="([^"]*)"')
+
+
+@pytest.fixture
+def signed(db_session):
+    return signed_organisation(db_session)
+
+
+@pytest.fixture
+def q1(db_session, signed):
+    return period_of(db_session, 2026, 1)
+
+
+@pytest.fixture
+def started(db_session, signed, q1):
+    return create_return(db_session, signed.organisation, q1, {}, signed.user)
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def shown_draft(page: str) -> dict:
+    """The hidden draft_lock and section_seen of a page, as its form would send them."""
+    return dict(HIDDEN.findall(page))
+
+
+def input_value(page: str, name: str) -> str | None:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+    return match.group(1) if match else None
+
+
+def save(client_request, url: str, data: dict, expected_status: int = 302):
+    """Submits a section's form as a browser would: with the hidden fields of the page as shown."""
+    shown = shown_draft(client_request.get(url).get_data(as_text=True))
+    return client_request.post(url, {**shown, **data}, expected_status=expected_status)
+
+
+def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(client_request, db_session, signed, q1):
+    q2 = period_of(db_session, 2026, 2)
+    client_request.login(signed.user)
+
+    page = text_of(client_request.get("/returns"))
+    assert "Q1 2026 to 2027" in page and "Q2 2026 to 2027" in page
+    assert "Start a new return" in page
+    assert "Start from last quarter’s answers" not in page  # nothing signed yet
+    assert "No reminders have been sent about your returns" in page
+
+    response = client_request.post(f"/returns/{q2.id}/start", {"start_from": "new"}, form_url="/returns")
+
+    quarterly_return = db_session.scalar(select(QuarterlyReturn).where(QuarterlyReturn.period_id == q2.id))
+    assert response.location == f"/returns/{quarterly_return.id}"
+    task_list = text_of(client_request.get(response.location))
+    assert "You have completed 0 of 13 sections" in task_list
+    assert task_list.count("Not started") == 13
+    assert "Continue the return" in text_of(client_request.get("/returns"))
+
+
+def test_the_list_shows_the_reminders_sent(client_request, db_session, signed, q1):
+    db_session.add(ReturnReminder(
+        organisation_id=signed.organisation.id, period_id=q1.id, stage=ReminderStage.OVERDUE_1_DAY,
+        sent_on=q1.due_on + timedelta(days=1), recipients=["placements@provider.example"],
+    ))
+    db_session.add(ReturnReminder(
+        organisation_id=signed.organisation.id, period_id=q1.id, stage=ReminderStage.ESCALATED,
+        sent_on=q1.due_on + timedelta(days=14), recipients=["escalation.officer@gm.example"],
+    ))
+    db_session.flush()
+    client_request.login(signed.user)
+    page = text_of(client_request.get("/returns"))
+    reminders = page[page.index('id="reminders"'):]
+    assert "1 day overdue" in reminders and "placements@provider.example" in reminders
+    assert "Escalated" in reminders and "escalation.officer@gm.example" not in reminders
+    assert "Escalated" in page[page.index('id="returns"'):page.index('id="reminders"')]  # the return's state
+
+
+def test_another_organisations_return_is_not_found(client_request, db_session, started, q1):
+    stranger = signed_organisation(db_session, homes=0)
+    client_request.login(stranger.user)
+    for url in (f"/returns/{started.id}", f"/returns/{started.id}/pledges/1", f"/returns/{started.id}/occupancy",
+                f"/returns/{started.id}/contacts", f"/returns/{started.id}/check"):
+        client_request.get(url, expected_status=404)
+    client_request.client.post(f"/returns/{started.id}/pledges/1", data={"status": "met"})
+    assert started.draft == {}
+    # A period the organisation does not owe cannot be started either.
+    late = signed_organisation(db_session, signed_at=datetime(2026, 5, 1, tzinfo=UTC))
+    client_request.login(late.user)
+    client_request.post(f"/returns/{q1.id}/start", {"start_from": "new"}, form_url="/returns", expected_status=404)
+
+
+def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, db_session, signed, started):
+    client_request.login(signed.user)
+    form = text_of(client_request.get(f"/returns/{started.id}/pledges/4"))
+    assert "Pledge 4" in form and "Do not include anything that could identify a child" in form
+
+    response = save(client_request, f"/returns/{started.id}/pledges/4", {"status": "partly_met", "narrative": "We told Wigan each week."}
+    )
+
+    assert response.location == f"/returns/{started.id}"
+    db_session.refresh(started)
+    assert started.draft["pledges"]["4"]["narrative"] == "We told Wigan each week."
+    task_list = text_of(client_request.get(response.location))
+    assert "Pledge 4 has been saved" in task_list and "You have completed 1 of 13 sections" in task_list
+
+
+def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, started):
+    client_request.login(signed.user)
+
+    response = save(client_request, f"/returns/{started.id}/pledges/2", {"status": "not_met", "narrative": "Our NHS contact 943 476 5919 said"},
+        expected_status=400,
+    )
+
+    page = text_of(response)
+    assert "Remove 943 476 5919: it looks like an NHS number" in page
+    assert ">Our NHS contact 943 476 5919 said</textarea>" in page
+    assert re.search(r'value="not_met"\s+checked', page) or re.search(r'checked[^>]*value="not_met"', page)
+    missing = text_of(save(client_request, f"/returns/{started.id}/pledges/2", {"status": "partly_met", "narrative": ""}, expected_status=400
+    ))
+    assert "Explain how you kept the pledge" in missing
+    db_session.refresh(started)
+    assert started.draft == {}
+
+
+def occupancy_form(db_session, signed, **typed) -> dict:
+    bolton = gm_ons_codes(db_session)[0]
+    first, second = signed.homes
+    values = {
+        f"home_{first.id}_registered_places": "4", f"home_{first.id}_vacant_places": "1",
+        f"home_{first.id}_placed_{bolton}": "2", f"home_{first.id}_placed_outside_gm": "",
+        f"home_{second.id}_registered_places": "4", f"home_{second.id}_vacant_places": "4",
+    }
+    return values | {key.format(first=first.id, second=second.id, bolton=bolton): value for key, value in typed.items()}
+
+
+def test_bad_occupancy_is_refused_with_messages_and_every_figure_kept(client_request, db_session, signed, started):
+    client_request.login(signed.user)
+    first, second = signed.homes
+    page = text_of(client_request.get(f"/returns/{started.id}/occupancy"))
+    assert input_value(page, f"home_{first.id}_registered_places") == "4"  # the home's registered places
+
+    response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
+        db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1",
+                               "home_{second}_vacant_places": "two"}
+    ), expected_status=400)
+
+    page = text_of(response)
+    assert f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}" not in page
+    assert f"Vacant places at {second.name} must be a whole number, like 2" in page
+    for name, value in occupancy_form(db_session, signed, **{"home_{first}_placed_{bolton}": "3",
+                                                            "home_{first}_placed_outside_gm": "1",
+                                                            "home_{second}_vacant_places": "two"}).items():
+        assert input_value(page, name) == value, name
+
+    # With every figure a number, the sums are checked: the message is next to the registered places.
+    response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
+        db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1"}
+    ), expected_status=400)
+    page = text_of(response)
+    message = f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}"
+    assert page.count(message) == 2  # in the error summary and next to the field
+    assert f'href="#home_{first.id}_registered_places"' in page
+    db_session.refresh(started)
+    assert started.draft == {}
+
+    save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(db_session, signed))
+    db_session.refresh(started)
+    assert started.draft["occupancy"][str(first.id)]["placed_by"] == {gm_ons_codes(db_session)[0]: 2}
+
+
+def test_contacts_are_confirmed(client_request, db_session, signed, started):
+    client_request.login(signed.user)
+    page = text_of(client_request.get(f"/returns/{started.id}/contacts"))
+    assert "Priya Shah" in page
+    refused = text_of(save(client_request, f"/returns/{started.id}/contacts", {}, expected_status=400))
+    assert "Confirm that these are your named contacts" in refused
+    save(client_request, f"/returns/{started.id}/contacts", {"confirmed": "y"})
+    db_session.refresh(started)
+    assert started.draft["contacts"] == {"confirmed": True, "from_last_quarter": False}
+
+
+def test_a_colleagues_save_is_not_overwritten_and_what_was_typed_is_kept(
+    client_request, another_browser, db_session, signed, started
+):
+    colleague = signed.colleague(db_session, full_name="Dee Colleague")
+    url = f"/returns/{started.id}/pledges/1"
+    client_request.login(signed.user)
+    another_browser.login(colleague)
+    mine = shown_draft(client_request.get(url).get_data(as_text=True))
+    save(another_browser, url, {"status": "not_met", "narrative": "Dee's account of pledge 1."})
+
+    response = client_request.post(
+        url, {**mine, "status": "met", "narrative": "My own words."}, expected_status=409
+    )
+
+    page = text_of(response)
+    assert "Your answers have not been saved: Dee Colleague saved this section at" in page
+    assert "Dee's account of pledge 1." in page  # what Dee saved, to compare
+    assert ">My own words.</textarea>" in page  # what I typed, kept
+    db_session.refresh(started)
+    assert started.draft["pledges"]["1"]["narrative"] == "Dee's account of pledge 1."
+
+    # Saving again from the conflict page replaces Dee's answer, knowingly.
+    again = shown_draft(response.get_data(as_text=True))
+    client_request.client.post(url, data={
+        "csrf_token": csrf_token_in(response.get_data(as_text=True)), **again, "status": "met", "narrative": "My own words.",
+    })
+    db_session.refresh(started)
+    assert started.draft["pledges"]["1"] == {"status": "met", "narrative": "My own words.", "from_last_quarter": False}
+
+
+def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(client_request, db_session, signed, q1):
+    submit_filled_return(db_session, signed, q1, now=datetime(2026, 7, 10, tzinfo=UTC))
+    q2 = period_of(db_session, 2026, 2)
+    client_request.login(signed.user)
+    assert "Start from last quarter’s answers" in text_of(client_request.get("/returns"))
+
+    response = client_request.post(f"/returns/{q2.id}/start", {"start_from": "last_quarter"}, form_url="/returns")
+
+    task_list = text_of(client_request.get(response.location))
+    assert task_list.count("From last quarter – review") >= 13
+    return_id = int(response.location.rsplit("/", 1)[1])
+    pledge_page = text_of(client_request.get(f"/returns/{return_id}/pledges/3"))
+    assert "These answers are from your last signed return" in pledge_page
+    assert ">How we kept pledge 3.</textarea>" in pledge_page
+    save(client_request, f"/returns/{return_id}/pledges/3", {"status": "met", "narrative": ""})
+
+    check = text_of(client_request.get(f"/returns/{return_id}/check"))
+    assert "What has changed since your last return (Q1 2026 to 2027)" in check
+    changes = check[check.index('id="changes-table"'):]
+    assert "Pledge 3: Status" in changes and "Partly met" in changes and "Met" in changes
+    assert "Pledge 3: Narrative" in changes and "How we kept pledge 3." in changes
+    assert "Pledge 4: Status" not in changes
+    assert "(from last quarter – review)" in check  # the other answers still want reviewing
+    assert "You need to finish 12 sections before you can sign" in check
+
+
+def test_the_check_page_of_a_complete_return_links_to_signing(client_request, db_session, signed, q1):
+    quarterly_return = create_return(db_session, signed.organisation, q1, filled_draft(db_session, signed.homes))
+    client_request.login(signed.user)
+    check = text_of(client_request.get(f"/returns/{quarterly_return.id}/check"))
+    assert "You need to finish" not in check
+    assert f'href="/returns/{quarterly_return.id}/sign"' in check
+    assert "This is your first signed return" in check
+
+
+def test_a_signed_return_sends_its_pages_to_the_signed_version(client_request, db_session, signed, q1):
+    submission = submit_filled_return(db_session, signed, q1, statuses={1: PledgeStatus.MET})
+    client_request.login(signed.user)
+    response = client_request.get(f"/returns/{submission.return_id}/pledges/1", expected_status=302)
+    assert response.location == f"/returns/{submission.return_id}/submissions/1"
+
+
+def test_a_session_that_timed_out_returns_to_the_draft_after_signing_in(app, client_request, db_session, signed, started):
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    browser = client_request.client
+    url = f"/returns/{started.id}/pledges/5"
+    assert sign_in(browser, signed.user.email, PASSWORD).status_code == 302
+    save(client_request, url, {"status": "partly_met", "narrative": "Saved before the break."})
+
+    time.sleep(2.1)  # idle for longer than the session lasts
+    timed_out = browser.get(url)
+    assert timed_out.status_code == 302
+    assert timed_out.location == f"/sign-in?next=%2Freturns%2F{started.id}%2Fpledges%2F5"
+
+    back = sign_in(browser, signed.user.email, PASSWORD, url=timed_out.location)
+    assert back.status_code == 302 and back.location == url
+    page = text_of(client_request.get(back.location))
+    assert ">Saved before the break.</textarea>" in page
