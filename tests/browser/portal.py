@@ -4,6 +4,7 @@ Each page the tab loads is run through axe-core (WCAG 2.0, 2.1 and 2.2, levels A
 test fails on any violation of serious or critical impact. The browser console is watched too:
 an error there is usually the strict Content Security Policy refusing an inline script or style.
 """
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -97,6 +98,14 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+# Tags a template would put in a page: seen in the page's visible text, they were escaped by mistake.
+SHOWN_TAG = re.compile(r"</?(?:a|p|span|strong|em|div|br|ul|ol|li|code|h[1-6]|table|td|th|tr)(?:\s[^<>]*)?/?>", re.I)
+
+
+def visible_markup(text: str) -> list[str]:
+    return SHOWN_TAG.findall(text)
+
+
 class PortalPage:
     """One person's browser tab. Every way of moving to a page checks the page it arrives at."""
 
@@ -185,6 +194,8 @@ class PortalPage:
     # Checks
 
     def check(self) -> None:
+        markup = visible_markup(self.page.locator("body").inner_text())
+        assert not markup, f"HTML markup shown as text on {self.page.url}: {markup}"
         violations = self.checker.violations(self.page, self.javascript_enabled)
         self.checked.append(self.page.url)
         assert not violations, f"accessibility violations on {self.page.url}:\n{describe(violations)}"

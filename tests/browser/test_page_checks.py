@@ -65,3 +65,17 @@ def test_a_page_loaded_around_the_checks_is_noticed(portal):
         portal.assert_every_page_was_checked()
     portal.check()
     portal.assert_every_page_was_checked()
+
+
+ESCAPED_LINK = """<!DOCTYPE html><html lang="en"><head><title>Escaped</title></head><body><main><h1>Escaped</h1>
+<p>2 returns escalated: &lt;a class="govuk-link" href="/la/returns"&gt;Q1 2026&lt;/a&gt;</p></main></body></html>"""
+ANGLES_IN_WORDS = """<!DOCTYPE html><html lang="en"><head><title>Angles</title></head><body><main><h1>Angles</h1>
+<p>Placed plus vacant &lt;= registered; 2 &lt; 3 &gt; 1.</p></main></body></html>"""
+
+
+def test_markup_shown_as_text_fails_and_angle_brackets_in_words_do_not(portal):
+    serve(portal, "/escaped", ESCAPED_LINK)
+    with pytest.raises(AssertionError, match="HTML markup shown as text"):
+        portal.visit("/escaped")
+    serve(portal, "/angles", ANGLES_IN_WORDS)
+    portal.visit("/angles")

@@ -21,3 +21,20 @@ def test_each_role_gets_its_own_dashboard(client_request, db_session, role):
 def test_dashboard_sends_anonymous_users_to_sign_in(client_request):
     response = client_request.get("/dashboard", expected_status=302)
     assert response.location.startswith("/sign-in?next=")
+
+
+def test_the_footer_is_the_portals_own_with_no_crown_crest_or_licence(client_request):
+    html = client_request.get("/").get_data(as_text=True)
+    footer = html[html.index("<footer"):html.index("</footer>")]
+    assert "GM First Covenant Portal" in footer and "Greater Manchester local authorities" in footer
+    for link in ("/accessibility", "/privacy", "/cookies"):
+        assert f'href="{link}"' in footer
+    for government_mark in ("govuk-footer__crown", "govuk-footer__copyright-logo", "govuk-footer__licence",
+                            "Open Government Licence", "Crown copyright", "<svg"):
+        assert government_mark not in footer, government_mark
+
+
+def test_the_phase_banner_is_inside_a_landmark(client_request):
+    html = client_request.get("/").get_data(as_text=True)
+    header = html[html.index("<header"):html.index("</header>")]
+    assert "govuk-phase-banner" in header
