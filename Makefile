@@ -35,6 +35,9 @@ $(NODE_STAMP): package.json package-lock.json
 $(ASSETS): $(NODE_STAMP) assets/portal.scss scripts/build-assets.mjs
 	npm run build
 
+# `make run PORT=5077` serves on another port; in development the links in emails follow it
+# (FLASK_BASE_URL, unless you set it yourself).
+run: export FLASK_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) load-reference-data

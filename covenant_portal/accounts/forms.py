@@ -1,11 +1,12 @@
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from covenant_portal.accounts.passwords import password_problem
 from covenant_portal.web.forms import compact_upper, email_field, text_field
+from covenant_portal.web.widgets import CheckboxInput
 
 
 def new_password_field(label: str = "Create a password") -> PasswordField:
@@ -60,7 +61,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
     )
-    remember_me = BooleanField("Keep me signed in on this device for 30 days", widget=GovCheckboxInput())
+    remember_me = BooleanField("Keep me signed in on this device for 30 days", widget=CheckboxInput())
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
@@ -169,7 +170,7 @@ class InviteeForm(FlaskForm):
 class InviteColleagueForm(InviteeForm):
     is_organisation_admin = BooleanField(
         "Make them an organisation admin too",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
         description="Organisation admins can invite colleagues and deactivate their accounts",
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

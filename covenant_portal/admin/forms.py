@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, ValidationError
 from covenant_portal.accounts.forms import InviteeForm
 from covenant_portal.accounts.management import STAFF_ROLES
 from covenant_portal.access import Role
+from covenant_portal.web.widgets import RadioInput
 
 CHOOSE_ROLE = "Select what they will do in the portal"
 
@@ -14,7 +15,7 @@ CHOOSE_ROLE = "Select what they will do in the portal"
 class InviteUserForm(InviteeForm):
     role = RadioField(
         "What will they do in the portal?",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(role.value, role.label) for role in STAFF_ROLES],
         invalid_choice_message=CHOOSE_ROLE,
         validators=[InputRequired(message=CHOOSE_ROLE)],

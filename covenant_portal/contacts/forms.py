@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -8,6 +8,7 @@ from covenant_portal.web.forms import email_field, text_field
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import ContactDetails, tidy_phone, uk_phone_number
 from covenant_portal.homes.service import STATUS_LABELS
+from covenant_portal.web.widgets import CheckboxesInput
 
 PHONE_FORMAT = "Enter a UK telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 
@@ -45,7 +46,7 @@ class ContactForm(FlaskForm):
     phone = phone_field(description="A UK number local authorities can call about vacancies and referrals")
     homes = SelectMultipleField(
         "Which homes do they cover? (optional)",
-        widget=GovCheckboxesInput(),
+        widget=CheckboxesInput(),
         description="Select none if they cover all your homes",
         choices=[],
         invalid_choice_message="Select only your organisation’s homes",

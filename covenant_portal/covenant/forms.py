@@ -1,16 +1,17 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from covenant_portal.accounts.forms import full_name_field
 from covenant_portal.web.forms import text_field, textarea_field
 from covenant_portal.covenant.service import Wording
+from covenant_portal.web.widgets import CheckboxInput
 
 
 class SignForm(FlaskForm):
     # The label is the exact declaration that is stored and signed (set per organisation below).
-    confirm = BooleanField(widget=GovCheckboxInput())
+    confirm = BooleanField(widget=CheckboxInput())
     full_name = full_name_field()
     job_title = text_field("Job title", "Enter your job title", "Job title must be 200 characters or fewer")
     # The version the signer read; if a newer one is published meanwhile, signing is refused.

@@ -2,8 +2,6 @@ import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -12,8 +10,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, StopValidation, ValidationError
 
-from covenant_portal.web.forms import compact_upper, text_field
-from covenant_portal.web.forms import strip
+from covenant_portal.web.forms import compact_upper, strip, text_field
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
 from covenant_portal.homes.service import (
     HOME_TYPE_LABELS,
@@ -23,6 +20,7 @@ from covenant_portal.homes.service import (
     YOUNGEST_AGE,
     HomeDetails,
 )
+from covenant_portal.web.widgets import CheckboxesInput, RadioInput
 
 NO_CHILD_DETAILS = "Do not enter any information about children."
 CHOOSE_HOST = "Select the local authority the home is in"
@@ -84,7 +82,7 @@ class HomeForm(FlaskForm):
     )
     home_type = RadioField(
         "Type of home or service",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(kind.value, label) for kind, label in HOME_TYPE_LABELS.items()],
         invalid_choice_message=CHOOSE_TYPE,
         validators=[InputRequired(message=CHOOSE_TYPE)],
@@ -105,14 +103,14 @@ class HomeForm(FlaskForm):
     age_to = age_field("Oldest age", "Oldest age", "17")
     needs = SelectMultipleField(
         "Needs it meets (optional)",
-        widget=GovCheckboxesInput(),
+        widget=CheckboxesInput(),
         description="Select all that apply",
         choices=[SelectChoice(need.value, label) for need, label in NEED_LABELS.items()],
         invalid_choice_message="Select only needs from the list",
     )
     status = RadioField(
         "Status",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()],
         invalid_choice_message=CHOOSE_STATUS,
         validators=[InputRequired(message=CHOOSE_STATUS)],

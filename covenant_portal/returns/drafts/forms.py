@@ -4,7 +4,7 @@ themselves are in drafts.py."""
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
@@ -18,6 +18,7 @@ from covenant_portal.returns.drafts.service import (
     Seen,
 )
 from covenant_portal.returns.models import PLEDGE_STATUS_LABELS
+from covenant_portal.web.widgets import CheckboxInput, RadioInput
 
 NO_CHILD_DETAILS = (
     "Do not include anything that could identify a child, such as a name, date of birth, "
@@ -52,7 +53,7 @@ class StartForm(FlaskForm):
 class PledgeForm(DraftPageForm):
     status = RadioField(
         "Did you keep this pledge during the quarter?",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(status.value, label) for status, label in PLEDGE_STATUS_LABELS.items()],
         validate_choice=False,  # the rules (drafts.pledge_problems) say what is missing, next to the field
     )
@@ -72,7 +73,7 @@ class PledgeForm(DraftPageForm):
 
 
 class ContactsForm(DraftPageForm):
-    confirmed = BooleanField("These are our named contacts for vacancies and referrals", widget=GovCheckboxInput())
+    confirmed = BooleanField("These are our named contacts for vacancies and referrals", widget=CheckboxInput())
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 

@@ -1,15 +1,16 @@
 """Forms for signing a return and correcting it."""
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired
 
 from covenant_portal.accounts.forms import full_name_field, job_title_field
+from covenant_portal.web.widgets import CheckboxInput
 
 
 class SignReturnForm(FlaskForm):
     # The label is the exact declaration that is stored and signed (set per return below).
-    confirm = BooleanField(widget=GovCheckboxInput())
+    confirm = BooleanField(widget=CheckboxInput())
     full_name = full_name_field()
     job_title = job_title_field()
     # The draft the signer checked; if a colleague saves a change meanwhile, signing is refused.

@@ -1,0 +1,32 @@
+"""GOV.UK radios and checkboxes that always ask their question.
+
+govuk-frontend-wtf's widgets drop the field's label (the fieldset's legend, the question) as soon as
+a template passes any `fieldset` parameter, such as the legend's size, and give every group a hint,
+empty when the field has no description, which the fieldset's aria-describedby then points at.
+These keep the legend's text whatever the template adds to it (WCAG 1.3.1, 3.3.2) and leave out an
+empty hint. Every form uses these, never govuk-frontend-wtf's own.
+"""
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
+
+
+class _AsksItsQuestion:
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text") and not (params.get("hint") or {}).get("html"):
+            params.pop("hint", None)
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        if not legend.get("text") and not legend.get("html"):
+            legend["text"] = field.label.text
+        return params
+
+
+class RadioInput(_AsksItsQuestion, GovRadioInput):
+    pass
+
+
+class CheckboxesInput(_AsksItsQuestion, GovCheckboxesInput):
+    pass
+
+
+class CheckboxInput(_AsksItsQuestion, GovCheckboxInput):
+    pass
