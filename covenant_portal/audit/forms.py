@@ -8,6 +8,7 @@ from wtforms import Field, SelectField, StringField
 from wtforms.validators import Email, Optional, ValidationError
 
 from covenant_portal.audit.service import AuditFilter
+from covenant_portal.audit.vocabulary import AuditVocabulary, action_in_words
 from covenant_portal.filters import LONDON
 
 
@@ -94,8 +95,10 @@ class AuditFilterForm(FlaskForm):
         )
 
 
-def audit_filter_form(formdata, actions: list[str], object_types: list[str]) -> AuditFilterForm:
+def audit_filter_form(formdata, actions: list[str], object_types: list[str], vocabulary: AuditVocabulary) -> AuditFilterForm:
     form = AuditFilterForm(formdata=formdata)
-    form.action.choices = [("", "All actions")] + [(action, action) for action in actions]
+    form.action.choices = [("", "All actions")] + [
+        (action, action_in_words(vocabulary, action)) for action in actions
+    ]
     form.object_type.choices = [("", "All types")] + [(name, name) for name in object_types]
     return form

@@ -1,10 +1,12 @@
 """Named contacts on both sides, and the directory."""
 from covenant_portal.access import Role
+from covenant_portal.contacts.audit_words import CONTACTS_AUDIT_VOCABULARY
 from covenant_portal.contacts.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
-    "contacts",
+    audit_vocabulary=CONTACTS_AUDIT_VOCABULARY,
+    name="contacts",
     blueprints=(blueprint,),
     dashboard_panels=(
         DashboardPanel("contacts/panels/provider.html", frozenset({Role.PROVIDER}), order=20),

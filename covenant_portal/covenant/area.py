@@ -1,11 +1,13 @@
 """The covenant: versions, signing and the register."""
 from covenant_portal.access import Role
+from covenant_portal.covenant.audit_words import COVENANT_AUDIT_VOCABULARY
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
-    "covenant",
+    audit_vocabulary=COVENANT_AUDIT_VOCABULARY,
+    name="covenant",
     blueprints=(blueprint,),
     record_kinds=(COVENANT_SIGNATURE,),
     dashboard_panels=(

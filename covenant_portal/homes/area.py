@@ -1,10 +1,12 @@
 """Providers' homes and services."""
 from covenant_portal.access import Role
+from covenant_portal.homes.audit_words import HOMES_AUDIT_VOCABULARY
 from covenant_portal.homes.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
-    "homes",
+    audit_vocabulary=HOMES_AUDIT_VOCABULARY,
+    name="homes",
     blueprints=(blueprint,),
     dashboard_panels=(
         DashboardPanel("homes/panels/provider.html", frozenset({Role.PROVIDER}), order=30),

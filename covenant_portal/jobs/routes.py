@@ -20,4 +20,5 @@ def runs():
     page = {"form": form, "jobs": jobs, "last_runs": service.last_run_by_job(session, jobs), "limit": service.JOB_RUNS_LIMIT}
     if not form.validate():
         return render_template("admin/job_runs.html", runs=None, **page), 400
-    return render_template("admin/job_runs.html", runs=service.recent_runs(session, form.job.data or ""), **page)
+    runs = service.recent_runs(session, form.job.data or "")
+    return render_template("admin/job_runs.html", runs=runs, groups=service.grouped_runs(runs), **page)

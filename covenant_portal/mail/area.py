@@ -1,5 +1,6 @@
 """The mail log page and the job that sends the outbox."""
 from covenant_portal.jobs.registry import EveryMinute, Job
+from covenant_portal.mail.audit_words import MAIL_AUDIT_VOCABULARY
 from covenant_portal.mail.routes import blueprint
 from covenant_portal.mail.sender import send_outbox
 from covenant_portal.web.areas import Area
@@ -11,4 +12,4 @@ SEND_OUTBOX = Job(
     description="Sends the emails due in the outbox, retrying failures with backoff.",
 )
 
-AREA = Area("mail", blueprints=(blueprint,), jobs=(SEND_OUTBOX,))
+AREA = Area("mail", blueprints=(blueprint,), jobs=(SEND_OUTBOX,), audit_vocabulary=MAIL_AUDIT_VOCABULARY)

@@ -1,6 +1,7 @@
 """Quarterly returns: what the area brings to the app."""
 from covenant_portal.access import Role
 from covenant_portal.jobs.registry import DailyAt, Job
+from covenant_portal.returns.audit_words import RETURNS_AUDIT_VOCABULARY
 from covenant_portal.returns.blueprint import blueprint as returns
 from covenant_portal.returns.calendar.routes import blueprint as return_calendar
 from covenant_portal.returns.chasing.service import chase_overdue_returns
@@ -19,7 +20,8 @@ CHASE_OVERDUE_RETURNS = Job(
 )
 
 AREA = Area(
-    "returns",
+    audit_vocabulary=RETURNS_AUDIT_VOCABULARY,
+    name="returns",
     blueprints=(returns, compliance, return_calendar),
     record_kinds=(ATTESTATION_RETURN,),
     jobs=(CHASE_OVERDUE_RETURNS,),

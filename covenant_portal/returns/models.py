@@ -9,7 +9,7 @@ LA compliance table and the sufficiency observatory to query.
 """
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import ClassVar, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -113,6 +113,8 @@ class QuarterlyReturn(Base):
     """
 
     __tablename__ = "attestation_return"
+    # What the audit trail calls it: its events have been recorded under this name from the start.
+    audit_type: ClassVar[str] = "AttestationReturn"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "period_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,6 +147,7 @@ class ReturnSubmission(Base):
     """One signed version of a return. Never changed: a correction is a new version superseding it."""
 
     __tablename__ = "attestation_submission"
+    audit_type: ClassVar[str] = "AttestationSubmission"
     __table_args__ = (
         sa.UniqueConstraint("return_id", "version"),
         sa.CheckConstraint("version >= 1", name="version_positive"),

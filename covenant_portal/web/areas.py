@@ -9,6 +9,7 @@ import click
 from flask import Blueprint, Flask, current_app
 
 from covenant_portal.access import Role
+from covenant_portal.audit.vocabulary import AuditVocabulary
 from covenant_portal.jobs.registry import Job
 from covenant_portal.signing.records import RecordKind
 
@@ -30,6 +31,8 @@ class Area:
     jobs: Sequence[Job] = ()
     dashboard_panels: Sequence[DashboardPanel] = ()
     commands: Sequence[click.Command] = ()
+    # What its audit events and records are called in the audit trail.
+    audit_vocabulary: AuditVocabulary = field(default_factory=AuditVocabulary)
     # Anything else the area wires into the app when it starts (a user loader, say).
     setup: Callable[[Flask], None] | None = None
     demo: Callable | None = field(default=None, compare=False)
@@ -53,6 +56,10 @@ def register_areas(app: Flask, areas: Sequence[Area]) -> None:
     app.extensions["areas"] = tuple(areas)
     app.extensions["record_kinds"] = {kind.kind: kind for kind in kinds}
     app.extensions["jobs"] = tuple(jobs)
+    vocabulary = AuditVocabulary()
+    for area in areas:
+        vocabulary = vocabulary.merged(area.audit_vocabulary)
+    app.extensions["audit_vocabulary"] = vocabulary
     app.extensions["dashboard_panels"] = tuple(
         sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)
     )

@@ -3,9 +3,11 @@ record type and dates; a filter that makes no sense is explained and kept."""
 from datetime import datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from covenant_portal.access import Role
-from covenant_portal.audit.service import SYSTEM, Actor, record
+from covenant_portal.audit.service import SYSTEM, Actor, AuditFilter, find_events, record
+from covenant_portal.audit.vocabulary import described_events
 from tests.factories import create_user
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
@@ -44,16 +46,19 @@ def test_events_are_listed_newest_first_in_uk_time_with_who_what_and_where(signe
     assert "1 July 2026 at 1:00pm" in summer  # British Summer Time
     assert "outbox.sent" in summer and "The portal (scheduled or command-line task)" in summer
     assert "15 January 2026 at 12:00pm" in winter  # Greenwich Mean Time
-    for shown in ("Grace Admin", "grace@gm-first.example", "user.deactivated", f"User {provider.id}",
-                  "203.0.113.9", "Firefox/140.0", "reason: left the company"):
+    for shown in ("Grace Admin", "grace@gm-first.example", "Deactivated an account", "user.deactivated",
+                  f"User: Pat Provider ({provider.email})", "203.0.113.9", "Firefox/140.0",
+                  "reason: left the company"):
         assert shown in winter
+    # An action no area names is still shown, as its code in words.
+    assert "Outbox: sent" in summer
 
 
 def test_actions_to_choose_from_are_those_recorded(signed_in, db_session, admin):
     record(db_session, Actor(admin.id), "organisation.renamed", admin, utc(2026, 3, 1, 9))
     db_session.flush()
     html = signed_in.get("/admin/audit").get_data(as_text=True)
-    assert '<option value="organisation.renamed">organisation.renamed</option>' in html
+    assert '<option value="organisation.renamed">Organisation: renamed</option>' in html
     assert '<option value="User">User</option>' in html
 
 
@@ -125,3 +130,26 @@ def test_only_administrators_see_the_audit_trail_in_the_menu(client_request, db_
     client_request.login(create_user(db_session, role))
     menu_has_it = 'href="/admin/audit"' in client_request.get("/dashboard").get_data(as_text=True)
     assert menu_has_it == (role == Role.ADMIN)
+
+
+def test_each_record_is_named_in_words_with_one_query_per_type(signed_in, db_session, admin, app):
+    organisation_users = [create_user(db_session, Role.PROVIDER, full_name=f"Provider {n}") for n in range(5)]
+    for user in organisation_users:
+        record(db_session, Actor(admin.id), "user.deactivated", user, utc(2026, 3, 1, 9))
+        record(db_session, Actor(admin.id), "user.deactivated", user.organisation, utc(2026, 3, 1, 9))
+    db_session.flush()
+    statements = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    connection = db_session.connection()
+    sa.event.listen(connection, "before_cursor_execute", count)
+    try:
+        described = described_events(db_session, find_events(db_session, AuditFilter()), app.extensions["audit_vocabulary"])
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", count)
+    records = {each.record for each in described}
+    assert {f"User: {user.full_name} ({user.email})" for user in organisation_users} <= records
+    assert {f"Organisation: {user.organisation.name}" for user in organisation_users} <= records
+    assert len(statements) <= 3  # the events, then one query for the users and one for the organisations

@@ -68,3 +68,24 @@ def test_runs_can_be_filtered_by_job(admin_request, db_session):
 def test_an_unknown_job_is_an_error_on_the_filter(admin_request):
     html = admin_request.get("/admin/job-runs?job=nothing", expected_status=400).get_data(as_text=True)
     assert "Select a job from the list" in html
+
+
+def test_alike_quiet_runs_of_a_minute_job_are_one_row_and_others_stay_apart(admin_request, db_session):
+    def run(minute: int, summary: str, status=JobRunStatus.SUCCEEDED) -> None:
+        started = datetime(2026, 3, 2, 12, minute, tzinfo=timezone.utc)
+        db_session.add(JobRun(job_name="send_outbox", slot=f"2026-03-02T12:{minute:02d}", status=status,
+                              started_at=started, finished_at=started, summary=summary))
+
+    for minute in range(0, 30):
+        run(minute, "No emails due.")
+    run(30, "Sent 2, will retry 0, failed 0.")
+    for minute in range(31, 40):
+        run(minute, "No emails due.")
+    db_session.flush()
+
+    html = admin_request.get("/admin/job-runs").get_data(as_text=True)
+    rows = RUN_ROW.findall(html)
+    assert len(rows) == 3
+    assert "and 8 earlier runs with the same result" in rows[0] and "(back to 2026-03-02T12:31)" in rows[0]
+    assert "Sent 2, will retry 0" in rows[1] and "earlier" not in rows[1]
+    assert "and 29 earlier runs with the same result" in rows[2] and "(back to 2026-03-02T12:00)" in rows[2]

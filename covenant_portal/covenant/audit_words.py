@@ -1,0 +1,25 @@
+"""What the covenant's audit events and records are called in the audit trail."""
+from sqlalchemy.orm import joinedload
+
+from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.covenant.records import receipt_reference
+
+COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
+    actions={
+        "covenant.signed": "Signed the covenant",
+        "covenant.version_drafted": "Drafted a covenant version",
+        "covenant.version_published": "Published a covenant version",
+    },
+    objects={
+        "CovenantVersion": describe_records(CovenantVersion, lambda version: f"Covenant version {version.number}"),
+        "CovenantSignature": describe_records(
+            CovenantSignature,
+            lambda signature: (
+                f"Covenant signature: {signature.organisation_name}, version {signature.covenant_version.number} "
+                f"({receipt_reference(signature.ledger_seq)})"
+            ),
+            options=lambda: (joinedload(CovenantSignature.covenant_version),),
+        ),
+    },
+)

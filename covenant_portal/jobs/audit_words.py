@@ -1,0 +1,8 @@
+"""What the jobs kernel's audit events and records are called in the audit trail."""
+from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
+from covenant_portal.jobs.models import JobRun
+
+JOBS_AUDIT_VOCABULARY = AuditVocabulary(
+    actions={"job_run.retried": "Ran a scheduled job again after it failed"},
+    objects={"JobRun": describe_records(JobRun, lambda run: f"Job run: {run.job_name}, slot {run.slot}")},
+)
