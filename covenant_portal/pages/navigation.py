@@ -1,65 +1,97 @@
-"""The service navigation, by role: each area adds its entries here."""
+"""The service navigation, by role: at most about six sections each, and, apart from them, the
+signed-in person's own links (their account, and signing out). A section is shown as the current
+one on its own page and on the pages it leads to."""
+from dataclasses import dataclass
+
 from flask import request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import Role
 
-ANONYMOUS_ENTRIES = [
-    ("covenant.signatories", "Signatories"),
-    ("signing.verify", "Check a receipt"),
-    ("accounts.sign_up", "Sign up"),
-    ("accounts.login", "Sign in"),
+
+@dataclass(frozen=True)
+class Section:
+    text: str
+    endpoint: str
+    # Other pages that belong to the section (it is shown as current on them too).
+    also: tuple[str, ...] = ()
+
+
+ANONYMOUS_SECTIONS = [
+    Section("Signatories", "covenant.signatories"),
+    Section("Check a receipt", "signing.verify"),
+    Section("Sign up", "accounts.sign_up"),
+    Section("Sign in", "accounts.login"),
 ]
-ORGANISATION_ADMIN_ENTRIES = [("accounts.team", "Your team")]
-ROLE_ENTRIES = {
+DASHBOARD = Section("Dashboard", "pages.dashboard")
+ROLE_SECTIONS = {
     Role.PROVIDER: [
-        ("covenant.read", "Covenant"),
-        ("homes.homes", "Homes"),
-        ("returns.returns", "Returns"),
-        ("contacts.contacts", "Named contacts"),
-        ("contacts.directory", "LA contacts"),
+        DASHBOARD,
+        Section("Covenant", "covenant.read", ("covenant.sign", "covenant.signature")),
+        Section("Homes", "homes.homes"),
+        Section("Returns", "returns.returns"),
+        Section("Named contacts", "contacts.contacts", ("contacts.history",)),
+        Section("LA contacts", "contacts.directory"),
     ],
     Role.LA_CONTACT: [
-        ("covenant.read", "Covenant"),
-        ("covenant.all_signatories", "Signatories"),
-        ("homes.la_homes", "Homes"),
-        ("compliance.table", "Returns"),
-        ("contacts.la_named_contact", "Named contact"),
-        ("contacts.directory", "LA contacts"),
+        DASHBOARD,
+        Section("Covenant", "covenant.read"),
+        Section("Signatories", "covenant.all_signatories"),
+        Section("Homes", "homes.la_homes"),
+        Section("Returns", "compliance.table", ("compliance.detail",)),
+        Section("LA contacts", "contacts.directory"),
     ],
     Role.ESCALATION_OFFICER: [
-        ("covenant.read", "Covenant"),
-        ("covenant.all_signatories", "Signatories"),
-        ("compliance.overview", "Returns"),
-        ("contacts.directory", "LA contacts"),
+        DASHBOARD,
+        Section("Covenant", "covenant.read"),
+        Section("Signatories", "covenant.all_signatories"),
+        Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail")),
+        Section("LA contacts", "contacts.directory"),
     ],
     Role.ADMIN: [
-        ("admin.users", "Users"),
-        ("covenant.admin_versions", "Covenant"),
-        ("covenant.all_signatories", "Signatories"),
-        ("contacts.admin_named_contacts", "LA contacts"),
-        ("compliance.overview", "Returns"),
-        ("return_calendar.return_periods", "Return periods"),
-        ("audit.events", "Audit trail"),
-        ("mail.log", "Mail log"),
-        ("jobs.runs", "Job runs"),
+        DASHBOARD,
+        Section("Users", "admin.users", ("admin.invite_user", "admin.user_detail")),
+        Section("Covenant", "covenant.admin_versions", ("covenant.admin_version", "covenant.admin_new",
+                                                        "covenant.all_signatories")),
+        Section("LA contacts", "contacts.admin_named_contacts"),
+        Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail",
+                                                   "return_calendar.return_periods")),
+        Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs")),
     ],
 }
-ACCOUNT_ENTRIES = [("accounts.account", "Your account"), ("accounts.logout", "Sign out")]
+# The person's own links, apart from the sections.
+ACCOUNT_LINKS = [Section("Your account", "accounts.account"), Section("Sign out", "accounts.logout")]
+LA_CONTACT_LINKS = [Section("Named contact", "contacts.la_named_contact")]
+ORGANISATION_ADMIN_LINKS = [Section("Your team", "accounts.team", ("accounts.team_invite",))]
 
 
-def _entries_for(user) -> list[tuple[str, str]]:
+def _sections_for(user) -> list[Section]:
+    return ROLE_SECTIONS[user.role] if user.is_authenticated else ANONYMOUS_SECTIONS
+
+
+def _own_links_for(user) -> list[Section]:
     if not user.is_authenticated:
-        return ANONYMOUS_ENTRIES
-    entries = [("pages.dashboard", "Dashboard"), *ROLE_ENTRIES[user.role]]
+        return []
+    own = list(ACCOUNT_LINKS)
+    if user.role == Role.LA_CONTACT:
+        own = LA_CONTACT_LINKS + own
     if user.role == Role.PROVIDER and user.is_organisation_admin:
-        entries += ORGANISATION_ADMIN_ENTRIES
-    return entries + ACCOUNT_ENTRIES
+        own = ORGANISATION_ADMIN_LINKS + own
+    return own
+
+
+def _items(sections: list[Section]) -> list[dict]:
+    items = []
+    for section in sections:
+        href = url_for(section.endpoint)
+        current = request.endpoint == section.endpoint or request.endpoint in section.also
+        items.append({"href": href, "text": section.text, "active": current})
+    return items
 
 
 def navigation_items() -> list[dict]:
-    items = []
-    for endpoint, text in _entries_for(current_user):
-        href = url_for(endpoint)
-        items.append({"href": href, "text": text, "active": request.path == href})
-    return items
+    return _items(_sections_for(current_user))
+
+
+def account_items() -> list[dict]:
+    return _items(_own_links_for(current_user))

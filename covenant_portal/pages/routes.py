@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
-from covenant_portal.pages.navigation import navigation_items
+from covenant_portal.pages.navigation import account_items, navigation_items
 from covenant_portal.web.areas import dashboard_panels
 
 blueprint = Blueprint("pages", __name__)
@@ -11,7 +11,7 @@ blueprint = Blueprint("pages", __name__)
 
 @blueprint.app_context_processor
 def inject_navigation():
-    return {"navigation_items": navigation_items}
+    return {"navigation_items": navigation_items, "account_items": account_items}
 
 
 @blueprint.get("/")
