@@ -134,6 +134,16 @@ def deactivate(session: Session, user: User, by: User, actor: Actor, now: dateti
     session.commit()
 
 
+def deactivation_consequences(user: User) -> list[str]:
+    """What deactivating the account does, said on the page that asks to confirm it."""
+    return [
+        f"{user.full_name} will be signed out everywhere straight away.",
+        f"They will not be able to sign in with {user.email}.",
+        "Everything they did stays, with their name on it, in the portal’s records and audit trail.",
+        "The account can be reactivated later.",
+    ]
+
+
 def reactivate(session: Session, user: User, actor: Actor, now: datetime) -> None:
     if user.deactivated_at is None:
         return

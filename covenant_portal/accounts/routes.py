@@ -19,7 +19,7 @@ from covenant_portal.accounts.throttle import ThrottleSettings
 from covenant_portal.accounts.tokens import LinkProblem, Purpose
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import current_actor, found_or_404, is_safe_next_url
-from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -284,6 +284,23 @@ def team_invite():
         return form_page("accounts/team_invite.html", form)
     flash(f"We have emailed an invitation to {invited.full_name} at {invited.email}.", "success")
     return redirect(url_for("accounts.team"))
+
+
+@blueprint.get("/team/<int:user_id>/deactivate")
+@allowed(Role.PROVIDER, organisation_admin=True)
+def confirm_team_deactivate(user_id):
+    member = found_or_404(management.team_member(get_session(), signed_in_user(), user_id))
+    if member.deactivated_at is not None or member.id == signed_in_user().id:
+        return redirect(url_for("accounts.team"))
+    return confirmation_page(Confirmation(
+        heading=f"Deactivate {member.full_name}’s account?",
+        consequences=management.deactivation_consequences(member),
+        button=f"Deactivate {member.full_name}",
+        action_url=url_for("accounts.team_deactivate", user_id=member.id),
+        cancel_url=url_for("accounts.team"),
+        caption=member.organisation.name,
+        warning="Deactivating takes effect straight away.",
+    ))
 
 
 @blueprint.post("/team/<int:user_id>/deactivate")

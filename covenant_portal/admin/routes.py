@@ -6,7 +6,7 @@ from covenant_portal.accounts import management
 from covenant_portal.web.forms import add_error
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
-from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
 from covenant_portal.accounts.service import AccountError, FieldError
 from covenant_portal.admin import service
 from covenant_portal.admin.forms import InviteUserForm, UserFilterForm
@@ -56,6 +56,22 @@ def user_detail(user_id):
     user = found_or_404(get_session().get(User, user_id))
     invited_by = get_session().get(User, user.invited_by_id) if user.invited_by_id else None
     return render_template("admin/users_detail.html", user=user, invited_by=invited_by)
+
+
+@blueprint.get("/users/<int:user_id>/deactivate")
+@allowed(Role.ADMIN)
+def confirm_deactivate_user(user_id):
+    user = found_or_404(get_session().get(User, user_id))
+    if user.deactivated_at is not None or user.id == signed_in_user().id:
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return confirmation_page(Confirmation(
+        heading=f"Deactivate {user.full_name}’s account?",
+        consequences=management.deactivation_consequences(user),
+        button="Deactivate this account",
+        action_url=url_for("admin.deactivate_user", user_id=user.id),
+        cancel_url=url_for("admin.user_detail", user_id=user.id),
+        warning="Deactivating takes effect straight away.",
+    ))
 
 
 @blueprint.post("/users/<int:user_id>/deactivate")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, allowed
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
-from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
 from covenant_portal.contacts import service
 from covenant_portal.contacts.forms import ContactForm, NamedContactForm
 from covenant_portal.db import get_session, utcnow
@@ -81,6 +81,31 @@ def edit_contact(contact_id):
         return form_page("contacts/form.html", form, contact=contact)
     flash(f"{new_version.name}’s details have been updated." if new_version else "Nothing was changed.", "success")
     return redirect(url_for("contacts.contacts"))
+
+
+@blueprint.get("/contacts/<int:contact_id>/remove")
+@allowed(Role.PROVIDER, organisation_admin=True)
+def confirm_remove_contact(contact_id):
+    contact = _own_current_contact(contact_id)
+    organisation = contact.organisation.name
+    consequences = [
+        f"{contact.name} will no longer be a named contact for {organisation}.",
+        "Local authorities will no longer be told to contact them about vacancies and referrals.",
+        "They stay in your named contacts’ history.",
+    ]
+    if service.is_last_contact(get_session(), contact):
+        consequences.append(
+            f"{organisation} will have no named contact. Pledge 2 asks you to name at least one, and you need "
+            "one to sign the covenant."
+        )
+    return confirmation_page(Confirmation(
+        heading=f"Remove {contact.name} as a named contact?",
+        consequences=consequences,
+        button=f"Remove {contact.name}",
+        action_url=url_for("contacts.remove_contact", contact_id=contact.id),
+        cancel_url=url_for("contacts.contacts"),
+        warning="To name them again, add them as a new contact.",
+    ))
 
 
 @blueprint.post("/contacts/<int:contact_id>/remove")
@@ -168,6 +193,27 @@ def admin_name_contact(user_id):
     else:
         flash(f"{user.full_name} is a named contact for {user.local_authority.name}.", "success")
     return redirect(url_for("contacts.admin_named_contacts"))
+
+
+@blueprint.get("/admin/named-contacts/<int:named_contact_id>/end")
+@allowed(Role.ADMIN)
+def confirm_end_named_contact(named_contact_id):
+    named = found_or_404(service.current_named_contact(get_session(), named_contact_id))
+    authority = named.local_authority.name
+    return confirmation_page(Confirmation(
+        heading=f"End {named.user.full_name} as a named contact for {authority}?",
+        consequences=[
+            f"Providers will no longer see {named.user.full_name} in the directory as a contact for {authority}.",
+            f"{named.user.full_name} keeps their account, and can become a named contact again.",
+            "Their time as a named contact stays in the history.",
+        ]
+        + ([f"{authority} will have no named contact: the dashboard will show it until someone is named."]
+           if service.is_last_named_contact(get_session(), named) else []),
+        button=f"End {named.user.full_name} as a named contact",
+        action_url=url_for("contacts.admin_end_named_contact", named_contact_id=named.id),
+        cancel_url=url_for("contacts.admin_named_contacts"),
+        warning="This takes effect straight away.",
+    ))
 
 
 @blueprint.post("/admin/named-contacts/<int:named_contact_id>/end")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from covenant_portal import audit
@@ -121,6 +121,11 @@ def change_contact(
     )
     session.commit()
     return new_version
+
+
+def is_last_contact(session: Session, contact: ProviderContact) -> bool:
+    """Whether removing `contact` would leave its organisation with no named contact."""
+    return [each.id for each in current_contacts(session, contact.organisation_id)] == [contact.id]
 
 
 def remove_contact(session: Session, contact: ProviderContact, actor: Actor, now: datetime) -> int:
@@ -272,6 +277,18 @@ def name_la_contact(
         audit.record(session, actor, "la_named_contact.started", named, now, **details)
     session.commit()
     return named
+
+
+def is_last_named_contact(session: Session, named: LocalAuthorityNamedContact) -> bool:
+    """Whether ending `named` would leave its local authority with no named contact."""
+    others = session.scalar(
+        select(func.count(LocalAuthorityNamedContact.id)).where(
+            LocalAuthorityNamedContact.local_authority_id == named.local_authority_id,
+            LocalAuthorityNamedContact.ended_at.is_(None),
+            LocalAuthorityNamedContact.id != named.id,
+        )
+    )
+    return others == 0
 
 
 def end_named_contact(session: Session, named: LocalAuthorityNamedContact, actor: Actor, now: datetime) -> None:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
-from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import SignForm, draft_form
 from covenant_portal.covenant.records import receipt_reference
@@ -225,6 +225,32 @@ def admin_version(number):
     return render_template(
         "covenant/admin_version.html", version=version, current=service.current_version(session)
     )
+
+
+@blueprint.get("/admin/covenant/<int:number>/publish")
+@allowed(Role.ADMIN)
+def confirm_publish(number):
+    session = get_session()
+    version = found_or_404(service.version_numbered(session, number))
+    if version.published_at is not None:
+        return redirect(url_for("covenant.admin_version", number=number))
+    previous, changes = service.changes_since_previous(session, version)
+    signatories = sum(1 for status in service.every_organisation_status(session) if status.latest is not None)
+    return confirmation_page(Confirmation(
+        heading=f"Publish version {number} of the covenant?",
+        consequences=[
+            f"Version {number} will be the covenant that providers sign, in place of version {previous.number}."
+            if previous else f"Version {number} will be the covenant that providers sign.",
+            f"The {signatories} {'organisation that has' if signatories == 1 else 'organisations that have'} signed an"
+            " older version will be asked, by email, to sign this one.",
+            "Its signed text will be published for anyone to check signatures against.",
+        ],
+        button=f"Publish version {number}",
+        action_url=url_for("covenant.admin_publish", number=number),
+        cancel_url=url_for("covenant.admin_version", number=number),
+        warning="Publishing cannot be undone: a published version is never changed.",
+        details={"previous": previous, "changes": changes},
+    ), "covenant/confirm_publish.html")
 
 
 @blueprint.post("/admin/covenant/<int:number>/publish")

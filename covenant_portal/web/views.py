@@ -1,4 +1,6 @@
 """View helpers shared by every area's routes (kernel: knows no area)."""
+from dataclasses import dataclass, field
+
 from flask import current_app, render_template, url_for
 from flask_login import current_user
 
@@ -23,3 +25,21 @@ def link(endpoint: str, **values) -> str | None:
     if not rule_for(current_app, endpoint).permits(current_user):
         return None
     return url_for(endpoint, **values)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the confirmation page of an irreversible or destructive action says (confirm.html)."""
+
+    heading: str  # the question, e.g. "Remove Priya Shah as a named contact?"
+    consequences: list[str]  # what will happen, each in a sentence
+    button: str  # the action, e.g. "Remove Priya Shah"
+    action_url: str  # where the button posts: the action's own URL
+    cancel_url: str
+    caption: str | None = None
+    warning: str = "You cannot undo this."
+    details: dict = field(default_factory=dict)  # anything more a page's own template shows
+
+
+def confirmation_page(confirmation: Confirmation, template: str = "confirm.html"):
+    return render_template(template, confirmation=confirmation)

@@ -121,7 +121,9 @@ def test_deactivating_a_colleague_signs_them_out_and_stops_them_signing_in(clien
     another_browser.get("/dashboard")
     client_request.login(admin)
 
-    response = client_request.post(f"/team/{colleague.id}/deactivate", form_url="/team")
+    confirmation = client_request.get(f"/team/{colleague.id}/deactivate").get_data(as_text=True)
+    assert f"Deactivate {colleague.full_name}’s account?" in confirmation and "can be reactivated later" in confirmation
+    response = client_request.post(f"/team/{colleague.id}/deactivate", form_url=f"/team/{colleague.id}/deactivate")
     assert response.location == "/team"
     html = client_request.get("/team").get_data(as_text=True)
     assert "account is deactivated" in html and "Deactivated" in html
@@ -138,6 +140,7 @@ def test_another_organisations_people_are_not_found(client_request, db_session):
     admin = create_user(db_session, Role.PROVIDER)
     stranger = create_user(db_session, Role.PROVIDER)
     client_request.login(admin)
+    client_request.get(f"/team/{stranger.id}/deactivate", expected_status=404)
     client_request.post(f"/team/{stranger.id}/deactivate", form_url="/team/invite", expected_status=404)
     client_request.post(f"/team/{stranger.id}/reactivate", form_url="/team/invite", expected_status=404)
     client_request.post("/team/999999/deactivate", form_url="/team/invite", expected_status=404)

@@ -126,7 +126,11 @@ def test_deactivating_signs_the_person_out_everywhere_until_reactivated(client_r
     client_request.login(admin)
 
     detail_url = f"/admin/users/{contact.id}"
-    response = client_request.post(f"{detail_url}/deactivate", form_url=detail_url)
+    confirmation = client_request.get(f"{detail_url}/deactivate").get_data(as_text=True)
+    assert f"Deactivate {contact.full_name}’s account?" in confirmation
+    assert "will be signed out everywhere straight away" in confirmation
+    assert another_browser.get("/dashboard").status_code == 200  # nothing happens until it is confirmed
+    response = client_request.post(f"{detail_url}/deactivate", form_url=f"{detail_url}/deactivate")
     assert response.location == detail_url
     html = client_request.get(detail_url).get_data(as_text=True)
     assert "account is deactivated" in html and "Reactivate this account" in html

@@ -194,10 +194,10 @@ class PortalPage:
     # Checks
 
     def check(self) -> None:
-        markup = visible_markup(self.page.locator("body").inner_text())
-        assert not markup, f"HTML markup shown as text on {self.page.url}: {markup}"
         violations = self.checker.violations(self.page, self.javascript_enabled)
         self.checked.append(self.page.url)
+        markup = visible_markup(self.page.locator("body").inner_text())
+        assert not markup, f"HTML markup shown as text on {self.page.url}: {markup}"
         assert not violations, f"accessibility violations on {self.page.url}:\n{describe(violations)}"
         assert not self.console_errors, f"browser console errors on {self.page.url}: {self.console_errors}"
 

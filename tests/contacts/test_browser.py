@@ -32,6 +32,8 @@ def test_a_provider_names_changes_and_removes_a_contact(open_portal, live_server
     provider.fill("Role", "Head of placements")
     provider.press("Save contact")
     provider.press("Remove Priya Shah")
+    assert provider.heading == "Remove Priya Shah as a named contact?"
+    provider.press("Remove Priya Shah")
     assert "Your organisation now has no named contact" in provider.text
     provider.click_link("See every change to your named contacts")
     assert provider.text.count("Priya Shah") == 2 and "Removed" in provider.text

@@ -171,13 +171,17 @@ def test_an_admin_names_an_la_contact_and_ends_it(client_request, db_session, bo
     [event] = audit_events_for(db_session, named)
     assert event.action == "la_named_contact.started" and event.actor_id != bolton_contact.id
 
-    client_request.post(f"/admin/named-contacts/{named.id}/end", form_url="/admin/named-contacts")
+    confirmation = client_request.get(f"/admin/named-contacts/{named.id}/end").get_data(as_text=True)
+    assert "End Bea Bolton as a named contact for Bolton?" in confirmation
+    assert "Bolton will have no named contact" in confirmation
+    client_request.post(f"/admin/named-contacts/{named.id}/end", form_url=f"/admin/named-contacts/{named.id}/end")
     db_session.refresh(named)
     assert named.ended_at is not None
     assert "Bea Bolton is no longer a named contact for Bolton" in client_request.get("/admin/named-contacts").get_data(
         as_text=True
     )
     # An entry already ended is not found.
+    client_request.get(f"/admin/named-contacts/{named.id}/end", expected_status=404)
     client_request.post(
         f"/admin/named-contacts/{named.id}/end",
         expected_status=404,

@@ -150,7 +150,12 @@ def test_a_change_with_mistakes_keeps_what_was_typed(client_request, db_session,
 def test_removing_the_last_contact_is_allowed_but_pledge_two_then_warns(client_request, db_session, provider_admin):
     contact = create_contact(db_session, provider_admin.organisation, name="Sam Referrals")
     client_request.login(provider_admin)
-    client_request.post(f"/contacts/{contact.id}/remove", form_url="/contacts")
+    confirmation = client_request.get(f"/contacts/{contact.id}/remove").get_data(as_text=True)
+    assert "Remove Sam Referrals as a named contact?" in confirmation
+    assert "will have no named contact. Pledge 2 asks you to name at least one" in confirmation
+    db_session.refresh(contact)
+    assert contact.retired_at is None  # nothing happens until it is confirmed
+    client_request.post(f"/contacts/{contact.id}/remove", form_url=f"/contacts/{contact.id}/remove")
 
     db_session.refresh(contact)
     assert contact.retired_at is not None
@@ -178,6 +183,7 @@ def test_another_organisations_contacts_are_not_found(client_request, db_session
     assert "Not Yours" not in client_request.get("/contacts/history").get_data(as_text=True)
     client_request.get(f"/contacts/{theirs.id}/edit", expected_status=404)
     client_request.post(f"/contacts/{theirs.id}/edit", contact_form(), expected_status=404, form_url="/contacts/new")
+    client_request.get(f"/contacts/{theirs.id}/remove", expected_status=404)
     client_request.post(f"/contacts/{theirs.id}/remove", expected_status=404, form_url="/contacts/new")
     db_session.refresh(theirs)
     assert theirs.retired_at is None

@@ -107,7 +107,7 @@ def test_publishing_asks_organisations_that_signed_before_to_sign_again(
     never_signed = create_user(db_session, Role.PROVIDER)
     draft_version_2(db_session, admin)
 
-    response = client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2")
+    response = client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2/publish")
     assert response.location == "/admin/covenant/2"
     html = client_request.get("/admin/covenant/2").get_data(as_text=True)
     assert "Version 2 is published. We are emailing 1 organisation admin" in html
@@ -159,10 +159,45 @@ def test_a_published_version_cannot_be_published_again_nor_an_older_draft_after_
     draft_version_2(db_session, admin)
     draft_version_2(db_session, admin)
     service.publish_version(db_session, service.version_numbered(db_session, 3), SYSTEM, utcnow())
-    client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2")
+    client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2/publish")
     assert "Version 3 is newer and already published" in client_request.get("/admin/covenant/2").get_data(as_text=True)
     assert service.version_numbered(db_session, 2).status == CovenantStatus.DRAFT
 
 
 def test_unknown_versions_are_not_found(client_request, admin):
     client_request.get("/admin/covenant/99", expected_status=404)
+
+
+def test_before_publishing_the_admin_sees_what_changes_and_nothing_happens_until_they_confirm(
+    client_request, db_session, admin
+):
+    sign_current_version(db_session, create_user(db_session, Role.PROVIDER))
+    draft_version_2(db_session, admin)
+
+    version_page = client_request.get("/admin/covenant/2").get_data(as_text=True)
+    assert 'href="/admin/covenant/2/publish"' in version_page and '<form method="post"' not in version_page
+    page = client_request.get("/admin/covenant/2/publish").get_data(as_text=True)
+
+    assert "Publish version 2 of the covenant?" in page and "What changes from version 1" in page
+    assert "1 part changes" in page and "Pledge 1: what providers pledge" in page
+    assert "Put GM children first, always." in page and covenant_v1()["pledges"][0]["provider_pledge"] in page
+    assert "The 1 organisation that has signed an older version will be asked, by email, to sign this one." in page
+    assert "Publishing cannot be undone" in page
+    assert service.current_version(db_session).number == 1
+
+
+def test_the_confirmation_of_a_published_version_leads_back_to_it(client_request, admin):
+    assert client_request.get("/admin/covenant/1/publish", expected_status=302).location == "/admin/covenant/1"
+
+
+def test_wording_changes_name_each_changed_part_in_order():
+    before = covenant_v1()
+    after = {**before, "title": "A new title", "pledges": [dict(pledge) for pledge in before["pledges"]]}
+    after["pledges"][1]["provider_pledge"] = "Identify a named person."
+    after["pledges"][1]["la_pledge"] = "Provide a named contact."
+    changes = service.wording_changes(before, after)
+    assert [change.part for change in changes] == [
+        "Title", "Pledge 2: what local authorities pledge", "Pledge 2: what providers pledge"
+    ]
+    assert (changes[0].before, changes[0].after) == (before["title"], "A new title")
+    assert service.wording_changes(before, before) == []

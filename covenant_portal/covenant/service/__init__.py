@@ -35,3 +35,9 @@ from covenant_portal.covenant.service.register import (  # noqa: F401
     every_organisation_status,
     signatories,
 )
+from covenant_portal.covenant.service.changes import (  # noqa: F401
+    WordingChange,
+    changes_since_previous,
+    previous_version,
+    wording_changes,
+)
