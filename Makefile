@@ -58,8 +58,8 @@ run: install
 # ruff (the rules and the formatting) and mypy, as configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/ruff format --check .
 
 # Format the tree as `make lint` expects (ruff format; settings in pyproject.toml).
 format: install
