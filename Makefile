@@ -65,13 +65,13 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
-# `make test` runs `make lint` first when LINT=lint. It is off until the tree has been formatted
-# once (`make format`); then make this `LINT ?= lint`.
-LINT ?=
+# `make test` runs `make lint` first when TEST_LINT=lint. It is off until the tree has been
+# formatted once (`make format`); then make this `TEST_LINT ?= lint`. (Not LINT: make defines that.)
+TEST_LINT ?=
 
 # The whole suite on SQLite and on PostgreSQL, the two runs side by side (each line of output is
 # marked with its database); fails if either run fails.
-test: install chromium $(LINT)
+test: install chromium $(TEST_LINT)
 	@rm -f .test-status-*; \
 	for db in sqlite postgresql; do \
 	  ( set -o pipefail; $(BIN)/pytest --db $$db --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$db] /"; \
