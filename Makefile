@@ -19,15 +19,25 @@ PYTHON_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 ASSETS := covenant_portal/static/govuk/portal.css
 
-.PHONY: install run test chromium
+.PHONY: install run test chromium lint lock format
 
 install: $(PYTHON_STAMP) $(ASSETS)
 
-$(PYTHON_STAMP): pyproject.toml
+# Every Python dependency (runtime, test and dev, transitive too) comes from requirements.lock, each
+# file checked against its hash; then the portal itself, with nothing more (its setuptools is locked).
+$(PYTHON_STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed: make PYTHON=/path/to/python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+# Regenerate requirements.lock from pyproject.toml (its pins, the test and dev extras) and PyPI:
+# after changing a dependency, `make lock`, then commit both files.
+lock: $(PYTHON_STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --default-index https://pypi.org/simple --custom-compile-command 'make lock' \
+	  --quiet -o requirements.lock
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -48,9 +58,23 @@ run: install
 	echo; echo "The portal is at http://$(HOST):$(PORT)/ (sign in with a demo login above). Ctrl-C stops it."; echo; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# ruff (the rules and the formatting) and mypy, as configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/ruff format --check .
+
+# Format the tree as `make lint` expects (ruff format; settings in pyproject.toml).
+format: install
+	$(BIN)/ruff format .
+
+# `make test` runs `make lint` first when TEST_LINT=lint. It is off until the tree has been
+# formatted once (`make format`); then make this `TEST_LINT ?= lint`. (Not LINT: make defines that.)
+TEST_LINT ?=
+
 # The whole suite on SQLite and on PostgreSQL, the two runs side by side (each line of output is
 # marked with its database); fails if either run fails.
-test: install chromium
+test: install chromium $(TEST_LINT)
 	@rm -f .test-status-*; \
 	for db in sqlite postgresql; do \
 	  ( set -o pipefail; $(BIN)/pytest --db $$db --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$db] /"; \

@@ -43,7 +43,7 @@ class AccessRule:
         return self.roles is None
 
     def permits(self, user) -> bool:
-        if self.is_public:
+        if self.roles is None:
             return True
         if not user.is_authenticated or user.role not in self.roles:
             return False
@@ -93,7 +93,7 @@ def enforce_access() -> None:
     if rule.permits(current_user):
         return
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     abort(403)
 
 

@@ -1,6 +1,7 @@
 """The data layer kernel: engine, one session per request, typed base, Alembic commands."""
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, ClassVar
 
 import click
 import sqlalchemy as sa
@@ -54,6 +55,7 @@ def str_enum(enum_class: type, length: int = 32) -> sa.Enum:
 
 
 class Base(DeclarativeBase):
+    __table__: ClassVar[sa.Table]  # every model here maps one Table (DeclarativeBase says FromClause)
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
 
@@ -68,12 +70,12 @@ def insert_ignoring_duplicates(session: Session, table: sa.Table, unique_columns
     return insert(table).on_conflict_do_nothing(index_elements=unique_columns)
 
 
-def next_id(session: Session, model: type) -> int:
+def next_id(session: Session, model: type[Any]) -> int:
     """The id a new row of `model` will have, for a row that must be named before it exists (a signed
     record's ledger entry, inserted first, names the record)."""
     if session.get_bind().dialect.name == "postgresql":
         table = model.__table__.name
-        return session.scalar(sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence(table, "id"))))
+        return session.execute(sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence(table, "id")))).scalar_one()
     # SQLite: every write transaction holds the database's write lock (BEGIN IMMEDIATE), so no other
     # transaction can take the same id meanwhile.
     return (session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1

@@ -32,7 +32,8 @@ def form_expired(_error: CSRFError):
 
 
 def http_error(error: HTTPException):
-    return render_template(PAGES[error.code]), error.code
+    code = error.code or 500
+    return render_template(PAGES[code]), code
 
 
 def server_error(_error):
@@ -41,7 +42,7 @@ def server_error(_error):
         session.rollback()
     try:
         return render_template("errors/500.html"), 500
-    except Exception:  # noqa: BLE001 - the page of last resort must not fail in its turn
+    except Exception:  # the page of last resort must not fail in its turn (logged below)
         logger.exception("the 500 page could not be rendered")
         return LAST_RESORT, 500
 

@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     production = app.config["PRODUCTION"]
     trusted_proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies)  # type: ignore[method-assign]
     csrf.init_app(app)
     login_manager.init_app(app)
     Talisman(

@@ -40,11 +40,21 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory) -> str:
+    yield from _database_of_its_own(request, tmp_path_factory.mktemp("db") / "test.sqlite", "pytest")
+
+
+@pytest.fixture
+def empty_database_url(request, tmp_path) -> str:
+    """A database no migration has touched: a new SQLite file, or a new PostgreSQL schema."""
+    yield from _database_of_its_own(request, tmp_path / "empty.sqlite", "pytest_empty")
+
+
+def _database_of_its_own(request, sqlite_file: Path, schema_prefix: str):
     if request.config.getoption("--db") == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{sqlite_file}"
         return
     # Each run gets a schema of its own in the `test` database, so runs side by side never collide.
-    schema = f"pytest_{os.getpid()}"
+    schema = f"{schema_prefix}_{os.getpid()}"
     _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
     yield f"{POSTGRESQL_URL}?options=-csearch_path%3D{schema}"
     _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -60,7 +60,7 @@ def test_check_constraints_are_enforced(db_session):
 def test_naive_datetimes_are_refused(db_session):
     with pytest.raises(StatementError, match="naive datetimes are ambiguous"):
         with db_session.begin_nested():
-            create_user(db_session, Role.ADMIN, created_at=datetime(2026, 3, 29, 1, 30))
+            create_user(db_session, Role.ADMIN, created_at=datetime(2026, 3, 29, 1, 30))  # noqa: DTZ001
 
 
 def test_datetimes_come_back_as_the_same_instant_in_utc(db_session):

@@ -20,9 +20,9 @@ class UserFilter:
     ) -> "UserFilter":
         """Filters from a query string; values that mean nothing (a tampered URL) filter nothing."""
         return cls(
-            role=Role(role) if role in Role._value2member_map_ else None,
-            organisation_id=int(organisation_id) if (organisation_id or "").isdigit() else None,
-            local_authority_id=int(local_authority_id) if (local_authority_id or "").isdigit() else None,
+            role=Role(role) if role is not None and role in Role._value2member_map_ else None,
+            organisation_id=int(organisation_id) if organisation_id and organisation_id.isdigit() else None,
+            local_authority_id=int(local_authority_id) if local_authority_id and local_authority_id.isdigit() else None,
         )
 
 
@@ -56,7 +56,7 @@ def local_authorities(session: Session) -> list[LocalAuthority]:
 
 
 def local_authority(session: Session, authority_id: str | None) -> LocalAuthority | None:
-    if not (authority_id or "").isdigit():
+    if not authority_id or not authority_id.isdigit():
         return None
     authority = session.get(LocalAuthority, int(authority_id))
     return authority if authority is not None and authority.is_greater_manchester else None

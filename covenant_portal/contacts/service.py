@@ -164,12 +164,12 @@ def contact_history(session: Session, organisation_id: int) -> list[ContactVersi
     return history
 
 
-def _users_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int, User]:
+def _users_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int | None, User]:
     ids = {user_id for user_id in user_ids if user_id is not None}
     return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
-def _who_removed(session: Session, contact_ids: list[int]) -> dict[int, int]:
+def _who_removed(session: Session, contact_ids: list[int]) -> dict[int, int | None]:
     """The id of the user who removed each contact. The row keeps only when; who is in the audit trail."""
     if not contact_ids:
         return {}
@@ -223,7 +223,7 @@ def _retire(session: Session, contact: ProviderContact, now: datetime) -> None:
         .where(ProviderContact.id == contact.id, ProviderContact.retired_at.is_(None))
         .values(retired_at=now)
     )
-    if retired.rowcount != 1:
+    if retired.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
         session.rollback()
         raise ContactError("This contact has just been changed or removed by someone else")
 

@@ -67,6 +67,6 @@ def scheduler_command() -> None:
     """Run the job scheduler in the foreground (one per deployment; stop it with SIGTERM or Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        run_scheduler(current_app._get_current_object())
+        run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
     except SchedulerAlreadyRunning as error:
         raise click.ClickException(str(error)) from error

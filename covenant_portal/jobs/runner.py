@@ -55,7 +55,7 @@ def run_job(session: Session, job: Job, as_of: datetime, *, retry_failed: bool =
     slot = job.slot_for(as_of)
     run = _claim(session, job.name, slot) or (_reclaim_failed(session, job.name, slot) if retry_failed else None)
     if run is None:
-        existing = session.scalar(select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot))
+        existing = session.scalars(select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot)).one()
         return RunResult(job.name, slot, Outcome.ALREADY_RUN, existing)
     run_id = run.id
     try:
@@ -88,7 +88,7 @@ def _reclaim_failed(session: Session, job_name: str, slot: str) -> JobRun | None
         return None
     previous_error, previous_started_at = failed.error, failed.started_at
     now = utcnow()
-    reclaimed = session.execute(
+    reclaimed = session.execute(  # type: ignore[attr-defined]  # .rowcount: an UPDATE's result is a CursorResult
         update(JobRun)
         .where(JobRun.id == failed.id, JobRun.status == JobRunStatus.FAILED)
         .values(status=JobRunStatus.RUNNING, started_at=now, finished_at=None, summary=None, error=None)
@@ -108,7 +108,7 @@ def _reclaim_failed(session: Session, job_name: str, slot: str) -> JobRun | None
 
 def _finish(session: Session, run_id: int, status: JobRunStatus, summary: str | None = None,
             error: str | None = None) -> JobRun:
-    run = session.get(JobRun, run_id)  # fetched again: the job may have rolled back or closed the session
+    run = session.get_one(JobRun, run_id)  # fetched again: the job may have rolled back or closed the session
     run.status = status
     run.summary = summary
     run.error = error

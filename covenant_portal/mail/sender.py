@@ -153,7 +153,9 @@ def _flask_mail_state():
 
 
 def _count_pending(session: Session) -> int:
-    return session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.PENDING))
+    return session.execute(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.PENDING)
+    ).scalar_one()
 
 
 def _claim_due_messages(session: Session, now: datetime, settings: SendSettings) -> list[OutboxMessage]:

@@ -29,7 +29,7 @@ def b64encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def b64decode_either(text: str) -> bytes:
+def b64decode_either(text: object) -> bytes:
     """Standard or URL-safe base64, padded or not, as the DSSE specification requires."""
     if not isinstance(text, str):
         raise EnvelopeError("expected base64 text")

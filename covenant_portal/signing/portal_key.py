@@ -58,7 +58,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 def portal_key() -> PortalKey:
     """The key to sign with. `keys rotate` replaces the key file; running processes notice at their
     next signature and switch to the new key, so none keeps signing with the retired one."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = signing_key_path(app)
     try:
         if _stamp(path) != app.extensions["signing_key_stamp"]:

@@ -63,7 +63,7 @@ class CheckedReceipt:
 
     def signed_fact(self, *path: str) -> str | None:
         """A text or number the predicate states at `path` (e.g. "signer", "name"), for showing."""
-        value = self.predicate
+        value: object = self.predicate
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
@@ -97,7 +97,7 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
         raise ReceiptProblem("The receipt is signed by the portal but what it signs is not an in-toto statement.")
     return CheckedReceipt(
         statement=statement,
-        key=session.get(SigningKey, keyid),
+        key=session.get_one(SigningKey, keyid),
         signed_at=_signed_at(statement),
         ledger_entry=_ledger_entry_holding(session, statement, envelope),
         head=_head_check(session, statement),

@@ -139,6 +139,7 @@ class ChainVerifier:
                     broken = self.entry_problem(entry, check, expected_seq, prev_hash)
                     if broken is not None:
                         break
+                    assert check.statement is not None  # an entry with no problem has its statement
                     sealed.append(Sealed(entry.seq, entry.subject, self.kinds[entry.kind], check.statement))
                     expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
                     hashes[entry.seq] = entry.entry_hash
@@ -178,6 +179,7 @@ class ChainVerifier:
             return Broken(entry.seq, "its prev_hash is not the previous entry's entry_hash")
         if check.sealing_problem is not None:
             return Broken(entry.seq, check.sealing_problem)
+        assert check.keyid is not None  # check_entry names the key whenever it finds no sealing problem
         valid_until = self.keys[check.keyid].valid_until
         if valid_until is not None and entry.created_at >= valid_until:
             return Broken(entry.seq, f"it was signed with key {check.keyid} after that key was retired at "

@@ -38,7 +38,7 @@ def scene(db_session):
 
 
 def test_the_public_register_lists_who_signed_the_current_version(client_request, scene):
-    zephyr, acorn, never = scene
+    zephyr, acorn, _never = scene
     html = client_request.get("/signatories").get_data(as_text=True)
     assert "1 organisation has signed" in html
     assert zephyr.name in html and "1 April 2026" in html
@@ -65,7 +65,7 @@ def test_the_register_downloads_as_csv(client_request, db_session, scene):
 
 @pytest.mark.parametrize("role", [Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN])
 def test_those_who_oversee_the_covenant_see_every_organisation(client_request, db_session, scene, role):
-    zephyr, acorn, never = scene
+    zephyr, acorn, _never = scene
     client_request.login(create_user(db_session, role))
     html = client_request.get("/signatories/all").get_data(as_text=True)
     row = html[html.index(zephyr.name):]

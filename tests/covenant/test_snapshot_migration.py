@@ -2,27 +2,13 @@
 were signed, read from each signature's own envelope in the ledger."""
 import base64
 import json
-import os
 from datetime import datetime, timezone
 
-import pytest
 import sqlalchemy as sa
 
 from covenant_portal.db import create_db_engine, upgrade_database
-from tests.conftest import POSTGRESQL_URL, _run_on_postgresql
 
 SIGNED_IN_AT = "2026-05-04T08:15:30.250000Z"
-
-
-@pytest.fixture
-def empty_database_url(request, tmp_path):
-    if request.config.getoption("--db") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migration.sqlite'}"
-        return
-    schema = f"pytest_migration_{os.getpid()}"
-    _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-    yield f"{POSTGRESQL_URL}?options=-csearch_path%3D{schema}"
-    _run_on_postgresql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def envelope_signing(organisation: dict) -> bytes:

@@ -50,7 +50,7 @@ class RunningFlask:
         deadline = time.monotonic() + timeout
         while not any(text in line for line in self.lines):
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.process.poll() is not None and self._new_lines.empty():
+            if remaining <= 0 or (self.process.poll() is not None and self._new_lines.empty()):
                 raise AssertionError(f"{text!r} never came; output so far:\n{''.join(self.lines)}")
             try:
                 self.lines.append(self._new_lines.get(timeout=min(remaining, 0.2)))

@@ -23,7 +23,7 @@ def test_an_app_with_a_view_that_declares_nothing_refuses_to_start(app):
         return "anyone?"
 
     app.register_blueprint(forgetful)
-    with pytest.raises(RuntimeError, match="'forgetful.undeclared' declares no access rule"):
+    with pytest.raises(RuntimeError, match=r"'forgetful\.undeclared' declares no access rule"):
         check_every_view_declares_access(app)
 
 

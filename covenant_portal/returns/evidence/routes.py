@@ -24,7 +24,7 @@ def _upload_fits() -> bool:
     than the portal accepts in any other request); False if the request is larger still."""
     request.max_content_length = service.MAX_UPLOAD_REQUEST_BYTES
     try:
-        request.files  # reads the body, within the upload's limit
+        request.files  # noqa: B018 - reads the body, within the upload's limit
     except RequestEntityTooLarge:
         return False
     if current_app.config["WTF_CSRF_ENABLED"]:  # as CSRFProtect's own check does
