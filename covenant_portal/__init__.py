@@ -9,7 +9,7 @@ from covenant_portal.signing import portal_key as signing_portal_key
 from covenant_portal.config import load_config
 from covenant_portal.web.areas import register_areas
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(test_config: dict | None = None, instance_path: str | Path | None = None) -> Flask:

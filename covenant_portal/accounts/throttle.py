@@ -41,8 +41,9 @@ def throttled_message(settings: ThrottleSettings) -> str:
 
 
 def _failures_since(session: Session, column, value: str, since: datetime) -> int:
-    return session.scalar(
+    failures = session.scalar(
         select(func.count(LoginAttempt.id)).where(
             column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since
         )
     )
+    return failures or 0

@@ -23,4 +23,4 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     # The user account, named rather than imported: the audit trail is a kernel and knows no area.
-    actor: Mapped["User | None"] = relationship("User")  # noqa: F821
+    actor: Mapped[Any] = relationship("User")  # a User, or None

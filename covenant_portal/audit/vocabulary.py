@@ -5,6 +5,7 @@ their codes: the words are worked out when the trail is shown."""
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ class AuditVocabulary:
         return AuditVocabulary({**self.actions, **other.actions}, {**self.objects, **other.objects})
 
 
-def describe_records(model: type, words: Callable[[object], str], options: Callable[[], tuple] = tuple) -> Describer:
+def describe_records(model: Any, words: Callable[[Any], str], options: Callable[[], tuple] = tuple) -> Describer:
     """A describer that loads a page's records of `model` in one query and names each with `words`.
     `options` makes the query's loader options (the relationships `words` reads), when it runs: the
     models are not all mapped yet when the areas are imported."""
@@ -35,7 +36,7 @@ def describe_records(model: type, words: Callable[[object], str], options: Calla
     def describe(session: Session, ids: list[str]) -> dict[str, str]:
         numbers = [int(each) for each in ids if each.isdigit()]
         query = select(model).where(model.id.in_(numbers)).options(*options())
-        rows = session.scalars(query) if numbers else []
+        rows: Iterable[Any] = session.scalars(query) if numbers else []
         return {str(row.id): words(row) for row in rows}
 
     return describe

@@ -241,8 +241,10 @@ def confirm_publish(number):
         consequences=[
             f"Version {number} will be the covenant that providers sign, in place of version {previous.number}."
             if previous else f"Version {number} will be the covenant that providers sign.",
-            f"The {signatories} {'organisation that has' if signatories == 1 else 'organisations that have'} signed an"
-            " older version will be asked, by email, to sign this one.",
+            (
+                f"The {signatories} {'organisation that has' if signatories == 1 else 'organisations that have'} "
+                "signed an older version will be asked, by email, to sign this one."
+            ),
             "Its signed text will be published for anyone to check signatures against.",
         ],
         button=f"Publish version {number}",

@@ -8,16 +8,16 @@ from wtforms.validators import ValidationError
 from covenant_portal.jobs.registry import scheduled_jobs
 
 
+def job_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "All jobs")] + [SelectChoice(job.name) for job in scheduled_jobs()]
+
+
 class JobRunFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    job = SelectField("Job", widget=GovSelect(), choices=lambda: job_choices(), validate_choice=False)
+    job = SelectField("Job", widget=GovSelect(), choices=job_choices, validate_choice=False)
 
     def validate_job(self, field):
         if field.data and field.data not in {choice.value for choice in job_choices()}:
             raise ValidationError("Select a job from the list")
-
-
-def job_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "All jobs")] + [SelectChoice(job.name) for job in scheduled_jobs()]

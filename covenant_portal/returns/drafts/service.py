@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.returns.submission.document import open_homes
-from covenant_portal.returns.drafts.paths import (  # noqa: F401 (part of this module's interface)
+from covenant_portal.returns.drafts.paths import (  # also part of this module's interface
     CONTACTS_PATH,
     OCCUPANCY_PATH,
     pledge_path,

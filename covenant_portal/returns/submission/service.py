@@ -45,7 +45,7 @@ from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, seal, with_current_key
 
 from covenant_portal.returns.submission.corrections import draft_from_document, start_correction  # noqa: F401
-from covenant_portal.returns.submission.errors import (  # noqa: F401 (part of this module's interface)
+from covenant_portal.returns.submission.errors import (  # also part of this module's interface
     AlreadySubmitted,
     DraftChanged,
     Incomplete,
