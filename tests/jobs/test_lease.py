@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from covenant_portal.audit.models import AuditEvent
-from covenant_portal.db import get_session, utcnow
+from covenant_portal.db import create_db_engine, get_session, utcnow
 from covenant_portal.jobs.models import JobRun, JobRunStatus
 from covenant_portal.jobs.registry import DailyAt, Job
 from covenant_portal.jobs.runner import Outcome, run_job
@@ -30,13 +30,12 @@ def killed_while_running(database_url: str, *args: str, **settings: str) -> JobR
     try:
         process.wait_for(STARTED)
     finally:
-        assert process.kill() == -9, process.output
+        return_code = process.kill()
+    assert return_code == -9, process.output
     return stored_run(database_url)
 
 
 def stored_run(database_url: str) -> JobRun:
-    from covenant_portal.db import create_db_engine
-
     engine = create_db_engine(database_url)
     try:
         with Session(engine) as session:
@@ -99,7 +98,8 @@ def test_a_killed_scheduler_s_run_is_taken_over_by_the_next_scheduler(committed_
     try:
         next_scheduler.wait_for(f"hold_the_slot {killed.slot} succeeded: Queued one email.")
     finally:
-        assert next_scheduler.stop() == 0, next_scheduler.output
+        return_code = next_scheduler.stop()
+    assert return_code == 0, next_scheduler.output
 
     assert work_done(committed_app) == 1
     run = stored_run(database_url)
