@@ -6,6 +6,9 @@ Then: the record (its row, its ledger entry, its audit event, its emails in the 
 return its answers as rows and its cleared draft) is all there or none of it is, `ledger verify`
 passes, and the signer can sign (again) on a portal started afresh.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -75,6 +78,68 @@ def ledger_size(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(LedgerEntry))
 
 
+def signed_record_parts(session: Session, kind: str, action: str, email_prefix: str) -> dict:
+    """What any signed record has besides its own row: ledger entries, audit events, emails."""
+    return {
+        "ledger": [(entry.seq, entry.subject) for entry in session.scalars(
+            select(LedgerEntry).where(LedgerEntry.kind == kind))],
+        "audit": [(event.object_id, event.details["ledger_seq"]) for event in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action))],
+        "emails": session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(f"{email_prefix}:%"))).all(),
+        "ledger_size": ledger_size(session),
+    }
+
+
+def assert_whole_parts(records: dict, subject: str, email_prefix: str, user_id: int, ledger_size: int) -> None:
+    [(record_id, seq)] = records["rows"]
+    assert records["ledger"] == [(seq, subject)]
+    assert records["audit"] == [(str(record_id), seq)]
+    assert records["emails"] == [f"{email_prefix}:{record_id}:{user_id}"]
+    assert records["ledger_size"] == ledger_size
+
+
+@dataclass
+class Signable:
+    """One kind of signing, as the crash test drives and checks it."""
+
+    area: str  # the prefix of its own crash points
+    sign: Callable  # (browser) -> the answer to posting the signing form
+    sign_page: str
+    records: Callable[[], dict]
+    assert_whole: Callable[[dict], None]
+    absent: dict
+    signed_location: Callable[[dict], str]  # where the sign page sends someone once it is signed
+    ledger_size_when_whole: int
+
+
+def crash_then_sign_again(committed_app, database_url: str, point: str, signable: Signable, signer: dict):
+    crash_at(database_url, point if point.startswith("seal.") else f"{signable.area}.{point}", signable.sign)
+
+    records = signable.records()
+    if POINTS[point]:
+        signable.assert_whole(records)
+    else:
+        assert records == signable.absent
+    assert_ledger_verifies(committed_app, records["ledger_size"])
+
+    portal = LivePortal(portal_environment(database_url))
+    try:
+        browser = portal.browser()
+        if POINTS[point]:
+            browser.sign_in(signer["email"], PASSWORD)
+            status, location, _ = browser.request(signable.sign_page)  # signed already: shown
+        else:
+            status, location, _ = signable.sign(browser)
+    finally:
+        portal.stop()
+
+    records = signable.records()
+    signable.assert_whole(records)
+    assert (status, location.partition("?")[0]) == (302, signable.signed_location(records))
+    assert_ledger_verify_passes(database_url, entries=signable.ledger_size_when_whole)
+
+
 # The covenant
 
 
@@ -88,74 +153,40 @@ def covenant_signer(app) -> dict:
                 "version": current_version(session).number, "full_name": user.full_name}
 
 
-def sign_covenant(signer: dict):
+def covenant_signing(app, signer: dict) -> Signable:
     def sign(browser):
         browser.sign_in(signer["email"], PASSWORD)
         return browser.submit("/covenant/sign", {
             "confirm": "y", "full_name": signer["full_name"], "job_title": "Director",
             "version_number": str(signer["version"]),
         })
-    return sign
 
+    def records() -> dict:
+        with Session(app.extensions["db"].engine) as session:
+            signatures = session.scalars(
+                select(CovenantSignature).where(CovenantSignature.organisation_id == signer["organisation_id"])
+            ).all()
+            return {
+                "rows": [(signature.id, signature.ledger_seq) for signature in signatures],
+                **signed_record_parts(session, COVENANT_SIGNATURE.kind, "covenant.signed", "covenant-signed"),
+            }
 
-def covenant_records(app, signer: dict) -> dict:
-    with Session(app.extensions["db"].engine) as session:
-        signatures = session.scalars(
-            select(CovenantSignature).where(CovenantSignature.organisation_id == signer["organisation_id"])
-        ).all()
-        return {
-            "rows": [(signature.id, signature.ledger_seq) for signature in signatures],
-            "ledger": [(entry.seq, entry.subject) for entry in session.scalars(
-                select(LedgerEntry).where(LedgerEntry.kind == COVENANT_SIGNATURE.kind))],
-            "audit": [(event.object_id, event.details["ledger_seq"]) for event in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "covenant.signed"))],
-            "emails": session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("covenant-signed:%"))).all(),
-            "ledger_size": ledger_size(session),
-        }
+    def assert_whole(found: dict) -> None:
+        [(signature_id, _seq)] = found["rows"]
+        assert_whole_parts(found, covenant_subject(signature_id), "covenant-signed", signer["user_id"], 1)
 
-
-def whole_signature(records: dict, signer: dict) -> None:
-    [(signature_id, seq)] = records["rows"]
-    assert records["ledger"] == [(seq, covenant_subject(signature_id))]
-    assert records["audit"] == [(str(signature_id), seq)]
-    assert records["emails"] == [f"covenant-signed:{signature_id}:{signer['user_id']}"]
-    assert records["ledger_size"] == 1
-
-
-NO_SIGNATURE = {"rows": [], "ledger": [], "audit": [], "emails": [], "ledger_size": 0}
+    return Signable(
+        "covenant", sign, "/covenant/sign", records, assert_whole,
+        absent={"rows": [], "ledger": [], "audit": [], "emails": [], "ledger_size": 0},
+        signed_location=lambda found: f"/covenant/signatures/{found['rows'][0][0]}",
+        ledger_size_when_whole=1,
+    )
 
 
 @pytest.mark.parametrize("point", POINTS)
 def test_a_crash_signing_the_covenant_leaves_the_signature_whole_or_absent(committed_app, database_url, point):
     signer = covenant_signer(committed_app)
-    armed = point if point.startswith("seal.") else f"covenant.{point}"
-
-    crash_at(database_url, armed, sign_covenant(signer))
-
-    records = covenant_records(committed_app, signer)
-    if POINTS[point]:
-        whole_signature(records, signer)
-    else:
-        assert records == NO_SIGNATURE
-    assert_ledger_verifies(committed_app, records["ledger_size"])
-
-    portal = LivePortal(portal_environment(database_url))
-    try:
-        browser = portal.browser()
-        if POINTS[point]:
-            browser.sign_in(signer["email"], PASSWORD)
-            status, location, _ = browser.request("/covenant/sign")  # already signed: its receipt
-        else:
-            status, location, _ = sign_covenant(signer)(browser)
-    finally:
-        portal.stop()
-
-    records = covenant_records(committed_app, signer)
-    whole_signature(records, signer)
-    [(signature_id, _seq)] = records["rows"]
-    assert (status, location) == (302, f"/covenant/signatures/{signature_id}")
-    assert_ledger_verify_passes(database_url, entries=1)
+    crash_then_sign_again(committed_app, database_url, point, covenant_signing(committed_app, signer), signer)
 
 
 # Quarterly returns
@@ -171,76 +202,47 @@ def return_signer(app) -> dict:
                 "full_name": signed.user.full_name}
 
 
-def sign_return(signer: dict):
+def return_signing(app, signer: dict) -> Signable:
+    sign_page = f"/returns/{signer['return_id']}/sign"
+
     def sign(browser):
         browser.sign_in(signer["email"], PASSWORD)
-        return browser.submit(f"/returns/{signer['return_id']}/sign", {
+        return browser.submit(sign_page, {
             "confirm": "y", "full_name": signer["full_name"], "job_title": "Director", "draft_lock": "1",
         })
-    return sign
 
+    def records() -> dict:
+        with Session(app.extensions["db"].engine) as session:
+            quarterly_return = session.get(QuarterlyReturn, signer["return_id"])
+            submissions = session.scalars(
+                select(ReturnSubmission).where(ReturnSubmission.return_id == quarterly_return.id)
+            ).all()
+            return {
+                "rows": [(submission.id, submission.ledger_seq) for submission in submissions],
+                "answers": session.scalar(select(func.count()).select_from(PledgeAnswer)),
+                "draft_open": quarterly_return.draft is not None,
+                **signed_record_parts(session, ATTESTATION_RETURN.kind, "attestation.signed", "return-signed"),
+            }
 
-def return_records(app, signer: dict) -> dict:
-    with Session(app.extensions["db"].engine) as session:
-        quarterly_return = session.get(QuarterlyReturn, signer["return_id"])
-        submissions = session.scalars(
-            select(ReturnSubmission).where(ReturnSubmission.return_id == quarterly_return.id)
-        ).all()
-        return {
-            "rows": [(submission.id, submission.ledger_seq) for submission in submissions],
-            "answers": session.scalar(select(func.count()).select_from(PledgeAnswer)),
-            "draft_open": quarterly_return.draft is not None,
-            "ledger": [(entry.seq, entry.subject) for entry in session.scalars(
-                select(LedgerEntry).where(LedgerEntry.kind == ATTESTATION_RETURN.kind))],
-            "audit": [(event.object_id, event.details["ledger_seq"]) for event in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "attestation.signed"))],
-            "emails": session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("return-signed:%"))).all(),
-            "ledger_size": ledger_size(session),
-        }
+    def assert_whole(found: dict) -> None:
+        [(submission_id, _seq)] = found["rows"]
+        assert_whole_parts(found, return_subject(submission_id), "return-signed", signer["user_id"], 2)
+        assert found["answers"] > 0 and not found["draft_open"]
 
-
-def whole_submission(records: dict, signer: dict) -> None:
-    [(submission_id, seq)] = records["rows"]
-    assert records["ledger"] == [(seq, return_subject(submission_id))]
-    assert records["audit"] == [(str(submission_id), seq)]
-    assert records["emails"] == [f"return-signed:{submission_id}:{signer['user_id']}"]
-    assert records["answers"] > 0 and not records["draft_open"]
-    assert records["ledger_size"] == 2
-
-
-NO_SUBMISSION = {"rows": [], "answers": 0, "draft_open": True, "ledger": [], "audit": [], "emails": [],
-                 "ledger_size": 1}
+    return Signable(
+        "return", sign, sign_page, records, assert_whole,
+        # Nothing of the submission, and the draft kept, to be signed again.
+        absent={"rows": [], "answers": 0, "draft_open": True, "ledger": [], "audit": [], "emails": [],
+                "ledger_size": 1},
+        signed_location=lambda found: f"/returns/{signer['return_id']}/submissions/1",
+        ledger_size_when_whole=2,
+    )
 
 
 @pytest.mark.parametrize("point", POINTS)
 def test_a_crash_signing_a_return_leaves_the_submission_whole_or_absent(committed_app, database_url, point):
     signer = return_signer(committed_app)
-    armed = point if point.startswith("seal.") else f"return.{point}"
-
-    crash_at(database_url, armed, sign_return(signer))
-
-    records = return_records(committed_app, signer)
-    if POINTS[point]:
-        whole_submission(records, signer)
-    else:
-        assert records == NO_SUBMISSION  # and the draft is kept, to be signed again
-    assert_ledger_verifies(committed_app, records["ledger_size"])
-
-    portal = LivePortal(portal_environment(database_url))
-    try:
-        browser = portal.browser()
-        if POINTS[point]:
-            browser.sign_in(signer["email"], PASSWORD)
-            status, location, _ = browser.request(f"/returns/{signer['return_id']}/sign")  # signed: shown
-        else:
-            status, location, _ = sign_return(signer)(browser)
-    finally:
-        portal.stop()
-
-    whole_submission(return_records(committed_app, signer), signer)
-    assert status == 302 and location.startswith(f"/returns/{signer['return_id']}/submissions/1")
-    assert_ledger_verify_passes(database_url, entries=2)
+    crash_then_sign_again(committed_app, database_url, point, return_signing(committed_app, signer), signer)
 
 
 def test_crash_points_are_refused_in_production(tmp_path, monkeypatch):
