@@ -116,7 +116,7 @@ def _reclaim(session: Session, job_name: str, slot: str, now: datetime, event: s
     then find the conditions no longer met). The run replaced is kept in an `event` audit event."""
     found = session.scalar(select(JobRun).where(JobRun.job_name == job_name, JobRun.slot == slot, *conditions))
     if found is None:
-        session.rollback()  # ends the read: a claimant must not hold a transaction open while the job runs
+        session.rollback()  # ends the read, and its transaction (on SQLite, the write lock it took)
         return None
     previous_status, previous_error, previous_started_at = found.status, found.error, found.started_at
     reclaimed = session.execute(
