@@ -143,3 +143,20 @@ def test_of_several_takers_at_once_one_takes_the_slot_over(postgresql, committed
     assert outcomes == {Outcome.SUCCEEDED: 1, Outcome.ALREADY_RUN: 3}
     assert work_done(committed_app) == 1
     assert len(takeovers(committed_app)) == 1
+
+
+def test_of_two_processes_taking_over_at_once_one_runs_the_slot(postgresql, committed_app, database_url):
+    killed = killed_while_running(database_url, "jobs", "run", "hold_the_slot")
+    time.sleep(max(0.0, (killed.started_at + timedelta(seconds=3) - utcnow()).total_seconds()))
+    short_lease = flask_environment(database_url, FLASK_JOB_LEASE_MINUTES="0.05")
+
+    takers = [RunningFlask(short_lease, "jobs", "run", "hold_the_slot", app=BLOCKING_APP) for _ in range(2)]
+    return_codes = [taker.wait() for taker in takers]
+
+    outputs = [taker.output for taker in takers]
+    assert return_codes == [0, 0], outputs
+    succeeded = [output for output in outputs if " succeeded: Queued one email." in output]
+    already_run = [output for output in outputs if ": already run (status " in output]
+    assert (len(succeeded), len(already_run)) == (1, 1), outputs
+    assert work_done(committed_app) == 1
+    assert len(takeovers(committed_app)) == 1
