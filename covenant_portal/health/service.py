@@ -74,7 +74,7 @@ def _scheduler(session: Session, settings: HealthSettings, now: datetime, proble
         "silent_seconds": _seconds(silent) if silent is not None else None,
         "silent_limit_seconds": _seconds(settings.scheduler_silent),
     }
-    if heartbeat is None:
+    if silent is None:
         problems.append("The scheduler has never written a heartbeat: is it running?")
     elif silent > settings.scheduler_silent:
         problems.append(f"The scheduler has been silent for {_seconds(silent)} seconds.")

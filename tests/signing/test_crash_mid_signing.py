@@ -250,5 +250,5 @@ def test_crash_points_are_refused_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("FLASK_ENV_NAME", "production")
     monkeypatch.setenv("FLASK_SECRET_KEY", "9f2c" * 16)
     monkeypatch.setenv("FLASK_SIGNING_KEY_FILE", str(TEST_SIGNING_KEY_FILE))
-    with pytest.raises(ConfigurationError, match="FLASK_CRASH_POINTS_FOR_TESTS .* for tests only"):
+    with pytest.raises(ConfigurationError, match=r"FLASK_CRASH_POINTS_FOR_TESTS .* for tests only"):
         create_app(instance_path=tmp_path)
