@@ -62,6 +62,7 @@ def portal_areas() -> list:
     from covenant_portal.audit.area import AREA as audit
     from covenant_portal.contacts.area import AREA as contacts
     from covenant_portal.covenant.area import AREA as covenant
+    from covenant_portal.health.area import AREA as health
     from covenant_portal.homes.area import AREA as homes
     from covenant_portal.jobs.area import AREA as jobs
     from covenant_portal.mail.area import AREA as mail
@@ -69,7 +70,7 @@ def portal_areas() -> list:
     from covenant_portal.returns.area import AREA as returns
     from covenant_portal.signing.area import AREA as signing
 
-    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns]
+    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns, health]
 
 
 def _register_cli(app: Flask) -> None:

@@ -36,6 +36,17 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DAYS": 30,
     "SESSION_LIFETIME_MINUTES": 60,
     "SCHEDULER_LOCK_FILE": "",
+    # How long a job's claim on its slot lasts: a slot still "running" this long after it started
+    # (its process was killed) is taken over by the next scheduler or `flask jobs run`. Longer than
+    # any job takes.
+    "JOB_LEASE_MINUTES": 60,
+    # GET /healthz answers 503 when the scheduler's heartbeat (written every minute) is older than
+    # this, or when an email has waited unsent in the outbox for longer than HEALTH_MAIL_STUCK_MINUTES.
+    "HEALTH_SCHEDULER_SILENT_MINUTES": 5,
+    "HEALTH_MAIL_STUCK_MINUTES": 30,
+    # Tests only: names of crash points (covenant_portal/signing/crash_points.py), comma-separated,
+    # at which the process kills itself. Refused in production.
+    "CRASH_POINTS_FOR_TESTS": "",
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "WTF_CSRF_TIME_LIMIT": None,
     # How many reverse proxies (load balancer, TLS terminator) stand in front of the portal and are
@@ -68,6 +79,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.setdefault("DATABASE_URL", os.environ.get("DATABASE_URL") or default_database_url(app))
     app.config["PRODUCTION"] = app.config["ENV_NAME"] == "production"
     _refuse_test_password_hashing_in_production(app)
+    _refuse_crash_points_in_production(app)
     _configure_secret_key(app)
     _configure_cookies(app)
 
@@ -87,6 +99,13 @@ def _refuse_test_password_hashing_in_production(app: Flask) -> None:
         raise ConfigurationError(
             "FLASK_PASSWORD_HASH_PROFILE is for tests only: unset it in production, where passwords are "
             f"hashed with argon2's {DEFAULTS['PASSWORD_HASH_PROFILE']} profile."
+        )
+
+
+def _refuse_crash_points_in_production(app: Flask) -> None:
+    if app.config["PRODUCTION"] and app.config["CRASH_POINTS_FOR_TESTS"]:
+        raise ConfigurationError(
+            "FLASK_CRASH_POINTS_FOR_TESTS makes the portal kill itself on purpose, for tests only: unset it in production."
         )
 
 

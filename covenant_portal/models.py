@@ -15,7 +15,7 @@ from covenant_portal.audit.models import AuditEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.homes.models import ProviderHome
-from covenant_portal.jobs.models import JobRun
+from covenant_portal.jobs.models import JobRun, SchedulerHeartbeat
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
@@ -41,6 +41,7 @@ __all__ = [
     "ProviderHome",
     "ProviderOrganisation",
     "Role",
+    "SchedulerHeartbeat",
     "SigningKey",
     "User",
 ]

@@ -35,7 +35,8 @@ def list_command() -> None:
     "--as-of",
     help="Run for this date (YYYY-MM-DD: that day's slot; for a minute job, 00:00 that day) or date-time "
     "(YYYY-MM-DDTHH:MM, Europe/London unless it gives an offset). Default: now, that is the latest slot whose "
-    "time has come. A failed slot is run again; a successful one is not.",
+    "time has come. A failed slot is run again; a successful one is not; one left running by a killed "
+    "process is taken over once JOB_LEASE_MINUTES have passed since it started.",
 )
 def run_command(name: str, as_of: str | None) -> None:
     """Run job NAME once for a slot (does nothing if that slot already ran)."""

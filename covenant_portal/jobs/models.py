@@ -30,3 +30,14 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.Text)
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SchedulerHeartbeat(Base):
+    """The scheduler's sign of life (one row): it writes the time every minute; GET /healthz reads it."""
+
+    __tablename__ = "scheduler_heartbeat"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    beat_at: Mapped[datetime]
+    started_at: Mapped[datetime]  # when the scheduler process that beats started

@@ -5,6 +5,8 @@ PostgreSQL session-level advisory lock (on a connection kept for the life of the
 SQLite, an exclusive lock on SCHEDULER_LOCK_FILE (default instance/scheduler.lock). Even if two ran,
 the slot claims of the runner would still run each job once per slot.
 
+It writes a heartbeat (heartbeat.py) when it starts and every minute, for GET /healthz.
+
 SIGTERM or SIGINT stops it once the jobs running at that moment have finished.
 """
 import fcntl
@@ -19,16 +21,20 @@ from pathlib import Path
 import sqlalchemy as sa
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from covenant_portal.db import get_session, utcnow
+from covenant_portal.jobs.heartbeat import HEARTBEAT_INTERVAL, beat
 from covenant_portal.jobs.registry import LONDON, Job, scheduled_jobs
 from covenant_portal.jobs.runner import Outcome, run_job
 
 logger = logging.getLogger(__name__)
 
-# The advisory lock's key: "covenant" in ASCII, read as a 64-bit number (in pg_locks: locktype advisory).
-ADVISORY_LOCK_KEY = int.from_bytes(b"covenant", "big")
+# The advisory lock's key. Advisory locks are shared by the whole database, so the key is made from
+# the schema's name (as the ledger's is): portals, or test runs, in different schemas of one database
+# each have a scheduler of their own. In pg_locks: locktype advisory.
+ADVISORY_LOCK_KEY_QUERY = "SELECT hashtextextended('gm-first-scheduler:' || current_schema(), 0)"
 
 
 class SchedulerAlreadyRunning(RuntimeError):
@@ -38,7 +44,9 @@ class SchedulerAlreadyRunning(RuntimeError):
 def run_scheduler(app: Flask) -> None:
     """Runs the scheduler until SIGTERM or SIGINT; raises SchedulerAlreadyRunning if another runs."""
     with scheduler_lock(app) as lock_description:
-        scheduler = build_scheduler(app, utcnow())
+        started_at = utcnow()
+        scheduler = build_scheduler(app, started_at)
+        _beat_every_minute(scheduler, app, started_at)
         _stop_on_signals(scheduler)
         logger.info("Holding the %s; scheduling jobs: %s", lock_description,
                     ", ".join(f"{job.name} ({job.trigger.description})" for job in scheduled_jobs(app)))
@@ -80,6 +88,22 @@ def run_scheduled_job(app: Flask, job: Job) -> None:
     log("%s", result.message)
 
 
+def _beat_every_minute(scheduler: BlockingScheduler, app: Flask, started_at: datetime) -> None:
+    scheduler.add_job(
+        write_heartbeat, IntervalTrigger(seconds=HEARTBEAT_INTERVAL.total_seconds(), timezone=LONDON),
+        args=(app, started_at), id="heartbeat", name="heartbeat", coalesce=True, max_instances=1,
+        next_run_time=started_at,
+    )
+
+
+def write_heartbeat(app: Flask, started_at: datetime) -> None:
+    try:
+        with app.app_context():
+            beat(get_session(), started_at, utcnow())
+    except sa.exc.SQLAlchemyError:  # the database is away: the next beat tries again
+        logger.exception("Could not write the scheduler's heartbeat")
+
+
 def _stop_on_signals(scheduler: BlockingScheduler) -> None:
     def stop(signal_number, _frame):
         if scheduler.running:
@@ -110,14 +134,15 @@ def lock_file_path(app: Flask) -> Path:
 def _advisory_lock(engine: sa.Engine) -> Iterator[str]:
     connection = engine.connect()
     try:
-        acquired = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        key = connection.scalar(sa.text(ADVISORY_LOCK_KEY_QUERY))
+        acquired = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
         connection.commit()  # the lock is the session's; an open transaction would only hold back vacuum
         if not acquired:
             raise SchedulerAlreadyRunning(
                 "Another scheduler is already running: it holds the PostgreSQL advisory lock "
-                f"{ADVISORY_LOCK_KEY}. Stop it first, or leave it running."
+                f"{key}. Stop it first, or leave it running."
             )
-        yield f"PostgreSQL advisory lock {ADVISORY_LOCK_KEY}"
+        yield f"PostgreSQL advisory lock {key}"
     finally:
         # Ending the database session releases the lock whatever happened; handing the connection
         # back to the pool instead would keep the lock held.

@@ -11,6 +11,7 @@ from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing import dsse, ledger
 from covenant_portal.signing.canonical import canonical_json
+from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
@@ -125,7 +126,10 @@ def seal(
             key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}."
         )
     envelope = signed_envelope(key, subject_name, subject_sha256, predicate_type, predicate)
-    return ledger.append(session, kind, subject_name, envelope, now)
+    crash_point("seal.before_append")
+    entry = ledger.append(session, kind, subject_name, envelope, now)
+    crash_point("seal.appended")
+    return entry
 
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:

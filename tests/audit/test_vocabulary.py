@@ -6,7 +6,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "covenant_portal"
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
-RECORDING_CALLS = {"record", "event_row", "_save_section"}
+RECORDING_CALLS = {"record", "event_row", "_save_section", "_reclaim"}
 
 
 def recorded_actions() -> set[str]:
@@ -22,7 +22,8 @@ def recorded_actions() -> set[str]:
 
 
 def test_the_source_scan_finds_the_actions():
-    assert {"user.logged_in", "covenant.signed", "attestation.signed", "return.escalated"} <= recorded_actions()
+    assert {"user.logged_in", "covenant.signed", "attestation.signed", "return.escalated",
+            "job_run.taken_over"} <= recorded_actions()
 
 
 def test_every_recorded_action_has_words(app):

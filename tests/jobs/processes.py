@@ -19,22 +19,24 @@ def flask_environment(database_url: str, **settings: str) -> dict[str, str]:
     }
 
 
-def flask_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "covenant_portal", *args]
+def flask_command(*args: str, app: str = "covenant_portal") -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", app, *args]
 
 
-def run_flask(environment: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_flask(environment: dict[str, str], *args: str, timeout: float = 60, app: str = "covenant_portal"
+              ) -> subprocess.CompletedProcess:
     return subprocess.run(
-        flask_command(*args), env=environment, cwd=REPOSITORY, capture_output=True, text=True, timeout=timeout
+        flask_command(*args, app=app), env=environment, cwd=REPOSITORY, capture_output=True, text=True,
+        timeout=timeout,
     )
 
 
 class RunningFlask:
     """A long-running flask command whose output (stdout and stderr together) is read as it comes."""
 
-    def __init__(self, environment: dict[str, str], *args: str):
+    def __init__(self, environment: dict[str, str], *args: str, app: str = "covenant_portal"):
         self.process = subprocess.Popen(
-            flask_command(*args), env=environment, cwd=REPOSITORY, text=True,
+            flask_command(*args, app=app), env=environment, cwd=REPOSITORY, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         self.lines: list[str] = []
@@ -56,6 +58,11 @@ class RunningFlask:
                 self.lines.append(self._new_lines.get(timeout=min(remaining, 0.2)))
             except queue.Empty:
                 pass
+
+    def kill(self) -> int:
+        """SIGKILL: the process ends at once, as if the machine lost it; returns the exit code (-9)."""
+        self.process.kill()
+        return self.wait()
 
     def stop(self, timeout: float = 30) -> int:
         """Sends SIGTERM, then waits for the end; returns the exit code."""

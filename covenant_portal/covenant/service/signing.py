@@ -29,6 +29,7 @@ from covenant_portal.covenant.records import (
     subject_name_for,
 )
 from covenant_portal.mail.service import queue_email
+from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, seal, with_current_key
@@ -95,7 +96,9 @@ def sign(
         session, actor, "covenant.signed", signature, now,
         organisation_id=organisation.id, version=version.number, ledger_seq=signature.ledger_seq,
     )
+    crash_point("covenant.before_commit")
     session.commit()
+    crash_point("covenant.committed")
     return signature
 
 

@@ -40,6 +40,7 @@ from covenant_portal.covenant.records import receipt_reference
 from covenant_portal.db import next_id
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, seal, with_current_key
@@ -177,7 +178,9 @@ def sign_return(
         period_id=quarterly_return.period_id, version=submission.version, ledger_seq=submission.ledger_seq,
         document_sha256=submission.document_sha256,
     )
+    crash_point("return.before_commit")
     session.commit()
+    crash_point("return.committed")
     return submission
 
 
