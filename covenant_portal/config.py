@@ -62,6 +62,7 @@ DEFAULTS = {
     # Days after a quarterly return opens (the day after its quarter ends) that it is due; a due date
     # on a weekend or an England bank holiday moves to the next working day.
     "RETURN_DUE_DAYS": 28,
+    "COVENANT_RESIGN_GRACE_WEEKS": 8,
     # Where evidence files of quarterly returns are kept (outside the web root, under random names).
     # Empty: the instance folder's evidence/. Made with mode 0700 if it is not there.
     "EVIDENCE_DIR": "",

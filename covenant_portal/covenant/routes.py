@@ -2,7 +2,7 @@
 import csv
 import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
@@ -68,8 +68,17 @@ def sign():
         },
     )
     if not form.validate_on_submit():
-        return form_page("covenant/sign.html", form, version=version)
+        return form_page("covenant/sign.html", form, version=version, **_changes_since_signed(organisation, version))
     return _sign(form, version)
+
+
+def _changes_since_signed(organisation, version) -> dict:
+    """For an organisation signing again: the version it signed last and what has changed since."""
+    latest = service.status_of(get_session(), organisation).latest
+    if latest is None or latest.covenant_version_id == version.id:
+        return {}
+    signed = latest.covenant_version
+    return {"signed_version": signed, "changes": service.wording_changes(signed.document, version.document)}
 
 
 def _sign(form: SignForm, version):
@@ -142,10 +151,11 @@ def version_document(number):
 @public
 def signatories():
     session = get_session()
+    grace_weeks = int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"])
     return render_template(
         "covenant/signatories.html",
         version=service.current_version(session),
-        signatures=service.signatories(session),
+        entries=service.register_entries(session, utcnow().astimezone(LONDON).date(), grace_weeks),
     )
 
 

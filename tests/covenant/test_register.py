@@ -1,7 +1,7 @@
 """The public register of signatories, its CSV, and every provider's status for those who oversee it."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -37,15 +37,42 @@ def scene(db_session):
     return zephyr.organisation, acorn.organisation, never
 
 
-def test_the_public_register_lists_who_signed_the_current_version(client_request, scene):
+def test_the_public_register_lists_who_signed_the_current_version(client_request, db_session, scene):
     zephyr, acorn, _never = scene
+    # Version 2 came out more than the grace period (8 weeks) ago: only its signatories are listed.
+    current = service.current_version(db_session)
+    current.published_at = utcnow() - timedelta(weeks=8, days=1)
+    db_session.flush()
     html = client_request.get("/signatories").get_data(as_text=True)
     assert "1 organisation has signed" in html
-    assert zephyr.name in html and "1 April 2026" in html
+    assert zephyr.name in html and "1 April 2026" in html and "Signed version 2" in html
     assert acorn.name not in html, "signed version 1 only"
     assert "HYPERLINK" not in html
     assert 'href="/signatories.csv"' in html
     assert 'href="/signatories/all"' not in html
+
+
+def test_during_the_grace_period_earlier_signers_are_listed_with_their_re_signing_date(client_request, db_session, scene):
+    zephyr, acorn, _never = scene
+    current = service.current_version(db_session)
+    current.published_at = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+    db_session.flush()
+    due_on = service.resigning_due_on(current, 8)
+    assert due_on == date(2026, 12, 28)
+    entries = service.register_entries(db_session, date(2026, 12, 28), 8)
+    assert [(entry.signature.organisation.name, entry.description) for entry in entries] == [
+        (acorn.name, "Signed version 1, re-signing due by 28 December 2026"),
+        (zephyr.name, "Signed version 2"),
+    ]
+    assert [entry.signature.organisation.name for entry in service.register_entries(db_session, date(2026, 12, 29), 8)] == [
+        zephyr.name
+    ]
+    current.published_at = utcnow() - timedelta(weeks=1)
+    db_session.flush()
+    html = client_request.get("/signatories").get_data(as_text=True)
+    due = service.resigning_due_on(current, 8)
+    assert "2 organisations have signed" in html
+    assert f"Signed version 1, re-signing due by {due:%-d %B %Y}" in html and acorn.name in html
 
 
 def test_the_register_downloads_as_csv(client_request, db_session, scene):

@@ -127,7 +127,10 @@ def test_publishing_asks_organisations_that_signed_before_to_sign_again(
         assert f"{signed.organisation.name} signed version 1 — re-signing needed" in dashboard
     register = client_request.get("/signatories/all").get_data(as_text=True)
     assert "Signed version 1 — re-signing needed" in register
-    assert signed.organisation.name not in client_request.get("/signatories").get_data(as_text=True)
+    # On the public register for the grace period, with the date it must sign again by.
+    public = client_request.get("/signatories").get_data(as_text=True)
+    due = service.resigning_due_on(service.current_version(db_session), 8)
+    assert signed.organisation.name in public and f"Signed version 1, re-signing due by {due:%-d %B %Y}" in public
 
 
 def test_signing_the_new_version_clears_the_request_to_sign_again(client_request, db_session, admin):
@@ -201,3 +204,24 @@ def test_wording_changes_name_each_changed_part_in_order():
     ]
     assert (changes[0].before, changes[0].after) == (before["title"], "A new title")
     assert service.wording_changes(before, before) == []
+
+
+def test_an_organisation_asked_to_sign_again_sees_what_changed_since_it_signed(client_request, db_session, admin):
+    signer = create_user(db_session, Role.PROVIDER)
+    create_named_contact(db_session, signer.organisation)
+    sign_current_version(db_session, signer)
+    draft_version_2(db_session, admin)
+    service.publish_version(db_session, service.version_numbered(db_session, 2), SYSTEM, utcnow())
+
+    client_request.login(signer)
+    form = client_request.get("/covenant/sign").get_data(as_text=True)
+    changed = form[form.index('id="what-changed"'):form.index("<form")]
+    assert "What has changed since you signed version 1" in changed and "1 part changes" in changed
+    assert "Pledge 1: what providers pledge" in changed and "Put GM children first, always." in changed
+
+
+def test_an_organisation_signing_for_the_first_time_is_shown_no_changes(client_request, db_session):
+    signer = create_user(db_session, Role.PROVIDER)
+    create_named_contact(db_session, signer.organisation)
+    client_request.login(signer)
+    assert 'id="what-changed"' not in client_request.get("/covenant/sign").get_data(as_text=True)

@@ -29,6 +29,9 @@ from covenant_portal.covenant.service.signing import (  # noqa: F401
     receipt_bytes,
 )
 from covenant_portal.covenant.service.register import (  # noqa: F401
+    RegisterEntry,
+    register_entries,
+    resigning_due_on,
     SigningState,
     OrganisationStatus,
     status_of,

@@ -4,7 +4,9 @@ Functions take the session and an explicit `now`; those that change state write 
 and commit.
 """
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -85,3 +87,45 @@ def signatories(session: Session) -> list[CovenantSignature]:
             .order_by(ProviderOrganisation.name, ProviderOrganisation.id)
         )
     )
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def resigning_due_on(version: CovenantVersion, grace_weeks: int) -> date | None:
+    """The last (London) day of the grace period after `version` was published, during which
+    organisations that signed an earlier version stay on the register while they sign it again."""
+    if version.published_at is None:
+        return None
+    return version.published_at.astimezone(LONDON).date() + timedelta(weeks=grace_weeks)
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    signature: CovenantSignature  # the organisation's newest signature
+    resigning_due_on: date | None  # set while it has still to sign the current version
+
+    @property
+    def description(self) -> str:
+        number = self.signature.covenant_version.number
+        if self.resigning_due_on is None:
+            return f"Signed version {number}"
+        return f"Signed version {number}, re-signing due by {self.resigning_due_on:%-d %B %Y}"
+
+
+def register_entries(session: Session, today: date, grace_weeks: int) -> list[RegisterEntry]:
+    """The public register: organisations that signed the current version and, until the grace
+    period after it was published ends, those that signed an earlier one (they are being asked to
+    sign again). By organisation name."""
+    current = current_version(session)
+    if current is None:
+        return []
+    due_on = resigning_due_on(current, grace_weeks)
+    in_grace = due_on is not None and today <= due_on
+    entries = []
+    for status in every_organisation_status(session):
+        if status.state == SigningState.SIGNED_CURRENT:
+            entries.append(RegisterEntry(status.latest, None))
+        elif status.state == SigningState.SIGN_AGAIN and in_grace:
+            entries.append(RegisterEntry(status.latest, due_on))
+    return entries
