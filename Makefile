@@ -10,6 +10,7 @@ HOST := 127.0.0.1
 PORT := 5000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-x tests/accounts'`.
 PYTEST_ARGS ?=
+export PYTEST_ARGS
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -45,17 +46,11 @@ run: install
 	echo; echo "The portal is at http://$(HOST):$(PORT)/ (sign in with a demo login above). Ctrl-C stops it."; echo; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite and on PostgreSQL, the two runs side by side (each line of output is
-# marked with its database); fails if either run fails.
+# The whole suite in three parts side by side (each line of output marked with its part): SQLite and
+# PostgreSQL without the browser tests, and the browser tests once, on PostgreSQL. Ends with each
+# part's wall time and counts; fails if any part fails (scripts/test-parts.sh).
 test: install chromium
-	@rm -f .test-status-*; \
-	for db in sqlite postgresql; do \
-	  ( set -o pipefail; $(BIN)/pytest --db $$db --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$db] /"; \
-	    echo $$? > .test-status-$$db ) & \
-	done; wait; \
-	status=0; for db in sqlite postgresql; do \
-	  [ "$$(cat .test-status-$$db 2>/dev/null)" = 0 ] && echo "=== Passed on $$db ===" || { echo "=== FAILED on $$db (see above) ==="; status=1; }; \
-	done; rm -f .test-status-*; exit $$status
+	@BIN=$(BIN) scripts/test-parts.sh
 
 chromium:
 	@test -x $(CHROMIUM) || { \
