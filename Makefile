@@ -10,6 +10,7 @@ HOST := 127.0.0.1
 PORT := 5000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-x tests/accounts'`.
 PYTEST_ARGS ?=
+export PYTEST_ARGS
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -68,21 +69,15 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
-# `make test` runs `make lint` first when TEST_LINT=lint. It is off until the tree has been
-# formatted once (`make format`); then make this `TEST_LINT ?= lint`. (Not LINT: make defines that.)
+# `make test` runs `make lint` first (TEST_LINT= skips it, e.g. while trying something out).
+# (Not LINT: make defines that.)
 TEST_LINT ?=
 
-# The whole suite on SQLite and on PostgreSQL, the two runs side by side (each line of output is
-# marked with its database); fails if either run fails.
+# The whole suite in three parts side by side (each line of output marked with its part): SQLite and
+# PostgreSQL without the browser tests, and the browser tests once, on PostgreSQL. Ends with each
+# part's wall time and counts; fails if any part fails (scripts/test-parts.sh).
 test: install chromium $(TEST_LINT)
-	@rm -f .test-status-*; \
-	for db in sqlite postgresql; do \
-	  ( set -o pipefail; $(BIN)/pytest --db $$db --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$db] /"; \
-	    echo $$? > .test-status-$$db ) & \
-	done; wait; \
-	status=0; for db in sqlite postgresql; do \
-	  [ "$$(cat .test-status-$$db 2>/dev/null)" = 0 ] && echo "=== Passed on $$db ===" || { echo "=== FAILED on $$db (see above) ==="; status=1; }; \
-	done; rm -f .test-status-*; exit $$status
+	@BIN=$(BIN) scripts/test-parts.sh
 
 chromium:
 	@test -x $(CHROMIUM) || { \

@@ -1,5 +1,11 @@
 """Test kernel: one real database per run (SQLite or PostgreSQL, chosen with --db), built once
-by running the migrations; every test runs in a transaction that is rolled back afterwards."""
+by running the migrations; every test runs in a transaction that is rolled back afterwards.
+
+One app serves the whole run (`app`): making an app compiles every URL rule, and its first pages
+compile the GOV.UK templates (a second or so), so an app per test would cost minutes. Whatever a
+test changes on it (settings, extensions, Jinja globals) is put back after the test (AppSnapshot).
+A test that registers blueprints or handlers needs an app of its own: `own_app`, or make_app()."""
+import copy
 import os
 import re
 import tempfile
@@ -9,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.utils import cached_property
 
 from covenant_portal import create_app
 from covenant_portal.db import create_db_engine, upgrade_database
@@ -16,7 +23,7 @@ from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_covenant, load_local_authorities
 
-pytest_plugins = ["tests.smtp_server"]
+pytest_plugins = ["tests.smtp_server", "tests.browser.fixtures"]
 
 # One signing key for the whole run, so apps made by tests (production ones too) can sign.
 TEST_SIGNING_KEY_FILE = Path(tempfile.gettempdir()) / f"gm-first-test-signing-key-{os.getpid()}.pem"
@@ -36,6 +43,14 @@ def pytest_addoption(parser):
 
 def pytest_report_header(config):
     return f"database: {config.getoption('--db')}"
+
+
+def pytest_collection_modifyitems(items):
+    # Whatever drives Chromium is a browser test, so that `-m browser` / `-m "not browser"` split the
+    # suite exactly (make test runs the browser tests as a part of their own).
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -114,24 +129,120 @@ class OwnContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(migrated_engine, database_url):
+class AppSnapshot:
+    """What a test may change on a shared app, taken before the test and put back after it: the
+    settings (app.config, deep-copied: some are lists and sets), app.extensions (the mail state
+    send_due_messages keeps there, the signing key reloaded after a key file changes) and the
+    database extension's engine and session factory (db_session replaces the factory), the Jinja
+    globals, filters and tests, and any attribute set on the app itself (wsgi_app wrapped, test
+    client class). Flask-Login, CSRF and Talisman keep nothing per test on the app: they read the
+    settings at each request. What cannot be put back (blueprints, routes, request hooks, error
+    handlers) must not change: the test fails, and should use an app of its own."""
+
+    def __init__(self, app):
+        self.app = app
+        self.config = copy.deepcopy(dict(app.config))
+        self.extensions = dict(app.extensions)
+        self.database = dict(vars(app.extensions["db"]))
+        self.jinja = [dict(getattr(app.jinja_env, name)) for name in ("globals", "filters", "tests")]
+        self.attributes = dict(vars(app))
+        self.structure = self._structure()
+
+    def _structure(self):
+        app = self.app
+        return (
+            sorted(app.blueprints),
+            sorted(app.view_functions),
+            sorted(str(rule) for rule in app.url_map.iter_rules()),
+            *(
+                _registered(getattr(app, name))
+                for name in (
+                    "before_request_funcs", "after_request_funcs", "teardown_request_funcs",
+                    "teardown_appcontext_funcs", "error_handler_spec", "template_context_processors",
+                )
+            ),
+        )
+
+    def restore(self) -> None:
+        app = self.app
+        assert self._structure() == self.structure, (
+            "the test registered blueprints, routes or handlers on the shared app: give it an app of "
+            "its own (the own_app fixture, or make_app)"
+        )
+        app.config.clear()
+        app.config.update(self.config)
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        database = app.extensions["db"]
+        vars(database).clear()
+        vars(database).update(self.database)
+        for name, saved in zip(("globals", "filters", "tests"), self.jinja):
+            current = getattr(app.jinja_env, name)
+            current.clear()
+            current.update(saved)
+        for name in set(vars(app)) - set(self.attributes) - {"_got_first_request"}:
+            if not isinstance(getattr(type(app), name, None), cached_property):  # e.g. app.logger: kept
+                delattr(app, name)
+        for name, value in self.attributes.items():
+            if name != "_got_first_request" and vars(app).get(name) is not value:
+                setattr(app, name, value)
+
+
+def _registered(hooks):
+    """Flask's hook registries, without the empty entries its lookups add to them (defaultdicts)."""
+    if not isinstance(hooks, dict):
+        return repr(hooks)
+    entries = ((repr(key), _registered(value)) for key, value in hooks.items())
+    return sorted((key, value) for key, value in entries if value not in ([], "[]", "()"))
+
+
+@pytest.fixture(scope="session")
+def shared_app(migrated_engine, database_url):
+    """The app of the run. Tests take it through `app`, which puts back what they change."""
     return make_app(database_url)
 
 
 @pytest.fixture
-def db_session(app, migrated_engine):
-    """The test's session; the app's requests share its connection and transaction."""
+def app(shared_app):
+    snapshot = AppSnapshot(shared_app)
+    yield shared_app
+    snapshot.restore()
+
+
+@pytest.fixture
+def own_app(migrated_engine, database_url):
+    """A new app, for a test that registers blueprints or handlers (which no test may leave behind
+    on the shared app, and Flask refuses once an app has served a request)."""
+    return make_app(database_url)
+
+
+def session_factory_on(connection: sa.Connection) -> sessionmaker:
+    """Sessions on the test's connection: their commits only release savepoints of its transaction."""
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def db_connection(migrated_engine):
+    """The connection the test's session and its app's requests share, in a transaction that is rolled
+    back after the test. (tests/authorization overrides it: a savepoint in its module's transaction.)"""
     connection = migrated_engine.connect()
     transaction = connection.begin()
-    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    app.extensions["db"].session_factory = factory
+    yield connection
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def db_session(app, db_connection):
+    """The test's session; the app's requests share its connection and transaction."""
+    database = app.extensions["db"]
+    real_factory = database.session_factory
+    database.session_factory = factory = session_factory_on(db_connection)
     session = factory()
     with app.app_context():
         yield session
     session.close()
-    transaction.rollback()
-    connection.close()
+    database.session_factory = real_factory
 
 
 class ClientRequest:
@@ -216,11 +327,19 @@ def reset_committed_data(engine) -> None:
         load_covenant(session)
 
 
+@pytest.fixture(scope="session")
+def shared_committed_app(migrated_engine, database_url):
+    """The run's app for tests whose data really commits (kept apart from `shared_app`, whose session
+    factory db_session replaces)."""
+    return make_app(database_url)
+
+
 @pytest.fixture
-def committed_app(migrated_engine, database_url):
+def committed_app(shared_committed_app, migrated_engine):
     """An app whose requests and jobs really commit (for live servers, several processes or
-    threads); every table is emptied afterwards."""
-    app = make_app(database_url)
-    yield app
-    app.extensions["db"].engine.dispose()
+    threads); every table is emptied afterwards, and what the test changed on the app put back."""
+    snapshot = AppSnapshot(shared_committed_app)
+    yield shared_committed_app
+    shared_committed_app.extensions["db"].engine.dispose()
+    snapshot.restore()
     reset_committed_data(migrated_engine)

@@ -2,7 +2,6 @@
 import pytest
 
 from covenant_portal.access import Role
-from tests.browser.conftest import browser, live_server, open_portal, portal  # noqa: F401 - fixtures
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

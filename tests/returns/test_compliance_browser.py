@@ -8,7 +8,6 @@ from covenant_portal.access import Role
 from covenant_portal.returns.models import PledgeStatus, ReminderStage, ReturnReminder
 from covenant_portal.db import get_session
 from tests.returns.helpers import create_return, filled_draft, period_of, signed_organisation, submit_filled_return
-from tests.browser.conftest import browser, live_server, open_portal, portal  # noqa: F401 - fixtures
 from tests.factories import PASSWORD, local_authority
 
 pytestmark = pytest.mark.browser

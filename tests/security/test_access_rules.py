@@ -15,16 +15,16 @@ from covenant_portal.db import utcnow
 from tests.authorization.matrix import build_world, people
 
 
-def test_an_app_with_a_view_that_declares_nothing_refuses_to_start(app):
+def test_an_app_with_a_view_that_declares_nothing_refuses_to_start(own_app):
     forgetful = Blueprint("forgetful", __name__)
 
     @forgetful.get("/forgotten")
     def undeclared():
         return "anyone?"
 
-    app.register_blueprint(forgetful)
+    own_app.register_blueprint(forgetful)
     with pytest.raises(RuntimeError, match=r"'forgetful\.undeclared' declares no access rule"):
-        check_every_view_declares_access(app)
+        check_every_view_declares_access(own_app)
 
 
 def test_allowed_needs_a_role():

@@ -5,16 +5,10 @@ import pytest
 from covenant_portal.access import rule_for
 from covenant_portal.access import Role
 from tests.authorization.matrix import all_routes, build_world, people
-from tests.conftest import check_page, csrf_token_in, make_app
+from tests.conftest import check_page, csrf_token_in
 from tests.factories import PASSWORD, create_user
 
 POST_ROUTES = [route for route in all_routes() if route.method == "POST"]
-
-
-@pytest.fixture(scope="module")
-def app(migrated_engine, database_url):
-    # One app for the module (making one compiles every URL rule); no test here changes its settings.
-    return make_app(database_url)
 
 
 def test_signing_in_without_a_token_is_refused_with_a_form_expired_page(client_request, db_session):

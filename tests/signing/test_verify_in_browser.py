@@ -3,7 +3,6 @@
 import pytest
 
 from covenant_portal.db import get_session
-from tests.browser.conftest import browser, live_server, open_portal, portal  # noqa: F401 (fixtures)
 from tests.signing.helpers import receipt_of, sign_covenants
 
 pytestmark = pytest.mark.browser

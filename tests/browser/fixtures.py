@@ -3,6 +3,11 @@
 The portal runs in a thread (werkzeug) on a free port of 127.0.0.1, with its data really committed
 (`committed_app`) and its email going to the test SMTP server (`smtp_server`). Playwright never
 downloads a browser: `make chromium` installs Debian's.
+
+A plugin of tests/conftest.py (not a conftest of its own), so that every test folder has these
+fixtures without importing them, and the whole run shares one Chromium. A test that uses the
+`browser` fixture is marked `browser` (see tests/conftest.py), so it runs in the browser part of
+`make test`.
 """
 import re
 import threading
@@ -97,8 +102,9 @@ def live_server(committed_app, smtp_server) -> Iterator[LiveServer]:
     thread.join()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # One Chromium for the whole run: each test still gets new contexts (own cookies) in open_portal.
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (installs Debian's chromium)")
     with sync_playwright() as playwright:
