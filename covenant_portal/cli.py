@@ -2,7 +2,7 @@
 import click
 from flask import Flask
 
-from covenant_portal.db import get_session, utcnow
+from covenant_portal.db import get_session, run_start_up_steps, utcnow
 
 
 @click.command("create-admin")
@@ -28,6 +28,7 @@ def load_reference_data_command() -> None:
     added = load_local_authorities(get_session())
     covenant = "covenant version 1 published" if load_covenant(get_session()) else "covenant version 1 already there"
     click.echo(f"Reference data loaded ({added} local authorities added; {covenant}).")
+    _start_up()
 
 
 @click.command("seed-demo")
@@ -36,6 +37,12 @@ def seed_demo_command() -> None:
     from covenant_portal.demo import login_table, seed_demo
 
     click.echo(login_table(seed_demo(get_session(), utcnow())))
+    _start_up()
+
+
+def _start_up() -> None:
+    for done in run_start_up_steps():
+        click.echo(done)
 
 
 def register_commands(app: Flask) -> None:

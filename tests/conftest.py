@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from covenant_portal import create_app
-from covenant_portal.db import create_db_engine, upgrade_database
+from covenant_portal.db import create_db_engine, run_start_up_steps, upgrade_database
 from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_covenant, load_local_authorities
@@ -122,6 +122,13 @@ def db_session(app, migrated_engine):
     session.close()
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture
+def started(app, db_session) -> list[str]:
+    """What the portal makes at start-up, before it serves pages (db.run_start_up_steps: the current
+    signing key published, the return periods up to today), made in the test's transaction."""
+    return run_start_up_steps(app)
 
 
 class ClientRequest:

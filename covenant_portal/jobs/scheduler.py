@@ -21,7 +21,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from covenant_portal.db import get_session, utcnow
+from covenant_portal.db import get_session, run_start_up_steps, utcnow
 from covenant_portal.jobs.registry import LONDON, Job, scheduled_jobs
 from covenant_portal.jobs.runner import Outcome, run_job
 
@@ -38,6 +38,8 @@ class SchedulerAlreadyRunning(RuntimeError):
 def run_scheduler(app: Flask) -> None:
     """Runs the scheduler until SIGTERM or SIGINT; raises SchedulerAlreadyRunning if another runs."""
     with scheduler_lock(app) as lock_description:
+        for done in run_start_up_steps(app):  # what pages read, made before any job runs
+            logger.info("Start-up: %s", done)
         scheduler = build_scheduler(app, utcnow())
         _stop_on_signals(scheduler)
         logger.info("Holding the %s; scheduling jobs: %s", lock_description,

@@ -1,6 +1,8 @@
 """Receipts, `/verify`, the published keys and ledger head, and the `keys` and `ledger` commands."""
-from covenant_portal.signing.cli import keys_cli, ledger_cli
+from covenant_portal.signing.cli import keys_cli, ledger_cli, publish_portal_key
 from covenant_portal.signing.routes import blueprint
 from covenant_portal.web.areas import Area
 
-AREA = Area("signing", blueprints=(blueprint,), commands=(keys_cli, ledger_cli))
+AREA = Area(
+    "signing", blueprints=(blueprint,), commands=(keys_cli, ledger_cli), start_up=(publish_portal_key,)
+)

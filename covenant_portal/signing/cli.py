@@ -7,8 +7,8 @@ from flask import current_app
 
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import ledger
-from covenant_portal.signing.portal_key import signing_key_path
-from covenant_portal.signing.service import rotate_key, verify_ledger
+from covenant_portal.signing.portal_key import portal_key, signing_key_path
+from covenant_portal.signing.service import ensure_published, rotate_key, verify_ledger
 
 
 @click.group("keys")
@@ -27,6 +27,19 @@ def rotate_command():
         f"New signing key {new.keyid} written to {path}. Running portal processes switch to it at their next "
         "signature; the retired key stays published at /.well-known/gm-first-keys.json."
     )
+
+
+def publish_portal_key(session, now) -> str:
+    """The start-up step: this process's key in the published list (/.well-known/gm-first-keys.json)."""
+    key = portal_key()
+    new = ensure_published(session, key, now)
+    return f"Signing key {key.keyid} {'published' if new else 'already published'}."
+
+
+@keys_cli.command("publish")
+def publish_command():
+    """Publish this machine's signing key if it is not yet (start-up does it too)."""
+    click.echo(publish_portal_key(get_session(), utcnow()))
 
 
 @click.group("ledger")

@@ -62,12 +62,18 @@ def publish_key(session: Session, key: PortalKey, now: datetime) -> SigningKey:
     return published
 
 
-def ensure_published(session: Session, key: PortalKey, now: datetime) -> None:
-    """Publishes (and commits) the key if it is not yet, so everything it signs can be checked."""
+class KeyNotPublished(RuntimeError):
+    """The key is not in the published list yet (`flask keys publish` adds it; so does start-up)."""
+
+
+def ensure_published(session: Session, key: PortalKey, now: datetime) -> bool:
+    """Publishes (and commits) the key if it is not yet, so everything it signs can be checked; whether
+    it was new. Run at start-up and by `keys publish`, never by a page."""
     if session.get(SigningKey, key.keyid) is not None:
-        return
+        return False
     publish_key(session, key, now)
     session.commit()
+    return True
 
 
 def published_keys(session: Session) -> list[SigningKey]:
@@ -130,8 +136,10 @@ def seal(
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:
     """A signed statement of the ledger's size and head hash now. It is not itself a ledger entry:
-    whoever keeps one can later show that the ledger has only grown since."""
-    ensure_published(session, key, now)
+    whoever keeps one can later show that the ledger has only grown since. KeyNotPublished rather
+    than a statement nobody could check."""
+    if session.get(SigningKey, key.keyid) is None:
+        raise KeyNotPublished(f"The signing key {key.keyid} is not published: run `flask keys publish`.")
     latest = ledger.head(session)
     head_hash = latest.entry_hash if latest else GENESIS_HASH
     predicate = {"size": latest.seq if latest else 0, "headHash": head_hash, "observedAt": ledger.rfc3339(now)}

@@ -13,7 +13,9 @@ from covenant_portal.returns.models import QuarterlyReturn, PledgeStatus, Return
 from covenant_portal.returns.calendar.periods import ensure_periods, new_period
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.covenant.service import current_version
+from covenant_portal.db import utcnow
 from covenant_portal.homes.models import ProviderHome
+from covenant_portal.returns.jobs import make_return_periods
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
@@ -45,6 +47,12 @@ def signed_organisation(
     signature = sign_current_version(session, user, now=signed_at)
     created = [create_home(session, user.organisation, registered_places=4) for _ in range(homes)]
     return SignedOrganisation(user, user.organisation, created, signature)
+
+
+def make_periods(session: Session) -> None:
+    """The return periods up to today, as the portal's start-up step and daily chase job make them
+    (no page makes them)."""
+    make_return_periods(session, utcnow())
 
 
 def period_of(session: Session, financial_year: int = 2026, quarter: int = 1) -> ReturnPeriod:

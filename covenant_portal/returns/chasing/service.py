@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from covenant_portal.accounts.models import ProviderOrganisation
 
-from covenant_portal.returns.calendar.service import ensure_periods_saved
+from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
 from covenant_portal.returns.models import (
     QuarterlyReturn,
     ReturnSubmission,
@@ -91,10 +91,11 @@ class ChaseReport:
         return f"Chased {returns} ({stages}); {emails} queued."
 
 
-def chase_overdue_returns(session: Session, as_of: datetime) -> str:
-    """The chase_overdue_returns job: sends the reminders and escalations due on as_of's London day."""
+def chase_returns(session: Session, calendar: CalendarSettings, as_of: datetime) -> str:
+    """What the chase_overdue_returns job does (returns/jobs.py): makes the periods up to as_of's London
+    day, then sends the reminders and escalations due on it."""
     today = london_day(as_of)
-    ensure_periods_saved(session, today)
+    ensure_periods_saved(session, calendar, today)
     report = ChaseReport()
     for period in periods_to_chase(session, today):
         stage = stage_due(period, today)
