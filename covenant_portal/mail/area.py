@@ -1,7 +1,7 @@
 """The mail log page and the job that sends the outbox."""
 from covenant_portal.jobs.registry import EveryMinute, Job
 from covenant_portal.mail.routes import blueprint
-from covenant_portal.mail.sender import send_outbox
+from covenant_portal.mail.jobs import send_outbox
 from covenant_portal.web.areas import Area
 
 SEND_OUTBOX = Job(

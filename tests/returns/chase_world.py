@@ -15,7 +15,7 @@ from covenant_portal.returns.submission.service import ReturnSigning, sign_retur
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.returns.area import CHASE_OVERDUE_RETURNS
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
 from tests.returns.helpers import SIGNED_AT, filled_return, SignedOrganisation
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.factories import create_user, local_authority

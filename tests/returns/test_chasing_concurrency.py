@@ -11,7 +11,7 @@ from covenant_portal.returns.jobs import chase_overdue_returns
 from covenant_portal.returns.models import ReturnReminder
 from covenant_portal.db import get_session
 from covenant_portal.mail.models import OutboxMessage
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
 from tests.returns.chase_world import as_of, provider
 from tests.jobs.processes import RunningFlask, flask_environment
 
