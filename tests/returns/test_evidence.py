@@ -45,8 +45,8 @@ def quarterly_return(db_session, signed):
 
 def attach(session, signed, quarterly_return, data=files.PDF, filename="policy.pdf", number=1):
     return evidence.add_evidence(
-        session, evidence.evidence_dir(current_app), quarterly_return, number, filename, data,
-        signed.user, SYSTEM, NOW,
+        session, evidence.evidence_dir(current_app.config, current_app.instance_path), quarterly_return, number,
+        filename, data, signed.user, SYSTEM, NOW,
     )
 
 
@@ -150,7 +150,7 @@ def test_files_are_signed_with_the_return(db_session, signed, quarterly_return):
 
 
 def test_a_removed_file_is_deleted_unless_a_signed_version_lists_it(db_session, signed, quarterly_return, evidence_folder):
-    directory = evidence.evidence_dir(current_app)
+    directory = evidence.evidence_dir(current_app.config, current_app.instance_path)
     draft_only = attach(db_session, signed, quarterly_return, filename="draft.pdf")
     evidence.remove_evidence(db_session, directory, draft_only, SYSTEM, NOW)
     assert draft_only.removed_at == NOW and not (evidence_folder / draft_only.stored_name).exists()
