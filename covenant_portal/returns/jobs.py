@@ -7,13 +7,16 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.returns.calendar.periods import london_day
 from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
+from covenant_portal.mail.links import Links
 from covenant_portal.returns.chasing.service import chase_returns
 
 
 def chase_overdue_returns(session: Session, as_of: datetime) -> str:
     """The chase_overdue_returns job: makes the periods up to as_of's London day, then sends the
     reminders and escalations due on it."""
-    return chase_returns(session, CalendarSettings.from_config(current_app.config), as_of)
+    return chase_returns(
+        session, CalendarSettings.from_config(current_app.config), Links.from_app(current_app), as_of
+    )
 
 
 def make_return_periods(session: Session, now: datetime) -> str:

@@ -16,6 +16,7 @@ from covenant_portal.covenant.service import current_version
 from covenant_portal.db import utcnow
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.returns.jobs import make_return_periods
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
@@ -184,6 +185,7 @@ def sign_again(session: Session, signed: SignedOrganisation, quarterly_return: Q
     session.flush()
     signing = submission.ReturnSigning(signed.user.full_name, "Director", quarterly_return.draft_lock)
     return submission.sign_return(
-        session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing, SYSTEM,
+        session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
+        signing, SYSTEM,
         now or datetime.now(UTC),
     )
