@@ -8,6 +8,7 @@ from flask import current_app
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import ledger
 from covenant_portal.signing.portal_key import portal_key, signing_key_path
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import ensure_published, rotate_key, verify_ledger
 
 
@@ -50,7 +51,7 @@ def ledger_cli():
 @ledger_cli.command("verify")
 def verify_command():
     """Recompute the whole chain and check every signature: exit 0 if intact, 1 naming the first bad entry."""
-    result = verify_ledger(get_session())
+    result = verify_ledger(get_session(), record_kinds())
     if result.ok:
         click.echo(f"Ledger OK: {result.entries} entries, head {result.head_hash}.")
         return

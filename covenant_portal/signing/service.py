@@ -14,7 +14,7 @@ from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.records import RecordKind, record_kinds
+from covenant_portal.signing.records import RecordKind
 from covenant_portal.signing.statements import statement
 from covenant_portal.signing.verification import VerificationResult, VerifyingKey, default_workers, verify_chain
 
@@ -163,14 +163,14 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
 
 
 def verify_ledger(
-    session: Session, kinds: dict[str, RecordKind] | None = None, workers: int | None = None
+    session: Session, kinds: dict[str, RecordKind], workers: int | None = None
 ) -> VerificationResult:
-    """The whole ledger checked against the published keys and the stored records (with worker
-    processes for a long ledger unless `workers` says how many: 0 for none)."""
+    """The whole ledger checked against the published keys and the stored records of the given kinds
+    (`record_kinds()`: every area's), with worker processes for a long ledger unless `workers` says
+    how many (0 for none)."""
     if workers is None:
         latest = ledger.head(session)
         workers = default_workers(latest.seq if latest else 0)
     return verify_chain(
-        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds,
-        workers,
+        session, ledger.entry_pages(session), verifying_keys(session), kinds, workers
     )

@@ -14,6 +14,7 @@ from covenant_portal.db import run_start_up_steps, utcnow
 from covenant_portal.signing import ledger
 from covenant_portal.signing.models import SigningKey
 from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import KeyRetired, seal, signed_envelope, verify_ledger
 from tests.conftest import make_app
 from tests.signing.helpers import receipt_of, run_ledger, sign_covenants, sslib_keys, statement_in
@@ -151,7 +152,7 @@ def test_an_entry_signed_with_a_key_after_it_was_retired_breaks_the_ledger(app, 
     ledger.append(db_session, "covenant-signature", statement["subject"][0]["name"], envelope,
                   utcnow() + timedelta(seconds=1))
 
-    result = verify_ledger(db_session)
+    result = verify_ledger(db_session, record_kinds())
 
     assert result.first_bad_seq == 2
     assert result.problem.startswith(f"it was signed with key {old.keyid} after that key was retired at ")
