@@ -33,6 +33,10 @@ def inject_late_returns():
     return {"organisation_late_returns": organisation_late_returns}
 
 
+def _settings() -> calendar.CalendarSettings:
+    return calendar.CalendarSettings.from_config(current_app.config)
+
+
 @blueprint.get("/admin/return-periods")
 @allowed(Role.ADMIN)
 def return_periods():
@@ -42,7 +46,7 @@ def return_periods():
         "returns/calendar/periods.html",
         periods=list(reversed(all_periods)),
         adjustments=calendar.adjustments(session, all_periods),
-        due_days=calendar.CalendarSettings.from_config(current_app.config).due_days,
+        due_days=_settings().due_days,
     )
 
 
@@ -54,9 +58,7 @@ def change_due_date(period_id):
     form = DueDateForm() if request.method == "POST" else DueDateForm(data={"due_on": period.due_on})
     context = {
         "period": period,
-        "rule_due_on": periods.default_due_date(
-            period.ends_on, calendar.CalendarSettings.from_config(current_app.config).due_days
-        ),
+        "rule_due_on": periods.default_due_date(period.ends_on, _settings().due_days),
         "adjustment": calendar.adjustments(session, [period]).get(period.id),
     }
     if not form.validate_on_submit():
