@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from covenant_portal import create_app  # noqa: E402
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
 from covenant_portal.access import Role
-from covenant_portal.returns.chasing import service as chasing  # noqa: E402
+from covenant_portal.returns.jobs import chase_overdue_returns  # noqa: E402
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.service import current_version  # noqa: E402
@@ -122,7 +122,7 @@ def timed_run(app, day: date, through_runner: bool = True) -> tuple[float, str]:
         if through_runner:
             summary = run_job(session, JOB, JOB.trigger.as_of_on(day)).message
         else:
-            summary = chasing.chase_overdue_returns(session, JOB.trigger.as_of_on(day))
+            summary = chase_overdue_returns(session, JOB.trigger.as_of_on(day))
         return time.perf_counter() - began, summary
 
 

@@ -149,6 +149,19 @@ def close_session(_exc=None) -> None:
         session.close()
 
 
+def run_start_up_steps(app: Flask | None = None) -> list[str]:
+    """Each area's start-up steps (its `Area.start_up`: return periods, the published signing key …),
+    in one session, with the time now; what each did. Run by `flask db upgrade`, `load-reference-data`,
+    `seed-demo` and the scheduler as it starts, so that pages only read."""
+    app = app or current_app
+    with app.app_context():
+        session = app.extensions["db"].session_factory()
+        try:
+            return [step(session, utcnow()) for step in app.extensions.get("start_up", ())]
+        finally:
+            session.close()
+
+
 def alembic_config(connection: sa.Connection | None = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -169,9 +182,12 @@ def db_cli():
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def upgrade_command(revision):
-    """Apply migrations up to REVISION (default: head)."""
+    """Apply migrations up to REVISION (default: head), then run the start-up steps."""
     upgrade_database(database().engine, revision)
     click.echo(f"Database upgraded to {revision}.")
+    if revision == "head":
+        for done in run_start_up_steps():
+            click.echo(done)
 
 
 @db_cli.command("downgrade")

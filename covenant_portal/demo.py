@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.access import Role
-from covenant_portal.accounts.passwords import hash_password
+from covenant_portal.accounts.passwords import PasswordSettings, hash_password
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
 from covenant_portal.reference import load_covenant, load_local_authorities
@@ -60,13 +60,13 @@ class _DemoUser:
         return DemoLogin(self.email, PASSWORDS[self.role], who + (f", {where.name}" if where else ""))
 
 
-def seed_demo(session: Session, now: datetime) -> list[DemoLogin]:
+def seed_demo(session: Session, passwords: PasswordSettings, now: datetime) -> list[DemoLogin]:
     """Create whatever demo data is missing; returns every demo login."""
     load_local_authorities(session)
     load_covenant(session)
     people = _demo_people(session, now)
     # One hash per demo password (argon2 is slow on purpose, and these passwords are public anyway).
-    password_hashes = {role: hash_password(password) for role, password in PASSWORDS.items()}
+    password_hashes = {role: hash_password(passwords, password) for role, password in PASSWORDS.items()}
     for person in people:
         _create_user_if_missing(session, person, password_hashes[person.role], now)
     _seed_homes_and_contacts(session, now)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.utils import cached_property
 
 from covenant_portal import create_app
-from covenant_portal.db import create_db_engine, upgrade_database
+from covenant_portal.db import create_db_engine, run_start_up_steps, upgrade_database
 from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_covenant, load_local_authorities
@@ -243,6 +243,13 @@ def db_session(app, db_connection):
         yield session
     session.close()
     database.session_factory = real_factory
+
+
+@pytest.fixture
+def started(app, db_session) -> list[str]:
+    """What the portal makes at start-up, before it serves pages (db.run_start_up_steps: the current
+    signing key published, the return periods up to today), made in the test's transaction."""
+    return run_start_up_steps(app)
 
 
 class ClientRequest:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.access import Role
-from covenant_portal.accounts.passwords import hash_password
+from covenant_portal.accounts.passwords import PasswordSettings, hash_password
 from covenant_portal.db import utcnow
 
 PASSWORD = "correct horse battery staple"
@@ -16,7 +16,7 @@ _sequence = count(1)
 
 @cache
 def _password_hash() -> str:
-    return hash_password(PASSWORD)
+    return hash_password(PasswordSettings(profile="CHEAPEST"), PASSWORD)  # as tests/conftest.py configures
 
 
 def local_authority(session: Session, name: str = "Bolton") -> LocalAuthority:

@@ -9,7 +9,7 @@ Fixtures:
   or `make_app(database_url, **mail_app_config)`. `smtp_server.environment` is the same for a
   `flask` subprocess (FLASK_* variables).
 
-Then run the outbox with covenant_portal.mail.sender.send_due_messages(session, now).
+Then run the outbox with covenant_portal.mail.jobs.send_due_messages(session, now).
 """
 import socket
 from email.message import EmailMessage

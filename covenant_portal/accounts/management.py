@@ -1,7 +1,8 @@
-"""Managing other people's accounts: invitations and their activation, deactivation, teams.
+"""Managing other people's accounts: the first admin, invitations and their activation, deactivation, teams.
 
-Portal admins invite local authority contacts, escalation officers and admins; provider
-organisation admins invite colleagues into their own organisation. Both may deactivate accounts
+The first admin is made from the command line (`create-admin`). Portal admins invite local authority
+contacts, escalation officers and admins; provider organisation admins invite colleagues into their
+own organisation. Both may deactivate accounts
 (organisation admins only their colleagues'); nobody may deactivate their own.
 """
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.access import Role
-from covenant_portal.accounts.passwords import hash_password
+from covenant_portal.accounts.passwords import PasswordSettings, hash_password
 from covenant_portal.accounts.service import (
     AccountError,
     FieldError,
@@ -24,8 +25,9 @@ from covenant_portal.accounts.service import (
     normalise_email,
     queue_link_email,
 )
-from covenant_portal.accounts.tokens import Purpose, email_link, user_for_token
+from covenant_portal.accounts.tokens import Purpose, user_for_token
 from covenant_portal.audit.service import Actor
+from covenant_portal.mail.links import Links
 
 STAFF_ROLES = (Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN)
 
@@ -42,7 +44,7 @@ class Invitation:
 
 
 def invite_colleague(
-    session: Session, inviter: User, full_name: str, job_title: str, email: str, is_organisation_admin: bool,
+    session: Session, links: Links, inviter: User, full_name: str, job_title: str, email: str, is_organisation_admin: bool,
     actor: Actor, now: datetime,
 ) -> User:
     """A provider organisation admin invites someone into their own organisation."""
@@ -50,10 +52,12 @@ def invite_colleague(
         full_name, job_title, email, Role.PROVIDER,
         organisation=inviter.organisation, is_organisation_admin=is_organisation_admin,
     )
-    return _invite(session, inviter, invitation, actor, now)
+    return _invite(session, links, inviter, invitation, actor, now)
 
 
-def invite_staff(session: Session, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
+def invite_staff(
+    session: Session, links: Links, inviter: User, invitation: Invitation, actor: Actor, now: datetime
+) -> User:
     """A portal admin invites a local authority contact, an escalation officer or another admin."""
     if invitation.role not in STAFF_ROLES:
         raise FieldError("role", "Select the kind of user to invite")
@@ -61,10 +65,12 @@ def invite_staff(session: Session, inviter: User, invitation: Invitation, actor:
         raise FieldError("local_authority", "Select the local authority they work for")
     if invitation.role != Role.LA_CONTACT:
         invitation = Invitation(invitation.full_name, invitation.job_title, invitation.email, invitation.role)
-    return _invite(session, inviter, invitation, actor, now)
+    return _invite(session, links, inviter, invitation, actor, now)
 
 
-def _invite(session: Session, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
+def _invite(
+    session: Session, links: Links, inviter: User, invitation: Invitation, actor: Actor, now: datetime
+) -> User:
     # Inviters are trusted people, so telling them an address is taken reveals nothing to the public.
     already_taken = FieldError("email", "There is already an account with this email address")
     email = normalise_email(invitation.email)
@@ -88,7 +94,7 @@ def _invite(session: Session, inviter: User, invitation: Invitation, actor: Acto
             session.add(user)
     except IntegrityError:
         raise already_taken from None
-    _queue_invitation(session, user, inviter, now)
+    _queue_invitation(session, links, user, inviter, now)
     audit.record(
         session, actor, "user.invited", user, now,
         role=str(user.role), organisation_id=user.organisation_id, local_authority_id=user.local_authority_id,
@@ -98,26 +104,52 @@ def _invite(session: Session, inviter: User, invitation: Invitation, actor: Acto
     return user
 
 
-def _queue_invitation(session: Session, user: User, inviter: User, now: datetime) -> None:
+def _queue_invitation(session: Session, links: Links, user: User, inviter: User, now: datetime) -> None:
     joining = user.organisation.name if user.organisation else None
     queue_link_email(
-        session, user, Purpose.ACTIVATE, "accounts.activate", now,
+        session, links, user, Purpose.ACTIVATE, "accounts.activate", now,
         to=user.email, subject="You have been invited to the GM First Covenant Portal", template="invitation",
-        inviter=inviter, joining=joining, reset_link=email_link("accounts.forgotten_password"),
+        inviter=inviter, joining=joining, reset_link=links.url("accounts.forgotten_password"),
     )
 
 
-def user_for_invitation(session: Session, token: str, now: datetime) -> User:
-    return user_for_token(session, token, Purpose.ACTIVATE, now)
+def user_for_invitation(session: Session, links: Links, token: str, now: datetime) -> User:
+    return user_for_token(session, links, token, Purpose.ACTIVATE, now)
 
 
-def activate(session: Session, token: str, password: str, actor: Actor, now: datetime) -> User:
+def activate(
+    session: Session, links: Links, passwords: PasswordSettings, token: str, password: str, actor: Actor,
+    now: datetime,
+) -> User:
     """The invited person sets their password; following the emailed link proves the address."""
-    user = user_for_invitation(session, token, now)
+    user = user_for_invitation(session, links, token, now)
     check_new_password(password)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(passwords, password)
     user.email_verified_at = now
     audit.record(session, acting_as(actor, user), "user.activated", user, now)
+    session.commit()
+    return user
+
+
+def create_admin(
+    session: Session, passwords: PasswordSettings, email: str, full_name: str, password: str, now: datetime
+) -> User:
+    """The first admin, made from the command line (later admins are invited)."""
+    check_new_password(password)
+    if find_user_by_email(session, email) is not None:
+        raise AccountError(f"An account with the email {normalise_email(email)} already exists")
+    user = User(
+        email=normalise_email(email),
+        full_name=full_name,
+        job_title="Portal administrator",
+        role=Role.ADMIN,
+        password_hash=hash_password(passwords, password),
+        email_verified_at=now,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, audit.service.SYSTEM, "user.admin_created", user, now)
     session.commit()
     return user
 

@@ -1,20 +1,28 @@
 """Password hashing (argon2) and the password policy."""
 import gzip
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
 
 MINIMUM_LENGTH = 12
 DEFAULT_PROFILE = "RFC_9106_LOW_MEMORY"
 
 
-def _hasher() -> PasswordHasher:
-    # Tests choose argon2's CHEAPEST profile (config PASSWORD_HASH_PROFILE); production never may.
-    profile = current_app.config["PASSWORD_HASH_PROFILE"] if has_app_context() else DEFAULT_PROFILE
-    return _hasher_for(profile)
+@dataclass(frozen=True)
+class PasswordSettings:
+    # argon2's parameter profile. Tests choose CHEAPEST (config PASSWORD_HASH_PROFILE); production never may.
+    profile: str = DEFAULT_PROFILE
+
+    @classmethod
+    def from_config(cls, config) -> "PasswordSettings":
+        return cls(profile=config["PASSWORD_HASH_PROFILE"])
+
+
+def _hasher(settings: PasswordSettings) -> PasswordHasher:
+    return _hasher_for(settings.profile)
 
 
 @cache
@@ -22,24 +30,24 @@ def _hasher_for(profile: str) -> PasswordHasher:
     return PasswordHasher.from_parameters(getattr(profiles, profile))
 
 
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+def hash_password(settings: PasswordSettings, password: str) -> str:
+    return _hasher(settings).hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def verify_password(settings: PasswordSettings, password_hash: str | None, password: str) -> bool:
     if password_hash is None:
         # Spend the same time as a real check so response time does not reveal unknown accounts.
-        _verify_dummy(password)
+        _verify_dummy(settings, password)
         return False
     try:
-        return _hasher().verify(password_hash, password)
+        return _hasher(settings).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _verify_dummy(password: str) -> None:
+def _verify_dummy(settings: PasswordSettings, password: str) -> None:
     try:
-        _hasher().verify(_dummy_hash(_hasher()), password)
+        _hasher(settings).verify(_dummy_hash(_hasher(settings)), password)
     except (VerificationError, InvalidHashError):
         pass
 

@@ -15,11 +15,12 @@ from covenant_portal.accounts.forms import (
 )
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
+from covenant_portal.accounts.passwords import PasswordSettings
 from covenant_portal.accounts.throttle import ThrottleSettings
 from covenant_portal.accounts.tokens import LinkProblem, Purpose
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import current_actor, found_or_404, is_safe_next_url
-from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, email_links, form_page, signed_in_user
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -29,6 +30,10 @@ SENT_TO = "accounts.sent_link_to"
 
 def link_problem(problem: LinkProblem, purpose: Purpose):
     return render_template("accounts/link_problem.html", reason=problem.reason, purpose=str(purpose)), 400
+
+
+def passwords() -> PasswordSettings:
+    return PasswordSettings.from_config(current_app.config)
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
@@ -42,7 +47,7 @@ def login():
     try:
         throttle = ThrottleSettings.from_config(current_app.config)
         user = service.authenticate(
-            get_session(), throttle, form.email.data, form.password.data, current_actor(), utcnow()
+            get_session(), throttle, passwords(), form.email.data, form.password.data, current_actor(), utcnow()
         )
     except service.LoginThrottled as error:
         form.email.errors.append(str(error))
@@ -97,7 +102,7 @@ def sign_up():
         password=form.password.data,
     )
     try:
-        service.sign_up(get_session(), details, current_actor(), utcnow())
+        service.sign_up(get_session(), email_links(), passwords(), details, current_actor(), utcnow())
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/sign_up.html", form)
@@ -116,7 +121,7 @@ def sign_up_check_email():
 def verify_email(token):
     # A GET, because it is followed from an email; the token is single-use, so replaying it does nothing.
     try:
-        service.verify_email(get_session(), token, current_actor(), utcnow())
+        service.verify_email(get_session(), email_links(), token, current_actor(), utcnow())
     except LinkProblem as problem:
         return link_problem(problem, Purpose.VERIFY_EMAIL)
     flash("Your email address is confirmed. You can now sign in.", "success")
@@ -129,7 +134,7 @@ def resend_verification():
     form = EmailForm()
     if not form.validate_on_submit():
         return form_page("accounts/resend_verification.html", form)
-    service.resend_verification(get_session(), form.email.data, current_actor(), utcnow())
+    service.resend_verification(get_session(), email_links(), form.email.data, current_actor(), utcnow())
     session[SENT_TO] = service.normalise_email(form.email.data)
     return redirect(url_for("accounts.sign_up_check_email"))
 
@@ -143,7 +148,7 @@ def forgotten_password():
     form = EmailForm()
     if not form.validate_on_submit():
         return form_page("accounts/forgotten_password.html", form)
-    service.request_password_reset(get_session(), form.email.data, current_actor(), utcnow())
+    service.request_password_reset(get_session(), email_links(), form.email.data, current_actor(), utcnow())
     session[SENT_TO] = service.normalise_email(form.email.data)
     return redirect(url_for("accounts.forgotten_password_check_email"))
 
@@ -158,14 +163,16 @@ def forgotten_password_check_email():
 @public
 def reset_password(token):
     try:
-        user = service.user_for_reset_link(get_session(), token, utcnow())
+        user = service.user_for_reset_link(get_session(), email_links(), token, utcnow())
     except LinkProblem as problem:
         return link_problem(problem, Purpose.RESET_PASSWORD)
     form = NewPasswordForm()
     if not form.validate_on_submit():
         return form_page("accounts/reset_password.html", form, user=user)
     try:
-        service.reset_password(get_session(), token, form.password.data, current_actor(), utcnow())
+        service.reset_password(
+            get_session(), email_links(), passwords(), token, form.password.data, current_actor(), utcnow()
+        )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/reset_password.html", form, user=user)
@@ -186,7 +193,8 @@ def change_password():
         return form_page("accounts/change_password.html", form)
     try:
         service.change_password(
-            get_session(), signed_in_user(), form.current_password.data, form.password.data, current_actor(), utcnow()
+            get_session(), email_links(), passwords(), signed_in_user(), form.current_password.data,
+            form.password.data, current_actor(), utcnow(),
         )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
@@ -206,14 +214,15 @@ def change_email():
         return form_page("accounts/change_email.html", form)
     try:
         service.request_email_change(
-            get_session(), signed_in_user(), form.password.data, form.email.data, current_actor(), utcnow()
+            get_session(), email_links(), passwords(), signed_in_user(), form.password.data, form.email.data,
+            current_actor(), utcnow(),
         )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/change_email.html", form)
     flash(
         f"We have sent a link to {current_user.pending_email}. Follow it within "
-        f"{service.link_hours()} hours to finish changing your email address.",
+        f"{service.link_hours(email_links())} hours to finish changing your email address.",
         "success",
     )
     return redirect(url_for("accounts.account"))
@@ -224,7 +233,7 @@ def change_email():
 def confirm_email_change(token):
     # Public: following the link proves control of the new address, whichever browser opens it.
     try:
-        user = service.confirm_email_change(get_session(), token, current_actor(), utcnow())
+        user = service.confirm_email_change(get_session(), email_links(), token, current_actor(), utcnow())
     except LinkProblem as problem:
         return link_problem(problem, Purpose.CHANGE_EMAIL)
     except service.AccountError as error:
@@ -241,14 +250,16 @@ def confirm_email_change(token):
 @public
 def activate(token):
     try:
-        user = management.user_for_invitation(get_session(), token, utcnow())
+        user = management.user_for_invitation(get_session(), email_links(), token, utcnow())
     except LinkProblem as problem:
         return link_problem(problem, Purpose.ACTIVATE)
     form = NewPasswordForm()
     if not form.validate_on_submit():
         return form_page("accounts/activate.html", form, user=user)
     try:
-        management.activate(get_session(), token, form.password.data, current_actor(), utcnow())
+        management.activate(
+            get_session(), email_links(), passwords(), token, form.password.data, current_actor(), utcnow()
+        )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/activate.html", form, user=user)
@@ -276,7 +287,7 @@ def team_invite():
         return form_page("accounts/team_invite.html", form)
     try:
         invited = management.invite_colleague(
-            get_session(), signed_in_user(), form.full_name.data, form.job_title.data, form.email.data,
+            get_session(), email_links(), signed_in_user(), form.full_name.data, form.job_title.data, form.email.data,
             form.is_organisation_admin.data, current_actor(), utcnow(),
         )
     except service.FieldError as error:

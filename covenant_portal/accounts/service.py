@@ -1,7 +1,8 @@
 """Account rules: identity, login (throttled by accounts/throttle.py), sign-up, and what people do to their own account.
 
-Every function takes the session and an explicit `now`; those that change state write an audit
-event and commit. Answers to the public never reveal whether an email address has an account.
+Every function takes the session, its settings (`Links` for emailed links, `PasswordSettings` for
+hashing) and an explicit `now`; those that change state write an audit event and commit. Answers to
+the public never reveal whether an email address has an account.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,11 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import LoginAttempt, ProviderOrganisation, User, is_active_organisation_admin
 from covenant_portal.access import Role
 from covenant_portal.accounts.throttle import ThrottleSettings, is_throttled, throttled_message
-from covenant_portal.accounts.passwords import hash_password, password_problem, verify_password
-from covenant_portal.accounts.tokens import Purpose, email_link, make_token, max_age, token_fingerprint, user_for_token
+from covenant_portal.accounts.passwords import PasswordSettings, hash_password, password_problem, verify_password
+from covenant_portal.accounts.tokens import Purpose, make_token, token_fingerprint, user_for_token
 from covenant_portal.audit.service import Actor
 from covenant_portal.db import get_session
+from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 
 
@@ -73,7 +75,8 @@ def acting_as(actor: Actor, user: User) -> Actor:
 
 
 def authenticate(
-    session: Session, throttle: ThrottleSettings, email: str, password: str, actor: Actor, now: datetime
+    session: Session, throttle: ThrottleSettings, passwords: PasswordSettings, email: str, password: str,
+    actor: Actor, now: datetime,
 ) -> User | None:
     """The user if the email and password match an active account; None otherwise.
 
@@ -85,7 +88,7 @@ def authenticate(
     if is_throttled(session, throttle, email, ip_address, now):
         raise LoginThrottled(throttled_message(throttle))
     user = find_user_by_email(session, email)
-    succeeded = verify_password(user.password_hash if user else None, password) and user.is_active
+    succeeded = verify_password(passwords, user.password_hash if user else None, password) and user.is_active
     session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=succeeded, created_at=now))
     if succeeded:
         user.last_login_at = now
@@ -100,47 +103,26 @@ def check_new_password(password: str) -> None:
         raise FieldError("password", problem)
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(passwords: PasswordSettings, user: User, password: str) -> None:
     """A new password ends every other session and remember-me cookie of the user."""
     check_new_password(password)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(passwords, password)
     user.session_version += 1
 
 
-def create_admin(session: Session, email: str, full_name: str, password: str, now: datetime) -> User:
-    """The first admin, made from the command line (later admins are invited)."""
-    check_new_password(password)
-    if find_user_by_email(session, email) is not None:
-        raise AccountError(f"An account with the email {normalise_email(email)} already exists")
-    user = User(
-        email=normalise_email(email),
-        full_name=full_name,
-        job_title="Portal administrator",
-        role=Role.ADMIN,
-        password_hash=hash_password(password),
-        email_verified_at=now,
-        created_at=now,
-    )
-    session.add(user)
-    session.flush()
-    audit.record(session, audit.service.SYSTEM, "user.admin_created", user, now)
-    session.commit()
-    return user
-
-
-def link_hours() -> int:
-    return int(max_age().total_seconds() // 3600)
+def link_hours(links: Links) -> int:
+    return int(links.token_max_age.total_seconds() // 3600)
 
 
 def queue_link_email(
-    session: Session, user: User, purpose: Purpose, endpoint: str, now: datetime, *, to: str, subject: str,
-    template: str, **context,
+    session: Session, links: Links, user: User, purpose: Purpose, endpoint: str, now: datetime, *, to: str,
+    subject: str, template: str, **context,
 ) -> str:
     """Email `to` a fresh single-use link of this purpose; each link is a new message.
 
     Returns the link's fingerprint, which names the message in the outbox.
     """
-    token = make_token(user, purpose, now)
+    token = make_token(links, user, purpose, now)
     fingerprint = token_fingerprint(token)
     queue_email(
         session,
@@ -150,16 +132,16 @@ def queue_link_email(
         dedupe_key=f"{purpose}:{user.id}:{fingerprint}",
         now=now,
         user=user,
-        link=email_link(endpoint, token=token),
-        hours=link_hours(),
+        link=links.url(endpoint, token=token),
+        hours=link_hours(links),
         **context,
     )
     return fingerprint
 
 
-def _queue_verification_email(session: Session, user: User, now: datetime) -> None:
+def _queue_verification_email(session: Session, links: Links, user: User, now: datetime) -> None:
     queue_link_email(
-        session, user, Purpose.VERIFY_EMAIL, "accounts.verify_email", now,
+        session, links, user, Purpose.VERIFY_EMAIL, "accounts.verify_email", now,
         to=user.email, subject="Confirm your email address", template="verify_email",
     )
 
@@ -179,7 +161,9 @@ class SignUp:
     password: str
 
 
-def sign_up(session: Session, details: SignUp, actor: Actor, now: datetime) -> None:
+def sign_up(
+    session: Session, links: Links, passwords: PasswordSettings, details: SignUp, actor: Actor, now: datetime
+) -> None:
     """Register a provider organisation and its first user, its organisation admin, unverified.
 
     If the email already has an account, its owner is told someone tried to sign up with it
@@ -187,16 +171,16 @@ def sign_up(session: Session, details: SignUp, actor: Actor, now: datetime) -> N
     """
     check_new_password(details.password)
     # Hash before looking the address up, so both paths take the same time.
-    password_hash = hash_password(details.password)
+    password_hash = hash_password(passwords, details.password)
     email = normalise_email(details.email)
     user = None
     if find_user_by_email(session, email) is None:
         user = _create_provider_admin(session, details, email, password_hash, now)
     if user is None:
-        _tell_owner_of_sign_up_attempt(session, find_user_by_email(session, email), actor, now)
+        _tell_owner_of_sign_up_attempt(session, links, find_user_by_email(session, email), actor, now)
     else:
         audit.record(session, acting_as(actor, user), "user.signed_up", user, now, organisation_id=user.organisation_id)
-        _queue_verification_email(session, user, now)
+        _queue_verification_email(session, links, user, now)
     session.commit()
 
 
@@ -229,7 +213,7 @@ def _create_provider_admin(
     return user
 
 
-def _tell_owner_of_sign_up_attempt(session: Session, owner: User, actor: Actor, now: datetime) -> None:
+def _tell_owner_of_sign_up_attempt(session: Session, links: Links, owner: User, actor: Actor, now: datetime) -> None:
     # One warning an hour at most, so repeated attempts cannot flood the owner's inbox.
     queue_email(
         session,
@@ -239,8 +223,8 @@ def _tell_owner_of_sign_up_attempt(session: Session, owner: User, actor: Actor, 
         dedupe_key=f"sign-up-existing-account:{owner.id}:{now:%Y-%m-%dT%H}",
         now=now,
         user=owner,
-        sign_in_link=email_link("accounts.login"),
-        reset_link=email_link("accounts.forgotten_password"),
+        sign_in_link=links.url("accounts.login"),
+        reset_link=links.url("accounts.forgotten_password"),
     )
     audit.record(session, actor, "user.sign_up_with_existing_email", owner, now)
 
@@ -248,21 +232,21 @@ def _tell_owner_of_sign_up_attempt(session: Session, owner: User, actor: Actor, 
 # Email verification
 
 
-def verify_email(session: Session, token: str, actor: Actor, now: datetime) -> User:
+def verify_email(session: Session, links: Links, token: str, actor: Actor, now: datetime) -> User:
     """Marks the address of the link's user as verified; raises LinkProblem for a bad link."""
-    user = user_for_token(session, token, Purpose.VERIFY_EMAIL, now)
+    user = user_for_token(session, links, token, Purpose.VERIFY_EMAIL, now)
     user.email_verified_at = now
     audit.record(session, acting_as(actor, user), "user.email_verified", user, now)
     session.commit()
     return user
 
 
-def resend_verification(session: Session, email: str, actor: Actor, now: datetime) -> None:
+def resend_verification(session: Session, links: Links, email: str, actor: Actor, now: datetime) -> None:
     """A new confirmation link, if the address has an account still waiting to be confirmed."""
     user = find_user_by_email(session, email)
     if user is None or user.email_verified_at is not None or user.password_hash is None or user.deactivated_at:
         return
-    _queue_verification_email(session, user, now)
+    _queue_verification_email(session, links, user, now)
     audit.record(session, actor, "user.verification_email_resent", user, now)
     session.commit()
 
@@ -270,40 +254,42 @@ def resend_verification(session: Session, email: str, actor: Actor, now: datetim
 # Forgotten password
 
 
-def request_password_reset(session: Session, email: str, actor: Actor, now: datetime) -> None:
+def request_password_reset(session: Session, links: Links, email: str, actor: Actor, now: datetime) -> None:
     """Emails a reset link if the address has an account that is not deactivated."""
     user = find_user_by_email(session, email)
     if user is None or user.deactivated_at is not None:
         return
     queue_link_email(
-        session, user, Purpose.RESET_PASSWORD, "accounts.reset_password", now,
+        session, links, user, Purpose.RESET_PASSWORD, "accounts.reset_password", now,
         to=user.email, subject="Reset your password", template="reset_password",
     )
     audit.record(session, actor, "user.password_reset_requested", user, now)
     session.commit()
 
 
-def user_for_reset_link(session: Session, token: str, now: datetime) -> User:
-    return user_for_token(session, token, Purpose.RESET_PASSWORD, now)
+def user_for_reset_link(session: Session, links: Links, token: str, now: datetime) -> User:
+    return user_for_token(session, links, token, Purpose.RESET_PASSWORD, now)
 
 
-def reset_password(session: Session, token: str, password: str, actor: Actor, now: datetime) -> User:
+def reset_password(
+    session: Session, links: Links, passwords: PasswordSettings, token: str, password: str, actor: Actor, now: datetime
+) -> User:
     """Sets a new password from a reset link; following the link also proves the address."""
-    user = user_for_reset_link(session, token, now)
+    user = user_for_reset_link(session, links, token, now)
     actor = acting_as(actor, user)
-    _set_password(user, password)
+    _set_password(passwords, user, password)
     # Resetting is what the owner does if someone else got in: cancel any email change they started.
     user.pending_email = None
     if user.email_verified_at is None:
         user.email_verified_at = now
         audit.record(session, actor, "user.email_verified", user, now)
     audit.record(session, actor, "user.password_reset", user, now)
-    _queue_password_changed_notice(session, user, now)
+    _queue_password_changed_notice(session, links, user, now)
     session.commit()
     return user
 
 
-def _queue_password_changed_notice(session: Session, user: User, now: datetime) -> None:
+def _queue_password_changed_notice(session: Session, links: Links, user: User, now: datetime) -> None:
     queue_email(
         session,
         to=user.email,
@@ -312,7 +298,7 @@ def _queue_password_changed_notice(session: Session, user: User, now: datetime) 
         dedupe_key=f"password-changed:{user.id}:{user.session_version}",
         now=now,
         user=user,
-        reset_link=email_link("accounts.forgotten_password"),
+        reset_link=links.url("accounts.forgotten_password"),
     )
 
 
@@ -320,32 +306,34 @@ def _queue_password_changed_notice(session: Session, user: User, now: datetime) 
 
 
 def change_password(
-    session: Session, user: User, current_password: str, new_password: str, actor: Actor, now: datetime
+    session: Session, links: Links, passwords: PasswordSettings, user: User, current_password: str,
+    new_password: str, actor: Actor, now: datetime,
 ) -> None:
-    if not verify_password(user.password_hash, current_password):
+    if not verify_password(passwords, user.password_hash, current_password):
         raise FieldError("current_password", "Your current password is not correct")
-    _set_password(user, new_password)
+    _set_password(passwords, user, new_password)
     audit.record(session, actor, "user.password_changed", user, now)
-    _queue_password_changed_notice(session, user, now)
+    _queue_password_changed_notice(session, links, user, now)
     session.commit()
 
 
 def request_email_change(
-    session: Session, user: User, password: str, new_email: str, actor: Actor, now: datetime
+    session: Session, links: Links, passwords: PasswordSettings, user: User, password: str, new_email: str,
+    actor: Actor, now: datetime,
 ) -> None:
     """Keeps the new address pending and emails it a confirmation link; warns the old address.
 
     Whether another account already uses the new address is only checked when the link is
     followed, so this form cannot be used to find out which addresses have accounts.
     """
-    if not verify_password(user.password_hash, password):
+    if not verify_password(passwords, user.password_hash, password):
         raise FieldError("password", "Your password is not correct")
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise FieldError("email", "Enter a new email address, not the one you use now")
     user.pending_email = new_email
     fingerprint = queue_link_email(
-        session, user, Purpose.CHANGE_EMAIL, "accounts.confirm_email_change", now,
+        session, links, user, Purpose.CHANGE_EMAIL, "accounts.confirm_email_change", now,
         to=new_email, subject="Confirm your new email address", template="change_email_confirm",
     )
     queue_email(
@@ -357,15 +345,15 @@ def request_email_change(
         now=now,
         user=user,
         new_email=new_email,
-        reset_link=email_link("accounts.forgotten_password"),
+        reset_link=links.url("accounts.forgotten_password"),
     )
     audit.record(session, actor, "user.email_change_requested", user, now, new_email=new_email)
     session.commit()
 
 
-def confirm_email_change(session: Session, token: str, actor: Actor, now: datetime) -> User:
+def confirm_email_change(session: Session, links: Links, token: str, actor: Actor, now: datetime) -> User:
     """Applies the pending address the link was sent to; the link proves its owner controls it."""
-    user = user_for_token(session, token, Purpose.CHANGE_EMAIL, now)
+    user = user_for_token(session, links, token, Purpose.CHANGE_EMAIL, now)
     actor = acting_as(actor, user)
     old_email, new_email = user.email, user.pending_email
     user.pending_email = None

@@ -3,19 +3,20 @@
 A token carries the user's id and a fingerprint of the account state its action changes (for a
 password reset: the current password hash and session version). Once the action is done the
 state differs, so the same link is refused: no table of used tokens is needed. The signing
-clock is the caller's `now`, so expiry is testable without touching the system clock.
+clock is the caller's `now`, so expiry is testable without touching the system clock. The secret
+and the lifetime come from the caller's `Links` (mail/links.py).
 """
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import User
+from covenant_portal.mail.links import Links
 
 
 class Purpose(StrEnum):
@@ -61,29 +62,25 @@ class _SignerAt(TimestampSigner):
         return int(self.now.timestamp())
 
 
-def _serializer(purpose: Purpose, now: datetime) -> URLSafeTimedSerializer:
+def _serializer(links: Links, purpose: Purpose, now: datetime) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"],
+        links.secret_key,
         salt=f"covenant-portal/{purpose}",
         signer=_SignerAt,
         signer_kwargs={"now": now},
     )
 
 
-def max_age() -> timedelta:
-    return timedelta(hours=int(current_app.config["EMAIL_TOKEN_MAX_AGE_HOURS"]))
-
-
-def make_token(user: User, purpose: Purpose, now: datetime) -> str:
+def make_token(links: Links, user: User, purpose: Purpose, now: datetime) -> str:
     # The nonce makes every link distinct, so a second request within a second is a new email.
     payload = {"user": user.id, "state": _fingerprint(user, purpose), "nonce": secrets.token_urlsafe(6)}
-    return _serializer(purpose, now).dumps(payload)
+    return _serializer(links, purpose, now).dumps(payload)
 
 
-def user_for_token(session: Session, token: str, purpose: Purpose, now: datetime) -> User:
+def user_for_token(session: Session, links: Links, token: str, purpose: Purpose, now: datetime) -> User:
     """The user a valid, unexpired, unused link of this purpose was made for; else LinkProblem."""
     try:
-        payload = _serializer(purpose, now).loads(token, max_age=int(max_age().total_seconds()))
+        payload = _serializer(links, purpose, now).loads(token, max_age=int(links.token_max_age.total_seconds()))
     except SignatureExpired as error:
         raise LinkProblem("expired") from error
     except BadSignature as error:
@@ -101,9 +98,3 @@ def user_for_token(session: Session, token: str, purpose: Purpose, now: datetime
 def token_fingerprint(token: str) -> str:
     """A short, stable name for a token, for outbox dedupe keys (the token itself stays secret)."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
-
-
-def email_link(endpoint: str, **values) -> str:
-    """An absolute link for an email, built on BASE_URL (emails are also queued outside requests)."""
-    path = current_app.url_map.bind("").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + path

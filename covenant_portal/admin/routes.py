@@ -6,7 +6,7 @@ from covenant_portal.accounts import management
 from covenant_portal.web.forms import add_error
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
-from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, email_links, form_page, signed_in_user
 from covenant_portal.accounts.service import AccountError, FieldError
 from covenant_portal.admin import service
 from covenant_portal.admin.forms import InviteUserForm, UserFilterForm
@@ -42,7 +42,9 @@ def invite_user():
         local_authority=service.local_authority(session, form.local_authority.data),
     )
     try:
-        invited = management.invite_staff(session, signed_in_user(), invitation, current_actor(), utcnow())
+        invited = management.invite_staff(
+            session, email_links(), signed_in_user(), invitation, current_actor(), utcnow()
+        )
     except FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("admin/users_invite.html", form)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
-from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
+from covenant_portal.web.views import Confirmation, confirmation_page, email_links, form_page, signed_in_user
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import SignForm, draft_form
 from covenant_portal.covenant.records import receipt_reference
@@ -90,7 +90,7 @@ def _sign(form: SignForm, version):
     )
     try:
         signature = service.sign_with_current_key(
-            get_session(), portal_key, signed_in_user(), signing, current_actor(), utcnow()
+            get_session(), email_links(), portal_key, signed_in_user(), signing, current_actor(), utcnow()
         )
     except service.AlreadySigned as error:
         flash(str(error), "success")
@@ -271,7 +271,7 @@ def admin_publish(number):
     session = get_session()
     version = found_or_404(service.version_numbered(session, number))
     try:
-        emails = service.publish_version(session, version, current_actor(), utcnow())
+        emails = service.publish_version(session, email_links(), version, current_actor(), utcnow())
     except service.CovenantError as error:
         flash(str(error), "error")
         return redirect(url_for("covenant.admin_version", number=number))

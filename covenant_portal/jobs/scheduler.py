@@ -24,7 +24,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from covenant_portal.db import get_session, utcnow
+from covenant_portal.db import get_session, run_start_up_steps, utcnow
 from covenant_portal.jobs.heartbeat import HEARTBEAT_INTERVAL, beat
 from covenant_portal.jobs.registry import LONDON, Job, scheduled_jobs
 from covenant_portal.jobs.runner import Outcome, run_job
@@ -44,6 +44,8 @@ class SchedulerAlreadyRunning(RuntimeError):
 def run_scheduler(app: Flask) -> None:
     """Runs the scheduler until SIGTERM or SIGINT; raises SchedulerAlreadyRunning if another runs."""
     with scheduler_lock(app) as lock_description:
+        for done in run_start_up_steps(app):  # what pages read, made before any job runs
+            logger.info("Start-up: %s", done)
         started_at = utcnow()
         scheduler = build_scheduler(app, started_at)
         _beat_every_minute(scheduler, app, started_at)

@@ -1,4 +1,4 @@
-"""Sending the outbox over SMTP (the send_outbox job).
+"""Sending the outbox over SMTP (the send_outbox job, mail/jobs.py, gives `send_batch` its settings).
 
 How a batch is sent:
 - Claim: up to MAIL_BATCH_SIZE pending messages due at `now` are selected (on PostgreSQL with
@@ -19,10 +19,10 @@ How a batch is sent:
 import logging
 import smtplib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from flask import current_app
 from flask_mail import BadHeaderError, Connection, Mail, Message
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,6 +53,8 @@ class SendSettings:
     timeout: float
     max_attempts: int
     batch_size: int
+    # Flask-Mail's own settings (port, TLS, user name …), made from the same config.
+    smtp: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, config) -> "SendSettings":
@@ -62,6 +64,7 @@ class SendSettings:
             timeout=float(config["MAIL_TIMEOUT_SECONDS"]),
             max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
             batch_size=int(config["MAIL_BATCH_SIZE"]),
+            smtp=Mail().init_mail(config),
         )
 
     @property
@@ -118,14 +121,9 @@ class TimedConnection(Connection):
             self.host.close()
 
 
-def send_outbox(session: Session, as_of: datetime) -> str:
-    """The send_outbox job."""
-    return send_due_messages(session, as_of).summary
-
-
-def send_due_messages(session: Session, now: datetime) -> SendReport:
-    """Sends one batch of the messages due at `now` and records each outcome (see module docstring)."""
-    settings = SendSettings.from_config(current_app.config)
+def send_batch(session: Session, settings: SendSettings, now: datetime) -> SendReport:
+    """Sends one batch of the messages due at `now` and records each outcome (see module docstring).
+    Flask-Mail's Message reads `settings.smtp` from the app (mail/jobs.py puts it there)."""
     if not settings.server:
         return SendReport(waiting_unsent=_count_pending(session))
     report = SendReport()
@@ -133,7 +131,7 @@ def send_due_messages(session: Session, now: datetime) -> SendReport:
     if not unsent:
         return report
     try:
-        with TimedConnection(_flask_mail_state(), settings.timeout) as connection:
+        with TimedConnection(settings.smtp, settings.timeout) as connection:
             while unsent:
                 _send_one(session, connection, unsent[0], now, settings, report)
                 unsent.popleft()
@@ -142,14 +140,6 @@ def send_due_messages(session: Session, now: datetime) -> SendReport:
             _record_failure(session, message, f"Could not deliver to the mail server: {_describe(error)}",
                             now, settings, report)
     return report
-
-
-def _flask_mail_state():
-    """Flask-Mail's settings, read from the config as each batch starts and kept where Flask-Mail's
-    Message looks for them (so the portal needs no Flask-Mail set-up at start)."""
-    state = Mail().init_mail(current_app.config)
-    current_app.extensions["mail"] = state
-    return state
 
 
 def _count_pending(session: Session) -> int:

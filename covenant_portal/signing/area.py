@@ -1,7 +1,13 @@
 """Receipts, `/verify`, the published keys and ledger head, and the `keys` and `ledger` commands."""
 from covenant_portal.signing.audit_words import SIGNING_AUDIT_VOCABULARY
-from covenant_portal.signing.cli import keys_cli, ledger_cli
+from covenant_portal.signing.cli import keys_cli, ledger_cli, publish_portal_key
 from covenant_portal.signing.routes import blueprint
 from covenant_portal.web.areas import Area
 
-AREA = Area("signing", blueprints=(blueprint,), commands=(keys_cli, ledger_cli), audit_vocabulary=SIGNING_AUDIT_VOCABULARY)
+AREA = Area(
+    "signing",
+    blueprints=(blueprint,),
+    commands=(keys_cli, ledger_cli),
+    start_up=(publish_portal_key,),
+    audit_vocabulary=SIGNING_AUDIT_VOCABULARY,
+)

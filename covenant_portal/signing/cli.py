@@ -7,8 +7,9 @@ from flask import current_app
 
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import ledger
-from covenant_portal.signing.portal_key import signing_key_path
-from covenant_portal.signing.service import rotate_key, verify_ledger
+from covenant_portal.signing.portal_key import portal_key, signing_key_path
+from covenant_portal.signing.records import record_kinds
+from covenant_portal.signing.service import ensure_published, rotate_key, verify_ledger
 
 
 @click.group("keys")
@@ -29,6 +30,19 @@ def rotate_command():
     )
 
 
+def publish_portal_key(session, now) -> str:
+    """The start-up step: this process's key in the published list (/.well-known/gm-first-keys.json)."""
+    key = portal_key()
+    new = ensure_published(session, key, now)
+    return f"Signing key {key.keyid} {'published' if new else 'already published'}."
+
+
+@keys_cli.command("publish")
+def publish_command():
+    """Publish this machine's signing key if it is not yet (start-up does it too)."""
+    click.echo(publish_portal_key(get_session(), utcnow()))
+
+
 @click.group("ledger")
 def ledger_cli():
     """The append-only, hash-chained ledger of signed records."""
@@ -37,7 +51,7 @@ def ledger_cli():
 @ledger_cli.command("verify")
 def verify_command():
     """Recompute the whole chain and check every signature: exit 0 if intact, 1 naming the first bad entry."""
-    result = verify_ledger(get_session())
+    result = verify_ledger(get_session(), record_kinds())
     if result.ok:
         click.echo(f"Ledger OK: {result.entries} entries, head {result.head_hash}.")
         return

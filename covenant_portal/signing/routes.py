@@ -24,8 +24,7 @@ def _public_json(response: Response, cache_control: str) -> Response:
 @blueprint.get("/.well-known/gm-first-keys.json")
 @public
 def keys():
-    session = get_session()
-    service.ensure_published(session, portal_key(), utcnow())
+    session = get_session()  # the current key was published at start-up (db.run_start_up_steps)
     # Short-lived: after `keys rotate` the retired key's valid_until must show soon.
     return _public_json(jsonify(service.keys_document(session)), "public, max-age=300")
 
@@ -33,7 +32,10 @@ def keys():
 @blueprint.get("/ledger/head")
 @public
 def ledger_head():
-    envelope = service.ledger_head_envelope(get_session(), portal_key(), utcnow())
+    try:
+        envelope = service.ledger_head_envelope(get_session(), portal_key(), utcnow())
+    except service.KeyNotPublished as problem:
+        return _public_json(jsonify(error=str(problem)), "no-cache"), 503
     return _public_json(Response(envelope, mimetype="application/json"), "no-cache")
 
 

@@ -15,7 +15,7 @@ from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.records import RecordKind, record_kinds
+from covenant_portal.signing.records import RecordKind
 from covenant_portal.signing.statements import statement
 from covenant_portal.signing.verification import VerificationResult, VerifyingKey, default_workers, verify_chain
 
@@ -63,12 +63,18 @@ def publish_key(session: Session, key: PortalKey, now: datetime) -> SigningKey:
     return published
 
 
-def ensure_published(session: Session, key: PortalKey, now: datetime) -> None:
-    """Publishes (and commits) the key if it is not yet, so everything it signs can be checked."""
+class KeyNotPublished(RuntimeError):
+    """The key is not in the published list yet (`flask keys publish` adds it; so does start-up)."""
+
+
+def ensure_published(session: Session, key: PortalKey, now: datetime) -> bool:
+    """Publishes (and commits) the key if it is not yet, so everything it signs can be checked; whether
+    it was new. Run at start-up and by `keys publish`, never by a page."""
     if session.get(SigningKey, key.keyid) is not None:
-        return
+        return False
     publish_key(session, key, now)
     session.commit()
+    return True
 
 
 def published_keys(session: Session) -> list[SigningKey]:
@@ -134,8 +140,10 @@ def seal(
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:
     """A signed statement of the ledger's size and head hash now. It is not itself a ledger entry:
-    whoever keeps one can later show that the ledger has only grown since."""
-    ensure_published(session, key, now)
+    whoever keeps one can later show that the ledger has only grown since. KeyNotPublished rather
+    than a statement nobody could check."""
+    if session.get(SigningKey, key.keyid) is None:
+        raise KeyNotPublished(f"The signing key {key.keyid} is not published: run `flask keys publish`.")
     latest = ledger.head(session)
     head_hash = latest.entry_hash if latest else GENESIS_HASH
     predicate = {"size": latest.seq if latest else 0, "headHash": head_hash, "observedAt": ledger.rfc3339(now)}
@@ -159,14 +167,14 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
 
 
 def verify_ledger(
-    session: Session, kinds: dict[str, RecordKind] | None = None, workers: int | None = None
+    session: Session, kinds: dict[str, RecordKind], workers: int | None = None
 ) -> VerificationResult:
-    """The whole ledger checked against the published keys and the stored records (with worker
-    processes for a long ledger unless `workers` says how many: 0 for none)."""
+    """The whole ledger checked against the published keys and the stored records of the given kinds
+    (`record_kinds()`: every area's), with worker processes for a long ledger unless `workers` says
+    how many (0 for none)."""
     if workers is None:
         latest = ledger.head(session)
         workers = default_workers(latest.seq if latest else 0)
     return verify_chain(
-        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds,
-        workers,
+        session, ledger.entry_pages(session), verifying_keys(session), kinds, workers
     )

@@ -1,5 +1,6 @@
 """How an area plugs into the portal. Each area describes what it brings in an `Area` (its
-blueprints, the kinds of record it signs, its scheduled jobs, its dashboard panels, its commands),
+blueprints, the kinds of record it signs, its scheduled jobs, its start-up steps, its dashboard
+panels, its commands),
 and the app factory registers them when the app starts. The kernels then find these through the
 app (`record_kinds()`, `scheduled_jobs()`, `dashboard_panels()`), so no kernel imports an area."""
 from collections.abc import Callable, Sequence
@@ -29,6 +30,9 @@ class Area:
     blueprints: Sequence[Blueprint] = ()
     record_kinds: Sequence[RecordKind] = ()
     jobs: Sequence[Job] = ()
+    # What pages read but must not make (a GET writes nothing): each step takes (session, now), makes
+    # what is missing, commits and says what it did. Run by db.run_start_up_steps.
+    start_up: Sequence[Callable] = ()
     dashboard_panels: Sequence[DashboardPanel] = ()
     commands: Sequence[click.Command] = ()
     # What its audit events and records are called in the audit trail.
@@ -60,6 +64,7 @@ def register_areas(app: Flask, areas: Sequence[Area]) -> None:
     for area in areas:
         vocabulary = vocabulary.merged(area.audit_vocabulary)
     app.extensions["audit_vocabulary"] = vocabulary
+    app.extensions["start_up"] = tuple(step for area in areas for step in area.start_up)
     app.extensions["dashboard_panels"] = tuple(
         sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)
     )

@@ -5,11 +5,17 @@ from flask import current_app, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import rule_for
+from covenant_portal.mail.links import Links
 
 
 def signed_in_user():
     """The signed-in user itself rather than Flask-Login's proxy, for services and the audit trail."""
     return current_user._get_current_object()
+
+
+def email_links() -> Links:
+    """The app's `Links` (base URL and token secret), for the services that email links."""
+    return Links.from_app(current_app)
 
 
 def form_page(template: str, form, **context):

@@ -2,11 +2,13 @@
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from covenant_portal.accounts.models import ProviderOrganisation, User
 from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import Purpose, make_token
+from covenant_portal.mail.links import Links
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user
@@ -82,7 +84,8 @@ def test_a_confirmation_link_works_only_once(client_request, db_session):
 
 def test_an_expired_confirmation_link_offers_a_new_one(client_request, db_session):
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
-    token = make_token(user, Purpose.VERIFY_EMAIL, utcnow() - timedelta(hours=48, minutes=1))
+    links = Links.from_app(current_app)
+    token = make_token(links, user, Purpose.VERIFY_EMAIL, utcnow() - timedelta(hours=48, minutes=1))
     html = client_request.get(f"/verify-email/{token}", expected_status=400).get_data(as_text=True)
     assert "This link has expired" in html
     assert 'href="/verify-email/resend"' in html
@@ -92,7 +95,7 @@ def test_an_expired_confirmation_link_offers_a_new_one(client_request, db_sessio
 
 def test_a_link_made_for_another_purpose_is_not_valid(client_request, db_session):
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
-    token = make_token(user, Purpose.RESET_PASSWORD, utcnow())
+    token = make_token(Links.from_app(current_app), user, Purpose.RESET_PASSWORD, utcnow())
     html = client_request.get(f"/verify-email/{token}", expected_status=400).get_data(as_text=True)
     assert "This link is not valid" in html
 

@@ -1,8 +1,11 @@
 """A provider organisation admin invites colleagues, who activate their accounts; and deactivates them."""
 from datetime import timedelta
 
+from flask import current_app
+
 from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import Purpose, make_token
+from covenant_portal.mail.links import Links
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user
@@ -79,7 +82,7 @@ def test_an_expired_invitation_points_to_a_new_link(client_request, db_session):
     invited = create_user(
         db_session, Role.PROVIDER, organisation=admin.organisation, password_hash=None, email_verified_at=None
     )
-    token = make_token(invited, Purpose.ACTIVATE, utcnow() - timedelta(days=3))
+    token = make_token(Links.from_app(current_app), invited, Purpose.ACTIVATE, utcnow() - timedelta(days=3))
     html = client_request.get(f"/activate/{token}", expected_status=400).get_data(as_text=True)
     assert "This link has expired" in html
     assert 'href="/forgotten-password"' in html

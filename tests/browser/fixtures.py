@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.jobs.registry import job_named
 from covenant_portal.jobs.runner import Outcome, run_job
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
 from tests import factories
 from tests.authorization.matrix import build_world
 from tests.browser.portal import AccessibilityChecker, PortalPage

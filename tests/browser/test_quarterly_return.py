@@ -19,6 +19,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.models import LedgerEntry
 from tests.returns.evidence_files import PDF
 from tests.covenant.helpers import create_named_contact, sign_current_version
+from tests.returns.helpers import make_periods
 from tests.browser.receipts import download_receipt, verified_statement
 from tests.factories import PASSWORD, local_authority
 from tests.homes.homes import create_home
@@ -42,6 +43,7 @@ def signed_provider(live_server):
         create_home(session, organisation, name=HOME, registered_places=4)
         sign_current_version(session, signer, now=datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
         session.commit()
+        make_periods(session)  # as the portal's start-up and daily job do
     return signer
 
 

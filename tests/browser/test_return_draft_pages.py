@@ -3,7 +3,7 @@ with a mistake then saved, occupancy with a mistake then saved, contacts, check 
 import pytest
 
 from covenant_portal.db import get_session
-from tests.returns.helpers import signed_organisation
+from tests.returns.helpers import make_periods, signed_organisation
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -14,6 +14,7 @@ def test_a_draft_is_filled_in_without_javascript(open_portal, live_server):
         session = get_session()
         signed = signed_organisation(session, homes=1, full_name="Rae Provider")
         session.commit()
+        make_periods(session)  # as the portal's start-up and daily job do
         email, home_name = signed.user.email, signed.homes[0].name
     portal = open_portal(javascript_enabled=False)
     portal.sign_in(email, PASSWORD)

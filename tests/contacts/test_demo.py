@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from covenant_portal.access import Role
+from covenant_portal.accounts.passwords import PasswordSettings
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import authorities_without_named_contact
 from covenant_portal.db import utcnow
@@ -16,8 +17,8 @@ def counts(db_session) -> tuple[int, int, int]:
     )
 
 
-def test_the_demo_has_homes_and_named_contacts_on_both_sides(db_session, client_request):
-    seed_demo(db_session, utcnow())
+def test_the_demo_has_homes_and_named_contacts_on_both_sides(app, db_session, client_request):
+    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
     assert counts(db_session) == (5, 3, 8)
     assert [authority.name for authority in authorities_without_named_contact(db_session)] == ["Tameside", "Wigan"]
 
@@ -29,11 +30,11 @@ def test_the_demo_has_homes_and_named_contacts_on_both_sides(db_session, client_
     assert "Willow Court" in client_request.get("/homes").get_data(as_text=True)
 
 
-def test_seeding_again_adds_nothing_and_brings_nothing_back(db_session):
-    seed_demo(db_session, utcnow())
+def test_seeding_again_adds_nothing_and_brings_nothing_back(app, db_session):
+    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
     grace = db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor"))
     grace.retired_at = utcnow()
     db_session.commit()
-    seed_demo(db_session, utcnow())
+    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
     assert counts(db_session) == (5, 3, 8)
     assert db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor")).retired_at

@@ -16,6 +16,7 @@ from covenant_portal.covenant import service
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import utcnow
 from covenant_portal.signing.models import SigningKey
+from covenant_portal.mail.links import Links
 
 
 def create_named_contact(session: Session, organisation: ProviderOrganisation, **overrides) -> ProviderContact:
@@ -38,7 +39,10 @@ def sign_current_version(session: Session, signer: User, now=None) -> CovenantSi
         create_named_contact(session, signer.organisation)
     version = service.current_version(session)
     signing = service.Signing(signer.full_name, signer.job_title, version.number)
-    return service.sign(session, current_app.extensions["signing_key"], signer, signing, SYSTEM, now or utcnow())
+    return service.sign(
+        session, Links.from_app(current_app), current_app.extensions["signing_key"], signer, signing, SYSTEM,
+        now or utcnow(),
+    )
 
 
 def sslib_keys_from_rows(session: Session) -> list[SSlibKey]:

@@ -14,6 +14,7 @@ from covenant_portal.covenant import service
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import create_named_contact
 from tests.factories import create_user
 
@@ -45,7 +46,8 @@ def test_simultaneous_signatures_of_one_organisation_make_one_record(postgresql,
             key = committed_app.extensions["signing_key"]
             start.wait()
             try:
-                return service.sign(session, key, signer, signing, SYSTEM, utcnow()).id
+                links = Links.from_app(committed_app)
+                return service.sign(session, links, key, signer, signing, SYSTEM, utcnow()).id
             except service.AlreadySigned as refused:
                 return ("already signed", refused.signature.id)
 

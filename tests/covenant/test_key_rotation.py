@@ -8,6 +8,7 @@ import shutil
 import pytest
 from securesystemslib.dsse import Envelope
 from sqlalchemy import func, select
+from flask import current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
@@ -19,6 +20,7 @@ from covenant_portal.signing.keys import load_private_key
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey, portal_key
 from covenant_portal.signing.service import rotate_key
+from covenant_portal.mail.links import Links
 from tests.conftest import csrf_token_in, make_app, page_title
 from tests.covenant.helpers import create_named_contact
 from tests.factories import create_user
@@ -126,7 +128,9 @@ def test_a_new_key_file_arriving_while_signing_is_used_at_once(db_session, provi
         return asked[-1]
 
     signing = service.Signing("Ada Okoro", "Director", 1)
-    signature = service.sign_with_current_key(db_session, current_key, provider_admin, signing, SYSTEM, utcnow())
+    signature = service.sign_with_current_key(
+        db_session, Links.from_app(current_app), current_key, provider_admin, signing, SYSTEM, utcnow()
+    )
 
     assert [key.keyid for key in asked] == [old_keyid, new.keyid]
     assert signing_keyid(db_session, signature) == new.keyid

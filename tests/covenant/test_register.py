@@ -4,11 +4,13 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask import current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.db import utcnow
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_provider, create_user
 
@@ -31,7 +33,7 @@ def scene(db_session):
     wording = service.wording_of(service.current_version(db_session).document)
     wording.aims.append("Share what we learn")
     draft = service.draft_version(db_session, wording, create_user(db_session, Role.ADMIN), SYSTEM, utcnow())
-    service.publish_version(db_session, draft, SYSTEM, utcnow())
+    service.publish_version(db_session, Links.from_app(current_app), draft, SYSTEM, utcnow())
     sign_current_version(db_session, zephyr, LATE_EVENING)
     never = create_provider(db_session, name="=HYPERLINK(\"http://evil.example\")")
     return zephyr.organisation, acorn.organisation, never

@@ -5,12 +5,14 @@ import hashlib
 import json
 
 import rfc8785
+from flask import current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service
 from covenant_portal.db import utcnow
 from covenant_portal.reference import covenant_v1
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import sign_current_version, sslib_keys_from_rows, verify_with_securesystemslib
 from tests.factories import create_user
 
@@ -48,7 +50,7 @@ def test_drafts_and_unknown_versions_are_not_found_until_published(client_reques
     client_request.get("/covenant/versions/3.json", expected_status=404)
     client_request.get("/covenant/versions/0.json", expected_status=404)
 
-    service.publish_version(db_session, draft, SYSTEM, utcnow())
+    service.publish_version(db_session, Links.from_app(current_app), draft, SYSTEM, utcnow())
 
     body = client_request.get("/covenant/versions/2.json").get_data()
     assert hashlib.sha256(body).hexdigest() == draft.document_sha256 != VERSION_1_SHA256

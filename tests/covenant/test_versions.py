@@ -2,6 +2,7 @@
 organisations that signed an older version are asked to sign again."""
 import pytest
 from sqlalchemy import select
+from flask import current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
@@ -11,6 +12,7 @@ from covenant_portal.covenant.models import CovenantStatus, CovenantVersion
 from covenant_portal.db import utcnow
 from covenant_portal.reference import covenant_v1, load_covenant
 from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.mail.links import Links
 from tests.accounts.outbox import emails_to, last_email_to, link_in
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.factories import create_user
@@ -138,7 +140,9 @@ def test_signing_the_new_version_clears_the_request_to_sign_again(client_request
     create_named_contact(db_session, signer.organisation)
     sign_current_version(db_session, signer)
     draft_version_2(db_session, admin)
-    service.publish_version(db_session, service.version_numbered(db_session, 2), SYSTEM, utcnow())
+    service.publish_version(
+        db_session, Links.from_app(current_app), service.version_numbered(db_session, 2), SYSTEM, utcnow()
+    )
 
     client_request.login(signer)
     page = client_request.get("/covenant").get_data(as_text=True)
@@ -161,7 +165,9 @@ def test_a_published_version_cannot_be_published_again_nor_an_older_draft_after_
     assert "Version 1 is already published" in client_request.get("/admin/covenant/1").get_data(as_text=True)
     draft_version_2(db_session, admin)
     draft_version_2(db_session, admin)
-    service.publish_version(db_session, service.version_numbered(db_session, 3), SYSTEM, utcnow())
+    service.publish_version(
+        db_session, Links.from_app(current_app), service.version_numbered(db_session, 3), SYSTEM, utcnow()
+    )
     client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2/publish")
     assert "Version 3 is newer and already published" in client_request.get("/admin/covenant/2").get_data(as_text=True)
     assert service.version_numbered(db_session, 2).status == CovenantStatus.DRAFT
@@ -211,7 +217,7 @@ def test_an_organisation_asked_to_sign_again_sees_what_changed_since_it_signed(c
     create_named_contact(db_session, signer.organisation)
     sign_current_version(db_session, signer)
     draft_version_2(db_session, admin)
-    service.publish_version(db_session, service.version_numbered(db_session, 2), SYSTEM, utcnow())
+    service.publish_version(db_session, Links.from_app(current_app), service.version_numbered(db_session, 2), SYSTEM, utcnow())
 
     client_request.login(signer)
     form = client_request.get("/covenant/sign").get_data(as_text=True)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.access import Role
-from covenant_portal.accounts.passwords import password_problem, verify_password
+from covenant_portal.accounts.passwords import PasswordSettings, password_problem, verify_password
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from covenant_portal.demo import PASSWORDS, seed_demo
@@ -55,7 +55,8 @@ def test_seed_demo_prints_every_login_with_a_password_that_works(app, db_session
     for user in users:
         assert f"{user.email}  " in output and PASSWORDS[user.role] in output
     for role, password in PASSWORDS.items():
-        assert all(verify_password(user.password_hash, password) for user in users if user.role == role)
+        assert all(verify_password(PasswordSettings.from_config(app.config), user.password_hash, password)
+                   for user in users if user.role == role)
 
 
 def test_demo_passwords_meet_the_password_policy():
@@ -85,7 +86,7 @@ def test_demo_accounts_can_sign_in(app, db_session, client_request):
     assert "Wigan Contact" in client_request.get("/dashboard").get_data(as_text=True)
 
 
-def test_the_readme_lists_every_demo_login(db_session):
+def test_the_readme_lists_every_demo_login(app, db_session):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    for login in seed_demo(db_session, utcnow()):
+    for login in seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow()):
         assert f"| {login.email} | `{login.password}` | {login.description} |" in readme, login.email

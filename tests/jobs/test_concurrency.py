@@ -12,7 +12,7 @@ from covenant_portal.jobs.models import JobRun
 from covenant_portal.jobs.registry import job_named
 from covenant_portal.jobs.runner import Outcome, run_job
 from covenant_portal.mail.models import OutboxMessage, OutboxStatus
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
 from tests.jobs.processes import RunningFlask, flask_environment
 from tests.mail.outbox import queue_notice
 

@@ -11,7 +11,8 @@ from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from covenant_portal.mail.models import OutboxMessage, OutboxStatus
-from covenant_portal.mail.sender import retry_delay, send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
+from covenant_portal.mail.sender import retry_delay
 from tests.factories import create_user
 from tests.mail.outbox import queue_notice
 

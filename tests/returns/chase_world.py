@@ -15,7 +15,8 @@ from covenant_portal.returns.submission.service import ReturnSigning, sign_retur
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.returns.area import CHASE_OVERDUE_RETURNS
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
+from covenant_portal.mail.links import Links
 from tests.returns.helpers import SIGNED_AT, filled_return, SignedOrganisation
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.factories import create_user, local_authority
@@ -99,8 +100,8 @@ def submit(session: Session, signed: SignedOrganisation, period: ReturnPeriod, n
     """The organisation signs its return for the period, as the signing page does."""
     quarterly_return = filled_return(session, signed, period)
     signing = ReturnSigning(signed.user.full_name, "Director", quarterly_return.draft_lock)
-    return sign_return(session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing,
-                       SYSTEM, now)
+    return sign_return(session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user,
+                       quarterly_return, signing, SYSTEM, now)
 
 
 def received_on(session: Session, smtp_server, day: date) -> list[tuple[str, str]]:

@@ -13,7 +13,10 @@ from covenant_portal.returns.models import QuarterlyReturn, PledgeStatus, Return
 from covenant_portal.returns.calendar.periods import ensure_periods, new_period
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.covenant.service import current_version
+from covenant_portal.db import utcnow
 from covenant_portal.homes.models import ProviderHome
+from covenant_portal.returns.jobs import make_return_periods
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
@@ -45,6 +48,12 @@ def signed_organisation(
     signature = sign_current_version(session, user, now=signed_at)
     created = [create_home(session, user.organisation, registered_places=4) for _ in range(homes)]
     return SignedOrganisation(user, user.organisation, created, signature)
+
+
+def make_periods(session: Session) -> None:
+    """The return periods up to today, as the portal's start-up step and daily chase job make them
+    (no page makes them)."""
+    make_return_periods(session, utcnow())
 
 
 def period_of(session: Session, financial_year: int = 2026, quarter: int = 1) -> ReturnPeriod:
@@ -176,6 +185,7 @@ def sign_again(session: Session, signed: SignedOrganisation, quarterly_return: Q
     session.flush()
     signing = submission.ReturnSigning(signed.user.full_name, "Director", quarterly_return.draft_lock)
     return submission.sign_return(
-        session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing, SYSTEM,
+        session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
+        signing, SYSTEM,
         now or datetime.now(UTC),
     )

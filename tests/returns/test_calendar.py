@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from covenant_portal.access import Role
-from covenant_portal.returns.calendar.service import ensure_periods_saved
+from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
 from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.returns.calendar.periods import default_due_date, quarter_dates
 from covenant_portal.audit.models import AuditEvent
-from tests.returns.helpers import signed_organisation
+from tests.returns.helpers import make_periods, signed_organisation
 from tests.factories import create_user
 
 
@@ -35,7 +35,7 @@ def test_the_calendar_is_made_with_the_configured_due_days(app, db_session):
     signed_organisation(db_session)  # signed in January 2026: the calendar starts at Q4 2025 to 2026
     app.config["RETURN_DUE_DAYS"] = 5
 
-    periods = ensure_periods_saved(db_session, date(2026, 7, 1))
+    periods = ensure_periods_saved(db_session, CalendarSettings.from_config(app.config), date(2026, 7, 1))
 
     assert [(p.label, p.opens_on, p.due_on) for p in periods] == [
         ("Q4 2025 to 2026", date(2026, 4, 1), date(2026, 4, 7)),  # 6 April 2026 is Easter Monday
@@ -46,6 +46,7 @@ def test_the_calendar_is_made_with_the_configured_due_days(app, db_session):
 
 def test_admins_see_every_period_with_its_dates(app, client_request, db_session):
     signed_organisation(db_session)
+    make_periods(db_session)
     client_request.login(create_user(db_session, Role.ADMIN))
 
     html = client_request.get("/admin/return-periods").get_data(as_text=True)
@@ -62,6 +63,7 @@ def test_admins_see_every_period_with_its_dates(app, client_request, db_session)
 
 def test_an_admin_moves_a_due_date_and_the_calendar_says_who_why_and_from_when(app, client_request, db_session):
     signed_organisation(db_session)
+    make_periods(db_session)
     admin = create_user(db_session, Role.ADMIN, full_name="Ada Admin")
     client_request.login(admin)
     client_request.get("/admin/return-periods")
@@ -100,6 +102,7 @@ def test_a_bad_change_is_refused_next_to_its_field_keeping_what_was_typed(
     client_request, db_session, due_on, reason, errors
 ):
     signed_organisation(db_session)
+    make_periods(db_session)
     client_request.login(create_user(db_session, Role.ADMIN))
     client_request.get("/admin/return-periods")
     q1 = db_session.scalar(select(ReturnPeriod).where(ReturnPeriod.financial_year == 2026, ReturnPeriod.quarter == 1))
@@ -120,6 +123,7 @@ def test_a_bad_change_is_refused_next_to_its_field_keeping_what_was_typed(
 
 def test_the_same_date_changes_nothing(client_request, db_session):
     signed_organisation(db_session)
+    make_periods(db_session)
     client_request.login(create_user(db_session, Role.ADMIN))
     client_request.get("/admin/return-periods")
     q1 = db_session.scalar(select(ReturnPeriod).where(ReturnPeriod.financial_year == 2026, ReturnPeriod.quarter == 1))
@@ -135,3 +139,17 @@ def _row(html: str, period_id: int) -> str:
     match = re.search(rf'<tr class="govuk-table__row" id="period-{period_id}">(.*?)</tr>', html, re.S)
     assert match, f"no row for period {period_id}"
     return match.group(1)
+
+
+def test_the_periods_are_made_at_start_up_not_by_the_calendar_page(app, client_request, db_session):
+    signed_organisation(db_session)  # signed in January 2026
+    client_request.login(create_user(db_session, Role.ADMIN))
+    client_request.get("/admin/return-periods")
+    assert db_session.scalars(select(ReturnPeriod)).all() == []
+
+    with app.app_context():
+        output = app.test_cli_runner().invoke(args=["load-reference-data"]).output
+
+    made = db_session.scalars(select(ReturnPeriod).order_by(ReturnPeriod.starts_on)).all()
+    assert (made[0].financial_year, made[0].quarter) == (2025, 4)
+    assert f"Return periods: {len(made)}." in output

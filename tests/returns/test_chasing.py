@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from covenant_portal.access import Role
 from covenant_portal.returns.chasing import service as chasing
-from covenant_portal.returns.calendar.service import ensure_periods_saved
+from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
+from covenant_portal.returns.jobs import chase_overdue_returns
 from covenant_portal.returns.models import ReminderStage, ReturnReminder
 from covenant_portal.returns.calendar.periods import adjust_due_date
 from covenant_portal.returns.status import ReturnState, return_states
@@ -63,14 +64,14 @@ def world(app, db_session, mail_app_config, smtp_server):
     app.config.update(mail_app_config)
     world = build_world(db_session)
     db_session.commit()
-    ensure_periods_saved(db_session, date(2026, 7, 1))
+    ensure_periods_saved(db_session, CalendarSettings.from_config(app.config), date(2026, 7, 1))
     submit(db_session, world.on_time, q1_period(db_session), as_of(date(2026, 7, 20)))
     received_on(db_session, smtp_server, date(2026, 7, 20))
     return world
 
 
 def chase(db_session, day: date) -> str:
-    return chasing.chase_overdue_returns(db_session, as_of(day))
+    return chase_overdue_returns(db_session, as_of(day))
 
 
 def stages_sent(db_session, organisation) -> list[tuple[str, date]]:

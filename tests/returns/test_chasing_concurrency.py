@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from covenant_portal.returns.chasing import service as chasing
+from covenant_portal.returns.jobs import chase_overdue_returns
 from covenant_portal.returns.models import ReturnReminder
 from covenant_portal.db import get_session
 from covenant_portal.mail.models import OutboxMessage
-from covenant_portal.mail.sender import send_due_messages
+from covenant_portal.mail.jobs import send_due_messages
 from tests.returns.chase_world import as_of, provider
 from tests.jobs.processes import RunningFlask, flask_environment
 
@@ -79,7 +80,7 @@ def test_chases_racing_past_the_slot_claim_still_send_each_reminder_once(
 
     def chase(_):
         with committed_app.app_context():
-            return chasing.chase_overdue_returns(get_session(), as_of(DUE_ON))
+            return chase_overdue_returns(get_session(), as_of(DUE_ON))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         summaries = list(pool.map(chase, range(4)))

@@ -16,6 +16,7 @@ from covenant_portal.returns.submission.document import document_for
 from covenant_portal.returns.models import EvidenceFile
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.audit.service import SYSTEM
+from covenant_portal.mail.links import Links
 from tests.returns import evidence_files as files
 from tests.returns.helpers import filled_return, period_of, signed_organisation
 from tests.conftest import csrf_token_in, page_title
@@ -45,8 +46,8 @@ def quarterly_return(db_session, signed):
 
 def attach(session, signed, quarterly_return, data=files.PDF, filename="policy.pdf", number=1):
     return evidence.add_evidence(
-        session, evidence.evidence_dir(current_app), quarterly_return, number, filename, data,
-        signed.user, SYSTEM, NOW,
+        session, evidence.evidence_dir(current_app.config, current_app.instance_path), quarterly_return, number,
+        filename, data, signed.user, SYSTEM, NOW,
     )
 
 
@@ -150,14 +151,14 @@ def test_files_are_signed_with_the_return(db_session, signed, quarterly_return):
 
 
 def test_a_removed_file_is_deleted_unless_a_signed_version_lists_it(db_session, signed, quarterly_return, evidence_folder):
-    directory = evidence.evidence_dir(current_app)
+    directory = evidence.evidence_dir(current_app.config, current_app.instance_path)
     draft_only = attach(db_session, signed, quarterly_return, filename="draft.pdf")
     evidence.remove_evidence(db_session, directory, draft_only, SYSTEM, NOW)
     assert draft_only.removed_at == NOW and not (evidence_folder / draft_only.stored_name).exists()
 
     kept = attach(db_session, signed, quarterly_return, data=files.PNG, filename="signed.png")
     first = submission.sign_return(
-        db_session, current_app.extensions["signing_key"], signed.user, quarterly_return,
+        db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
         submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock), SYSTEM, NOW,
     )
     assert [f["filename"] for f in first.document["pledges"][0]["evidence"]] == ["signed.png"]
@@ -267,7 +268,7 @@ def test_local_authorities_download_only_files_of_signed_versions(client_request
     client_request.get(url, expected_status=404)  # still the provider's draft
 
     submission.sign_return(
-        db_session, current_app.extensions["signing_key"], signed.user, quarterly_return,
+        db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
         submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock), SYSTEM, NOW,
     )
     assert client_request.get(url).get_data() == files.PDF

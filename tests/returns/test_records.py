@@ -29,6 +29,7 @@ from tests.returns.helpers import filled_return, period_of, signed_organisation
 from tests.factories import create_provider
 from tests.signing.helpers import allow_tampering, run_ledger, statement_in
 from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.mail.links import Links
 
 NOW = datetime(2026, 7, 10, 9, 30, tzinfo=UTC)
 
@@ -36,7 +37,8 @@ NOW = datetime(2026, 7, 10, 9, 30, tzinfo=UTC)
 def sign(session, signed, quarterly_return, now=NOW):
     signing = submission.ReturnSigning("Amira Khan", "Director", quarterly_return.draft_lock)
     return submission.sign_return(
-        session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing, SYSTEM, now
+        session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
+        signing, SYSTEM, now,
     )
 
 

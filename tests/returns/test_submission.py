@@ -26,6 +26,7 @@ from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.canonical import canonical_json, canonical_sha256, sha256_hex
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.service import publish_key
+from covenant_portal.mail.links import Links
 from tests.returns.helpers import (
     filled_return,
     gm_ons_codes,
@@ -54,7 +55,8 @@ def sign(session, signed, quarterly_return, user=None, lock=None, now=NOW, key=N
         "Amira Khan", "Director of Care", quarterly_return.draft_lock if lock is None else lock
     )
     return submission.sign_return(
-        session, key or current_app.extensions["signing_key"], user, quarterly_return, signing, SYSTEM, now
+        session, Links.from_app(current_app), key or current_app.extensions["signing_key"], user, quarterly_return,
+        signing, SYSTEM, now,
     )
 
 
@@ -222,7 +224,7 @@ def test_a_retired_key_signs_nothing_and_keeps_the_draft(db_session, signed, qua
 
     with pytest.raises(submission.SigningKeyRetired):
         submission.sign_with_current_key(
-            db_session, lambda: key, signed.user, quarterly_return,
+            db_session, Links.from_app(current_app), lambda: key, signed.user, quarterly_return,
             submission.ReturnSigning("A", "B", quarterly_return.draft_lock), SYSTEM, NOW,
         )
 
@@ -324,7 +326,8 @@ def test_two_colleagues_pressing_sign_at_the_same_moment_sign_once(committed_app
             try:
                 signing = submission.ReturnSigning(user.full_name, "Director", lock)
                 signed_version = submission.sign_return(
-                    session, committed_app.extensions["signing_key"], user, found, signing, SYSTEM, NOW
+                    session, Links.from_app(committed_app), committed_app.extensions["signing_key"], user, found,
+                    signing, SYSTEM, NOW,
                 )
                 return f"signed version {signed_version.version}"
             except submission.AlreadySubmitted as error:

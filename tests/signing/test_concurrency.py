@@ -16,6 +16,7 @@ from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
+from covenant_portal.mail.links import Links
 from tests.covenant.helpers import create_named_contact
 from tests.factories import create_user
 
@@ -44,7 +45,8 @@ def sign_all_at_once(app, signer_ids: list[int]) -> list[int]:
             signing = covenant.Signing(signer.full_name, signer.job_title, covenant.current_version(session).number)
             session.commit()  # ends the reading transaction: on SQLite it holds the write lock (BEGIN IMMEDIATE)
             start.wait()
-            return covenant.sign(session, portal_key(), signer, signing, SYSTEM, utcnow()).ledger_seq
+            links = Links.from_app(app)
+            return covenant.sign(session, links, portal_key(), signer, signing, SYSTEM, utcnow()).ledger_seq
 
     with ThreadPoolExecutor(max_workers=len(signer_ids)) as pool:
         return list(pool.map(sign, signer_ids))

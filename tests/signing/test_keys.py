@@ -10,10 +10,11 @@ from securesystemslib.dsse import Envelope
 from sqlalchemy import select
 
 from covenant_portal.audit.models import AuditEvent
-from covenant_portal.db import utcnow
+from covenant_portal.db import run_start_up_steps, utcnow
 from covenant_portal.signing import ledger
 from covenant_portal.signing.models import SigningKey
 from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import KeyRetired, seal, signed_envelope, verify_ledger
 from tests.conftest import make_app
 from tests.signing.helpers import receipt_of, run_ledger, sign_covenants, sslib_keys, statement_in
@@ -41,8 +42,10 @@ def rotate(app):
         return app.test_cli_runner().invoke(args=["keys", "rotate"])
 
 
-def test_the_current_key_is_published_when_first_asked_for(client_request, db_session):
+def test_the_current_key_is_published_at_start_up(app, client_request, db_session):
     assert db_session.scalars(select(SigningKey)).all() == []
+    assert client_request.get("/.well-known/gm-first-keys.json").get_json() == {"keys": []}  # a page publishes nothing
+    assert run_start_up_steps(app)[0] == f"Signing key {portal_key().keyid} published."
     response = client_request.get("/.well-known/gm-first-keys.json")
 
     [key] = response.get_json()["keys"]
@@ -56,7 +59,19 @@ def test_the_current_key_is_published_when_first_asked_for(client_request, db_se
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_each_published_key_is_read_by_securesystemslib_as_it_is(client_request, db_session):
+def test_keys_publish_publishes_this_machines_key_once(app, db_session):
+    def publish():
+        with app.app_context():
+            return app.test_cli_runner().invoke(args=["keys", "publish"])
+
+    first, second = publish(), publish()
+
+    assert first.output == f"Signing key {portal_key().keyid} published.\n"
+    assert second.output == f"Signing key {portal_key().keyid} already published.\n"
+    assert db_session.scalars(select(SigningKey.keyid)).all() == [portal_key().keyid]
+
+
+def test_each_published_key_is_read_by_securesystemslib_as_it_is(started, client_request, db_session):
     document = published(client_request)
     [key] = document["keys"]
     assert set(key) == {"keyid", "keytype", "scheme", "keyval", "public_key_pem", "valid_from", "valid_until"}
@@ -137,7 +152,7 @@ def test_an_entry_signed_with_a_key_after_it_was_retired_breaks_the_ledger(app, 
     ledger.append(db_session, "covenant-signature", statement["subject"][0]["name"], envelope,
                   utcnow() + timedelta(seconds=1))
 
-    result = verify_ledger(db_session)
+    result = verify_ledger(db_session, record_kinds())
 
     assert result.first_bad_seq == 2
     assert result.problem.startswith(f"it was signed with key {old.keyid} after that key was retired at ")

@@ -22,7 +22,7 @@ def signed_head(client_request) -> tuple[bytes, dict]:
     return receipt, statement_in(receipt)
 
 
-def test_the_head_of_an_empty_ledger(client_request, db_session):
+def test_the_head_of_an_empty_ledger(started, client_request, db_session):
     before = utcnow()
     _, statement = signed_head(client_request)
     assert statement["_type"] == "https://in-toto.io/Statement/v1"

@@ -10,6 +10,7 @@ from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.signing import dsse, ledger
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.signing.helpers import allow_tampering, ledger_entries, run_ledger, sign_covenants
 
@@ -141,11 +142,11 @@ def test_worker_processes_find_the_same_first_bad_entry(db_session, signatures, 
     db_session.execute(sa.update(CovenantSignature.__table__).where(
         CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name="Mallory Smith"))
 
-    result = verify_ledger(db_session, workers=workers)
+    result = verify_ledger(db_session, record_kinds(), workers=workers)
 
     assert (result.first_bad_seq, result.entries) == (2, 1)
     assert result.problem == f"covenant_signature {signatures[1].id} signer_name differs from the signed record"
     db_session.execute(sa.update(CovenantSignature.__table__).where(
         CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name=signatures[1].signer_name))
-    result = verify_ledger(db_session, workers=workers)
+    result = verify_ledger(db_session, record_kinds(), workers=workers)
     assert (result.first_bad_seq, result.problem) == (4, "its envelope does not match its envelope_sha256")

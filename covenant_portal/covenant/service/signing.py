@@ -17,7 +17,6 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import ProviderOrganisation, User
 from covenant_portal.access import Role
 from covenant_portal.accounts.service import signer_and_organisation_admins
-from covenant_portal.accounts.tokens import email_link
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.service import current_contacts
 from covenant_portal.db import next_id
@@ -28,6 +27,7 @@ from covenant_portal.covenant.records import (
     receipt_reference,
     subject_name_for,
 )
+from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.models import LedgerEntry
@@ -74,7 +74,7 @@ class Signing:
 
 
 def sign(
-    session: Session, key: PortalKey, signer: User, signing: Signing, actor: Actor, now: datetime
+    session: Session, links: Links, key: PortalKey, signer: User, signing: Signing, actor: Actor, now: datetime
 ) -> CovenantSignature:
     """Signs the current version for the signer's organisation and seals it in the ledger."""
     version = current_version(session)
@@ -91,7 +91,7 @@ def sign(
             f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
         )
     signature = _sealed_signature(session, key, signer, signing, version, now)
-    _queue_confirmations(session, signature, now)
+    _queue_confirmations(session, links, signature, now)
     audit.record(
         session, actor, "covenant.signed", signature, now,
         organisation_id=organisation.id, version=version.number, ledger_seq=signature.ledger_seq,
@@ -104,6 +104,7 @@ def sign(
 
 def sign_with_current_key(
     session: Session,
+    links: Links,
     current_key: Callable[[], PortalKey],
     signer: User,
     signing: Signing,
@@ -114,7 +115,7 @@ def sign_with_current_key(
     asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
     is none, SigningKeyRetired is raised and nothing is saved."""
     try:
-        return with_current_key(current_key, lambda key: sign(session, key, signer, signing, actor, now))
+        return with_current_key(current_key, lambda key: sign(session, links, key, signer, signing, actor, now))
     except KeyRetired as retired:
         session.rollback()
         logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here",
@@ -164,7 +165,7 @@ def _sealed_signature(
     return signature
 
 
-def _queue_confirmations(session: Session, signature: CovenantSignature, now: datetime) -> None:
+def _queue_confirmations(session: Session, links: Links, signature: CovenantSignature, now: datetime) -> None:
     reference = receipt_reference(signature.ledger_seq)
     for user_id, address in signer_and_organisation_admins(session, signature.organisation_id, signature.signer):
         queue_email(
@@ -177,7 +178,7 @@ def _queue_confirmations(session: Session, signature: CovenantSignature, now: da
             signature=signature,
             organisation=signature.organisation,
             reference=reference,
-            receipt_link=email_link("covenant.signature", signature_id=signature.id),
+            receipt_link=links.url("covenant.signature", signature_id=signature.id),
         )
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal import audit
 from covenant_portal.accounts.models import User, is_active_organisation_admin
-from covenant_portal.accounts.tokens import email_link
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
+from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_json, canonical_sha256
 from covenant_portal.covenant.service.errors import CovenantError
@@ -133,7 +133,7 @@ def _reworded(document: dict, wording: Wording) -> dict:
     }
 
 
-def publish_version(session: Session, version: CovenantVersion, actor: Actor, now: datetime) -> int:
+def publish_version(session: Session, links: Links, version: CovenantVersion, actor: Actor, now: datetime) -> int:
     """Publishes a draft and asks every organisation that signed an older version to sign again
     (by email to its organisation admins). Returns how many emails were queued."""
     if version.status == CovenantStatus.PUBLISHED:
@@ -145,13 +145,13 @@ def publish_version(session: Session, version: CovenantVersion, actor: Actor, no
         )
     version.status = CovenantStatus.PUBLISHED
     version.published_at = now
-    emails = _ask_to_sign_again(session, version, now)
+    emails = _ask_to_sign_again(session, links, version, now)
     audit.record(session, actor, "covenant.version_published", version, now, number=version.number, emails=emails)
     session.commit()
     return emails
 
 
-def _ask_to_sign_again(session: Session, version: CovenantVersion, now: datetime) -> int:
+def _ask_to_sign_again(session: Session, links: Links, version: CovenantVersion, now: datetime) -> int:
     signed_older = (
         select(CovenantSignature.organisation_id)
         .join(CovenantVersion)
@@ -175,6 +175,6 @@ def _ask_to_sign_again(session: Session, version: CovenantVersion, now: datetime
             user=admin,
             organisation=admin.organisation,
             version=version,
-            covenant_link=email_link("covenant.read"),
+            covenant_link=links.url("covenant.read"),
         ) is not None
     return queued

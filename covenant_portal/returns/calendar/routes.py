@@ -1,6 +1,6 @@
 """The returns calendar for admins (see and move due dates), and the provider dashboard's word on
 late returns (the chasing itself is the chase_overdue_returns job, returns/chasing/service.py)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import allowed
@@ -33,16 +33,20 @@ def inject_late_returns():
     return {"organisation_late_returns": organisation_late_returns}
 
 
+def _settings() -> calendar.CalendarSettings:
+    return calendar.CalendarSettings.from_config(current_app.config)
+
+
 @blueprint.get("/admin/return-periods")
 @allowed(Role.ADMIN)
 def return_periods():
     session = get_session()
-    all_periods = calendar.ensure_periods_saved(session, periods.london_day(utcnow()))
+    all_periods = periods.all_periods(session)  # made at start-up and by the daily chase job
     return render_template(
         "returns/calendar/periods.html",
         periods=list(reversed(all_periods)),
         adjustments=calendar.adjustments(session, all_periods),
-        due_days=calendar.due_days(),
+        due_days=_settings().due_days,
     )
 
 
@@ -54,7 +58,7 @@ def change_due_date(period_id):
     form = DueDateForm() if request.method == "POST" else DueDateForm(data={"due_on": period.due_on})
     context = {
         "period": period,
-        "rule_due_on": periods.default_due_date(period.ends_on, calendar.due_days()),
+        "rule_due_on": periods.default_due_date(period.ends_on, _settings().due_days),
         "adjustment": calendar.adjustments(session, [period]).get(period.id),
     }
     if not form.validate_on_submit():

@@ -3,7 +3,6 @@ due date, from when, and why. The rules themselves are in periods.py."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -16,23 +15,26 @@ from covenant_portal.audit.models import AuditEvent
 DUE_DATE_CHANGED = "return_period.due_date_changed"  # the audit action periods.adjust_due_date records
 
 
-def due_days() -> int:
-    """RETURN_DUE_DAYS: days after a return opens that it is due."""
-    return int(current_app.config.get("RETURN_DUE_DAYS", DEFAULT_DUE_DAYS))
+@dataclass(frozen=True)
+class CalendarSettings:
+    due_days: int  # RETURN_DUE_DAYS: days after a return opens that it is due
+
+    @classmethod
+    def from_config(cls, config) -> "CalendarSettings":
+        return cls(due_days=int(config.get("RETURN_DUE_DAYS", DEFAULT_DUE_DAYS)))
 
 
-def ensure_periods_saved(session: Session, today: date, days: int | None = None) -> list[ReturnPeriod]:
-    """`periods.ensure_periods`, committed; every period, oldest first. Two processes adding the same
-    period at once is harmless: the loser's insert is refused by the unique (financial_year, quarter)
-    and it reads the winner's."""
-    days = due_days() if days is None else days
+def ensure_periods_saved(session: Session, settings: CalendarSettings, today: date) -> list[ReturnPeriod]:
+    """`periods.ensure_periods`, committed; every period, oldest first. Run at start-up and by the
+    daily chase job, never by a page. Two processes adding the same period at once is harmless: the
+    loser's insert is refused by the unique (financial_year, quarter) and it reads the winner's."""
     try:
-        periods = ensure_periods(session, today, days)
+        periods = ensure_periods(session, today, settings.due_days)
         session.commit()
         return periods
     except IntegrityError:
         session.rollback()
-        return ensure_periods(session, today, days)
+        return ensure_periods(session, today, settings.due_days)
 
 
 @dataclass(frozen=True)

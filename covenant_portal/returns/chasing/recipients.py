@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from covenant_portal.accounts.models import LocalAuthority, User, can_sign_in, is_active_organisation_admin
 
 from covenant_portal.access import Role
-from covenant_portal.accounts.tokens import email_link
 from covenant_portal.returns.models import (
     ReturnPeriod,
 )
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.homes.models import HomeStatus, ProviderHome
+from covenant_portal.mail.links import Links
 
 
 # Who is told
@@ -64,10 +64,10 @@ def _active_users(*conditions):
     return select(User.full_name, User.email).where(*can_sign_in(), *conditions)
 
 
-def provider_recipients(session: Session, organisation_ids: list[int],
+def provider_recipients(session: Session, links: Links, organisation_ids: list[int],
                          contacts: dict[int, list[ProviderContactDetails]]) -> dict[int, list[Recipient]]:
     """The organisation's current named contacts, then its active organisation admins (each address once)."""
-    link = email_link("returns.returns")
+    link = links.url("returns.returns")
     found: dict[int, list[Recipient]] = defaultdict(list)
     for organisation_id, details in contacts.items():
         for contact in details:
@@ -84,8 +84,8 @@ def provider_recipients(session: Session, organisation_ids: list[int],
     })
 
 
-def escalation_officers(session: Session, period: ReturnPeriod) -> list[Recipient]:
-    link = email_link("compliance.overview", period=period.id)
+def escalation_officers(session: Session, links: Links, period: ReturnPeriod) -> list[Recipient]:
+    link = links.url("compliance.overview", period=period.id)
     return [
         Recipient(name, email, RecipientKind.ESCALATION_OFFICER, link)
         for name, email in session.execute(
@@ -94,7 +94,7 @@ def escalation_officers(session: Session, period: ReturnPeriod) -> list[Recipien
     ]
 
 
-def escalation_recipients(session: Session, period: ReturnPeriod, organisation_ids: list[int],
+def escalation_recipients(session: Session, links: Links, period: ReturnPeriod, organisation_ids: list[int],
                            escalation_officers: list[Recipient]) -> dict[int, list[Recipient]]:
     """The named contacts of the LAs hosting the organisation's open or planned homes, then every
     active escalation officer (each address once)."""
@@ -105,7 +105,7 @@ def escalation_recipients(session: Session, period: ReturnPeriod, organisation_i
         .distinct()
     ):
         hosts[organisation_id].add(authority_id)
-    link = email_link("compliance.table", period=period.id)
+    link = links.url("compliance.table", period=period.id)
     named_by_authority = defaultdict(list)
     for authority_id, authority_name, name, email in session.execute(
         select(LocalAuthorityNamedContact.local_authority_id, LocalAuthority.name, User.full_name,

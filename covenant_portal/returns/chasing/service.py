@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from covenant_portal.accounts.models import ProviderOrganisation
 
-from covenant_portal.returns.calendar.service import ensure_periods_saved
+from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
 from covenant_portal.returns.models import (
     QuarterlyReturn,
     ReturnSubmission,
@@ -67,6 +67,7 @@ from covenant_portal.returns.chasing.recipients import (
     provider_recipients,
 )
 from covenant_portal.returns.chasing.stages import RANK, STAGES, FIRST_OFFSET, stage_date, stage_due  # noqa: F401 (the job's interface)
+from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_emails
 
 CHUNK_SIZE = 500
@@ -91,17 +92,19 @@ class ChaseReport:
         return f"Chased {returns} ({stages}); {emails} queued."
 
 
-def chase_overdue_returns(session: Session, as_of: datetime) -> str:
-    """The chase_overdue_returns job: sends the reminders and escalations due on as_of's London day."""
+def chase_returns(session: Session, calendar: CalendarSettings, links: Links, as_of: datetime) -> str:
+    """What the chase_overdue_returns job does (returns/jobs.py): makes the periods up to as_of's London
+    day, then sends the reminders and escalations due on it."""
     today = london_day(as_of)
-    ensure_periods_saved(session, today)
+    ensure_periods_saved(session, calendar, today)
     report = ChaseReport()
     for period in periods_to_chase(session, today):
         stage = stage_due(period, today)
         organisation_ids = organisations_to_chase(session, period, stage)
-        officers = escalation_officers(session, period) if organisation_ids and stage == ReminderStage.ESCALATED else []
+        escalating = organisation_ids and stage == ReminderStage.ESCALATED
+        officers = escalation_officers(session, links, period) if escalating else []
         for chunk in _chunks(organisation_ids, CHUNK_SIZE):
-            _chase_chunk(session, period, stage, chunk, today, as_of, report, officers)
+            _chase_chunk(session, links, period, stage, chunk, today, as_of, report, officers)
             session.commit()
     return report.summary
 
@@ -137,16 +140,16 @@ def organisations_to_chase(session: Session, period: ReturnPeriod, stage: Remind
     )
 
 
-def _chase_chunk(session: Session, period: ReturnPeriod, stage: ReminderStage, organisation_ids: list[int],
-                 today: date, now: datetime, report: ChaseReport, escalation_officers) -> None:
+def _chase_chunk(session: Session, links: Links, period: ReturnPeriod, stage: ReminderStage,
+                 organisation_ids: list[int], today: date, now: datetime, report: ChaseReport, escalation_officers) -> None:
     names = dict(session.execute(
         select(ProviderOrganisation.id, ProviderOrganisation.name).where(ProviderOrganisation.id.in_(organisation_ids))
     ).all())
     contacts = provider_contacts(session, organisation_ids)
     if stage == ReminderStage.ESCALATED:
-        recipients = escalation_recipients(session, period, organisation_ids, escalation_officers)
+        recipients = escalation_recipients(session, links, period, organisation_ids, escalation_officers)
     else:
-        recipients = provider_recipients(session, organisation_ids, contacts)
+        recipients = provider_recipients(session, links, organisation_ids, contacts)
     reminder_table = ReturnReminder.__table__
     inserted = session.execute(
         insert_ignoring_duplicates(session, reminder_table, ["organisation_id", "period_id", "stage"])

@@ -10,7 +10,6 @@ from covenant_portal.access import Role
 from covenant_portal.web.views import signed_in_user
 from covenant_portal.returns.drafts import service as drafts
 from covenant_portal.returns.blueprint import blueprint
-from covenant_portal.returns.calendar.service import ensure_periods_saved
 from covenant_portal.returns.chasing.service import reminders_for
 from covenant_portal.returns.submission.document import (
     differences,
@@ -83,7 +82,6 @@ def _context(quarterly_return, **extra) -> dict:
 def returns():
     session = get_session()
     today = london_day(utcnow())
-    ensure_periods_saved(session, today)
     return render_template(
         "returns/list.html",
         owed=drafts.owed_returns(session, current_user.organisation_id, today),

@@ -40,6 +40,11 @@ def _pledge(number: int) -> dict:
     return found_or_404(next((p for p in pledges if int(p["number"]) == number), None))
 
 
+
+def _directory():
+    """Where evidence files are kept, from the app's settings (the services are given it)."""
+    return service.evidence_dir(current_app.config, current_app.instance_path)
+
 @blueprint.route("/returns/<int:return_id>/pledges/<int:number>/evidence", methods=["GET", "POST"])
 @allowed(Role.PROVIDER)
 @csrf.exempt  # checked below, once the larger limit for an upload is set
@@ -67,7 +72,7 @@ def evidence(return_id, number):
     try:
         added = service.add_evidence(
             session,
-            service.evidence_dir(current_app),
+            _directory(),
             quarterly_return,
             number,
             upload.filename,
@@ -104,7 +109,7 @@ def evidence_download(return_id, file_id):
     viewer = signed_in_user()
     quarterly_return = found_or_404(return_for_viewer(session, viewer, return_id))
     found = found_or_404(service.evidence_for_viewer(session, viewer, quarterly_return, file_id))
-    path = service.stored_path(service.evidence_dir(current_app), found)
+    path = service.stored_path(_directory(), found)
     if not path.is_file():
         current_app.logger.error("evidence_file %s is missing from the evidence folder", found.id)
         return found_or_404(None)
@@ -126,7 +131,7 @@ def evidence_remove(return_id, file_id):
     if found.removed_at is not None or not ActionForm().validate_on_submit():
         return redirect(url_for("returns.evidence", return_id=return_id, number=found.pledge_number))
     try:
-        service.remove_evidence(session, service.evidence_dir(current_app), found, current_actor(), utcnow())
+        service.remove_evidence(session, _directory(), found, current_actor(), utcnow())
     except service.EvidenceError as error:
         flash(str(error), "success")
     else:

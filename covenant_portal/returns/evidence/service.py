@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 
 import filetype
-from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -153,10 +152,11 @@ def check_file(data: bytes) -> str:
 # Where files are kept
 
 
-def evidence_dir(app: Flask) -> Path:
-    """EVIDENCE_DIR, or the instance folder's evidence/: made (mode 0700) if it is not there."""
-    configured = app.config.get("EVIDENCE_DIR") or ""
-    directory = Path(configured) if configured else Path(app.instance_path) / "evidence"
+def evidence_dir(config, instance_path: str | Path) -> Path:
+    """EVIDENCE_DIR of the config, or the instance folder's evidence/: made (mode 0700) if it is not
+    there. The routes pass it to the services below."""
+    configured = config.get("EVIDENCE_DIR") or ""
+    directory = Path(configured) if configured else Path(instance_path) / "evidence"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     return directory
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, allowed
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
-from covenant_portal.web.views import form_page, signed_in_user
+from covenant_portal.web.views import email_links, form_page, signed_in_user
 from covenant_portal.returns.submission import service
 from covenant_portal.returns.compliance.service import return_for_viewer
 from covenant_portal.returns.submission.document import differences, document_for, status_label
@@ -89,7 +89,7 @@ def sign(return_id):
     signing = service.ReturnSigning(form.full_name.data, form.job_title.data, form.lock())
     try:
         submitted = service.sign_with_current_key(
-            session, portal_key, signed_in_user(), quarterly_return, signing, current_actor(), utcnow()
+            session, email_links(), portal_key, signed_in_user(), quarterly_return, signing, current_actor(), utcnow()
         )
     except service.AlreadySubmitted as error:
         flash(str(error), "success")

@@ -19,7 +19,6 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
 from covenant_portal.accounts.service import signer_and_organisation_admins
-from covenant_portal.accounts.tokens import email_link
 from covenant_portal.returns.submission.document import document_for, gm_local_authorities
 from covenant_portal.returns.models import (
     QuarterlyReturn,
@@ -38,6 +37,7 @@ from covenant_portal.returns.submission.records import (
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.records import receipt_reference
 from covenant_portal.db import next_id
+from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.crash_points import crash_point
@@ -130,6 +130,7 @@ def unfinished_sections(quarterly_return: QuarterlyReturn, draft: dict, document
 
 def sign_return(
     session: Session,
+    links: Links,
     key: PortalKey,
     signer: User,
     quarterly_return: QuarterlyReturn,
@@ -171,7 +172,7 @@ def sign_return(
             "The return was changed after you opened this page, perhaps by a colleague. "
             "Check the answers again, then sign."
         ) from None
-    _queue_confirmations(session, submission, now)
+    _queue_confirmations(session, links, submission, now)
     audit.record(
         session, actor, "attestation.signed", submission, now,
         return_id=quarterly_return.id, organisation_id=quarterly_return.organisation_id,
@@ -186,6 +187,7 @@ def sign_return(
 
 def sign_with_current_key(
     session: Session,
+    links: Links,
     current_key: Callable[[], PortalKey],
     signer: User,
     quarterly_return: QuarterlyReturn,
@@ -197,7 +199,7 @@ def sign_with_current_key(
     newer key if there is one (as covenant signing does). Else SigningKeyRetired, nothing saved."""
     try:
         return with_current_key(
-            current_key, lambda key: sign_return(session, key, signer, quarterly_return, signing, actor, now)
+            current_key, lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now)
         )
     except KeyRetired as retired:
         logger.warning("return signing refused: signing key %s is retired and no newer key file is here",
@@ -293,7 +295,7 @@ def _keep_answers_as_rows(session: Session, submission: ReturnSubmission, docume
     session.flush()
 
 
-def _queue_confirmations(session: Session, submission: ReturnSubmission, now: datetime) -> None:
+def _queue_confirmations(session: Session, links: Links, submission: ReturnSubmission, now: datetime) -> None:
     quarterly_return = submission.quarterly_return
     reference = receipt_reference(submission.ledger_seq)
     what = "correction to the return" if submission.version > 1 else "return"
@@ -310,7 +312,7 @@ def _queue_confirmations(session: Session, submission: ReturnSubmission, now: da
             organisation=quarterly_return.organisation,
             period=quarterly_return.period,
             reference=reference,
-            submission_link=email_link(
+            submission_link=links.url(
                 SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version
             ),
         )
