@@ -3,6 +3,7 @@ RAG rated) with its CSV, each return's detail and history, and the overview of e
 admins and escalation officers. Read-only: nothing here changes anything."""
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from covenant_portal.access import allowed
 from covenant_portal.access import Role
@@ -20,6 +21,11 @@ blueprint = Blueprint("compliance", __name__)
 
 OVERSEERS = compliance.OVERSEERS
 PER_PAGE = 100  # providers a page of the table; the CSV has them all
+# Each answer's RAG tag, as the table shows it: the words always, the colour only as a help.
+RAG_TAGS = {
+    status: Markup('<strong class="govuk-tag {}">{}</strong>').format(css, status.label)
+    for status, css in compliance.RAG_CLASSES.items()
+}
 
 
 @blueprint.app_context_processor
@@ -117,6 +123,7 @@ def pagination(page: int, pages: int, url) -> dict | None:
 @allowed(Role.LA_CONTACT, *OVERSEERS)
 def table():
     session, periods, period, state, found = _table(PER_PAGE)
+    pledges = _pledges(session)
     filters = {"period": period.id if period else None, "state": state.value if state else None}
     return render_template(
         "returns/compliance/table.html",
@@ -127,9 +134,11 @@ def table():
         pagination=found and pagination(
             found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n)
         ),
-        pledges=_pledges(session),
+        pledges=pledges,
+        pledge_numbers=[int(pledge["number"]) for pledge in pledges],
         states=compliance.STATES,
         rag_classes=compliance.RAG_CLASSES,
+        rag_tags=RAG_TAGS,
         authority=current_user.local_authority,
     )
 
