@@ -3,9 +3,11 @@ whatever the number of providers; and who sees what, the same in the lists as in
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from covenant_portal.access import Role
+from covenant_portal.db import get_session
 from covenant_portal.returns.compliance import service as compliance
 from tests.factories import create_user, local_authority
 from tests.returns.helpers import period_of, signed_organisation, submit_filled_return
@@ -92,3 +94,27 @@ def test_the_lists_and_the_details_show_each_viewer_the_same_organisations(db_se
         assert all(compliance.may_see_organisation(db_session, viewer, org) for org in listed)
     provider = scene.hosted.user
     assert [r for r in returns if compliance.return_for_viewer(db_session, provider, r.id)] == [scene.hosted_return]
+
+
+def test_a_streamed_csv_leaves_no_session_open(committed_app, monkeypatch):
+    """The body is sent after Flask has torn the view's context down: the rows are read with a
+    session of the sending's own, closed when the CSV ends (else SQLite stays locked for writers)."""
+    monkeypatch.setattr(compliance, "CSV_CHUNK", 1)
+    with committed_app.app_context():
+        session = get_session()
+        period = period_of(session)
+        for _ in range(3):
+            signed_organisation(session, homes=1)
+        admin = create_user(session, Role.ADMIN)
+        session.commit()
+        login, period_id = admin.get_id(), period.id
+    client = FlaskClient(committed_app)  # as a WSGI server runs the app: no context kept around it
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = login
+        flask_session["_fresh"] = True
+    engine = committed_app.extensions["db"].engine
+    for _ in range(2):
+        response = client.get(f"/la/returns.csv?period={period_id}")
+        assert response.status_code == 200 and response.is_streamed
+        assert len(response.get_data(as_text=True).splitlines()) == 4
+        assert engine.pool.checkedout() == 0

@@ -156,8 +156,14 @@ def table_csv():
     filename = f"gm-first-returns-{period.financial_year}-q{period.quarter}"
     if state is not None:
         filename += f"-{state.value.replace('_', '-')}"
-    rows = compliance.every_row(session, period, today, scope, state)
-    return csv_response(f"{filename}.csv", compliance.csv_header(numbers), compliance.csv_rows(rows, period, numbers))
+    return csv_response(f"{filename}.csv", compliance.csv_header(numbers), _csv_rows(period, today, scope, state, numbers))
+
+
+def _csv_rows(period, today, scope, state, numbers):
+    """The CSV's rows, read as they are sent: with the session of the part of the request that
+    sends the body (Flask has torn the view's down by then, and closes this one at the end)."""
+    rows = compliance.every_row(get_session(), period, today, scope, state)
+    yield from compliance.csv_rows(rows, period, numbers)
 
 
 @blueprint.get("/la/returns/<int:return_id>")
