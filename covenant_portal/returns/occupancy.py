@@ -10,6 +10,7 @@ Each caller says which home a message is about in its own way ("Vacant places at
 0 or more" next to a field; "Occupancy of Elm Lodge: vacant places must be 0 or more" in the list of
 what stops signing); the words of the rule are these functions'.
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 

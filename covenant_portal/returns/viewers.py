@@ -10,6 +10,7 @@ evidence download), so a list never shows what its detail page would refuse, nor
 - A provider user: their own organisation's.
 - Anyone else: none.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, false, func, literal, select, true, union

@@ -6,6 +6,7 @@ cell starting with =, +, -, @, a tab, a carriage return or | gets a ' in front, 
 show as text. (defusedcsv was considered: it leaves tabs, carriage returns and negative numbers
 such as "-1" unguarded and rewrites | inside the text as \\|, so it is not used.)
 """
+
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence

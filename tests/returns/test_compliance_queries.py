@@ -1,5 +1,6 @@
 """/la/returns at speed: a constant number of SQL queries for a page of the table (and for its CSV),
 whatever the number of providers; and who sees what, the same in the lists as in the details."""
+
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -49,14 +50,15 @@ def queries_for(client_request, db_session, urls: list[str]) -> list[int]:
     return counts
 
 
-def test_a_page_of_the_table_and_the_csv_take_the_same_queries_for_3_providers_as_for_30(
-    client_request, db_session
-):
+def test_a_page_of_the_table_and_the_csv_take_the_same_queries_for_3_providers_as_for_30(client_request, db_session):
     period = period_of(db_session)
     contact = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
     client_request.login(contact)
-    urls = [f"/la/returns?period={period.id}", f"/la/returns?period={period.id}&state=submitted",
-            f"/la/returns.csv?period={period.id}"]
+    urls = [
+        f"/la/returns?period={period.id}",
+        f"/la/returns?period={period.id}&state=submitted",
+        f"/la/returns.csv?period={period.id}",
+    ]
 
     add_providers(db_session, period, 3)
     with_3 = queries_for(client_request, db_session, urls)
@@ -82,13 +84,21 @@ def test_the_csv_is_streamed_in_chunks_of_rows(client_request, db_session, monke
     assert names == sorted(names, key=str.casefold)
 
 
-def test_the_lists_and_the_details_show_each_viewer_the_same_organisations(db_session, scene):  # noqa: F811
+def test_the_lists_and_the_details_show_each_viewer_the_same_organisations(db_session, scene):
     returns = [scene.hosted_return, scene.placing_return, scene.unrelated_return, scene.drafting_return]
-    viewers = [scene.bolton_contact, scene.wigan_contact, create_user(db_session, Role.ADMIN),
-               create_user(db_session, Role.ESCALATION_OFFICER)]
+    viewers = [
+        scene.bolton_contact,
+        scene.wigan_contact,
+        create_user(db_session, Role.ADMIN),
+        create_user(db_session, Role.ESCALATION_OFFICER),
+    ]
     for viewer in viewers:
-        listed = {row.organisation_id for row in compliance.compliance_table(
-            db_session, scene.period, BEFORE_DUE, compliance.scope_for(viewer)).rows}
+        listed = {
+            row.organisation_id
+            for row in compliance.compliance_table(
+                db_session, scene.period, BEFORE_DUE, compliance.scope_for(viewer)
+            ).rows
+        }
         opened = {r.organisation_id for r in returns if compliance.return_for_viewer(db_session, viewer, r.id)}
         assert opened == listed & {r.organisation_id for r in returns}, viewer.role
         assert all(compliance.may_see_organisation(db_session, viewer, org) for org in listed)

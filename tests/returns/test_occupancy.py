@@ -1,5 +1,6 @@
 """The occupancy rule (returns/occupancy.py), written once: the occupancy form, the draft rules and
 signing find the same faults in a home's figures and say them in the same words."""
+
 import json
 from datetime import UTC, datetime
 
@@ -61,12 +62,15 @@ def signing_says(db_session, signed, change) -> list[str]:
     db_session.flush()
     signing = submission.ReturnSigning("Amira Khan", "Director", quarterly_return.draft_lock)
     with pytest.raises(submission.Incomplete) as refused:
-        submission.sign_return(db_session, current_app.extensions["signing_key"], signed.user, quarterly_return,
-                               signing, SYSTEM, NOW)
+        submission.sign_return(
+            db_session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing, SYSTEM, NOW
+        )
     return [item.message for item in refused.value.unfinished if item.section == "occupancy"]
 
 
-@pytest.mark.parametrize("vacant, fault", [(-1, "must be 0 or more"), (MOST_PLACES + 1, f"must be {MOST_PLACES} or fewer")])
+@pytest.mark.parametrize(
+    "vacant, fault", [(-1, "must be 0 or more"), (MOST_PLACES + 1, f"must be {MOST_PLACES} or fewer")]
+)
 def test_the_form_the_draft_and_signing_say_a_bad_figure_alike(db_session, signed, vacant, fault):
     home = signed.homes[0]
     codes = gm_ons_codes(db_session)

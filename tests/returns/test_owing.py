@@ -1,5 +1,6 @@
 """Who owes a return: one definition (periods.owes_return_clause), asked by the calendar's helpers,
 the draft pages, the states of returns and the chase, which therefore all agree."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -40,4 +41,3 @@ def test_an_organisation_owes_the_returns_of_quarters_that_start_after_it_first_
         assert (drafts.owed_period(db_session, org, period.id, AFTER_Q1_OPENED) is not None) == (org in owing)
     clause = select(ProviderOrganisation.id).where(owes_return_clause(period, ProviderOrganisation.id))
     assert set(db_session.scalars(clause.where(ProviderOrganisation.id.in_(everyone)))) == owing
-

@@ -1,5 +1,6 @@
 """The one CSV writer (web/csv.py): every cell guarded against formulas, and the response streamed,
 written as its rows are read."""
+
 import csv
 import io
 
@@ -14,9 +15,12 @@ def test_no_formula_guards_every_formula_start():
 
 
 def test_every_text_cell_is_guarded_and_numbers_kept():
-    text = "".join(csv_text(["=name", "n"], [["=HYPERLINK(\"x\")", 2], ["@me", None], ["Plain", -1]]))
+    text = "".join(csv_text(["=name", "n"], [['=HYPERLINK("x")', 2], ["@me", None], ["Plain", -1]]))
     assert list(csv.reader(io.StringIO(text))) == [
-        ["'=name", "n"], ["'=HYPERLINK(\"x\")", "2"], ["'@me", ""], ["Plain", "-1"],
+        ["'=name", "n"],
+        ['\'=HYPERLINK("x")', "2"],
+        ["'@me", ""],
+        ["Plain", "-1"],
     ]
     assert text.endswith("\r\n") and "\r\n" in text[:-2]
 

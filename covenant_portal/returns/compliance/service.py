@@ -126,7 +126,8 @@ def state_counts(session: Session, period: ReturnPeriod, today: date, scope: Sco
     """How many returns of the period in scope are in each state (every state present, in order):
     one query."""
     owed = _owed(period, today, scope)
-    found = dict(session.execute(select(owed.c.state, func.count()).group_by(owed.c.state)).all())
+    query = select(owed.c.state, func.count()).group_by(owed.c.state)
+    found: dict[str, int] = {each: count for each, count in session.execute(query)}
     return {each: found.get(each.value, 0) for each in STATES}
 
 
