@@ -112,10 +112,24 @@ def _use_sqlite_transactions_properly(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's lower() knows only ASCII letters: names are ordered by Python's own casefold.
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _casefold(text):
+    return text.casefold() if isinstance(text, str) else text
+
+
+def casefolded(session: Session, column) -> sa.ColumnElement:
+    """An ORDER BY key that sorts text as Python sorts `text.casefold()`: Python's casefold itself on
+    SQLite; on PostgreSQL lower() compared code point by code point (COLLATE "C"), not by locale."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.lower(column).collate("C")
+    return sa.func.casefold(column)
 
 
 class Database:

@@ -1,6 +1,4 @@
 """The covenant: reading and signing it, receipts, the register of signatories, and its versions."""
-import csv
-import io
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -16,6 +14,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web.csv import csv_response
 
 blueprint = Blueprint("covenant", __name__)
 
@@ -165,27 +164,11 @@ CSV_COLUMNS = ("organisation", "covenant_version", "signed_on")
 @blueprint.get("/signatories.csv")
 @public
 def signatories_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for found in service.signatories(get_session()):
-        writer.writerow(
-            [
-                _no_formula(found.organisation.name),
-                found.covenant_version.number,
-                found.signed_at.astimezone(LONDON).date().isoformat(),
-            ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="gm-first-signatories.csv"'},
+    rows = (
+        [found.organisation.name, found.covenant_version.number, found.signed_at.astimezone(LONDON).date().isoformat()]
+        for found in service.signatories(get_session())
     )
-
-
-def _no_formula(text: str) -> str:
-    # A spreadsheet would run a cell starting like a formula (CSV injection): make it plain text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response("gm-first-signatories.csv", CSV_COLUMNS, rows)
 
 
 @blueprint.get("/signatories/all")

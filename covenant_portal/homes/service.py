@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from covenant_portal import audit
@@ -91,6 +91,18 @@ def open_homes_in(session: Session, local_authority_id: int) -> list[ProviderHom
     return homes_hosted_in(session, local_authority_id, statuses=[HomeStatus.OPEN])
 
 
+def hosted_in(local_authority_id: int) -> ColumnElement[bool]:
+    """What an LA contact oversees of homes, as a WHERE clause on ProviderHome: the homes (of any
+    provider, any status) in their local authority. LA contacts' list of homes asks it, and so does
+    who sees which returns (returns/viewers.py: the organisations with a home in the LA)."""
+    return ProviderHome.host_local_authority_id == local_authority_id
+
+
+def organisations_with_a_home_in(local_authority_id: int) -> Select:
+    """A SELECT of the ids of the organisations with a home (any status) in the local authority."""
+    return select(ProviderHome.organisation_id).where(hosted_in(local_authority_id))
+
+
 def homes_hosted_in(
     session: Session, local_authority_id: int, statuses: Iterable[HomeStatus] | None = None
 ) -> list[ProviderHome]:
@@ -99,7 +111,7 @@ def homes_hosted_in(
         select(ProviderHome)
         .join(ProviderHome.organisation)
         .options(contains_eager(ProviderHome.organisation))
-        .where(ProviderHome.host_local_authority_id == local_authority_id)
+        .where(hosted_in(local_authority_id))
         .order_by(ProviderOrganisation.name, ProviderHome.name, ProviderHome.id)
     )
     if statuses is not None:

@@ -26,6 +26,7 @@ from covenant_portal.covenant.service.signing import (  # noqa: F401
     sign,
     sign_with_current_key,
     signature_for_viewer,
+    signatures_visible_to,
     receipt_bytes,
 )
 from covenant_portal.covenant.service.register import (  # noqa: F401

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -185,15 +185,20 @@ def _queue_confirmations(session: Session, links: Links, signature: CovenantSign
 # Who can see a signature, and its receipt
 
 
+def signatures_visible_to(viewer: User) -> ColumnElement[bool]:
+    """Who sees which signatures (and their receipts), as a WHERE clause on CovenantSignature: a
+    provider user their own organisation's; the LA contacts, escalation officers and admins who
+    oversee the covenant every organisation's."""
+    if viewer.role == Role.PROVIDER:
+        return CovenantSignature.organisation_id == viewer.organisation_id
+    return true()
+
+
 def signature_for_viewer(session: Session, viewer: User, signature_id: int) -> CovenantSignature | None:
-    """The signature if the viewer may see it: its own organisation's people, and the LA contacts,
-    escalation officers and admins who oversee the covenant. None otherwise (answered as not found)."""
-    signature = session.get(CovenantSignature, signature_id)
-    if signature is None:
-        return None
-    if viewer.role == Role.PROVIDER and viewer.organisation_id != signature.organisation_id:
-        return None
-    return signature
+    """The signature if the viewer may see it (signatures_visible_to), else None (answered as not found)."""
+    return session.scalar(
+        select(CovenantSignature).where(CovenantSignature.id == signature_id, signatures_visible_to(viewer))
+    )
 
 
 def receipt_bytes(session: Session, signature: CovenantSignature) -> bytes:

@@ -2,17 +2,18 @@
 
 A return opens the day after its quarter ends and is due `RETURN_DUE_DAYS` days after it opens; a
 due date on a weekend or an England bank holiday moves to the next working day. An organisation owes
-a return for every quarter that starts after it first signed the covenant.
+a return for every quarter that starts after it first signed the covenant (`owes_return_clause`).
 """
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
+from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantSignature
@@ -118,21 +119,29 @@ def period_by_id(session: Session, period_id: int) -> ReturnPeriod | None:
     return session.get(ReturnPeriod, period_id)
 
 
-def owing_organisation_ids(session: Session, period: ReturnPeriod):
-    """A SELECT of the ids of organisations that owe a return for the period: those that first
-    signed the covenant before the quarter started (use it in `.in_()` or run it)."""
+def owes_return_clause(period: ReturnPeriod, organisation_id) -> ColumnElement[bool]:
+    """The one definition of "owes a return", as SQL for a WHERE clause: true where the organisation
+    (a column such as ProviderOrganisation.id, or an id) signed the covenant, any version, before the
+    period's quarter started. Every question of who owes a return (the calendar, the draft pages,
+    the states of returns, the compliance table, the chase) is asked with it."""
     return (
-        select(CovenantSignature.organisation_id)
-        .group_by(CovenantSignature.organisation_id)
-        .having(func.min(CovenantSignature.signed_at) < start_of_london_day(period.starts_on))
+        select(CovenantSignature.id)
+        .where(
+            CovenantSignature.organisation_id == organisation_id,
+            CovenantSignature.signed_at < start_of_london_day(period.starts_on),
+        )
+        .exists()
     )
+
+
+def owing_organisation_ids(session: Session, period: ReturnPeriod) -> Select:
+    """A SELECT of the ids of organisations that owe a return for the period (use it in `.in_()` or
+    run it)."""
+    return select(ProviderOrganisation.id).where(owes_return_clause(period, ProviderOrganisation.id))
 
 
 def owes_return(session: Session, organisation_id: int, period: ReturnPeriod) -> bool:
-    first_signed_at = session.scalar(
-        select(func.min(CovenantSignature.signed_at)).where(CovenantSignature.organisation_id == organisation_id)
-    )
-    return first_signed_at is not None and first_signed_at < start_of_london_day(period.starts_on)
+    return bool(session.scalar(select(owes_return_clause(period, organisation_id))))
 
 
 def adjust_due_date(

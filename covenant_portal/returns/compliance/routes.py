@@ -1,11 +1,9 @@
 """LA contacts' and overseers' view of quarterly returns: the compliance table (providers × pledges,
 RAG rated) with its CSV, each return's detail and history, and the overview of every period for
 admins and escalation officers. Read-only: nothing here changes anything."""
-import csv
-import io
-
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from covenant_portal.access import allowed
 from covenant_portal.access import Role
@@ -16,12 +14,18 @@ from covenant_portal.returns.status import ReturnState
 from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import found_or_404
+from covenant_portal.web.csv import csv_response
 from covenant_portal.web.views import link
 
 blueprint = Blueprint("compliance", __name__)
 
-OVERSEERS = (Role.ESCALATION_OFFICER, Role.ADMIN)
+OVERSEERS = compliance.OVERSEERS
 PER_PAGE = 100  # providers a page of the table; the CSV has them all
+# Each answer's RAG tag, as the table shows it: the words always, the colour only as a help.
+RAG_TAGS = {
+    status: Markup('<strong class="govuk-tag {}">{}</strong>').format(css, status.label)
+    for status, css in compliance.RAG_CLASSES.items()
+}
 
 
 @blueprint.app_context_processor
@@ -119,6 +123,7 @@ def pagination(page: int, pages: int, url) -> dict | None:
 @allowed(Role.LA_CONTACT, *OVERSEERS)
 def table():
     session, periods, period, state, found = _table(PER_PAGE)
+    pledges = _pledges(session)
     filters = {"period": period.id if period else None, "state": state.value if state else None}
     return render_template(
         "returns/compliance/table.html",
@@ -129,9 +134,11 @@ def table():
         pagination=found and pagination(
             found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n)
         ),
-        pledges=_pledges(session),
+        pledges=pledges,
+        pledge_numbers=[int(pledge["number"]) for pledge in pledges],
         states=compliance.STATES,
         rag_classes=compliance.RAG_CLASSES,
+        rag_tags=RAG_TAGS,
         authority=current_user.local_authority,
     )
 
@@ -139,20 +146,24 @@ def table():
 @blueprint.get("/la/returns.csv")
 @allowed(Role.LA_CONTACT, *OVERSEERS)
 def table_csv():
-    session, _periods, period, state, found = _table(per_page=None)
-    if found is None:
+    session = get_session()
+    period = _chosen_period(open_periods(session, _today()))
+    _page_number()  # ignored (the CSV has every row), but refused if it is not a page number, as ever
+    if period is None:
         abort(404)
+    state, today, scope = _chosen_state(), _today(), compliance.scope_for(current_user)
     numbers = [int(pledge["number"]) for pledge in _pledges(session)] or list(compliance.PLEDGE_NUMBERS)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(compliance.csv_rows(found, numbers))
     filename = f"gm-first-returns-{period.financial_year}-q{period.quarter}"
     if state is not None:
         filename += f"-{state.value.replace('_', '-')}"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-    )
+    return csv_response(f"{filename}.csv", compliance.csv_header(numbers), _csv_rows(period, today, scope, state, numbers))
+
+
+def _csv_rows(period, today, scope, state, numbers):
+    """The CSV's rows, read as they are sent: with the session of the part of the request that
+    sends the body (Flask has torn the view's down by then, and closes this one at the end)."""
+    rows = compliance.every_row(get_session(), period, today, scope, state)
+    yield from compliance.csv_rows(rows, period, numbers)
 
 
 @blueprint.get("/la/returns/<int:return_id>")

@@ -1,29 +1,25 @@
-"""Who may see which quarterly returns, and what LA contacts and overseers see of them: the compliance
-table (providers × pledges, RAG rated) for an LA and a period, its CSV, a return's detail and history,
-and the overview of every period for admins and escalation officers.
+"""What LA contacts and overseers see of quarterly returns: the compliance table (providers × pledges,
+RAG rated) for an LA and a period, its CSV, a return's detail and history, and the overview of every
+period for admins and escalation officers. Who sees which organisations' returns is
+returns/viewers.py's one statement per viewer, used by the lists here and the details alike.
 
-An LA contact sees the returns of organisations with a home (whatever its status) in their LA, or
-whose latest signed return (of any period) reports children placed by their LA. Escalation officers
-and admins see every return; a provider user sees only their own organisation's.
-
-Everything here is read-only, and worked out for all organisations at once: a handful of queries
-whatever the number of providers, never one per row.
+Everything here is read-only, and worked out in SQL for all organisations at once: a page of the
+table is two queries (the count in each state, and the page's rows with their answers), whatever
+the number of providers; the CSV is read CSV_CHUNK rows a query as it is written out.
 """
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, String, func, select, type_coerce, union
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from covenant_portal.accounts.models import ProviderOrganisation, User
-from covenant_portal.access import Role
+from covenant_portal.accounts.models import ProviderOrganisation
+from covenant_portal.db import casefolded
 from covenant_portal.returns.models import (
     QuarterlyReturn,
     ReturnSubmission,
     EvidenceFile,
-    GmPlacement,
-    HomeOccupancy,
     PledgeAnswer,
     PledgeStatus,
     ReminderStage,
@@ -31,10 +27,19 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.returns.calendar.periods import london_day, open_periods
-from covenant_portal.returns.status import ReturnState, return_states
-from covenant_portal.homes.models import ProviderHome
+from covenant_portal.returns.status import ReturnState, owed_return_states, return_states
+from covenant_portal.returns.viewers import (  # noqa: F401 (who sees what is part of this module's interface)
+    OVERSEERS,
+    Scope,
+    in_scope,
+    latest_submission_ids,
+    may_see_organisation,
+    overseen_by_authority,
+    return_for_viewer,
+    scope_for,
+)
+from covenant_portal.web.csv import no_formula  # noqa: F401 (the CSV's formula guard, as it was here)
 
-OVERSEERS = (Role.ESCALATION_OFFICER, Role.ADMIN)
 PLEDGE_NUMBERS = tuple(range(1, 12))
 # The RAG rating of each answer: a CSS modifier (the colour) and, always beside it, the words.
 RAG_CLASSES = {
@@ -51,76 +56,6 @@ STATES = (
     ReturnState.OVERDUE,
     ReturnState.ESCALATED,
 )
-
-
-# Who sees what
-
-
-def latest_submission_ids() -> Select:
-    """A SELECT of (organisation_id, submission_id): each organisation's latest signed return — the
-    newest version of the return of the latest period it has signed one for."""
-    ranked = (
-        select(
-            QuarterlyReturn.organisation_id.label("organisation_id"),
-            ReturnSubmission.id.label("submission_id"),
-            func.row_number()
-            .over(
-                partition_by=QuarterlyReturn.organisation_id,
-                order_by=(ReturnPeriod.starts_on.desc(), ReturnSubmission.version.desc()),
-            )
-            .label("rank"),
-        )
-        .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .join(ReturnPeriod, ReturnPeriod.id == QuarterlyReturn.period_id)
-        .subquery()
-    )
-    return select(ranked.c.organisation_id, ranked.c.submission_id).where(ranked.c.rank == 1)
-
-
-def visible_organisation_ids(local_authority_id: int) -> Select:
-    """A SELECT of the ids of the organisations whose returns an LA's contacts may see: those with a
-    home in the LA (any status), and those whose latest signed return has children the LA placed."""
-    hosted = select(ProviderHome.organisation_id).where(ProviderHome.host_local_authority_id == local_authority_id)
-    latest = latest_submission_ids().subquery()
-    placing = (
-        select(latest.c.organisation_id)
-        .join(HomeOccupancy, HomeOccupancy.submission_id == latest.c.submission_id)
-        .join(GmPlacement, GmPlacement.occupancy_id == HomeOccupancy.id)
-        .where(GmPlacement.local_authority_id == local_authority_id)
-    )
-    return select(union(hosted, placing).subquery().c[0])
-
-
-def may_see_organisation(session: Session, user: User, organisation_id: int) -> bool:
-    """Whether the user may see the organisation's returns."""
-    if user.role in OVERSEERS:
-        return True
-    if user.role == Role.PROVIDER:
-        return user.organisation_id == organisation_id
-    if user.role == Role.LA_CONTACT and user.local_authority_id is not None:
-        visible = visible_organisation_ids(user.local_authority_id).subquery()
-        return session.scalar(select(visible.c[0]).where(visible.c[0] == organisation_id).limit(1)) is not None
-    return False
-
-
-def return_for_viewer(session: Session, user: User, return_id: int) -> QuarterlyReturn | None:
-    """The return if the user may see it, else None (to be answered as not found, like a return that
-    does not exist): its own organisation's people; LA contacts of an LA hosting one of its homes or
-    whose children its latest signed return reports placed; escalation officers and admins."""
-    found = session.get(QuarterlyReturn, return_id)
-    if found is None or not may_see_organisation(session, user, found.organisation_id):
-        return None
-    return found
-
-
-def scope_for(user: User) -> Select | None:
-    """The organisations whose returns the user oversees: a SELECT of ids for an LA contact, None
-    (every organisation) for escalation officers and admins."""
-    if user.role in OVERSEERS:
-        return None
-    if user.role == Role.LA_CONTACT and user.local_authority_id is not None:
-        return visible_organisation_ids(user.local_authority_id)
-    raise ValueError(f"a {user.role} oversees no returns")
 
 
 # The compliance table
@@ -166,75 +101,74 @@ def compliance_table(
     session: Session,
     period: ReturnPeriod,
     today: date,
-    scope: Select | None,
+    scope: Scope | None,
     state: ReturnState | None = None,
     page: int = 1,
     per_page: int | None = None,
 ) -> ComplianceTable:
-    """Every organisation in scope (see scope_for) that owes a return for the period, by name, with
-    its state and its latest signed answers: only those in `state` if given, and only the `page`th
-    `per_page` of them if per_page is given (NoSuchPage past the last page). Six queries, whatever
-    the number of organisations; the answers are fetched only for the rows returned."""
-    states = return_states(session, period, today, scope)
-    wanted = {org_id: found for org_id, found in states.items() if state is None or found == state}
-    ordered = _by_name(session, scope, wanted) if wanted else []
-    pages, first = 1, 1
+    """Every organisation in scope (see viewers.scope_for; None for all) that owes a return for the
+    period, by name, with its state and its latest signed answers: only those in `state` if given,
+    and only the `page`th `per_page` of them if per_page is given (NoSuchPage past the last page).
+    Two queries, whatever the number of organisations."""
+    counts = state_counts(session, period, today, scope)
+    matching = counts[state] if state is not None else sum(counts.values())
+    pages, first, limit = 1, 1, None
     if per_page is not None:
-        pages = max(1, -(-len(ordered) // per_page))
+        pages = max(1, -(-matching // per_page))
         if not 1 <= page <= pages:
             raise NoSuchPage(page)
-        first = (page - 1) * per_page + 1
-        shown = ordered[first - 1:first - 1 + per_page]
-    else:
-        shown = ordered
-    rows = _rows(session, period, scope if per_page is None else [org_id for org_id, _ in shown], shown, wanted)
-    return ComplianceTable(period, state, rows, len(ordered), _counted(states.values()), page, pages, first)
+        first, limit = (page - 1) * per_page + 1, per_page
+    rows = list(table_rows(session, period, today, scope, state, offset=first - 1, limit=limit)) if matching else []
+    return ComplianceTable(period, state, rows, matching, counts, page, pages, first)
 
 
-def state_counts(session: Session, period: ReturnPeriod, today: date, scope: Select | None) -> dict[ReturnState, int]:
-    """How many returns of the period in scope are in each state (every state present, in order)."""
-    return _counted(return_states(session, period, today, scope).values())
+def state_counts(session: Session, period: ReturnPeriod, today: date, scope: Scope | None) -> dict[ReturnState, int]:
+    """How many returns of the period in scope are in each state (every state present, in order):
+    one query."""
+    owed = _owed(period, today, scope)
+    query = select(owed.c.state, func.count()).group_by(owed.c.state)
+    found: dict[str, int] = {each: count for each, count in session.execute(query)}
+    return {each: found.get(each.value, 0) for each in STATES}
 
 
-def _counted(states) -> dict[ReturnState, int]:
-    counts = Counter(states)
-    return {state: counts.get(state, 0) for state in STATES}
+def _owed(period: ReturnPeriod, today: date, scope: Scope | None):
+    """(organisation_id, name, state) of each organisation in scope that owes the period's return."""
+    return owed_return_states(period, today).where(in_scope(scope, ProviderOrganisation.id)).subquery("owed")
 
 
-def _by_name(session: Session, scope: Select | None, wanted: dict[int, ReturnState]) -> list[tuple[int, str]]:
-    """(id, name) of the organisations wanted, by name."""
-    query = select(ProviderOrganisation.id, ProviderOrganisation.name)
-    if scope is not None:
-        query = query.where(ProviderOrganisation.id.in_(scope))
-    found = [(org_id, name) for org_id, name in session.execute(query) if org_id in wanted]
-    return sorted(found, key=lambda row: (row[1].casefold(), row[0]))
-
-
-def _rows(
-    session: Session,
-    period: ReturnPeriod,
-    organisations: Select | list[int] | None,
-    shown: list[tuple[int, str]],
-    states: dict[int, ReturnState],
-) -> list[ComplianceRow]:
-    """The rows of the organisations `shown`, in that order: one query (of those in `organisations`:
-    a SELECT of ids, a list, or None for all) for each one's return of the period, its latest
-    signed version and that version's answer to each pledge. Plain joins on indexed keys (no
-    aggregates), so the plan stays good even before the database has statistics."""
-    if not shown:
-        return []
+def table_rows(
+    session: Session, period: ReturnPeriod, today: date, scope: Scope | None, state: ReturnState | None = None,
+    offset: int = 0, limit: int | None = None,
+) -> Iterator[ComplianceRow]:
+    """The table's rows by name (as Python's casefold sorts them, then by id): those in `state` if
+    given, `limit` of them from `offset` if limit is given. One query: the organisations wanted (in
+    scope, owing, in the state) and their page picked first, then for those alone their return of
+    the period, its latest signed version and that version's answer to each pledge, joined on
+    indexed keys."""
+    owed = _owed(period, today, scope)
+    wanted = select(owed)
+    if state is not None:
+        wanted = wanted.where(owed.c.state == state.value)
+    wanted = wanted.order_by(casefolded(session, owed.c.name), owed.c.organisation_id).offset(offset or None)
+    shown = (wanted.limit(limit) if limit is not None else wanted).subquery("shown")
     later = aliased(ReturnSubmission)
     answers = {number: aliased(PledgeAnswer) for number in PLEDGE_NUMBERS}
     query = (
         select(
-            QuarterlyReturn.organisation_id,
+            shown.c.organisation_id,
+            shown.c.name,
+            shown.c.state,
             QuarterlyReturn.id,
             ReturnSubmission.version,
             ReturnSubmission.signed_at,
             # Plain strings: no per-value conversion of 11 enums a row.
             *(type_coerce(answer.status, String).label(f"pledge_{number}") for number, answer in answers.items()),
         )
-        .select_from(QuarterlyReturn)
+        .select_from(shown)
+        .outerjoin(
+            QuarterlyReturn,
+            (QuarterlyReturn.organisation_id == shown.c.organisation_id) & (QuarterlyReturn.period_id == period.id),
+        )
         .outerjoin(
             ReturnSubmission,
             (ReturnSubmission.return_id == QuarterlyReturn.id)
@@ -242,50 +176,62 @@ def _rows(
             .where(later.return_id == ReturnSubmission.return_id, later.version > ReturnSubmission.version)
             .exists(),
         )
-        .where(QuarterlyReturn.period_id == period.id)
     )
     for number, answer in answers.items():
         query = query.outerjoin(
             answer, (answer.submission_id == ReturnSubmission.id) & (answer.pledge_number == number)
         )
-    if organisations is not None:
-        query = query.where(QuarterlyReturn.organisation_id.in_(organisations))
+    query = query.order_by(casefolded(session, shown.c.name), shown.c.organisation_id)
     statuses = {status.value: status for status in PledgeStatus}
-    returns = {row[0]: row for row in session.execute(query)}
-    rows = []
-    for org_id, name in shown:
-        _, return_id, version, signed_at, *pledges = returns.get(org_id) or (org_id, None, None, None)
-        rows.append(ComplianceRow(
+    for org_id, name, found, return_id, version, signed_at, *pledges in session.execute(query):
+        yield ComplianceRow(
             organisation_id=org_id,
             organisation_name=name,
-            state=states[org_id],
+            state=ReturnState(found),
             return_id=return_id,
             version=version,
             submitted_at=signed_at,
             answers={number: statuses[status] for number, status in zip(PLEDGE_NUMBERS, pledges) if status},
-        ))
-    return rows
+        )
 
 
-def csv_rows(table: ComplianceTable, pledge_numbers: list[int]) -> list[list[str]]:
-    """The table as CSV rows, header first: each pledge's answer as its label (empty if unsigned)."""
-    header = ["Organisation", "Period", "State", *(f"Pledge {n}" for n in pledge_numbers), "Submitted on", "Version"]
-    rows = [header]
-    for row in table.rows:
-        rows.append([
-            no_formula(row.organisation_name),
-            table.period.label,
+CSV_CHUNK = 2000  # rows read by each query of the CSV (each query works out every row's state and order)
+
+
+def every_row(
+    session: Session, period: ReturnPeriod, today: date, scope: Scope | None, state: ReturnState | None = None
+) -> Iterator[ComplianceRow]:
+    """Every row of the table (of those in `state` if given), by name, for the CSV: read CSV_CHUNK
+    at a time as they are taken, each chunk a query of its own (so no cursor stays open between
+    chunks while the response is sent)."""
+    offset = 0
+    while True:
+        chunk = list(table_rows(session, period, today, scope, state, offset=offset, limit=CSV_CHUNK))
+        yield from chunk
+        if len(chunk) < CSV_CHUNK:
+            return
+        offset += CSV_CHUNK
+
+
+CSV_HEADER_START = ("Organisation", "Period", "State")
+CSV_HEADER_END = ("Submitted on", "Version")
+
+
+def csv_header(pledge_numbers: list[int]) -> list[str]:
+    return [*CSV_HEADER_START, *(f"Pledge {n}" for n in pledge_numbers), *CSV_HEADER_END]
+
+
+def csv_rows(rows, period: ReturnPeriod, pledge_numbers: list[int]) -> Iterator[list[str]]:
+    """The table's rows as CSV rows (no header): each pledge's answer as its label (empty if unsigned)."""
+    for row in rows:
+        yield [
+            row.organisation_name,
+            period.label,
             row.state.label,
             *((row.answer(n).label if row.answer(n) else "") for n in pledge_numbers),
             _london_date(row.submitted_at),
             str(row.version) if row.version else "",
-        ])
-    return rows
-
-
-def no_formula(text: str) -> str:
-    """A spreadsheet would run a cell starting like a formula (CSV injection): make it plain text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "|") else text
+        ]
 
 
 def _london_date(moment: datetime | None) -> str:
@@ -357,7 +303,7 @@ class EscalatedReturn:
     organisation_name: str
 
 
-def escalated_returns(session: Session, scope: Select | None = None) -> list[EscalatedReturn]:
+def escalated_returns(session: Session, scope: Scope | None = None) -> list[EscalatedReturn]:
     """Returns escalated and still not signed, newest period first, then by organisation name (one
     query: escalation is a reminder sent; signing afterwards ends it)."""
     signed = (
@@ -375,6 +321,5 @@ def escalated_returns(session: Session, scope: Select | None = None) -> list[Esc
         .where(ReturnReminder.stage == ReminderStage.ESCALATED, ~signed.exists())
         .order_by(ReturnPeriod.starts_on.desc(), ProviderOrganisation.name, ProviderOrganisation.id)
     )
-    if scope is not None:
-        query = query.where(ReturnReminder.organisation_id.in_(scope))
+    query = query.where(in_scope(scope, ReturnReminder.organisation_id))
     return [EscalatedReturn(period, org_id, name) for org_id, name, period in session.execute(query)]

@@ -1,6 +1,6 @@
 """Forms for a return's draft: starting it, one pledge, the occupancy of every open home, the named
 contacts. Numbers are typed as text, so a mistake is shown back exactly as typed; the rules
-themselves are in drafts.py."""
+themselves are in drafts/rules.py and returns/occupancy.py."""
 import re
 
 from flask_wtf import FlaskForm
@@ -12,11 +12,11 @@ from wtforms.validators import StopValidation
 from covenant_portal.web.forms import strip
 from covenant_portal.returns.drafts.service import (
     LONGEST_NARRATIVE,
-    MOST_PLACES,
     OccupancyInput,
     PledgeInput,
     Seen,
 )
+from covenant_portal.returns.occupancy import count_fault
 from covenant_portal.returns.models import PLEDGE_STATUS_LABELS
 from covenant_portal.web.widgets import CheckboxInput, RadioInput
 
@@ -81,7 +81,8 @@ class ContactsForm(DraftPageForm):
 
 
 class Count:
-    """A whole number from 0 to MOST_PLACES; blank is 0 unless the count is required."""
+    """One figure of a home, typed as text: blank is 0 unless the figure is required; otherwise the
+    occupancy rule (returns/occupancy.py) says what is wrong with it, in its words."""
 
     def __init__(self, what: str, required: bool):
         self.what, self.required = what, required
@@ -92,12 +93,9 @@ class Count:
             if self.required:
                 raise StopValidation(f"Enter the number of {self.what[0].lower()}{self.what[1:]}")
             return
-        if not re.fullmatch(r"-?[0-9]+", typed):
-            raise StopValidation(f"{self.what} must be a whole number, like 2")
-        if int(typed) < 0:
-            raise StopValidation(f"{self.what} must be 0 or more")
-        if int(typed) > MOST_PLACES:
-            raise StopValidation(f"{self.what} must be {MOST_PLACES} or fewer")
+        fault = count_fault(int(typed) if re.fullmatch(r"-?[0-9]+", typed) else typed)
+        if fault is not None:
+            raise StopValidation(f"{self.what} {fault}")
 
 
 def field_name(home_id: int, part: str | tuple) -> str:

@@ -1,14 +1,22 @@
 """The rules for what a provider types into a return's draft: each pledge's answer, the occupancy
-figures of each home, and no child-identifying data anywhere (returns/drafts/service.py applies them
-when a section is saved; the forms show their messages next to the fields)."""
+figures of each home (the rule itself is returns/occupancy.py's, shared with the form and signing),
+and no child-identifying data anywhere (returns/drafts/service.py applies them when a section is
+saved; the forms show their messages next to the fields)."""
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from covenant_portal.returns.models import PledgeStatus
+from covenant_portal.returns.occupancy import (  # noqa: F401 (part of this module's interface)
+    MOST_PLACES,
+    OCCUPANCY_COUNTS,
+    OccupancyInput,
+    capitalised,
+    figure_problems,
+    places_fault,
+)
 from covenant_portal.homes.models import ProviderHome
 
-MOST_PLACES = 9999
 LONGEST_NARRATIVE = 5000
 
 # Child-identifying data
@@ -77,53 +85,23 @@ def pledge_problems(answer: PledgeInput) -> dict[str, str]:
     return problems
 
 
-@dataclass(frozen=True)
-class OccupancyInput:
-    """One home on the last day of the quarter."""
-
-    placed_by: Mapping[str, int]  # by GM LA ONS code
-    placed_outside_gm: int
-    vacant_places: int
-    registered_places: int
-
-    @property
-    def placed(self) -> int:
-        return sum(self.placed_by.values()) + self.placed_outside_gm
-
-
-OCCUPANCY_COUNTS = {
-    "registered_places": "Registered places",
-    "vacant_places": "Vacant places",
-    "placed_outside_gm": "Children placed by local authorities outside Greater Manchester",
-}
-
-
 def occupancy_problems(homes: list[ProviderHome], gm_codes: list[str], answers: Mapping[int, OccupancyInput]) -> dict:
-    """Messages by (home id, field): field is a key of OCCUPANCY_COUNTS or ("placed_by", ONS code)."""
+    """Messages by (home id, field): field is a key of OCCUPANCY_COUNTS or ("placed_by", ONS code).
+    The rule is returns/occupancy.py's; here each message names the home."""
     problems: dict[tuple, str] = {}
     for home in homes:
         answer = answers.get(home.id)
         if answer is None:
             problems[(home.id, "registered_places")] = f"Enter the figures for {home.name}"
             continue
-        counts = [(field, getattr(answer, field), what) for field, what in OCCUPANCY_COUNTS.items()]
-        counts += [(("placed_by", code), answer.placed_by.get(code, 0), "Children placed") for code in gm_codes]
         unknown = set(answer.placed_by) - set(gm_codes)
         if unknown:
             problems[(home.id, "placed_outside_gm")] = "Children placed by a local authority not in Greater Manchester go here"
-        for field, count, what in counts:
-            if isinstance(count, bool) or not isinstance(count, int):
-                problems[(home.id, field)] = f"{what} at {home.name} must be a whole number, like 2"
-            elif count < 0:
-                problems[(home.id, field)] = f"{what} at {home.name} must be 0 or more"
-            elif count > MOST_PLACES:
-                problems[(home.id, field)] = f"{what} at {home.name} must be {MOST_PLACES} or fewer"
+        for field, (what, fault) in figure_problems(answer, gm_codes).items():
+            problems[(home.id, field)] = f"{what} at {home.name} {fault}"
         if any(key[0] == home.id for key in problems):
             continue
-        used = answer.placed + answer.vacant_places
-        if used > answer.registered_places:
-            problems[(home.id, "registered_places")] = (
-                f"Children placed plus vacant places ({used}) must not be more than registered places "
-                f"({answer.registered_places}) at {home.name}"
-            )
+        fault = places_fault(answer)
+        if fault is not None:
+            problems[(home.id, "registered_places")] = f"{capitalised(fault)} at {home.name}"
     return problems

@@ -8,7 +8,7 @@ from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
 from covenant_portal.web.views import signed_in_user
 from covenant_portal.returns.evidence import service
-from covenant_portal.returns.compliance.service import return_for_viewer
+from covenant_portal.returns.viewers import return_for_viewer
 from covenant_portal.returns.blueprint import blueprint
 from covenant_portal.returns.evidence.forms import EvidenceForm
 from covenant_portal.returns.submission.forms import ActionForm

@@ -8,7 +8,7 @@ from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
 from covenant_portal.web.views import email_links, form_page, signed_in_user
 from covenant_portal.returns.submission import service
-from covenant_portal.returns.compliance.service import return_for_viewer
+from covenant_portal.returns.viewers import return_for_viewer
 from covenant_portal.returns.submission.document import differences, document_for, status_label
 from covenant_portal.returns.evidence.service import signed_files_by_key
 from covenant_portal.returns.models import QuarterlyReturn

@@ -28,6 +28,7 @@ from covenant_portal.returns.models import (
     PledgeAnswer,
     PledgeStatus,
 )
+from covenant_portal.returns.occupancy import OccupancyInput, figure_problems, places_fault
 from covenant_portal.returns.submission.records import (
     ATTESTATION_RETURN,
     Superseded,
@@ -105,16 +106,8 @@ def unfinished_sections(quarterly_return: QuarterlyReturn, draft: dict, document
             unfinished.append(Unfinished("occupancy", f"Occupancy of {name}: review the figures from last quarter"))
         elif any(count is None for count in counts) or str(home["homeId"]) not in occupancy:
             unfinished.append(Unfinished("occupancy", f"Occupancy of {name}: enter the figures"))
-        elif any(count < 0 for count in counts):
-            unfinished.append(Unfinished("occupancy", f"Occupancy of {name}: numbers cannot be negative"))
-        else:
-            used = home["vacantPlaces"] + home["placedOutsideGm"] + sum(home["placedBy"].values())
-            if used > home["registeredPlaces"]:
-                unfinished.append(Unfinished(
-                    "occupancy",
-                    f"Occupancy of {name}: children placed plus vacant places ({used}) must not be more than "
-                    f"registered places ({home['registeredPlaces']})",
-                ))
+        elif problem := occupancy_problem(home):
+            unfinished.append(Unfinished("occupancy", f"Occupancy of {name}: {problem}"))
     contacts = draft.get("contacts") or {}
     if not document["namedContacts"]:
         unfinished.append(Unfinished("contacts", "Named contacts: name a contact for vacancies and referrals"))
@@ -123,6 +116,18 @@ def unfinished_sections(quarterly_return: QuarterlyReturn, draft: dict, document
     elif not contacts.get("confirmed"):
         unfinished.append(Unfinished("contacts", "Named contacts: confirm your named contacts"))
     return unfinished
+
+
+def occupancy_problem(home: dict) -> str | None:
+    """The first thing the occupancy rule (returns/occupancy.py) finds wrong with a home's figures
+    in the document, in its words ("vacant places must be 0 or more"), or None."""
+    figures = OccupancyInput(
+        placed_by=home["placedBy"], placed_outside_gm=home["placedOutsideGm"],
+        vacant_places=home["vacantPlaces"], registered_places=home["registeredPlaces"],
+    )
+    for what, fault in figure_problems(figures, list(home["placedBy"])).values():
+        return f"{what[0].lower()}{what[1:]} {fault}"
+    return places_fault(figures)
 
 
 # Signing
