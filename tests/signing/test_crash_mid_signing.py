@@ -27,6 +27,7 @@ from covenant_portal.returns.models import PledgeAnswer, QuarterlyReturn, Return
 from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 from covenant_portal.returns.submission.records import subject_name_for as return_subject
 from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.conftest import TEST_SIGNING_KEY_FILE
 from tests.contacts.contacts import create_contact
@@ -63,7 +64,7 @@ def crash_at(database_url: str, point: str, sign) -> None:
 
 def assert_ledger_verifies(app, entries: int) -> None:
     with app.app_context():
-        result = verify_ledger(get_session(), workers=0)
+        result = verify_ledger(get_session(), record_kinds(), workers=0)
     assert (result.ok, result.entries) == (True, entries), result.problem
 
 
