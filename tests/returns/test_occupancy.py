@@ -9,6 +9,7 @@ from flask import current_app
 from wtforms.validators import StopValidation
 
 from covenant_portal.audit.service import SYSTEM
+from covenant_portal.mail.links import Links
 from covenant_portal.returns.drafts.forms import Count
 from covenant_portal.returns.drafts.rules import occupancy_problems
 from covenant_portal.returns.occupancy import MOST_PLACES, OccupancyInput, count_fault, places_fault
@@ -63,7 +64,8 @@ def signing_says(db_session, signed, change) -> list[str]:
     signing = submission.ReturnSigning("Amira Khan", "Director", quarterly_return.draft_lock)
     with pytest.raises(submission.Incomplete) as refused:
         submission.sign_return(
-            db_session, current_app.extensions["signing_key"], signed.user, quarterly_return, signing, SYSTEM, NOW
+            db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user,
+            quarterly_return, signing, SYSTEM, NOW,
         )
     return [item.message for item in refused.value.unfinished if item.section == "occupancy"]
 
