@@ -125,6 +125,9 @@ class OwnContextClient(FlaskClient):
     request's database session, Flask-Login's cached user) from one request or browser to the next."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a WSGI server reads a streamed body (a CSV) to the end and closes it while the
+        # request is still the current one; a body left unread would be closed later, outside it.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
