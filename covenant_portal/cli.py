@@ -1,8 +1,13 @@
 """Command-line commands: `flask --app covenant_portal <command>`."""
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
 import click
 from flask import Flask
 
 from covenant_portal.db import get_session, utcnow
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @click.command("create-admin")
@@ -31,11 +36,30 @@ def load_reference_data_command() -> None:
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
-    """Create demo accounts for every kind of user and print their logins (safe to run again)."""
+@click.option(
+    "--as-of",
+    help="Make the demo as if today were this date (YYYY-MM-DD: 18:00 that day) or date-time "
+    "(YYYY-MM-DDTHH:MM, Europe/London unless it gives an offset). Default: now.",
+)
+def seed_demo_command(as_of: str | None) -> None:
+    """Create the demo: three years of use by eight providers, with logins for every kind of user,
+    and print the logins (safe to run again: what is there is kept)."""
     from covenant_portal.demo import login_table, seed_demo
 
-    click.echo(login_table(seed_demo(get_session(), utcnow())))
+    click.echo(login_table(seed_demo(get_session(), _as_of(as_of) if as_of else utcnow())))
+
+
+def _as_of(text: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text), time(18), LONDON).astimezone(timezone.utc)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter("give a date like 2026-03-01 or a date-time like 2026-03-01T06:00",
+                                 param_hint="--as-of") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).astimezone(timezone.utc)
 
 
 def register_commands(app: Flask) -> None:

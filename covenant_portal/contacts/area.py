@@ -2,6 +2,7 @@
 from covenant_portal.access import Role
 from covenant_portal.contacts.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.homes import plan_contacts
 
 AREA = Area(
     "contacts",
@@ -12,4 +13,5 @@ AREA = Area(
         DashboardPanel("contacts/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=10),
         DashboardPanel("contacts/panels/directory.html", frozenset({Role.ESCALATION_OFFICER}), order=35),
     ),
+    demo=plan_contacts,
 )

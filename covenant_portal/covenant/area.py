@@ -3,6 +3,7 @@ from covenant_portal.access import Role
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.covenant import plan_covenant
 
 AREA = Area(
     "covenant",
@@ -13,4 +14,5 @@ AREA = Area(
         DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),
         DashboardPanel("covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30),
     ),
+    demo=plan_covenant,
 )

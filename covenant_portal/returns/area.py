@@ -10,6 +10,7 @@ from covenant_portal.returns.evidence import routes as _evidence_views  # noqa: 
 from covenant_portal.returns.submission import routes as _submission_views  # noqa: F401
 from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.returns import plan_returns
 
 CHASE_OVERDUE_RETURNS = Job(
     name="chase_overdue_returns",
@@ -28,4 +29,5 @@ AREA = Area(
         DashboardPanel("returns/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=40),
         DashboardPanel("returns/panels/overseer.html", frozenset({Role.ESCALATION_OFFICER, Role.ADMIN}), order=40),
     ),
+    demo=plan_returns,
 )
