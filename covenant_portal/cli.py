@@ -1,5 +1,5 @@
 """Command-line commands: `flask --app covenant_portal <command>`."""
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import click
@@ -50,16 +50,9 @@ def seed_demo_command(as_of: str | None) -> None:
 
 
 def _as_of(text: str) -> datetime:
-    try:
-        return datetime.combine(date.fromisoformat(text), time(18), LONDON).astimezone(timezone.utc)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter("give a date like 2026-03-01 or a date-time like 2026-03-01T06:00",
-                                 param_hint="--as-of") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).astimezone(timezone.utc)
+    from covenant_portal.jobs.cli import parse_date_or_moment
+
+    return parse_date_or_moment(text, lambda day: datetime.combine(day, time(18), LONDON)).astimezone(timezone.utc)
 
 
 def register_commands(app: Flask) -> None:
