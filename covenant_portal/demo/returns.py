@@ -96,7 +96,7 @@ def _started(demo: Demo, user, period: ReturnPeriod, found: QuarterlyReturn | No
     if found is not None:
         return found
     carry = from_last_quarter and last_signed_submission(demo.session, user.organisation_id, period) is not None
-    return start_return(demo.session, user.organisation_id, period, carry, user, Actor(user.id), when)
+    return start_return(demo.session, user.organisation_id, period, carry, user, Actor(user.id), demo.clock(when))
 
 
 def _fill(demo: Demo, quarterly_return: QuarterlyReturn, provider: Provider, number: int, index: int, user,
@@ -106,7 +106,7 @@ def _fill(demo: Demo, quarterly_return: QuarterlyReturn, provider: Provider, num
     pledges = [int(pledge["number"]) for pledge in current_version(session).document["pledges"]]
     steps = [("pledge", pledge) for pledge in pledges] + [("occupancy", None), ("contacts", None)]
     for step, (section, pledge) in enumerate(steps[:sections]):
-        moment = when + timedelta(minutes=2 * step)
+        moment = demo.clock(when + timedelta(minutes=2 * step))
         if section == "pledge":
             status, narrative = pledge_answer(number, index, pledge)
             save_pledge(session, quarterly_return, pledge, PledgeInput(status, narrative),
@@ -136,7 +136,7 @@ def _save_occupancy(demo: Demo, quarterly_return: QuarterlyReturn, provider: Pro
 
 def _sign(demo: Demo, quarterly_return: QuarterlyReturn, admin, when: datetime) -> None:
     signing = ReturnSigning(admin.full_name, admin.job_title, quarterly_return.draft_lock)
-    sign_return(demo.session, portal_key(), admin, quarterly_return, signing, Actor(admin.id), when)
+    sign_return(demo.session, portal_key(), admin, quarterly_return, signing, Actor(admin.id), demo.clock(when))
 
 
 def _correct(demo: Demo, provider: Provider, number: int, day: date) -> None:
@@ -209,4 +209,4 @@ def _plan_chasing(demo: Demo, current_due_on: date) -> None:
     days = {due_on + timedelta(days=offset) for due_on in due_dates for offset in STAGE_OFFSETS.values()}
     for day in sorted(day for day in days | {demo.today} if day <= demo.today):
         when = at_london(day, 7)
-        demo.at(when, lambda when=when: chase_overdue_returns(demo.session, min(when, demo.now)))
+        demo.at(when, lambda when=when: chase_overdue_returns(demo.session, demo.clock(when)))

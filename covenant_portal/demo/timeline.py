@@ -109,7 +109,11 @@ class Demo:
 
     def at(self, when: datetime, action: Callable[[], None]) -> None:
         """Do `action` at `when` (never later than now: anything due today happens by now)."""
-        self._events.append(_Event(min(when, self.now), len(self._events), action))
+        self._events.append(_Event(self.clock(when), len(self._events), action))
+
+    def clock(self, when: datetime) -> datetime:
+        """`when`, or now if that is sooner: nothing is dated in the future."""
+        return min(when, self.now)
 
     def run(self) -> None:
         for event in sorted(self._events):
