@@ -1,7 +1,7 @@
-"""The demo's covenant: every signatory signed version 1 three years back (in the quarter before the
-first owed return); the admin published version 2 nine months back, fixing a stray word in pledge 2,
-and some signatories have signed it since. All through the covenant service: each signature is
-sealed in the ledger, audited and confirmed by email, dated when it happened."""
+"""The demo's covenant: every signatory signed version 1 three years back (in the weeks before the
+first owed quarter); the admin published version 2 nine to twelve months back, fixing a stray word
+in pledge 2, and some signatories have signed it since. All through the covenant service: each
+signature is sealed in the ledger, audited and confirmed by email, dated when it happened."""
 from datetime import timedelta
 
 from covenant_portal.audit.service import Actor
@@ -23,7 +23,7 @@ from covenant_portal.signing.portal_key import portal_key
 
 STRAY = "upcoming referrals a to see"
 FIXED = "upcoming referrals to see"
-VERSION_2_QUARTER = 9  # the quarter (of the thirteen owed) in which version 2 was published
+VERSION_2_QUARTER = 10  # the quarter (of the thirteen owed) in which version 2 was published
 
 
 def signatories():
