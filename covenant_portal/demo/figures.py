@@ -8,16 +8,22 @@ from covenant_portal.returns.drafts.rules import OccupancyInput
 from covenant_portal.returns.models import PledgeStatus
 
 PARTLY_MET = (
-    "We offered a place to a GM authority first but the match was not right for the child, so the "
-    "place went to an authority outside Greater Manchester.",
-    "Two referrals this quarter took longer than we would like to answer while our referrals manager "
-    "was on leave; a deputy now covers.",
+    (
+        "We offered a place to a GM authority first but the match was not right for the child, so the "
+        "place went to an authority outside Greater Manchester."
+    ),
+    (
+        "Two referrals this quarter took longer than we would like to answer while our referrals manager "
+        "was on leave; a deputy now covers."
+    ),
     "Staff turnover meant some training was postponed to next quarter; it is booked.",
     "We met the placing authorities about new services, but not yet all of the hosting authorities.",
 )
 NOT_MET = (
-    "A complaint from a placing authority took six weeks to resolve. We have reviewed our process and "
-    "shared what we learnt with the authority.",
+    (
+        "A complaint from a placing authority took six weeks to resolve. We have reviewed our process and "
+        "shared what we learnt with the authority."
+    ),
 )
 
 
