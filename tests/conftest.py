@@ -3,7 +3,6 @@ by running the migrations; every test runs in a transaction that is rolled back 
 import os
 import re
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,15 +112,7 @@ def app(migrated_engine, database_url):
 @pytest.fixture
 def db_session(app, migrated_engine):
     """The test's session; the app's requests share its connection and transaction."""
-    with rolled_back_session(app, migrated_engine) as session:
-        yield session
-
-
-@contextmanager
-def rolled_back_session(app, engine):
-    """A session whose commits are savepoints of one transaction, rolled back at the end; the app's
-    requests share its connection and transaction."""
-    connection = engine.connect()
+    connection = migrated_engine.connect()
     transaction = connection.begin()
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     app.extensions["db"].session_factory = factory
