@@ -3,6 +3,7 @@ from covenant_portal.access import Role
 from covenant_portal.contacts.audit_words import CONTACTS_AUDIT_VOCABULARY
 from covenant_portal.contacts.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.homes import plan_contacts
 
 AREA = Area(
     audit_vocabulary=CONTACTS_AUDIT_VOCABULARY,
@@ -14,4 +15,5 @@ AREA = Area(
         DashboardPanel("contacts/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=10),
         DashboardPanel("contacts/panels/directory.html", frozenset({Role.ESCALATION_OFFICER}), order=35),
     ),
+    demo=plan_contacts,
 )

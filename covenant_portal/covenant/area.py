@@ -4,6 +4,7 @@ from covenant_portal.covenant.audit_words import COVENANT_AUDIT_VOCABULARY
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.covenant import plan_covenant
 
 AREA = Area(
     audit_vocabulary=COVENANT_AUDIT_VOCABULARY,
@@ -15,4 +16,5 @@ AREA = Area(
         DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),
         DashboardPanel("covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30),
     ),
+    demo=plan_covenant,
 )

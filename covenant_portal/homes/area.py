@@ -3,6 +3,7 @@ from covenant_portal.access import Role
 from covenant_portal.homes.audit_words import HOMES_AUDIT_VOCABULARY
 from covenant_portal.homes.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.homes import plan_homes
 
 AREA = Area(
     audit_vocabulary=HOMES_AUDIT_VOCABULARY,
@@ -12,4 +13,5 @@ AREA = Area(
         DashboardPanel("homes/panels/provider.html", frozenset({Role.PROVIDER}), order=30),
         DashboardPanel("homes/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=20),
     ),
+    demo=plan_homes,
 )

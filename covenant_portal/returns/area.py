@@ -11,6 +11,7 @@ from covenant_portal.returns.jobs import chase_overdue_returns, make_return_peri
 from covenant_portal.returns.submission import routes as _submission_views  # noqa: F401
 from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.demo.returns import plan_returns
 
 CHASE_OVERDUE_RETURNS = Job(
     name="chase_overdue_returns",
@@ -31,4 +32,5 @@ AREA = Area(
         DashboardPanel("returns/panels/la_contact.html", frozenset({Role.LA_CONTACT}), order=40),
         DashboardPanel("returns/panels/overseer.html", frozenset({Role.ESCALATION_OFFICER, Role.ADMIN}), order=40),
     ),
+    demo=plan_returns,
 )

@@ -39,6 +39,8 @@ class Area:
     audit_vocabulary: AuditVocabulary = field(default_factory=AuditVocabulary)
     # Anything else the area wires into the app when it starts (a user loader, say).
     setup: Callable[[Flask], None] | None = None
+    # The area's step of `seed-demo` (covenant_portal/demo/): given the Demo, it schedules the
+    # area's demo records on the demo's timeline; seed_demo asks every area in this order.
     demo: Callable | None = field(default=None, compare=False)
 
 
