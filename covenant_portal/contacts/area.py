@@ -1,14 +1,16 @@
 """Named contacts on both sides, and the directory."""
 from covenant_portal.access import Role
 from covenant_portal.contacts.audit_words import CONTACTS_AUDIT_VOCABULARY
+from covenant_portal.contacts.dashboard import contacts_actions
 from covenant_portal.contacts.routes import blueprint
-from covenant_portal.web.areas import Area, DashboardPanel
 from covenant_portal.demo.homes import plan_contacts
+from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
     audit_vocabulary=CONTACTS_AUDIT_VOCABULARY,
     name="contacts",
     blueprints=(blueprint,),
+    dashboard_actions=(contacts_actions,),
     dashboard_panels=(
         DashboardPanel("contacts/panels/provider.html", frozenset({Role.PROVIDER}), order=20),
         DashboardPanel("contacts/panels/admin.html", frozenset({Role.ADMIN}), order=10),

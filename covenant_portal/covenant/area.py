@@ -1,16 +1,18 @@
 """The covenant: versions, signing and the register."""
 from covenant_portal.access import Role
 from covenant_portal.covenant.audit_words import COVENANT_AUDIT_VOCABULARY
+from covenant_portal.covenant.dashboard import covenant_actions
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
-from covenant_portal.web.areas import Area, DashboardPanel
 from covenant_portal.demo.covenant import plan_covenant
+from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
     audit_vocabulary=COVENANT_AUDIT_VOCABULARY,
     name="covenant",
     blueprints=(blueprint,),
     record_kinds=(COVENANT_SIGNATURE,),
+    dashboard_actions=(covenant_actions,),
     dashboard_panels=(
         DashboardPanel("covenant/panels/provider.html", frozenset({Role.PROVIDER}), order=10),
         DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),

@@ -1,9 +1,9 @@
 """Providers' homes and services."""
 from covenant_portal.access import Role
+from covenant_portal.demo.homes import plan_homes
 from covenant_portal.homes.audit_words import HOMES_AUDIT_VOCABULARY
 from covenant_portal.homes.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel
-from covenant_portal.demo.homes import plan_homes
 
 AREA = Area(
     audit_vocabulary=HOMES_AUDIT_VOCABULARY,
