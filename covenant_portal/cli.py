@@ -1,8 +1,13 @@
 """Command-line commands: `flask --app covenant_portal <command>`."""
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
+
 import click
 from flask import Flask, current_app
 
 from covenant_portal.db import get_session, run_start_up_steps, utcnow
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @click.command("create-admin")
@@ -35,13 +40,25 @@ def load_reference_data_command() -> None:
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
-    """Create demo accounts for every kind of user and print their logins (safe to run again)."""
-    from covenant_portal.accounts.passwords import PasswordSettings
-    from covenant_portal.demo import login_table, seed_demo
+@click.option(
+    "--as-of",
+    help="Make the demo as if today were this date (YYYY-MM-DD: 18:00 that day) or date-time "
+    "(YYYY-MM-DDTHH:MM, Europe/London unless it gives an offset). Default: now.",
+)
+def seed_demo_command(as_of: str | None) -> None:
+    """Create the demo: three years of use by eight providers, with logins for every kind of user,
+    and print the logins (safe to run again: what is there is kept)."""
+    from covenant_portal.demo import DemoSettings, login_table, seed_demo
 
-    click.echo(login_table(seed_demo(get_session(), PasswordSettings.from_config(current_app.config), utcnow())))
+    now = _as_of(as_of) if as_of else utcnow()
+    click.echo(login_table(seed_demo(get_session(), DemoSettings.from_app(current_app), now)))
     _start_up()
+
+
+def _as_of(text: str) -> datetime:
+    from covenant_portal.jobs.cli import parse_date_or_moment
+
+    return parse_date_or_moment(text, lambda day: datetime.combine(day, time(18), LONDON)).astimezone(timezone.utc)
 
 
 def _start_up() -> None:

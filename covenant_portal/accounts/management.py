@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User, is_active_organisation_admin
 from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import PasswordSettings, hash_password
 from covenant_portal.accounts.service import (
@@ -196,3 +196,12 @@ def team_member(session: Session, organisation_admin: User, user_id: int) -> Use
     if user is None or user.organisation_id != organisation_admin.organisation_id:
         return None
     return user
+
+
+def organisation_admin_names(session: Session, organisation_id: int) -> list[str]:
+    """The names of the organisation's admins who can sign in, by name."""
+    return list(session.scalars(
+        select(User.full_name)
+        .where(User.organisation_id == organisation_id, *is_active_organisation_admin())
+        .order_by(User.full_name)
+    ))

@@ -36,6 +36,17 @@ def passwords() -> PasswordSettings:
     return PasswordSettings.from_config(current_app.config)
 
 
+@blueprint.app_context_processor
+def inject_organisation_admins():
+    # A function, so only the pages that show it (the provider's dashboard) query it.
+    def organisation_admin_names() -> list[str]:
+        if not current_user.is_authenticated or current_user.organisation_id is None:
+            return []
+        return management.organisation_admin_names(get_session(), current_user.organisation_id)
+
+    return {"organisation_admin_names": organisation_admin_names}
+
+
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @public
 def login():

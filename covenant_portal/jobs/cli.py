@@ -1,5 +1,6 @@
 """`flask --app covenant_portal jobs list|run` and `flask --app covenant_portal scheduler`."""
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 
 import click
@@ -51,8 +52,14 @@ def run_command(name: str, as_of: str | None) -> None:
 
 
 def parse_as_of(job: Job, text: str) -> datetime:
+    return parse_date_or_moment(text, job.trigger.as_of_on)
+
+
+def parse_date_or_moment(text: str, moment_on: Callable[[date], datetime]) -> datetime:
+    """An --as-of: a date (the moment `moment_on` gives for it) or a date-time (Europe/London unless
+    it gives an offset)."""
     try:
-        return job.trigger.as_of_on(date.fromisoformat(text))
+        return moment_on(date.fromisoformat(text))
     except ValueError:
         pass
     try:

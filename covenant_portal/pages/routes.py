@@ -4,7 +4,9 @@ from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
 from covenant_portal.pages.navigation import account_items, navigation_items
-from covenant_portal.web.areas import dashboard_panels
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.web.areas import dashboard_actions, dashboard_panels
+from covenant_portal.web.views import signed_in_user
 
 blueprint = Blueprint("pages", __name__)
 
@@ -25,7 +27,12 @@ def home():
 @blueprint.get("/dashboard")
 @allowed(*ANY_SIGNED_IN)
 def dashboard():
-    return render_template("pages/dashboard.html", panels=dashboard_panels(current_user.role))
+    user = signed_in_user()
+    return render_template(
+        "pages/dashboard.html",
+        actions=dashboard_actions(get_session(), user, utcnow()),
+        panels=dashboard_panels(user.role),
+    )
 
 
 @blueprint.get("/accessibility")

@@ -61,10 +61,12 @@ def verify_command():
 
 
 @ledger_cli.command("export")
-@click.argument("file", type=click.File("w", encoding="utf-8"))
+# Not lazy: FILE is made even when the ledger is empty (an empty ledger exports as an empty file).
+@click.argument("file", type=click.File("w", encoding="utf-8", lazy=False))
 def export_command(file):
     """Write every entry to FILE ("-" for standard output) as one JSON object per line, the envelope
-    as a JSON object: everything an auditor needs to check the ledger offline (docs/signing.md)."""
+    as a JSON object: everything an auditor needs to check the ledger offline (docs/signing.md).
+    An empty ledger gives an empty file."""
     count = 0
     for page in ledger.entry_pages(get_session()):
         for entry in page:

@@ -25,6 +25,19 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class DashboardAction:
+    """Something a person is asked to do next, led with on their dashboard: one link."""
+
+    text: str  # e.g. "Sign version 2 of the covenant"
+    href: str
+    hint: str = ""  # a line more, e.g. "Re-signing is due by 26 January 2027"
+
+
+# (session, the signed-in user, now) -> what the area asks of them now
+DashboardActions = Callable[..., list[DashboardAction]]
+
+
+@dataclass(frozen=True)
 class Area:
     name: str
     blueprints: Sequence[Blueprint] = ()
@@ -34,11 +47,14 @@ class Area:
     # what is missing, commits and says what it did. Run by db.run_start_up_steps.
     start_up: Sequence[Callable] = ()
     dashboard_panels: Sequence[DashboardPanel] = ()
+    dashboard_actions: Sequence[DashboardActions] = ()
     commands: Sequence[click.Command] = ()
     # What its audit events and records are called in the audit trail.
     audit_vocabulary: AuditVocabulary = field(default_factory=AuditVocabulary)
     # Anything else the area wires into the app when it starts (a user loader, say).
     setup: Callable[[Flask], None] | None = None
+    # The area's step of `seed-demo` (covenant_portal/demo/): given the Demo, it schedules the
+    # area's demo records on the demo's timeline; seed_demo asks every area in this order.
     demo: Callable | None = field(default=None, compare=False)
 
 
@@ -65,6 +81,7 @@ def register_areas(app: Flask, areas: Sequence[Area]) -> None:
         vocabulary = vocabulary.merged(area.audit_vocabulary)
     app.extensions["audit_vocabulary"] = vocabulary
     app.extensions["start_up"] = tuple(step for area in areas for step in area.start_up)
+    app.extensions["dashboard_actions"] = tuple(actions for area in areas for actions in area.dashboard_actions)
     app.extensions["dashboard_panels"] = tuple(
         sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)
     )
@@ -82,3 +99,8 @@ def registered_areas(app: Flask | None = None) -> tuple[Area, ...]:
 
 def dashboard_panels(role: Role, app: Flask | None = None) -> list[DashboardPanel]:
     return [panel for panel in (app or current_app).extensions["dashboard_panels"] if role in panel.roles]
+
+
+def dashboard_actions(session, user, now, app: Flask | None = None) -> list[DashboardAction]:
+    """What every area asks of `user` now, in the order the areas were registered."""
+    return [action for actions in (app or current_app).extensions["dashboard_actions"] for action in actions(session, user, now)]

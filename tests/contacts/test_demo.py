@@ -2,11 +2,10 @@
 from sqlalchemy import func, select
 
 from covenant_portal.access import Role
-from covenant_portal.accounts.passwords import PasswordSettings
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import authorities_without_named_contact
 from covenant_portal.db import utcnow
-from covenant_portal.demo import PASSWORDS, seed_demo
+from covenant_portal.demo import PASSWORDS, DemoSettings, seed_demo
 from covenant_portal.homes.models import ProviderHome
 
 
@@ -18,8 +17,8 @@ def counts(db_session) -> tuple[int, int, int]:
 
 
 def test_the_demo_has_homes_and_named_contacts_on_both_sides(app, db_session, client_request):
-    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
-    assert counts(db_session) == (5, 3, 8)
+    seed_demo(db_session, DemoSettings.from_app(app), utcnow())
+    assert counts(db_session) == (20, 9, 8)
     assert [authority.name for authority in authorities_without_named_contact(db_session)] == ["Tameside", "Wigan"]
 
     client_request.post(
@@ -31,10 +30,10 @@ def test_the_demo_has_homes_and_named_contacts_on_both_sides(app, db_session, cl
 
 
 def test_seeding_again_adds_nothing_and_brings_nothing_back(app, db_session):
-    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
+    seed_demo(db_session, DemoSettings.from_app(app), utcnow())
     grace = db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor"))
     grace.retired_at = utcnow()
     db_session.commit()
-    seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow())
-    assert counts(db_session) == (5, 3, 8)
+    seed_demo(db_session, DemoSettings.from_app(app), utcnow())
+    assert counts(db_session) == (20, 9, 8)
     assert db_session.scalar(select(ProviderContact).where(ProviderContact.name == "Grace Okafor")).retired_at

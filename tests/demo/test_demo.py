@@ -7,7 +7,7 @@ from covenant_portal.access import Role
 from covenant_portal.accounts.passwords import PasswordSettings, password_problem, verify_password
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
-from covenant_portal.demo import PASSWORDS, seed_demo
+from covenant_portal.demo import PASSWORDS, DemoSettings, seed_demo
 
 
 def run_seed_demo(app) -> str:
@@ -88,5 +88,5 @@ def test_demo_accounts_can_sign_in(app, db_session, client_request):
 
 def test_the_readme_lists_every_demo_login(app, db_session):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    for login in seed_demo(db_session, PasswordSettings.from_config(app.config), utcnow()):
+    for login in seed_demo(db_session, DemoSettings.from_app(app), utcnow()):
         assert f"| {login.email} | `{login.password}` | {login.description} |" in readme, login.email

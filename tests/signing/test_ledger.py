@@ -147,6 +147,17 @@ def test_export_writes_one_json_object_per_entry(app, db_session, tmp_path):
     assert lines[1]["prev_hash"] == lines[0]["entry_hash"]
 
 
+def test_an_empty_ledger_exports_as_an_empty_file(app, db_session, tmp_path):
+    assert ledger_entries(db_session) == []
+    target = tmp_path / "ledger.jsonl"
+
+    result = run_ledger(app, "export", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert "Exported 0 entries." in result.output
+    assert target.exists() and target.read_bytes() == b""
+
+
 def test_export_to_standard_output(app, db_session):
     sign_covenants(db_session, 2)
     result = run_ledger(app, "export", "-")

@@ -1,0 +1,62 @@
+"""What the covenant asks of each person now, led with on their dashboard."""
+from datetime import datetime
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.access import Role
+from covenant_portal.accounts.models import User, is_active_organisation_admin
+from covenant_portal.covenant.service import (
+    SigningState,
+    current_version,
+    every_organisation_status,
+    resigning_due_on,
+    status_of,
+)
+from covenant_portal.homes.service import organisations_with_a_home_in
+from covenant_portal.web.areas import DashboardAction
+
+
+def covenant_actions(session: Session, user: User, now: datetime) -> list[DashboardAction]:
+    version = current_version(session)
+    if version is None:
+        return []
+    if user.role == Role.PROVIDER:
+        return _provider_actions(session, user, version)
+    statuses = every_organisation_status(session)
+    if user.role == Role.LA_CONTACT:
+        hosted = set(session.scalars(organisations_with_a_home_in(user.local_authority_id)))
+        statuses = [status for status in statuses if status.organisation.id in hosted]
+        where = f" with homes in {user.local_authority.name}"
+    else:
+        where = ""
+    unsigned = [status for status in statuses if status.state != SigningState.SIGNED_CURRENT]
+    if not unsigned:
+        return []
+    count = len(unsigned)
+    providers = "1 provider" if count == 1 else f"{count} providers"
+    return [DashboardAction(
+        f"{providers}{where} {'has' if count == 1 else 'have'} not signed version {version.number} of the covenant",
+        url_for("covenant.all_signatories"),
+        ", ".join(status.organisation.name for status in unsigned[:3]) + (" and others" if count > 3 else ""),
+    )]
+
+
+def _provider_actions(session: Session, user: User, version) -> list[DashboardAction]:
+    status = status_of(session, user.organisation)
+    if status.state == SigningState.SIGNED_CURRENT:
+        return []
+    due_on = resigning_due_on(version, int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"]))
+    hint = (f"You signed version {status.latest.covenant_version.number}. Sign this one by {due_on:%-d %B %Y} to stay "
+            "on the register." if status.state == SigningState.SIGN_AGAIN and due_on else "")
+    if user.is_organisation_admin:
+        return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
+    admins = session.scalars(
+        select(User.full_name).where(User.organisation_id == user.organisation_id, *is_active_organisation_admin())
+    ).all()
+    return [DashboardAction(
+        f"Version {version.number} of the covenant is waiting to be signed",
+        url_for("covenant.read"),
+        f"Your organisation admins can sign it: {', '.join(admins)}." if admins else hint,
+    )]
