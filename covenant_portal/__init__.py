@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from covenant_portal.jobs.routes import blueprint as jobs
     from covenant_portal.mail.routes import blueprint as mail
     from covenant_portal.pages.routes import blueprint as pages
+    from covenant_portal.signing import tlog_routes, witness_routes  # noqa: F401 (their views)
     from covenant_portal.signing.routes import blueprint as signing
 
     for blueprint in (pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns,

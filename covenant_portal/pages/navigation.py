@@ -43,6 +43,7 @@ ROLE_ENTRIES = {
         ("audit.events", "Audit trail"),
         ("mail.log", "Mail log"),
         ("jobs.runs", "Job runs"),
+        ("signing.witnesses", "Witnesses"),
     ],
 }
 ACCOUNT_ENTRIES = [("accounts.account", "Your account"), ("accounts.logout", "Sign out")]

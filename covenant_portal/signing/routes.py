@@ -24,10 +24,10 @@ def _public_json(response: Response, cache_control: str) -> Response:
 @blueprint.get("/.well-known/gm-first-keys.json")
 @public
 def keys():
-    session = get_session()
-    service.ensure_published(session, portal_key(), utcnow())
+    session, key = get_session(), portal_key()
+    service.ensure_published(session, key, utcnow())
     # Short-lived: after `keys rotate` the retired key's valid_until must show soon.
-    return _public_json(jsonify(service.keys_document(session)), "public, max-age=300")
+    return _public_json(jsonify(service.keys_document(session, key.origin)), "public, max-age=300")
 
 
 @blueprint.get("/ledger/head")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import dsse, ledger
+from covenant_portal.signing import checkpoints, dsse, ledger
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
@@ -81,9 +81,22 @@ def verifying_keys(session: Session) -> dict[str, VerifyingKey]:
     }
 
 
-def keys_document(session: Session) -> dict:
-    """/.well-known/gm-first-keys.json: each entry is a key securesystemslib reads as it is."""
-    return {"keys": [_key_document(key) for key in published_keys(session)]}
+def keys_document(session: Session, origin: str) -> dict:
+    """/.well-known/gm-first-keys.json: each entry of "keys" is a key securesystemslib reads as it is;
+    beside them, the checkpoints' origin and each key's signed-note verifier key (c2sp.org/signed-note)."""
+    keys = published_keys(session)
+    return {
+        "keys": [_key_document(key) for key in keys],
+        "checkpoints": {
+            "origin": origin,
+            "verifier_keys": [
+                {"keyid": key.keyid, "vkey": str(checkpoints.verifier_key(origin, key.public_key_pem)),
+                 "valid_from": ledger.rfc3339(key.valid_from),
+                 "valid_until": ledger.rfc3339(key.valid_until) if key.valid_until else None}
+                for key in keys
+            ],
+        },
+    }
 
 
 def _key_document(key: SigningKey) -> dict:
@@ -125,7 +138,10 @@ def seal(
             key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}."
         )
     envelope = signed_envelope(key, subject_name, subject_sha256, predicate_type, predicate)
-    return ledger.append(session, kind, subject_name, envelope, now)
+    entry, root = ledger.append_with_root(session, kind, subject_name, envelope, now)
+    # The checkpoint covering the new entry, signed in the same transaction (under the ledger's lock).
+    checkpoints.sign_checkpoint(session, key, key.origin, entry.seq, root, now)
+    return entry
 
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:
