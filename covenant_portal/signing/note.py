@@ -67,7 +67,7 @@ class VerifierKey:
 
 
 def parse_verifier_key(text: str) -> VerifierKey:
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)
     if len(parts) != 3:
         raise NoteError("a verifier key is <name>+<key ID in hex>+<base64 key>")
     name, hex_id, encoded = parts

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import checkpoints, dsse, ledger
+from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
@@ -171,14 +171,44 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
 
 
 def verify_ledger(
-    session: Session, kinds: dict[str, RecordKind] | None = None, workers: int | None = None
+    session: Session, kinds: dict[str, RecordKind] | None = None, workers: int | None = None, *,
+    app=None, origin: str | None = None, saved: log_check.SavedCheckpoint | None = None,
+    integrity_only: bool = False,
 ) -> VerificationResult:
     """The whole ledger checked against the published keys and the stored records (with worker
-    processes for a long ledger unless `workers` says how many: 0 for none)."""
-    if workers is None:
-        latest = ledger.head(session)
-        workers = default_workers(latest.seq if latest else 0)
-    return verify_chain(
-        session, ledger.entry_pages(session), verifying_keys(session), record_kinds() if kinds is None else kinds,
-        workers,
-    )
+    processes for a long ledger unless `workers` says how many: 0 for none), its Merkle tree
+    recomputed from the receipts against the stored tree and the portal's latest checkpoint, and
+    against `saved`, a checkpoint someone kept. Given the app, kinds re-hash the files their records
+    name. integrity_only: the chain, tree and checkpoints, without each entry's signature or record."""
+    latest = log_check.latest_checkpoint(session)
+    sizes = ({latest.tree_size} if latest else set()) | _saved_size(saved)
+    watch = log_check.TreeWatch(session, sizes)
+    pages = watch.pages(ledger.entry_pages(session))
+    if integrity_only:
+        result = log_check.integrity_pages(pages)
+    else:
+        if workers is None:
+            head = ledger.head(session)
+            workers = default_workers(head.seq if head else 0)
+        kinds = record_kinds() if kinds is None else kinds
+        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app)
+    result = log_check.with_tree(result, watch, lambda seq: _entry_hash(session, seq))
+    if not result.ok:
+        return result
+    if origin is None and latest is not None:
+        origin = note.parse_note(latest.note).text.split("\n", 1)[0]
+    vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
+    problem = log_check.checkpoint_problem(session, result, watch, latest, vkeys, saved)
+    return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
+
+
+def _saved_size(saved: log_check.SavedCheckpoint | None) -> set[int]:
+    try:
+        return {note.parse_checkpoint(note.parse_note(saved.text).text).size} if saved else set()
+    except note.NoteError:
+        return set()
+
+
+def _entry_hash(session: Session, seq: int) -> str:
+    entry = session.get(LedgerEntry, seq) if seq > 0 else None
+    return entry.entry_hash if entry is not None else GENESIS_HASH

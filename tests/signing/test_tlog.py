@@ -51,7 +51,7 @@ def vkey_of(client_request) -> tuple[str, list[str]]:
 def verified_by_hand(checkpoint_text: str, vkey: str) -> tuple[str, int, bytes]:
     """Checks the checkpoint's Ed25519 signature with nothing but the signed-note rules and sigstore's
     note parser; (origin, size, root)."""
-    name, key_id_hex, encoded = vkey.split("+")
+    name, key_id_hex, encoded = vkey.split("+", 2)
     raw = base64.b64decode(encoded)
     assert raw[0] == 0x01 and hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4].hex() == key_id_hex
     signed = SignedCheckpoint.from_text(checkpoint_text)
