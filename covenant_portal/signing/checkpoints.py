@@ -68,7 +68,7 @@ def cosigned_note(session: Session, checkpoint: LedgerCheckpoint) -> str:
         .where(CheckpointCosignature.tree_size == checkpoint.tree_size)
         .order_by(CheckpointCosignature.id)
     )
-    extra = [note.parse_note(signed.text + "\n" + line).signatures[0] for line in lines]
+    extra = [note.parse_note(signed.text + "\n" + line + "\n").signatures[0] for line in lines]
     return str(signed.with_signatures(extra))
 
 
