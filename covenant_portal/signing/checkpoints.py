@@ -1,7 +1,8 @@
 """Signed checkpoints of the ledger's tree (c2sp.org/tlog-checkpoint), and witnesses' cosignatures.
 
-A checkpoint is signed in the transaction that appends an entry (seal), so every entry is covered by
-one the moment it is committed; `ensure_checkpoint` covers entries from before the tree existed.
+A checkpoint is signed in the transaction that appends an entry (service.seal), so every entry is
+covered by one the moment it is committed; service.ensure_checkpoint covers entries from before the
+tree existed (migration 0006).
 Checkpoints are kept for ever: each is the portal's signed word that its ledger had that root at
 that size, which anyone holding one can later hold it to.
 """
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, Actor, record
-from covenant_portal.signing import ledger, note, tree
+from covenant_portal.signing import note
 from covenant_portal.signing.keys import public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import CheckpointCosignature, LedgerCheckpoint, SigningKey, WitnessKey
 from covenant_portal.signing.portal_key import PortalKey
@@ -37,27 +38,6 @@ def sign_checkpoint(session: Session, key: PortalKey, origin: str, size: int, ro
 
 def latest(session: Session) -> LedgerCheckpoint | None:
     return session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.tree_size.desc()).limit(1)).first()
-
-
-def ensure_checkpoint(session: Session, key: PortalKey, origin: str, now: datetime) -> LedgerCheckpoint:
-    """The latest checkpoint, first signing (and committing) one if the ledger has grown past it."""
-    newest = latest(session)
-    if newest is not None and newest.tree_size >= _size(session):
-        return newest
-    from covenant_portal.signing.service import publish_key
-
-    ledger.lock_ledger(session)
-    publish_key(session, key, now)
-    size, newest = _size(session), latest(session)
-    if newest is None or newest.tree_size < size:
-        newest = sign_checkpoint(session, key, origin, size, tree.root_hash(session, size), now)
-    session.commit()
-    return newest
-
-
-def _size(session: Session) -> int:
-    head = ledger.head(session)
-    return head.seq if head is not None else 0
 
 
 def cosigned_note(session: Session, checkpoint: LedgerCheckpoint) -> str:

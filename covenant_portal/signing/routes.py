@@ -5,7 +5,6 @@ from covenant_portal.access import public
 from covenant_portal.accounts.routes import form_page
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import service
-from covenant_portal.signing.checkpoints import ensure_checkpoint
 from covenant_portal.signing.forms import VerifyForm
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.receipts import ReceiptProblem, check_receipt
@@ -45,7 +44,7 @@ def verify():
     if not form.validate_on_submit():
         return form_page("signing/verify.html", form)
     session, key = get_session(), portal_key()
-    ensure_checkpoint(session, key, key.origin, utcnow())  # so that a proof can be shown for every entry
+    service.ensure_checkpoint(session, key, key.origin, utcnow())  # so that a proof can be shown for every entry
     try:
         receipt = check_receipt(session, form.receipt_bytes())
     except ReceiptProblem as problem:

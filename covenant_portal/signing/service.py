@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note
+from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, tree
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
-from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
+from covenant_portal.signing.models import GENESIS_HASH, LedgerCheckpoint, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind, record_kinds
 from covenant_portal.signing.statements import statement
@@ -142,6 +142,25 @@ def seal(
     # The checkpoint covering the new entry, signed in the same transaction (under the ledger's lock).
     checkpoints.sign_checkpoint(session, key, key.origin, entry.seq, root, now)
     return entry
+
+
+def ensure_checkpoint(session: Session, key: PortalKey, origin: str, now: datetime) -> LedgerCheckpoint:
+    """The latest checkpoint, first signing (and committing) one if the ledger has grown past it."""
+    newest = checkpoints.latest(session)
+    if newest is not None and newest.tree_size >= _size(session):
+        return newest
+    ledger.lock_ledger(session)
+    publish_key(session, key, now)
+    size, newest = _size(session), checkpoints.latest(session)
+    if newest is None or newest.tree_size < size:
+        newest = checkpoints.sign_checkpoint(session, key, origin, size, tree.root_hash(session, size), now)
+    session.commit()
+    return newest
+
+
+def _size(session: Session) -> int:
+    head = ledger.head(session)
+    return head.seq if head is not None else 0
 
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:

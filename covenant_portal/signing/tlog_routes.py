@@ -6,7 +6,7 @@ from flask import Response, abort, jsonify, request
 from covenant_portal.access import public
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.security import csrf
-from covenant_portal.signing import checkpoints, proofs, tree
+from covenant_portal.signing import checkpoints, proofs, service, tree
 from covenant_portal.signing.models import LedgerCheckpoint
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.routes import _public_json, blueprint
@@ -24,7 +24,7 @@ def _text(body: str, cache_control: str, status: int = 200) -> Response:
 @public
 def checkpoint():
     session, key = get_session(), portal_key()
-    latest = checkpoints.ensure_checkpoint(session, key, key.origin, utcnow())
+    latest = service.ensure_checkpoint(session, key, key.origin, utcnow())
     # Mutable: c2sp.org/tlog-tiles asks that it is not cached beyond a few seconds.
     return _text(checkpoints.cosigned_note(session, latest), "no-cache")
 
@@ -101,7 +101,7 @@ def consistency_proof():
 def inclusion_proof_download(seq):
     """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
     session, key = get_session(), portal_key()
-    checkpoints.ensure_checkpoint(session, key, key.origin, utcnow())
+    service.ensure_checkpoint(session, key, key.origin, utcnow())
     response = _proof(lambda: proofs.inclusion_document(session, seq))
     if isinstance(response, Response):
         response.headers["Content-Disposition"] = (
