@@ -6,6 +6,7 @@ some entry on: the remaining chain is intact. A checkpoint signed earlier can: t
 still have at least its size, and its first entries must hash to its root.
 """
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -13,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import note
-from covenant_portal.signing.canonical import sha256_hex
 from covenant_portal.signing.ledger import entry_hash_matches
 from covenant_portal.signing.merkle import TreeBuilder
 from covenant_portal.signing.models import GENESIS_HASH, LedgerCheckpoint, LedgerTreeNode
@@ -79,14 +79,33 @@ def integrity_pages(pages: Iterable[list]) -> VerificationResult:
                 return VerificationResult(expected - 1, prev_hash, expected, _gap_problem(expected, entry.seq))
             if entry.prev_hash != prev_hash:
                 problem = "its prev_hash is not the previous entry's entry_hash"
-            elif sha256_hex(bytes(entry.envelope)) != entry.envelope_sha256:
+            elif hashlib.sha256(entry.envelope).hexdigest() != entry.envelope_sha256:
                 problem = "its envelope does not match its envelope_sha256"
-            elif not entry_hash_matches(entry):
+            elif not _quick_entry_hash_matches(entry) and not entry_hash_matches(entry):
                 problem = "its entry_hash does not match its fields"
             if problem is not None:
                 return VerificationResult(expected - 1, prev_hash, entry.seq, problem)
             expected, prev_hash = entry.seq + 1, entry.entry_hash
     return VerificationResult(expected - 1, prev_hash)
+
+
+# Printable ASCII but for " and \\: such a string's JSON (and RFC 8785) form is itself in quotes.
+_PLAIN = re.compile(r'[ !#-\[\]-~]*\Z')
+
+
+def _quick_entry_hash_matches(entry) -> bool:
+    """entry_hash_matches's answer when it is True, found faster (the usual case): the canonical
+    bytes written out directly for plain fields and a UTC time. False means only "not shown so":
+    ledger.entry_hash_matches then decides."""
+    plain = _PLAIN.match
+    if not (plain(entry.kind) and plain(entry.subject) and plain(entry.envelope_sha256) and plain(entry.prev_hash)):
+        return False
+    created = entry.created_at.isoformat(timespec="microseconds")
+    if not created.endswith("+00:00"):
+        return False
+    text = (f'{{"created_at":"{created[:-6]}Z","envelope_sha256":"{entry.envelope_sha256}","kind":"{entry.kind}",'
+            f'"prev_hash":"{entry.prev_hash}","seq":{int(entry.seq)},"subject":"{entry.subject}"}}')
+    return hashlib.sha256(text.encode()).hexdigest() == entry.entry_hash
 
 
 def with_tree(result: VerificationResult, watch: TreeWatch, hashes_before) -> VerificationResult:

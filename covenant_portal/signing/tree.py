@@ -3,7 +3,7 @@
 Each read takes one query for the few nodes it needs (about two per level), whatever the ledger's
 size: serving a proof costs the same for a thousand entries or a million.
 """
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import merkle
@@ -19,10 +19,16 @@ def nodes(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int]
     if not wanted:
         return {}
     table = LedgerTreeNode.__table__
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    # One (level = l AND idx IN (...)) per level: each a lookup of the primary key, on both databases.
     found = {
         (row.level, row.idx): bytes(row.hash)
         for row in session.execute(
-            select(table.c.level, table.c.idx, table.c.hash).where(tuple_(table.c.level, table.c.idx).in_(wanted))
+            select(table.c.level, table.c.idx, table.c.hash).where(or_(*(
+                and_(table.c.level == level, table.c.idx.in_(indexes)) for level, indexes in by_level.items()
+            )))
         )
     }
     missing = [key for key in wanted if key not in found]
