@@ -43,14 +43,21 @@ def verify():
     form = VerifyForm()
     if not form.validate_on_submit():
         return form_page("signing/verify.html", form)
-    session, key = get_session(), portal_key()
-    service.ensure_checkpoint(session, key, key.origin, utcnow())  # so that a proof can be shown for every entry
+    session = get_session()
+    ensure_checkpoint(session)  # so that a proof can be shown for every entry
     try:
         receipt = check_receipt(session, form.receipt_bytes())
     except ReceiptProblem as problem:
         form.receipt_field().errors.append(str(problem))
         return render_template("signing/verify.html", form=form), 400
     return render_template("signing/verify_result.html", receipt=receipt)
+
+
+def ensure_checkpoint(session):
+    """The latest checkpoint, signed now if entries are not yet covered (see service.ensure_checkpoint)."""
+    return service.with_current_key(
+        portal_key, lambda key: service.ensure_checkpoint(session, key, key.origin, utcnow())
+    )
 
 
 @blueprint.errorhandler(413)

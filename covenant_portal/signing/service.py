@@ -145,12 +145,17 @@ def seal(
 
 
 def ensure_checkpoint(session: Session, key: PortalKey, origin: str, now: datetime) -> LedgerCheckpoint:
-    """The latest checkpoint, first signing (and committing) one if the ledger has grown past it."""
+    """The latest checkpoint, first signing (and committing) one if the ledger has grown past it
+    (only entries from before the tree, or appended without seal(), can be uncovered). KeyRetired
+    if `key` was retired: with_current_key retries with the new one."""
     newest = checkpoints.latest(session)
     if newest is not None and newest.tree_size >= _size(session):
         return newest
     ledger.lock_ledger(session)
-    publish_key(session, key, now)
+    published = publish_key(session, key, now)
+    if published.valid_until is not None and now >= published.valid_until:
+        session.rollback()
+        raise KeyRetired(key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}.")
     size, newest = _size(session), checkpoints.latest(session)
     if newest is None or newest.tree_size < size:
         newest = checkpoints.sign_checkpoint(session, key, origin, size, tree.root_hash(session, size), now)

@@ -6,10 +6,9 @@ from flask import Response, abort, jsonify, request
 from covenant_portal.access import public
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.security import csrf
-from covenant_portal.signing import checkpoints, proofs, service, tree
+from covenant_portal.signing import checkpoints, proofs, tree
 from covenant_portal.signing.models import LedgerCheckpoint
-from covenant_portal.signing.portal_key import portal_key
-from covenant_portal.signing.routes import _public_json, blueprint
+from covenant_portal.signing.routes import _public_json, blueprint, ensure_checkpoint
 
 TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -23,8 +22,8 @@ def _text(body: str, cache_control: str, status: int = 200) -> Response:
 @blueprint.get("/checkpoint")
 @public
 def checkpoint():
-    session, key = get_session(), portal_key()
-    latest = service.ensure_checkpoint(session, key, key.origin, utcnow())
+    session = get_session()
+    latest = ensure_checkpoint(session)
     # Mutable: c2sp.org/tlog-tiles asks that it is not cached beyond a few seconds.
     return _text(checkpoints.cosigned_note(session, latest), "no-cache")
 
@@ -100,8 +99,8 @@ def consistency_proof():
 @public
 def inclusion_proof_download(seq):
     """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
-    session, key = get_session(), portal_key()
-    service.ensure_checkpoint(session, key, key.origin, utcnow())
+    session = get_session()
+    ensure_checkpoint(session)
     response = _proof(lambda: proofs.inclusion_document(session, seq))
     if isinstance(response, Response):
         response.headers["Content-Disposition"] = (
