@@ -66,10 +66,10 @@ def root_hash(session: Session, size: int) -> bytes:
 
 
 def inclusion_proof(session: Session, index: int, size: int) -> tuple[bytes, list[bytes], bytes]:
-    """(leaf hash, proof, root) for leaf `index` in the tree of `size` leaves."""
-    ranges = merkle.inclusion_ranges(index, size)
-    hashes = range_hashes(session, [(index, index + 1), *ranges, (0, size)])
-    return hashes[0], hashes[1:-1], hashes[-1]
+    """(leaf hash, proof, root) for leaf `index` in the tree of `size` leaves (the root computed from
+    the proof: whoever compares it with a signed root checks the stored tree too)."""
+    hashes = range_hashes(session, [(index, index + 1), *merkle.inclusion_ranges(index, size)])
+    return hashes[0], hashes[1:], merkle.root_from_inclusion(index, size, hashes[0], hashes[1:])
 
 
 def consistency_proof(session: Session, old: int, new: int) -> list[bytes]:
