@@ -85,11 +85,21 @@ chromium:
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 # What signing costs: time added per signing, and `ledger verify` throughput on 100,000 entries
-# (SQLite, and PostgreSQL if reachable at BENCH_POSTGRESQL_URL). E.g. `make bench BENCH_ARGS='--entries 10000'`.
+# (SQLite, and PostgreSQL if reachable at BENCH_POSTGRESQL_URL), then the transparency log's figures
+# (bench-tlog). E.g. `make bench BENCH_ARGS='--entries 10000'`.
 BENCH_ARGS ?=
 .PHONY: bench
 bench: install
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
+	$(BIN)/python bench/tlog.py $(TLOG_BENCH_ARGS)
+
+# The ledger as a transparency log: integrity-only and full `ledger verify` rates beside cores x bare
+# Ed25519, an inclusion proof served from a tree of 1,000,000 leaves, memory at two ledger sizes.
+# E.g. `make bench-tlog TLOG_BENCH_ARGS='--entries 20000 --sqlite-only'`.
+TLOG_BENCH_ARGS ?=
+.PHONY: bench-tlog
+bench-tlog: install
+	$(BIN)/python bench/tlog.py $(TLOG_BENCH_ARGS)
 
 # The daily chase of quarterly returns (chase_overdue_returns) over 10,000 signatory providers, on
 # SQLite and PostgreSQL. E.g. `make bench-chase CHASE_BENCH_ARGS='--providers 2000 --sqlite-only'`.

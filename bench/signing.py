@@ -36,9 +36,10 @@ from covenant_portal.covenant.records import (  # noqa: E402
 from covenant_portal.covenant.service import current_version, declaration_for  # noqa: E402
 from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
 from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
-from covenant_portal.signing import dsse, ledger  # noqa: E402
+from covenant_portal.signing import dsse, ledger, merkle  # noqa: E402
+from covenant_portal.signing.checkpoints import sign_checkpoint  # noqa: E402
 from covenant_portal.signing.canonical import sha256_hex  # noqa: E402
-from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry  # noqa: E402
+from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, LedgerTreeNode  # noqa: E402
 from covenant_portal.signing.portal_key import portal_key  # noqa: E402
 from covenant_portal.signing.records import RecordKind, record_kinds  # noqa: E402
 from covenant_portal.signing.service import publish_key, seal, signed_envelope, verify_ledger  # noqa: E402
@@ -181,22 +182,28 @@ def build_ledger(app, size: int) -> None:
         session = get_session()
         key, version = portal_key(), current_version(session)
         publish_key(session, key, START)
-        prev_hash = GENESIS_HASH
+        prev_hash, builder = GENESIS_HASH, merkle.TreeBuilder()
         for first in range(1, size + 1, BATCH):
             count = min(BATCH, size - first + 1)
             signers = add_signers(session, count, first)
-            entries, signatures = [], []
+            entries, signatures, nodes = [], [], []
             for signer in signers:
                 seq = signer["id"]
                 entry, row = _sealed_signature(key, version, signer, seq, prev_hash)
                 entries.append(entry)
                 signatures.append(row)
                 prev_hash = entry["entry_hash"]
+                nodes += [{"level": level, "idx": idx, "hash": value}
+                          for level, idx, value in builder.push(merkle.leaf_hash(entry["envelope"]))]
             session.execute(sa.insert(LedgerEntry), entries)
             session.execute(sa.insert(CovenantSignature), signatures)
+            session.execute(sa.insert(LedgerTreeNode), nodes)
             session.commit()
             print(f"  built {first + count - 1:,} of {size:,} entries", end="\r", file=sys.stderr, flush=True)
         print(" " * 60, end="\r", file=sys.stderr)
+        # The checkpoint of the whole ledger, as seal() signs one with each entry.
+        sign_checkpoint(session, key, key.origin, size, builder.root(), START + timedelta(seconds=size))
+        session.commit()
 
 
 def _sealed_signature(key, version, signer: dict, seq: int, prev_hash: str) -> tuple[dict, dict]:

@@ -55,6 +55,9 @@ DEFAULTS = {
     # The Ed25519 private key (PEM) the portal signs records with. Empty: in development one is made
     # in the instance folder; in production the portal refuses to start.
     "SIGNING_KEY_FILE": "",
+    # The origin line of the ledger's signed checkpoints (and the key name in their signatures):
+    # empty for BASE_URL without its scheme. Set it once, before the first checkpoint: never change it.
+    "LEDGER_ORIGIN": "",
     # The largest request body, and form text, accepted (Flask settings): room for a 1 MB receipt
     # uploaded or pasted at /verify, which says clearly when one is larger.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

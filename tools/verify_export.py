@@ -2,10 +2,17 @@
 """Check a GM First Covenant Portal ledger export offline, without the portal or its database.
 
     python verify_export.py ledger.jsonl gm-first-keys.json [--head ledger-head.json]
+        [--checkpoint checkpoint.txt ...] [--proof gm-first-inclusion-proof-GMF-000001.json ...]
 
 ledger.jsonl is the output of `flask --app covenant_portal ledger export`; gm-first-keys.json a copy
 of the portal's /.well-known/gm-first-keys.json; ledger-head.json (optional) a signed ledger head
 saved earlier from /ledger/head, to show the export still holds everything that head covered.
+
+It also recomputes the ledger's RFC 6962 Merkle tree from the export (the leaf of entry N, at index
+N - 1, is its receipt: the RFC 8785 bytes of its envelope). Each --checkpoint (a C2SP checkpoint
+saved from /checkpoint) must be signed by a published key and have the root of the export's first
+entries; each --proof (a proof of inclusion from a record's page) must lead from its entry's receipt
+to the root of its checkpoint, itself checked so.
 
 Needs only Python 3.11+ with `cryptography` and `rfc8785` (pip install cryptography rfc8785); it is
 an example an auditor can read in full, and the formats it checks are in docs/signing.md.
@@ -101,8 +108,9 @@ def check_entry(line: dict, expected_seq: int, prev_hash: str, keys: dict) -> No
         raise Broken("its signed statement is about another subject")
 
 
-def check_export(lines, keys: dict) -> dict[int, str]:
-    """Every entry's entry_hash by seq, once the whole chain has been checked."""
+def check_export(lines, keys: dict, tree: "Tree | None" = None) -> dict[int, str]:
+    """Every entry's entry_hash by seq, once the whole chain has been checked (and each receipt
+    added to the tree as its leaf)."""
     hashes, prev_hash = {}, GENESIS_HASH
     for number, text in enumerate(lines, start=1):
         try:
@@ -111,7 +119,123 @@ def check_export(lines, keys: dict) -> dict[int, str]:
         except (Broken, KeyError, TypeError, ValueError) as error:
             raise Broken(f"entry {number}: {error}") from error
         prev_hash = hashes[number] = line["entry_hash"]
+        if tree is not None:
+            tree.add(rfc8785.dumps(line["envelope"]))
     return hashes
+
+
+# The RFC 6962 Merkle tree over the receipts, C2SP checkpoints and proofs of inclusion
+
+def leaf_hash(leaf: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + leaf).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+class Tree:
+    """Built leaf by leaf keeping only its right border; remembers the root at the sizes asked for
+    and the leaf hash of the entries asked for."""
+
+    def __init__(self, sizes=(), seqs=()):
+        self.size, self.border, self.sizes, self.seqs = 0, [], set(sizes), set(seqs)
+        self.roots, self.leaves = {0: hashlib.sha256(b"").digest()}, {}
+
+    def add(self, receipt: bytes) -> None:
+        node, index = leaf_hash(receipt), self.size
+        self.size += 1
+        if self.size in self.seqs:
+            self.leaves[self.size] = node
+        while index & 1:
+            node, index = node_hash(self.border.pop(), node), index >> 1
+        self.border.append(node)
+        if self.size in self.sizes:
+            root = self.border[-1]
+            for left in reversed(self.border[:-1]):
+                root = node_hash(left, root)
+            self.roots[self.size] = root
+
+
+def checkpoint_keys(document: dict) -> list[tuple[str, bytes, Ed25519PublicKey]]:
+    """(name, key ID, key) of each published checkpoint verifier key (C2SP signed-note vkey)."""
+    found = []
+    for key in document.get("checkpoints", {}).get("verifier_keys", []):
+        name, key_id, encoded = key["vkey"].split("+", 2)
+        raw = base64.b64decode(encoded)
+        if raw[0] != 1 or hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4].hex() != key_id:
+            raise Broken(f"the checkpoint verifier key {key['vkey']} does not match its key ID")
+        found.append((name, bytes.fromhex(key_id), Ed25519PublicKey.from_public_bytes(raw[1:])))
+    return found
+
+
+def read_checkpoint(text: str, vkeys) -> tuple[int, bytes]:
+    """(size, root hash) of a checkpoint signed by one of the published keys."""
+    split = text.rfind("\n\n")
+    body, lines = text[:split + 1], text[split + 2:].splitlines()
+    origin, size, root = body.split("\n")[:3]
+    for line in lines:
+        _dash, name, encoded = line.split(" ")
+        signature = base64.b64decode(encoded)
+        for key_name, key_id, public_key in vkeys:
+            if (name, signature[:4]) != (key_name, key_id) or origin != key_name:
+                continue
+            try:
+                public_key.verify(signature[4:], body.encode())
+            except InvalidSignature:
+                continue
+            return int(size), base64.b64decode(root)
+    raise Broken("the checkpoint is not signed by any published checkpoint key")
+
+
+def root_from_inclusion(index: int, size: int, leaf: bytes, proof: list[bytes]) -> bytes:
+    """RFC 9162 section 2.1.3.2."""
+    fn, sn, root = index, size - 1, leaf
+    for sibling in proof:
+        if sn == 0:
+            raise Broken("the inclusion proof is too long")
+        if fn & 1 or fn == sn:
+            root = node_hash(sibling, root)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            root = node_hash(root, sibling)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0:
+        raise Broken("the inclusion proof is too short")
+    return root
+
+
+def check_checkpoint(label: str, text: str, vkeys, tree: Tree) -> tuple[int, bytes]:
+    try:
+        size, root = read_checkpoint(text, vkeys)
+    except (ValueError, IndexError) as error:
+        raise Broken(f"{label}: it is not a checkpoint ({error})") from error
+    except Broken as error:
+        raise Broken(f"{label}: {error}") from error
+    if size > tree.size:
+        raise Broken(f"{label}: the export has {tree.size} entries, but the checkpoint covers {size}: "
+                     "the ledger was cut short")
+    if tree.roots[size] != root:
+        raise Broken(f"{label}: the export's first {size} entries do not hash to the checkpoint's root: "
+                     "an entry among them was changed or replaced")
+    return size, root
+
+
+def check_proof(label: str, proof: dict, vkeys, tree: Tree) -> str:
+    size, root = check_checkpoint(label, proof["checkpoint"], vkeys, tree)
+    seq, hashes = proof["seq"], [base64.b64decode(value) for value in proof["hashes"]]
+    if (proof["treeSize"], proof["leafIndex"]) != (size, seq - 1) or not 1 <= seq <= size:
+        raise Broken(f"{label}: its entry and tree size are not its checkpoint's")
+    try:
+        leads = root_from_inclusion(seq - 1, size, tree.leaves[seq], hashes) == root
+    except Broken as error:
+        leads, why = False, f" ({error})"
+    else:
+        why = ""
+    if not leads:
+        raise Broken(f"{label}: its hashes do not lead from entry {seq}'s receipt to its checkpoint's root{why}")
+    return f"entry {seq} is in the checkpoint of size {size}"
 
 
 def check_head(head_envelope: dict, keys: dict, hashes: dict[int, str]) -> str:
@@ -131,17 +255,32 @@ def main(argv=None) -> int:
     parser.add_argument("export", type=argparse.FileType("r", encoding="utf-8"))
     parser.add_argument("keys", type=argparse.FileType("r", encoding="utf-8"))
     parser.add_argument("--head", type=argparse.FileType("r", encoding="utf-8"))
+    parser.add_argument("--checkpoint", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
+    parser.add_argument("--proof", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
     arguments = parser.parse_args(argv)
     try:
-        keys = load_keys(json.load(arguments.keys))
-        hashes = check_export(arguments.export, keys)
+        document = json.load(arguments.keys)
+        keys, vkeys = load_keys(document), checkpoint_keys(document)
+        saved = [(file.name, file.read()) for file in arguments.checkpoint]
+        proofs = [(file.name, json.load(file)) for file in arguments.proof]
+        sizes = [_size(text) for _name, text in saved] + [_size(proof["checkpoint"]) for _name, proof in proofs]
+        tree = Tree(sizes, [proof["seq"] for _name, proof in proofs])
+        hashes = check_export(arguments.export, keys, tree)
         about_head = check_head(json.load(arguments.head), keys, hashes) if arguments.head else ""
+        about = [f"; consistent with the checkpoint of size {check_checkpoint(name, text, vkeys, tree)[0]}"
+                 for name, text in saved]
+        about += [f"; {check_proof(name, proof, vkeys, tree)}" for name, proof in proofs]
     except Broken as error:
         print(f"BROKEN at {error}", file=sys.stderr)
         return 1
     head = hashes[len(hashes)] if hashes else GENESIS_HASH
-    print(f"OK: {len(hashes)} entries, head {head}{about_head}.")
+    print(f"OK: {len(hashes)} entries, head {head}{about_head}{''.join(about)}.")
     return 0
+
+
+def _size(checkpoint: str) -> int:
+    lines = checkpoint.split("\n")
+    return int(lines[1]) if len(lines) > 2 and lines[1].isdigit() else 0
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ ROLE_SECTIONS = {
         Section("LA contacts", "contacts.admin_named_contacts"),
         Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail",
                                                    "return_calendar.return_periods")),
-        Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs")),
+        Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs", "signing.witnesses")),
     ],
 }
 # The person's own links, apart from the sections.

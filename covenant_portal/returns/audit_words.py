@@ -1,5 +1,5 @@
 """What quarterly returns' audit events and records are called in the audit trail. Returns and
-their signed versions are recorded as "AttestationReturn" and "AttestationSubmission", the names
+their signed versions are recorded as "QuarterlyReturn" and "ReturnSubmission", the names
 their events have had from the start (see QuarterlyReturn.audit_type)."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload

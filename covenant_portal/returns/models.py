@@ -114,7 +114,7 @@ class QuarterlyReturn(Base):
 
     __tablename__ = "attestation_return"
     # What the audit trail calls it: its events have been recorded under this name from the start.
-    audit_type: ClassVar[str] = "AttestationReturn"
+    audit_type: ClassVar[str] = "QuarterlyReturn"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "period_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,7 +147,7 @@ class ReturnSubmission(Base):
     """One signed version of a return. Never changed: a correction is a new version superseding it."""
 
     __tablename__ = "attestation_submission"
-    audit_type: ClassVar[str] = "AttestationSubmission"
+    audit_type: ClassVar[str] = "ReturnSubmission"
     __table_args__ = (
         sa.UniqueConstraint("return_id", "version"),
         sa.CheckConstraint("version >= 1", name="version_positive"),

@@ -2,8 +2,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.audit.vocabulary import AuditVocabulary
-from covenant_portal.signing.models import SigningKey
+from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
+from covenant_portal.signing.models import CheckpointCosignature, SigningKey, WitnessKey
 
 
 def _keys(session: Session, ids: list[str]) -> dict[str, str]:
@@ -12,6 +12,18 @@ def _keys(session: Session, ids: list[str]) -> dict[str, str]:
 
 
 SIGNING_AUDIT_VOCABULARY = AuditVocabulary(
-    actions={"signing_key.published": "Published a signing key", "signing_key.rotated": "Rotated the signing key"},
-    objects={"SigningKey": _keys},
+    actions={
+        "signing_key.published": "Published a signing key",
+        "signing_key.rotated": "Rotated the signing key",
+        "checkpoint.cosigned": "A witness cosigned a ledger checkpoint",
+        "witness_key.registered": "Registered a witness key",
+        "witness_key.removed": "Removed a witness key",
+    },
+    objects={
+        "SigningKey": _keys,
+        "WitnessKey": describe_records(WitnessKey, lambda witness: f"Witness: {witness.name}"),
+        "CheckpointCosignature": describe_records(
+            CheckpointCosignature, lambda cosignature: f"Cosignature of the checkpoint of size {cosignature.tree_size}"
+        ),
+    },
 )

@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
 
@@ -45,3 +46,24 @@ class VerifyForm(FlaskForm):
         if upload:
             return upload.stream.read(MAX_ENVELOPE_BYTES + 1)
         return self.receipt_text.data.encode("utf-8")
+
+
+class WitnessKeyForm(FlaskForm):
+    verifier_key = StringField(
+        "Witness verifier key",
+        widget=GovTextInput(),
+        description="The witness’s cosignature key as its operator gives it: name+key ID+key, for example "
+                    "witness.example.org+1a2b3c4d+BJ…",
+        validators=[InputRequired("Enter the witness verifier key"), Length(max=400, message="A verifier key is shorter than 400 characters")],
+    )
+    description = StringField(
+        "Who runs it",
+        widget=GovTextInput(),
+        description="For example: Bolton Council, internal audit.",
+        validators=[InputRequired("Enter who runs the witness"), Length(max=255, message="Enter 255 characters or fewer")],
+    )
+    submit = SubmitField("Register witness", widget=GovSubmitInput())
+
+
+class RemoveWitnessForm(FlaskForm):
+    submit = SubmitField("Remove", widget=GovSubmitInput())

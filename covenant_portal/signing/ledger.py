@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
+from covenant_portal.signing import tree
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 
@@ -60,6 +61,13 @@ def head(session: Session) -> Row | None:
 
 def append(session: Session, kind: str, subject: str, envelope: bytes, now: datetime) -> LedgerEntry:
     """Adds the next entry; the caller's commit makes it (and the record it seals) durable together."""
+    return append_with_root(session, kind, subject, envelope, now)[0]
+
+
+def append_with_root(session: Session, kind: str, subject: str, envelope: bytes,
+                     now: datetime) -> tuple[LedgerEntry, bytes]:
+    """append, which also adds the receipt's leaf to the Merkle tree (same transaction): the entry,
+    and the tree's root hash with it."""
     lock_ledger(session)
     previous = head(session)
     seq = 1 if previous is None else previous.seq + 1
@@ -78,7 +86,7 @@ def append(session: Session, kind: str, subject: str, envelope: bytes, now: date
     )
     session.add(entry)
     session.flush()
-    return entry
+    return entry, tree.append_leaf(session, seq - 1, envelope)
 
 
 def lock_ledger(session: Session) -> None:

@@ -1,6 +1,7 @@
 """The portal's own signing key, loaded once when the app starts."""
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app
@@ -15,11 +16,13 @@ class PortalKey:
     private_key: Ed25519PrivateKey
     keyid: str
     public_key_pem: str
+    # The ledger's checkpoint origin, which is also the key's name in the checkpoints it signs.
+    origin: str = ""
 
     @classmethod
-    def from_private_key(cls, private_key: Ed25519PrivateKey) -> "PortalKey":
+    def from_private_key(cls, private_key: Ed25519PrivateKey, origin: str = "") -> "PortalKey":
         public_key = private_key.public_key()
-        return cls(private_key, keyid_of(public_key), public_key_pem(public_key))
+        return cls(private_key, keyid_of(public_key), public_key_pem(public_key), origin)
 
 
 def signing_key_path(app: Flask) -> Path:
@@ -35,6 +38,16 @@ def signing_key_path(app: Flask) -> Path:
     return Path(app.instance_path) / "signing_key.pem"
 
 
+def origin_of(config) -> str:
+    """The ledger's checkpoint origin: LEDGER_ORIGIN, else the portal's address without its scheme
+    (c2sp.org/tlog-tiles: the log's URL prefix, schema-less, no trailing slash)."""
+    configured = (config.get("LEDGER_ORIGIN") or "").strip()
+    if configured:
+        return configured
+    address = urlsplit(config["BASE_URL"])
+    return (address.netloc + address.path).rstrip("/")
+
+
 def init_app(app: Flask) -> None:
     path = signing_key_path(app)
     if not path.exists():
@@ -46,7 +59,7 @@ def init_app(app: Flask) -> None:
 
 def _load(app: Flask, path: Path) -> None:
     stamp = _stamp(path)
-    app.extensions["signing_key"] = PortalKey.from_private_key(load_private_key(path))
+    app.extensions["signing_key"] = PortalKey.from_private_key(load_private_key(path), origin_of(app.config))
     app.extensions["signing_key_stamp"] = stamp
 
 

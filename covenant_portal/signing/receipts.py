@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import dsse
+from covenant_portal.signing import dsse, merkle, note, tree
+from covenant_portal.signing.checkpoints import checkpoint_verifier_keys
+from covenant_portal.signing.checkpoints import latest as latest_checkpoint
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 from covenant_portal.signing.records import decode_statement, subject_name_of, subject_sha256_of
 from covenant_portal.signing.service import LEDGER_HEAD_PREDICATE_TYPE, verifying_keys
@@ -38,12 +40,23 @@ class HeadCheck:
 
 
 @dataclass(frozen=True)
+class Inclusion:
+    """The ledger's proof that it holds the receipt, checked against its latest signed checkpoint."""
+
+    seq: int
+    tree_size: int
+    signed_at: datetime
+    verified: bool  # the proof leads to the checkpoint's root, and the checkpoint's signature verifies
+
+
+@dataclass(frozen=True)
 class CheckedReceipt:
     statement: dict
     key: SigningKey
     signed_at: datetime | None
     ledger_entry: LedgerEntry | None  # the entry holding this very record, for records
     head: HeadCheck | None  # for a signed ledger head
+    inclusion: Inclusion | None = None  # for a record in the ledger
 
     @property
     def subject_name(self) -> str:
@@ -95,13 +108,35 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     statement = decode_statement(envelope.payload)
     if statement is None:
         raise ReceiptProblem("The receipt is signed by the portal but what it signs is not an in-toto statement.")
+    entry = _ledger_entry_holding(session, statement, envelope)
     return CheckedReceipt(
         statement=statement,
         key=session.get_one(SigningKey, keyid),
         signed_at=_signed_at(statement),
-        ledger_entry=_ledger_entry_holding(session, statement, envelope),
+        ledger_entry=entry,
         head=_head_check(session, statement),
+        inclusion=_inclusion(session, entry) if entry is not None else None,
     )
+
+
+def _inclusion(session: Session, entry: LedgerEntry) -> Inclusion | None:
+    """Checks the entry's inclusion proof in the latest checkpoint: the proof's hashes must lead from
+    the receipt's leaf to the checkpoint's root, and a published key must have signed the checkpoint."""
+    checkpoint = latest_checkpoint(session)
+    if checkpoint is None or checkpoint.tree_size < entry.seq:
+        return None
+    try:
+        _leaf, proof, _root = tree.inclusion_proof(session, entry.seq - 1, checkpoint.tree_size)
+        signed = note.parse_note(checkpoint.note)
+        stated = note.parse_checkpoint(signed.text)
+        merkle.verify_inclusion(entry.seq - 1, stated.size, merkle.leaf_hash(entry.envelope), proof, stated.root_hash)
+        keys = checkpoint_verifier_keys(session, stated.origin)
+        verified = stated.size == checkpoint.tree_size and any(
+            note.signed_by(signed, vkey) for vkey, _key in keys.values()
+        )
+    except (merkle.ProofError, note.NoteError):
+        verified = False
+    return Inclusion(entry.seq, checkpoint.tree_size, checkpoint.signed_at, verified)
 
 
 def _signed_at(statement: dict) -> datetime | None:

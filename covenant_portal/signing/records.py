@@ -3,6 +3,7 @@ statement must say, so that `ledger verify` also catches a stored record that wa
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -14,6 +15,8 @@ from covenant_portal.signing.statements import STATEMENT_TYPE
 RecordCheck = Callable[[Session, str, dict], str | None]
 # (session, [(subject name, Statement), ...]) -> a problem or None for each, in order
 RecordsCheck = Callable[[Session, list[tuple[str, dict]]], list[str | None]]
+# (session, the Flask app, [(subject name, Statement), ...]) -> a problem or None for each, in order
+FilesCheck = Callable[[Session, Any, list[tuple[str, dict]]], list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,21 @@ class RecordKind:
     # Optional: checks a page of records at once (say one query for a thousand entries rather than
     # a query each), which is what keeps `ledger verify` fast on a long ledger.
     check_records: RecordsCheck | None = None
+    # Optional: files the records name, kept outside the database (say evidence files), re-hashed
+    # against what was signed. `ledger verify` runs it (with the app, for where files are kept) for
+    # the records whose rows check out; (session, app, records) -> a problem or None for each.
+    check_files: FilesCheck | None = None
 
-    def problems(self, session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    def problems(self, session: Session, records: list[tuple[str, dict]], app=None) -> list[str | None]:
         if self.check_records is not None:
-            return self.check_records(session, records)
-        return [self.check_record(session, subject, statement) for subject, statement in records]
+            found = self.check_records(session, records)
+        else:
+            found = [self.check_record(session, subject, statement) for subject, statement in records]
+        if self.check_files is None or app is None:
+            return found
+        sound = [record for record, problem in zip(records, found, strict=True) if problem is None]
+        files = iter(self.check_files(session, app, sound) if sound else [])
+        return [problem if problem is not None else next(files) for problem in found]
 
 
 def record_kinds(app: Flask | None = None) -> dict[str, RecordKind]:

@@ -24,9 +24,9 @@ def _public_json(response: Response, cache_control: str) -> Response:
 @blueprint.get("/.well-known/gm-first-keys.json")
 @public
 def keys():
-    session = get_session()  # the current key was published at start-up (db.run_start_up_steps)
+    session, key = get_session(), portal_key()  # the key was published at start-up (db.run_start_up_steps)
     # Short-lived: after `keys rotate` the retired key's valid_until must show soon.
-    return _public_json(jsonify(service.keys_document(session)), "public, max-age=300")
+    return _public_json(jsonify(service.keys_document(session, key.origin)), "public, max-age=300")
 
 
 @blueprint.get("/ledger/head")
@@ -45,12 +45,21 @@ def verify():
     form = VerifyForm()
     if not form.validate_on_submit():
         return form_page("signing/verify.html", form)
+    session = get_session()
+    ensure_checkpoint(session)  # so that a proof can be shown for every entry
     try:
-        receipt = check_receipt(get_session(), form.receipt_bytes())
+        receipt = check_receipt(session, form.receipt_bytes())
     except ReceiptProblem as problem:
         form.receipt_field().errors.append(str(problem))
         return render_template("signing/verify.html", form=form), 400
     return render_template("signing/verify_result.html", receipt=receipt)
+
+
+def ensure_checkpoint(session):
+    """The latest checkpoint, signed now if entries are not yet covered (see service.ensure_checkpoint)."""
+    return service.with_current_key(
+        portal_key, lambda key: service.ensure_checkpoint(session, key, key.origin, utcnow())
+    )
 
 
 @blueprint.errorhandler(413)

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import dsse, ledger
+from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, tree
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
-from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, SigningKey
+from covenant_portal.signing.models import GENESIS_HASH, LedgerCheckpoint, LedgerEntry, SigningKey
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind
 from covenant_portal.signing.statements import statement
@@ -88,9 +88,22 @@ def verifying_keys(session: Session) -> dict[str, VerifyingKey]:
     }
 
 
-def keys_document(session: Session) -> dict:
-    """/.well-known/gm-first-keys.json: each entry is a key securesystemslib reads as it is."""
-    return {"keys": [_key_document(key) for key in published_keys(session)]}
+def keys_document(session: Session, origin: str) -> dict:
+    """/.well-known/gm-first-keys.json: each entry of "keys" is a key securesystemslib reads as it is;
+    beside them, the checkpoints' origin and each key's signed-note verifier key (c2sp.org/signed-note)."""
+    keys = published_keys(session)
+    return {
+        "keys": [_key_document(key) for key in keys],
+        "checkpoints": {
+            "origin": origin,
+            "verifier_keys": [
+                {"keyid": key.keyid, "vkey": str(checkpoints.verifier_key(origin, key.public_key_pem)),
+                 "valid_from": ledger.rfc3339(key.valid_from),
+                 "valid_until": ledger.rfc3339(key.valid_until) if key.valid_until else None}
+                for key in keys
+            ],
+        },
+    }
 
 
 def _key_document(key: SigningKey) -> dict:
@@ -133,9 +146,35 @@ def seal(
         )
     envelope = signed_envelope(key, subject_name, subject_sha256, predicate_type, predicate)
     crash_point("seal.before_append")
-    entry = ledger.append(session, kind, subject_name, envelope, now)
+    entry, root = ledger.append_with_root(session, kind, subject_name, envelope, now)
+    # The checkpoint covering the new entry, signed in the same transaction (under the ledger's lock).
+    checkpoints.sign_checkpoint(session, key, key.origin, entry.seq, root, now)
     crash_point("seal.appended")
     return entry
+
+
+def ensure_checkpoint(session: Session, key: PortalKey, origin: str, now: datetime) -> LedgerCheckpoint:
+    """The latest checkpoint, first signing (and committing) one if the ledger has grown past it
+    (only entries from before the tree, or appended without seal(), can be uncovered). KeyRetired
+    if `key` was retired: with_current_key retries with the new one."""
+    newest = checkpoints.latest(session)
+    if newest is not None and newest.tree_size >= _size(session):
+        return newest
+    ledger.lock_ledger(session)
+    published = publish_key(session, key, now)
+    if published.valid_until is not None and now >= published.valid_until:
+        session.rollback()
+        raise KeyRetired(key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}.")
+    size, newest = _size(session), checkpoints.latest(session)
+    if newest is None or newest.tree_size < size:
+        newest = checkpoints.sign_checkpoint(session, key, origin, size, tree.root_hash(session, size), now)
+    session.commit()
+    return newest
+
+
+def _size(session: Session) -> int:
+    head = ledger.head(session)
+    return head.seq if head is not None else 0
 
 
 def ledger_head_envelope(session: Session, key: PortalKey, now: datetime) -> bytes:
@@ -167,14 +206,43 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
 
 
 def verify_ledger(
-    session: Session, kinds: dict[str, RecordKind], workers: int | None = None
+    session: Session, kinds: dict[str, RecordKind], workers: int | None = None, *,
+    app=None, origin: str | None = None, saved: log_check.SavedCheckpoint | None = None,
+    integrity_only: bool = False,
 ) -> VerificationResult:
-    """The whole ledger checked against the published keys and the stored records of the given kinds
-    (`record_kinds()`: every area's), with worker processes for a long ledger unless `workers` says
-    how many (0 for none)."""
-    if workers is None:
-        latest = ledger.head(session)
-        workers = default_workers(latest.seq if latest else 0)
-    return verify_chain(
-        session, ledger.entry_pages(session), verifying_keys(session), kinds, workers
-    )
+    """The whole ledger checked against the published keys and the stored records (with worker
+    processes for a long ledger unless `workers` says how many: 0 for none), its Merkle tree
+    recomputed from the receipts against the stored tree and the portal's latest checkpoint, and
+    against `saved`, a checkpoint someone kept. Given the app, kinds re-hash the files their records
+    name. integrity_only: the chain, tree and checkpoints, without each entry's signature or record."""
+    latest = log_check.latest_checkpoint(session)
+    sizes = ({latest.tree_size} if latest else set()) | _saved_size(saved)
+    watch = log_check.TreeWatch(session, sizes)
+    pages = watch.pages(ledger.entry_pages(session))
+    if integrity_only:
+        result = log_check.integrity_pages(pages)
+    else:
+        if workers is None:
+            head = ledger.head(session)
+            workers = default_workers(head.seq if head else 0)
+        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app)
+    result = log_check.with_tree(result, watch, lambda seq: _entry_hash(session, seq))
+    if not result.ok:
+        return result
+    if origin is None and latest is not None:
+        origin = note.parse_note(latest.note).text.split("\n", 1)[0]
+    vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
+    problem = log_check.checkpoint_problem(session, result, watch, latest, vkeys, saved)
+    return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
+
+
+def _saved_size(saved: log_check.SavedCheckpoint | None) -> set[int]:
+    try:
+        return {note.parse_checkpoint(note.parse_note(saved.text).text).size} if saved else set()
+    except note.NoteError:
+        return set()
+
+
+def _entry_hash(session: Session, seq: int) -> str:
+    entry = session.get(LedgerEntry, seq) if seq > 0 else None
+    return entry.entry_hash if entry is not None else GENESIS_HASH

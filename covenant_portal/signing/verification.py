@@ -125,8 +125,9 @@ class Sealed:
 
 class ChainVerifier:
     def __init__(self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
-                 workers: int = 0):
+                 workers: int = 0, app=None):
         self.session, self.keys, self.kinds, self.workers = session, keys, kinds, workers
+        self.app = app  # when given, kinds also re-hash the files their records name
         self.public_keys = {keyid: key.public_key for keyid, key in keys.items()}
         self.predicate_types = {name: kind.predicate_type for name, kind in kinds.items()}
 
@@ -196,7 +197,8 @@ class ChainVerifier:
             by_kind[item.kind.kind].append(item)
         found = []
         for items in by_kind.values():
-            problems = items[0].kind.problems(self.session, [(item.subject, item.statement) for item in items])
+            problems = items[0].kind.problems(self.session, [(item.subject, item.statement) for item in items],
+                                              self.app)
             found += [Broken(item.seq, problem) for item, problem in zip(items, problems, strict=True) if problem]
         return min(found, key=lambda broken: broken.seq, default=None)
 
@@ -255,7 +257,8 @@ def default_workers(entries: int) -> int:
 
 def verify_chain(
     session: Session, pages: Iterable[list], keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
-    workers: int = 0,
+    workers: int = 0, app=None,
 ) -> VerificationResult:
-    """Recomputes every hash and link and checks every envelope, statement and record, in seq order."""
-    return ChainVerifier(session, keys, kinds, workers).verify(pages)
+    """Recomputes every hash and link and checks every envelope, statement and record (and, given
+    the app, the files records name), in seq order."""
+    return ChainVerifier(session, keys, kinds, workers, app).verify(pages)

@@ -57,9 +57,19 @@ def allow_tampering(session: Session) -> None:
 
 
 def remove_entry(session: Session, seq: int) -> None:
-    """Removes a ledger entry and the covenant signature it seals, behind the portal's back."""
+    """Removes a ledger entry and the covenant signature it seals, behind the portal's back, with
+    the Merkle tree's nodes over it and the checkpoints (and cosignatures) covering it, as a
+    thorough forger would."""
     allow_tampering(session)
     signatures, entries = CovenantSignature.__table__, LedgerEntry.__table__
     session.execute(sa.delete(signatures).where(signatures.c.ledger_seq == seq))
     session.execute(sa.delete(entries).where(entries.c.seq == seq))
+    forget_tree_from(session, seq)
     session.expire_all()
+
+
+def forget_tree_from(session: Session, seq: int) -> None:
+    """Deletes the tree nodes over entry `seq` and later ones, and the checkpoints covering them."""
+    session.execute(sa.text("DELETE FROM ledger_tree_node WHERE ((idx + 1) << level) > :leaf"), {"leaf": seq - 1})
+    session.execute(sa.text("DELETE FROM checkpoint_cosignature WHERE tree_size >= :seq"), {"seq": seq})
+    session.execute(sa.text("DELETE FROM ledger_checkpoint WHERE tree_size >= :seq"), {"seq": seq})

@@ -22,6 +22,7 @@ from covenant_portal.returns.models import (
     PledgeAnswer,
     ReturnPeriod,
 )
+from covenant_portal.returns.evidence.check import check_evidence_files
 from covenant_portal.covenant.records import declaration_sha256
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
@@ -265,4 +266,4 @@ def _rows_problem(document: dict, stored: dict, label: str) -> str | None:
     return None
 
 
-ATTESTATION_RETURN = RecordKind(KIND, PREDICATE_TYPE, check_return, check_returns)
+ATTESTATION_RETURN = RecordKind(KIND, PREDICATE_TYPE, check_return, check_returns, check_evidence_files)

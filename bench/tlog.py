@@ -1,0 +1,144 @@
+"""The ledger as a transparency log, measured: `make bench-tlog` (or `python bench/tlog.py --help`).
+
+In one run, on one machine, in scratch databases (SQLite, and PostgreSQL when reachable):
+(a) bare Ed25519 verifications per second on one core, and the CPU count: the baseline;
+(b) integrity-only `ledger verify` (chain, tree, checkpoints; no per-entry signature) on a ledger of
+    real covenant signatures, in entries per second;
+(c) full verification with every envelope's signature (and every stored record), with worker
+    processes, in entries per second and as a share of cores x the bare Ed25519 rate; and the same
+    without the stored-record comparisons (signatures, statements, chain, tree);
+(d) serving an inclusion proof (GET /ledger/proof/inclusion, through the app) from a tree of
+    1,000,000 leaves: median and 95th percentile;
+(e) memory: the peak Python allocations of integrity-only verification at two ledger sizes.
+"""
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from signing import (  # noqa: E402
+    START, ScratchDatabases, build_ledger, ed25519_baseline, fresh_app, without_record_checks,
+)
+
+from covenant_portal.db import get_session  # noqa: E402
+from covenant_portal.signing import merkle  # noqa: E402
+from covenant_portal.signing.checkpoints import sign_checkpoint  # noqa: E402
+from covenant_portal.signing.models import LedgerTreeNode  # noqa: E402
+from covenant_portal.signing.portal_key import portal_key  # noqa: E402
+from covenant_portal.signing.service import publish_key, verify_ledger  # noqa: E402
+
+PROOF_LEAVES = 1_000_000
+BATCH = 20_000
+
+
+def timed(portal, **options) -> tuple[float, int]:
+    with portal.app_context():
+        began = time.perf_counter()
+        result = verify_ledger(get_session(), origin=portal_key().origin, **options)
+        elapsed = time.perf_counter() - began
+    assert result.ok, result.problem
+    return elapsed, result.entries
+
+
+def peak_memory(app) -> int:
+    """Peak bytes Python allocated during an integrity-only verification."""
+    tracemalloc.start()
+    try:
+        timed(app, integrity_only=True)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def build_tree_only(app, leaves: int) -> None:
+    """A tree of `leaves` synthetic leaves and its checkpoint: what serving a proof reads (the ledger's
+    own rows are not read to serve one)."""
+    with app.app_context():
+        session, key = get_session(), portal_key()
+        publish_key(session, key, START)
+        builder, nodes = merkle.TreeBuilder(), []
+        for index in range(leaves):
+            nodes += [{"level": level, "idx": idx, "hash": value}
+                      for level, idx, value in builder.push(merkle.leaf_hash(index.to_bytes(8, "big")))]
+            if len(nodes) >= BATCH:
+                session.execute(sa.insert(LedgerTreeNode), nodes)
+                nodes = []
+        session.execute(sa.insert(LedgerTreeNode), nodes)
+        sign_checkpoint(session, key, key.origin, leaves, builder.root(), START)
+        session.commit()
+
+
+def proof_timings(app, leaves: int, requests: int) -> list[float]:
+    client, timings = app.test_client(), []
+    picks = random.Random(6962)
+    for number in range(requests + 20):
+        seq = picks.randint(1, leaves)
+        began = time.perf_counter()
+        response = client.get(f"/ledger/proof/inclusion?seq={seq}")
+        elapsed = time.perf_counter() - began
+        assert response.status_code == 200, response.get_data(as_text=True)
+        if number >= 20:  # the first few warm caches and connections
+            timings.append(elapsed)
+    return timings
+
+
+def report(kind: str, databases: ScratchDatabases, workdir: Path, arguments) -> None:
+    print(f"== {kind} ==")
+    app = fresh_app(databases.new(kind, "tlog"), workdir)
+    began = time.perf_counter()
+    build_ledger(app, arguments.entries)
+    print(f"ledger of {arguments.entries:,} covenant signatures built in {time.perf_counter() - began:.0f} s")
+    baseline, cores = ed25519_baseline(app), os.cpu_count() or 1
+    integrity_seconds, entries = timed(app, integrity_only=True)
+    full_seconds, _entries = timed(app, app=app)
+    signatures_seconds, _entries = timed(app, kinds=without_record_checks())
+    target = cores * baseline
+    print(f"(a) bare Ed25519 verify: {baseline:,.0f}/s per core x {cores} cores = {target:,.0f}/s")
+    print(f"(b) integrity-only verify (chain, tree, checkpoint)  {entries / integrity_seconds:10,.0f} entries/s"
+          f"  (goal 200,000)")
+    print(f"(c) full verify, every signature and record          {entries / full_seconds:10,.0f} entries/s"
+          f"  = {entries / full_seconds / target:.0%} of cores x bare Ed25519 (goal 80%)")
+    print(f"    ... every signature, without the stored-record comparisons {entries / signatures_seconds:10,.0f} "
+          f"entries/s  = {entries / signatures_seconds / target:.0%}")
+    small = fresh_app(databases.new(kind, "memory"), workdir)
+    build_ledger(small, arguments.entries // 4)
+    print(f"(e) peak memory of integrity-only verify: {peak_memory(small) / 1e6:.1f} MB at "
+          f"{arguments.entries // 4:,} entries, {peak_memory(app) / 1e6:.1f} MB at {arguments.entries:,}")
+    proofs = fresh_app(databases.new(kind, "proofs"), workdir)
+    began = time.perf_counter()
+    build_tree_only(proofs, arguments.proof_leaves)
+    timings = sorted(proof_timings(proofs, arguments.proof_leaves, arguments.requests))
+    print(f"(d) inclusion proof from a tree of {arguments.proof_leaves:,} leaves (built in "
+          f"{time.perf_counter() - began:.0f} s): median {statistics.median(timings) * 1000:.2f} ms, "
+          f"p95 {timings[int(len(timings) * 0.95)] * 1000:.2f} ms over {len(timings)} requests (goal < 10 ms)\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=100_000, help="ledger size for (b), (c), (e)")
+    parser.add_argument("--proof-leaves", type=int, default=PROOF_LEAVES, help="tree size for (d)")
+    parser.add_argument("--requests", type=int, default=500, help="inclusion proofs timed in (d)")
+    parser.add_argument("--sqlite-only", action="store_true", help="do not try PostgreSQL")
+    arguments = parser.parse_args()
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs\n")
+    with tempfile.TemporaryDirectory(prefix="gm-first-bench-tlog-") as directory:
+        databases = ScratchDatabases(Path(directory), not arguments.sqlite_only)
+        try:
+            for kind in databases.kinds:
+                report(kind, databases, Path(directory), arguments)
+        finally:
+            databases.drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Inclusion and consistency proofs as JSON documents, each with the signed checkpoint it refers to.
+
+Hashes are standard base64, as in checkpoints. The inclusion proof of entry `seq` is for leaf index
+seq - 1, whose leaf is the entry's receipt (the RFC 8785 bytes the receipt download returns).
+"""
+from sqlalchemy.orm import Session
+
+from covenant_portal.signing import merkle, note, tree
+from covenant_portal.signing.models import LedgerCheckpoint
+
+INCLUSION_PROOF_FORMAT = "urn:gm-first:ledger-inclusion-proof:v1"
+
+
+class ProofUnavailable(ValueError):
+    """No such proof; `status` is 400 for a request that makes no sense, 404 for one the ledger cannot answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def checkpoint_at(session: Session, size: int | None) -> LedgerCheckpoint:
+    """The checkpoint of that size (the latest when None)."""
+    from covenant_portal.signing.checkpoints import latest
+
+    found = latest(session) if size is None else session.get(LedgerCheckpoint, size)
+    if found is None:
+        raise ProofUnavailable(404, "The portal has signed no checkpoint of that size.")
+    return found
+
+
+def inclusion_document(session: Session, seq: int, size: int | None = None) -> dict:
+    checkpoint = checkpoint_at(session, size)
+    if not 1 <= seq <= checkpoint.tree_size:
+        raise ProofUnavailable(404, f"Entry {seq} is not in the checkpoint of size {checkpoint.tree_size}.")
+    leaf, proof, root = tree.inclusion_proof(session, seq - 1, checkpoint.tree_size)
+    if root != bytes(checkpoint.root_hash):
+        raise merkle.ProofError("the stored tree does not lead to the signed checkpoint's root")
+    return {
+        "format": INCLUSION_PROOF_FORMAT,
+        "seq": seq,
+        "leafIndex": seq - 1,
+        "treeSize": checkpoint.tree_size,
+        "leafHash": note.b64(leaf),
+        "hashes": [note.b64(value) for value in proof],
+        "rootHash": note.b64(root),
+        "checkpoint": checkpoint.note,
+    }
+
+
+def consistency_document(session: Session, old: int, new: int | None = None) -> dict:
+    checkpoint = checkpoint_at(session, new)
+    if not 0 <= old <= checkpoint.tree_size:
+        raise ProofUnavailable(400, f"from must be between 0 and {checkpoint.tree_size}.")
+    earlier = session.get(LedgerCheckpoint, old)
+    return {
+        "from": old,
+        "to": checkpoint.tree_size,
+        "hashes": [note.b64(value) for value in tree.consistency_proof(session, old, checkpoint.tree_size)],
+        "fromRootHash": note.b64(tree.root_hash(session, old)),
+        "toRootHash": note.b64(bytes(checkpoint.root_hash)),
+        "checkpoint": checkpoint.note,
+        "fromCheckpoint": earlier.note if earlier is not None else None,
+    }

@@ -1,0 +1,109 @@
+"""The ledger as a transparency log, for people and scripts: the signed checkpoint (with witnesses'
+cosignatures), tiles of the Merkle tree (c2sp.org/tlog-tiles), inclusion and consistency proofs as
+JSON, and the endpoint registered witnesses post their cosignatures to. All public."""
+from flask import Response, abort, jsonify, request
+
+from covenant_portal.access import public
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.security import csrf
+from covenant_portal.signing import checkpoints, proofs, tree
+from covenant_portal.signing.models import LedgerCheckpoint
+from covenant_portal.signing.routes import _public_json, blueprint, ensure_checkpoint
+
+TEXT = "text/plain; charset=utf-8"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _text(body: str, cache_control: str, status: int = 200) -> Response:
+    response = Response(body, status=status, content_type=TEXT)
+    return _public_json(response, cache_control)
+
+
+@blueprint.get("/checkpoint")
+@public
+def checkpoint():
+    session = get_session()
+    latest = ensure_checkpoint(session)
+    # Mutable: c2sp.org/tlog-tiles asks that it is not cached beyond a few seconds.
+    return _text(checkpoints.cosigned_note(session, latest), "no-cache")
+
+
+@blueprint.get("/ledger/checkpoints/<int:size>")
+@public
+def earlier_checkpoint(size):
+    found = get_session().get(LedgerCheckpoint, size)
+    if found is None:
+        abort(404)
+    # The portal's signature never changes, but witnesses may still add cosignatures.
+    return _text(checkpoints.cosigned_note(get_session(), found), "public, max-age=60")
+
+
+@blueprint.post("/checkpoint/cosignatures")
+@csrf.exempt  # called by witnesses' scripts, never from a form: the body carries its own signature
+@public
+def add_cosignatures():
+    try:
+        accepted = checkpoints.accept_cosignatures(get_session(), request.get_data(cache=False), utcnow())
+    except checkpoints.CosignatureRefused as refused:
+        return _text(f"{refused}\n", "no-store", refused.status)
+    lines = [f"Kept {item.witness.name}'s cosignature of the checkpoint of size {item.tree_size}"
+             + ("" if item.new else " (already kept)") for item in accepted]
+    return _text("\n".join(lines) + "\n", "no-store")
+
+
+@blueprint.get("/tile/<path:tile_path>")
+@public
+def tile(tile_path):
+    parsed = tree.parse_tile_path(tile_path)
+    if parsed is None:
+        abort(404)
+    session = get_session()
+    latest = checkpoints.latest(session)
+    found = tree.tile(session, *parsed, latest.tree_size) if latest is not None else None
+    if found is None:
+        abort(404)
+    response = Response(found, content_type="application/octet-stream")
+    return _public_json(response, IMMUTABLE)
+
+
+def _number(name: str, required: bool = True) -> int | None:
+    value = request.args.get(name, "")
+    if not value and not required:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        raise proofs.ProofUnavailable(400, f"{name} must be a whole number.")
+    return int(value)
+
+
+def _proof(make) -> Response:
+    try:
+        document = make()
+    except proofs.ProofUnavailable as problem:
+        return _public_json(jsonify({"error": str(problem)}), "no-store"), problem.status
+    return _public_json(jsonify(document), "public, max-age=60")
+
+
+@blueprint.get("/ledger/proof/inclusion")
+@public
+def inclusion_proof():
+    return _proof(lambda: proofs.inclusion_document(get_session(), _number("seq"), _number("size", False)))
+
+
+@blueprint.get("/ledger/proof/consistency")
+@public
+def consistency_proof():
+    return _proof(lambda: proofs.consistency_document(get_session(), _number("from"), _number("to", False)))
+
+
+@blueprint.get("/ledger/entries/<int:seq>/inclusion-proof.json")
+@public
+def inclusion_proof_download(seq):
+    """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
+    session = get_session()
+    ensure_checkpoint(session)
+    response = _proof(lambda: proofs.inclusion_document(session, seq))
+    if isinstance(response, Response):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="gm-first-inclusion-proof-GMF-{seq:06d}.json"'
+        )
+    return response

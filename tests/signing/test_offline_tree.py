@@ -1,0 +1,73 @@
+"""tools/verify_export.py recomputes the Merkle tree from the export and checks checkpoints and
+proofs of inclusion offline; tools/witness.py, like it, uses no portal code."""
+import ast
+import json
+import sys
+from pathlib import Path
+
+from tests.signing.helpers import remove_entry, run_ledger, sign_covenants
+from tests.signing.test_offline_verifier import verify_offline
+
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+
+
+def imports_of(path: Path) -> set[str]:
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module.split(".")[0])
+    return imported - set(sys.stdlib_module_names)
+
+
+def test_the_witness_uses_nothing_but_the_standard_library_and_cryptography():
+    assert imports_of(TOOLS / "witness.py") == {"cryptography"}
+
+
+def download(app, client_request, db_session, files: Path) -> None:
+    (files / "keys.json").write_bytes(client_request.get("/.well-known/gm-first-keys.json").get_data())
+    assert run_ledger(app, "export", str(files / "ledger.jsonl")).exit_code == 0
+
+
+def test_checkpoints_and_proofs_verify_against_the_export(app, client_request, db_session, tmp_path):
+    sign_covenants(db_session, 3)
+    (tmp_path / "checkpoint-3.txt").write_bytes(client_request.get("/checkpoint").get_data())
+    (tmp_path / "proof-2.json").write_bytes(client_request.get("/ledger/entries/2/inclusion-proof.json").get_data())
+    sign_covenants(db_session, 3)
+    (tmp_path / "checkpoint-6.txt").write_bytes(client_request.get("/checkpoint").get_data())
+    download(app, client_request, db_session, tmp_path)
+    result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "checkpoint-3.txt"),
+                            "--checkpoint", str(tmp_path / "checkpoint-6.txt"), "--proof", str(tmp_path / "proof-2.json"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("; consistent with the checkpoint of size 3; consistent with the checkpoint of "
+                                  "size 6; entry 2 is in the checkpoint of size 3.\n")
+
+
+def test_an_export_cut_short_or_rewritten_fails_against_a_checkpoint(app, client_request, db_session, tmp_path):
+    sign_covenants(db_session, 3)
+    (tmp_path / "checkpoint.txt").write_bytes(client_request.get("/checkpoint").get_data())
+    remove_entry(db_session, 3)
+    download(app, client_request, db_session, tmp_path)
+    result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "checkpoint.txt"))
+    assert result.returncode == 1
+    assert "the export has 2 entries, but the checkpoint covers 3: the ledger was cut short" in result.stderr
+    sign_covenants(db_session, 2)  # a new entry 3 (and 4): the chain is valid again
+    download(app, client_request, db_session, tmp_path)
+    assert verify_offline(tmp_path).returncode == 0
+    result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "checkpoint.txt"))
+    assert result.returncode == 1
+    assert "the export's first 3 entries do not hash to the checkpoint's root" in result.stderr
+
+
+def test_a_proof_of_another_entry_or_a_forged_checkpoint_fails(app, client_request, db_session, tmp_path):
+    sign_covenants(db_session, 3)
+    proof = client_request.get("/ledger/proof/inclusion?seq=2").get_json()
+    download(app, client_request, db_session, tmp_path)
+    (tmp_path / "wrong.json").write_text(json.dumps({**proof, "seq": 3, "leafIndex": 2}))
+    result = verify_offline(tmp_path, "--proof", str(tmp_path / "wrong.json"))
+    assert result.returncode == 1 and "its hashes do not lead from entry 3's receipt" in result.stderr
+    forged = proof["checkpoint"].replace("\n3\n", "\n2\n", 1)
+    (tmp_path / "forged.txt").write_text(forged)
+    result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "forged.txt"))
+    assert result.returncode == 1 and "not signed by any published checkpoint key" in result.stderr

@@ -1,0 +1,97 @@
+"""Admins register witness keys (audited); POST /checkpoint/cosignatures, called by witnesses'
+scripts without a session or CSRF token, keeps valid cosignatures by registered keys only."""
+import time
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from covenant_portal.access import Role
+from covenant_portal.audit.models import AuditEvent
+from covenant_portal.signing import note
+from covenant_portal.signing.models import CheckpointCosignature, WitnessKey
+from tests.factories import create_user
+from tests.signing.helpers import sign_covenants
+
+NAME = "witness.example.org/wigan"
+
+
+def witness_key(name: str = NAME) -> tuple[Ed25519PrivateKey, str]:
+    private = Ed25519PrivateKey.generate()
+    return private, str(note.VerifierKey(name, note.COSIGNATURE_V1, private.public_key().public_bytes_raw()))
+
+
+def register(client_request, db_session, vkey: str, expected_status=302):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    return client_request.post("/admin/witnesses", {"verifier_key": vkey, "description": "Wigan Council"},
+                               expected_status=expected_status)
+
+
+def cosigned(client_request, private: Ed25519PrivateKey, name: str = NAME) -> bytes:
+    served = note.parse_note(client_request.get("/checkpoint").get_data())
+    own = note.Note(served.text, served.signatures[:1])
+    return str(own.with_signatures([note.cosign(served.text, name, private, int(time.time()))])).encode()
+
+
+def test_an_admin_registers_a_witness_key_and_it_is_audited(client_request, db_session):
+    _private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    page = client_request.get("/admin/witnesses").get_data(as_text=True)
+    assert NAME in page and vkey in page and "Wigan Council" in page and "Not yet" in page
+    witness = db_session.scalars(select(WitnessKey)).one()
+    assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "WitnessKey")) == (
+        "witness_key.registered"
+    )
+    client_request.post(f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses")
+    db_session.refresh(witness)
+    assert witness.removed_at is not None
+    assert vkey not in client_request.get("/admin/witnesses").get_data(as_text=True)
+    assert "witness_key.removed" in db_session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_wrong_key_is_refused_next_to_the_field_keeping_the_input(client_request, db_session):
+    for wrong, message in [
+        ("not a key", "Enter a witness verifier key: a verifier key is &lt;name&gt;+&lt;key ID in hex&gt;+&lt;base64 key&gt;"),
+        (str(note.VerifierKey("log.example", note.ED25519, b"\x01" * 32)), "Enter a cosignature key (type 0x04"),
+    ]:
+        page = register(client_request, db_session, wrong, expected_status=400).get_data(as_text=True)
+        assert message in page
+        assert f'value="{wrong}"' in page.replace("&#43;", "+")
+    _private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    page = register(client_request, db_session, vkey, expected_status=400).get_data(as_text=True)
+    assert "That witness key is already registered" in page
+
+
+def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, client_request, db_session):
+    sign_covenants(db_session, 2)
+    private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    body = cosigned(client_request, private)
+    script = app.test_client()  # a script: no session, no CSRF token
+    response = script.post("/checkpoint/cosignatures", data=body, content_type="text/plain")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_data(as_text=True) == f"Kept {NAME}'s cosignature of the checkpoint of size 2\n"
+    again = script.post("/checkpoint/cosignatures", data=body, content_type="text/plain")
+    assert again.get_data(as_text=True) == f"Kept {NAME}'s cosignature of the checkpoint of size 2 (already kept)\n"
+    assert len(db_session.scalars(select(CheckpointCosignature)).all()) == 1
+    served = note.parse_note(script.get("/checkpoint").get_data())
+    assert note.cosigned_at(served, note.parse_verifier_key(vkey)) is not None
+    assert "checkpoint.cosigned" in db_session.scalars(select(AuditEvent.action)).all()
+    assert "size 2" in client_request.get("/admin/witnesses").get_data(as_text=True)
+
+
+def test_cosignatures_of_unregistered_keys_or_unknown_checkpoints_are_refused(app, client_request, db_session):
+    sign_covenants(db_session, 1)
+    private, vkey = witness_key()
+    script = app.test_client()
+    unregistered = script.post("/checkpoint/cosignatures", data=cosigned(client_request, private))
+    assert unregistered.status_code == 403
+    register(client_request, db_session, vkey)
+    stranger, _vkey = witness_key("stranger.example")
+    assert script.post("/checkpoint/cosignatures", data=cosigned(client_request, stranger, "stranger.example")
+                       ).status_code == 403
+    body = cosigned(client_request, private).decode()
+    never_signed = body.replace("\n1\n", "\n7\n", 1)
+    assert script.post("/checkpoint/cosignatures", data=never_signed.encode()).status_code == 409
+    assert script.post("/checkpoint/cosignatures", data=b"garbage").status_code == 400
+    assert db_session.scalars(select(CheckpointCosignature)).all() == []
