@@ -19,6 +19,7 @@ from covenant_portal.accounts.tokens import Purpose, email_link, make_token, max
 from covenant_portal.audit.service import Actor
 from covenant_portal.db import get_session
 from covenant_portal.mail.service import queue_email
+from covenant_portal.web.ids import parse_id
 
 
 class AccountError(Exception):
@@ -48,10 +49,11 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def user_for_session(identifier: str) -> User | None:
     """Flask-Login's loader: the id and session version must both match an active user."""
     user_id, _, version = identifier.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_id, version = parse_id(user_id), parse_id(version)
+    if user_id is None or version is None:
         return None
-    user = get_session().get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
+    user = get_session().get(User, user_id)
+    if user is None or user.session_version != version or not user.is_active:
         return None
     return user
 

@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
+from covenant_portal.web.forms import PortalForm
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PortalForm):
     receipt_file = FileField(
         "Upload a receipt file",
         widget=GovFileInput(),
