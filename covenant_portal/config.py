@@ -32,6 +32,11 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 20,
     "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+    # Public forms that send email (sign-up, new confirmation link, forgotten password): at most
+    # so many requests for one address, and from one IP address, in the window; more send nothing.
+    "EMAIL_REQUEST_MAX_PER_ADDRESS": 5,
+    "EMAIL_REQUEST_MAX_PER_IP": 30,
+    "EMAIL_REQUEST_WINDOW_MINUTES": 60,
     "EMAIL_TOKEN_MAX_AGE_HOURS": 48,
     "REMEMBER_COOKIE_DAYS": 30,
     "SESSION_LIFETIME_MINUTES": 60,

@@ -159,7 +159,7 @@ def queue_link_email(
     return fingerprint
 
 
-def _queue_verification_email(session: Session, user: User, now: datetime) -> None:
+def queue_verification_email(session: Session, user: User, now: datetime) -> None:
     queue_link_email(
         session, user, Purpose.VERIFY_EMAIL, "accounts.verify_email", now,
         to=user.email, subject="Confirm your email address", template="verify_email",
@@ -198,7 +198,7 @@ def sign_up(session: Session, details: SignUp, actor: Actor, now: datetime) -> N
         _tell_owner_of_sign_up_attempt(session, find_user_by_email(session, email), actor, now)
     else:
         audit.record(session, acting_as(actor, user), "user.signed_up", user, now, organisation_id=user.organisation_id)
-        _queue_verification_email(session, user, now)
+        queue_verification_email(session, user, now)
     session.commit()
 
 
@@ -259,30 +259,7 @@ def verify_email(session: Session, token: str, actor: Actor, now: datetime) -> U
     return user
 
 
-def resend_verification(session: Session, email: str, actor: Actor, now: datetime) -> None:
-    """A new confirmation link, if the address has an account still waiting to be confirmed."""
-    user = find_user_by_email(session, email)
-    if user is None or user.email_verified_at is not None or user.password_hash is None or user.deactivated_at:
-        return
-    _queue_verification_email(session, user, now)
-    audit.record(session, actor, "user.verification_email_resent", user, now)
-    session.commit()
-
-
-# Forgotten password
-
-
-def request_password_reset(session: Session, email: str, actor: Actor, now: datetime) -> None:
-    """Emails a reset link if the address has an account that is not deactivated."""
-    user = find_user_by_email(session, email)
-    if user is None or user.deactivated_at is not None:
-        return
-    queue_link_email(
-        session, user, Purpose.RESET_PASSWORD, "accounts.reset_password", now,
-        to=user.email, subject="Reset your password", template="reset_password",
-    )
-    audit.record(session, actor, "user.password_reset_requested", user, now)
-    session.commit()
+# Forgotten password (asking for a link: accounts/email_requests.py)
 
 
 def user_for_reset_link(session: Session, token: str, now: datetime) -> User:
