@@ -59,6 +59,10 @@ DEFAULTS = {
     # Where evidence files of quarterly returns are kept (outside the web root, under random names).
     # Empty: the instance folder's evidence/. Made with mode 0700 if it is not there.
     "EVIDENCE_DIR": "",
+    # A Word or Excel evidence file is a zip of parts: at most this big once unzipped, and of at
+    # most this many parts (so a small file cannot inflate to gigabytes when opened).
+    "EVIDENCE_MAX_UNZIPPED_MB": 100,
+    "EVIDENCE_MAX_PARTS": 1000,
 }
 
 MINIMUM_SECRET_KEY_LENGTH = 32
