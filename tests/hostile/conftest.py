@@ -86,3 +86,10 @@ def made_forms(monkeypatch):
 
     monkeypatch.setattr(PortalForm, "__init__", recording)
     return made
+
+
+@pytest.fixture(scope="module")
+def app(hostile_app):
+    """One app per module for the tests here that use the usual per-test rollback (db_session)
+    rather than the hostile world: making an app compiles every URL rule."""
+    return hostile_app
