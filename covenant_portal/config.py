@@ -32,6 +32,11 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 20,
     "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+    # Public forms that send email (sign-up, new confirmation link, forgotten password): at most
+    # so many requests for one address, and from one IP address, in the window; more send nothing.
+    "EMAIL_REQUEST_MAX_PER_ADDRESS": 5,
+    "EMAIL_REQUEST_MAX_PER_IP": 30,
+    "EMAIL_REQUEST_WINDOW_MINUTES": 60,
     "EMAIL_TOKEN_MAX_AGE_HOURS": 48,
     "REMEMBER_COOKIE_DAYS": 30,
     "SESSION_LIFETIME_MINUTES": 60,
@@ -69,6 +74,10 @@ DEFAULTS = {
     # Where evidence files of quarterly returns are kept (outside the web root, under random names).
     # Empty: the instance folder's evidence/. Made with mode 0700 if it is not there.
     "EVIDENCE_DIR": "",
+    # A Word or Excel evidence file is a zip of parts: at most this big once unzipped, and of at
+    # most this many parts (so a small file cannot inflate to gigabytes when opened).
+    "EVIDENCE_MAX_UNZIPPED_MB": 100,
+    "EVIDENCE_MAX_PARTS": 1000,
 }
 
 MINIMUM_SECRET_KEY_LENGTH = 32

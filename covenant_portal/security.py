@@ -52,6 +52,19 @@ def init_app(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     app.after_request(_no_store_for_signed_in_pages)
+    app.after_request(_neutral_server_header)
+
+
+# What every response says its server is: nothing about the software or its version. gunicorn
+# drops an app's Server header and writes its own, which gunicorn.conf.py sets to this; behind
+# any other server (a test client, a proxy that passes it on) the app's header is this too.
+# (`flask run`, for development only, adds "Werkzeug/... Python/..." whatever the app says.)
+SERVER_HEADER = "covenant-portal"
+
+
+def _neutral_server_header(response):
+    response.headers["Server"] = SERVER_HEADER
+    return response
 
 
 def _no_store_for_signed_in_pages(response):

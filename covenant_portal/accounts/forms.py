@@ -1,11 +1,10 @@
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from covenant_portal.accounts.passwords import password_problem
-from covenant_portal.web.forms import compact_upper, email_field, text_field
+from covenant_portal.web.forms import PortalForm, compact_upper, email_field, text_field
 from covenant_portal.web.widgets import CheckboxInput
 
 
@@ -49,7 +48,7 @@ def job_title_field(missing: str = "Enter your job title") -> StringField:
     return text_field("Job title", missing, "Job title must be 200 characters or fewer")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -65,11 +64,11 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(PortalForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class SignUpForm(NewPasswordRules, FlaskForm):
+class SignUpForm(NewPasswordRules, PortalForm):
     organisation_name = text_field(
         "Organisation name",
         "Enter the name of your organisation",
@@ -122,20 +121,20 @@ class SignUpForm(NewPasswordRules, FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class EmailForm(FlaskForm):
+class EmailForm(PortalForm):
     """Asks for an address to send a link to (forgotten password, new confirmation link)."""
 
     email = email_field()
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(NewPasswordRules, FlaskForm):
+class NewPasswordForm(NewPasswordRules, PortalForm):
     password = new_password_field()
     confirm_password = confirm_password_field()
     submit = SubmitField("Save password", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(NewPasswordRules, FlaskForm):
+class ChangePasswordForm(NewPasswordRules, PortalForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -146,7 +145,7 @@ class ChangePasswordForm(NewPasswordRules, FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(PortalForm):
     email = email_field("New email address", missing="Enter your new email address")
     password = PasswordField(
         "Your password",
@@ -157,7 +156,7 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
 
 
-class InviteeForm(FlaskForm):
+class InviteeForm(PortalForm):
     """Who is being invited: the fields every invitation starts with."""
 
     full_name = full_name_field("Enter their full name")

@@ -111,3 +111,21 @@ class LoginAttempt(Base):
     ip_address: Mapped[str] = mapped_column(sa.String(45))
     succeeded: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailRequest(Base):
+    """A request made on a public form that sends email (sign-up, a new confirmation link, a
+    password reset), kept so that such emails are throttled across workers
+    (accounts/email_throttle.py). Recorded whether or not the address has an account."""
+
+    __tablename__ = "email_request"
+    __table_args__ = (
+        sa.Index("ix_email_request_email_created_at", "email", "created_at"),
+        sa.Index("ix_email_request_ip_address_created_at", "ip_address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(32))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    ip_address: Mapped[str] = mapped_column(sa.String(45))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
-from covenant_portal.accounts import management, service
+from covenant_portal.accounts import email_requests, management, service
+from covenant_portal.accounts.email_throttle import EmailRequestPurpose, EmailThrottleSettings, admit_email_request
 from covenant_portal.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -113,12 +114,20 @@ def sign_up():
         password=form.password.data,
     )
     try:
-        service.sign_up(get_session(), email_links(), passwords(), details, current_actor(), utcnow())
+        if _admitted(EmailRequestPurpose.SIGN_UP, form.email.data):
+            service.sign_up(get_session(), email_links(), passwords(), details, current_actor(), utcnow())
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/sign_up.html", form)
     session[SENT_TO] = service.normalise_email(form.email.data)
     return redirect(url_for("accounts.sign_up_check_email"))
+
+
+def _admitted(purpose: EmailRequestPurpose, email: str) -> bool:
+    """Whether a public form may send this email (accounts/email_throttle.py). The page that
+    follows is the same either way: over the limit, nothing is sent and nobody is told."""
+    settings = EmailThrottleSettings.from_config(current_app.config)
+    return admit_email_request(get_session(), settings, purpose, email, request.remote_addr, utcnow())
 
 
 @blueprint.get("/sign-up/check-your-email")
@@ -145,7 +154,8 @@ def resend_verification():
     form = EmailForm()
     if not form.validate_on_submit():
         return form_page("accounts/resend_verification.html", form)
-    service.resend_verification(get_session(), email_links(), form.email.data, current_actor(), utcnow())
+    if _admitted(EmailRequestPurpose.VERIFICATION, form.email.data):
+        email_requests.resend_verification(get_session(), email_links(), form.email.data, current_actor(), utcnow())
     session[SENT_TO] = service.normalise_email(form.email.data)
     return redirect(url_for("accounts.sign_up_check_email"))
 
@@ -159,7 +169,8 @@ def forgotten_password():
     form = EmailForm()
     if not form.validate_on_submit():
         return form_page("accounts/forgotten_password.html", form)
-    service.request_password_reset(get_session(), email_links(), form.email.data, current_actor(), utcnow())
+    if _admitted(EmailRequestPurpose.PASSWORD_RESET, form.email.data):
+        email_requests.request_password_reset(get_session(), email_links(), form.email.data, current_actor(), utcnow())
     session[SENT_TO] = service.normalise_email(form.email.data)
     return redirect(url_for("accounts.forgotten_password_check_email"))
 

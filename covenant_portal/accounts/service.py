@@ -21,6 +21,7 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.db import get_session
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
+from covenant_portal.web.ids import parse_id
 
 
 class AccountError(Exception):
@@ -50,10 +51,11 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def user_for_session(identifier: str) -> User | None:
     """Flask-Login's loader: the id and session version must both match an active user."""
     user_id, _, version = identifier.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_id, version = parse_id(user_id), parse_id(version)
+    if user_id is None or version is None:
         return None
-    user = get_session().get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
+    user = get_session().get(User, user_id)
+    if user is None or user.session_version != version or not user.is_active:
         return None
     return user
 
@@ -139,7 +141,7 @@ def queue_link_email(
     return fingerprint
 
 
-def _queue_verification_email(session: Session, links: Links, user: User, now: datetime) -> None:
+def queue_verification_email(session: Session, links: Links, user: User, now: datetime) -> None:
     queue_link_email(
         session, links, user, Purpose.VERIFY_EMAIL, "accounts.verify_email", now,
         to=user.email, subject="Confirm your email address", template="verify_email",
@@ -180,7 +182,7 @@ def sign_up(
         _tell_owner_of_sign_up_attempt(session, links, find_user_by_email(session, email), actor, now)
     else:
         audit.record(session, acting_as(actor, user), "user.signed_up", user, now, organisation_id=user.organisation_id)
-        _queue_verification_email(session, links, user, now)
+        queue_verification_email(session, links, user, now)
     session.commit()
 
 
@@ -241,30 +243,7 @@ def verify_email(session: Session, links: Links, token: str, actor: Actor, now: 
     return user
 
 
-def resend_verification(session: Session, links: Links, email: str, actor: Actor, now: datetime) -> None:
-    """A new confirmation link, if the address has an account still waiting to be confirmed."""
-    user = find_user_by_email(session, email)
-    if user is None or user.email_verified_at is not None or user.password_hash is None or user.deactivated_at:
-        return
-    _queue_verification_email(session, links, user, now)
-    audit.record(session, actor, "user.verification_email_resent", user, now)
-    session.commit()
-
-
-# Forgotten password
-
-
-def request_password_reset(session: Session, links: Links, email: str, actor: Actor, now: datetime) -> None:
-    """Emails a reset link if the address has an account that is not deactivated."""
-    user = find_user_by_email(session, email)
-    if user is None or user.deactivated_at is not None:
-        return
-    queue_link_email(
-        session, links, user, Purpose.RESET_PASSWORD, "accounts.reset_password", now,
-        to=user.email, subject="Reset your password", template="reset_password",
-    )
-    audit.record(session, actor, "user.password_reset_requested", user, now)
-    session.commit()
+# Forgotten password (asking for a link: accounts/email_requests.py)
 
 
 def user_for_reset_link(session: Session, links: Links, token: str, now: datetime) -> User:

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -7,6 +6,7 @@ from wtforms.validators import InputRequired, ValidationError
 from covenant_portal.accounts.forms import InviteeForm
 from covenant_portal.accounts.management import STAFF_ROLES
 from covenant_portal.access import Role
+from covenant_portal.web.forms import PortalForm
 from covenant_portal.web.widgets import RadioInput
 
 CHOOSE_ROLE = "Select what they will do in the portal"
@@ -40,7 +40,7 @@ class InviteUserForm(InviteeForm):
             raise ValidationError("Select the local authority they work for")
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(PortalForm):
     """The filters above the list of users: a GET form, so it needs no CSRF token."""
 
     class Meta:

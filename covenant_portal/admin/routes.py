@@ -12,6 +12,7 @@ from covenant_portal.admin import service
 from covenant_portal.admin.forms import InviteUserForm, UserFilterForm
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web.ids import refuse_ids_of_nothing
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,6 +21,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @allowed(Role.ADMIN)
 def users():
     session = get_session()
+    refuse_ids_of_nothing(request.args, "organisation", "local_authority")
     form = UserFilterForm(service.provider_organisations(session), service.local_authorities(session), request.args)
     user_filter = service.UserFilter.from_strings(
         request.args.get("role"), request.args.get("organisation"), request.args.get("local_authority")

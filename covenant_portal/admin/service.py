@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.access import Role
+from covenant_portal.web.ids import parse_id
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,9 @@ class UserFilter:
     ) -> "UserFilter":
         """Filters from a query string; values that mean nothing (a tampered URL) filter nothing."""
         return cls(
-            role=Role(role) if role is not None and role in Role._value2member_map_ else None,
-            organisation_id=int(organisation_id) if organisation_id and organisation_id.isdigit() else None,
-            local_authority_id=int(local_authority_id) if local_authority_id and local_authority_id.isdigit() else None,
+            role=Role(role) if role in Role._value2member_map_ else None,
+            organisation_id=parse_id(organisation_id),
+            local_authority_id=parse_id(local_authority_id),
         )
 
 
@@ -56,7 +57,7 @@ def local_authorities(session: Session) -> list[LocalAuthority]:
 
 
 def local_authority(session: Session, authority_id: str | None) -> LocalAuthority | None:
-    if not authority_id or not authority_id.isdigit():
+    if parse_id(authority_id) is None:
         return None
-    authority = session.get(LocalAuthority, int(authority_id))
+    authority = session.get(LocalAuthority, parse_id(authority_id))
     return authority if authority is not None and authority.is_greater_manchester else None

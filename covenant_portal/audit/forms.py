@@ -2,7 +2,6 @@
 (it only reads)."""
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextInput
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import Email, Optional, ValidationError
@@ -10,6 +9,7 @@ from wtforms.validators import Email, Optional, ValidationError
 from covenant_portal.audit.service import AuditFilter
 from covenant_portal.audit.vocabulary import AuditVocabulary, action_in_words
 from covenant_portal.filters import LONDON
+from covenant_portal.web.forms import PortalForm
 
 
 class DateInput(GovDateInput):
@@ -53,7 +53,7 @@ def london_midnight_in_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(timezone.utc)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False
 

@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from covenant_portal.web.forms import email_field, text_field
+from covenant_portal.web.forms import PortalForm, email_field, text_field
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.contacts.service import ContactDetails, tidy_phone, uk_phone_number
 from covenant_portal.homes.service import STATUS_LABELS
@@ -32,7 +31,7 @@ def phone_field(label: str = "Telephone number", **kwargs) -> StringField:
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     name = text_field("Full name", "Enter the contact’s full name", "Full name must be 200 characters or fewer")
     role = text_field(
         "Role",
@@ -86,7 +85,7 @@ def _home_label(home) -> str:
     return label if home.status == "open" else f"{label} ({STATUS_LABELS[home.status].lower()})"
 
 
-class NamedContactForm(FlaskForm):
+class NamedContactForm(PortalForm):
     """The details providers should use to reach an LA's named contact."""
 
     email = email_field(

@@ -1,15 +1,14 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from covenant_portal.accounts.forms import full_name_field
-from covenant_portal.web.forms import text_field, textarea_field
+from covenant_portal.web.forms import PortalForm, text_field, textarea_field
 from covenant_portal.covenant.service import Wording
 from covenant_portal.web.widgets import CheckboxInput
 
 
-class SignForm(FlaskForm):
+class SignForm(PortalForm):
     # The label is the exact declaration that is stored and signed (set per organisation below).
     confirm = BooleanField(widget=CheckboxInput())
     full_name = full_name_field()
@@ -26,7 +25,7 @@ class SignForm(FlaskForm):
         ]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(PortalForm):
     """The wording of a new version; draft_form() adds a pair of fields for each pledge."""
 
     title = text_field("Title", "Enter the title", "Title must be 300 characters or fewer", max_length=300)

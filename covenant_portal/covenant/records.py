@@ -13,6 +13,7 @@ from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.web.ids import parse_id
 
 KIND = "covenant-signature"
 PREDICATE_TYPE = "urn:gm-first:predicate:covenant-signature:v1"
@@ -129,7 +130,7 @@ def check_covenant_signature(session: Session, subject_name: str, statement: dic
 
 def _signature_id(subject_name: str) -> int | None:
     signature_id = subject_name.removeprefix(SUBJECT_PREFIX)
-    return int(signature_id) if signature_id.isdigit() and subject_name.startswith(SUBJECT_PREFIX) else None
+    return parse_id(signature_id) if subject_name.startswith(SUBJECT_PREFIX) else None
 
 
 def _predicate_problem(

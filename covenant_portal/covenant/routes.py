@@ -15,6 +15,7 @@ from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.csv import csv_response
+from covenant_portal.web.ids import parse_id
 
 blueprint = Blueprint("covenant", __name__)
 
@@ -85,7 +86,7 @@ def _sign(form: SignForm, version):
     signing = service.Signing(
         full_name=form.full_name.data,
         job_title=form.job_title.data,
-        version_number=int(shown_version) if shown_version.isdigit() else 0,
+        version_number=parse_id(shown_version) or 0,
     )
     try:
         signature = service.sign_with_current_key(

@@ -1,6 +1,4 @@
-import re
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
@@ -10,7 +8,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, StopValidation, ValidationError
 
-from covenant_portal.web.forms import compact_upper, strip, text_field
+from covenant_portal.web.forms import PortalForm, compact_upper, strip, text_field, whole_number
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
 from covenant_portal.homes.service import (
     HOME_TYPE_LABELS,
@@ -36,9 +34,9 @@ class WholeNumber:
         self.what, self.minimum, self.maximum, self.example = what, minimum, maximum, example
 
     def __call__(self, form, field):
-        if not re.fullmatch(r"-?[0-9]+", field.data or ""):
+        number = whole_number(field.data)
+        if number is None:
             raise StopValidation(f"{self.what} must be a whole number, like {self.example}")
-        number = int(field.data)
         if number < self.minimum:
             raise StopValidation(f"{self.what} must be {self.minimum} or more")
         if number > self.maximum:
@@ -57,7 +55,7 @@ def age_field(label: str, what: str, example: str) -> StringField:
     )
 
 
-class HomeForm(FlaskForm):
+class HomeForm(PortalForm):
     name = text_field(
         "Name of the home or service",
         "Enter the name of the home or service",

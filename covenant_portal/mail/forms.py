@@ -1,5 +1,4 @@
 """The mail log filter: a GET form, so it can be bookmarked and carries no CSRF token (it only reads)."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,13 +6,14 @@ from wtforms.validators import Length, ValidationError
 
 from covenant_portal.mail.models import OutboxStatus
 from covenant_portal.mail.service import MailLogFilter
+from covenant_portal.web.forms import PortalForm
 
 STATUS_CHOICES = [SelectChoice("", "Any status")] + [
     SelectChoice(status.value, status.value.capitalize()) for status in OutboxStatus
 ]
 
 
-class MailLogFilterForm(FlaskForm):
+class MailLogFilterForm(PortalForm):
     class Meta:
         csrf = False
 

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
+from covenant_portal.web.forms import PortalForm
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PortalForm):
     receipt_file = FileField(
         "Upload a receipt file",
         widget=GovFileInput(),
@@ -48,7 +48,7 @@ class VerifyForm(FlaskForm):
         return self.receipt_text.data.encode("utf-8")
 
 
-class WitnessKeyForm(FlaskForm):
+class WitnessKeyForm(PortalForm):
     verifier_key = StringField(
         "Witness verifier key",
         widget=GovTextInput(),
@@ -65,5 +65,5 @@ class WitnessKeyForm(FlaskForm):
     submit = SubmitField("Register witness", widget=GovSubmitInput())
 
 
-class RemoveWitnessForm(FlaskForm):
+class RemoveWitnessForm(PortalForm):
     submit = SubmitField("Remove", widget=GovSubmitInput())

@@ -83,7 +83,7 @@ def decode_statement(payload: bytes) -> dict | None:
     predicateType and a predicate object), or None if the payload is anything else."""
     try:
         statement = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         return None

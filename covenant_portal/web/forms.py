@@ -1,10 +1,49 @@
 """Form helpers shared by every area's forms (kernel: knows no area)."""
 import re
+import unicodedata
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
+
+
+def control_character_in(text: str) -> bool:
+    """True if `text` holds a control character that is not tab or newline. A carriage return is
+    allowed only before a newline: browsers send a textarea's line breaks as CR LF."""
+    for index, character in enumerate(text):
+        if character in "\t\n" or unicodedata.category(character) != "Cc":
+            continue
+        if character == "\r" and text[index + 1 : index + 2] == "\n":
+            continue
+        return True
+    return False
+
+
+def cannot_be_stored(label: str) -> str:
+    return f"{label} contains a character that cannot be stored (a control character). Remove it."
+
+
+class PortalForm(FlaskForm):
+    """The base of every form in the portal. Whatever the form, no text field may hold a control
+    character (NUL, escape, backspace...) other than tab, newline and a CR LF line break:
+    PostgreSQL cannot store NUL, and none of them is ever meant. The field shows the message and
+    keeps what was typed; the control character is the only problem shown for that field."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField) and _typed_control_character(field):
+                field.errors = [cannot_be_stored(field.label.text)]
+                valid = False
+        return valid
+
+
+def _typed_control_character(field) -> bool:
+    typed = [value for value in (field.raw_data or ()) if isinstance(value, str)]
+    if isinstance(field.data, str):
+        typed.append(field.data)
+    return any(control_character_in(value) for value in typed)
 
 
 def strip(value):
@@ -20,6 +59,17 @@ def add_error(form: FlaskForm, field_name: str, message: str) -> None:
 def compact_upper(value):
     """Reference numbers are typed with spaces and in either case; keep them one canonical way."""
     return re.sub(r"\s+", "", value).upper() if isinstance(value, str) else value
+
+
+def whole_number(typed) -> int | None:
+    """A whole number typed as text (digits 0-9, perhaps after a minus), or None if it is not one.
+    However many digits are typed it converts (Python refuses over 4,300): past 18 digits it is
+    10**18 (or minus that), beyond every limit in the portal, so the "or fewer" message shows."""
+    if not isinstance(typed, str) or not re.fullmatch(r"-?[0-9]+", typed):
+        return None
+    if len(typed.lstrip("-")) > 18:
+        return -(10**18) if typed.startswith("-") else 10**18
+    return int(typed)
 
 
 def email_field(label: str = "Email address", missing: str = "Enter your email address", **kwargs) -> EmailField:

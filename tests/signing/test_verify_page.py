@@ -153,9 +153,13 @@ NOT_THE_PORTALS = (
          "The receipt’s payloadType is “text/plain”, not application/vnd.in-toto+json, so it is not a portal receipt."),
         (lambda receipt: signed_by_the_portal(b'{"hello": "world"}'),
          "The receipt is signed by the portal but what it signs is not an in-toto statement."),
+        (lambda receipt: "[" * 2048, "The receipt is not valid JSON. It may be truncated or damaged."),
+        (lambda receipt: '{"a": ' * 2048, "The receipt is not valid JSON. It may be truncated or damaged."),
+        (lambda receipt: signed_by_the_portal(b"[" * 5000 + b"]" * 5000),
+         "The receipt is signed by the portal but what it signs is not an in-toto statement."),
     ],
     ids=["garbage", "truncated", "not an object", "bad base64", "oversized", "another key", "payload changed",
-         "wrong payload type", "not in-toto"],
+         "wrong payload type", "not in-toto", "nested deep", "objects nested deep", "signed payload nested deep"],
 )
 def test_bad_receipts_get_a_clear_message_next_to_the_field_and_keep_what_was_typed(
     client_request, db_session, receipt, make_input, message

@@ -1,16 +1,15 @@
 """The admin's form for moving a return period's due date."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
 from covenant_portal.audit.forms import DayMonthYearField
-from covenant_portal.web.forms import textarea_field
+from covenant_portal.web.forms import PortalForm, textarea_field
 
 REASON_MAX_LENGTH = 1000
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(PortalForm):
     due_on = DayMonthYearField("New due date", description="For example, 12 2 2027")
     reason = textarea_field(
         "Reason for the change",

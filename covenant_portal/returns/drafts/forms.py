@@ -1,15 +1,14 @@
 """Forms for a return's draft: starting it, one pledge, the occupancy of every open home, the named
 contacts. Numbers are typed as text, so a mistake is shown back exactly as typed; the rules
 themselves are in drafts/rules.py and returns/occupancy.py."""
-import re
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from covenant_portal.web.forms import strip
+from covenant_portal.web.forms import PortalForm, strip, whole_number
+from covenant_portal.web.ids import parse_id
 from covenant_portal.returns.drafts.service import (
     LONGEST_NARRATIVE,
     OccupancyInput,
@@ -26,7 +25,7 @@ NO_CHILD_DETAILS = (
 )
 
 
-class DraftPageForm(FlaskForm):
+class DraftPageForm(PortalForm):
     """The draft as the page showed it travels with the form, so a colleague's save is noticed."""
 
     draft_lock = HiddenField()
@@ -37,11 +36,11 @@ class DraftPageForm(FlaskForm):
         self.section_seen.data = shown.section
 
     def shown(self) -> Seen:
-        lock = str(self.draft_lock.data or "")
-        return Seen(int(lock) if lock.isdigit() else -1, str(self.section_seen.data or ""))
+        lock = parse_id(str(self.draft_lock.data or ""))
+        return Seen(-1 if lock is None else lock, str(self.section_seen.data or ""))
 
 
-class StartForm(FlaskForm):
+class StartForm(PortalForm):
     """A start button: fresh, or from last quarter's answers (the value of `start_from`)."""
 
     start_from = HiddenField()
@@ -93,7 +92,8 @@ class Count:
             if self.required:
                 raise StopValidation(f"Enter the number of {self.what[0].lower()}{self.what[1:]}")
             return
-        fault = count_fault(int(typed) if re.fullmatch(r"-?[0-9]+", typed) else typed)
+        number = whole_number(typed)
+        fault = count_fault(number if number is not None else typed)
         if fault is not None:
             raise StopValidation(f"{self.what} {fault}")
 

@@ -1,13 +1,13 @@
 """The evidence upload form."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
 
 from covenant_portal.returns.evidence.service import ACCEPTED_EXTENSIONS
+from covenant_portal.web.forms import PortalForm
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PortalForm):
     evidence_file = FileField(
         "Upload a file",
         widget=GovFileInput(),

@@ -8,6 +8,7 @@ from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
 from covenant_portal.web.views import signed_in_user
 from covenant_portal.returns.evidence import service
+from covenant_portal.returns.evidence.office import OfficeLimits
 from covenant_portal.returns.viewers import return_for_viewer
 from covenant_portal.returns.blueprint import blueprint
 from covenant_portal.returns.evidence.forms import EvidenceForm
@@ -80,6 +81,7 @@ def evidence(return_id, number):
             signed_in_user(),
             current_actor(),
             utcnow(),
+            OfficeLimits.from_config(current_app.config),
         )
     except service.EvidenceError as error:
         add_error(form, "evidence_file", str(error))

@@ -5,7 +5,8 @@ A file is accepted only if its bytes are a PDF, a Word document (DOCX), an Excel
 PNG or a JPEG image — whatever its name says — and it is not empty and at most 10 MB. DOCX and
 XLSX are both zip archives: which one (if either) is decided by the main part their
 [Content_Types].xml declares (word/document.xml or xl/workbook.xml), so a macro-enabled document,
-an old .doc or any other zip is refused.
+an old .doc or any other zip is refused; so is an encrypted, macro-enabled or inflating Word or
+Excel file, with a message that says why (evidence/office.py).
 
 Files live in EVIDENCE_DIR (default: the instance folder's evidence/, created mode 0700), each as a
 random 64-character name written mode 0600. A file removed from a draft is deleted from disk
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
+from covenant_portal.returns.evidence.office import DEFAULT_LIMITS, OfficeLimits, office_problem
 from covenant_portal.returns.models import QuarterlyReturn, EvidenceFile
 from covenant_portal.audit.service import Actor
 from covenant_portal.signing.canonical import sha256_hex
@@ -137,12 +139,15 @@ def safe_filename(typed: str, media_type: str) -> str:
     return name
 
 
-def check_file(data: bytes) -> str:
+def check_file(data: bytes, limits: OfficeLimits = DEFAULT_LIMITS) -> str:
     """The file's media type, if it may be attached; else EvidenceError saying why."""
     if not data:
         raise EvidenceError(EMPTY)
     if len(data) > MAX_EVIDENCE_BYTES:
         raise EvidenceError(TOO_LARGE)
+    problem = office_problem(data, limits)
+    if problem:
+        raise EvidenceError(problem)
     media_type = media_type_of(data)
     if media_type is None:
         raise EvidenceError(WRONG_TYPE)
@@ -214,13 +219,15 @@ def add_evidence(
     uploader: User,
     actor: Actor,
     now: datetime,
+    limits: OfficeLimits = DEFAULT_LIMITS,
 ) -> EvidenceFile:
-    """Checks and keeps the file, attached to the pledge in the return's draft."""
+    """Checks and keeps the file, attached to the pledge in the return's draft (Word and Excel
+    files within `limits`: evidence/office.py)."""
     if quarterly_return.draft is None:
         raise EvidenceError("This return has been signed. Start a correction to change its evidence.")
     if pledge_number not in pledge_numbers(session):
         raise EvidenceError("There is no such pledge")
-    media_type = check_file(data)
+    media_type = check_file(data, limits)
     attached = session.scalar(
         select(func.count(EvidenceFile.id)).where(
             EvidenceFile.return_id == quarterly_return.id,

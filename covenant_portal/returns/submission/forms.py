@@ -1,14 +1,15 @@
 """Forms for signing a return and correcting it."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired
 
 from covenant_portal.accounts.forms import full_name_field, job_title_field
+from covenant_portal.web.forms import PortalForm
+from covenant_portal.web.ids import parse_id
 from covenant_portal.web.widgets import CheckboxInput
 
 
-class SignReturnForm(FlaskForm):
+class SignReturnForm(PortalForm):
     # The label is the exact declaration that is stored and signed (set per return below).
     confirm = BooleanField(widget=CheckboxInput())
     full_name = full_name_field()
@@ -24,8 +25,9 @@ class SignReturnForm(FlaskForm):
 
     def lock(self) -> int:
         shown = str(self.draft_lock.data or "")
-        return int(shown) if shown.isdigit() else -1
+        lock = parse_id(shown)
+        return -1 if lock is None else lock
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button that changes something (remove a file, start a correction): just the CSRF token."""

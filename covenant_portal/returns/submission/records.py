@@ -28,6 +28,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, as_object, predicate_problem, statement_problem
+from covenant_portal.web.ids import parse_id
 
 KIND = "attestation-return"
 PREDICATE_TYPE = "urn:gm-first:predicate:attestation-return:v1"
@@ -152,7 +153,7 @@ def check_return(session: Session, subject_name: str, statement: dict) -> str | 
 
 def _submission_id(subject_name: str) -> int | None:
     submission_id = subject_name.removeprefix(SUBJECT_PREFIX)
-    return int(submission_id) if subject_name.startswith(SUBJECT_PREFIX) and submission_id.isdigit() else None
+    return parse_id(submission_id) if subject_name.startswith(SUBJECT_PREFIX) else None
 
 
 def _problem(row, stored: dict, subject_name: str, statement: dict) -> str | None:

@@ -1,0 +1,103 @@
+"""Every form of the portal, as the hostile suite reaches it: who fills it in, where, with what a
+person would type (over what the page holds already), and which form classes its view uses.
+tests/hostile/test_every_form.py fails for a POST route or a form class that is not here."""
+from dataclasses import dataclass, field
+
+from tests.homes.homes import home_form
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    persona: str
+    url: str  # formatted with the world as `w`
+    forms: tuple[str, ...]  # the form classes (by name) its view makes
+    page: str = ""  # where the form is shown, if not at `url`
+    data: dict = field(default_factory=dict)  # what a person types, over what the page holds
+    shown_at: tuple[str, ...] = ()  # pages showing what was saved, besides the one redirected to
+    method: str = "post"
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.endpoint}"
+
+
+PASSWORDS = {"password": "correct horse battery staple", "confirm_password": "correct horse battery staple"}
+PERSON = {"full_name": "Ada Lovelace", "job_title": "Manager", "email": "ada@example.org"}
+RETURN = "/returns/{w.draft_return.id}"
+
+TARGETS = [
+    # Accounts
+    Target("accounts.login", "anonymous", "/sign-in", ("LoginForm",), data={"email": "a@example.org", "password": "x"}),
+    Target("accounts.logout", "provider", "/sign-out", ("SignOutForm",)),
+    Target("accounts.sign_up", "anonymous", "/sign-up", ("SignUpForm",),
+           data={"organisation_name": "Acorn Care", **PERSON, **PASSWORDS}),
+    Target("accounts.resend_verification", "anonymous", "/verify-email/resend", ("EmailForm",),
+           data={"email": "ada@example.org"}),
+    Target("accounts.forgotten_password", "anonymous", "/forgotten-password", ("EmailForm",),
+           data={"email": "ada@example.org"}),
+    Target("accounts.reset_password", "anonymous", "/reset-password/{w.reset_token}", ("NewPasswordForm",),
+           data=PASSWORDS),
+    Target("accounts.activate", "anonymous", "/activate/{w.activate_token}", ("NewPasswordForm",), data=PASSWORDS),
+    Target("accounts.change_password", "provider", "/account/change-password", ("ChangePasswordForm",),
+           data={"current_password": "x", **PASSWORDS}),
+    Target("accounts.change_email", "provider", "/account/change-email", ("ChangeEmailForm",),
+           data={"email": "new@example.org", "password": "x"}),
+    Target("accounts.team_invite", "provider", "/team/invite", ("InviteColleagueForm",), data=PERSON,
+           shown_at=("/team",)),
+    Target("accounts.team_deactivate", "provider", "/team/{w.colleague.id}/deactivate", (), page="/team"),
+    Target("accounts.team_reactivate", "provider", "/team/{w.deactivated.id}/reactivate", (), page="/team"),
+    # Admin
+    Target("admin.invite_user", "admin", "/admin/users/invite", ("InviteUserForm",),
+           data={**PERSON, "role": "admin"}, shown_at=("/admin/users",)),
+    Target("admin.deactivate_user", "admin", "/admin/users/{w.colleague.id}/deactivate", (),
+           page="/admin/users/{w.colleague.id}"),
+    Target("admin.reactivate_user", "admin", "/admin/users/{w.deactivated.id}/reactivate", (),
+           page="/admin/users/{w.deactivated.id}"),
+    Target("admin.users", "admin", "/admin/users", ("UserFilterForm",), method="get"),
+    Target("audit.trail", "admin", "/admin/audit", ("AuditFilterForm",), method="get"),
+    Target("jobs.job_runs", "admin", "/admin/job-runs", ("JobRunFilterForm",), method="get"),
+    Target("mail.mail_log", "admin", "/admin/mail-log", ("MailLogFilterForm",), method="get"),
+    # Contacts
+    Target("contacts.new_contact", "provider", "/contacts/new", ("ContactForm",),
+           data={"name": "Priya Shah", "role": "Manager", "email": "p@example.org", "phone": "0161 496 0000"},
+           shown_at=("/contacts",)),
+    Target("contacts.edit_contact", "provider", "/contacts/{w.contact.id}/edit", ("ContactForm",),
+           shown_at=("/contacts",)),
+    Target("contacts.remove_contact", "provider", "/contacts/{w.contact.id}/remove", (),
+           page="/contacts"),
+    Target("contacts.la_named_contact", "la_contact", "/la/named-contact", ("NamedContactForm",),
+           data={"email": "placements@council.example", "phone": "01204 333 333"}),
+    Target("contacts.admin_name_contact", "admin", "/admin/named-contacts/{w.to_be_named.id}", ("NamedContactForm",),
+           data={"email": "placements@council.example", "phone": "01204 333 333"}, shown_at=("/admin/named-contacts",)),
+    Target("contacts.admin_end_named_contact", "admin", "/admin/named-contacts/{w.named_contact.id}/end", (),
+           page="/admin/named-contacts"),
+    # Covenant
+    Target("covenant.sign", "unsigned", "/covenant/sign", ("SignForm",),
+           data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"}, shown_at=("/signatories",)),
+    Target("covenant.admin_new", "admin", "/admin/covenant/new", ("DraftForm",)),
+    Target("covenant.admin_publish", "admin", "/admin/covenant/{w.draft_version.number}/publish", (),
+           page="/admin/covenant/{w.draft_version.number}"),
+    # Homes
+    Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
+    Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),
+    # Quarterly returns
+    Target("returns.start", "starter", "/returns/{w.starter_period.id}/start", ("StartForm",), page="/returns"),
+    Target("returns.pledge", "provider", RETURN + "/pledges/1", ("PledgeForm",), shown_at=(RETURN + "/check",)),
+    Target("returns.occupancy", "provider", RETURN + "/occupancy", ("DraftPageForm",), shown_at=(RETURN + "/check",)),
+    Target("returns.contacts", "provider", RETURN + "/contacts", ("ContactsForm",)),
+    Target("returns.sign", "provider", RETURN + "/sign", ("SignReturnForm",),
+           data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"}),
+    Target("returns.correct", "provider", "/returns/{w.signed_return.id}/correct", ("ActionForm",),
+           page="/returns/{w.signed_return.id}/submissions/1"),
+    Target("returns.evidence", "provider", RETURN + "/pledges/1/evidence", ("EvidenceForm", "ActionForm")),
+    Target("returns.evidence_remove", "provider", RETURN + "/evidence/{w.evidence_file.id}/remove", ("ActionForm",),
+           page=RETURN + "/pledges/1/evidence"),
+    Target("return_calendar.change_due_date", "admin", "/admin/return-periods/{w.period.id}", ("DueDateForm",),
+           data={"reason": "Bank holiday"}),
+    # Signing
+    Target("signing.verify", "anonymous", "/verify", ("VerifyForm",), data={"receipt_text": "{}"}),
+]
+
+
+def data_for(target: Target, session) -> dict:
+    return home_form(session) if target.data == "home" else dict(target.data)

@@ -1,0 +1,40 @@
+"""Issue 11, point 11, for CSV files: whatever a person typed that a CSV file shows (an
+organisation's name, typed at sign-up) never starts a cell a spreadsheet would run as a formula.
+Every CSV route of the app is listed here, so a new one fails until it is checked."""
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from covenant_portal.accounts.models import ProviderOrganisation
+from tests.hostile.conftest import browser_for
+from tests.hostile.corpus import FORMULAS, unguarded_cells
+
+# Each CSV route: who downloads it and from where (formatted with the world as `w`).
+CSV_FILES = {
+    "covenant.signatories_csv": ("anonymous", "/signatories.csv"),
+    "compliance.table_csv": ("admin", "/la/returns.csv?period={w.signed_return.period_id}"),
+}
+
+
+def test_every_csv_route_is_checked(hostile_app):
+    served = {rule.endpoint for rule in hostile_app.url_map.iter_rules() if rule.rule.endswith(".csv")}
+    assert served == set(CSV_FILES)
+
+
+@pytest.mark.parametrize("formula", sorted(FORMULAS))
+@pytest.mark.parametrize("endpoint", sorted(CSV_FILES))
+def test_no_cell_of_a_csv_file_runs_as_a_formula(hostile, endpoint, formula):
+    persona, url = CSV_FILES[endpoint]
+    organisation_id = hostile.world.provider.organisation_id
+    hostile.session.execute(
+        sa.update(ProviderOrganisation).where(ProviderOrganisation.id == organisation_id).values(name=FORMULAS[formula])
+    )
+    hostile.session.flush()
+    response = browser_for(hostile, persona).client.get(url.format(w=hostile.world))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'" + FORMULAS[formula] in cells  # the name is in the file, as plain text
+    assert unguarded_cells(text) == []
