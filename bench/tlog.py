@@ -35,6 +35,7 @@ from covenant_portal.signing import merkle  # noqa: E402
 from covenant_portal.signing.checkpoints import sign_checkpoint  # noqa: E402
 from covenant_portal.signing.models import LedgerTreeNode  # noqa: E402
 from covenant_portal.signing.portal_key import portal_key  # noqa: E402
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import publish_key, verify_ledger  # noqa: E402
 
 PROOF_LEAVES = 1_000_000
@@ -44,7 +45,7 @@ BATCH = 20_000
 def timed(portal, **options) -> tuple[float, int]:
     with portal.app_context():
         began = time.perf_counter()
-        result = verify_ledger(get_session(), origin=portal_key().origin, **options)
+        result = verify_ledger(get_session(), record_kinds(), origin=portal_key().origin, **options)
         elapsed = time.perf_counter() - began
     assert result.ok, result.problem
     return elapsed, result.entries

@@ -29,6 +29,7 @@ from covenant_portal.returns.models import (
     ReturnSubmission,
 )
 from covenant_portal.returns.status import ReturnState, return_states
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.conftest import make_app
 from tests.signing.helpers import run_ledger
@@ -195,7 +196,7 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
 
 
 def test_the_ledger_verifies_and_exports_both_kinds_of_signed_record(app, db_session, tmp_path):
-    result = verify_ledger(db_session)
+    result = verify_ledger(db_session, record_kinds())
     assert result.ok and result.entries == db_session.scalar(sa.select(sa.func.count(CovenantSignature.id))) + \
         db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id)))
     assert run_ledger(app, "verify").exit_code == 0

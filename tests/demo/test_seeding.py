@@ -8,6 +8,7 @@ from covenant_portal.demo import DemoSettings, seed_demo
 from covenant_portal.returns.calendar.periods import LONDON, london_day
 from covenant_portal.returns.models import ReturnPeriod, ReturnSubmission
 from covenant_portal.returns.status import ReturnState, return_states
+from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.demo.test_history import LONG_PAST_DUE
 
@@ -33,7 +34,7 @@ def test_before_the_due_date_nothing_is_moved(app, db_session):
     assert current.due_adjusted_at is None and current.due_on == date(2026, 10, 29)
     assert sorted(set(return_states(db_session, current, today).values())) == sorted(
         {ReturnState.SUBMITTED, ReturnState.DRAFT, ReturnState.NOT_STARTED})
-    assert verify_ledger(db_session).ok
+    assert verify_ledger(db_session, record_kinds()).ok
 
 
 def test_seeding_again_changes_nothing_that_day_or_later(app, db_session):
