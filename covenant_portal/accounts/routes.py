@@ -319,9 +319,7 @@ def team_invite():
     return redirect(url_for("accounts.team"))
 
 
-@blueprint.get("/team/<int:user_id>/deactivate")
-@allowed(Role.PROVIDER, organisation_admin=True)
-def confirm_team_deactivate(user_id):
+def _confirm_team_deactivate(user_id):
     member = found_or_404(management.team_member(get_session(), signed_in_user(), user_id))
     if member.deactivated_at is not None or member.id == signed_in_user().id:
         return redirect(url_for("accounts.team"))
@@ -336,9 +334,11 @@ def confirm_team_deactivate(user_id):
     ))
 
 
-@blueprint.post("/team/<int:user_id>/deactivate")
+@blueprint.route("/team/<int:user_id>/deactivate", methods=["GET", "POST"])
 @allowed(Role.PROVIDER, organisation_admin=True)
 def team_deactivate(user_id):
+    if request.method == "GET":  # what will happen, to confirm first
+        return _confirm_team_deactivate(user_id)
     member = found_or_404(management.team_member(get_session(), signed_in_user(), user_id))
     try:
         management.deactivate(get_session(), member, signed_in_user(), current_actor(), utcnow())

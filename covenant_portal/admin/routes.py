@@ -62,9 +62,7 @@ def user_detail(user_id):
     return render_template("admin/users_detail.html", user=user, invited_by=invited_by)
 
 
-@blueprint.get("/users/<int:user_id>/deactivate")
-@allowed(Role.ADMIN)
-def confirm_deactivate_user(user_id):
+def _confirm_deactivate_user(user_id):
     user = found_or_404(get_session().get(User, user_id))
     if user.deactivated_at is not None or user.id == signed_in_user().id:
         return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -78,9 +76,11 @@ def confirm_deactivate_user(user_id):
     ))
 
 
-@blueprint.post("/users/<int:user_id>/deactivate")
+@blueprint.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @allowed(Role.ADMIN)
 def deactivate_user(user_id):
+    if request.method == "GET":  # what will happen, to confirm first
+        return _confirm_deactivate_user(user_id)
     user = found_or_404(get_session().get(User, user_id))
     try:
         management.deactivate(get_session(), user, signed_in_user(), current_actor(), utcnow())

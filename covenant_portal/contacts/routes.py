@@ -83,9 +83,7 @@ def edit_contact(contact_id):
     return redirect(url_for("contacts.contacts"))
 
 
-@blueprint.get("/contacts/<int:contact_id>/remove")
-@allowed(Role.PROVIDER, organisation_admin=True)
-def confirm_remove_contact(contact_id):
+def _confirm_remove_contact(contact_id):
     contact = _own_current_contact(contact_id)
     organisation = contact.organisation.name
     consequences = [
@@ -108,9 +106,11 @@ def confirm_remove_contact(contact_id):
     ))
 
 
-@blueprint.post("/contacts/<int:contact_id>/remove")
+@blueprint.route("/contacts/<int:contact_id>/remove", methods=["GET", "POST"])
 @allowed(Role.PROVIDER, organisation_admin=True)
 def remove_contact(contact_id):
+    if request.method == "GET":  # what will happen, to confirm first
+        return _confirm_remove_contact(contact_id)
     contact = _own_current_contact(contact_id)
     try:
         remaining = service.remove_contact(get_session(), contact, current_actor(), utcnow())
@@ -195,9 +195,7 @@ def admin_name_contact(user_id):
     return redirect(url_for("contacts.admin_named_contacts"))
 
 
-@blueprint.get("/admin/named-contacts/<int:named_contact_id>/end")
-@allowed(Role.ADMIN)
-def confirm_end_named_contact(named_contact_id):
+def _confirm_end_named_contact(named_contact_id):
     named = found_or_404(service.current_named_contact(get_session(), named_contact_id))
     authority = named.local_authority.name
     return confirmation_page(Confirmation(
@@ -216,9 +214,11 @@ def confirm_end_named_contact(named_contact_id):
     ))
 
 
-@blueprint.post("/admin/named-contacts/<int:named_contact_id>/end")
+@blueprint.route("/admin/named-contacts/<int:named_contact_id>/end", methods=["GET", "POST"])
 @allowed(Role.ADMIN)
 def admin_end_named_contact(named_contact_id):
+    if request.method == "GET":  # what will happen, to confirm first
+        return _confirm_end_named_contact(named_contact_id)
     named = found_or_404(service.current_named_contact(get_session(), named_contact_id))
     service.end_named_contact(get_session(), named, current_actor(), utcnow())
     flash(f"{named.user.full_name} is no longer a named contact for {named.local_authority.name}.", "success")

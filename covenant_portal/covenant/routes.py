@@ -1,6 +1,6 @@
 """The covenant: reading and signing it, receipts, the register of signatories, and its versions."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed, public
@@ -221,9 +221,7 @@ def admin_version(number):
     )
 
 
-@blueprint.get("/admin/covenant/<int:number>/publish")
-@allowed(Role.ADMIN)
-def confirm_publish(number):
+def _confirm_publish(number):
     session = get_session()
     version = found_or_404(service.version_numbered(session, number))
     if version.published_at is not None:
@@ -249,9 +247,11 @@ def confirm_publish(number):
     ), "covenant/confirm_publish.html")
 
 
-@blueprint.post("/admin/covenant/<int:number>/publish")
+@blueprint.route("/admin/covenant/<int:number>/publish", methods=["GET", "POST"])
 @allowed(Role.ADMIN)
 def admin_publish(number):
+    if request.method == "GET":  # what will happen, to confirm first
+        return _confirm_publish(number)
     session = get_session()
     version = found_or_404(service.version_numbered(session, number))
     try:

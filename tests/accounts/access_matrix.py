@@ -32,7 +32,7 @@ ROUTES = [
     only("accounts.team", "/team", provider_a=200, provider_b=200),
     only("accounts.team_invite", "/team/invite", provider_a=200, provider_b=200),
     only("accounts.team_invite", "/team/invite", method="POST", provider_a=400, provider_b=400),
-    only("accounts.confirm_team_deactivate", "/team/{w.provider_a_colleague.id}/deactivate", provider_a=200,
+    only("accounts.team_deactivate", "/team/{w.provider_a_colleague.id}/deactivate", provider_a=200,
          provider_b=404),
     only(
         "accounts.team_deactivate", "/team/{w.provider_a_colleague.id}/deactivate", method="POST",

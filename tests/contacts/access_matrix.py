@@ -13,7 +13,7 @@ ROUTES = [
     # Sent empty, the form is refused (and shown again) for provider A.
     only("contacts.edit_contact", f"{CONTACT}/edit", method="POST", provider_a=400, provider_b=404),
     # Provider A is asked to confirm first.
-    only("contacts.confirm_remove_contact", f"{CONTACT}/remove", provider_a=200, provider_b=404),
+    only("contacts.remove_contact", f"{CONTACT}/remove", provider_a=200, provider_b=404),
     # Provider A removes its contact and is sent back to its list.
     only("contacts.remove_contact", f"{CONTACT}/remove", method="POST", provider_a=302, provider_b=404),
     only("contacts.la_named_contact", "/la/named-contact", la_contact=200),
@@ -23,7 +23,7 @@ ROUTES = [
     only("contacts.admin_name_contact", "/admin/named-contacts/{w.la_contact.id}", method="POST", admin=400),
     # Only LA contact users can be named: anyone else is not found.
     only("contacts.admin_name_contact", "/admin/named-contacts/{w.provider_a.id}", admin=404),
-    only("contacts.confirm_end_named_contact", f"/admin/named-contacts/{NO_SUCH_CONTACT}/end", admin=404),
+    only("contacts.admin_end_named_contact", f"/admin/named-contacts/{NO_SUCH_CONTACT}/end", admin=404),
     only(
         "contacts.admin_end_named_contact", f"/admin/named-contacts/{NO_SUCH_CONTACT}/end", method="POST",
         admin=404,

@@ -25,6 +25,6 @@ ROUTES = [
     only("covenant.admin_version", "/admin/covenant/1", admin=200),
     # Version 1 is already published: the admin is sent back to it with a message.
     # Version 1 is published already: its confirmation leads back to it.
-    only("covenant.confirm_publish", "/admin/covenant/1/publish", admin=302),
+    only("covenant.admin_publish", "/admin/covenant/1/publish", admin=302),
     only("covenant.admin_publish", "/admin/covenant/1/publish", method="POST", admin=302),
 ]

@@ -44,13 +44,14 @@ TARGETS = [
            data={"email": "new@example.org", "password": "x"}),
     Target("accounts.team_invite", "provider", "/team/invite", ("InviteColleagueForm",), data=PERSON,
            shown_at=("/team",)),
-    Target("accounts.team_deactivate", "provider", "/team/{w.colleague.id}/deactivate", (), page="/team"),
+    Target("accounts.team_deactivate", "provider", "/team/{w.colleague.id}/deactivate", (),
+           page="/team/{w.colleague.id}/deactivate"),
     Target("accounts.team_reactivate", "provider", "/team/{w.deactivated.id}/reactivate", (), page="/team"),
     # Admin
     Target("admin.invite_user", "admin", "/admin/users/invite", ("InviteUserForm",),
            data={**PERSON, "role": "admin"}, shown_at=("/admin/users",)),
     Target("admin.deactivate_user", "admin", "/admin/users/{w.colleague.id}/deactivate", (),
-           page="/admin/users/{w.colleague.id}"),
+           page="/admin/users/{w.colleague.id}/deactivate"),
     Target("admin.reactivate_user", "admin", "/admin/users/{w.deactivated.id}/reactivate", (),
            page="/admin/users/{w.deactivated.id}"),
     Target("admin.users", "admin", "/admin/users", ("UserFilterForm",), method="get"),
@@ -64,19 +65,19 @@ TARGETS = [
     Target("contacts.edit_contact", "provider", "/contacts/{w.contact.id}/edit", ("ContactForm",),
            shown_at=("/contacts",)),
     Target("contacts.remove_contact", "provider", "/contacts/{w.contact.id}/remove", (),
-           page="/contacts"),
+           page="/contacts/{w.contact.id}/remove"),
     Target("contacts.la_named_contact", "la_contact", "/la/named-contact", ("NamedContactForm",),
            data={"email": "placements@council.example", "phone": "01204 333 333"}),
     Target("contacts.admin_name_contact", "admin", "/admin/named-contacts/{w.to_be_named.id}", ("NamedContactForm",),
            data={"email": "placements@council.example", "phone": "01204 333 333"}, shown_at=("/admin/named-contacts",)),
     Target("contacts.admin_end_named_contact", "admin", "/admin/named-contacts/{w.named_contact.id}/end", (),
-           page="/admin/named-contacts"),
+           page="/admin/named-contacts/{w.named_contact.id}/end"),
     # Covenant
     Target("covenant.sign", "unsigned", "/covenant/sign", ("SignForm",),
            data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"}, shown_at=("/signatories",)),
     Target("covenant.admin_new", "admin", "/admin/covenant/new", ("DraftForm",)),
     Target("covenant.admin_publish", "admin", "/admin/covenant/{w.draft_version.number}/publish", (),
-           page="/admin/covenant/{w.draft_version.number}"),
+           page="/admin/covenant/{w.draft_version.number}/publish"),
     # Homes
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
     Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),
@@ -96,6 +97,12 @@ TARGETS = [
            data={"reason": "Bank holiday"}),
     # Signing
     Target("signing.verify", "anonymous", "/verify", ("VerifyForm",), data={"receipt_text": "{}"}),
+    Target("signing.witnesses", "admin", "/admin/witnesses", ("WitnessKeyForm", "RemoveWitnessForm"),
+           data={"description": "Wigan Council, internal audit"}),
+    Target("signing.remove_witness", "admin", "/admin/witnesses/{w.witness.id}/remove", ("RemoveWitnessForm",),
+           page="/admin/witnesses"),
+    # POST /checkpoint/cosignatures takes a witness's note, not a form: tests/hostile/test_cosignatures.py.
+    Target("signing.add_cosignatures", "anonymous", "/checkpoint/cosignatures", (), method="raw"),
 ]
 
 

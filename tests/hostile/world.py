@@ -1,15 +1,18 @@
 """The hostile suite's world: one of everything a form of the portal works on, built once per
 module (tests/hostile/conftest.py), so that every form can be reached and filled in."""
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from dataclasses import replace
 from types import SimpleNamespace
 
 from flask import current_app
 
+from covenant_portal.signing import checkpoints, note
 from covenant_portal.access import Role
 from covenant_portal.accounts.tokens import Purpose, make_token
-from covenant_portal.audit.service import SYSTEM
+from covenant_portal.audit.service import SYSTEM, Actor
 from covenant_portal.covenant import service as covenant
 from covenant_portal.db import utcnow
+from covenant_portal.mail.links import Links
 from covenant_portal.returns.evidence import service as evidence
 from tests.contacts.contacts import create_contact, name_la_contact
 from tests.covenant.helpers import create_named_contact
@@ -20,6 +23,13 @@ from tests.returns.helpers import filled_return, period_of, signed_organisation,
 PERSONAS = ("anonymous", "provider", "starter", "unsigned", "la_contact", "admin")
 
 
+# A witness's cosignature verifier key (C2SP tlog-cosignature), as an LA's witness operator gives it.
+WITNESS_KEY = str(note.VerifierKey(
+    "witness.bolton.example", note.COSIGNATURE_V1,
+    Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key().public_bytes_raw(),
+))
+
+
 def build_world(session) -> SimpleNamespace:
     now = utcnow()
     signed = signed_organisation(session)
@@ -27,7 +37,7 @@ def build_world(session) -> SimpleNamespace:
     draft_return = filled_return(session, signed, period_of(session, 2026, 1))
     signed_return = submit_filled_return(session, signed, period_of(session, 2026, 2))
     evidence_file = evidence.add_evidence(
-        session, evidence.evidence_dir(current_app), draft_return, 1, "policy.pdf", evidence_files.PDF,
+        session, evidence.evidence_dir(current_app.config, current_app.instance_path), draft_return, 1, "policy.pdf", evidence_files.PDF,
         provider, SYSTEM, now,
     )
     starter = signed_organisation(session, homes=1).user  # owes Q1 2026 to 2027 and has not started it
@@ -60,6 +70,9 @@ def build_world(session) -> SimpleNamespace:
         draft_version=covenant.draft_version(
             session, replace(covenant.wording_of(published.document), title="Second edition"), admin, SYSTEM, now
         ),
-        activate_token=make_token(invited, Purpose.ACTIVATE, now),
-        reset_token=make_token(signed.colleague(session), Purpose.RESET_PASSWORD, now),
+        witness=checkpoints.register_witness(
+            session, Actor(admin.id), WITNESS_KEY, "Bolton Council, internal audit", now
+        ),
+        activate_token=make_token(Links.from_app(current_app), invited, Purpose.ACTIVATE, now),
+        reset_token=make_token(Links.from_app(current_app), signed.colleague(session), Purpose.RESET_PASSWORD, now),
     )
