@@ -10,7 +10,7 @@ from covenant_portal.signing import ledger
 from covenant_portal.signing.log_check import SavedCheckpoint
 from covenant_portal.signing.portal_key import portal_key, signing_key_path
 from covenant_portal.signing.records import record_kinds
-from covenant_portal.signing.service import ensure_published, rotate_key, verify_ledger
+from covenant_portal.signing.service import ensure_checkpoint, ensure_published, rotate_key, verify_ledger, with_current_key
 
 
 @click.group("keys")
@@ -36,6 +36,15 @@ def publish_portal_key(session, now) -> str:
     key = portal_key()
     new = ensure_published(session, key, now)
     return f"Signing key {key.keyid} {'published' if new else 'already published'}."
+
+
+def cover_the_ledger(session, now) -> str:
+    """The start-up step after the key's: a signed checkpoint covering the whole ledger (an empty one
+    too), so that GET /checkpoint and the proofs only ever read. Each entry sealed later signs its
+    own checkpoint in the same transaction."""
+    key = portal_key()
+    latest = with_current_key(portal_key, lambda key: ensure_checkpoint(session, key, key.origin, now))
+    return f"Ledger checkpoint of size {latest.tree_size} signed by {key.keyid}."
 
 
 @keys_cli.command("publish")

@@ -8,7 +8,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.security import csrf
 from covenant_portal.signing import checkpoints, proofs, tree
 from covenant_portal.signing.models import LedgerCheckpoint
-from covenant_portal.signing.routes import _public_json, blueprint, ensure_checkpoint
+from covenant_portal.signing.routes import _public_json, blueprint
 
 TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -23,7 +23,9 @@ def _text(body: str, cache_control: str, status: int = 200) -> Response:
 @public
 def checkpoint():
     session = get_session()
-    latest = ensure_checkpoint(session)
+    latest = checkpoints.latest(session)  # signed at start-up, then with each entry (GETs only read)
+    if latest is None:
+        return _text("No checkpoint has been signed yet: the portal signs one when it starts.\n", "no-store", 503)
     # Mutable: c2sp.org/tlog-tiles asks that it is not cached beyond a few seconds.
     return _text(checkpoints.cosigned_note(session, latest), "no-cache")
 
@@ -100,7 +102,6 @@ def consistency_proof():
 def inclusion_proof_download(seq):
     """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
     session = get_session()
-    ensure_checkpoint(session)
     response = _proof(lambda: proofs.inclusion_document(session, seq))
     if isinstance(response, Response):
         response.headers["Content-Disposition"] = (

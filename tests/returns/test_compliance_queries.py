@@ -76,7 +76,7 @@ def test_the_csv_is_streamed_in_chunks_of_rows(client_request, db_session, monke
     period = period_of(db_session)
     add_providers(db_session, period, 5)
     client_request.login(create_user(db_session, Role.ADMIN))
-    response = client_request.get(f"/la/returns.csv?period={period.id}")
+    response = client_request.get(f"/la/returns.csv?period={period.id}", buffered=False)
     assert response.is_streamed
     rows = response.get_data(as_text=True).splitlines()
     assert len(rows) == 6
