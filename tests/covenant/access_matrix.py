@@ -27,4 +27,9 @@ ROUTES = [
     # Version 1 is published already: its confirmation leads back to it.
     only("covenant.confirm_publish", "/admin/covenant/1/publish", admin=302),
     only("covenant.admin_publish", "/admin/covenant/1/publish", method="POST", admin=302),
+    # Version 2 is drafted in the matrix's world: the admin reads it and is asked to confirm publishing
+    # it; nobody can fetch a draft's document.
+    only("covenant.admin_version", "/admin/covenant/{w.covenant_draft.number}", admin=200),
+    only("covenant.confirm_publish", "/admin/covenant/{w.covenant_draft.number}/publish", admin=200),
+    public("covenant.version_document", "/covenant/versions/{w.covenant_draft.number}.json", status=404),
 ]
