@@ -26,7 +26,7 @@ ROUTES = [
     public("accounts.confirm_email_change", f"/account/confirm-email/{BAD_TOKEN}", status=400),
     # Good links from emails, in the matrix's world: the invited escalation officer's, and a password
     # reset for provider A's colleague. Anyone holding the link sees its form.
-    public("accounts.activate", "/activate/{w.links.activate}"),
+    public("accounts.activate", "{w.links.activate}"),
     public("accounts.reset_password", "/reset-password/{w.links.reset_password}"),
     signed_in("accounts.change_password", "/account/change-password"),
     signed_in("accounts.change_password", "/account/change-password", method="POST", status=400),

@@ -25,6 +25,7 @@ from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.returns.drafts import service as drafts
 from covenant_portal.returns.evidence import service as evidence
 from covenant_portal.returns.models import EvidenceFile, QuarterlyReturn, ReturnPeriod, ReturnSubmission
+from tests.accounts.outbox import link_in
 from tests.returns.evidence_files import PDF
 from tests.returns.helpers import SignedOrganisation, filled_return, period_of, sign_again
 
@@ -45,13 +46,13 @@ class Returns:
 def provider_returns(session: Session, signed: SignedOrganisation, now: datetime) -> Returns:
     """Provider A's Q1 return filled in, with a PDF on pledge 1, signed through the submission
     service; and its Q2 return started through the drafts service (an empty draft)."""
-    if not current_app.config.get("EVIDENCE_DIR"):
+    if not current_app.config.get("EVIDENCE_DIR"):  # the app reads the file from here when it is downloaded
         current_app.config["EVIDENCE_DIR"] = str(EVIDENCE_DIR)
+    directory = Path(current_app.config["EVIDENCE_DIR"])
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     q1 = period_of(session, 2026, 1)
     quarterly_return = filled_return(session, signed, q1)
-    file = evidence.add_evidence(
-        session, evidence.evidence_dir(current_app), quarterly_return, 1, "policy.pdf", PDF, signed.user, SYSTEM, now
-    )
+    file = evidence.add_evidence(session, directory, quarterly_return, 1, "policy.pdf", PDF, signed.user, SYSTEM, now)
     submission = sign_again(session, signed, quarterly_return, now=now)
     q2 = period_of(session, 2026, 2)
     draft_return = drafts.start_return(session, signed.organisation.id, q2, False, signed.user, SYSTEM, now)
@@ -59,23 +60,22 @@ def provider_returns(session: Session, signed: SignedOrganisation, now: datetime
 
 
 @dataclass
-class Links:
+class EmailLinks:
     """Tokens of the links the portal emails, each still good to follow."""
 
     invited: User  # an escalation officer the admin invited, not yet active
     invitation: OutboxMessage  # the invitation email, in the mail log
-    activate: str
-    reset_password: str
+    activate: str  # the path of the invitation's link
+    reset_password: str  # a token
 
 
-def email_links(session: Session, admin: User, reset_for: User, now: datetime) -> Links:
-    invitation = management.Invitation("Ivy Invited", "Escalation officer", "ivy.invited@gm.example",
-                                       Role.ESCALATION_OFFICER)
+def email_links(session: Session, admin: User, reset_for: User, now: datetime) -> EmailLinks:
+    invitation = management.Invitation(
+        "Ivy Invited", "Escalation officer", f"invited.by.{admin.id}@gm.example", Role.ESCALATION_OFFICER
+    )
     invited = management.invite_staff(session, admin, invitation, SYSTEM, now)
     email = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == invited.email)).one()
-    return Links(
-        invited, email, make_token(invited, Purpose.ACTIVATE, now), make_token(reset_for, Purpose.RESET_PASSWORD, now)
-    )
+    return EmailLinks(invited, email, link_in(email, "/activate/"), make_token(reset_for, Purpose.RESET_PASSWORD, now))
 
 
 def la_named_contact(session: Session, la_contact: User, now: datetime):
