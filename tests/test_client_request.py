@@ -43,6 +43,12 @@ def test_a_redirect_elsewhere_fails(client_request):
         client_request.get("pages.dashboard", expected_redirect="pages.home")
 
 
+def test_an_error_page_is_read_too(client_request, db_session):
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    assert client_request.get_page("admin.users", expected_status=403).h1 == "You do not have permission to see this page"
+    assert client_request.get("/no-such-page", expected_status=404).page.title == "Page not found"
+
+
 def test_a_page_that_does_not_redirect_fails_an_expected_redirect(client_request):
     with pytest.raises(AssertionError, match="not a redirect"):
         client_request.get("pages.privacy", expected_status=200, expected_redirect="pages.home")
