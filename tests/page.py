@@ -27,8 +27,9 @@ class Page:
         return f"<Page {self.title!r}>"
 
     def __contains__(self, text: str) -> bool:
-        """`"Saved" in page`: the words are on the page, as it reads (tags and line breaks aside)."""
-        return words(text) in self.text
+        """`"Saved" in page`: the words are anywhere on the page (header and footer too), as it reads:
+        tags and line breaks aside. `page.text` is the main part only."""
+        return words(text) in text_of(self.soup.body or self.soup)
 
     # What every page has.
     @property

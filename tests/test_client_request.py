@@ -84,6 +84,8 @@ def test_a_page_reads_its_components():
     )
     assert page.title == "Your return"
     assert page.h1 == "Your return"
+    assert "Portal" in page and "Portal" not in page.text  # on the page, in its header: not in the main part
+    assert "Q1 2026 to 2027" in page.text
     assert page.summary_list() == {"Period": "Q1 2026 to 2027"}
     assert page.table() == [["Home", "Places"], ["Oak House", "4"]]
     assert page.link("Change period") == "/returns/3"
