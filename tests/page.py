@@ -1,6 +1,7 @@
 """A page as a user reads it: parsed with BeautifulSoup, so tests ask for the title, the heading,
 the error messages or a summary list's values instead of searching the HTML for substrings.
 `client_request.get_page(...)` returns one; so does `response.page` on any HTML response."""
+
 import re
 
 from bs4 import BeautifulSoup, Tag

@@ -1,6 +1,7 @@
 """The test client pages are read through (tests/conftest.py ClientRequest, tests/page.py Page): it
 takes endpoint names, parses the page, and fails a redirect whose destination the test does not
 state or that goes elsewhere."""
+
 import pytest
 
 from covenant_portal.access import Role
@@ -45,7 +46,9 @@ def test_a_redirect_elsewhere_fails(client_request):
 
 def test_an_error_page_is_read_too(client_request, db_session):
     client_request.login(create_user(db_session, Role.PROVIDER))
-    assert client_request.get_page("admin.users", expected_status=403).h1 == "You do not have permission to see this page"
+    assert (
+        client_request.get_page("admin.users", expected_status=403).h1 == "You do not have permission to see this page"
+    )
     assert client_request.get("/no-such-page", expected_status=404).page.title == "Page not found"
 
 

@@ -1,6 +1,7 @@
 """Every page the matrix requests is shown (200) to at least one persona: a page only ever seen as
 "not found" or "sign in first" proves nothing about who may read it. The matrix's world holds real
 returns, evidence, submissions, emails and links so that each page has something to show."""
+
 from tests.authorization.matrix import PERSONAS, Route, all_routes
 
 # Pages that answer a good request with a redirect, never with a page of their own.

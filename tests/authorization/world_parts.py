@@ -2,6 +2,7 @@
 build_world): quarterly returns, evidence, an email, links from emails, an LA named contact and a
 covenant draft, each made through the area's own service, so that every page the matrix requests
 has something real to show to someone."""
+
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
