@@ -10,11 +10,14 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 from werkzeug.utils import cached_property
 
 from covenant_portal import create_app
@@ -22,6 +25,7 @@ from covenant_portal.db import create_db_engine, run_start_up_steps, upgrade_dat
 from covenant_portal.private_files import write_private_file_once
 from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_covenant, load_local_authorities
+from tests.page import Page
 
 pytest_plugins = ["tests.smtp_server", "tests.browser.fixtures"]
 
@@ -256,7 +260,13 @@ def started(app, db_session) -> list[str]:
 
 
 class ClientRequest:
-    """Requests pages as a browser would: checks the status, the page title and CSRF on forms."""
+    """Requests pages as a browser would: checks the status, the page title and CSRF on forms.
+
+    `get` and `post` take a URL ("/returns/3") or an endpoint name and its arguments
+    (`get("returns.task_list", return_id=3)`, built with url_for). A 3xx must say where it goes:
+    `expected_redirect=` a URL (the Location, exactly) or an endpoint name (the Location is that
+    endpoint's); a redirect with no stated destination fails the test. An HTML response carries
+    its parsed page as `response.page` (tests/page.py); `get_page` returns the page itself."""
 
     def __init__(self, client):
         self.client = client
@@ -266,22 +276,86 @@ class ClientRequest:
             flask_session["_user_id"] = user.get_id()
             flask_session["_fresh"] = True
 
-    def get(self, url: str, expected_status: int = 200, **kwargs):
+    def url_for(self, endpoint: str, **values) -> str:
+        """The endpoint's URL (path and query string), as the app builds it."""
+        with self.client.application.test_request_context():
+            return url_for(endpoint, **values)
+
+    def get(self, url: str, expected_status: int | None = None, expected_redirect: str | None = None, **kwargs):
+        """GET a URL (kwargs go to the test client) or an endpoint (kwargs are its arguments)."""
+        url, kwargs = self._url_and_client_kwargs(url, kwargs)
+        if expected_status is None:
+            expected_status = 302 if expected_redirect is not None else 200
         response = self.client.get(url, **kwargs)
-        assert response.status_code == expected_status, (url, response.status_code, response.location)
-        if response.status_code == 200 and response.mimetype == "text/html":
-            check_page(response.get_data(as_text=True))
+        self._check(url, response, expected_status, expected_redirect, pages=(200,))
         return response
 
-    def post(self, url: str, data: dict | None = None, expected_status: int = 302, form_url: str | None = None):
-        """Posts a form with the CSRF token from the page the form is on (url unless form_url)."""
+    def get_page(self, url: str, expected_status: int = 200, **kwargs) -> Page:
+        """The page at the URL or endpoint, parsed (after the same checks as `get`)."""
+        response = self.get(url, expected_status, **kwargs)
+        assert response.mimetype == "text/html", (url, response.mimetype)
+        return response.page
+
+    def post(
+        self,
+        url: str,
+        data: dict | None = None,
+        expected_status: int | None = None,
+        form_url: str | None = None,
+        expected_redirect: str | None = None,
+        **endpoint_values,
+    ):
+        """Posts a form with the CSRF token from the page the form is on (url unless form_url); url
+        and form_url may be endpoint names, built with `endpoint_values`."""
+        url, _ = self._url_and_client_kwargs(url, endpoint_values)
+        if form_url is not None:
+            form_url, _ = self._url_and_client_kwargs(form_url, endpoint_values)
+        if expected_status is None:
+            expected_status = 302
         page = self.client.get(form_url or url)
         token = csrf_token_in(page.get_data(as_text=True))
         response = self.client.post(url, data={"csrf_token": token, **(data or {})})
-        assert response.status_code == expected_status, (url, response.status_code, response.location)
-        if response.mimetype == "text/html" and response.status_code in (200, 400, 429):
-            check_page(response.get_data(as_text=True))
+        self._check(url, response, expected_status, expected_redirect, pages=(200, 400, 429))
         return response
+
+    def _url_and_client_kwargs(self, url: str, kwargs: dict) -> tuple[str, dict]:
+        if is_url(url):
+            return url, kwargs
+        return self.url_for(url, **kwargs), {}
+
+    def _check(self, url: str, response, expected_status: int, expected_redirect: str | None, pages) -> None:
+        status = response.status_code
+        assert status == expected_status, (url, status, response.location)
+        if 300 <= status < 400:
+            assert expected_redirect is not None, (
+                f"{url} redirects to {response.location}: say where it goes (expected_redirect=)"
+            )
+            self.assert_redirects_to(response.location, expected_redirect)
+        else:
+            assert expected_redirect is None, f"{url} answered {status}, not a redirect to {expected_redirect}"
+        if response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            if status in pages:
+                check_page(html)
+            response.page = Page(html)
+
+    def assert_redirects_to(self, location: str | None, expected: str) -> None:
+        """The Location is the URL stated (exactly, query string too) or one of the endpoint's URLs."""
+        assert location is not None, "a redirect without a Location"
+        if is_url(expected):
+            assert location == expected, f"redirected to {location}, not {expected}"
+            return
+        parts = urlsplit(location)
+        adapter = self.client.application.url_map.bind("localhost")
+        try:
+            endpoint, _values = adapter.match(parts.path, method="GET")
+        except HTTPException:
+            endpoint = None
+        assert endpoint == expected, f"redirected to {location} ({endpoint}), not to {expected}"
+
+
+def is_url(url_or_endpoint: str) -> bool:
+    return url_or_endpoint.startswith(("/", "http://", "https://"))
 
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)

@@ -24,6 +24,10 @@ ROUTES = [
     public("accounts.activate", f"/activate/{BAD_TOKEN}", status=400),
     public("accounts.activate", f"/activate/{BAD_TOKEN}", method="POST", status=400),
     public("accounts.confirm_email_change", f"/account/confirm-email/{BAD_TOKEN}", status=400),
+    # Good links from emails, in the matrix's world: the invited escalation officer's, and a password
+    # reset for provider A's colleague. Anyone holding the link sees its form.
+    public("accounts.activate", "{w.links.activate}"),
+    public("accounts.reset_password", "/reset-password/{w.links.reset_password}"),
     signed_in("accounts.change_password", "/account/change-password"),
     signed_in("accounts.change_password", "/account/change-password", method="POST", status=400),
     signed_in("accounts.change_email", "/account/change-email"),

@@ -24,16 +24,24 @@ def test_changing_password_keeps_this_browser_signed_in_and_signs_out_the_others
     response = client_request.post(
         "/account/change-password",
         {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        expected_redirect="/account",
     )
     assert response.location == "/account"
     assert "Your password has been changed" in client_request.get("/account").get_data(as_text=True)
-    assert another_browser.get("/dashboard", expected_status=302).location.startswith("/sign-in")
+    assert another_browser.get(
+        "/dashboard", expected_status=302, expected_redirect="accounts.login"
+    ).location.startswith("/sign-in")
     assert last_email_to(db_session, user.email).subject == "Your password has been changed"
     assert audit_actions(db_session, user) == ["user.password_changed"]
 
-    client_request.post("/sign-out")
+    client_request.post("/sign-out", expected_redirect="/sign-in")
     client_request.post("/sign-in", {"email": user.email, "password": PASSWORD}, expected_status=400)
-    assert client_request.post("/sign-in", {"email": user.email, "password": NEW_PASSWORD}).location == "/dashboard"
+    assert (
+        client_request.post(
+            "/sign-in", {"email": user.email, "password": NEW_PASSWORD}, expected_redirect="/dashboard"
+        ).location
+        == "/dashboard"
+    )
 
 
 def test_a_wrong_current_password_changes_nothing(client_request, db_session):
@@ -67,7 +75,9 @@ def test_changing_email_address(client_request, db_session):
     user = create_user(db_session, Role.LA_CONTACT, email="old@bolton.example")
     client_request.login(user)
 
-    response = client_request.post("/account/change-email", {"email": "New@Bolton.example", "password": PASSWORD})
+    response = client_request.post(
+        "/account/change-email", {"email": "New@Bolton.example", "password": PASSWORD}, expected_redirect="/account"
+    )
     assert response.location == "/account"
     html = client_request.get("/account").get_data(as_text=True)
     assert "We have sent a link to new@bolton.example" in html
@@ -78,15 +88,17 @@ def test_changing_email_address(client_request, db_session):
     assert "/account/confirm-email/" not in notice.text_body
     link = link_in(last_email_to(db_session, "new@bolton.example"), "/account/confirm-email/")
 
-    response = client_request.get(link, expected_status=302)
+    response = client_request.get(link, expected_status=302, expected_redirect="/account")
     assert response.location == "/account"
     html = client_request.get("/account").get_data(as_text=True)
     assert "Your email address is now new@bolton.example" in html
     assert "Waiting for you to confirm" not in html
     client_request.get(link, expected_status=400)
 
-    client_request.post("/sign-out")
-    response = client_request.post("/sign-in", {"email": "new@bolton.example", "password": PASSWORD})
+    client_request.post("/sign-out", expected_redirect="/sign-in")
+    response = client_request.post(
+        "/sign-in", {"email": "new@bolton.example", "password": PASSWORD}, expected_redirect="/dashboard"
+    )
     assert response.location == "/dashboard"
     assert audit_actions(db_session, user)[-3:] == [
         "user.email_change_requested", "user.email_changed", "user.logged_in"
@@ -96,9 +108,11 @@ def test_changing_email_address(client_request, db_session):
 def test_the_confirmation_link_works_in_a_browser_that_is_not_signed_in(client_request, another_browser, db_session):
     user = create_user(db_session, Role.PROVIDER)
     client_request.login(user)
-    client_request.post("/account/change-email", {"email": "phone@example.org", "password": PASSWORD})
+    client_request.post(
+        "/account/change-email", {"email": "phone@example.org", "password": PASSWORD}, expected_redirect="/account"
+    )
     link = link_in(last_email_to(db_session, "phone@example.org"), "/account/confirm-email/")
-    assert another_browser.get(link, expected_status=302).location == "/sign-in"
+    assert another_browser.get(link, expected_status=302, expected_redirect="/sign-in").location == "/sign-in"
     db_session.refresh(user)
     assert (user.email, user.pending_email) == ("phone@example.org", None)
 
@@ -108,7 +122,9 @@ def test_an_address_taken_meanwhile_is_not_applied_and_not_revealed(client_reque
     client_request.login(user)
     # At request time the address is free or taken: the answer is the same either way.
     taken = create_user(db_session, Role.ADMIN, email="taken@example.org")
-    response = client_request.post("/account/change-email", {"email": "taken@example.org", "password": PASSWORD})
+    response = client_request.post(
+        "/account/change-email", {"email": "taken@example.org", "password": PASSWORD}, expected_redirect="/account"
+    )
     assert response.location == "/account"
     client_request.get("/account")
     link = link_in(last_email_to(db_session, "taken@example.org"), "/account/confirm-email/")

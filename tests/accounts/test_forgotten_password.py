@@ -8,7 +8,9 @@ NEW_PASSWORD = "a brand new and long passphrase"
 
 
 def ask_for_reset(client_request, email):
-    return client_request.post("/forgotten-password", {"email": email})
+    return client_request.post(
+        "/forgotten-password", {"email": email}, expected_redirect="/forgotten-password/check-your-email"
+    )
 
 
 def test_the_sign_in_page_links_to_forgotten_password(client_request):
@@ -29,14 +31,23 @@ def test_resetting_a_forgotten_password(client_request, another_browser, db_sess
     link = link_in(email, "/reset-password/")
 
     client_request.get(link)
-    response = client_request.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = client_request.post(
+        link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
     assert response.location == "/sign-in"
     assert "Your password has been changed" in client_request.get("/sign-in").get_data(as_text=True)
 
     # The old password no longer works, the new one does, and other sessions have ended.
     client_request.post("/sign-in", {"email": user.email, "password": PASSWORD}, expected_status=400)
-    assert client_request.post("/sign-in", {"email": user.email, "password": NEW_PASSWORD}).location == "/dashboard"
-    assert another_browser.get("/dashboard", expected_status=302).location.startswith("/sign-in")
+    assert (
+        client_request.post(
+            "/sign-in", {"email": user.email, "password": NEW_PASSWORD}, expected_redirect="/dashboard"
+        ).location
+        == "/dashboard"
+    )
+    assert another_browser.get(
+        "/dashboard", expected_status=302, expected_redirect="accounts.login"
+    ).location.startswith("/sign-in")
     assert last_email_to(db_session, user.email).subject == "Your password has been changed"
     assert "user.password_reset" in audit_actions(db_session, user)
 
@@ -45,7 +56,9 @@ def test_a_reset_link_works_only_once(client_request, db_session):
     user = create_user(db_session, Role.PROVIDER)
     ask_for_reset(client_request, user.email)
     link = link_in(last_email_to(db_session, user.email), "/reset-password/")
-    client_request.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    client_request.post(
+        link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
     html = client_request.get(link, expected_status=400).get_data(as_text=True)
     assert "This link has already been used" in html
     assert 'href="/forgotten-password"' in html
@@ -57,7 +70,9 @@ def test_an_older_reset_link_stops_working_once_the_password_changes(client_requ
     ask_for_reset(client_request, user.email)
     older, newer = (link_in(message, "/reset-password/") for message in emails_to(db_session, user.email))
     assert older != newer
-    client_request.post(newer, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    client_request.post(
+        newer, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
     client_request.get(older, expected_status=400)
 
 
@@ -88,17 +103,26 @@ def test_a_new_password_must_meet_the_policy_and_match(client_request, db_sessio
     assert "Password must be 12 characters or more" in html
     assert "Passwords do not match" in html
     # The link still works after a mistake.
-    client_request.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    client_request.post(
+        link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
 
 
 def test_following_a_reset_link_confirms_the_address(client_request, db_session):
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
     ask_for_reset(client_request, user.email)
     link = link_in(last_email_to(db_session, user.email), "/reset-password/")
-    client_request.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    client_request.post(
+        link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
     db_session.refresh(user)
     assert user.email_verified_at is not None
-    assert client_request.post("/sign-in", {"email": user.email, "password": NEW_PASSWORD}).location == "/dashboard"
+    assert (
+        client_request.post(
+            "/sign-in", {"email": user.email, "password": NEW_PASSWORD}, expected_redirect="/dashboard"
+        ).location
+        == "/dashboard"
+    )
 
 
 def test_resetting_cancels_an_email_change_someone_else_started(client_request, db_session):
@@ -107,6 +131,7 @@ def test_resetting_cancels_an_email_change_someone_else_started(client_request, 
     client_request.post(
         link_in(last_email_to(db_session, user.email), "/reset-password/"),
         {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        expected_redirect="/sign-in",
     )
     db_session.refresh(user)
     assert user.pending_email is None

@@ -27,12 +27,13 @@ SIGN_UP = {
 
 
 def sign_up(client_request, **changes):
-    return client_request.post("/sign-up", {**SIGN_UP, **changes})
+    return client_request.post("/sign-up", {**SIGN_UP, **changes}, expected_redirect="/sign-up/check-your-email")
 
 
 def sign_in(client_request, email, password=PASSWORD, expected_status=302):
     return client_request.post(
-        "/sign-in", {"email": email, "password": password}, expected_status=expected_status
+        "/sign-in", {"email": email, "password": password}, expected_status=expected_status,
+        expected_redirect="/dashboard" if expected_status == 302 else None,
     )
 
 
@@ -64,7 +65,7 @@ def test_a_provider_signs_up_confirms_their_email_and_signs_in(client_request, d
     assert email.subject == "Confirm your email address"
     link = link_in(email, "/verify-email/")
     assert "http://localhost/verify-email/" in email.text_body
-    response = client_request.get(link, expected_status=302)
+    response = client_request.get(link, expected_status=302, expected_redirect="/sign-in")
     assert response.location == "/sign-in"
     assert "Your email address is confirmed" in client_request.get("/sign-in").get_data(as_text=True)
 
@@ -76,7 +77,7 @@ def test_a_provider_signs_up_confirms_their_email_and_signs_in(client_request, d
 def test_a_confirmation_link_works_only_once(client_request, db_session):
     sign_up(client_request)
     link = link_in(last_email_to(db_session, "priya@northern-lights.example"), "/verify-email/")
-    client_request.get(link, expected_status=302)
+    client_request.get(link, expected_status=302, expected_redirect="/sign-in")
     html = client_request.get(link, expected_status=400).get_data(as_text=True)
     assert "This link has already been used" in html
     assert 'href="/sign-in"' in html
@@ -105,19 +106,25 @@ def test_a_new_confirmation_link_can_be_requested(client_request, db_session):
     address = "priya@northern-lights.example"
     first_link = link_in(last_email_to(db_session, address), "/verify-email/")
 
-    response = client_request.post("/verify-email/resend", {"email": address})
+    response = client_request.post(
+        "/verify-email/resend", {"email": address}, expected_redirect="/sign-up/check-your-email"
+    )
     assert response.location == "/sign-up/check-your-email"
     messages = emails_to(db_session, address)
     assert len(messages) == 2
-    client_request.get(link_in(messages[-1], "/verify-email/"), expected_status=302)
+    client_request.get(link_in(messages[-1], "/verify-email/"), expected_status=302, expected_redirect="/sign-in")
     # Confirming once uses up every link sent for that address.
     client_request.get(first_link, expected_status=400)
 
 
 def test_asking_for_a_confirmation_link_reveals_no_accounts(client_request, db_session):
     confirmed = create_user(db_session, Role.PROVIDER)
-    unknown = client_request.post("/verify-email/resend", {"email": "nobody@example.org"})
-    known = client_request.post("/verify-email/resend", {"email": confirmed.email})
+    unknown = client_request.post(
+        "/verify-email/resend", {"email": "nobody@example.org"}, expected_redirect="/sign-up/check-your-email"
+    )
+    known = client_request.post(
+        "/verify-email/resend", {"email": confirmed.email}, expected_redirect="/sign-up/check-your-email"
+    )
     assert unknown.location == known.location == "/sign-up/check-your-email"
     assert emails_to(db_session, "nobody@example.org") == []
     assert emails_to(db_session, confirmed.email) == []
@@ -205,4 +212,4 @@ def test_reference_numbers_are_kept_in_one_form(client_request, db_session, fiel
 
 def test_signed_in_people_are_sent_to_their_dashboard(client_request, db_session):
     client_request.login(create_user(db_session, Role.PROVIDER))
-    assert client_request.get("/sign-up", expected_status=302).location == "/dashboard"
+    assert client_request.get("/sign-up", expected_status=302, expected_redirect="/dashboard").location == "/dashboard"

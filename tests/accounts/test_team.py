@@ -15,7 +15,7 @@ COLLEAGUE_PASSWORD = "a colleague's long passphrase"
 
 def invite(client_request, **changes):
     data = {"full_name": "Sam Okafor", "job_title": "Deputy manager", "email": "sam@provider.example"} | changes
-    return client_request.post("/team/invite", data)
+    return client_request.post("/team/invite", data, expected_redirect="/team")
 
 
 def test_organisation_admins_see_their_own_team_only(client_request, db_session):
@@ -53,11 +53,13 @@ def test_inviting_a_colleague_who_then_activates_their_account(client_request, a
 
     page = another_browser.get(link).get_data(as_text=True)
     assert "Sam Okafor" in page and admin.organisation.name in page
-    response = another_browser.post(link, {"password": COLLEAGUE_PASSWORD, "confirm_password": COLLEAGUE_PASSWORD})
+    response = another_browser.post(
+        link, {"password": COLLEAGUE_PASSWORD, "confirm_password": COLLEAGUE_PASSWORD}, expected_redirect="/sign-in"
+    )
     assert response.location == "/sign-in"
     another_browser.get(link, expected_status=400)
     assert another_browser.post(
-        "/sign-in", {"email": "sam@provider.example", "password": COLLEAGUE_PASSWORD}
+        "/sign-in", {"email": "sam@provider.example", "password": COLLEAGUE_PASSWORD}, expected_redirect="/dashboard"
     ).location == "/dashboard"
     # Made an organisation admin, so they can manage the team too.
     another_browser.get("/team")
@@ -73,7 +75,7 @@ def test_inviting_a_colleague_who_then_activates_their_account(client_request, a
 def test_an_invited_colleague_cannot_sign_in_before_activating(client_request, db_session):
     client_request.login(create_user(db_session, Role.PROVIDER))
     invite(client_request)
-    client_request.post("/sign-out")
+    client_request.post("/sign-out", expected_redirect="/sign-in")
     client_request.post("/sign-in", {"email": "sam@provider.example", "password": ""}, expected_status=400)
 
 
@@ -87,10 +89,16 @@ def test_an_expired_invitation_points_to_a_new_link(client_request, db_session):
     assert "This link has expired" in html
     assert 'href="/forgotten-password"' in html
     # The forgotten-password link lets them set a password all the same.
-    client_request.post("/forgotten-password", {"email": invited.email})
+    client_request.post(
+        "/forgotten-password", {"email": invited.email}, expected_redirect="/forgotten-password/check-your-email"
+    )
     link = link_in(last_email_to(db_session, invited.email), "/reset-password/")
-    client_request.post(link, {"password": COLLEAGUE_PASSWORD, "confirm_password": COLLEAGUE_PASSWORD})
-    response = client_request.post("/sign-in", {"email": invited.email, "password": COLLEAGUE_PASSWORD})
+    client_request.post(
+        link, {"password": COLLEAGUE_PASSWORD, "confirm_password": COLLEAGUE_PASSWORD}, expected_redirect="/sign-in"
+    )
+    response = client_request.post(
+        "/sign-in", {"email": invited.email, "password": COLLEAGUE_PASSWORD}, expected_redirect="/dashboard"
+    )
     assert response.location == "/dashboard"
 
 
@@ -126,16 +134,25 @@ def test_deactivating_a_colleague_signs_them_out_and_stops_them_signing_in(clien
 
     confirmation = client_request.get(f"/team/{colleague.id}/deactivate").get_data(as_text=True)
     assert f"Deactivate {colleague.full_name}’s account?" in confirmation and "can be reactivated later" in confirmation
-    response = client_request.post(f"/team/{colleague.id}/deactivate", form_url=f"/team/{colleague.id}/deactivate")
+    response = client_request.post(
+        f"/team/{colleague.id}/deactivate", form_url=f"/team/{colleague.id}/deactivate", expected_redirect="/team"
+    )
     assert response.location == "/team"
     html = client_request.get("/team").get_data(as_text=True)
     assert "account is deactivated" in html and "Deactivated" in html
 
-    assert another_browser.get("/dashboard", expected_status=302).location.startswith("/sign-in")
+    assert another_browser.get(
+        "/dashboard", expected_status=302, expected_redirect="accounts.login"
+    ).location.startswith("/sign-in")
     another_browser.post("/sign-in", {"email": colleague.email, "password": PASSWORD}, expected_status=400)
 
-    client_request.post(f"/team/{colleague.id}/reactivate", form_url="/team")
-    assert another_browser.post("/sign-in", {"email": colleague.email, "password": PASSWORD}).location == "/dashboard"
+    client_request.post(f"/team/{colleague.id}/reactivate", form_url="/team", expected_redirect="/team")
+    assert (
+        another_browser.post(
+            "/sign-in", {"email": colleague.email, "password": PASSWORD}, expected_redirect="/dashboard"
+        ).location
+        == "/dashboard"
+    )
     assert audit_actions(db_session, colleague)[:2] == ["user.deactivated", "user.reactivated"]
 
 
@@ -155,7 +172,7 @@ def test_an_organisation_admin_cannot_deactivate_themself(client_request, db_ses
     admin = create_user(db_session, Role.PROVIDER)
     client_request.login(admin)
     # The team page offers no such button; a hand-made request is refused all the same.
-    client_request.post(f"/team/{admin.id}/deactivate", form_url="/team/invite")
+    client_request.post(f"/team/{admin.id}/deactivate", form_url="/team/invite", expected_redirect="/team")
     assert "You cannot deactivate your own account" in client_request.get("/team").get_data(as_text=True)
     db_session.refresh(admin)
     assert admin.deactivated_at is None

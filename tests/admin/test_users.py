@@ -52,6 +52,7 @@ def test_inviting_a_local_authority_contact_who_activates(client_request, anothe
             "role": "la_contact",
             "local_authority": str(bolton.id),
         },
+        expected_redirect="admin.user_detail",
     )
     invited = db_session.scalar(select(User).where(User.email == "lee@bolton.example"))
     assert response.location == f"/admin/users/{invited.id}"
@@ -65,8 +66,12 @@ def test_inviting_a_local_authority_contact_who_activates(client_request, anothe
     assert "Alex Admin has invited you" in email.text_body
     assert "Local authority contact" in email.text_body
     link = link_in(email, "/activate/")
-    another_browser.post(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
-    response = another_browser.post("/sign-in", {"email": "lee@bolton.example", "password": NEW_PASSWORD})
+    another_browser.post(
+        link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, expected_redirect="/sign-in"
+    )
+    response = another_browser.post(
+        "/sign-in", {"email": "lee@bolton.example", "password": NEW_PASSWORD}, expected_redirect="/dashboard"
+    )
     assert response.location == "/dashboard"
     assert "Local authority contact" in another_browser.get("/dashboard").get_data(as_text=True)
     assert audit_actions(db_session, invited)[:2] == ["user.invited", "user.activated"]
@@ -83,6 +88,7 @@ def test_inviting_an_escalation_officer_ignores_any_local_authority(client_reque
             "role": "escalation_officer",
             "local_authority": str(local_authority(db_session, "Wigan").id),
         },
+        expected_redirect="admin.user_detail",
     )
     invited = db_session.scalar(select(User).where(User.email == "eve@gm.example"))
     assert (invited.role, invited.local_authority_id) == (Role.ESCALATION_OFFICER, None)
@@ -130,17 +136,26 @@ def test_deactivating_signs_the_person_out_everywhere_until_reactivated(client_r
     assert f"Deactivate {contact.full_name}’s account?" in confirmation
     assert "will be signed out everywhere straight away" in confirmation
     assert another_browser.get("/dashboard").status_code == 200  # nothing happens until it is confirmed
-    response = client_request.post(f"{detail_url}/deactivate", form_url=f"{detail_url}/deactivate")
+    response = client_request.post(
+        f"{detail_url}/deactivate", form_url=f"{detail_url}/deactivate", expected_redirect="admin.user_detail"
+    )
     assert response.location == detail_url
     html = client_request.get(detail_url).get_data(as_text=True)
     assert "account is deactivated" in html and "Reactivate this account" in html
 
-    assert another_browser.get("/dashboard", expected_status=302).location.startswith("/sign-in")
+    assert another_browser.get(
+        "/dashboard", expected_status=302, expected_redirect="accounts.login"
+    ).location.startswith("/sign-in")
     another_browser.post("/sign-in", {"email": contact.email, "password": PASSWORD}, expected_status=400)
 
-    client_request.post(f"{detail_url}/reactivate", form_url=detail_url)
+    client_request.post(f"{detail_url}/reactivate", form_url=detail_url, expected_redirect="admin.user_detail")
     assert "Deactivate this account" in client_request.get(detail_url).get_data(as_text=True)
-    assert another_browser.post("/sign-in", {"email": contact.email, "password": PASSWORD}).location == "/dashboard"
+    assert (
+        another_browser.post(
+            "/sign-in", {"email": contact.email, "password": PASSWORD}, expected_redirect="/dashboard"
+        ).location
+        == "/dashboard"
+    )
     assert audit_actions(db_session, contact)[:2] == ["user.deactivated", "user.reactivated"]
 
 
@@ -149,7 +164,9 @@ def test_an_admin_cannot_deactivate_themself(client_request, db_session):
     client_request.login(admin)
     own_page = client_request.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     assert "Deactivate this account" not in own_page
-    client_request.post(f"/admin/users/{admin.id}/deactivate", form_url="/admin/users/invite")
+    client_request.post(
+        f"/admin/users/{admin.id}/deactivate", form_url="/admin/users/invite", expected_redirect="admin.user_detail"
+    )
     assert "You cannot deactivate your own account" in client_request.get(f"/admin/users/{admin.id}").get_data(
         as_text=True
     )

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 import tests
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
+from covenant_portal.db import utcnow
+from tests.authorization import world_parts as parts
 from tests.contacts.contacts import create_contact
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
+from tests.returns.helpers import SIGNED_AT
 
 PERSONAS = ("anonymous", "provider_a", "provider_b", "la_contact", "escalation_officer", "admin")
 
@@ -88,23 +91,36 @@ def build_world(session: Session) -> SimpleNamespace:
     """One user per persona, plus a colleague of provider A who is not an organisation admin, and
     provider A's own things, so that pages about them show whose they are: a home (in Bolton, the
     LA contact's area), a named contact, and its signature of the current covenant (signed through
-    the covenant service, so it has its ledger entry and receipt)."""
+    the covenant service, so it has its ledger entry and receipt, in January 2026: it owes returns
+    from Q1 2026 to 2027 on). Then, through each area's service (tests/authorization/world_parts.py):
+    provider A's signed Q1 return with evidence and its Q2 return started, an invitation email with
+    its link and a password reset link, the LA contact named for Bolton, and a covenant draft."""
+    now = utcnow()
     provider_a = create_user(session, Role.PROVIDER, full_name="Ada of Provider A")
     provider_a_colleague = create_user(
         session, Role.PROVIDER, organisation=provider_a.organisation, is_organisation_admin=False
     )
     provider_a_contact = create_contact(session, provider_a.organisation)
+    provider_a_home = create_home(session, provider_a.organisation)
+    provider_a_signature = sign_current_version(session, provider_a, now=SIGNED_AT)
+    la_contact = create_user(session, Role.LA_CONTACT)
+    admin = create_user(session, Role.ADMIN)
+    signed = parts.signed_organisation_of(provider_a, provider_a_home, provider_a_signature)
     return SimpleNamespace(
         anonymous=None,
         provider_a=provider_a,
         provider_a_colleague=provider_a_colleague,
-        provider_a_home=create_home(session, provider_a.organisation),
+        provider_a_home=provider_a_home,
         provider_a_contact=provider_a_contact,
-        provider_a_signature=sign_current_version(session, provider_a),
+        provider_a_signature=provider_a_signature,
         provider_b=create_user(session, Role.PROVIDER),
-        la_contact=create_user(session, Role.LA_CONTACT),
+        la_contact=la_contact,
         escalation_officer=create_user(session, Role.ESCALATION_OFFICER),
-        admin=create_user(session, Role.ADMIN),
+        admin=admin,
+        returns=parts.provider_returns(session, signed, now),
+        links=parts.email_links(session, admin, provider_a_colleague, now),
+        la_named_contact=parts.la_named_contact(session, la_contact, now),
+        covenant_draft=parts.covenant_draft(session, admin),
     )
 
 

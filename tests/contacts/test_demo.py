@@ -22,7 +22,9 @@ def test_the_demo_has_homes_and_named_contacts_on_both_sides(app, db_session, cl
     assert [authority.name for authority in authorities_without_named_contact(db_session)] == ["Tameside", "Wigan"]
 
     client_request.post(
-        "/sign-in", {"email": "brightwater.colleague@demo.gm-first.example", "password": PASSWORDS[Role.PROVIDER]}
+        "/sign-in",
+        {"email": "brightwater.colleague@demo.gm-first.example", "password": PASSWORDS[Role.PROVIDER]},
+        expected_redirect="/dashboard",
     )
     contacts = client_request.get("/contacts").get_data(as_text=True)
     assert "Grace Okafor" in contacts and "Oak House" in contacts and "All homes" in contacts

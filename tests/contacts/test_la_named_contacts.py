@@ -43,7 +43,11 @@ def test_an_la_contact_becomes_their_las_named_contact(client_request, db_sessio
     assert "You are not a named contact for Bolton" in page
     assert 'value="bea@bolton.example"' in page  # their own address is suggested
 
-    client_request.post("/la/named-contact", {"email": "placements@bolton.example", "phone": "01204 333 333"})
+    client_request.post(
+        "/la/named-contact",
+        {"email": "placements@bolton.example", "phone": "01204 333 333"},
+        expected_redirect="/la/named-contact",
+    )
 
     [named] = entries_for(db_session, bolton_contact)
     assert (named.local_authority_id, named.email, named.phone, named.ended_at) == (
@@ -64,7 +68,11 @@ def test_changing_the_details_ends_the_old_entry_and_starts_a_new_one(client_req
     client_request.login(bolton_contact)
     assert 'value="old@bolton.example"' in client_request.get("/la/named-contact").get_data(as_text=True)
 
-    client_request.post("/la/named-contact", {"email": "new@bolton.example", "phone": "01204 333 334"})
+    client_request.post(
+        "/la/named-contact",
+        {"email": "new@bolton.example", "phone": "01204 333 334"},
+        expected_redirect="/la/named-contact",
+    )
 
     old, new = entries_for(db_session, bolton_contact)
     assert old.id == first.id and old.ended_at is not None
@@ -76,7 +84,11 @@ def test_changing_the_details_ends_the_old_entry_and_starts_a_new_one(client_req
     [event] = audit_events_for(db_session, new)
     assert event.action == "la_named_contact.changed" and event.details["replaces_id"] == old.id
 
-    client_request.post("/la/named-contact", {"email": "new@bolton.example", "phone": "01204 333 334"})
+    client_request.post(
+        "/la/named-contact",
+        {"email": "new@bolton.example", "phone": "01204 333 334"},
+        expected_redirect="/la/named-contact",
+    )
     assert "Nothing was changed" in client_request.get("/la/named-contact").get_data(as_text=True)
     assert len(entries_for(db_session, bolton_contact)) == 2
 
@@ -84,7 +96,7 @@ def test_changing_the_details_ends_the_old_entry_and_starts_a_new_one(client_req
 def test_an_la_contact_stops_being_the_named_contact(client_request, db_session, bolton_contact):
     named = name_la_contact(db_session, bolton_contact)
     client_request.login(bolton_contact)
-    client_request.post("/la/named-contact", {"action": "stop"})
+    client_request.post("/la/named-contact", {"action": "stop"}, expected_redirect="/la/named-contact")
 
     db_session.refresh(named)
     assert named.ended_at is not None
@@ -161,7 +173,9 @@ def test_an_admin_names_an_la_contact_and_ends_it(client_request, db_session, bo
     )
     assert "Enter a telephone number" in bad.get_data(as_text=True)
     response = client_request.post(
-        f"/admin/named-contacts/{bolton_contact.id}", {"email": "bea@bolton.example", "phone": "01204 333 333"}
+        f"/admin/named-contacts/{bolton_contact.id}",
+        {"email": "bea@bolton.example", "phone": "01204 333 333"},
+        expected_redirect="/admin/named-contacts",
     )
     assert response.location == "/admin/named-contacts"
 
@@ -174,7 +188,11 @@ def test_an_admin_names_an_la_contact_and_ends_it(client_request, db_session, bo
     confirmation = client_request.get(f"/admin/named-contacts/{named.id}/end").get_data(as_text=True)
     assert "End Bea Bolton as a named contact for Bolton?" in confirmation
     assert "Bolton will have no named contact" in confirmation
-    client_request.post(f"/admin/named-contacts/{named.id}/end", form_url=f"/admin/named-contacts/{named.id}/end")
+    client_request.post(
+        f"/admin/named-contacts/{named.id}/end",
+        form_url=f"/admin/named-contacts/{named.id}/end",
+        expected_redirect="/admin/named-contacts",
+    )
     db_session.refresh(named)
     assert named.ended_at is not None
     assert "Bea Bolton is no longer a named contact for Bolton" in client_request.get("/admin/named-contacts").get_data(

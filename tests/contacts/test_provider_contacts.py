@@ -28,7 +28,7 @@ def test_an_organisation_admin_names_a_contact_for_some_homes(client_request, db
     assert "Your organisation has no named contact" in empty
     assert "Oak House" in client_request.get("/contacts/new").get_data(as_text=True)
 
-    response = client_request.post("/contacts/new", contact_form(homes=[str(oak.id)]))
+    response = client_request.post("/contacts/new", contact_form(homes=[str(oak.id)]), expected_redirect="/contacts")
 
     assert response.location == "/contacts"
     [contact] = contacts_of(db_session, provider_admin.organisation)
@@ -49,7 +49,7 @@ def test_a_contact_who_covers_no_particular_home_covers_all_homes(client_request
     client_request.login(provider_admin)
     form_page = client_request.get("/contacts/new").get_data(as_text=True)
     assert "You have not added any homes yet" in form_page
-    client_request.post("/contacts/new", contact_form())
+    client_request.post("/contacts/new", contact_form(), expected_redirect="/contacts")
     assert "All homes" in client_request.get("/contacts").get_data(as_text=True)
 
 
@@ -103,7 +103,7 @@ def test_changing_a_contact_keeps_the_old_version_in_the_history(client_request,
 
     changed = contact_form(name="Sam Referrals", role="Head of referrals", email="sam@provider.example",
                            phone="+44 (0)161  496 0001", homes=[str(oak.id)])
-    client_request.post(f"/contacts/{original.id}/edit", changed)
+    client_request.post(f"/contacts/{original.id}/edit", changed, expected_redirect="/contacts")
 
     old, new = contacts_of(db_session, provider_admin.organisation)
     assert old.id == original.id and old.retired_at is not None and old.role == "Referrals manager"
@@ -132,7 +132,7 @@ def test_saving_a_contact_unchanged_adds_no_version(client_request, db_session, 
     contact = create_contact(db_session, provider_admin.organisation)
     client_request.login(provider_admin)
     same = contact_form(name=contact.name, role=contact.role, email=contact.email, phone=contact.phone)
-    client_request.post(f"/contacts/{contact.id}/edit", same)
+    client_request.post(f"/contacts/{contact.id}/edit", same, expected_redirect="/contacts")
     assert "Nothing was changed" in client_request.get("/contacts").get_data(as_text=True)
     assert contacts_of(db_session, provider_admin.organisation) == [contact]
     assert contact.retired_at is None
@@ -155,7 +155,9 @@ def test_removing_the_last_contact_is_allowed_but_pledge_two_then_warns(client_r
     assert "will have no named contact. Pledge 2 asks you to name at least one" in confirmation
     db_session.refresh(contact)
     assert contact.retired_at is None  # nothing happens until it is confirmed
-    client_request.post(f"/contacts/{contact.id}/remove", form_url=f"/contacts/{contact.id}/remove")
+    client_request.post(
+        f"/contacts/{contact.id}/remove", form_url=f"/contacts/{contact.id}/remove", expected_redirect="/contacts"
+    )
 
     db_session.refresh(contact)
     assert contact.retired_at is not None

@@ -23,8 +23,13 @@ ROUTES = [
     # Sent unchanged, the wording is refused: a new version must change something.
     only("covenant.admin_new", "/admin/covenant/new", method="POST", admin=400),
     only("covenant.admin_version", "/admin/covenant/1", admin=200),
-    # Version 1 is already published: the admin is sent back to it with a message.
-    # Version 1 is published already: its confirmation leads back to it.
+    # Version 1 is published already: its confirmation leads back to it, and publishing it again is
+    # refused with a message.
     only("covenant.admin_publish", "/admin/covenant/1/publish", admin=302),
     only("covenant.admin_publish", "/admin/covenant/1/publish", method="POST", admin=302),
+    # Version 2 is drafted in the matrix's world: the admin reads it and is asked to confirm publishing
+    # it; nobody can fetch a draft's document.
+    only("covenant.admin_version", "/admin/covenant/{w.covenant_draft.number}", admin=200),
+    only("covenant.admin_publish", "/admin/covenant/{w.covenant_draft.number}/publish", admin=200),
+    public("covenant.version_document", "/covenant/versions/{w.covenant_draft.number}.json", status=404),
 ]

@@ -18,8 +18,11 @@ def signature(db_session):
     return sign_current_version(db_session, create_user(db_session, Role.PROVIDER))
 
 
-def download(client_request, signature, expected_status=200):
-    return client_request.get(f"/covenant/signatures/{signature.id}/receipt", expected_status=expected_status)
+def download(client_request, signature, expected_status=200, expected_redirect=None):
+    return client_request.get(
+        f"/covenant/signatures/{signature.id}/receipt", expected_status=expected_status,
+        expected_redirect=expected_redirect,
+    )
 
 
 def test_the_receipt_is_the_ledger_envelope_byte_for_byte(client_request, db_session, signature):
@@ -75,4 +78,6 @@ def test_another_organisation_cannot_see_the_receipt(client_request, db_session,
 
 
 def test_nobody_signed_out_sees_a_receipt(client_request, signature):
-    assert download(client_request, signature, expected_status=302).location.startswith("/sign-in")
+    assert download(
+        client_request, signature, expected_status=302, expected_redirect="accounts.login"
+    ).location.startswith("/sign-in")

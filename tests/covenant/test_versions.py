@@ -55,8 +55,8 @@ def draft_data(**changes) -> dict:
 
 
 def test_an_admin_drafts_a_new_version_from_the_published_one(client_request, db_session, admin):
-    page = client_request.get("/admin/covenant/new").get_data(as_text=True)
-    assert covenant_v1()["pledges"][10]["provider_pledge"] in page, "prefilled with version 1"
+    page = client_request.get_page("covenant.admin_new")
+    assert page.value_of("provider_pledge_11") == covenant_v1()["pledges"][10]["provider_pledge"], "prefilled"
     response = client_request.post(
         "/admin/covenant/new",
         draft_data(
@@ -64,6 +64,7 @@ def test_an_admin_drafts_a_new_version_from_the_published_one(client_request, db
             aims="First aim\n\n  Second aim  \n",
             provider_pledge_7="Keep the right paperwork up to date and share it promptly.",
         ),
+        expected_redirect="/admin/covenant/2",
     )
     assert response.location == "/admin/covenant/2"
     draft = service.version_numbered(db_session, 2)
@@ -77,20 +78,20 @@ def test_an_admin_drafts_a_new_version_from_the_published_one(client_request, db
     }
     assert draft.document_sha256 == canonical_sha256(draft.document)
     assert draft.created_by_id == admin.id
-    html = client_request.get("/admin/covenant/2").get_data(as_text=True)
-    assert "Version 2 is saved as a draft" in html and "Publish version 2" in html
+    page = client_request.get_page("covenant.admin_version", number=2)
+    assert "Version 2 is saved as a draft" in page.notification_banner and "Publish version 2" in page
     assert service.current_version(db_session).number == 1, "a draft is not signed until published"
-    assert "Draft" in client_request.get("/admin/covenant").get_data(as_text=True)
+    assert "Draft" in client_request.get_page("covenant.admin_versions")
 
 
 def test_a_draft_with_mistakes_is_shown_again_with_what_was_typed(client_request, db_session, admin):
-    html = client_request.post(
-        "/admin/covenant/new", draft_data(purpose="", la_pledge_3="A clearer third pledge"), expected_status=400
-    ).get_data(as_text=True)
-    assert "Enter the purpose" in html
-    assert "A clearer third pledge" in html
-    html = client_request.post("/admin/covenant/new", draft_data(), expected_status=400).get_data(as_text=True)
-    assert "Nothing has changed from version 1" in html
+    page = client_request.post(
+        "covenant.admin_new", draft_data(purpose="", la_pledge_3="A clearer third pledge"), expected_status=400
+    ).page
+    assert page.error_for("purpose").startswith("Enter the purpose")
+    assert page.value_of("la_pledge_3") == "A clearer third pledge"
+    page = client_request.post("covenant.admin_new", draft_data(), expected_status=400).page
+    assert "Nothing has changed from version 1" in page.error_for("title")
     assert service.version_numbered(db_session, 2) is None
 
 
@@ -109,7 +110,9 @@ def test_publishing_asks_organisations_that_signed_before_to_sign_again(
     never_signed = create_user(db_session, Role.PROVIDER)
     draft_version_2(db_session, admin)
 
-    response = client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2/publish")
+    response = client_request.post(
+        "/admin/covenant/2/publish", form_url="/admin/covenant/2/publish", expected_redirect="/admin/covenant/2"
+    )
     assert response.location == "/admin/covenant/2"
     html = client_request.get("/admin/covenant/2").get_data(as_text=True)
     assert "Version 2 is published. We are emailing 1 organisation admin" in html
@@ -150,7 +153,9 @@ def test_signing_the_new_version_clears_the_request_to_sign_again(client_request
     form = client_request.get("/covenant/sign").get_data(as_text=True)
     assert "and I sign version 2 of the GM First Covenant" in form
     client_request.post(
-        "/covenant/sign", {"confirm": "y", "full_name": "A", "job_title": "B", "version_number": "2"}
+        "/covenant/sign",
+        {"confirm": "y", "full_name": "A", "job_title": "B", "version_number": "2"},
+        expected_redirect="covenant.signature",
     )
     status = service.status_of(db_session, signer.organisation)
     assert status.state == service.SigningState.SIGNED_CURRENT
@@ -161,14 +166,16 @@ def test_a_published_version_cannot_be_published_again_nor_an_older_draft_after_
     client_request, db_session, admin
 ):
     # A published version has no Publish button; a stale page could still send the form.
-    client_request.post("/admin/covenant/1/publish", form_url="/sign-out")
+    client_request.post("/admin/covenant/1/publish", form_url="/sign-out", expected_redirect="/admin/covenant/1")
     assert "Version 1 is already published" in client_request.get("/admin/covenant/1").get_data(as_text=True)
     draft_version_2(db_session, admin)
     draft_version_2(db_session, admin)
     service.publish_version(
         db_session, Links.from_app(current_app), service.version_numbered(db_session, 3), SYSTEM, utcnow()
     )
-    client_request.post("/admin/covenant/2/publish", form_url="/admin/covenant/2/publish")
+    client_request.post(
+        "/admin/covenant/2/publish", form_url="/admin/covenant/2/publish", expected_redirect="/admin/covenant/2"
+    )
     assert "Version 3 is newer and already published" in client_request.get("/admin/covenant/2").get_data(as_text=True)
     assert service.version_numbered(db_session, 2).status == CovenantStatus.DRAFT
 
@@ -183,11 +190,12 @@ def test_before_publishing_the_admin_sees_what_changes_and_nothing_happens_until
     sign_current_version(db_session, create_user(db_session, Role.PROVIDER))
     draft_version_2(db_session, admin)
 
-    version_page = client_request.get("/admin/covenant/2").get_data(as_text=True)
-    assert 'href="/admin/covenant/2/publish"' in version_page and '<form method="post"' not in version_page
-    page = client_request.get("/admin/covenant/2/publish").get_data(as_text=True)
+    version_page = client_request.get_page("covenant.admin_version", number=2)
+    assert "/admin/covenant/2/publish" in version_page.links().values()
+    assert not version_page.select('form[method="post"]')
+    page = client_request.get_page("covenant.admin_publish", number=2)
 
-    assert "Publish version 2 of the covenant?" in page and "What changes from version 1" in page
+    assert page.h1 == "Publish version 2 of the covenant?" and "What changes from version 1" in page
     assert "1 part changes" in page and "Pledge 1: what providers pledge" in page
     assert "Put GM children first, always." in page and covenant_v1()["pledges"][0]["provider_pledge"] in page
     assert "The 1 organisation that has signed an older version will be asked, by email, to sign this one." in page
@@ -196,7 +204,8 @@ def test_before_publishing_the_admin_sees_what_changes_and_nothing_happens_until
 
 
 def test_the_confirmation_of_a_published_version_leads_back_to_it(client_request, admin):
-    assert client_request.get("/admin/covenant/1/publish", expected_status=302).location == "/admin/covenant/1"
+    response = client_request.get("covenant.admin_publish", number=1, expected_redirect="/admin/covenant/1")
+    assert response.location == "/admin/covenant/1"
 
 
 def test_wording_changes_name_each_changed_part_in_order():

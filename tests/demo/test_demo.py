@@ -81,7 +81,9 @@ def test_seeding_twice_changes_nothing(app, db_session):
 def test_demo_accounts_can_sign_in(app, db_session, client_request):
     run_seed_demo(app)
     client_request.post(
-        "/sign-in", {"email": "wigan.contact@demo.gm-first.example", "password": PASSWORDS[Role.LA_CONTACT]}
+        "/sign-in",
+        {"email": "wigan.contact@demo.gm-first.example", "password": PASSWORDS[Role.LA_CONTACT]},
+        expected_redirect="/dashboard",
     )
     assert "Wigan Contact" in client_request.get("/dashboard").get_data(as_text=True)
 

@@ -22,7 +22,9 @@ def test_an_organisation_admin_adds_a_home_and_sees_it_listed(client_request, db
     assert "SC and 6 digits, like SC123456, or 7 digits, like 1234567" in form_page
     assert "approved fostering places" in form_page
 
-    response = client_request.post("/homes/new", home_form(db_session, ofsted_urn="sc 123 456"))
+    response = client_request.post(
+        "/homes/new", home_form(db_session, ofsted_urn="sc 123 456"), expected_redirect="homes.home"
+    )
 
     home = db_session.scalar(select(ProviderHome).where(ProviderHome.organisation_id == provider_admin.organisation_id))
     assert response.location == f"/homes/{home.id}"
@@ -86,15 +88,24 @@ def test_each_rule_of_the_home_form(client_request, db_session, provider_admin, 
 @pytest.mark.parametrize("urn", ["SC123456", "1234567", ""])
 def test_ofsted_urns_in_either_format_or_none_are_accepted(client_request, db_session, provider_admin, urn):
     client_request.login(provider_admin)
-    client_request.post("/homes/new", home_form(db_session, ofsted_urn=urn))
+    client_request.post("/homes/new", home_form(db_session, ofsted_urn=urn), expected_redirect="homes.home")
     assert db_session.scalar(select(ProviderHome.ofsted_urn)) == (urn or None)
 
 
 def test_a_fostering_agency_counts_its_approved_places(client_request, db_session, provider_admin):
     client_request.login(provider_admin)
     response = client_request.post(
-        "/homes/new", home_form(db_session, name="Pennine Fostering", home_type="fostering_agency",
-                                registered_places="35", age_from="0", age_to="18", needs=[])
+        "/homes/new",
+        home_form(
+            db_session,
+            name="Pennine Fostering",
+            home_type="fostering_agency",
+            registered_places="35",
+            age_from="0",
+            age_to="18",
+            needs=[],
+        ),
+        expected_redirect="homes.home",
     )
     detail = client_request.get(response.location).get_data(as_text=True)
     assert "Approved fostering places" in detail and "35" in detail and "None recorded" in detail
@@ -121,7 +132,7 @@ def test_changing_a_home_keeps_what_did_not_change(client_request, db_session, p
         "registered_places": "3", "age_from": "8", "age_to": "17", "needs": ["disabilities", "learning_disabilities"],
         "status": "planned",
     }
-    response = client_request.post(f"/homes/{home.id}/edit", changed)
+    response = client_request.post(f"/homes/{home.id}/edit", changed, expected_redirect="homes.home")
     assert response.location == f"/homes/{home.id}"
     assert "Elm House has been updated" in client_request.get(response.location).get_data(as_text=True)
     db_session.refresh(home)
@@ -131,7 +142,7 @@ def test_changing_a_home_keeps_what_did_not_change(client_request, db_session, p
     assert event.action == "home.changed"
     assert event.details["changed"] == ["host_local_authority_id", "registered_places", "needs", "status"]
 
-    client_request.post(f"/homes/{home.id}/edit", changed)
+    client_request.post(f"/homes/{home.id}/edit", changed, expected_redirect="homes.home")
     assert "Nothing was changed" in client_request.get(f"/homes/{home.id}").get_data(as_text=True)
     assert len(audit_events_for(db_session, home)) == 1
 

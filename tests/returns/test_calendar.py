@@ -73,7 +73,9 @@ def test_an_admin_moves_a_due_date_and_the_calendar_says_who_why_and_from_when(a
     assert re.search(r'name="due_on"[^>]*value="29"', form) and re.search(r'name="due_on"[^>]*value="2026"', form)
 
     response = client_request.post(
-        f"/admin/return-periods/{q1.id}", {"due_on": ["5", "8", "2026"], "reason": "The portal was down for two days."}
+        f"/admin/return-periods/{q1.id}",
+        {"due_on": ["5", "8", "2026"], "reason": "The portal was down for two days."},
+        expected_redirect="/admin/return-periods",
     )
 
     assert response.location == "/admin/return-periods"
@@ -128,7 +130,11 @@ def test_the_same_date_changes_nothing(client_request, db_session):
     client_request.get("/admin/return-periods")
     q1 = db_session.scalar(select(ReturnPeriod).where(ReturnPeriod.financial_year == 2026, ReturnPeriod.quarter == 1))
 
-    client_request.post(f"/admin/return-periods/{q1.id}", {"due_on": ["29", "7", "2026"], "reason": "No change"})
+    client_request.post(
+        f"/admin/return-periods/{q1.id}",
+        {"due_on": ["29", "7", "2026"], "reason": "No change"},
+        expected_redirect="/admin/return-periods",
+    )
 
     db_session.refresh(q1)
     assert q1.due_adjusted_at is None

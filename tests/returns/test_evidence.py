@@ -187,6 +187,8 @@ def upload(client_request, quarterly_return, data, filename, expected_status=302
         content_type="multipart/form-data",
     )
     assert response.status_code == expected_status, response.status_code
+    if expected_status == 302:  # an upload kept goes back to the pledge's evidence page
+        client_request.assert_redirects_to(response.location, "returns.evidence")
     return response
 
 
@@ -212,7 +214,11 @@ def test_a_provider_uploads_lists_downloads_and_removes_a_file(client_request, d
     assert "Staffing policy.docx" in download.headers["Content-Disposition"]
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
-    client_request.post(f"/returns/{quarterly_return.id}/evidence/{added.id}/remove", form_url=evidence_url(quarterly_return))
+    client_request.post(
+        f"/returns/{quarterly_return.id}/evidence/{added.id}/remove",
+        form_url=evidence_url(quarterly_return),
+        expected_redirect="returns.evidence",
+    )
     page = client_request.get(evidence_url(quarterly_return)).get_data(as_text=True)
     assert "Staffing policy.docx is removed from pledge 1." in page and "No files are attached" in page
     client_request.get(f"/returns/{quarterly_return.id}/evidence/{added.id}", expected_status=404)

@@ -51,15 +51,14 @@ def shown_draft(page: str) -> dict:
     return dict(HIDDEN.findall(page))
 
 
-def input_value(page: str, name: str) -> str | None:
-    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
-    return match.group(1) if match else None
-
-
 def save(client_request, url: str, data: dict, expected_status: int = 302):
-    """Submits a section's form as a browser would: with the hidden fields of the page as shown."""
+    """Submits a section's form as a browser would: with the hidden fields of the page as shown. A
+    section saved goes back to the task list."""
     shown = shown_draft(client_request.get(url).get_data(as_text=True))
-    return client_request.post(url, {**shown, **data}, expected_status=expected_status)
+    return client_request.post(
+        url, {**shown, **data}, expected_status=expected_status,
+        expected_redirect="returns.task_list" if expected_status == 302 else None,
+    )
 
 
 def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(client_request, db_session, signed, q1):
@@ -72,14 +71,18 @@ def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(clien
     assert "Start from last quarter’s answers" not in page  # nothing signed yet
     assert "No reminders have been sent about your returns" in page
 
-    response = client_request.post(f"/returns/{q2.id}/start", {"start_from": "new"}, form_url="/returns")
+    response = client_request.post(
+        "returns.start", {"start_from": "new"}, form_url="/returns", expected_redirect="returns.task_list",
+        period_id=q2.id,
+    )
 
     quarterly_return = db_session.scalar(select(QuarterlyReturn).where(QuarterlyReturn.period_id == q2.id))
     assert response.location == f"/returns/{quarterly_return.id}"
-    task_list = text_of(client_request.get(response.location))
+    task_list = client_request.get_page("returns.task_list", return_id=quarterly_return.id)
     assert "You have completed 0 of 13 sections" in task_list
-    assert task_list.count("Not started") == 13
-    assert "Continue the return" in text_of(client_request.get("/returns"))
+    assert task_list.text.count("Not started") == 13
+    assert len(task_list.select(".govuk-task-list__item")) == 13
+    assert "Continue the return" in client_request.get_page("returns.returns")
 
 
 def test_the_list_shows_the_reminders_sent(client_request, db_session, signed, q1):
@@ -116,8 +119,8 @@ def test_another_organisations_return_is_not_found(client_request, db_session, s
 
 def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, db_session, signed, started):
     client_request.login(signed.user)
-    form = text_of(client_request.get(f"/returns/{started.id}/pledges/4"))
-    assert "Pledge 4" in form and "Do not include anything that could identify a child" in form
+    form = client_request.get_page("returns.pledge", return_id=started.id, number=4)
+    assert "Pledge 4" in form.h1 and "Do not include anything that could identify a child" in form
 
     response = save(client_request, f"/returns/{started.id}/pledges/4", {"status": "partly_met", "narrative": "We told Wigan each week."}
     )
@@ -125,8 +128,9 @@ def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, 
     assert response.location == f"/returns/{started.id}"
     db_session.refresh(started)
     assert started.draft["pledges"]["4"]["narrative"] == "We told Wigan each week."
-    task_list = text_of(client_request.get(response.location))
-    assert "Pledge 4 has been saved" in task_list and "You have completed 1 of 13 sections" in task_list
+    task_list = client_request.get_page(response.location)
+    assert "Pledge 4 has been saved" in task_list.notification_banner
+    assert "You have completed 1 of 13 sections" in task_list
 
 
 def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, started):
@@ -136,13 +140,14 @@ def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session,
         expected_status=400,
     )
 
-    page = text_of(response)
-    assert "Remove 943 476 5919: it looks like an NHS number" in page
-    assert ">Our NHS contact 943 476 5919 said</textarea>" in page
-    assert re.search(r'value="not_met"\s+checked', page) or re.search(r'checked[^>]*value="not_met"', page)
-    missing = text_of(save(client_request, f"/returns/{started.id}/pledges/2", {"status": "partly_met", "narrative": ""}, expected_status=400
-    ))
-    assert "Explain how you kept the pledge" in missing
+    page = response.page
+    assert "Remove 943 476 5919: it looks like an NHS number" in page.error_for("narrative")
+    assert page.value_of("narrative") == "Our NHS contact 943 476 5919 said"
+    assert page.value_of("status") == "not_met"
+    missing = save(
+        client_request, f"/returns/{started.id}/pledges/2", {"status": "partly_met", "narrative": ""}, expected_status=400
+    ).page
+    assert "Explain how you kept the pledge" in missing.error_for("narrative")
     db_session.refresh(started)
     assert started.draft == {}
 
@@ -161,21 +166,22 @@ def occupancy_form(db_session, signed, **typed) -> dict:
 def test_bad_occupancy_is_refused_with_messages_and_every_figure_kept(client_request, db_session, signed, started):
     client_request.login(signed.user)
     first, second = signed.homes
-    page = text_of(client_request.get(f"/returns/{started.id}/occupancy"))
-    assert input_value(page, f"home_{first.id}_registered_places") == "4"  # the home's registered places
+    page = client_request.get_page("returns.occupancy", return_id=started.id)
+    assert page.value_of(f"home_{first.id}_registered_places") == "4"  # the home's registered places
 
     response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
         db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1",
                                "home_{second}_vacant_places": "two"}
     ), expected_status=400)
 
-    page = text_of(response)
+    page = response.page
     assert f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}" not in page
-    assert f"Vacant places at {second.name} must be a whole number, like 2" in page
+    vacant = f"Vacant places at {second.name} must be a whole number, like 2"
+    assert page.error_for(f"home_{second.id}_vacant_places") == vacant
     for name, value in occupancy_form(db_session, signed, **{"home_{first}_placed_{bolton}": "3",
                                                             "home_{first}_placed_outside_gm": "1",
                                                             "home_{second}_vacant_places": "two"}).items():
-        assert input_value(page, name) == value, name
+        assert page.value_of(name) == value, name
 
     # With every figure a number, the sums are checked: the message is next to the registered places.
     response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
@@ -240,7 +246,12 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
     client_request.login(signed.user)
     assert "Start from last quarter’s answers" in text_of(client_request.get("/returns"))
 
-    response = client_request.post(f"/returns/{q2.id}/start", {"start_from": "last_quarter"}, form_url="/returns")
+    response = client_request.post(
+        f"/returns/{q2.id}/start",
+        {"start_from": "last_quarter"},
+        form_url="/returns",
+        expected_redirect="returns.task_list",
+    )
 
     task_list = text_of(client_request.get(response.location))
     assert task_list.count("From last quarter – review") >= 13
@@ -272,7 +283,9 @@ def test_the_check_page_of_a_complete_return_links_to_signing(client_request, db
 def test_a_signed_return_sends_its_pages_to_the_signed_version(client_request, db_session, signed, q1):
     submission = submit_filled_return(db_session, signed, q1, statuses={1: PledgeStatus.MET})
     client_request.login(signed.user)
-    response = client_request.get(f"/returns/{submission.return_id}/pledges/1", expected_status=302)
+    response = client_request.get(
+        f"/returns/{submission.return_id}/pledges/1", expected_status=302, expected_redirect="returns.submission"
+    )
     assert response.location == f"/returns/{submission.return_id}/submissions/1"
 
 

@@ -56,7 +56,9 @@ def test_signing_through_the_page(client_request, db_session, signed, quarterly_
     assert "Return signed" in page and reference in page
     assert found.signer_name == "Amira Khan" and found.signer_job_title == "Director of Care"
     # The sign page now leads to the signed version.
-    assert client_request.get(sign_url(quarterly_return), expected_status=302).location.endswith("/submissions/1")
+    assert client_request.get(
+        sign_url(quarterly_return), expected_status=302, expected_redirect="returns.submission"
+    ).location.endswith("/submissions/1")
 
 
 def test_a_form_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, quarterly_return):
@@ -141,7 +143,9 @@ def test_a_correction_is_signed_as_version_2_showing_what_changed(client_request
     version_1 = f"/returns/{quarterly_return.id}/submissions/1"
     assert "Correct this return" in client_request.get(version_1).get_data(as_text=True)
 
-    response = client_request.post(f"/returns/{quarterly_return.id}/correct", form_url=version_1)
+    response = client_request.post(
+        f"/returns/{quarterly_return.id}/correct", form_url=version_1, expected_redirect="returns.task_list"
+    )
     assert response.location == f"/returns/{quarterly_return.id}"
     db_session.expire_all()
     draft = json.loads(json.dumps(quarterly_return.draft))

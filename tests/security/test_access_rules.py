@@ -65,7 +65,7 @@ def test_a_deactivated_user_loses_access_at_their_next_request(app, db_session, 
     client_request.login(world.admin)
     world.admin.deactivated_at = utcnow()
     db_session.flush()
-    response = client_request.get("/admin/audit", expected_status=302)
+    response = client_request.get("/admin/audit", expected_status=302, expected_redirect="accounts.login")
     assert response.location.startswith("/sign-in?next=")
 
 
