@@ -50,8 +50,8 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 def user_for_session(identifier: str) -> User | None:
     """Flask-Login's loader: the id and session version must both match an active user."""
-    user_id, _, version = identifier.partition(":")
-    user_id, version = parse_id(user_id), parse_id(version)
+    typed_id, _, typed_version = identifier.partition(":")
+    user_id, version = parse_id(typed_id), parse_id(typed_version)
     if user_id is None or version is None:
         return None
     user = get_session().get(User, user_id)

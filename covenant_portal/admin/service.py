@@ -21,7 +21,7 @@ class UserFilter:
     ) -> "UserFilter":
         """Filters from a query string; values that mean nothing (a tampered URL) filter nothing."""
         return cls(
-            role=Role(role) if role in Role._value2member_map_ else None,
+            role=Role(role) if role is not None and role in Role._value2member_map_ else None,
             organisation_id=parse_id(organisation_id),
             local_authority_id=parse_id(local_authority_id),
         )

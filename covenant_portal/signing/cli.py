@@ -68,7 +68,7 @@ def verify_command(checkpoint_file, integrity_only):
     """Recompute the whole chain and Merkle tree, check every signature, record and evidence file and
     the checkpoints: exit 0 if intact, 1 naming the first problem."""
     saved = SavedCheckpoint(checkpoint_file.read(), checkpoint_file.name) if checkpoint_file else None
-    result = verify_ledger(get_session(), record_kinds(), app=current_app._get_current_object(),
+    result = verify_ledger(get_session(), record_kinds(), app=current_app._get_current_object(),  # type: ignore[attr-defined]
                            origin=portal_key().origin, saved=saved, integrity_only=integrity_only)
     if result.ok:
         checked = " (integrity only: chain, tree and checkpoints)" if integrity_only else ""

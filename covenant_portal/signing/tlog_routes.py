@@ -68,16 +68,18 @@ def tile(tile_path):
     return _public_json(response, IMMUTABLE)
 
 
-def _number(name: str, required: bool = True) -> int | None:
+def _number(name: str) -> int:
     value = request.args.get(name, "")
-    if not value and not required:
-        return None
     if not value.isascii() or not value.isdigit() or len(value) > 12:
         raise proofs.ProofUnavailable(400, f"{name} must be a whole number.")
     return int(value)
 
 
-def _proof(make) -> Response:
+def _optional_number(name: str) -> int | None:
+    return _number(name) if request.args.get(name, "") else None
+
+
+def _proof(make) -> Response | tuple[Response, int]:
     try:
         document = make()
     except proofs.ProofUnavailable as problem:
@@ -88,13 +90,13 @@ def _proof(make) -> Response:
 @blueprint.get("/ledger/proof/inclusion")
 @public
 def inclusion_proof():
-    return _proof(lambda: proofs.inclusion_document(get_session(), _number("seq"), _number("size", False)))
+    return _proof(lambda: proofs.inclusion_document(get_session(), _number("seq"), _optional_number("size")))
 
 
 @blueprint.get("/ledger/proof/consistency")
 @public
 def consistency_proof():
-    return _proof(lambda: proofs.consistency_document(get_session(), _number("from"), _number("to", False)))
+    return _proof(lambda: proofs.consistency_document(get_session(), _number("from"), _optional_number("to")))
 
 
 @blueprint.get("/ledger/entries/<int:seq>/inclusion-proof.json")

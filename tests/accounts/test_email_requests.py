@@ -36,10 +36,15 @@ def answer(response) -> tuple:
     return response.status_code, response.location
 
 
+RESET_SENT = "/forgotten-password/check-your-email"
+SIGN_UP_SENT = "/sign-up/check-your-email"
+
+
 @pytest.mark.parametrize("url", sorted(LINK_FORMS))
 def test_links_for_one_address_stop_at_the_limit_with_the_same_answer(client_request, db_session, url):
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
-    answers = [answer(client_request.post(url, {"email": user.email})) for _ in range(7)]
+    answers = [answer(client_request.post(url, {"email": user.email}, expected_redirect=LINK_FORMS[url]))
+               for _ in range(7)]
     assert len(emails_to(db_session, user.email)) == 5
     assert answers == [(302, LINK_FORMS[url])] * 7
     assert client_request.get(LINK_FORMS[url]).status_code == 200
@@ -49,11 +54,12 @@ def test_the_limit_counts_every_form_and_addresses_without_an_account_alike(app,
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
     for url in ("/verify-email/resend", "/forgotten-password", "/sign-up"):
         for _ in range(2):
-            client_request.post(url, {"email": user.email} if url != "/sign-up" else sign_up_form(user.email))
+            client_request.post(url, {"email": user.email} if url != "/sign-up" else sign_up_form(user.email),
+                                expected_redirect=LINK_FORMS.get(url, "/sign-up/check-your-email"))
     # 5 let through for the address: 2 confirmation links, 2 reset links, one "someone tried to sign up".
     assert len(emails_to(db_session, user.email)) == 5
     for _ in range(7):
-        client_request.post("/forgotten-password", {"email": "nobody@example.org"})
+        client_request.post("/forgotten-password", {"email": "nobody@example.org"}, expected_redirect=RESET_SENT)
     requests = db_session.scalars(select(EmailRequest).where(EmailRequest.email == "nobody@example.org")).all()
     assert len(requests) == 5 and {request.purpose for request in requests} == {"password-reset"}
 
@@ -61,26 +67,26 @@ def test_the_limit_counts_every_form_and_addresses_without_an_account_alike(app,
 def test_one_ip_address_is_limited_across_addresses(app, client_request, db_session):
     app.config["EMAIL_REQUEST_MAX_PER_IP"] = 3
     for n in range(3):
-        client_request.post("/sign-up", sign_up_form(f"new{n}@example.org"))
+        client_request.post("/sign-up", sign_up_form(f"new{n}@example.org"), expected_redirect=SIGN_UP_SENT)
     assert outbox_size(db_session) == 3
-    response = client_request.post("/sign-up", sign_up_form("one-too-many@example.org"))
+    response = client_request.post("/sign-up", sign_up_form("one-too-many@example.org"), expected_redirect=SIGN_UP_SENT)
     assert answer(response) == (302, "/sign-up/check-your-email")
     assert "one-too-many@example.org" in client_request.get(response.location).get_data(as_text=True)
     assert outbox_size(db_session) == 3
     assert db_session.scalar(select(User).where(User.email == "one-too-many@example.org")) is None
-    client_request.post("/forgotten-password", {"email": "new0@example.org"})
+    client_request.post("/forgotten-password", {"email": "new0@example.org"}, expected_redirect=RESET_SENT)
     assert outbox_size(db_session) == 3
 
 
 def test_the_window_passes(app, client_request, db_session):
     app.config["EMAIL_REQUEST_MAX_PER_ADDRESS"] = 1
     user = create_user(db_session, Role.PROVIDER)
-    client_request.post("/forgotten-password", {"email": user.email})
-    client_request.post("/forgotten-password", {"email": user.email})
+    client_request.post("/forgotten-password", {"email": user.email}, expected_redirect=RESET_SENT)
+    client_request.post("/forgotten-password", {"email": user.email}, expected_redirect=RESET_SENT)
     assert len(emails_to(db_session, user.email)) == 1
     an_hour_ago = utcnow() - timedelta(minutes=61)
     db_session.execute(sa.update(EmailRequest).values(created_at=an_hour_ago))
-    client_request.post("/forgotten-password", {"email": user.email})
+    client_request.post("/forgotten-password", {"email": user.email}, expected_redirect=RESET_SENT)
     assert len(emails_to(db_session, user.email)) == 2
 
 

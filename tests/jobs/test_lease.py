@@ -104,7 +104,10 @@ def test_a_killed_scheduler_s_run_is_taken_over_by_the_next_scheduler(committed_
     assert work_done(committed_app) == 1
     run = stored_run(database_url)
     assert (run.id, run.status) == (killed.id, JobRunStatus.SUCCEEDED)
-    assert len(takeovers(committed_app)) == 1
+    # The killed run is taken over once (the killed scheduler may have left its minute job's run
+    # behind too, which the next one takes over as well: that is the lease doing its work).
+    assert [event.details["slot"] for event in takeovers(committed_app)
+            if event.details["job_name"] == "hold_the_slot"] == [killed.slot]
 
 
 def test_a_running_slot_is_not_taken_over_before_its_lease_ends(committed_app, database_url):

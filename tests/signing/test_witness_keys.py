@@ -23,7 +23,8 @@ def witness_key(name: str = NAME) -> tuple[Ed25519PrivateKey, str]:
 def register(client_request, db_session, vkey: str, expected_status=302):
     client_request.login(create_user(db_session, Role.ADMIN))
     return client_request.post("/admin/witnesses", {"verifier_key": vkey, "description": "Wigan Council"},
-                               expected_status=expected_status)
+                               expected_status=expected_status,
+                               expected_redirect="/admin/witnesses" if expected_status == 302 else None)
 
 
 def cosigned(client_request, private: Ed25519PrivateKey, name: str = NAME) -> bytes:
@@ -41,7 +42,8 @@ def test_an_admin_registers_a_witness_key_and_it_is_audited(client_request, db_s
     assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "WitnessKey")) == (
         "witness_key.registered"
     )
-    client_request.post(f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses")
+    client_request.post(f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses",
+                        expected_redirect="/admin/witnesses")
     db_session.refresh(witness)
     assert witness.removed_at is not None
     assert vkey not in client_request.get("/admin/witnesses").get_data(as_text=True)
