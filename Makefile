@@ -69,9 +69,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
-# `make test` runs `make lint` first (TEST_LINT= skips it, e.g. while trying something out).
-# (Not LINT: make defines that.)
-TEST_LINT ?=
+# `make test` runs `make lint` first (`make test TEST_LINT=` skips it, e.g. while trying something
+# out). (Not LINT: make defines that.)
+TEST_LINT ?= lint
 
 # The whole suite in three parts side by side (each line of output marked with its part): SQLite and
 # PostgreSQL without the browser tests, and the browser tests once, on PostgreSQL. Ends with each

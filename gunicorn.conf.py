@@ -4,6 +4,7 @@
 gunicorn drops the app's Server header and writes its own, `Server: gunicorn`, naming the server
 to whoever asks. Here it writes the portal's neutral one instead (covenant_portal/security.py).
 Workers are forked from the process that reads this file."""
+
 import gunicorn.http.wsgi
 
 from covenant_portal.security import SERVER_HEADER

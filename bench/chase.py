@@ -11,6 +11,7 @@ Everything runs in scratch databases (bench/signing.py's: a temporary SQLite fil
 schema of its own, dropped afterwards). The signatures' ledger entries are placeholders written in
 bulk: the chase reads only who signed when.
 """
+
 import argparse
 import os
 import sys
@@ -51,8 +52,12 @@ def fresh_app(url: str, workdir: Path):
     upgrade_database(engine)
     engine.dispose()
     app = create_app(
-        {"SECRET_KEY": "bench", "DATABASE_URL": url, "SIGNING_KEY_FILE": str(workdir / "signing_key.pem"),
-         "BASE_URL": "https://covenant.example.org"},
+        {
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": url,
+            "SIGNING_KEY_FILE": str(workdir / "signing_key.pem"),
+            "BASE_URL": "https://covenant.example.org",
+        },
         instance_path=workdir / "instance",
     )
     with app.app_context():
@@ -64,54 +69,129 @@ def fresh_app(url: str, workdir: Path):
 def add_providers(session, count: int) -> None:
     """`count` signatory providers with a named contact, an organisation admin and an open home
     each (in the ten GM LAs in turn), each LA with a named contact, and two escalation officers."""
-    authorities = list(session.scalars(
-        select(LocalAuthority).where(LocalAuthority.is_greater_manchester.is_(True)).order_by(LocalAuthority.id)
-    ))
+    authorities = list(
+        session.scalars(
+            select(LocalAuthority).where(LocalAuthority.is_greater_manchester.is_(True)).order_by(LocalAuthority.id)
+        )
+    )
     for authority in authorities:
-        user = User(email=f"contact@{authority.ons_code.lower()}.example", full_name=f"{authority.name} Contact",
-                    role=Role.LA_CONTACT, local_authority_id=authority.id, password_hash="x", email_verified_at=SIGNED_AT)
+        user = User(
+            email=f"contact@{authority.ons_code.lower()}.example",
+            full_name=f"{authority.name} Contact",
+            role=Role.LA_CONTACT,
+            local_authority_id=authority.id,
+            password_hash="x",
+            email_verified_at=SIGNED_AT,
+        )
         session.add(user)
         session.flush()
-        session.add(LocalAuthorityNamedContact(local_authority_id=authority.id, user_id=user.id, email=user.email,
-                                               phone="0161 496 0000", started_at=SIGNED_AT))
+        session.add(
+            LocalAuthorityNamedContact(
+                local_authority_id=authority.id,
+                user_id=user.id,
+                email=user.email,
+                phone="0161 496 0000",
+                started_at=SIGNED_AT,
+            )
+        )
     for number in range(2):
-        session.add(User(email=f"officer{number}@gm-first.example", full_name=f"Officer {number}",
-                         role=Role.ESCALATION_OFFICER, password_hash="x", email_verified_at=SIGNED_AT))
+        session.add(
+            User(
+                email=f"officer{number}@gm-first.example",
+                full_name=f"Officer {number}",
+                role=Role.ESCALATION_OFFICER,
+                password_hash="x",
+                email_verified_at=SIGNED_AT,
+            )
+        )
     version = current_version(session)
     next_id = (session.scalar(select(func.max(ProviderOrganisation.id))) or 0) + 1
     next_seq = (session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
     for start in range(0, count, BATCH):
         ids = range(next_id + start, next_id + min(start + BATCH, count))
         session.execute(insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i} Ltd"} for i in ids])
-        session.execute(insert(User), [
-            {"id": 1_000_000 + i, "email": f"admin{i}@provider.example", "full_name": f"Admin {i}", "job_title": "Director",
-             "role": Role.PROVIDER, "organisation_id": i, "is_organisation_admin": True, "password_hash": "x",
-             "email_verified_at": SIGNED_AT}
-            for i in ids
-        ])
-        session.execute(insert(ProviderContact), [
-            {"organisation_id": i, "name": f"Contact {i}", "role": "Placements manager",
-             "email": f"contact{i}@provider.example", "phone": "0161 496 0000", "created_at": SIGNED_AT}
-            for i in ids
-        ])
-        session.execute(insert(ProviderHome), [
-            {"organisation_id": i, "name": f"Home {i}", "host_local_authority_id": authorities[i % len(authorities)].id,
-             "home_type": HomeType.CHILDRENS_HOME, "registered_places": 4, "age_from": 8, "age_to": 17, "needs": [],
-             "status": HomeStatus.OPEN}
-            for i in ids
-        ])
-        session.execute(insert(LedgerEntry), [
-            {"seq": next_seq + i, "created_at": SIGNED_AT, "kind": "bench-placeholder", "subject": f"bench:{i}",
-             "envelope": b"{}", "envelope_sha256": "0" * 64, "prev_hash": f"{i:064x}", "entry_hash": f"{i + 1:064x}"}
-            for i in ids
-        ])
-        session.execute(insert(CovenantSignature), [
-            {"organisation_id": i, "covenant_version_id": version.id, "signer_id": 1_000_000 + i,
-             "signer_name": f"Admin {i}", "signer_job_title": "Director", "signer_email": f"admin{i}@provider.example",
-             "declaration": "bench", "signed_at": SIGNED_AT, "organisation_name": f"Provider {i} Ltd",
-             "ledger_seq": next_seq + i}
-            for i in ids
-        ])
+        session.execute(
+            insert(User),
+            [
+                {
+                    "id": 1_000_000 + i,
+                    "email": f"admin{i}@provider.example",
+                    "full_name": f"Admin {i}",
+                    "job_title": "Director",
+                    "role": Role.PROVIDER,
+                    "organisation_id": i,
+                    "is_organisation_admin": True,
+                    "password_hash": "x",
+                    "email_verified_at": SIGNED_AT,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(ProviderContact),
+            [
+                {
+                    "organisation_id": i,
+                    "name": f"Contact {i}",
+                    "role": "Placements manager",
+                    "email": f"contact{i}@provider.example",
+                    "phone": "0161 496 0000",
+                    "created_at": SIGNED_AT,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(ProviderHome),
+            [
+                {
+                    "organisation_id": i,
+                    "name": f"Home {i}",
+                    "host_local_authority_id": authorities[i % len(authorities)].id,
+                    "home_type": HomeType.CHILDRENS_HOME,
+                    "registered_places": 4,
+                    "age_from": 8,
+                    "age_to": 17,
+                    "needs": [],
+                    "status": HomeStatus.OPEN,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(LedgerEntry),
+            [
+                {
+                    "seq": next_seq + i,
+                    "created_at": SIGNED_AT,
+                    "kind": "bench-placeholder",
+                    "subject": f"bench:{i}",
+                    "envelope": b"{}",
+                    "envelope_sha256": "0" * 64,
+                    "prev_hash": f"{i:064x}",
+                    "entry_hash": f"{i + 1:064x}",
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(CovenantSignature),
+            [
+                {
+                    "organisation_id": i,
+                    "covenant_version_id": version.id,
+                    "signer_id": 1_000_000 + i,
+                    "signer_name": f"Admin {i}",
+                    "signer_job_title": "Director",
+                    "signer_email": f"admin{i}@provider.example",
+                    "declaration": "bench",
+                    "signed_at": SIGNED_AT,
+                    "organisation_name": f"Provider {i} Ltd",
+                    "ledger_seq": next_seq + i,
+                }
+                for i in ids
+            ],
+        )
         session.commit()
 
 

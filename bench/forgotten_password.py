@@ -7,6 +7,7 @@ schema of its own (bench/signing.py's ScratchDatabases), and prints each median 
 The suite checks the same thing without a clock (tests/accounts/test_email_requests.py: both
 answers render the same email and write the same rows): timings are too noisy on a shared machine
 to assert, so they are measured here."""
+
 import argparse
 import statistics
 import sys
@@ -29,8 +30,16 @@ def measure(url: str, workdir: Path, tries: int) -> dict[str, float]:
     with app.app_context():
         session = get_session()
         organisation = ProviderOrganisation(name="Bench Ltd")
-        session.add(User(email="known@bench.example", full_name="Known", role=Role.PROVIDER, organisation=organisation,
-                         password_hash="x", email_verified_at=None))
+        session.add(
+            User(
+                email="known@bench.example",
+                full_name="Known",
+                role=Role.PROVIDER,
+                organisation=organisation,
+                password_hash="x",
+                email_verified_at=None,
+            )
+        )
         session.commit()
     client = app.test_client()
     times = {"known": [], "unknown": []}
@@ -55,8 +64,10 @@ def main() -> None:
         try:
             for kind in databases.kinds:
                 medians = measure(databases.new(kind, "forgotten"), Path(scratch) / kind, arguments.tries)
-                print(f"{kind}: median {medians['known']:.1f} ms with an account, {medians['unknown']:.1f} ms without "
-                      f"(ratio {medians['unknown'] / medians['known']:.2f})")
+                print(
+                    f"{kind}: median {medians['known']:.1f} ms with an account, {medians['unknown']:.1f} ms without "
+                    f"(ratio {medians['unknown'] / medians['known']:.2f})"
+                )
         finally:
             databases.drop()
 

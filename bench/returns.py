@@ -12,6 +12,7 @@ Everything runs in scratch databases (bench/signing.py's: a temporary SQLite fil
 schema of its own, dropped afterwards). Signatures and signed returns are inserted in bulk with
 placeholder ledger entries: the page reads who signed what, never the envelopes.
 """
+
 import argparse
 import os
 import statistics
@@ -29,7 +30,12 @@ from covenant_portal import create_app  # noqa: E402
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
 from covenant_portal.access import Role
 from covenant_portal.returns.models import (  # noqa: E402
-    QuarterlyReturn, ReturnSubmission, GmPlacement, HomeOccupancy, PledgeAnswer, PledgeStatus,
+    QuarterlyReturn,
+    ReturnSubmission,
+    GmPlacement,
+    HomeOccupancy,
+    PledgeAnswer,
+    PledgeStatus,
 )
 from covenant_portal.returns.calendar.periods import new_period  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
@@ -66,8 +72,14 @@ def add_providers(session, count: int) -> tuple[User, int]:
     """`count` signatory providers with a home in Bolton and a signed Q1 2026 to 2027 return each;
     the Bolton LA contact who sees them all, and the period's id."""
     bolton = session.scalar(select(LocalAuthority).where(LocalAuthority.name == "Bolton"))
-    contact = User(email="contact@bolton.example", full_name="Bolton Contact", role=Role.LA_CONTACT,
-                   local_authority_id=bolton.id, password_hash="x", email_verified_at=SIGNED_AT)
+    contact = User(
+        email="contact@bolton.example",
+        full_name="Bolton Contact",
+        role=Role.LA_CONTACT,
+        local_authority_id=bolton.id,
+        password_hash="x",
+        email_verified_at=SIGNED_AT,
+    )
     period = new_period(2026, 1)
     session.add_all([contact, period])
     session.flush()
@@ -76,55 +88,133 @@ def add_providers(session, count: int) -> tuple[User, int]:
     for start in range(1, count + 1, BATCH):
         ids = range(start, min(start + BATCH, count + 1))
         session.execute(insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i:05d} Ltd"} for i in ids])
-        session.execute(insert(User), [
-            {"id": 1_000_000 + i, "email": f"admin{i}@provider.example", "full_name": f"Admin {i}",
-             "job_title": "Director", "role": Role.PROVIDER, "organisation_id": i, "is_organisation_admin": True,
-             "password_hash": "x", "email_verified_at": SIGNED_AT}
-            for i in ids
-        ])
-        session.execute(insert(ProviderHome), [
-            {"id": i, "organisation_id": i, "name": f"Home {i}", "host_local_authority_id": bolton.id,
-             "home_type": HomeType.CHILDRENS_HOME, "registered_places": 4, "age_from": 8, "age_to": 17,
-             "needs": [], "status": HomeStatus.OPEN}
-            for i in ids
-        ])
+        session.execute(
+            insert(User),
+            [
+                {
+                    "id": 1_000_000 + i,
+                    "email": f"admin{i}@provider.example",
+                    "full_name": f"Admin {i}",
+                    "job_title": "Director",
+                    "role": Role.PROVIDER,
+                    "organisation_id": i,
+                    "is_organisation_admin": True,
+                    "password_hash": "x",
+                    "email_verified_at": SIGNED_AT,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(ProviderHome),
+            [
+                {
+                    "id": i,
+                    "organisation_id": i,
+                    "name": f"Home {i}",
+                    "host_local_authority_id": bolton.id,
+                    "home_type": HomeType.CHILDRENS_HOME,
+                    "registered_places": 4,
+                    "age_from": 8,
+                    "age_to": 17,
+                    "needs": [],
+                    "status": HomeStatus.OPEN,
+                }
+                for i in ids
+            ],
+        )
         # Two placeholder ledger entries each: the covenant signature's and the return's.
-        session.execute(insert(LedgerEntry), [
-            {"seq": seq + 2 * i + offset, "created_at": SIGNED_AT, "kind": "bench-placeholder",
-             "subject": f"bench:{2 * i + offset}", "envelope": b"{}", "envelope_sha256": "0" * 64,
-             "prev_hash": f"{2 * i + offset:064x}", "entry_hash": f"{2 * i + offset + 1:064x}"}
-            for i in ids for offset in (0, 1)
-        ])
-        session.execute(insert(CovenantSignature), [
-            {"organisation_id": i, "covenant_version_id": version.id, "signer_id": 1_000_000 + i,
-             "signer_name": f"Admin {i}", "signer_job_title": "Director", "signer_email": f"admin{i}@provider.example",
-             "declaration": "bench", "signed_at": SIGNED_AT, "organisation_name": f"Provider {i:05d} Ltd",
-             "ledger_seq": seq + 2 * i}
-            for i in ids
-        ])
-        session.execute(insert(QuarterlyReturn), [
-            {"id": i, "organisation_id": i, "period_id": period.id, "draft": None, "draft_lock": 1} for i in ids
-        ])
-        session.execute(insert(ReturnSubmission), [
-            {"id": i, "return_id": i, "version": 1, "document": {"bench": i}, "document_sha256": "0" * 64,
-             "signer_id": 1_000_000 + i, "signer_name": f"Admin {i}", "signer_job_title": "Director",
-             "signer_email": f"admin{i}@provider.example", "declaration": "bench",
-             "signed_at": RETURN_SIGNED_AT + timedelta(minutes=i), "ledger_seq": seq + 2 * i + 1}
-            for i in ids
-        ])
-        session.execute(insert(PledgeAnswer), [
-            {"submission_id": i, "pledge_number": number, "status": STATUSES[(i + number) % len(STATUSES)],
-             "narrative": "" if STATUSES[(i + number) % len(STATUSES)] == PledgeStatus.MET else "How we kept it."}
-            for i in ids for number in range(1, 12)
-        ])
-        session.execute(insert(HomeOccupancy), [
-            {"id": i, "submission_id": i, "home_id": i, "registered_places": 4, "vacant_places": 1,
-             "placed_outside_gm": 1}
-            for i in ids
-        ])
-        session.execute(insert(GmPlacement), [
-            {"occupancy_id": i, "local_authority_id": bolton.id, "children": 2} for i in ids
-        ])
+        session.execute(
+            insert(LedgerEntry),
+            [
+                {
+                    "seq": seq + 2 * i + offset,
+                    "created_at": SIGNED_AT,
+                    "kind": "bench-placeholder",
+                    "subject": f"bench:{2 * i + offset}",
+                    "envelope": b"{}",
+                    "envelope_sha256": "0" * 64,
+                    "prev_hash": f"{2 * i + offset:064x}",
+                    "entry_hash": f"{2 * i + offset + 1:064x}",
+                }
+                for i in ids
+                for offset in (0, 1)
+            ],
+        )
+        session.execute(
+            insert(CovenantSignature),
+            [
+                {
+                    "organisation_id": i,
+                    "covenant_version_id": version.id,
+                    "signer_id": 1_000_000 + i,
+                    "signer_name": f"Admin {i}",
+                    "signer_job_title": "Director",
+                    "signer_email": f"admin{i}@provider.example",
+                    "declaration": "bench",
+                    "signed_at": SIGNED_AT,
+                    "organisation_name": f"Provider {i:05d} Ltd",
+                    "ledger_seq": seq + 2 * i,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(QuarterlyReturn),
+            [{"id": i, "organisation_id": i, "period_id": period.id, "draft": None, "draft_lock": 1} for i in ids],
+        )
+        session.execute(
+            insert(ReturnSubmission),
+            [
+                {
+                    "id": i,
+                    "return_id": i,
+                    "version": 1,
+                    "document": {"bench": i},
+                    "document_sha256": "0" * 64,
+                    "signer_id": 1_000_000 + i,
+                    "signer_name": f"Admin {i}",
+                    "signer_job_title": "Director",
+                    "signer_email": f"admin{i}@provider.example",
+                    "declaration": "bench",
+                    "signed_at": RETURN_SIGNED_AT + timedelta(minutes=i),
+                    "ledger_seq": seq + 2 * i + 1,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(PledgeAnswer),
+            [
+                {
+                    "submission_id": i,
+                    "pledge_number": number,
+                    "status": STATUSES[(i + number) % len(STATUSES)],
+                    "narrative": ""
+                    if STATUSES[(i + number) % len(STATUSES)] == PledgeStatus.MET
+                    else "How we kept it.",
+                }
+                for i in ids
+                for number in range(1, 12)
+            ],
+        )
+        session.execute(
+            insert(HomeOccupancy),
+            [
+                {
+                    "id": i,
+                    "submission_id": i,
+                    "home_id": i,
+                    "registered_places": 4,
+                    "vacant_places": 1,
+                    "placed_outside_gm": 1,
+                }
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(GmPlacement), [{"occupancy_id": i, "local_authority_id": bolton.id, "children": 2} for i in ids]
+        )
         session.commit()
     return contact, period.id
 
@@ -169,8 +259,12 @@ def report_database(kind: str, databases: ScratchDatabases, workdir: Path, provi
     assert rows == min(providers, PER_PAGE), f"the table shows {rows} rows"
     assert f"{providers} providers" in html
     results = {}
-    for label, url in [("GET /la/returns (the table)", page), ("GET /la/returns, last page", f"{page}&page={-(-providers // PER_PAGE)}"), ("GET /la/returns.csv", f"/la/returns.csv?period={period_id}"),
-                       ("GET /accessibility (trivial page)", "/accessibility")]:
+    for label, url in [
+        ("GET /la/returns (the table)", page),
+        ("GET /la/returns, last page", f"{page}&page={-(-providers // PER_PAGE)}"),
+        ("GET /la/returns.csv", f"/la/returns.csv?period={period_id}"),
+        ("GET /accessibility (trivial page)", "/accessibility"),
+    ]:
         elapsed, size = timings(client, url, requests)
         results[label] = p50_p95(elapsed)
         p50, p95 = results[label]

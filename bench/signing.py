@@ -10,6 +10,7 @@
 Everything runs in scratch databases (a temporary SQLite file; a PostgreSQL schema of its own,
 dropped afterwards) with a throwaway signing key: nothing of the portal's own data is touched.
 """
+
 import argparse
 import os
 import statistics
@@ -31,7 +32,9 @@ from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM, record  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.records import (  # noqa: E402
-    COVENANT_SIGNATURE, predicate_for, subject_name_for,
+    COVENANT_SIGNATURE,
+    predicate_for,
+    subject_name_for,
 )
 from covenant_portal.covenant.service import current_version, declaration_for  # noqa: E402
 from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
@@ -52,13 +55,17 @@ BATCH = 5000
 # benchmark's own, shaped like covenant_signature, so the unsealed row needs no ledger entry.
 BENCH_METADATA = sa.MetaData()
 BENCH_SIGNATURE = sa.Table(
-    "bench_signature", BENCH_METADATA,
-    *(sa.Column(column.name, column.type, primary_key=column.primary_key, nullable=True)
-      for column in CovenantSignature.__table__.columns),
+    "bench_signature",
+    BENCH_METADATA,
+    *(
+        sa.Column(column.name, column.type, primary_key=column.primary_key, nullable=True)
+        for column in CovenantSignature.__table__.columns
+    ),
 )
 
 
 # Scratch databases
+
 
 class ScratchDatabases:
     """A new empty database for each measurement: a SQLite file, or a PostgreSQL schema of its own
@@ -112,12 +119,19 @@ def fresh_app(url: str, workdir: Path):
 
 # (a) The time signing adds to a signing
 
+
 def signed_predicate(signature_id: int, organisation, signer: dict, version, signed_at: datetime) -> dict:
     """The covenant-signature predicate, built as the covenant service builds it."""
     signature = CovenantSignature(
-        id=signature_id, organisation_id=organisation.id, covenant_version=version, signer_id=signer["id"],
-        signer_name=signer["full_name"], signer_job_title=signer["job_title"], signer_email=signer["email"],
-        declaration=declaration_for(organisation, version), signed_at=signed_at,
+        id=signature_id,
+        organisation_id=organisation.id,
+        covenant_version=version,
+        signer_id=signer["id"],
+        signer_name=signer["full_name"],
+        signer_job_title=signer["job_title"],
+        signer_email=signer["email"],
+        declaration=declaration_for(organisation, version),
+        signed_at=signed_at,
         organisation_name=organisation.name,
         organisation_companies_house_number=organisation.companies_house_number,
     )
@@ -128,14 +142,30 @@ def add_signers(session, count: int, first_id: int = 1) -> list[dict]:
     """Organisations, each with an admin who signs: inserted in bulk, committed."""
     organisations, signers = [], []
     for number in range(first_id, first_id + count):
-        organisations.append({"id": number, "name": f"Bench Homes {number} Ltd",
-                              "companies_house_number": f"{number:08d}", "created_at": START})
-        signers.append({"id": number, "email": f"signer{number}@bench.example", "full_name": f"Signer {number}",
-                        "job_title": "Director", "role": Role.PROVIDER, "organisation_id": number,
-                        "is_organisation_admin": True, "password_hash": "-", "created_at": START})
+        organisations.append(
+            {
+                "id": number,
+                "name": f"Bench Homes {number} Ltd",
+                "companies_house_number": f"{number:08d}",
+                "created_at": START,
+            }
+        )
+        signers.append(
+            {
+                "id": number,
+                "email": f"signer{number}@bench.example",
+                "full_name": f"Signer {number}",
+                "job_title": "Director",
+                "role": Role.PROVIDER,
+                "organisation_id": number,
+                "is_organisation_admin": True,
+                "password_hash": "-",
+                "created_at": START,
+            }
+        )
     for start in range(0, count, BATCH):
-        session.execute(sa.insert(ProviderOrganisation), organisations[start:start + BATCH])
-        session.execute(sa.insert(User), signers[start:start + BATCH])
+        session.execute(sa.insert(ProviderOrganisation), organisations[start : start + BATCH])
+        session.execute(sa.insert(User), signers[start : start + BATCH])
     session.commit()
     return signers
 
@@ -144,13 +174,28 @@ def one_signing(session, key, version, signer: dict, sealed: bool, now: datetime
     """Seconds for one signing transaction: the row, its audit event, with or without seal()."""
     began = time.perf_counter()
     organisation = session.get(ProviderOrganisation, signer["organisation_id"])
-    row = {"id": signer["id"], "organisation_id": organisation.id, "covenant_version_id": version.id,
-           "signer_id": signer["id"], "signer_name": signer["full_name"], "signer_job_title": signer["job_title"],
-           "signer_email": signer["email"], "declaration": declaration_for(organisation, version), "signed_at": now}
+    row = {
+        "id": signer["id"],
+        "organisation_id": organisation.id,
+        "covenant_version_id": version.id,
+        "signer_id": signer["id"],
+        "signer_name": signer["full_name"],
+        "signer_job_title": signer["job_title"],
+        "signer_email": signer["email"],
+        "declaration": declaration_for(organisation, version),
+        "signed_at": now,
+    }
     if sealed:
-        entry = seal(session, key, kind=COVENANT_SIGNATURE.kind, subject_name=subject_name_for(signer["id"]),
-                     subject_sha256=version.document_sha256, predicate_type=COVENANT_SIGNATURE.predicate_type,
-                     predicate=signed_predicate(signer["id"], organisation, signer, version, now), now=now)
+        entry = seal(
+            session,
+            key,
+            kind=COVENANT_SIGNATURE.kind,
+            subject_name=subject_name_for(signer["id"]),
+            subject_sha256=version.document_sha256,
+            predicate_type=COVENANT_SIGNATURE.predicate_type,
+            predicate=signed_predicate(signer["id"], organisation, signer, version, now),
+            now=now,
+        )
         row["ledger_seq"] = entry.seq
     session.execute(BENCH_SIGNATURE.insert(), row)
     record(session, SYSTEM, "bench.signed", SimpleNamespace(id=signer["id"]), now)
@@ -170,11 +215,17 @@ def signing_overhead(app, records: int) -> dict:
             if number >= 40:  # the first few warm caches and connections
                 timings[sealed].append(elapsed)
     without, with_seal = statistics.median(timings[False]), statistics.median(timings[True])
-    return {"without_ms": without * 1000, "with_ms": with_seal * 1000, "added_ms": (with_seal - without) * 1000,
-            "ratio": with_seal / without, "records": len(timings[True])}
+    return {
+        "without_ms": without * 1000,
+        "with_ms": with_seal * 1000,
+        "added_ms": (with_seal - without) * 1000,
+        "ratio": with_seal / without,
+        "records": len(timings[True]),
+    }
 
 
 # (b) ledger verify throughput
+
 
 def build_ledger(app, size: int) -> None:
     """`size` real covenant signatures, each sealed in the ledger, inserted in bulk."""
@@ -193,8 +244,10 @@ def build_ledger(app, size: int) -> None:
                 entries.append(entry)
                 signatures.append(row)
                 prev_hash = entry["entry_hash"]
-                nodes += [{"level": level, "idx": idx, "hash": value}
-                          for level, idx, value in builder.push(merkle.leaf_hash(entry["envelope"]))]
+                nodes += [
+                    {"level": level, "idx": idx, "hash": value}
+                    for level, idx, value in builder.push(merkle.leaf_hash(entry["envelope"]))
+                ]
             session.execute(sa.insert(LedgerEntry), entries)
             session.execute(sa.insert(CovenantSignature), signatures)
             session.execute(sa.insert(LedgerTreeNode), nodes)
@@ -207,22 +260,43 @@ def build_ledger(app, size: int) -> None:
 
 
 def _sealed_signature(key, version, signer: dict, seq: int, prev_hash: str) -> tuple[dict, dict]:
-    organisation = SimpleNamespace(id=signer["organisation_id"], name=f"Bench Homes {seq} Ltd",
-                                   companies_house_number=f"{seq:08d}")
+    organisation = SimpleNamespace(
+        id=signer["organisation_id"], name=f"Bench Homes {seq} Ltd", companies_house_number=f"{seq:08d}"
+    )
     signed_at = START + timedelta(seconds=seq)
     subject = subject_name_for(seq)
-    envelope = signed_envelope(key, subject, version.document_sha256, COVENANT_SIGNATURE.predicate_type,
-                               signed_predicate(seq, organisation, signer, version, signed_at))
+    envelope = signed_envelope(
+        key,
+        subject,
+        version.document_sha256,
+        COVENANT_SIGNATURE.predicate_type,
+        signed_predicate(seq, organisation, signer, version, signed_at),
+    )
     envelope_sha256 = sha256_hex(envelope)
-    entry = {"seq": seq, "created_at": signed_at, "kind": COVENANT_SIGNATURE.kind, "subject": subject,
-             "envelope": envelope, "envelope_sha256": envelope_sha256, "prev_hash": prev_hash,
-             "entry_hash": ledger.entry_hash(seq, signed_at, COVENANT_SIGNATURE.kind, subject, envelope_sha256,
-                                             prev_hash)}
-    row = {"id": seq, "organisation_id": organisation.id, "covenant_version_id": version.id, "signer_id": seq,
-           "signer_name": signer["full_name"], "signer_job_title": signer["job_title"],
-           "signer_email": signer["email"], "declaration": declaration_for(organisation, version),
-           "signed_at": signed_at, "ledger_seq": seq, "organisation_name": organisation.name,
-           "organisation_companies_house_number": organisation.companies_house_number}
+    entry = {
+        "seq": seq,
+        "created_at": signed_at,
+        "kind": COVENANT_SIGNATURE.kind,
+        "subject": subject,
+        "envelope": envelope,
+        "envelope_sha256": envelope_sha256,
+        "prev_hash": prev_hash,
+        "entry_hash": ledger.entry_hash(seq, signed_at, COVENANT_SIGNATURE.kind, subject, envelope_sha256, prev_hash),
+    }
+    row = {
+        "id": seq,
+        "organisation_id": organisation.id,
+        "covenant_version_id": version.id,
+        "signer_id": seq,
+        "signer_name": signer["full_name"],
+        "signer_job_title": signer["job_title"],
+        "signer_email": signer["email"],
+        "declaration": declaration_for(organisation, version),
+        "signed_at": signed_at,
+        "ledger_seq": seq,
+        "organisation_name": organisation.name,
+        "organisation_companies_house_number": organisation.companies_house_number,
+    }
     return entry, row
 
 
@@ -237,12 +311,22 @@ def timed_verify(app, kinds: dict[str, RecordKind]) -> tuple[float, int]:
 
 def cli_verify(url: str, workdir: Path) -> tuple[float, str]:
     """`flask --app covenant_portal ledger verify`, as an operator runs it (start-up included)."""
-    environment = {**os.environ, "FLASK_DATABASE_URL": url, "FLASK_SECRET_KEY": "bench",
-                   "FLASK_SIGNING_KEY_FILE": str(workdir / "signing_key.pem")}
+    environment = {
+        **os.environ,
+        "FLASK_DATABASE_URL": url,
+        "FLASK_SECRET_KEY": "bench",
+        "FLASK_SIGNING_KEY_FILE": str(workdir / "signing_key.pem"),
+    }
     flask = Path(sys.executable).with_name("flask")
     began = time.perf_counter()
-    result = subprocess.run([str(flask), "--app", "covenant_portal", "ledger", "verify"], env=environment,
-                            capture_output=True, text=True, check=True, cwd=workdir)
+    result = subprocess.run(
+        [str(flask), "--app", "covenant_portal", "ledger", "verify"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=workdir,
+    )
     return time.perf_counter() - began, result.stdout.strip()
 
 
@@ -265,6 +349,7 @@ def ed25519_baseline(app, seconds: float = 2.0) -> float:
 
 
 # Report
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -301,8 +386,10 @@ def report_database(kind: str, databases: ScratchDatabases, workdir: Path, argum
     print(f"    ledger verify (the command, start-up included)  {full_rate:9,.0f} entries/s  ({cli_seconds:.1f} s)")
     print(f"    ... without the stored-record comparisons       {chain_rate:9,.0f} entries/s")
     print(f"    stored-record comparisons per entry             {(1 / full_rate - 1 / chain_rate) * 1000:9.2f} ms")
-    print(f"    baseline: bare Ed25519 verify on this machine   {baseline:9,.0f} per s  "
-          f"(verify without record comparisons runs at {chain_rate / baseline:.0%} of it)")
+    print(
+        f"    baseline: bare Ed25519 verify on this machine   {baseline:9,.0f} per s  "
+        f"(verify without record comparisons runs at {chain_rate / baseline:.0%} of it)"
+    )
     print(f"    {cli_output}\n")
 
 

@@ -11,6 +11,7 @@ In one run, on one machine, in scratch databases (SQLite, and PostgreSQL when re
     1,000,000 leaves: median and 95th percentile;
 (e) memory: the peak Python allocations of integrity-only verification at two ledger sizes.
 """
+
 import argparse
 import os
 import random
@@ -27,7 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from signing import (  # noqa: E402
-    START, ScratchDatabases, build_ledger, ed25519_baseline, fresh_app, without_record_checks,
+    START,
+    ScratchDatabases,
+    build_ledger,
+    ed25519_baseline,
+    fresh_app,
+    without_record_checks,
 )
 
 from covenant_portal.db import get_session  # noqa: E402
@@ -69,8 +75,10 @@ def build_tree_only(app, leaves: int) -> None:
         publish_key(session, key, START)
         builder, nodes = merkle.TreeBuilder(), []
         for index in range(leaves):
-            nodes += [{"level": level, "idx": idx, "hash": value}
-                      for level, idx, value in builder.push(merkle.leaf_hash(index.to_bytes(8, "big")))]
+            nodes += [
+                {"level": level, "idx": idx, "hash": value}
+                for level, idx, value in builder.push(merkle.leaf_hash(index.to_bytes(8, "big")))
+            ]
             if len(nodes) >= BATCH:
                 session.execute(sa.insert(LedgerTreeNode), nodes)
                 nodes = []
@@ -105,23 +113,33 @@ def report(kind: str, databases: ScratchDatabases, workdir: Path, arguments) -> 
     signatures_seconds, _entries = timed(app, kinds=without_record_checks())
     target = cores * baseline
     print(f"(a) bare Ed25519 verify: {baseline:,.0f}/s per core x {cores} cores = {target:,.0f}/s")
-    print(f"(b) integrity-only verify (chain, tree, checkpoint)  {entries / integrity_seconds:10,.0f} entries/s"
-          f"  (goal 200,000)")
-    print(f"(c) full verify, every signature and record          {entries / full_seconds:10,.0f} entries/s"
-          f"  = {entries / full_seconds / target:.0%} of cores x bare Ed25519 (goal 80%)")
-    print(f"    ... every signature, without the stored-record comparisons {entries / signatures_seconds:10,.0f} "
-          f"entries/s  = {entries / signatures_seconds / target:.0%}")
+    print(
+        f"(b) integrity-only verify (chain, tree, checkpoint)  {entries / integrity_seconds:10,.0f} entries/s"
+        f"  (goal 200,000)"
+    )
+    print(
+        f"(c) full verify, every signature and record          {entries / full_seconds:10,.0f} entries/s"
+        f"  = {entries / full_seconds / target:.0%} of cores x bare Ed25519 (goal 80%)"
+    )
+    print(
+        f"    ... every signature, without the stored-record comparisons {entries / signatures_seconds:10,.0f} "
+        f"entries/s  = {entries / signatures_seconds / target:.0%}"
+    )
     small = fresh_app(databases.new(kind, "memory"), workdir)
     build_ledger(small, arguments.entries // 4)
-    print(f"(e) peak memory of integrity-only verify: {peak_memory(small) / 1e6:.1f} MB at "
-          f"{arguments.entries // 4:,} entries, {peak_memory(app) / 1e6:.1f} MB at {arguments.entries:,}")
+    print(
+        f"(e) peak memory of integrity-only verify: {peak_memory(small) / 1e6:.1f} MB at "
+        f"{arguments.entries // 4:,} entries, {peak_memory(app) / 1e6:.1f} MB at {arguments.entries:,}"
+    )
     proofs = fresh_app(databases.new(kind, "proofs"), workdir)
     began = time.perf_counter()
     build_tree_only(proofs, arguments.proof_leaves)
     timings = sorted(proof_timings(proofs, arguments.proof_leaves, arguments.requests))
-    print(f"(d) inclusion proof from a tree of {arguments.proof_leaves:,} leaves (built in "
-          f"{time.perf_counter() - began:.0f} s): median {statistics.median(timings) * 1000:.2f} ms, "
-          f"p95 {timings[int(len(timings) * 0.95)] * 1000:.2f} ms over {len(timings)} requests (goal < 10 ms)\n")
+    print(
+        f"(d) inclusion proof from a tree of {arguments.proof_leaves:,} leaves (built in "
+        f"{time.perf_counter() - began:.0f} s): median {statistics.median(timings) * 1000:.2f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)] * 1000:.2f} ms over {len(timings)} requests (goal < 10 ms)\n"
+    )
 
 
 def main() -> None:

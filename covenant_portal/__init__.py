@@ -1,4 +1,5 @@
 """GM First Covenant Portal: the Flask application factory."""
+
 from pathlib import Path
 
 from flask import Flask

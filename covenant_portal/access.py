@@ -4,6 +4,7 @@
 of the roles (and, with organisation_admin=True, a provider organisation admin). The app refuses
 to start if any view declares nothing, so a forgotten declaration cannot leak a page.
 """
+
 from collections.abc import Callable
 from enum import StrEnum
 

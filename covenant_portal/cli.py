@@ -1,4 +1,5 @@
 """Command-line commands: `flask --app covenant_portal <command>`."""
+
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 

@@ -2,6 +2,7 @@
 
 Every setting is documented in the README's configuration table.
 """
+
 import os
 import secrets
 from pathlib import Path

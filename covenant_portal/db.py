@@ -1,4 +1,5 @@
 """The data layer kernel: engine, one session per request, typed base, Alembic commands."""
+
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar
@@ -98,7 +99,7 @@ def normalise_url(url: str) -> str:
     """Accept the postgres:// and postgresql:// forms hosting platforms hand out; use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

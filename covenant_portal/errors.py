@@ -1,4 +1,5 @@
 """GOV.UK-styled error pages that keep the status code of the error they explain."""
+
 import logging
 
 from flask import Flask, g, render_template
@@ -20,7 +21,7 @@ PAGES = {
 # The bare page served if even the error page cannot be rendered (for example the database is down
 # and the layout needs the signed-in user).
 LAST_RESORT = (
-    "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
     "<title>Sorry, there is a problem with the service – GM First Covenant Portal</title></head>"
     "<body><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></body></html>"
 )

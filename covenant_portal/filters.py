@@ -1,4 +1,5 @@
 """Template filters: times are stored in UTC and shown in Europe/London."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """Imports every model so that Base.metadata knows every table (Alembic and tests rely on it)."""
+
 from covenant_portal.accounts.models import LocalAuthority, LoginAttempt, ProviderOrganisation, User
 from covenant_portal.access import Role
 from covenant_portal.returns.models import (

@@ -1,4 +1,5 @@
 """Secrets generated into the instance folder in development (secret key, signing key)."""
+
 import os
 from pathlib import Path
 

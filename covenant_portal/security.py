@@ -1,4 +1,5 @@
 """Security baseline: CSRF on every form, security headers and CSP, login sessions."""
+
 from flask import Flask, request
 from flask_login import LoginManager, current_user
 from flask_talisman import Talisman

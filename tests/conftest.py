@@ -5,6 +5,7 @@ One app serves the whole run (`app`): making an app compiles every URL rule, and
 compile the GOV.UK templates (a second or so), so an app per test would cost minutes. Whatever a
 test changes on it (settings, extensions, Jinja globals) is put back after the test (AppSnapshot).
 A test that registers blueprints or handlers needs an app of its own: `own_app`, or make_app()."""
+
 import copy
 import os
 import re
@@ -164,8 +165,12 @@ class AppSnapshot:
             *(
                 _registered(getattr(app, name))
                 for name in (
-                    "before_request_funcs", "after_request_funcs", "teardown_request_funcs",
-                    "teardown_appcontext_funcs", "error_handler_spec", "template_context_processors",
+                    "before_request_funcs",
+                    "after_request_funcs",
+                    "teardown_request_funcs",
+                    "teardown_appcontext_funcs",
+                    "error_handler_spec",
+                    "template_context_processors",
                 )
             ),
         )

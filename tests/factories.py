@@ -1,4 +1,5 @@
 """Plain factory functions: create_x(session, **overrides) adds, flushes and returns an x."""
+
 from functools import cache
 from itertools import count
 

@@ -11,6 +11,7 @@ Fixtures:
 
 Then run the outbox with covenant_portal.mail.jobs.send_due_messages(session, now).
 """
+
 import socket
 from email.message import EmailMessage
 from email.parser import BytesParser

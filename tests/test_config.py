@@ -1,4 +1,5 @@
 """Configuration: defaults, FLASK_* environment variables, DATABASE_URL, and the secret key."""
+
 import os
 import stat
 

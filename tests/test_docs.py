@@ -1,4 +1,5 @@
 """The README tells the truth about the settings."""
+
 from pathlib import Path
 
 from covenant_portal.config import DEFAULTS

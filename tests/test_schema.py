@@ -1,5 +1,6 @@
 """The schema the migrations build is exactly the one the models describe, on both databases,
 and the database enforces what the models rely on."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest

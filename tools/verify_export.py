@@ -18,6 +18,7 @@ Needs only Python 3.11+ with `cryptography` and `rfc8785` (pip install cryptogra
 an example an auditor can read in full, and the formats it checks are in docs/signing.md.
 Prints "OK: ..." and exits 0, or names the first bad entry and exits 1.
 """
+
 import argparse
 import base64
 import hashlib
@@ -126,6 +127,7 @@ def check_export(lines, keys: dict, tree: "Tree | None" = None) -> dict[int, str
 
 # The RFC 6962 Merkle tree over the receipts, C2SP checkpoints and proofs of inclusion
 
+
 def leaf_hash(leaf: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + leaf).digest()
 
@@ -172,7 +174,7 @@ def checkpoint_keys(document: dict) -> list[tuple[str, bytes, Ed25519PublicKey]]
 def read_checkpoint(text: str, vkeys) -> tuple[int, bytes]:
     """(size, root hash) of a checkpoint signed by one of the published keys."""
     split = text.rfind("\n\n")
-    body, lines = text[:split + 1], text[split + 2:].splitlines()
+    body, lines = text[: split + 1], text[split + 2 :].splitlines()
     origin, size, root = body.split("\n")[:3]
     for line in lines:
         _dash, name, encoded = line.split(" ")
@@ -214,11 +216,14 @@ def check_checkpoint(label: str, text: str, vkeys, tree: Tree) -> tuple[int, byt
     except Broken as error:
         raise Broken(f"{label}: {error}") from error
     if size > tree.size:
-        raise Broken(f"{label}: the export has {tree.size} entries, but the checkpoint covers {size}: "
-                     "the ledger was cut short")
+        raise Broken(
+            f"{label}: the export has {tree.size} entries, but the checkpoint covers {size}: the ledger was cut short"
+        )
     if tree.roots[size] != root:
-        raise Broken(f"{label}: the export's first {size} entries do not hash to the checkpoint's root: "
-                     "an entry among them was changed or replaced")
+        raise Broken(
+            f"{label}: the export's first {size} entries do not hash to the checkpoint's root: "
+            "an entry among them was changed or replaced"
+        )
     return size, root
 
 
@@ -267,8 +272,10 @@ def main(argv=None) -> int:
         tree = Tree(sizes, [proof["seq"] for _name, proof in proofs])
         hashes = check_export(arguments.export, keys, tree)
         about_head = check_head(json.load(arguments.head), keys, hashes) if arguments.head else ""
-        about = [f"; consistent with the checkpoint of size {check_checkpoint(name, text, vkeys, tree)[0]}"
-                 for name, text in saved]
+        about = [
+            f"; consistent with the checkpoint of size {check_checkpoint(name, text, vkeys, tree)[0]}"
+            for name, text in saved
+        ]
         about += [f"; {check_proof(name, proof, vkeys, tree)}" for name, proof in proofs]
     except Broken as error:
         print(f"BROKEN at {error}", file=sys.stderr)

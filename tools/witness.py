@@ -16,6 +16,7 @@ printed. A log cut short or rewritten is refused: nothing is kept or cosigned, i
 
 Needs only Python 3.11+ and `cryptography`; no portal code. docs/signing.md describes the formats.
 """
+
 import argparse
 import base64
 import hashlib
@@ -41,6 +42,7 @@ class Refused(Exception):
 
 # Signed notes (c2sp.org/signed-note) and checkpoints
 
+
 def key_id(name: str, key_type: int, public: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public).digest()[:4]
 
@@ -59,7 +61,7 @@ def split_note(text: str) -> tuple[str, list[str]]:
     at = text.rfind("\n\n")
     if at < 0 or not text.endswith("\n"):
         raise Refused("the checkpoint is not a signed note")
-    return text[:at + 1], text[at + 2:].splitlines()
+    return text[: at + 1], text[at + 2 :].splitlines()
 
 
 def verified_checkpoint(text: str, vkey: str) -> tuple[str, int, bytes, str]:
@@ -86,6 +88,7 @@ def verified_checkpoint(text: str, vkey: str) -> tuple[str, int, bytes, str]:
 
 
 # RFC 6962 hashing, and a consistency proof from the tiles
+
 
 def node(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
@@ -156,20 +159,20 @@ class Tiles:
         if key not in self.fetched:
             digits = f"{index:03d}"
             digits = "0" * (-len(digits) % 3) + digits
-            groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
+            groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
             path = "/".join(["x" + group for group in groups[:-1]] + [groups[-1]])
             url = f"{self.portal}/tile/{level}/{path}" + ("" if width == 256 else f".p/{width}")
             data = fetch(url)
             if len(data) != 32 * width:
                 raise Refused(f"{url} is not {width} hashes")
-            self.fetched[key] = [data[i:i + 32] for i in range(0, len(data), 32)]
+            self.fetched[key] = [data[i : i + 32] for i in range(0, len(data), 32)]
         return self.fetched[key]
 
     def node(self, level: int, index: int) -> bytes:
         """Node (level, index): a hash of tile level level // 8, folded from 2**(level % 8) of them."""
         tile_level, height = divmod(level, 8)
         first = index << height
-        hashes = self.tile(tile_level, first // 256)[first % 256:first % 256 + (1 << height)]
+        hashes = self.tile(tile_level, first // 256)[first % 256 : first % 256 + (1 << height)]
         while len(hashes) > 1:
             hashes = [node(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
         return hashes[0]
@@ -180,10 +183,14 @@ class Tiles:
 
 # The witness
 
+
 def fetch(url: str, data: bytes | None = None) -> bytes:
-    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET",
-                                     headers={"Content-Type": "text/plain; charset=utf-8",
-                                              "User-Agent": "gm-first-witness/1"})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if data is not None else "GET",
+        headers={"Content-Type": "text/plain; charset=utf-8", "User-Agent": "gm-first-witness/1"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read()
 
@@ -195,8 +202,10 @@ def check_growth(portal: str, kept: tuple | None, new: tuple) -> None:
     _origin, old_size, old_root, _line = kept
     _origin, size, root, _line = new
     if size < old_size:
-        raise Refused(f"the log was cut short: its checkpoint has {size} entries, but it had {old_size} "
-                      "when this witness last checked")
+        raise Refused(
+            f"the log was cut short: its checkpoint has {size} entries, but it had {old_size} "
+            "when this witness last checked"
+        )
     if size == old_size:
         if root != old_root:
             raise Refused(f"the log was rewritten: two checkpoints of {size} entries with different roots")
@@ -206,8 +215,10 @@ def check_growth(portal: str, kept: tuple | None, new: tuple) -> None:
     tiles = Tiles(portal, size)
     proof = [tiles.range_hash(start, end) for start, end in consistency_ranges(old_size, size)]
     if not verify_consistency(old_size, size, old_root, root, proof):
-        raise Refused(f"the log was rewritten: its tree of {size} entries does not extend the tree of "
-                      f"{old_size} this witness kept")
+        raise Refused(
+            f"the log was rewritten: its tree of {size} entries does not extend the tree of "
+            f"{old_size} this witness kept"
+        )
 
 
 def cosignature_line(body: str, name: str, private_key: Ed25519PrivateKey, timestamp: int) -> str:
@@ -245,8 +256,7 @@ def run(arguments) -> str:
 
 def keygen(arguments) -> str:
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     descriptor = os.open(arguments.key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(pem)

@@ -1,4 +1,5 @@
 """What the accounts area's audit events and records are called in the audit trail."""
+
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
 
@@ -25,7 +26,9 @@ ACCOUNTS_AUDIT_VOCABULARY = AuditVocabulary(
     },
     objects={
         "User": describe_records(User, lambda user: f"User: {user.full_name} ({user.email})"),
-        "ProviderOrganisation": describe_records(ProviderOrganisation, lambda organisation: f"Organisation: {organisation.name}"),
+        "ProviderOrganisation": describe_records(
+            ProviderOrganisation, lambda organisation: f"Organisation: {organisation.name}"
+        ),
         "LocalAuthority": describe_records(LocalAuthority, lambda authority: f"Local authority: {authority.name}"),
     },
 )

@@ -3,13 +3,19 @@ address has an account, the answer is the same and takes the same work: for an a
 one, the email is made for a stand-in account (a link signed, the email rendered and written to the
 outbox, the audit event written) and then undone, so timing does not tell whether an account
 exists. (Sign-up does the same work either way too: accounts/service.py sign_up.)"""
+
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
-from covenant_portal.accounts.service import find_user_by_email, normalise_email, queue_link_email, queue_verification_email
+from covenant_portal.accounts.service import (
+    find_user_by_email,
+    normalise_email,
+    queue_link_email,
+    queue_verification_email,
+)
 from covenant_portal.accounts.tokens import Purpose
 from covenant_portal.audit.service import Actor
 from covenant_portal.access import Role
@@ -38,8 +44,15 @@ def resend_verification(session: Session, links: Links, email: str, actor: Actor
 
 def _queue_reset_link(session: Session, links: Links, user: User, actor: Actor, now: datetime) -> None:
     queue_link_email(
-        session, links, user, Purpose.RESET_PASSWORD, "accounts.reset_password", now,
-        to=user.email, subject="Reset your password", template="reset_password",
+        session,
+        links,
+        user,
+        Purpose.RESET_PASSWORD,
+        "accounts.reset_password",
+        now,
+        to=user.email,
+        subject="Reset your password",
+        template="reset_password",
     )
     audit.record(session, actor, "user.password_reset_requested", user, now)
 
@@ -52,8 +65,13 @@ def _queue_confirmation_link(session: Session, links: Links, user: User, actor: 
 def _stand_in(email: str) -> User:
     """An account that is never stored, with what a real one has: the work done for it is undone."""
     return User(
-        id=0, email=normalise_email(email), full_name="", job_title="", role=Role.PROVIDER,
-        password_hash="$argon2id$stand-in", session_version=1,
+        id=0,
+        email=normalise_email(email),
+        full_name="",
+        job_title="",
+        role=Role.PROVIDER,
+        password_hash="$argon2id$stand-in",
+        session_version=1,
     )
 
 

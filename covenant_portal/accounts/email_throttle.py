@@ -3,6 +3,7 @@ password): within a window, at most so many requests for one address and from on
 let through. Requests are kept in the database (`email_request`), so every web worker sees the same
 count. The count never depends on whether the address has an account, and a request over the limit
 gets the same answer as one under it: the throttle tells nobody anything about accounts."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -35,8 +36,12 @@ class EmailThrottleSettings:
 
 
 def admit_email_request(
-    session: Session, settings: EmailThrottleSettings, purpose: EmailRequestPurpose, email: str,
-    ip_address: str | None, now: datetime,
+    session: Session,
+    settings: EmailThrottleSettings,
+    purpose: EmailRequestPurpose,
+    email: str,
+    ip_address: str | None,
+    now: datetime,
 ) -> bool:
     """True, with the request recorded and committed, if fewer than the limits of requests (of any
     of the purposes) were let through for this address and from this IP address within the window;

@@ -5,6 +5,7 @@ contacts, escalation officers and admins; provider organisation admins invite co
 own organisation. Both may deactivate accounts
 (organisation admins only their colleagues'); nobody may deactivate their own.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,13 +45,24 @@ class Invitation:
 
 
 def invite_colleague(
-    session: Session, links: Links, inviter: User, full_name: str, job_title: str, email: str, is_organisation_admin: bool,
-    actor: Actor, now: datetime,
+    session: Session,
+    links: Links,
+    inviter: User,
+    full_name: str,
+    job_title: str,
+    email: str,
+    is_organisation_admin: bool,
+    actor: Actor,
+    now: datetime,
 ) -> User:
     """A provider organisation admin invites someone into their own organisation."""
     invitation = Invitation(
-        full_name, job_title, email, Role.PROVIDER,
-        organisation=inviter.organisation, is_organisation_admin=is_organisation_admin,
+        full_name,
+        job_title,
+        email,
+        Role.PROVIDER,
+        organisation=inviter.organisation,
+        is_organisation_admin=is_organisation_admin,
     )
     return _invite(session, links, inviter, invitation, actor, now)
 
@@ -68,9 +80,7 @@ def invite_staff(
     return _invite(session, links, inviter, invitation, actor, now)
 
 
-def _invite(
-    session: Session, links: Links, inviter: User, invitation: Invitation, actor: Actor, now: datetime
-) -> User:
+def _invite(session: Session, links: Links, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
     # Inviters are trusted people, so telling them an address is taken reveals nothing to the public.
     already_taken = FieldError("email", "There is already an account with this email address")
     email = normalise_email(invitation.email)
@@ -96,8 +106,14 @@ def _invite(
         raise already_taken from None
     _queue_invitation(session, links, user, inviter, now)
     audit.record(
-        session, actor, "user.invited", user, now,
-        role=str(user.role), organisation_id=user.organisation_id, local_authority_id=user.local_authority_id,
+        session,
+        actor,
+        "user.invited",
+        user,
+        now,
+        role=str(user.role),
+        organisation_id=user.organisation_id,
+        local_authority_id=user.local_authority_id,
         is_organisation_admin=user.is_organisation_admin,
     )
     session.commit()
@@ -107,9 +123,18 @@ def _invite(
 def _queue_invitation(session: Session, links: Links, user: User, inviter: User, now: datetime) -> None:
     joining = user.organisation.name if user.organisation else None
     queue_link_email(
-        session, links, user, Purpose.ACTIVATE, "accounts.activate", now,
-        to=user.email, subject="You have been invited to the GM First Covenant Portal", template="invitation",
-        inviter=inviter, joining=joining, reset_link=links.url("accounts.forgotten_password"),
+        session,
+        links,
+        user,
+        Purpose.ACTIVATE,
+        "accounts.activate",
+        now,
+        to=user.email,
+        subject="You have been invited to the GM First Covenant Portal",
+        template="invitation",
+        inviter=inviter,
+        joining=joining,
+        reset_link=links.url("accounts.forgotten_password"),
     )
 
 
@@ -118,7 +143,12 @@ def user_for_invitation(session: Session, links: Links, token: str, now: datetim
 
 
 def activate(
-    session: Session, links: Links, passwords: PasswordSettings, token: str, password: str, actor: Actor,
+    session: Session,
+    links: Links,
+    passwords: PasswordSettings,
+    token: str,
+    password: str,
+    actor: Actor,
     now: datetime,
 ) -> User:
     """The invited person sets their password; following the emailed link proves the address."""
@@ -200,8 +230,10 @@ def team_member(session: Session, organisation_admin: User, user_id: int) -> Use
 
 def organisation_admin_names(session: Session, organisation_id: int) -> list[str]:
     """The names of the organisation's admins who can sign in, by name."""
-    return list(session.scalars(
-        select(User.full_name)
-        .where(User.organisation_id == organisation_id, *is_active_organisation_admin())
-        .order_by(User.full_name)
-    ))
+    return list(
+        session.scalars(
+            select(User.full_name)
+            .where(User.organisation_id == organisation_id, *is_active_organisation_admin())
+            .order_by(User.full_name)
+        )
+    )

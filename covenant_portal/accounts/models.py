@@ -1,4 +1,5 @@
 """Who uses the portal: local authorities, provider organisations and their people."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -34,15 +35,9 @@ class ProviderOrganisation(Base):
 class User(Base):
     __tablename__ = "user_account"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(role = 'provider') = (organisation_id IS NOT NULL)", name="provider_has_organisation"
-        ),
-        sa.CheckConstraint(
-            "(role = 'la_contact') = (local_authority_id IS NOT NULL)", name="la_contact_has_authority"
-        ),
-        sa.CheckConstraint(
-            "role IN ('provider', 'la_contact', 'escalation_officer', 'admin')", name="role_known"
-        ),
+        sa.CheckConstraint("(role = 'provider') = (organisation_id IS NOT NULL)", name="provider_has_organisation"),
+        sa.CheckConstraint("(role = 'la_contact') = (local_authority_id IS NOT NULL)", name="la_contact_has_authority"),
+        sa.CheckConstraint("role IN ('provider', 'la_contact', 'escalation_officer', 'admin')", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

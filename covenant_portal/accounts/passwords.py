@@ -1,4 +1,5 @@
 """Password hashing (argon2) and the password policy."""
+
 import gzip
 from dataclasses import dataclass
 from functools import cache

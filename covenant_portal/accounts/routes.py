@@ -215,8 +215,14 @@ def change_password():
         return form_page("accounts/change_password.html", form)
     try:
         service.change_password(
-            get_session(), email_links(), passwords(), signed_in_user(), form.current_password.data,
-            form.password.data, current_actor(), utcnow(),
+            get_session(),
+            email_links(),
+            passwords(),
+            signed_in_user(),
+            form.current_password.data,
+            form.password.data,
+            current_actor(),
+            utcnow(),
         )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
@@ -236,8 +242,14 @@ def change_email():
         return form_page("accounts/change_email.html", form)
     try:
         service.request_email_change(
-            get_session(), email_links(), passwords(), signed_in_user(), form.password.data, form.email.data,
-            current_actor(), utcnow(),
+            get_session(),
+            email_links(),
+            passwords(),
+            signed_in_user(),
+            form.password.data,
+            form.email.data,
+            current_actor(),
+            utcnow(),
         )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
@@ -309,8 +321,15 @@ def team_invite():
         return form_page("accounts/team_invite.html", form)
     try:
         invited = management.invite_colleague(
-            get_session(), email_links(), signed_in_user(), form.full_name.data, form.job_title.data, form.email.data,
-            form.is_organisation_admin.data, current_actor(), utcnow(),
+            get_session(),
+            email_links(),
+            signed_in_user(),
+            form.full_name.data,
+            form.job_title.data,
+            form.email.data,
+            form.is_organisation_admin.data,
+            current_actor(),
+            utcnow(),
         )
     except service.FieldError as error:
         add_error(form, error.field, str(error))
@@ -323,15 +342,17 @@ def _confirm_team_deactivate(user_id):
     member = found_or_404(management.team_member(get_session(), signed_in_user(), user_id))
     if member.deactivated_at is not None or member.id == signed_in_user().id:
         return redirect(url_for("accounts.team"))
-    return confirmation_page(Confirmation(
-        heading=f"Deactivate {member.full_name}’s account?",
-        consequences=management.deactivation_consequences(member),
-        button=f"Deactivate {member.full_name}",
-        action_url=url_for("accounts.team_deactivate", user_id=member.id),
-        cancel_url=url_for("accounts.team"),
-        caption=member.organisation.name,
-        warning="Deactivating takes effect straight away.",
-    ))
+    return confirmation_page(
+        Confirmation(
+            heading=f"Deactivate {member.full_name}’s account?",
+            consequences=management.deactivation_consequences(member),
+            button=f"Deactivate {member.full_name}",
+            action_url=url_for("accounts.team_deactivate", user_id=member.id),
+            cancel_url=url_for("accounts.team"),
+            caption=member.organisation.name,
+            warning="Deactivating takes effect straight away.",
+        )
+    )
 
 
 @blueprint.route("/team/<int:user_id>/deactivate", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ Every function takes the session, its settings (`Links` for emailed links, `Pass
 hashing) and an explicit `now`; those that change state write an audit event and commit. Answers to
 the public never reveal whether an email address has an account.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,10 +19,8 @@ from covenant_portal.accounts.throttle import ThrottleSettings, is_throttled, th
 from covenant_portal.accounts.passwords import PasswordSettings, hash_password, password_problem, verify_password
 from covenant_portal.accounts.tokens import Purpose, make_token, token_fingerprint, user_for_token
 from covenant_portal.audit.service import Actor
-from covenant_portal.db import get_session
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
-from covenant_portal.web.ids import parse_id
 
 
 class AccountError(Exception):
@@ -48,18 +47,6 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def user_for_session(identifier: str) -> User | None:
-    """Flask-Login's loader: the id and session version must both match an active user."""
-    typed_id, _, typed_version = identifier.partition(":")
-    user_id, version = parse_id(typed_id), parse_id(typed_version)
-    if user_id is None or version is None:
-        return None
-    user = get_session().get(User, user_id)
-    if user is None or user.session_version != version or not user.is_active:
-        return None
-    return user
-
-
 def signer_and_organisation_admins(session: Session, organisation_id: int, signer: User) -> list[tuple[int, str]]:
     """(user id, email) of whoever signed for an organisation and of its organisation admins, each
     once, by user id: who is told of a signed record."""
@@ -77,8 +64,13 @@ def acting_as(actor: Actor, user: User) -> Actor:
 
 
 def authenticate(
-    session: Session, throttle: ThrottleSettings, passwords: PasswordSettings, email: str, password: str,
-    actor: Actor, now: datetime,
+    session: Session,
+    throttle: ThrottleSettings,
+    passwords: PasswordSettings,
+    email: str,
+    password: str,
+    actor: Actor,
+    now: datetime,
 ) -> User | None:
     """The user if the email and password match an active account; None otherwise.
 
@@ -117,8 +109,17 @@ def link_hours(links: Links) -> int:
 
 
 def queue_link_email(
-    session: Session, links: Links, user: User, purpose: Purpose, endpoint: str, now: datetime, *, to: str,
-    subject: str, template: str, **context,
+    session: Session,
+    links: Links,
+    user: User,
+    purpose: Purpose,
+    endpoint: str,
+    now: datetime,
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    **context,
 ) -> str:
     """Email `to` a fresh single-use link of this purpose; each link is a new message.
 
@@ -143,8 +144,15 @@ def queue_link_email(
 
 def queue_verification_email(session: Session, links: Links, user: User, now: datetime) -> None:
     queue_link_email(
-        session, links, user, Purpose.VERIFY_EMAIL, "accounts.verify_email", now,
-        to=user.email, subject="Confirm your email address", template="verify_email",
+        session,
+        links,
+        user,
+        Purpose.VERIFY_EMAIL,
+        "accounts.verify_email",
+        now,
+        to=user.email,
+        subject="Confirm your email address",
+        template="verify_email",
     )
 
 
@@ -285,8 +293,14 @@ def _queue_password_changed_notice(session: Session, links: Links, user: User, n
 
 
 def change_password(
-    session: Session, links: Links, passwords: PasswordSettings, user: User, current_password: str,
-    new_password: str, actor: Actor, now: datetime,
+    session: Session,
+    links: Links,
+    passwords: PasswordSettings,
+    user: User,
+    current_password: str,
+    new_password: str,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     if not verify_password(passwords, user.password_hash, current_password):
         raise FieldError("current_password", "Your current password is not correct")
@@ -297,8 +311,14 @@ def change_password(
 
 
 def request_email_change(
-    session: Session, links: Links, passwords: PasswordSettings, user: User, password: str, new_email: str,
-    actor: Actor, now: datetime,
+    session: Session,
+    links: Links,
+    passwords: PasswordSettings,
+    user: User,
+    password: str,
+    new_email: str,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     """Keeps the new address pending and emails it a confirmation link; warns the old address.
 
@@ -312,8 +332,15 @@ def request_email_change(
         raise FieldError("email", "Enter a new email address, not the one you use now")
     user.pending_email = new_email
     fingerprint = queue_link_email(
-        session, links, user, Purpose.CHANGE_EMAIL, "accounts.confirm_email_change", now,
-        to=new_email, subject="Confirm your new email address", template="change_email_confirm",
+        session,
+        links,
+        user,
+        Purpose.CHANGE_EMAIL,
+        "accounts.confirm_email_change",
+        now,
+        to=new_email,
+        subject="Confirm your new email address",
+        template="change_email_confirm",
     )
     queue_email(
         session,

@@ -1,6 +1,7 @@
 """The sign-in throttle: too many failed sign-ins for one account, or from one IP address, within a
 window stop further tries until the window has passed. Failures are kept in the database
 (`login_attempt`), so every web worker sees the same count."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 

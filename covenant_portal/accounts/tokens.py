@@ -6,6 +6,7 @@ state differs, so the same link is refused: no table of used tokens is needed. T
 clock is the caller's `now`, so expiry is testable without touching the system clock. The secret
 and the lifetime come from the caller's `Links` (mail/links.py).
 """
+
 import hashlib
 import hmac
 import secrets

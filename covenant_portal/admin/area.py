@@ -1,4 +1,5 @@
 """Admin pages for users: what the area brings to the app."""
+
 from covenant_portal.admin.routes import blueprint
 from covenant_portal.web.areas import Area
 

@@ -1,4 +1,5 @@
 """Portal admins manage users: list and filter them, invite staff, deactivate and reactivate."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from covenant_portal.access import allowed
@@ -66,14 +67,16 @@ def _confirm_deactivate_user(user_id):
     user = found_or_404(get_session().get(User, user_id))
     if user.deactivated_at is not None or user.id == signed_in_user().id:
         return redirect(url_for("admin.user_detail", user_id=user.id))
-    return confirmation_page(Confirmation(
-        heading=f"Deactivate {user.full_name}’s account?",
-        consequences=management.deactivation_consequences(user),
-        button="Deactivate this account",
-        action_url=url_for("admin.deactivate_user", user_id=user.id),
-        cancel_url=url_for("admin.user_detail", user_id=user.id),
-        warning="Deactivating takes effect straight away.",
-    ))
+    return confirmation_page(
+        Confirmation(
+            heading=f"Deactivate {user.full_name}’s account?",
+            consequences=management.deactivation_consequences(user),
+            button="Deactivate this account",
+            action_url=url_for("admin.deactivate_user", user_id=user.id),
+            cancel_url=url_for("admin.user_detail", user_id=user.id),
+            warning="Deactivating takes effect straight away.",
+        )
+    )
 
 
 @blueprint.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])

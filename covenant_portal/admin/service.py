@@ -1,4 +1,5 @@
 """Queries behind the admin's user management pages (the rules themselves are in accounts)."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """The audit trail's admin page."""
+
 from covenant_portal.audit.routes import blueprint
 from covenant_portal.web.areas import Area
 

@@ -1,5 +1,6 @@
 """The audit trail filter: a GET form, so it can be bookmarked and carries no CSRF token
 (it only reads)."""
+
 from datetime import date, datetime, time, timedelta, timezone
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextInput
@@ -95,10 +96,10 @@ class AuditFilterForm(PortalForm):
         )
 
 
-def audit_filter_form(formdata, actions: list[str], object_types: list[str], vocabulary: AuditVocabulary) -> AuditFilterForm:
+def audit_filter_form(
+    formdata, actions: list[str], object_types: list[str], vocabulary: AuditVocabulary
+) -> AuditFilterForm:
     form = AuditFilterForm(formdata=formdata)
-    form.action.choices = [("", "All actions")] + [
-        (action, action_in_words(vocabulary, action)) for action in actions
-    ]
+    form.action.choices = [("", "All actions")] + [(action, action_in_words(vocabulary, action)) for action in actions]
     form.object_type.choices = [("", "All types")] + [(name, name) for name in object_types]
     return form

@@ -1,4 +1,5 @@
 """The audit trail, for portal administrators: who changed what, when and from where."""
+
 from flask import Blueprint, current_app, render_template, request
 
 from covenant_portal.access import allowed
@@ -18,7 +19,9 @@ EVENTS_SHOWN = 200
 def events():
     session = get_session()
     vocabulary = current_app.extensions["audit_vocabulary"]
-    form = audit_filter_form(request.args, service.known_actions(session), service.known_object_types(session), vocabulary)
+    form = audit_filter_form(
+        request.args, service.known_actions(session), service.known_object_types(session), vocabulary
+    )
     if not form.validate():
         return render_template("admin/audit_events.html", form=form, events=None), 400
     found = described_events(session, service.find_events(session, form.to_filter(), limit=EVENTS_SHOWN), vocabulary)

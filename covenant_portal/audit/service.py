@@ -1,4 +1,5 @@
 """Audit events are added to the caller's session so they commit (or roll back) with the change."""
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,9 +22,7 @@ class Actor:
 SYSTEM = Actor(user_id=None, ip_address=None, user_agent="system")
 
 
-def record(
-    session: Session, actor: Actor, action: str, obj: Any, now: datetime, **details: Any
-) -> AuditEvent:
+def record(session: Session, actor: Actor, action: str, obj: Any, now: datetime, **details: Any) -> AuditEvent:
     event = AuditEvent(**event_row(actor, action, audit_type_of(obj), obj.id, now, **details))
     session.add(event)
     return event

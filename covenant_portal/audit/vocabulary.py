@@ -2,6 +2,7 @@
 mean ("user.logged_in" is "Signed in") and how to name its records ("Named contact: Jo Bloggs,
 Bury"); the audit kernel only puts the words together, so it knows no area. Stored events keep
 their codes: the words are worked out when the trail is shown."""
+
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +54,9 @@ def action_in_words(vocabulary: AuditVocabulary, action: str) -> str:
     return vocabulary.actions.get(action) or action.replace("_", " ").replace(".", ": ", 1).capitalize()
 
 
-def described_events(session: Session, events: Iterable[AuditEvent], vocabulary: AuditVocabulary) -> list[DescribedEvent]:
+def described_events(
+    session: Session, events: Iterable[AuditEvent], vocabulary: AuditVocabulary
+) -> list[DescribedEvent]:
     """Each event with its action and record in words: one query per type of record on the page."""
     events = list(events)
     ids_by_type: dict[str, list[str]] = defaultdict(list)

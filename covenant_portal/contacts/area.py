@@ -1,4 +1,5 @@
 """Named contacts on both sides, and the directory."""
+
 from covenant_portal.access import Role
 from covenant_portal.contacts.audit_words import CONTACTS_AUDIT_VOCABULARY
 from covenant_portal.contacts.dashboard import contacts_actions

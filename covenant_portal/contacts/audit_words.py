@@ -1,4 +1,5 @@
 """What named contacts' audit events and records are called in the audit trail."""
+
 from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
@@ -24,7 +25,10 @@ CONTACTS_AUDIT_VOCABULARY = AuditVocabulary(
         "LocalAuthorityNamedContact": describe_records(
             LocalAuthorityNamedContact,
             lambda named: f"Named contact: {named.user.full_name}, {named.local_authority.name}",
-            options=lambda: (joinedload(LocalAuthorityNamedContact.user), joinedload(LocalAuthorityNamedContact.local_authority),),
+            options=lambda: (
+                joinedload(LocalAuthorityNamedContact.user),
+                joinedload(LocalAuthorityNamedContact.local_authority),
+            ),
         ),
     },
 )

@@ -1,5 +1,6 @@
 """Named contacts on both sides (pledge 2). Changes never overwrite: a contact is retired and a new
 version added, so the history of who was named when is kept."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

@@ -1,5 +1,6 @@
 """Named contacts for pledge 2: each provider's contacts for vacancies and referrals, each LA's named
 contacts, and the directory of who to talk to in each Greater Manchester LA."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -96,14 +97,16 @@ def _confirm_remove_contact(contact_id):
             f"{organisation} will have no named contact. Pledge 2 asks you to name at least one, and you need "
             "one to sign the covenant."
         )
-    return confirmation_page(Confirmation(
-        heading=f"Remove {contact.name} as a named contact?",
-        consequences=consequences,
-        button=f"Remove {contact.name}",
-        action_url=url_for("contacts.remove_contact", contact_id=contact.id),
-        cancel_url=url_for("contacts.contacts"),
-        warning="To name them again, add them as a new contact.",
-    ))
+    return confirmation_page(
+        Confirmation(
+            heading=f"Remove {contact.name} as a named contact?",
+            consequences=consequences,
+            button=f"Remove {contact.name}",
+            action_url=url_for("contacts.remove_contact", contact_id=contact.id),
+            cancel_url=url_for("contacts.contacts"),
+            warning="To name them again, add them as a new contact.",
+        )
+    )
 
 
 @blueprint.route("/contacts/<int:contact_id>/remove", methods=["GET", "POST"])
@@ -173,9 +176,7 @@ def admin_named_contacts():
     named_user_ids = {named.user_id for _authority, contacts in entries for named in contacts}
     not_named = [user for user in service.la_contact_users(session) if user.id not in named_user_ids]
     missing = [authority for authority, contacts in entries if not contacts]
-    return render_template(
-        "contacts/admin_named_contacts.html", entries=entries, missing=missing, not_named=not_named
-    )
+    return render_template("contacts/admin_named_contacts.html", entries=entries, missing=missing, not_named=not_named)
 
 
 @blueprint.route("/admin/named-contacts/<int:user_id>", methods=["GET", "POST"])
@@ -198,20 +199,25 @@ def admin_name_contact(user_id):
 def _confirm_end_named_contact(named_contact_id):
     named = found_or_404(service.current_named_contact(get_session(), named_contact_id))
     authority = named.local_authority.name
-    return confirmation_page(Confirmation(
-        heading=f"End {named.user.full_name} as a named contact for {authority}?",
-        consequences=[
-            f"Providers will no longer see {named.user.full_name} in the directory as a contact for {authority}.",
-            f"{named.user.full_name} keeps their account, and can become a named contact again.",
-            "Their time as a named contact stays in the history.",
-        ]
-        + ([f"{authority} will have no named contact: the dashboard will show it until someone is named."]
-           if service.is_last_named_contact(get_session(), named) else []),
-        button=f"End {named.user.full_name} as a named contact",
-        action_url=url_for("contacts.admin_end_named_contact", named_contact_id=named.id),
-        cancel_url=url_for("contacts.admin_named_contacts"),
-        warning="This takes effect straight away.",
-    ))
+    return confirmation_page(
+        Confirmation(
+            heading=f"End {named.user.full_name} as a named contact for {authority}?",
+            consequences=[
+                f"Providers will no longer see {named.user.full_name} in the directory as a contact for {authority}.",
+                f"{named.user.full_name} keeps their account, and can become a named contact again.",
+                "Their time as a named contact stays in the history.",
+            ]
+            + (
+                [f"{authority} will have no named contact: the dashboard will show it until someone is named."]
+                if service.is_last_named_contact(get_session(), named)
+                else []
+            ),
+            button=f"End {named.user.full_name} as a named contact",
+            action_url=url_for("contacts.admin_end_named_contact", named_contact_id=named.id),
+            cancel_url=url_for("contacts.admin_named_contacts"),
+            warning="This takes effect straight away.",
+        )
+    )
 
 
 @blueprint.route("/admin/named-contacts/<int:named_contact_id>/end", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ Nothing is overwritten. A provider contact that changes is retired and a new ver
 (`replaces_id`); an LA named contact that changes is ended and a new one started. So the record
 always shows who was named when.
 """
+
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def uk_phone_number(typed: str) -> str | None:
     compact = PHONE_SEPARATORS.sub("", typed.replace("(0)", ""))
     for prefix in ("+44", "0044", "0"):
         if compact.startswith(prefix):
-            national = compact[len(prefix):]
+            national = compact[len(prefix) :]
             return "+44" + national if UK_NUMBER.fullmatch(national) else None
     return None
 
@@ -116,8 +117,14 @@ def change_contact(
     new_version = _new_version(session, contact.organisation_id, details, actor, now, replaces=contact)
     _retire(session, contact, now)
     audit.record(
-        session, actor, "contact.changed", new_version, now,
-        organisation_id=contact.organisation_id, replaces_id=contact.id, changed=changed,
+        session,
+        actor,
+        "contact.changed",
+        new_version,
+        now,
+        organisation_id=contact.organisation_id,
+        replaces_id=contact.id,
+        changed=changed,
     )
     session.commit()
     return new_version
@@ -158,9 +165,7 @@ def contact_history(session: Session, organisation_id: int) -> list[ContactVersi
     for version in versions:
         replacement = replacement_of.get(version.id)
         ended_by_id = replacement.created_by_id if replacement else remover_ids.get(version.id)
-        history.append(
-            ContactVersion(version, people.get(version.created_by_id), replacement, people.get(ended_by_id))
-        )
+        history.append(ContactVersion(version, people.get(version.created_by_id), replacement, people.get(ended_by_id)))
     return history
 
 
@@ -296,8 +301,13 @@ def end_named_contact(session: Session, named: LocalAuthorityNamedContact, actor
         raise ContactError("This person has already stopped being a named contact")
     named.ended_at = now
     audit.record(
-        session, actor, "la_named_contact.ended", named, now,
-        local_authority_id=named.local_authority_id, user_id=named.user_id,
+        session,
+        actor,
+        "la_named_contact.ended",
+        named,
+        now,
+        local_authority_id=named.local_authority_id,
+        user_id=named.user_id,
     )
     session.commit()
 

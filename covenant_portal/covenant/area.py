@@ -1,4 +1,5 @@
 """The covenant: versions, signing and the register."""
+
 from covenant_portal.access import Role
 from covenant_portal.covenant.audit_words import COVENANT_AUDIT_VOCABULARY
 from covenant_portal.covenant.dashboard import covenant_actions
@@ -16,7 +17,9 @@ AREA = Area(
     dashboard_panels=(
         DashboardPanel("covenant/panels/provider.html", frozenset({Role.PROVIDER}), order=10),
         DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),
-        DashboardPanel("covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30),
+        DashboardPanel(
+            "covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30
+        ),
     ),
     demo=plan_covenant,
 )

@@ -1,4 +1,5 @@
 """What the covenant asks of each person now, led with on their dashboard."""
+
 from datetime import datetime
 
 from flask import current_app, url_for
@@ -36,11 +37,13 @@ def covenant_actions(session: Session, user: User, now: datetime) -> list[Dashbo
         return []
     count = len(unsigned)
     providers = "1 provider" if count == 1 else f"{count} providers"
-    return [DashboardAction(
-        f"{providers}{where} {'has' if count == 1 else 'have'} not signed version {version.number} of the covenant",
-        url_for("covenant.all_signatories"),
-        ", ".join(status.organisation.name for status in unsigned[:3]) + (" and others" if count > 3 else ""),
-    )]
+    return [
+        DashboardAction(
+            f"{providers}{where} {'has' if count == 1 else 'have'} not signed version {version.number} of the covenant",
+            url_for("covenant.all_signatories"),
+            ", ".join(status.organisation.name for status in unsigned[:3]) + (" and others" if count > 3 else ""),
+        )
+    ]
 
 
 def _provider_actions(session: Session, user: User, version) -> list[DashboardAction]:
@@ -48,15 +51,21 @@ def _provider_actions(session: Session, user: User, version) -> list[DashboardAc
     if status.state == SigningState.SIGNED_CURRENT:
         return []
     due_on = resigning_due_on(version, int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"]))
-    hint = (f"You signed version {status.latest.covenant_version.number}. Sign this one by {due_on:%-d %B %Y} to stay "
-            "on the register." if status.state == SigningState.SIGN_AGAIN and due_on else "")
+    hint = (
+        f"You signed version {status.latest.covenant_version.number}. Sign this one by {due_on:%-d %B %Y} to stay "
+        "on the register."
+        if status.state == SigningState.SIGN_AGAIN and due_on
+        else ""
+    )
     if user.is_organisation_admin:
         return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
     admins = session.scalars(
         select(User.full_name).where(User.organisation_id == user.organisation_id, *is_active_organisation_admin())
     ).all()
-    return [DashboardAction(
-        f"Version {version.number} of the covenant is waiting to be signed",
-        url_for("covenant.read"),
-        f"Your organisation admins can sign it: {', '.join(admins)}." if admins else hint,
-    )]
+    return [
+        DashboardAction(
+            f"Version {version.number} of the covenant is waiting to be signed",
+            url_for("covenant.read"),
+            f"Your organisation admins can sign it: {', '.join(admins)}." if admins else hint,
+        )
+    ]

@@ -20,9 +20,7 @@ class SignForm(PortalForm):
     def __init__(self, declaration: str, organisation_name: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.confirm.label.text = declaration
-        self.confirm.validators = [
-            InputRequired(message=f"Confirm you are authorised to sign for {organisation_name}")
-        ]
+        self.confirm.validators = [InputRequired(message=f"Confirm you are authorised to sign for {organisation_name}")]
 
 
 class DraftForm(PortalForm):

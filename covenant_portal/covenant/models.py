@@ -1,4 +1,5 @@
 """Covenant versions and the organisations' signatures of them."""
+
 from datetime import datetime
 from enum import StrEnum
 from typing import Any

@@ -5,6 +5,7 @@ the portal's own rows still say the same (run by `ledger verify` for every coven
 every signed fact is kept on the signature row (the organisation's details as they were when it
 signed, since it may be renamed later) or its covenant version, and re-derived from them.
 """
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -116,7 +117,10 @@ def check_covenant_signatures(session: Session, records: list[tuple[str, dict]])
         else:
             problems.append(
                 statement_problem(
-                    statement, subject_name, version.document_sha256, PREDICATE_TYPE,
+                    statement,
+                    subject_name,
+                    version.document_sha256,
+                    PREDICATE_TYPE,
                     f"covenant_version {version.number} document_sha256",
                 )
                 or _predicate_problem(signature, version, statement, label)

@@ -216,9 +216,7 @@ def admin_new():
 def admin_version(number):
     session = get_session()
     version = found_or_404(service.version_numbered(session, number))
-    return render_template(
-        "covenant/admin_version.html", version=version, current=service.current_version(session)
-    )
+    return render_template("covenant/admin_version.html", version=version, current=service.current_version(session))
 
 
 def _confirm_publish(number):
@@ -228,23 +226,27 @@ def _confirm_publish(number):
         return redirect(url_for("covenant.admin_version", number=number))
     previous, changes = service.changes_since_previous(session, version)
     signatories = sum(1 for status in service.every_organisation_status(session) if status.latest is not None)
-    return confirmation_page(Confirmation(
-        heading=f"Publish version {number} of the covenant?",
-        consequences=[
-            f"Version {number} will be the covenant that providers sign, in place of version {previous.number}."
-            if previous else f"Version {number} will be the covenant that providers sign.",
-            (
-                f"The {signatories} {'organisation that has' if signatories == 1 else 'organisations that have'} "
-                "signed an older version will be asked, by email, to sign this one."
-            ),
-            "Its signed text will be published for anyone to check signatures against.",
-        ],
-        button=f"Publish version {number}",
-        action_url=url_for("covenant.admin_publish", number=number),
-        cancel_url=url_for("covenant.admin_version", number=number),
-        warning="Publishing cannot be undone: a published version is never changed.",
-        details={"previous": previous, "changes": changes},
-    ), "covenant/confirm_publish.html")
+    return confirmation_page(
+        Confirmation(
+            heading=f"Publish version {number} of the covenant?",
+            consequences=[
+                f"Version {number} will be the covenant that providers sign, in place of version {previous.number}."
+                if previous
+                else f"Version {number} will be the covenant that providers sign.",
+                (
+                    f"The {signatories} {'organisation that has' if signatories == 1 else 'organisations that have'} "
+                    "signed an older version will be asked, by email, to sign this one."
+                ),
+                "Its signed text will be published for anyone to check signatures against.",
+            ],
+            button=f"Publish version {number}",
+            action_url=url_for("covenant.admin_publish", number=number),
+            cancel_url=url_for("covenant.admin_version", number=number),
+            warning="Publishing cannot be undone: a published version is never changed.",
+            details={"previous": previous, "changes": changes},
+        ),
+        "covenant/confirm_publish.html",
+    )
 
 
 @blueprint.route("/admin/covenant/<int:number>/publish", methods=["GET", "POST"])

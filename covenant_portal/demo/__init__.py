@@ -9,6 +9,7 @@ Safe to run again, on any day: the dated history (signatures, returns, reminders
 it is not there, and the accounts, homes and contacts steps add only what was never there, so a
 second run changes nothing.
 """
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -57,6 +58,10 @@ def _history_is_missing(demo: Demo) -> bool:
     from covenant_portal.demo.covenant import signatories
 
     organisation = demo.organisation(signatories()[0].name)
-    return organisation is None or demo.session.scalar(
-        select(CovenantSignature.id).where(CovenantSignature.organisation_id == organisation.id).limit(1)
-    ) is None
+    return (
+        organisation is None
+        or demo.session.scalar(
+            select(CovenantSignature.id).where(CovenantSignature.organisation_id == organisation.id).limit(1)
+        )
+        is None
+    )

@@ -1,6 +1,7 @@
 """The demo's accounts: one for every kind of user, all active, with known passwords, and the
 provider organisations. Accounts and organisations that already exist are left exactly as they are.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,6 @@ PASSWORDS = {
     Role.ESCALATION_OFFICER: "demo escalation officer",
     Role.PROVIDER: "demo children's care provider",
 }
-
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,10 @@ def plan_accounts(demo: Demo) -> None:
     back). Every demo login is listed in demo.logins."""
     people = _demo_people(demo.session)
     demo.logins.extend(person.login for person in people)
-    demo.at(demo.calendar.start, lambda: _create_accounts(demo.session, demo.settings.passwords, people, demo.calendar.start))
+    demo.at(
+        demo.calendar.start,
+        lambda: _create_accounts(demo.session, demo.settings.passwords, people, demo.calendar.start),
+    )
 
 
 def _create_accounts(session: Session, passwords, people: list["_DemoUser"], now: datetime) -> None:
@@ -85,9 +88,7 @@ def _demo_people(session: Session) -> list[_DemoUser]:
                 local_authority=authority,
             )
         )
-    people.append(
-        _DemoUser(f"escalation@{DOMAIN}", "Erin Escalation", "Escalation officer", Role.ESCALATION_OFFICER)
-    )
+    people.append(_DemoUser(f"escalation@{DOMAIN}", "Erin Escalation", "Escalation officer", Role.ESCALATION_OFFICER))
     for provider in PROVIDERS:
         for suffix, job_title, is_admin in PROVIDER_STAFF:
             people.append(
@@ -114,7 +115,10 @@ def _organisation(session: Session, name: str, now: datetime) -> ProviderOrganis
 
 
 def _create_user(
-    session: Session, person: _DemoUser, organisation: ProviderOrganisation | None, password_hash: str,
+    session: Session,
+    person: _DemoUser,
+    organisation: ProviderOrganisation | None,
+    password_hash: str,
     now: datetime,
 ) -> None:
     user = User(

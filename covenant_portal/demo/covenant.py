@@ -2,6 +2,7 @@
 first owed quarter); the admin published version 2 nine to twelve months back, fixing a stray word
 in pledge 2, and some signatories have signed it since. All through the covenant service: each
 signature is sealed in the ledger, audited and confirmed by email, dated when it happened."""
+
 from datetime import timedelta
 
 from covenant_portal.audit.service import Actor
@@ -44,8 +45,10 @@ def plan_covenant(demo: Demo) -> None:
     if not demo.builds_history:
         return
     for number, provider in enumerate(signatories()):
-        demo.at(first_signing(demo, number), lambda provider=provider, number=number: _sign(
-            demo, provider.slug, 1, first_signing(demo, number)))
+        demo.at(
+            first_signing(demo, number),
+            lambda provider=provider, number=number: _sign(demo, provider.slug, 1, first_signing(demo, number)),
+        )
     published_at = version_2_published_at(demo)
     demo.at(published_at - timedelta(days=7), lambda: _draft_version_2(demo, published_at - timedelta(days=7)))
     demo.at(published_at, lambda: _publish_version_2(demo, published_at))

@@ -2,6 +2,7 @@
 how each pledge was kept. Worked out from the provider, the home and the quarter, never at random,
 so the demo is the same every time it is made. Each provider's share of children placed by GM LAs
 starts at its own level and drifts a little each quarter."""
+
 from covenant_portal.demo.providers import Provider
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.returns.drafts.rules import OccupancyInput
@@ -27,8 +28,9 @@ NOT_MET = (
 )
 
 
-def occupancy(provider: Provider, provider_number: int, home: ProviderHome, home_number: int,
-              quarter: int, gm_codes: list[str]) -> OccupancyInput:
+def occupancy(
+    provider: Provider, provider_number: int, home: ProviderHome, home_number: int, quarter: int, gm_codes: list[str]
+) -> OccupancyInput:
     places = home.registered_places
     rate = 60 + (quarter * 7 + home_number * 11 + provider_number * 5) % 31  # percent of places used
     placed = min(places, round(places * rate / 100))

@@ -1,6 +1,7 @@
 """The demo's homes and named contacts (pledge 2), made through the homes and contacts services by
 each organisation's admin when the demo starts. A home or contact an organisation or person never
 had is added; whatever has been changed or removed since stays so."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -40,8 +41,15 @@ def _add_homes(demo: Demo) -> None:
         if session.scalar(select(ProviderHome.id).filter_by(organisation_id=organisation.id, name=name)):
             continue
         details = HomeDetails(
-            name=name, host_local_authority_id=authorities[host], ofsted_urn=urn, home_type=home_type,
-            registered_places=places, age_from=age_from, age_to=age_to, needs=frozenset(needs), status=status,
+            name=name,
+            host_local_authority_id=authorities[host],
+            ofsted_urn=urn,
+            home_type=home_type,
+            registered_places=places,
+            age_from=age_from,
+            age_to=age_to,
+            needs=frozenset(needs),
+            status=status,
         )
         admin = organisation_admin(demo, slug)
         add_home(session, organisation.id, details, Actor(admin.id), demo.calendar.start + timedelta(minutes=number))
@@ -53,13 +61,22 @@ def _add_provider_contacts(demo: Demo, when) -> None:
         organisation = demo.organisation(PROVIDERS_BY_SLUG[slug].name)
         if session.scalar(select(ProviderContact.id).filter_by(organisation_id=organisation.id, name=name)):
             continue
-        home_ids = frozenset(session.scalars(
-            select(ProviderHome.id).filter_by(organisation_id=organisation.id).where(ProviderHome.name.in_(home_names))
-        ))
+        home_ids = frozenset(
+            session.scalars(
+                select(ProviderHome.id)
+                .filter_by(organisation_id=organisation.id)
+                .where(ProviderHome.name.in_(home_names))
+            )
+        )
         email = f"{name.split()[0].lower()}@{slug}.{DOMAIN}"
         admin = organisation_admin(demo, slug)
-        add_contact(session, organisation.id, ContactDetails(name, role, email, phone, home_ids), Actor(admin.id),
-                    when + timedelta(minutes=number))
+        add_contact(
+            session,
+            organisation.id,
+            ContactDetails(name, role, email, phone, home_ids),
+            Actor(admin.id),
+            when + timedelta(minutes=number),
+        )
 
 
 def _name_la_contacts(demo: Demo, when) -> None:
@@ -71,5 +88,11 @@ def _name_la_contacts(demo: Demo, when) -> None:
     for number, user in enumerate(la_contacts, start=1):
         never_named = not session.scalar(select(LocalAuthorityNamedContact.id).filter_by(user_id=user.id))
         if never_named and user.local_authority.name not in LA_WITHOUT_NAMED_CONTACT:
-            name_la_contact(session, user, user.email, f"0161 496 0{300 + number}", Actor(admin.id),
-                            when + timedelta(minutes=number))
+            name_la_contact(
+                session,
+                user,
+                user.email,
+                f"0161 496 0{300 + number}",
+                Actor(admin.id),
+                when + timedelta(minutes=number),
+            )

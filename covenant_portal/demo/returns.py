@@ -11,6 +11,7 @@ date, so if the current quarter's due date is too near or has passed, the admin 
 admins may, with a reason) before its first reminder; the overdue and escalated states are then on
 the quarter before (an unsent return is overdue for fourteen days, then escalated).
 """
+
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -60,8 +61,10 @@ def plan_returns(demo: Demo) -> None:
         if provider.corrects is not None:
             quarter = calendar.quarters[provider.corrects]
             day = quarter.due_on + timedelta(days=provider.habit[provider.corrects % len(provider.habit)] + 20)
-            demo.at(at_london(day, 15), lambda provider=provider, number=number, day=day: _correct(
-                demo, provider, number, day))
+            demo.at(
+                at_london(day, 15),
+                lambda provider=provider, number=number, day=day: _correct(demo, provider, number, day),
+            )
     due_on = _plan_current_due_date(demo)
     _plan_current_quarter(demo)
     _plan_chasing(demo, due_on)
@@ -69,8 +72,9 @@ def plan_returns(demo: Demo) -> None:
 
 def _period(demo: Demo, quarter: Quarter, day: date) -> ReturnPeriod:
     ensure_periods_saved(demo.session, demo.settings.calendar, day)
-    return demo.session.scalar(select(ReturnPeriod).filter_by(
-        financial_year=quarter.financial_year, quarter=quarter.quarter))
+    return demo.session.scalar(
+        select(ReturnPeriod).filter_by(financial_year=quarter.financial_year, quarter=quarter.quarter)
+    )
 
 
 def _people(demo: Demo, provider: Provider):
@@ -88,19 +92,34 @@ def _signed(demo: Demo, provider: Provider, number: int, index: int, day: date):
         quarterly_return = _started(demo, colleague, period, found, started)
         _fill(demo, quarterly_return, provider, number, index, colleague, started + timedelta(minutes=5))
         _sign(demo, quarterly_return, admin, at_london(day, 11, 30))
+
     return sign_the_return
 
 
-def _started(demo: Demo, user, period: ReturnPeriod, found: QuarterlyReturn | None, when: datetime,
-             from_last_quarter: bool = True) -> QuarterlyReturn:
+def _started(
+    demo: Demo,
+    user,
+    period: ReturnPeriod,
+    found: QuarterlyReturn | None,
+    when: datetime,
+    from_last_quarter: bool = True,
+) -> QuarterlyReturn:
     if found is not None:
         return found
     carry = from_last_quarter and last_signed_submission(demo.session, user.organisation_id, period) is not None
     return start_return(demo.session, user.organisation_id, period, carry, user, Actor(user.id), demo.clock(when))
 
 
-def _fill(demo: Demo, quarterly_return: QuarterlyReturn, provider: Provider, number: int, index: int, user,
-          when: datetime, sections: int | None = None) -> None:
+def _fill(
+    demo: Demo,
+    quarterly_return: QuarterlyReturn,
+    provider: Provider,
+    number: int,
+    index: int,
+    user,
+    when: datetime,
+    sections: int | None = None,
+) -> None:
     """Saves the return's sections in order (pledges, occupancy, contacts): all, or the first few."""
     session, actor = demo.session, Actor(user.id)
     pledges = [int(pledge["number"]) for pledge in current_version(session).document["pledges"]]
@@ -109,16 +128,32 @@ def _fill(demo: Demo, quarterly_return: QuarterlyReturn, provider: Provider, num
         moment = demo.clock(when + timedelta(minutes=2 * step))
         if section == "pledge":
             status, narrative = pledge_answer(number, index, pledge)
-            save_pledge(session, quarterly_return, pledge, PledgeInput(status, narrative),
-                        seen(quarterly_return, pledge_path(pledge)), user, actor, moment)
+            save_pledge(
+                session,
+                quarterly_return,
+                pledge,
+                PledgeInput(status, narrative),
+                seen(quarterly_return, pledge_path(pledge)),
+                user,
+                actor,
+                moment,
+            )
         elif section == "occupancy":
             _save_occupancy(demo, quarterly_return, provider, number, index, user, moment)
         else:
             save_contacts(session, quarterly_return, True, seen(quarterly_return, CONTACTS_PATH), user, actor, moment)
 
 
-def _save_occupancy(demo: Demo, quarterly_return: QuarterlyReturn, provider: Provider, number: int, index: int,
-                    user, when: datetime, correction: bool = False) -> None:
+def _save_occupancy(
+    demo: Demo,
+    quarterly_return: QuarterlyReturn,
+    provider: Provider,
+    number: int,
+    index: int,
+    user,
+    when: datetime,
+    correction: bool = False,
+) -> None:
     session = demo.session
     codes = [authority.ons_code for authority in gm_local_authorities(session)]
     answers = {}
@@ -127,16 +162,30 @@ def _save_occupancy(demo: Demo, quarterly_return: QuarterlyReturn, provider: Pro
         if correction and home_number == 0 and answer.vacant_places:
             # The correction: a child placed by the host LA on the last day of the quarter was missed.
             host = home.host_local_authority.ons_code
-            answer = type(answer)({**answer.placed_by, host: answer.placed_by.get(host, 0) + 1},
-                                  answer.placed_outside_gm, answer.vacant_places - 1, answer.registered_places)
+            answer = type(answer)(
+                {**answer.placed_by, host: answer.placed_by.get(host, 0) + 1},
+                answer.placed_outside_gm,
+                answer.vacant_places - 1,
+                answer.registered_places,
+            )
         answers[home.id] = answer
-    save_occupancy(session, quarterly_return, codes, answers, seen(quarterly_return, OCCUPANCY_PATH), user,
-                   Actor(user.id), when)
+    save_occupancy(
+        session, quarterly_return, codes, answers, seen(quarterly_return, OCCUPANCY_PATH), user, Actor(user.id), when
+    )
 
 
 def _sign(demo: Demo, quarterly_return: QuarterlyReturn, admin, when: datetime) -> None:
     signing = ReturnSigning(admin.full_name, admin.job_title, quarterly_return.draft_lock)
-    sign_return(demo.session, demo.settings.links, portal_key(), admin, quarterly_return, signing, Actor(admin.id), demo.clock(when))
+    sign_return(
+        demo.session,
+        demo.settings.links,
+        portal_key(),
+        admin,
+        quarterly_return,
+        signing,
+        Actor(admin.id),
+        demo.clock(when),
+    )
 
 
 def _correct(demo: Demo, provider: Provider, number: int, day: date) -> None:
@@ -148,8 +197,9 @@ def _correct(demo: Demo, provider: Provider, number: int, day: date) -> None:
         return
     when = at_london(day, 15)
     start_correction(demo.session, quarterly_return, colleague, Actor(colleague.id), when)
-    _save_occupancy(demo, quarterly_return, provider, number, index, colleague, when + timedelta(minutes=5),
-                    correction=True)
+    _save_occupancy(
+        demo, quarterly_return, provider, number, index, colleague, when + timedelta(minutes=5), correction=True
+    )
     _sign(demo, quarterly_return, admin, when + timedelta(minutes=40))
 
 
@@ -169,6 +219,7 @@ def _plan_current_due_date(demo: Demo) -> date:
         if period.due_adjusted_at is None:
             admin = demo.user(f"admin@{DOMAIN}")
             adjust_due_date(demo.session, period, extended, EXTENSION_REASON, Actor(admin.id), when)
+
     demo.at(when, extend)
     return extended
 
@@ -184,8 +235,10 @@ def _plan_current_quarter(demo: Demo) -> None:
             demo.at(at_london(day, 9), _signed(demo, provider, number, index, day))
         elif provider.now == Now.DRAFT:
             day = min(current.opens_on + timedelta(days=4), today)
-            demo.at(at_london(day, 10), lambda provider=provider, number=number, day=day: _draft(
-                demo, provider, number, index, day))
+            demo.at(
+                at_london(day, 10),
+                lambda provider=provider, number=number, day=day: _draft(demo, provider, number, index, day),
+            )
 
 
 def _draft(demo: Demo, provider: Provider, number: int, index: int, day: date) -> None:
@@ -195,8 +248,16 @@ def _draft(demo: Demo, provider: Provider, number: int, index: int, day: date) -
         return
     when = at_london(day, 10)
     quarterly_return = _started(demo, colleague, period, None, when, provider.draft_from_last_quarter)
-    _fill(demo, quarterly_return, provider, number, index, colleague, when + timedelta(minutes=5),
-          sections=provider.draft_sections)
+    _fill(
+        demo,
+        quarterly_return,
+        provider,
+        number,
+        index,
+        colleague,
+        when + timedelta(minutes=5),
+        sections=provider.draft_sections,
+    )
 
 
 # Chasing
@@ -209,4 +270,9 @@ def _plan_chasing(demo: Demo, current_due_on: date) -> None:
     days = {due_on + timedelta(days=offset) for due_on in due_dates for offset in STAGE_OFFSETS.values()}
     for day in sorted(day for day in days | {demo.today} if day <= demo.today):
         when = at_london(day, 7)
-        demo.at(when, lambda when=when: chase_returns(demo.session, demo.settings.calendar, demo.settings.links, demo.clock(when)))
+        demo.at(
+            when,
+            lambda when=when: chase_returns(
+                demo.session, demo.settings.calendar, demo.settings.links, demo.clock(when)
+            ),
+        )

@@ -11,6 +11,7 @@ before it have signed returns; the signatories first signed in the weeks before 
 and a quarter to three and a half years back), so every one of the thirteen quarters is owed (a
 return is owed for each quarter that starts after the organisation first signed).
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -106,7 +107,9 @@ class DemoSettings:
 
     @classmethod
     def from_app(cls, app) -> "DemoSettings":
-        return cls(PasswordSettings.from_config(app.config), Links.from_app(app), CalendarSettings.from_config(app.config))
+        return cls(
+            PasswordSettings.from_config(app.config), Links.from_app(app), CalendarSettings.from_config(app.config)
+        )
 
     @property
     def due_days(self) -> int:

@@ -1,4 +1,5 @@
 """GET /healthz, for operators' monitoring."""
+
 from covenant_portal.health.routes import blueprint
 from covenant_portal.web.areas import Area
 

@@ -1,4 +1,5 @@
 """GET /healthz: for monitoring; open to all, no personal data, never cached."""
+
 from flask import Blueprint, current_app, jsonify
 
 from covenant_portal.access import public

@@ -1,5 +1,6 @@
 """What GET /healthz tells monitoring: whether the database answers, when the scheduler last beat,
 how long the oldest unsent email has waited and how many emails failed. Nothing about any person."""
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 

@@ -1,4 +1,5 @@
 """Providers' homes and services."""
+
 from covenant_portal.access import Role
 from covenant_portal.demo.homes import plan_homes
 from covenant_portal.homes.audit_words import HOMES_AUDIT_VOCABULARY

@@ -1,4 +1,5 @@
 """What homes' audit events and records are called in the audit trail."""
+
 from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records

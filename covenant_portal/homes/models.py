@@ -1,4 +1,5 @@
 """Provider homes and services: what quarterly returns, expansions and the observatory count."""
+
 from datetime import datetime
 from enum import StrEnum
 

@@ -1,5 +1,6 @@
 """Provider homes: the organisation's people see them, its admins record and change them; LA contacts
 see the homes hosted in their area."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 

@@ -2,6 +2,7 @@
 
 Homes are named, never their children: nothing here may identify a child.
 """
+
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime

@@ -1,4 +1,5 @@
 """What the jobs kernel's audit events and records are called in the audit trail."""
+
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
 from covenant_portal.jobs.models import JobRun
 

@@ -1,4 +1,5 @@
 """`flask --app covenant_portal jobs list|run` and `flask --app covenant_portal scheduler`."""
+
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -65,8 +66,9 @@ def parse_date_or_moment(text: str, moment_on: Callable[[date], datetime]) -> da
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter("give a date like 2026-03-01 or a date-time like 2026-03-01T06:00",
-                                 param_hint="--as-of") from None
+        raise click.BadParameter(
+            "give a date like 2026-03-01 or a date-time like 2026-03-01T06:00", param_hint="--as-of"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 

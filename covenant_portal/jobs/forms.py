@@ -1,4 +1,5 @@
 """The job runs filter: a GET form, so it can be bookmarked and carries no CSRF token (it only reads)."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice

@@ -9,6 +9,7 @@ slot per UTC minute ("YYYY-MM-DDTHH:MM"); daily jobs one per Europe/London date 
 Each trigger's misfire grace is shorter than its interval, so a late run still falls in the slot
 of the fire time it belongs to.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone

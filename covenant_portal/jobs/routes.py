@@ -1,4 +1,5 @@
 """Job runs, for portal administrators: what the scheduled jobs did, and which failed."""
+
 from flask import Blueprint, render_template, request
 
 from covenant_portal.access import allowed
@@ -17,7 +18,12 @@ def runs():
     session = get_session()
     form = JobRunFilterForm(formdata=request.args)
     jobs = scheduled_jobs()
-    page = {"form": form, "jobs": jobs, "last_runs": service.last_run_by_job(session, jobs), "limit": service.JOB_RUNS_LIMIT}
+    page = {
+        "form": form,
+        "jobs": jobs,
+        "last_runs": service.last_run_by_job(session, jobs),
+        "limit": service.JOB_RUNS_LIMIT,
+    }
     if not form.validate():
         return render_template("admin/job_runs.html", runs=None, **page), 400
     runs = service.recent_runs(session, form.job.data or "")

@@ -15,6 +15,7 @@ AND started_at is before the lease's end), so of two takers at once exactly one 
 replaces is kept in a "job_run.taken_over" audit event. The lease must be longer than the longest
 run of any job: a run still alive when its lease ends would be run a second time.
 """
+
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,7 +58,12 @@ class RunResult:
 
 
 def run_job(
-    session: Session, job: Job, as_of: datetime, *, retry_failed: bool = False, now: datetime | None = None,
+    session: Session,
+    job: Job,
+    as_of: datetime,
+    *,
+    retry_failed: bool = False,
+    now: datetime | None = None,
     lease: timedelta | None = None,
 ) -> RunResult:
     """Runs `job` as of `as_of` unless its slot is already claimed (or, with retry_failed, unless
@@ -103,14 +109,20 @@ def _reclaim_failed(session: Session, job_name: str, slot: str, now: datetime) -
 
 def _take_over_expired(session: Session, job_name: str, slot: str, now: datetime, lease: timedelta) -> JobRun | None:
     return _reclaim(
-        session, job_name, slot, now, "job_run.taken_over",
-        JobRun.status == JobRunStatus.RUNNING, JobRun.started_at <= now - lease,
+        session,
+        job_name,
+        slot,
+        now,
+        "job_run.taken_over",
+        JobRun.status == JobRunStatus.RUNNING,
+        JobRun.started_at <= now - lease,
         lease_minutes=lease.total_seconds() / 60,
     )
 
 
-def _reclaim(session: Session, job_name: str, slot: str, now: datetime, event: str, *conditions, **details
-             ) -> JobRun | None:
+def _reclaim(
+    session: Session, job_name: str, slot: str, now: datetime, event: str, *conditions, **details
+) -> JobRun | None:
     """Claims the slot's run again if it meets `conditions`: one conditional UPDATE that re-checks
     them, so of several claimants at once one wins (on PostgreSQL the others wait for its commit,
     then find the conditions no longer met). The run replaced is kept in an `event` audit event."""
@@ -129,17 +141,26 @@ def _reclaim(session: Session, job_name: str, slot: str, now: datetime, event: s
         session.rollback()
         return None
     audit.record(
-        session, SYSTEM, event, found, now,
-        job_name=job_name, slot=slot, previous_status=str(previous_status), previous_error=previous_error,
-        previous_started_at=previous_started_at.isoformat(), **details,
+        session,
+        SYSTEM,
+        event,
+        found,
+        now,
+        job_name=job_name,
+        slot=slot,
+        previous_status=str(previous_status),
+        previous_error=previous_error,
+        previous_started_at=previous_started_at.isoformat(),
+        **details,
     )
     session.commit()
     session.refresh(found)
     return found
 
 
-def _finish(session: Session, run_id: int, status: JobRunStatus, summary: str | None = None,
-            error: str | None = None) -> JobRun:
+def _finish(
+    session: Session, run_id: int, status: JobRunStatus, summary: str | None = None, error: str | None = None
+) -> JobRun:
     run = session.get_one(JobRun, run_id)  # fetched again: the job may have rolled back or closed the session
     run.status = status
     run.summary = summary

@@ -9,6 +9,7 @@ It writes a heartbeat (heartbeat.py) when it starts and every minute, for GET /h
 
 SIGTERM or SIGINT stops it once the jobs running at that moment have finished.
 """
+
 import fcntl
 import logging
 import os
@@ -50,8 +51,11 @@ def run_scheduler(app: Flask) -> None:
         scheduler = build_scheduler(app, started_at)
         _beat_every_minute(scheduler, app, started_at)
         _stop_on_signals(scheduler)
-        logger.info("Holding the %s; scheduling jobs: %s", lock_description,
-                    ", ".join(f"{job.name} ({job.trigger.description})" for job in scheduled_jobs(app)))
+        logger.info(
+            "Holding the %s; scheduling jobs: %s",
+            lock_description,
+            ", ".join(f"{job.name} ({job.trigger.description})" for job in scheduled_jobs(app)),
+        )
         scheduler.start()
     logger.info("Scheduler stopped")
 
@@ -92,8 +96,13 @@ def run_scheduled_job(app: Flask, job: Job) -> None:
 
 def _beat_every_minute(scheduler: BlockingScheduler, app: Flask, started_at: datetime) -> None:
     scheduler.add_job(
-        write_heartbeat, IntervalTrigger(seconds=HEARTBEAT_INTERVAL.total_seconds(), timezone=LONDON),
-        args=(app, started_at), id="heartbeat", name="heartbeat", coalesce=True, max_instances=1,
+        write_heartbeat,
+        IntervalTrigger(seconds=HEARTBEAT_INTERVAL.total_seconds(), timezone=LONDON),
+        args=(app, started_at),
+        id="heartbeat",
+        name="heartbeat",
+        coalesce=True,
+        max_instances=1,
         next_run_time=started_at,
     )
 

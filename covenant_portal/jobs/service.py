@@ -1,4 +1,5 @@
 """What the jobs have done: the run history shown on the Job runs page and by `flask jobs list`."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 

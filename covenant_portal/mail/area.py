@@ -1,4 +1,5 @@
 """The mail log page and the job that sends the outbox."""
+
 from covenant_portal.jobs.registry import EveryMinute, Job
 from covenant_portal.mail.audit_words import MAIL_AUDIT_VOCABULARY
 from covenant_portal.mail.jobs import send_outbox

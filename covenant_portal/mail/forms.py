@@ -1,4 +1,5 @@
 """The mail log filter: a GET form, so it can be bookmarked and carries no CSRF token (it only reads)."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -31,5 +32,6 @@ class MailLogFilterForm(PortalForm):
             raise ValidationError("Select a status from the list")
 
     def to_filter(self) -> MailLogFilter:
-        return MailLogFilter(status=OutboxStatus(self.status.data) if self.status.data else None,
-                             recipient=self.recipient.data or "")
+        return MailLogFilter(
+            status=OutboxStatus(self.status.data) if self.status.data else None, recipient=self.recipient.data or ""
+        )

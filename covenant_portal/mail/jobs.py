@@ -1,5 +1,6 @@
 """The send_outbox job: a thin wrapper, like a route, that reads the app's mail settings and hands
 them to the sender (mail/sender.py), which takes them as arguments."""
+
 from datetime import datetime
 
 from flask import current_app

@@ -1,6 +1,7 @@
 """Links in emails: absolute, on BASE_URL (emails are queued by requests and jobs alike), and the
 secret their single-use tokens are signed with (accounts/tokens.py). Made once per request or job
 from the app (`Links.from_app(current_app)`) and handed to the services that queue emails."""
+
 from dataclasses import dataclass, field
 from datetime import timedelta
 

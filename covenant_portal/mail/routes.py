@@ -1,4 +1,5 @@
 """The mail log, for portal administrators: every email the portal has queued, sent or given up on."""
+
 from flask import Blueprint, current_app, render_template, request
 
 from covenant_portal.access import allowed
@@ -17,8 +18,12 @@ blueprint = Blueprint("mail", __name__)
 def log():
     session = get_session()
     form = MailLogFilterForm(formdata=request.args)
-    page = {"form": form, "counts": service.count_by_status(session), "sending_on": _sending_on(),
-            "limit": service.MAIL_LOG_LIMIT}
+    page = {
+        "form": form,
+        "counts": service.count_by_status(session),
+        "sending_on": _sending_on(),
+        "limit": service.MAIL_LOG_LIMIT,
+    }
     if not form.validate():
         return render_template("admin/mail_log.html", messages=None, **page), 400
     return render_template("admin/mail_log.html", messages=service.find_messages(session, form.to_filter()), **page)

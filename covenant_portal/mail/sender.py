@@ -16,6 +16,7 @@ How a batch is sent:
 - Off: with MAIL_SERVER empty (the default) nothing is sent; messages stay pending in the outbox
   and admins read them in the mail log.
 """
+
 import logging
 import smtplib
 from collections import deque
@@ -137,8 +138,9 @@ def send_batch(session: Session, settings: SendSettings, now: datetime) -> SendR
                 unsent.popleft()
     except CONNECTION_FAILED as error:
         for message in unsent:
-            _record_failure(session, message, f"Could not deliver to the mail server: {_describe(error)}",
-                            now, settings, report)
+            _record_failure(
+                session, message, f"Could not deliver to the mail server: {_describe(error)}", now, settings, report
+            )
     return report
 
 
@@ -164,8 +166,14 @@ def _claim_due_messages(session: Session, now: datetime, settings: SendSettings)
     return batch
 
 
-def _send_one(session: Session, connection: TimedConnection, message: OutboxMessage, now: datetime,
-              settings: SendSettings, report: SendReport) -> None:
+def _send_one(
+    session: Session,
+    connection: TimedConnection,
+    message: OutboxMessage,
+    now: datetime,
+    settings: SendSettings,
+    report: SendReport,
+) -> None:
     email = Message(
         subject=message.subject,
         recipients=[message.recipient],
@@ -176,8 +184,9 @@ def _send_one(session: Session, connection: TimedConnection, message: OutboxMess
     try:
         connection.send(email)
     except MESSAGE_REFUSED as error:
-        _record_failure(session, message, f"The mail server refused the email: {_describe(error)}",
-                        now, settings, report)
+        _record_failure(
+            session, message, f"The mail server refused the email: {_describe(error)}", now, settings, report
+        )
         return
     message.attempts += 1
     message.status = OutboxStatus.SENT
@@ -186,17 +195,31 @@ def _send_one(session: Session, connection: TimedConnection, message: OutboxMess
     report.sent += 1
 
 
-def _record_failure(session: Session, message: OutboxMessage, error: str, now: datetime,
-                    settings: SendSettings, report: SendReport) -> None:
+def _record_failure(
+    session: Session, message: OutboxMessage, error: str, now: datetime, settings: SendSettings, report: SendReport
+) -> None:
     message.attempts += 1
     message.last_error = error[:2000]
-    logger.warning("Email %s to %s not sent (try %s of %s): %s",
-                   message.id, message.recipient, message.attempts, settings.max_attempts, error)
+    logger.warning(
+        "Email %s to %s not sent (try %s of %s): %s",
+        message.id,
+        message.recipient,
+        message.attempts,
+        settings.max_attempts,
+        error,
+    )
     if message.attempts >= settings.max_attempts:
         message.status = OutboxStatus.FAILED
         audit.record(
-            session, SYSTEM, "mail.failed", message, now,
-            recipient=message.recipient, subject=message.subject, attempts=message.attempts, error=message.last_error,
+            session,
+            SYSTEM,
+            "mail.failed",
+            message,
+            now,
+            recipient=message.recipient,
+            subject=message.subject,
+            attempts=message.attempts,
+            error=message.last_error,
         )
         report.failed += 1
     else:

@@ -1,5 +1,6 @@
 """The outbox: emails are queued in the caller's transaction and sent later by the send_outbox job
 (see covenant_portal/mail/sender.py); admins read it in the mail log."""
+
 from dataclasses import dataclass
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Alembic environment: always run with a connection handed over by covenant_portal.db."""
+
 from alembic import context
 
 from covenant_portal.db import Base

@@ -1,4 +1,5 @@
 """Home, dashboards and the footer pages."""
+
 from covenant_portal.access import Role
 from covenant_portal.pages.routes import blueprint
 from covenant_portal.web.areas import Area, DashboardPanel

@@ -1,6 +1,7 @@
 """The service navigation, by role: at most about six sections each, and, apart from them, the
 signed-in person's own links (their account, and signing out). A section is shown as the current
 one on its own page and on the pages it leads to."""
+
 from dataclasses import dataclass
 
 from flask import request, url_for
@@ -51,11 +52,17 @@ ROLE_SECTIONS = {
     Role.ADMIN: [
         DASHBOARD,
         Section("Users", "admin.users", ("admin.invite_user", "admin.user_detail")),
-        Section("Covenant", "covenant.admin_versions", ("covenant.admin_version", "covenant.admin_new",
-                                                        "covenant.all_signatories")),
+        Section(
+            "Covenant",
+            "covenant.admin_versions",
+            ("covenant.admin_version", "covenant.admin_new", "covenant.all_signatories"),
+        ),
         Section("LA contacts", "contacts.admin_named_contacts"),
-        Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail",
-                                                   "return_calendar.return_periods")),
+        Section(
+            "Returns",
+            "compliance.overview",
+            ("compliance.table", "compliance.detail", "return_calendar.return_periods"),
+        ),
         Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs", "signing.witnesses")),
     ],
 }

@@ -1,4 +1,5 @@
 """Home, the role-specific dashboard, and the pages linked from the footer."""
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 

@@ -1,4 +1,5 @@
 """Reference data shipped inside the package (copied from shared/covenant; the app never reads shared/)."""
+
 import csv
 import json
 from functools import cache

@@ -1,4 +1,5 @@
 """Quarterly returns: what the area brings to the app."""
+
 from covenant_portal.access import Role
 from covenant_portal.demo.returns import plan_returns
 from covenant_portal.jobs.registry import DailyAt, Job

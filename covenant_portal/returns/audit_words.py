@@ -1,6 +1,7 @@
 """What quarterly returns' audit events and records are called in the audit trail. Returns and
 their signed versions are recorded as "QuarterlyReturn" and "ReturnSubmission", the names
 their events have had from the start (see QuarterlyReturn.audit_type)."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -48,14 +49,20 @@ RETURNS_AUDIT_VOCABULARY = AuditVocabulary(
     },
     objects={
         QuarterlyReturn.audit_type: describe_records(
-            QuarterlyReturn, _return_words,
+            QuarterlyReturn,
+            _return_words,
             options=lambda: (joinedload(QuarterlyReturn.organisation), joinedload(QuarterlyReturn.period)),
         ),
         ReturnSubmission.audit_type: describe_records(
             ReturnSubmission,
-            lambda submission: f"Signed return, version {submission.version}: "
-            f"{submission.quarterly_return.organisation.name}, {submission.quarterly_return.period.label}",
-            options=lambda: (joinedload(ReturnSubmission.quarterly_return).joinedload(QuarterlyReturn.organisation), joinedload(ReturnSubmission.quarterly_return).joinedload(QuarterlyReturn.period),),
+            lambda submission: (
+                f"Signed return, version {submission.version}: "
+                f"{submission.quarterly_return.organisation.name}, {submission.quarterly_return.period.label}"
+            ),
+            options=lambda: (
+                joinedload(ReturnSubmission.quarterly_return).joinedload(QuarterlyReturn.organisation),
+                joinedload(ReturnSubmission.quarterly_return).joinedload(QuarterlyReturn.period),
+            ),
         ),
         "EvidenceFile": describe_records(EvidenceFile, lambda evidence: f"Evidence file: {evidence.filename}"),
         "ReturnPeriod": describe_records(ReturnPeriod, lambda period: f"Return period: {period.label}"),

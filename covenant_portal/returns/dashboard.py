@@ -1,4 +1,5 @@
 """What quarterly returns ask of each person now, led with on their dashboard."""
+
 from datetime import date, datetime
 
 from flask import url_for
@@ -20,8 +21,11 @@ LATE = (ReturnState.OVERDUE, ReturnState.ESCALATED)
 def returns_actions(session: Session, user: User, now: datetime) -> list[DashboardAction]:
     today = london_day(now)
     if user.role == Role.PROVIDER:
-        return [action for owed in owed_returns(session, user.organisation_id, today)
-                if (action := _provider_action(session, owed, today)) is not None]
+        return [
+            action
+            for owed in owed_returns(session, user.organisation_id, today)
+            if (action := _provider_action(session, owed, today)) is not None
+        ]
     if user.role == Role.LA_CONTACT:
         return _late_in_authority(session, user, today)
     return _escalated(session, user)
@@ -31,13 +35,18 @@ def _provider_action(session: Session, owed: OwedReturn, today: date) -> Dashboa
     period = owed.period
     if owed.state == ReturnState.SUBMITTED:
         return None
-    href = url_for("returns.task_list", return_id=owed.quarterly_return.id) if owed.quarterly_return else url_for(
-        "returns.returns"
+    href = (
+        url_for("returns.task_list", return_id=owed.quarterly_return.id)
+        if owed.quarterly_return
+        else url_for("returns.returns")
     )
     if owed.state in LATE:
         days = (today - period.due_on).days
-        hint = ("The local authorities where you have homes and the escalation officers have been told."
-                if owed.state == ReturnState.ESCALATED else f"It was due on {period.due_on:%-d %B %Y}.")
+        hint = (
+            "The local authorities where you have homes and the escalation officers have been told."
+            if owed.state == ReturnState.ESCALATED
+            else f"It was due on {period.due_on:%-d %B %Y}."
+        )
         return DashboardAction(f"Your {period.label} return is {days} day{'' if days == 1 else 's'} late", href, hint)
     if owed.quarterly_return is None or owed.quarterly_return.draft is None:
         return DashboardAction(f"Start your {period.label} return: due {period.due_on:%-d %B %Y}", href)
@@ -58,12 +67,17 @@ def _late_in_authority(session: Session, user: User, today: date) -> list[Dashbo
     late = sum(counts[state] for state in LATE)
     if not late:
         return []
-    return [DashboardAction(
-        f"{late} {period.label} return{'' if late == 1 else 's'} late from providers in {user.local_authority.name}",
-        url_for("compliance.table", period=period.id, state=ReturnState.OVERDUE.value if counts[ReturnState.OVERDUE]
-                else ReturnState.ESCALATED.value),
-        f"{counts[ReturnState.ESCALATED]} of them escalated." if counts[ReturnState.ESCALATED] else "",
-    )]
+    return [
+        DashboardAction(
+            f"{late} {period.label} return{'' if late == 1 else 's'} late from providers in {user.local_authority.name}",
+            url_for(
+                "compliance.table",
+                period=period.id,
+                state=ReturnState.OVERDUE.value if counts[ReturnState.OVERDUE] else ReturnState.ESCALATED.value,
+            ),
+            f"{counts[ReturnState.ESCALATED]} of them escalated." if counts[ReturnState.ESCALATED] else "",
+        )
+    ]
 
 
 def _escalated(session: Session, user: User) -> list[DashboardAction]:
@@ -72,7 +86,9 @@ def _escalated(session: Session, user: User) -> list[DashboardAction]:
         return []
     names = sorted({found.organisation_name for found in escalated})
     count = len(escalated)
-    return [DashboardAction(
-        f"{count} return{'' if count == 1 else 's'} escalated: {', '.join(names[:3])}{' and others' if len(names) > 3 else ''}",
-        url_for("compliance.table", period=escalated[0].period.id, state=ReturnState.ESCALATED.value),
-    )]
+    return [
+        DashboardAction(
+            f"{count} return{'' if count == 1 else 's'} escalated: {', '.join(names[:3])}{' and others' if len(names) > 3 else ''}",
+            url_for("compliance.table", period=escalated[0].period.id, state=ReturnState.ESCALATED.value),
+        )
+    ]

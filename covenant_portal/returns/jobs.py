@@ -1,5 +1,6 @@
 """The returns area's jobs and start-up step: thin wrappers, like routes, that read the app's settings
 and hand them to the services (which take them as arguments)."""
+
 from datetime import datetime
 
 from flask import current_app
@@ -14,9 +15,7 @@ from covenant_portal.returns.chasing.service import chase_returns
 def chase_overdue_returns(session: Session, as_of: datetime) -> str:
     """The chase_overdue_returns job: makes the periods up to as_of's London day, then sends the
     reminders and escalations due on it."""
-    return chase_returns(
-        session, CalendarSettings.from_config(current_app.config), Links.from_app(current_app), as_of
-    )
+    return chase_returns(session, CalendarSettings.from_config(current_app.config), Links.from_app(current_app), as_of)
 
 
 def make_return_periods(session: Session, now: datetime) -> str:

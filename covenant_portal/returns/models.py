@@ -7,6 +7,7 @@ the draft into an immutable `ReturnSubmission`: the canonical document that was 
 signed, plus the same answers as rows (`PledgeAnswer`, `HomeOccupancy`, `GmPlacement`) for the
 LA compliance table and the sufficiency observatory to query.
 """
+
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar, Any
@@ -169,9 +170,7 @@ class ReturnSubmission(Base):
     signed_at: Mapped[datetime]
     ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
 
-    quarterly_return: Mapped[QuarterlyReturn] = relationship(
-        back_populates="submissions", foreign_keys=[return_id]
-    )
+    quarterly_return: Mapped[QuarterlyReturn] = relationship(back_populates="submissions", foreign_keys=[return_id])
     supersedes: Mapped["ReturnSubmission | None"] = relationship(remote_side=[id])
     signer: Mapped[User] = relationship()
     pledge_answers: Mapped[list["PledgeAnswer"]] = relationship(order_by="PledgeAnswer.pledge_number")
@@ -184,9 +183,7 @@ class PledgeAnswer(Base):
     __tablename__ = "pledge_answer"
     __table_args__ = (
         sa.UniqueConstraint("submission_id", "pledge_number"),
-        sa.CheckConstraint(
-            "status IN ('met', 'partly_met', 'not_met', 'not_applicable')", name="status_known"
-        ),
+        sa.CheckConstraint("status IN ('met', 'partly_met', 'not_met', 'not_applicable')", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,6 @@
 """Where each organisation's return for a period stands, worked out in SQL for many organisations at
 once (dashboards, the LA compliance table, the overview, the provider's list of returns all ask)."""
+
 from datetime import date
 from enum import StrEnum
 

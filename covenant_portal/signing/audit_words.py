@@ -1,4 +1,5 @@
 """What the signing kernel's audit events and records are called in the audit trail."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -1,4 +1,5 @@
 """RFC 8785 (JSON Canonicalization Scheme) bytes and SHA-256 digests of them."""
+
 import hashlib
 from typing import Any
 

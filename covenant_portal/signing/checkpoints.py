@@ -6,6 +6,7 @@ tree existed (migration 0006).
 Checkpoints are kept for ever: each is the portal's signed word that its ledger had that root at
 that size, which anyone holding one can later hold it to.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -23,14 +24,16 @@ def verifier_key(origin: str, public_key_pem: str) -> note.VerifierKey:
     return note.VerifierKey(origin, note.ED25519, raw_public_bytes(public_key_from_pem(public_key_pem)))
 
 
-def sign_checkpoint(session: Session, key: PortalKey, origin: str, size: int, root: bytes,
-                    now: datetime) -> LedgerCheckpoint:
+def sign_checkpoint(
+    session: Session, key: PortalKey, origin: str, size: int, root: bytes, now: datetime
+) -> LedgerCheckpoint:
     """Signs and keeps the checkpoint of the tree of `size` leaves (the caller holds the ledger's
     lock, and its key is published)."""
     body = note.Checkpoint(origin, size, root).text
     signed = note.Note(body, (note.sign_note(body, origin, key.private_key),))
-    checkpoint = LedgerCheckpoint(tree_size=size, root_hash=root, signed_at=now.astimezone(timezone.utc),
-                                  keyid=key.keyid, note=str(signed))
+    checkpoint = LedgerCheckpoint(
+        tree_size=size, root_hash=root, signed_at=now.astimezone(timezone.utc), keyid=key.keyid, note=str(signed)
+    )
     session.add(checkpoint)
     session.flush()
     return checkpoint
@@ -54,8 +57,10 @@ def cosigned_note(session: Session, checkpoint: LedgerCheckpoint) -> str:
 
 def checkpoint_verifier_keys(session: Session, origin: str) -> dict[str, tuple[note.VerifierKey, SigningKey]]:
     """The verifier key of every published portal key, by keyid."""
-    return {key.keyid: (verifier_key(origin, key.public_key_pem), key)
-            for key in session.scalars(select(SigningKey).order_by(SigningKey.valid_from))}
+    return {
+        key.keyid: (verifier_key(origin, key.public_key_pem), key)
+        for key in session.scalars(select(SigningKey).order_by(SigningKey.valid_from))
+    }
 
 
 # Witnesses
@@ -104,19 +109,24 @@ def accept_cosignatures(session: Session, body: bytes, now: datetime) -> list[Co
 
 def _keep(session: Session, witness: WitnessKey, stored: LedgerCheckpoint, found: tuple, now: datetime) -> Cosigned:
     timestamp, signature = found
-    kept = session.scalars(select(CheckpointCosignature).where(
-        CheckpointCosignature.tree_size == stored.tree_size, CheckpointCosignature.witness_key_id == witness.id,
-    )).first()
+    kept = session.scalars(
+        select(CheckpointCosignature).where(
+            CheckpointCosignature.tree_size == stored.tree_size,
+            CheckpointCosignature.witness_key_id == witness.id,
+        )
+    ).first()
     if kept is not None:
         return Cosigned(witness, stored.tree_size, False)
     cosignature = CheckpointCosignature(
-        tree_size=stored.tree_size, witness_key_id=witness.id, received_at=now,
-        cosigned_at=datetime.fromtimestamp(timestamp, timezone.utc), signature_line=signature.line.rstrip("\n"),
+        tree_size=stored.tree_size,
+        witness_key_id=witness.id,
+        received_at=now,
+        cosigned_at=datetime.fromtimestamp(timestamp, timezone.utc),
+        signature_line=signature.line.rstrip("\n"),
     )
     session.add(cosignature)
     session.flush()
-    record(session, SYSTEM, "checkpoint.cosigned", cosignature, now, witness=witness.name,
-           tree_size=stored.tree_size)
+    record(session, SYSTEM, "checkpoint.cosigned", cosignature, now, witness=witness.name, tree_size=stored.tree_size)
     return Cosigned(witness, stored.tree_size, True)
 
 
@@ -133,8 +143,9 @@ def register_witness(session: Session, actor: Actor, text: str, description: str
         raise WitnessKeyProblem("Enter a cosignature key (type 0x04, c2sp.org/tlog-cosignature), not a log's key")
     if session.scalars(select(WitnessKey).where(WitnessKey.verifier_key == str(key))).first() is not None:
         raise WitnessKeyProblem("That witness key is already registered")
-    witness = WitnessKey(name=key.name, verifier_key=str(key), description=description, registered_at=now,
-                         registered_by_id=actor.user_id)
+    witness = WitnessKey(
+        name=key.name, verifier_key=str(key), description=description, registered_at=now, registered_by_id=actor.user_id
+    )
     session.add(witness)
     session.flush()
     record(session, actor, "witness_key.registered", witness, now, name=key.name, verifier_key=str(key))

@@ -1,4 +1,5 @@
 """`flask --app covenant_portal keys ...` and `ledger ...`: tools for operators and auditors."""
+
 import json
 import sys
 
@@ -10,7 +11,13 @@ from covenant_portal.signing import ledger
 from covenant_portal.signing.log_check import SavedCheckpoint
 from covenant_portal.signing.portal_key import portal_key, signing_key_path
 from covenant_portal.signing.records import record_kinds
-from covenant_portal.signing.service import ensure_checkpoint, ensure_published, rotate_key, verify_ledger, with_current_key
+from covenant_portal.signing.service import (
+    ensure_checkpoint,
+    ensure_published,
+    rotate_key,
+    verify_ledger,
+    with_current_key,
+)
 
 
 @click.group("keys")
@@ -59,17 +66,30 @@ def ledger_cli():
 
 
 @ledger_cli.command("verify")
-@click.option("--checkpoint", "checkpoint_file", type=click.File("r", encoding="utf-8"),
-              help="A checkpoint saved earlier (from /checkpoint): the ledger must be consistent with it.")
-@click.option("--integrity-only", is_flag=True,
-              help="Check the chain, the Merkle tree and the checkpoints only, not each entry's signature, "
-                   "statement, record or files (much faster).")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.File("r", encoding="utf-8"),
+    help="A checkpoint saved earlier (from /checkpoint): the ledger must be consistent with it.",
+)
+@click.option(
+    "--integrity-only",
+    is_flag=True,
+    help="Check the chain, the Merkle tree and the checkpoints only, not each entry's signature, "
+    "statement, record or files (much faster).",
+)
 def verify_command(checkpoint_file, integrity_only):
     """Recompute the whole chain and Merkle tree, check every signature, record and evidence file and
     the checkpoints: exit 0 if intact, 1 naming the first problem."""
     saved = SavedCheckpoint(checkpoint_file.read(), checkpoint_file.name) if checkpoint_file else None
-    result = verify_ledger(get_session(), record_kinds(), app=current_app._get_current_object(),  # type: ignore[attr-defined]
-                           origin=portal_key().origin, saved=saved, integrity_only=integrity_only)
+    result = verify_ledger(
+        get_session(),
+        record_kinds(),
+        app=current_app._get_current_object(),  # type: ignore[attr-defined]
+        origin=portal_key().origin,
+        saved=saved,
+        integrity_only=integrity_only,
+    )
     if result.ok:
         checked = " (integrity only: chain, tree and checkpoints)" if integrity_only else ""
         against = f"; consistent with the checkpoint in {saved.label}" if saved else ""
@@ -78,8 +98,11 @@ def verify_command(checkpoint_file, integrity_only):
     if result.first_bad_seq is None:
         click.echo(f"Ledger BROKEN: {result.problem}.", err=True)
     else:
-        click.echo(f"Ledger BROKEN at entry {result.first_bad_seq}: {result.problem}. "
-                   f"The {result.entries} entries before it are intact.", err=True)
+        click.echo(
+            f"Ledger BROKEN at entry {result.first_bad_seq}: {result.problem}. "
+            f"The {result.entries} entries before it are intact.",
+            err=True,
+        )
     sys.exit(1)
 
 

@@ -5,6 +5,7 @@ comma-separated list); then the process sends itself SIGKILL, as the kernel's OO
 machine would end it: no exception, no rollback, no clean-up. config.py refuses the setting in
 production. The points are listed in docs/operations.md.
 """
+
 import os
 import signal
 

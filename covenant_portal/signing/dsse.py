@@ -3,6 +3,7 @@
 Verification always checks the signature over the payload bytes exactly as received (decoded from
 base64, never re-serialised); `keyid` is only a hint for which key to try first.
 """
+
 import base64
 import binascii
 import json

@@ -25,8 +25,10 @@ class VerifyForm(PortalForm):
             return False
         has_file, has_text = bool(self.uploaded_file()), bool((self.receipt_text.data or "").strip())
         if has_file == has_text:
-            message = "Upload a receipt file or paste a receipt, not both" if has_file else (
-                "Upload a receipt file or paste a receipt"
+            message = (
+                "Upload a receipt file or paste a receipt, not both"
+                if has_file
+                else ("Upload a receipt file or paste a receipt")
             )
             self.receipt_file.errors.append(message)
             return False
@@ -53,14 +55,20 @@ class WitnessKeyForm(PortalForm):
         "Witness verifier key",
         widget=GovTextInput(),
         description="The witness’s cosignature key as its operator gives it: name+key ID+key, for example "
-                    "witness.example.org+1a2b3c4d+BJ…",
-        validators=[InputRequired("Enter the witness verifier key"), Length(max=400, message="A verifier key is shorter than 400 characters")],
+        "witness.example.org+1a2b3c4d+BJ…",
+        validators=[
+            InputRequired("Enter the witness verifier key"),
+            Length(max=400, message="A verifier key is shorter than 400 characters"),
+        ],
     )
     description = StringField(
         "Who runs it",
         widget=GovTextInput(),
         description="For example: Bolton Council, internal audit.",
-        validators=[InputRequired("Enter who runs the witness"), Length(max=255, message="Enter 255 characters or fewer")],
+        validators=[
+            InputRequired("Enter who runs the witness"),
+            Length(max=255, message="Enter 255 characters or fewer"),
+        ],
     )
     submit = SubmitField("Register witness", widget=GovSubmitInput())
 

@@ -1,4 +1,5 @@
 """The portal's Ed25519 signing key: a PEM file named in configuration."""
+
 import hashlib
 from pathlib import Path
 
@@ -16,9 +17,9 @@ def keyid_of(public_key: Ed25519PublicKey) -> str:
 
 
 def public_key_pem(public_key: Ed25519PublicKey) -> str:
-    return public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(
+        "ascii"
+    )
 
 
 def public_key_from_pem(pem: str) -> Ed25519PublicKey:

@@ -1,6 +1,7 @@
 """The hash-chained ledger: append in the caller's transaction, read it back a page at a time, export it.
 
 verification.py checks it."""
+
 import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -22,8 +23,9 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def hashed_fields(seq: int, created_at: datetime, kind: str, subject: str, envelope_sha256: str,
-                  prev_hash: str) -> dict:
+def hashed_fields(
+    seq: int, created_at: datetime, kind: str, subject: str, envelope_sha256: str, prev_hash: str
+) -> dict:
     """What entry_hash covers."""
     return {
         "seq": seq,
@@ -46,9 +48,12 @@ def entry_hash_matches(entry) -> bool:
     (ASCII keys, an integer and strings) gives the RFC 8785 bytes in every case that matters and is
     several times faster; the RFC 8785 encoder decides whenever the quick bytes do not match, so a
     difference between the two encoders could only slow the check, never change its answer."""
-    fields = hashed_fields(entry.seq, entry.created_at, entry.kind, entry.subject, entry.envelope_sha256,
-                           entry.prev_hash)
-    quick = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    fields = hashed_fields(
+        entry.seq, entry.created_at, entry.kind, entry.subject, entry.envelope_sha256, entry.prev_hash
+    )
+    quick = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
     return sha256_hex(quick) == entry.entry_hash or sha256_hex(canonical_json(fields)) == entry.entry_hash
 
 
@@ -64,8 +69,9 @@ def append(session: Session, kind: str, subject: str, envelope: bytes, now: date
     return append_with_root(session, kind, subject, envelope, now)[0]
 
 
-def append_with_root(session: Session, kind: str, subject: str, envelope: bytes,
-                     now: datetime) -> tuple[LedgerEntry, bytes]:
+def append_with_root(
+    session: Session, kind: str, subject: str, envelope: bytes, now: datetime
+) -> tuple[LedgerEntry, bytes]:
     """append, which also adds the receipt's leaf to the Merkle tree (same transaction): the entry,
     and the tree's root hash with it."""
     lock_ledger(session)
@@ -106,9 +112,9 @@ def entry_pages(session: Session, page_size: int = 1000) -> Iterator[list[Row]]:
     after = 0
     entries = LedgerEntry.__table__
     while True:
-        page = list(session.execute(
-            select(entries).where(entries.c.seq > after).order_by(entries.c.seq).limit(page_size)
-        ))
+        page = list(
+            session.execute(select(entries).where(entries.c.seq > after).order_by(entries.c.seq).limit(page_size))
+        )
         if page:
             yield page
         if len(page) < page_size:

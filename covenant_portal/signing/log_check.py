@@ -5,6 +5,7 @@ A hash chain alone cannot show that its newest entries were removed, or that it 
 some entry on: the remaining chain is intact. A checkpoint signed earlier can: the ledger must
 still have at least its size, and its first entries must hash to its root.
 """
+
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -57,14 +58,18 @@ class TreeWatch:
                 self.roots[builder.size] = builder.root()
         nodes = LedgerTreeNode.__table__
         first = page[0].seq - 1
-        stored = list(self.session.scalars(
-            select(nodes.c.hash).where(nodes.c.level == 0, nodes.c.idx >= first, nodes.c.idx < first + len(leaves))
-            .order_by(nodes.c.idx)
-        ))
+        stored = list(
+            self.session.scalars(
+                select(nodes.c.hash)
+                .where(nodes.c.level == 0, nodes.c.idx >= first, nodes.c.idx < first + len(leaves))
+                .order_by(nodes.c.idx)
+            )
+        )
         for offset, leaf in enumerate(leaves):
             if offset >= len(stored) or bytes(stored[offset]) != leaf:
-                self.broken = Broken(first + offset + 1, "its leaf in the Merkle tree (ledger_tree_node) is not "
-                                                         "the hash of its receipt")
+                self.broken = Broken(
+                    first + offset + 1, "its leaf in the Merkle tree (ledger_tree_node) is not the hash of its receipt"
+                )
                 return
 
 
@@ -90,7 +95,7 @@ def integrity_pages(pages: Iterable[list]) -> VerificationResult:
 
 
 # Printable ASCII but for " and \\: such a string's JSON (and RFC 8785) form is itself in quotes.
-_PLAIN = re.compile(r'[ !#-\[\]-~]*\Z')
+_PLAIN = re.compile(r"[ !#-\[\]-~]*\Z")
 
 
 def _quick_entry_hash_matches(entry) -> bool:
@@ -103,8 +108,10 @@ def _quick_entry_hash_matches(entry) -> bool:
     created = entry.created_at.isoformat(timespec="microseconds")
     if not created.endswith("+00:00"):
         return False
-    text = (f'{{"created_at":"{created[:-6]}Z","envelope_sha256":"{entry.envelope_sha256}","kind":"{entry.kind}",'
-            f'"prev_hash":"{entry.prev_hash}","seq":{int(entry.seq)},"subject":"{entry.subject}"}}')
+    text = (
+        f'{{"created_at":"{created[:-6]}Z","envelope_sha256":"{entry.envelope_sha256}","kind":"{entry.kind}",'
+        f'"prev_hash":"{entry.prev_hash}","seq":{int(entry.seq)},"subject":"{entry.subject}"}}'
+    )
     return hashlib.sha256(text.encode()).hexdigest() == entry.entry_hash
 
 
@@ -116,8 +123,14 @@ def with_tree(result: VerificationResult, watch: TreeWatch, hashes_before) -> Ve
     return VerificationResult(broken.seq - 1, hashes_before(broken.seq - 1), broken.seq, broken.problem)
 
 
-def checkpoint_problem(session: Session, result: VerificationResult, watch: TreeWatch, latest: LedgerCheckpoint | None,
-                       vkeys: dict, saved: SavedCheckpoint | None) -> str | None:
+def checkpoint_problem(
+    session: Session,
+    result: VerificationResult,
+    watch: TreeWatch,
+    latest: LedgerCheckpoint | None,
+    vkeys: dict,
+    saved: SavedCheckpoint | None,
+) -> str | None:
     """What is wrong with the intact ledger of `result.entries` entries given its own latest
     checkpoint and the saved one, or None. `vkeys`: keyid -> (verifier key, SigningKey)."""
     size = result.entries
@@ -135,12 +148,16 @@ def checkpoint_problem(session: Session, result: VerificationResult, watch: Tree
     if not any(note.signed_by(signed, vkey) for vkey, _key in vkeys.values()):
         return f"{saved.label} is not signed by any of the portal's published keys for the origin {stated.origin!r}"
     if stated.size > size:
-        return (f"the ledger has been cut short: it has {size} entries, but the checkpoint in {saved.label}, "
-                f"signed by the portal, covers {stated.size} (entries {size + 1} to {stated.size} are gone)")
+        return (
+            f"the ledger has been cut short: it has {size} entries, but the checkpoint in {saved.label}, "
+            f"signed by the portal, covers {stated.size} (entries {size + 1} to {stated.size} are gone)"
+        )
     if watch.roots.get(stated.size) != stated.root_hash:
-        return (f"the ledger is not consistent with the checkpoint in {saved.label}: its first {stated.size} "
-                "entries do not hash to that checkpoint's root, so an entry among them was changed, removed or "
-                "replaced since (the ledger was rewritten, or this is a fork of it)")
+        return (
+            f"the ledger is not consistent with the checkpoint in {saved.label}: its first {stated.size} "
+            "entries do not hash to that checkpoint's root, so an entry among them was changed, removed or "
+            "replaced since (the ledger was rewritten, or this is a fork of it)"
+        )
     return None
 
 
@@ -160,11 +177,15 @@ def _own_checkpoint_problem(latest: LedgerCheckpoint, vkeys: dict, size: int, ro
     if (stated.size, stated.root_hash) != (latest.tree_size, bytes(latest.root_hash)):
         return f"{label} does not say the size and root hash kept beside it"
     if latest.tree_size > size:
-        return (f"the ledger has been cut short: it has {size} entries, but {label} covers {latest.tree_size} "
-                f"(entries {size + 1} to {latest.tree_size} are gone)")
+        return (
+            f"the ledger has been cut short: it has {size} entries, but {label} covers {latest.tree_size} "
+            f"(entries {size + 1} to {latest.tree_size} are gone)"
+        )
     if root != stated.root_hash:
-        return (f"the ledger is not consistent with {label}: its first {latest.tree_size} entries do not hash to "
-                "that checkpoint's root, so an entry among them was changed or replaced since")
+        return (
+            f"the ledger is not consistent with {label}: its first {latest.tree_size} entries do not hash to "
+            "that checkpoint's root, so an entry among them was changed or replaced since"
+        )
     return None
 
 

@@ -5,6 +5,7 @@ level 0 holds the leaf hashes, and node (l, i) is the hash of the 2**l leaves fr
 subtree hash a proof needs is the hash of a range of leaves [start, end) that RFC 6962's recursion
 produces: `subtree_nodes` gives the complete (stored) nodes such a range is folded from.
 """
+
 import hashlib
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()

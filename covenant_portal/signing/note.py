@@ -8,6 +8,7 @@ and its signature is an 8-byte big-endian POSIX time then the Ed25519 signature 
 "cosignature/v1\\ntime <time>\\n" followed by the note's text. A verifier key ("vkey") is
 `<name>+<hex key ID>+base64(type || public key)`.
 """
+
 import base64
 import binascii
 import hashlib
@@ -117,14 +118,14 @@ def parse_note(raw: str | bytes) -> Note:
     split = raw.rfind("\n\n")
     if split < 0 or not raw.endswith("\n"):
         raise NoteError("a note is its text, a blank line, then its signature lines, each ending in a newline")
-    text, lines = raw[:split + 1], raw[split + 2:].splitlines()
+    text, lines = raw[: split + 1], raw[split + 2 :].splitlines()
     if not lines or len(lines) > MAX_SIGNATURES:
         raise NoteError("the note has no signature lines (or far too many)")
     signatures = []
     for line in lines:
         if not line.startswith(SIGNATURE_PREFIX) or line.count(" ") != 2:
             raise NoteError(f"{line[:60]!r} is not a signature line (— <name> <base64>)")
-        name, encoded = line[len(SIGNATURE_PREFIX):].split(" ")
+        name, encoded = line[len(SIGNATURE_PREFIX) :].split(" ")
         raw_signature = unb64(encoded)
         if len(raw_signature) < 5:
             raise NoteError("a signature line is too short")

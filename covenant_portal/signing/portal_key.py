@@ -1,4 +1,5 @@
 """The portal's own signing key, loaded once when the app starts."""
+
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -3,6 +3,7 @@
 Hashes are standard base64, as in checkpoints. The inclusion proof of entry `seq` is for leaf index
 seq - 1, whose leaf is the entry's receipt (the RFC 8785 bytes the receipt download returns).
 """
+
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import merkle, note, tree

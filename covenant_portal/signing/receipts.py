@@ -3,6 +3,7 @@
 Only the signature decides validity, checked over the payload bytes exactly as received; the ledger
 and the keys' dates add what the portal knows about it.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timezone
 

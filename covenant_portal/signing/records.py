@@ -1,5 +1,6 @@
 """Kinds of signed record. Each kind re-derives, from the portal's own tables, what its signed
 statement must say, so that `ledger verify` also catches a stored record that was altered."""
+
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,9 +73,7 @@ def signed_statement(
             f"the signed statement is about {subject_name_of(statement)!r}, not the entry's subject {subject!r}"
         )
     if statement["predicateType"] != predicate_type:
-        raise StatementProblem(
-            f"the signed predicateType is {statement['predicateType']!r}, not {predicate_type}"
-        )
+        raise StatementProblem(f"the signed predicateType is {statement['predicateType']!r}, not {predicate_type}")
     return statement
 
 
@@ -110,8 +109,10 @@ def subject_sha256_of(statement: dict) -> str:
 
 # Shared by the kinds' checks: what each kind compares, said the same way.
 
-def statement_problem(statement: dict, subject_name: str, subject_sha256: str, predicate_type: str,
-                      digest_source: str) -> str | None:
+
+def statement_problem(
+    statement: dict, subject_name: str, subject_sha256: str, predicate_type: str, digest_source: str
+) -> str | None:
     """A problem if the Statement is not about `subject_name` with the digest the stored record
     gives (`digest_source` names where that digest is kept), of the kind's predicateType."""
     subjects = statement.get("subject")

@@ -1,4 +1,5 @@
 """The public signing surface: the published keys, the signed ledger head, and the receipt checker."""
+
 from flask import Blueprint, Response, jsonify, render_template
 
 from covenant_portal.access import public

@@ -1,4 +1,5 @@
 """Sealing records, publishing keys, the signed ledger head, verifying the ledger."""
+
 from datetime import datetime
 from pathlib import Path
 from collections.abc import Callable
@@ -97,9 +98,12 @@ def keys_document(session: Session, origin: str) -> dict:
         "checkpoints": {
             "origin": origin,
             "verifier_keys": [
-                {"keyid": key.keyid, "vkey": str(checkpoints.verifier_key(origin, key.public_key_pem)),
-                 "valid_from": ledger.rfc3339(key.valid_from),
-                 "valid_until": ledger.rfc3339(key.valid_until) if key.valid_until else None}
+                {
+                    "keyid": key.keyid,
+                    "vkey": str(checkpoints.verifier_key(origin, key.public_key_pem)),
+                    "valid_from": ledger.rfc3339(key.valid_from),
+                    "valid_until": ledger.rfc3339(key.valid_until) if key.valid_until else None,
+                }
                 for key in keys
             ],
         },
@@ -118,8 +122,9 @@ def _key_document(key: SigningKey) -> dict:
     }
 
 
-def signed_envelope(key: PortalKey, subject_name: str, subject_sha256: str, predicate_type: str,
-                    predicate: dict[str, Any]) -> bytes:
+def signed_envelope(
+    key: PortalKey, subject_name: str, subject_sha256: str, predicate_type: str, predicate: dict[str, Any]
+) -> bytes:
     """The RFC 8785 canonical JSON of a DSSE envelope holding a signed in-toto Statement."""
     payload = canonical_json(statement(subject_name, subject_sha256, predicate_type, predicate))
     envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key.private_key, key.keyid)
@@ -164,7 +169,9 @@ def ensure_checkpoint(session: Session, key: PortalKey, origin: str, now: dateti
     published = publish_key(session, key, now)
     if published.valid_until is not None and now >= published.valid_until:
         session.rollback()
-        raise KeyRetired(key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}.")
+        raise KeyRetired(
+            key.keyid, f"The signing key {key.keyid} was retired at {ledger.rfc3339(published.valid_until)}."
+        )
     size, newest = _size(session), checkpoints.latest(session)
     if newest is None or newest.tree_size < size:
         newest = checkpoints.sign_checkpoint(session, key, origin, size, tree.root_hash(session, size), now)
@@ -206,8 +213,13 @@ def rotate_key(session: Session, path: Path, now: datetime) -> tuple[str | None,
 
 
 def verify_ledger(
-    session: Session, kinds: dict[str, RecordKind], workers: int | None = None, *,
-    app=None, origin: str | None = None, saved: log_check.SavedCheckpoint | None = None,
+    session: Session,
+    kinds: dict[str, RecordKind],
+    workers: int | None = None,
+    *,
+    app=None,
+    origin: str | None = None,
+    saved: log_check.SavedCheckpoint | None = None,
     integrity_only: bool = False,
 ) -> VerificationResult:
     """The whole ledger checked against the published keys and the stored records (with worker

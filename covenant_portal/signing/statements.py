@@ -1,4 +1,5 @@
 """in-toto Statement v1 documents, the payload of every signed record."""
+
 from typing import Any
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"

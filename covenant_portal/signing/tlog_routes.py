@@ -1,6 +1,7 @@
 """The ledger as a transparency log, for people and scripts: the signed checkpoint (with witnesses'
 cosignatures), tiles of the Merkle tree (c2sp.org/tlog-tiles), inclusion and consistency proofs as
 JSON, and the endpoint registered witnesses post their cosignatures to. All public."""
+
 from flask import Response, abort, jsonify, request
 
 from covenant_portal.access import public
@@ -48,8 +49,11 @@ def add_cosignatures():
         accepted = checkpoints.accept_cosignatures(get_session(), request.get_data(cache=False), utcnow())
     except checkpoints.CosignatureRefused as refused:
         return _text(f"{refused}\n", "no-store", refused.status)
-    lines = [f"Kept {item.witness.name}'s cosignature of the checkpoint of size {item.tree_size}"
-             + ("" if item.new else " (already kept)") for item in accepted]
+    lines = [
+        f"Kept {item.witness.name}'s cosignature of the checkpoint of size {item.tree_size}"
+        + ("" if item.new else " (already kept)")
+        for item in accepted
+    ]
     return _text("\n".join(lines) + "\n", "no-store")
 
 
@@ -106,7 +110,5 @@ def inclusion_proof_download(seq):
     session = get_session()
     response = _proof(lambda: proofs.inclusion_document(session, seq))
     if isinstance(response, Response):
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="gm-first-inclusion-proof-GMF-{seq:06d}.json"'
-        )
+        response.headers["Content-Disposition"] = f'attachment; filename="gm-first-inclusion-proof-GMF-{seq:06d}.json"'
     return response

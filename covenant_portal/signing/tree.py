@@ -3,6 +3,7 @@
 Each read takes one query for the few nodes it needs (about two per level), whatever the ledger's
 size: serving a proof costs the same for a thousand entries or a million.
 """
+
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -24,8 +25,9 @@ def nodes(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int]
     # One (level = l AND idx IN (...)) per level: each a lookup of the primary key, on both databases.
     # Written as text with the (integer) keys inline: building the same with SQLAlchemy expressions
     # cost ten times the query itself, the whole of a proof's time on PostgreSQL.
-    condition = " OR ".join(f"(level = {level} AND idx IN ({', '.join(map(str, indexes))}))"
-                            for level, indexes in by_level.items())
+    condition = " OR ".join(
+        f"(level = {level} AND idx IN ({', '.join(map(str, indexes))}))" for level, indexes in by_level.items()
+    )
     found = {
         (row.level, row.idx): bytes(row.hash)
         for row in session.execute(text(f"SELECT level, idx, hash FROM ledger_tree_node WHERE {condition}"))
@@ -83,11 +85,13 @@ def tile(session: Session, level: int, index: int, width: int, size: int) -> byt
     if (first + width) << height > size or not 1 <= width <= TILE_WIDTH:
         return None
     table = LedgerTreeNode.__table__
-    hashes = list(session.scalars(
-        select(table.c.hash)
-        .where(table.c.level == height, table.c.idx >= first, table.c.idx < first + width)
-        .order_by(table.c.idx)
-    ))
+    hashes = list(
+        session.scalars(
+            select(table.c.hash)
+            .where(table.c.level == height, table.c.idx >= first, table.c.idx < first + width)
+            .order_by(table.c.idx)
+        )
+    )
     if len(hashes) != width:
         return None
     return b"".join(bytes(value) for value in hashes)
@@ -97,7 +101,7 @@ def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
     """`tile/<L>/<N>[.p/<W>]` with N in three-digit groups, all but the last prefixed with x."""
     groups = f"{index:03d}"
     groups = "0" * (-len(groups) % 3) + groups
-    parts = [groups[start:start + 3] for start in range(0, len(groups), 3)]
+    parts = [groups[start : start + 3] for start in range(0, len(groups), 3)]
     path = "/".join([*("x" + part for part in parts[:-1]), parts[-1]])
     return f"tile/{level}/{path}" + ("" if width == TILE_WIDTH else f".p/{width}")
 

@@ -11,6 +11,7 @@ in worker processes, a few pages ahead, while this process reads the next pages 
 chain's links and the stored records (a page of records at a time, so each kind may check a page in
 one query). A short ledger is checked in this process alone: starting workers would cost more.
 """
+
 import multiprocessing
 import os
 from collections import defaultdict, deque
@@ -77,8 +78,16 @@ class EntryFields(NamedTuple):
 
     @classmethod
     def of(cls, entry) -> "EntryFields":
-        return cls(entry.seq, entry.created_at, entry.kind, entry.subject, bytes(entry.envelope),
-                   entry.envelope_sha256, entry.prev_hash, entry.entry_hash)
+        return cls(
+            entry.seq,
+            entry.created_at,
+            entry.kind,
+            entry.subject,
+            bytes(entry.envelope),
+            entry.envelope_sha256,
+            entry.prev_hash,
+            entry.entry_hash,
+        )
 
 
 class EntryCheck(NamedTuple):
@@ -91,8 +100,9 @@ class EntryCheck(NamedTuple):
     statement: dict | None
 
 
-def check_entry(entry: EntryFields, public_keys: dict[str, Ed25519PublicKey],
-                predicate_types: dict[str, str]) -> EntryCheck:
+def check_entry(
+    entry: EntryFields, public_keys: dict[str, Ed25519PublicKey], predicate_types: dict[str, str]
+) -> EntryCheck:
     """The checks that need nothing but the entry and the published keys."""
     if sha256_hex(entry.envelope) != entry.envelope_sha256:
         return EntryCheck("its envelope does not match its envelope_sha256", None, None, None)
@@ -106,8 +116,9 @@ def check_entry(entry: EntryFields, public_keys: dict[str, Ed25519PublicKey],
     if keyid is None:
         return EntryCheck("its envelope signature does not verify with any published key", None, None, None)
     try:
-        statement = signed_statement(predicate_types, entry.kind, entry.subject, envelope.payload_type,
-                                     envelope.payload)
+        statement = signed_statement(
+            predicate_types, entry.kind, entry.subject, envelope.payload_type, envelope.payload
+        )
     except StatementProblem as error:
         return EntryCheck(None, keyid, str(error), None)
     return EntryCheck(None, keyid, None, statement)
@@ -124,8 +135,9 @@ class Sealed:
 
 
 class ChainVerifier:
-    def __init__(self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
-                 workers: int = 0, app=None):
+    def __init__(
+        self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind], workers: int = 0, app=None
+    ):
         self.session, self.keys, self.kinds, self.workers = session, keys, kinds, workers
         self.app = app  # when given, kinds also re-hash the files their records name
         self.public_keys = {keyid: key.public_key for keyid, key in keys.items()}
@@ -159,13 +171,18 @@ class ChainVerifier:
             return
         raw_keys = {keyid: raw_public_bytes(key) for keyid, key in self.public_keys.items()}
         # Workers come from a fresh fork server, so they inherit none of this process's database connections.
-        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                                 initializer=_start_worker, initargs=(raw_keys, self.predicate_types)) as pool:
+        with ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_start_worker,
+            initargs=(raw_keys, self.predicate_types),
+        ) as pool:
             pending: deque[tuple[list[EntryFields], list[Future]]] = deque()
             try:
                 for page in fields:
-                    pending.append((page, [pool.submit(_check_in_worker, part)
-                                           for part in _split(page, self.workers * 2)]))
+                    pending.append(
+                        (page, [pool.submit(_check_in_worker, part) for part in _split(page, self.workers * 2)])
+                    )
                     if len(pending) > PAGES_AHEAD:
                         yield _resolved(*pending.popleft())
                 while pending:
@@ -183,8 +200,9 @@ class ChainVerifier:
         assert check.keyid is not None  # check_entry names the key whenever it finds no sealing problem
         valid_until = self.keys[check.keyid].valid_until
         if valid_until is not None and entry.created_at >= valid_until:
-            return Broken(entry.seq, f"it was signed with key {check.keyid} after that key was retired at "
-                                     f"{rfc3339(valid_until)}")
+            return Broken(
+                entry.seq, f"it was signed with key {check.keyid} after that key was retired at {rfc3339(valid_until)}"
+            )
         if check.statement_problem is not None:
             return Broken(entry.seq, check.statement_problem)
         return None
@@ -197,8 +215,9 @@ class ChainVerifier:
             by_kind[item.kind.kind].append(item)
         found = []
         for items in by_kind.values():
-            problems = items[0].kind.problems(self.session, [(item.subject, item.statement) for item in items],
-                                              self.app)
+            problems = items[0].kind.problems(
+                self.session, [(item.subject, item.statement) for item in items], self.app
+            )
             found += [Broken(item.seq, problem) for item, problem in zip(items, problems, strict=True) if problem]
         return min(found, key=lambda broken: broken.seq, default=None)
 
@@ -220,7 +239,7 @@ def _check_in_worker(entries: list[EntryFields]) -> list[EntryCheck]:
 
 def _split(page: list, parts: int) -> list[list]:
     size = max(1, -(-len(page) // parts))
-    return [page[start:start + size] for start in range(0, len(page), size)]
+    return [page[start : start + size] for start in range(0, len(page), size)]
 
 
 def _resolved(page: list[EntryFields], futures: list[Future]) -> tuple[list[EntryFields], list[EntryCheck]]:
@@ -256,8 +275,12 @@ def default_workers(entries: int) -> int:
 
 
 def verify_chain(
-    session: Session, pages: Iterable[list], keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind],
-    workers: int = 0, app=None,
+    session: Session,
+    pages: Iterable[list],
+    keys: dict[str, VerifyingKey],
+    kinds: dict[str, RecordKind],
+    workers: int = 0,
+    app=None,
 ) -> VerificationResult:
     """Recomputes every hash and link and checks every envelope, statement and record (and, given
     the app, the files records name), in seq order."""

@@ -1,4 +1,5 @@
 """Admins register the witnesses whose cosignatures of the ledger's checkpoints the portal keeps."""
+
 from flask import flash, redirect, render_template, url_for
 
 from covenant_portal.access import Role, allowed
@@ -13,8 +14,11 @@ from covenant_portal.web import current_actor, found_or_404
 def _page(form: WitnessKeyForm, status: int = 200):
     session = get_session()
     return render_template(
-        "signing/witnesses.html", form=form, remove_form=RemoveWitnessForm(),
-        witnesses=checkpoints.active_witnesses(session), latest=checkpoints.latest_cosignatures(session),
+        "signing/witnesses.html",
+        form=form,
+        remove_form=RemoveWitnessForm(),
+        witnesses=checkpoints.active_witnesses(session),
+        latest=checkpoints.latest_cosignatures(session),
         checkpoint=checkpoints.latest(session),
     ), status
 
@@ -26,8 +30,9 @@ def witnesses():
     if not form.validate_on_submit():
         return _page(form, 400 if form.errors else 200)
     try:
-        witness = checkpoints.register_witness(get_session(), current_actor(), form.verifier_key.data,
-                                               form.description.data.strip(), utcnow())
+        witness = checkpoints.register_witness(
+            get_session(), current_actor(), form.verifier_key.data, form.description.data.strip(), utcnow()
+        )
     except checkpoints.WitnessKeyProblem as problem:
         form.verifier_key.errors.append(str(problem))
         return _page(form, 400)

@@ -1,4 +1,5 @@
 """Small helpers shared by the routes of every area."""
+
 from urllib.parse import urlsplit
 
 from flask import abort, request

@@ -3,6 +3,7 @@ blueprints, the kinds of record it signs, its scheduled jobs, its start-up steps
 panels, its commands),
 and the app factory registers them when the app starts. The kernels then find these through the
 app (`record_kinds()`, `scheduled_jobs()`, `dashboard_panels()`), so no kernel imports an area."""
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -103,4 +104,8 @@ def dashboard_panels(role: Role, app: Flask | None = None) -> list[DashboardPane
 
 def dashboard_actions(session, user, now, app: Flask | None = None) -> list[DashboardAction]:
     """What every area asks of `user` now, in the order the areas were registered."""
-    return [action for actions in (app or current_app).extensions["dashboard_actions"] for action in actions(session, user, now)]
+    return [
+        action
+        for actions in (app or current_app).extensions["dashboard_actions"]
+        for action in actions(session, user, now)
+    ]

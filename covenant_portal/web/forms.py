@@ -1,4 +1,5 @@
 """Form helpers shared by every area's forms (kernel: knows no area)."""
+
 import re
 import unicodedata
 

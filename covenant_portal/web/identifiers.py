@@ -1,5 +1,6 @@
 """The portal's check for child-identifying data (kernel: knows no area), so that every area can
 refuse a date of birth, an NHS number or a unique pupil number in what it is sent."""
+
 import re
 
 _GUIDANCE = "Do not include information that could identify a child."

@@ -1,5 +1,6 @@
 """Ids in URLs (kernel: knows no area). Every id column is a 64-bit integer at most, so a bigger
 number in a path or a query string is an id of nothing: not found, never a server error."""
+
 from flask import abort
 from werkzeug.routing import IntegerConverter, ValidationError
 

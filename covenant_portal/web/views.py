@@ -1,4 +1,5 @@
 """View helpers shared by every area's routes (kernel: knows no area)."""
+
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template, url_for

@@ -6,6 +6,7 @@ empty when the field has no description, which the fieldset's aria-describedby t
 These keep the legend's text whatever the template adds to it (WCAG 1.3.1, 3.3.2) and leave out an
 empty hint. Every form uses these, never govuk-frontend-wtf's own.
 """
+
 from govuk_frontend_wtf.gov_form_base import GovIterableBase
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
 

@@ -1,4 +1,5 @@
 """Reading the emails a journey queued, as the person receiving them would."""
+
 import re
 from urllib.parse import urlsplit
 

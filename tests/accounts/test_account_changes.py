@@ -1,4 +1,5 @@
 """Signed-in people change their own password and email address."""
+
 from covenant_portal.access import Role
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user
@@ -101,7 +102,9 @@ def test_changing_email_address(client_request, db_session):
     )
     assert response.location == "/dashboard"
     assert audit_actions(db_session, user)[-3:] == [
-        "user.email_change_requested", "user.email_changed", "user.logged_in"
+        "user.email_change_requested",
+        "user.email_changed",
+        "user.logged_in",
     ]
 
 

@@ -2,6 +2,7 @@
 address, with the same answer over the limit as under it; and asking for a link takes the same
 work whether or not the address has an account (checked step by step, not by the clock: the same
 emails are rendered and the same rows written, the stand-in's undone)."""
+
 import re
 from contextlib import contextmanager
 from datetime import timedelta
@@ -19,13 +20,21 @@ from covenant_portal.mail.models import OutboxMessage
 from tests.accounts.outbox import emails_to
 from tests.factories import create_user
 
-LINK_FORMS = {"/forgotten-password": "/forgotten-password/check-your-email",
-              "/verify-email/resend": "/sign-up/check-your-email"}
+LINK_FORMS = {
+    "/forgotten-password": "/forgotten-password/check-your-email",
+    "/verify-email/resend": "/sign-up/check-your-email",
+}
 
 
 def sign_up_form(email: str) -> dict:
-    return {"organisation_name": "Acorn Care", "full_name": "Ada Lovelace", "job_title": "Manager", "email": email,
-            "password": "correct horse battery staple", "confirm_password": "correct horse battery staple"}
+    return {
+        "organisation_name": "Acorn Care",
+        "full_name": "Ada Lovelace",
+        "job_title": "Manager",
+        "email": email,
+        "password": "correct horse battery staple",
+        "confirm_password": "correct horse battery staple",
+    }
 
 
 def outbox_size(db_session) -> int:
@@ -43,8 +52,9 @@ SIGN_UP_SENT = "/sign-up/check-your-email"
 @pytest.mark.parametrize("url", sorted(LINK_FORMS))
 def test_links_for_one_address_stop_at_the_limit_with_the_same_answer(client_request, db_session, url):
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
-    answers = [answer(client_request.post(url, {"email": user.email}, expected_redirect=LINK_FORMS[url]))
-               for _ in range(7)]
+    answers = [
+        answer(client_request.post(url, {"email": user.email}, expected_redirect=LINK_FORMS[url])) for _ in range(7)
+    ]
     assert len(emails_to(db_session, user.email)) == 5
     assert answers == [(302, LINK_FORMS[url])] * 7
     assert client_request.get(LINK_FORMS[url]).status_code == 200
@@ -54,8 +64,11 @@ def test_the_limit_counts_every_form_and_addresses_without_an_account_alike(app,
     user = create_user(db_session, Role.PROVIDER, email_verified_at=None)
     for url in ("/verify-email/resend", "/forgotten-password", "/sign-up"):
         for _ in range(2):
-            client_request.post(url, {"email": user.email} if url != "/sign-up" else sign_up_form(user.email),
-                                expected_redirect=LINK_FORMS.get(url, "/sign-up/check-your-email"))
+            client_request.post(
+                url,
+                {"email": user.email} if url != "/sign-up" else sign_up_form(user.email),
+                expected_redirect=LINK_FORMS.get(url, "/sign-up/check-your-email"),
+            )
     # 5 let through for the address: 2 confirmation links, 2 reset links, one "someone tried to sign up".
     assert len(emails_to(db_session, user.email)) == 5
     for _ in range(7):
@@ -126,8 +139,11 @@ def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_
     client_request.client.get(url)  # the form's token is in the session from now on
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client_request.client.get(url).get_data(as_text=True))
     work = {}
-    for who, email in (("account", waiting.email), ("no account", "nobody@example.org"),
-                       ("deactivated", deactivated.email)):
+    for who, email in (
+        ("account", waiting.email),
+        ("no account", "nobody@example.org"),
+        ("deactivated", deactivated.email),
+    ):
         with work_done(app, migrated_engine) as (templates, writes):
             response = client_request.client.post(url, data={"csrf_token": token.group(1), "email": email})
         assert answer(response) == (302, LINK_FORMS[url])

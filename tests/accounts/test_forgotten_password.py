@@ -1,4 +1,5 @@
 """Someone who has forgotten their password gets a link by email and chooses a new one."""
+
 from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in

@@ -1,4 +1,5 @@
 """Signing in: back to the page you were on, sessions that time out when idle."""
+
 from covenant_portal.access import Role
 from tests.factories import PASSWORD, create_user
 

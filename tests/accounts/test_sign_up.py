@@ -1,4 +1,5 @@
 """A provider signs up, confirms their email address and signs in."""
+
 from datetime import timedelta
 
 import pytest
@@ -32,7 +33,9 @@ def sign_up(client_request, **changes):
 
 def sign_in(client_request, email, password=PASSWORD, expected_status=302):
     return client_request.post(
-        "/sign-in", {"email": email, "password": password}, expected_status=expected_status,
+        "/sign-in",
+        {"email": email, "password": password},
+        expected_status=expected_status,
         expected_redirect="/dashboard" if expected_status == 302 else None,
     )
 
@@ -54,7 +57,9 @@ def test_a_provider_signs_up_confirms_their_email_and_signs_in(client_request, d
     assert user.job_title == "Registered manager"
     organisation = user.organisation
     assert (organisation.name, organisation.companies_house_number, organisation.ofsted_provider_urn) == (
-        "Northern Lights Care Ltd", "01234567", "SC123456"
+        "Northern Lights Care Ltd",
+        "01234567",
+        "SC123456",
     )
     assert organisation.charity_number is None
 

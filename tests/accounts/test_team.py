@@ -1,4 +1,5 @@
 """A provider organisation admin invites colleagues, who activate their accounts; and deactivates them."""
+
 from datetime import timedelta
 
 from flask import current_app
@@ -58,16 +59,24 @@ def test_inviting_a_colleague_who_then_activates_their_account(client_request, a
     )
     assert response.location == "/sign-in"
     another_browser.get(link, expected_status=400)
-    assert another_browser.post(
-        "/sign-in", {"email": "sam@provider.example", "password": COLLEAGUE_PASSWORD}, expected_redirect="/dashboard"
-    ).location == "/dashboard"
+    assert (
+        another_browser.post(
+            "/sign-in",
+            {"email": "sam@provider.example", "password": COLLEAGUE_PASSWORD},
+            expected_redirect="/dashboard",
+        ).location
+        == "/dashboard"
+    )
     # Made an organisation admin, so they can manage the team too.
     another_browser.get("/team")
 
     sam = next(member for member in admin.organisation.users if member.email == "sam@provider.example")
     db_session.refresh(sam)
     assert (sam.role, sam.organisation_id, sam.is_organisation_admin, sam.invited_by_id) == (
-        Role.PROVIDER, admin.organisation_id, True, admin.id
+        Role.PROVIDER,
+        admin.organisation_id,
+        True,
+        admin.id,
     )
     assert audit_actions(db_session, sam) == ["user.invited", "user.activated", "user.logged_in"]
 

@@ -1,4 +1,5 @@
 """Emailed links expire after EMAIL_TOKEN_MAX_AGE_HOURS and stop working once used."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """Portal admins find users, invite staff, and deactivate or reactivate accounts."""
+
 from sqlalchemy import select
 
 from covenant_portal.accounts.models import User
@@ -59,7 +60,10 @@ def test_inviting_a_local_authority_contact_who_activates(client_request, anothe
     detail = client_request.get(response.location).get_data(as_text=True)
     assert "Invited" in detail and "Bolton" in detail and "Alex Admin" in detail
     assert (invited.role, invited.local_authority_id, invited.password_hash, invited.email_verified_at) == (
-        Role.LA_CONTACT, bolton.id, None, None
+        Role.LA_CONTACT,
+        bolton.id,
+        None,
+        None,
     )
 
     email = last_email_to(db_session, "lee@bolton.example")

@@ -1,5 +1,6 @@
 """An administrator reads the audit trail: newest first, UK times, filtered by action, person,
 record type and dates; a filter that makes no sense is explained and kept."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -46,9 +47,16 @@ def test_events_are_listed_newest_first_in_uk_time_with_who_what_and_where(signe
     assert "1 July 2026 at 1:00pm" in summer  # British Summer Time
     assert "outbox.sent" in summer and "The portal (scheduled or command-line task)" in summer
     assert "15 January 2026 at 12:00pm" in winter  # Greenwich Mean Time
-    for shown in ("Grace Admin", "grace@gm-first.example", "Deactivated an account", "user.deactivated",
-                  f"User: Pat Provider ({provider.email})", "203.0.113.9", "Firefox/140.0",
-                  "reason: left the company"):
+    for shown in (
+        "Grace Admin",
+        "grace@gm-first.example",
+        "Deactivated an account",
+        "user.deactivated",
+        f"User: Pat Provider ({provider.email})",
+        "203.0.113.9",
+        "Firefox/140.0",
+        "reason: left the company",
+    ):
         assert shown in winter
     # An action no area names is still shown, as its code in words.
     assert "Outbox: sent" in summer
@@ -146,7 +154,9 @@ def test_each_record_is_named_in_words_with_one_query_per_type(signed_in, db_ses
     connection = db_session.connection()
     sa.event.listen(connection, "before_cursor_execute", count)
     try:
-        described = described_events(db_session, find_events(db_session, AuditFilter()), app.extensions["audit_vocabulary"])
+        described = described_events(
+            db_session, find_events(db_session, AuditFilter()), app.extensions["audit_vocabulary"]
+        )
     finally:
         sa.event.remove(connection, "before_cursor_execute", count)
     records = {each.record for each in described}

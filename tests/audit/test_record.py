@@ -1,4 +1,5 @@
 """record() adds the event to the caller's session: it commits, or rolls back, with the change."""
+
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
@@ -20,7 +21,10 @@ def test_an_event_names_the_actor_the_object_and_where_from(db_session):
 
     event = db_session.scalars(select(AuditEvent)).one()
     assert (event.actor, event.action, event.object_type, event.object_id) == (
-        admin, "user.deactivated", "User", str(target.id)
+        admin,
+        "user.deactivated",
+        "User",
+        str(target.id),
     )
     assert event.occurred_at == NOW
     assert event.ip_address == "198.51.100.7"

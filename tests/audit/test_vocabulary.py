@@ -1,5 +1,6 @@
 """Every action the portal records has words in the audit trail, and every area's words are its
 own: found from the source, so a new action without words fails here."""
+
 import ast
 import re
 from pathlib import Path
@@ -16,14 +17,22 @@ def recorded_actions() -> set[str]:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if name in RECORDING_CALLS:
-                    actions |= {arg.value for arg in node.args if isinstance(arg, ast.Constant)
-                                and isinstance(arg.value, str) and ACTION.match(arg.value)}
+                    actions |= {
+                        arg.value
+                        for arg in node.args
+                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and ACTION.match(arg.value)
+                    }
     return actions
 
 
 def test_the_source_scan_finds_the_actions():
-    assert {"user.logged_in", "covenant.signed", "attestation.signed", "return.escalated",
-            "job_run.taken_over"} <= recorded_actions()
+    assert {
+        "user.logged_in",
+        "covenant.signed",
+        "attestation.signed",
+        "return.escalated",
+        "job_run.taken_over",
+    } <= recorded_actions()
 
 
 def test_every_recorded_action_has_words(app):

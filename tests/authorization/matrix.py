@@ -1,6 +1,7 @@
 """The shape of the authorization matrix. Each area lists its routes in tests/<area>/access_matrix.py
 as ROUTES = [Route(...), ...]; tests/authorization/test_matrix.py collects them all and fails for
 any route of the app that no entry covers."""
+
 import importlib
 import pkgutil
 from dataclasses import dataclass, field

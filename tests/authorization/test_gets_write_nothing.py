@@ -1,6 +1,7 @@
 """A GET request writes nothing to the database: every GET of the authorization matrix, asked by every
 persona, runs no INSERT, UPDATE or DELETE. What pages read (return periods, the published signing key)
 is made at start-up, by a job or by a command, never by a page being looked at."""
+
 import re
 
 import pytest

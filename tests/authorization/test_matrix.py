@@ -1,4 +1,5 @@
 """Requests every route as every persona and checks the status; a route with no entry fails."""
+
 import pytest
 from flask import Blueprint
 

@@ -78,7 +78,9 @@ def email_links(session: Session, admin: User, reset_for: User, now: datetime) -
     invited = management.invite_staff(session, Links.from_app(current_app), admin, invitation, SYSTEM, now)
     email = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == invited.email)).one()
     links = Links.from_app(current_app)
-    return EmailLinks(invited, email, link_in(email, "/activate/"), make_token(links, reset_for, Purpose.RESET_PASSWORD, now))
+    return EmailLinks(
+        invited, email, link_in(email, "/activate/"), make_token(links, reset_for, Purpose.RESET_PASSWORD, now)
+    )
 
 
 def la_named_contact(session: Session, la_contact: User, now: datetime):

@@ -9,6 +9,7 @@ fixtures without importing them, and the whole run shares one Chromium. A test t
 `browser` fixture is marked `browser` (see tests/conftest.py), so it runs in the browser part of
 `make test`.
 """
+
 import re
 import threading
 from collections.abc import Callable, Iterator

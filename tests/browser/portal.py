@@ -4,6 +4,7 @@ Each page the tab loads is run through axe-core (WCAG 2.0, 2.1 and 2.2, levels A
 test fails on any violation of serious or critical impact. The browser console is watched too:
 an error there is usually the strict Content Security Policy refusing an inline script or style.
 """
+
 import re
 from collections import Counter
 from pathlib import Path
@@ -93,9 +94,7 @@ class AccessibilityChecker:
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"- {v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}" for v in violations
-    )
+    return "\n".join(f"- {v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}" for v in violations)
 
 
 # Tags a template would put in a page: seen in the page's visible text, they were escaped by mistake.

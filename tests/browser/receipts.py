@@ -1,5 +1,6 @@
 """Receipts as an outsider handles them: downloaded from the page, checked with securesystemslib
 against the keys the portal publishes, never with the portal's own verifying code."""
+
 import json
 
 from securesystemslib.dsse import Envelope

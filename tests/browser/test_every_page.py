@@ -1,5 +1,6 @@
 """Every page each persona can reach, as the authorization matrix lists them, passes the
 accessibility check (the matrix test keeps that list complete)."""
+
 import pytest
 
 from covenant_portal.access import Role

@@ -1,4 +1,5 @@
 """The checks every browser test relies on must catch what they are for."""
+
 import pytest
 
 from tests.browser.portal import content_security_policy

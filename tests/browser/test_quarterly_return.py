@@ -2,6 +2,7 @@
 attaches evidence, signs the return, downloads the receipt and verifies it with securesystemslib
 against the keys the portal publishes; the LA contact of the LA hosting its home then sees the
 return in the compliance table."""
+
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -157,9 +158,7 @@ def colleague_answers(live_server, signer, return_id: int, numbers) -> None:
         user = session.get(User, colleague.id)
         for number in numbers:
             shown = drafts.seen(quarterly_return, drafts.pledge_path(number))
-            drafts.save_pledge(
-                session, quarterly_return, number, PledgeInput("met", ""), shown, user, SYSTEM, utcnow()
-            )
+            drafts.save_pledge(session, quarterly_return, number, PledgeInput("met", ""), shown, user, SYSTEM, utcnow())
 
 
 def _bolton_id(live_server) -> int:

@@ -1,5 +1,6 @@
 """WCAG 1.4.10 reflow: at 320 CSS pixels wide, no page of any role makes the page scroll sideways
 (wide tables scroll inside their own region instead), and each still passes the page checks."""
+
 import pytest
 
 from tests.browser.test_every_page import pages_for

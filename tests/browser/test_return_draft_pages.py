@@ -1,5 +1,6 @@
 """A return's draft pages in a browser without JavaScript, each checked by axe-core: start, a pledge
 with a mistake then saved, occupancy with a mistake then saved, contacts, check answers."""
+
 import pytest
 
 from covenant_portal.db import get_session

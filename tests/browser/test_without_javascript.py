@@ -1,4 +1,5 @@
 """Every page works without JavaScript: signing in and out with scripts off."""
+
 import pytest
 
 from tests.factories import PASSWORD

@@ -25,7 +25,9 @@ ROUTES = [
     only("contacts.admin_name_contact", "/admin/named-contacts/{w.provider_a.id}", admin=404),
     only("contacts.admin_end_named_contact", f"/admin/named-contacts/{NO_SUCH_CONTACT}/end", admin=404),
     only(
-        "contacts.admin_end_named_contact", f"/admin/named-contacts/{NO_SUCH_CONTACT}/end", method="POST",
+        "contacts.admin_end_named_contact",
+        f"/admin/named-contacts/{NO_SUCH_CONTACT}/end",
+        method="POST",
         admin=404,
     ),
     # The LA contact, named for Bolton in the matrix's world: the admin is asked to confirm first.

@@ -1,4 +1,5 @@
 """Named contacts for tests: made directly (like tests/factories.py), or the form a person fills in."""
+
 from sqlalchemy.orm import Session
 
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact

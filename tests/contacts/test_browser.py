@@ -1,4 +1,5 @@
 """Named contacts on both sides in a real browser; every page on the way passes the accessibility check."""
+
 import pytest
 
 from covenant_portal.access import Role

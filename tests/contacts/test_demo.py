@@ -1,4 +1,5 @@
 """The demo has homes, provider contacts and LA named contacts, with gaps that show the warnings."""
+
 from sqlalchemy import func, select
 
 from covenant_portal.access import Role

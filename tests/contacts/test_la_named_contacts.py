@@ -1,4 +1,5 @@
 """Each Greater Manchester LA names contacts for providers (pledge 2); everyone signed in sees who."""
+
 import re
 
 import pytest
@@ -12,15 +13,29 @@ from tests.contacts.contacts import name_la_contact
 from tests.factories import create_user, local_authority
 from tests.homes.homes import audit_events_for
 
-GM_AUTHORITIES = ["Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport", "Tameside",
-                  "Trafford", "Wigan"]
+GM_AUTHORITIES = [
+    "Bolton",
+    "Bury",
+    "Manchester",
+    "Oldham",
+    "Rochdale",
+    "Salford",
+    "Stockport",
+    "Tameside",
+    "Trafford",
+    "Wigan",
+]
 
 
 @pytest.fixture
 def bolton_contact(db_session):
     return create_user(
-        db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"),
-        full_name="Bea Bolton", job_title="Placements commissioner", email="bea@bolton.example",
+        db_session,
+        Role.LA_CONTACT,
+        local_authority=local_authority(db_session, "Bolton"),
+        full_name="Bea Bolton",
+        job_title="Placements commissioner",
+        email="bea@bolton.example",
     )
 
 
@@ -51,7 +66,10 @@ def test_an_la_contact_becomes_their_las_named_contact(client_request, db_sessio
 
     [named] = entries_for(db_session, bolton_contact)
     assert (named.local_authority_id, named.email, named.phone, named.ended_at) == (
-        bolton_contact.local_authority_id, "placements@bolton.example", "01204 333 333", None
+        bolton_contact.local_authority_id,
+        "placements@bolton.example",
+        "01204 333 333",
+        None,
     )
     page = client_request.get("/la/named-contact").get_data(as_text=True)
     assert "You are now a named contact for Bolton" in page and "Stop being a named contact" in page
@@ -110,9 +128,9 @@ def test_an_la_contact_stops_being_the_named_contact(client_request, db_session,
 
 def test_named_contact_details_with_mistakes_are_shown_again(client_request, db_session, bolton_contact):
     client_request.login(bolton_contact)
-    page = client_request.post(
-        "/la/named-contact", {"email": "", "phone": "01204"}, expected_status=400
-    ).get_data(as_text=True)
+    page = client_request.post("/la/named-contact", {"email": "", "phone": "01204"}, expected_status=400).get_data(
+        as_text=True
+    )
     assert "Enter the email address providers should use" in page
     assert "Enter a UK telephone number" in page and 'value="01204"' in page
     assert entries_for(db_session, bolton_contact) == []
@@ -120,11 +138,17 @@ def test_named_contact_details_with_mistakes_are_shown_again(client_request, db_
 
 def test_the_directory_lists_all_ten_gm_authorities_and_who_to_talk_to(client_request, db_session, bolton_contact):
     name_la_contact(db_session, bolton_contact)
-    bury = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury"),
-                       full_name="Ben Bury")
+    bury = create_user(
+        db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury"), full_name="Ben Bury"
+    )
     name_la_contact(db_session, bury, ended_at=utcnow())
-    gone = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Wigan"),
-                       full_name="Gail Gone", deactivated_at=utcnow())
+    gone = create_user(
+        db_session,
+        Role.LA_CONTACT,
+        local_authority=local_authority(db_session, "Wigan"),
+        full_name="Gail Gone",
+        deactivated_at=utcnow(),
+    )
     name_la_contact(db_session, gone)
     db_session.add(LocalAuthority(ons_code="E06000049", name="Cheshire East", council="Cheshire East Council"))
     db_session.flush()
@@ -214,7 +238,9 @@ def test_only_active_la_contact_users_can_be_named(client_request, db_session):
     for user in (provider, deactivated):
         client_request.get(f"/admin/named-contacts/{user.id}", expected_status=404)
         client_request.post(
-            f"/admin/named-contacts/{user.id}", {"email": "x@example.org", "phone": "01204 333 333"},
-            expected_status=404, form_url="/admin/users/invite",
+            f"/admin/named-contacts/{user.id}",
+            {"email": "x@example.org", "phone": "01204 333 333"},
+            expected_status=404,
+            form_url="/admin/users/invite",
         )
     assert db_session.scalar(select(LocalAuthorityNamedContact.id)) is None

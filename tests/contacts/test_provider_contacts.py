@@ -1,4 +1,5 @@
 """Providers name their contacts for vacancies and referrals (pledge 2); every change keeps history."""
+
 import pytest
 from sqlalchemy import select
 
@@ -33,7 +34,10 @@ def test_an_organisation_admin_names_a_contact_for_some_homes(client_request, db
     assert response.location == "/contacts"
     [contact] = contacts_of(db_session, provider_admin.organisation)
     assert (contact.name, contact.role, contact.email, contact.phone) == (
-        "Priya Shah", "Placements lead", "priya@provider.example", "07700 900 982"
+        "Priya Shah",
+        "Placements lead",
+        "priya@provider.example",
+        "07700 900 982",
     )
     assert [home.name for home in contact.homes] == ["Oak House"]
     assert contact.created_by_id == provider_admin.id
@@ -88,9 +92,9 @@ def test_phone_numbers_must_be_uk_numbers(client_request, db_session, provider_a
 def test_only_the_organisations_own_homes_can_be_chosen(client_request, db_session, provider_admin):
     not_ours = create_home(db_session, create_provider(db_session), name="Not Ours")
     client_request.login(provider_admin)
-    page = client_request.post(
-        "/contacts/new", contact_form(homes=[str(not_ours.id)]), expected_status=400
-    ).get_data(as_text=True)
+    page = client_request.post("/contacts/new", contact_form(homes=[str(not_ours.id)]), expected_status=400).get_data(
+        as_text=True
+    )
     assert "Select only your organisation’s homes" in page and "Not Ours" not in page
 
 
@@ -101,14 +105,22 @@ def test_changing_a_contact_keeps_the_old_version_in_the_history(client_request,
     form_page = client_request.get(f"/contacts/{original.id}/edit").get_data(as_text=True)
     assert 'value="Sam Referrals"' in form_page and 'value="0161 496 0000"' in form_page
 
-    changed = contact_form(name="Sam Referrals", role="Head of referrals", email="sam@provider.example",
-                           phone="+44 (0)161  496 0001", homes=[str(oak.id)])
+    changed = contact_form(
+        name="Sam Referrals",
+        role="Head of referrals",
+        email="sam@provider.example",
+        phone="+44 (0)161  496 0001",
+        homes=[str(oak.id)],
+    )
     client_request.post(f"/contacts/{original.id}/edit", changed, expected_redirect="/contacts")
 
     old, new = contacts_of(db_session, provider_admin.organisation)
     assert old.id == original.id and old.retired_at is not None and old.role == "Referrals manager"
     assert (new.replaces_id, new.retired_at, new.role, new.phone) == (
-        old.id, None, "Head of referrals", "+44 (0)161 496 0001"
+        old.id,
+        None,
+        "Head of referrals",
+        "+44 (0)161 496 0001",
     )
     assert [home.name for home in new.homes] == ["Oak House"]
     assert current_contacts(db_session, provider_admin.organisation_id) == [new]

@@ -1,4 +1,5 @@
 """The rules behind named contacts that other areas rely on."""
+
 import pytest
 from sqlalchemy import func, select, update
 

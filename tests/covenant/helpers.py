@@ -1,5 +1,6 @@
 """Setting the scene for covenant tests: named contacts, signatures, receipts checked with
 securesystemslib (never with the portal's own verifying code)."""
+
 import json
 
 from cryptography.hazmat.primitives import serialization
@@ -40,7 +41,12 @@ def sign_current_version(session: Session, signer: User, now=None) -> CovenantSi
     version = service.current_version(session)
     signing = service.Signing(signer.full_name, signer.job_title, version.number)
     return service.sign(
-        session, Links.from_app(current_app), current_app.extensions["signing_key"], signer, signing, SYSTEM,
+        session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signer,
+        signing,
+        SYSTEM,
         now or utcnow(),
     )
 

@@ -1,5 +1,6 @@
 """Two organisation admins of one organisation press "Sign" at the same moment on PostgreSQL: one
 signature and one ledger entry result, and the other admin is shown the first one's receipt."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,6 +1,7 @@
 """Signing the covenant while the portal's key is rotated (`keys rotate`, signing.service.rotate_key):
 the new key signs if this machine has its file; otherwise the signer is told to try again shortly,
 with what they typed kept and nothing saved."""
+
 import json
 import os
 import shutil
@@ -52,8 +53,13 @@ def signing_page_token(client_request, provider_admin) -> str:
 def submit(client_request, token):
     return client_request.client.post(
         "/covenant/sign",
-        data={"csrf_token": token, "confirm": "y", "full_name": "Ada M. Okoro", "job_title": "Director",
-              "version_number": "1"},
+        data={
+            "csrf_token": token,
+            "confirm": "y",
+            "full_name": "Ada M. Okoro",
+            "job_title": "Director",
+            "version_number": "1",
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """The signed receipt: exactly the ledger's envelope, verifiable with securesystemslib, and shown
 only to the people who may see it."""
+
 import base64
 import json
 
@@ -20,7 +21,8 @@ def signature(db_session):
 
 def download(client_request, signature, expected_status=200, expected_redirect=None):
     return client_request.get(
-        f"/covenant/signatures/{signature.id}/receipt", expected_status=expected_status,
+        f"/covenant/signatures/{signature.id}/receipt",
+        expected_status=expected_status,
         expected_redirect=expected_redirect,
     )
 

@@ -1,4 +1,5 @@
 """check_covenant_signature: the stored records must still say what was signed."""
+
 import copy
 import json
 

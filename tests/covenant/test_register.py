@@ -1,4 +1,5 @@
 """The public register of signatories, its CSV, and every provider's status for those who oversee it."""
+
 import csv
 import io
 from datetime import date, datetime, timedelta, timezone
@@ -35,7 +36,7 @@ def scene(db_session):
     draft = service.draft_version(db_session, wording, create_user(db_session, Role.ADMIN), SYSTEM, utcnow())
     service.publish_version(db_session, Links.from_app(current_app), draft, SYSTEM, utcnow())
     sign_current_version(db_session, zephyr, LATE_EVENING)
-    never = create_provider(db_session, name="=HYPERLINK(\"http://evil.example\")")
+    never = create_provider(db_session, name='=HYPERLINK("http://evil.example")')
     return zephyr.organisation, acorn.organisation, never
 
 
@@ -54,7 +55,9 @@ def test_the_public_register_lists_who_signed_the_current_version(client_request
     assert 'href="/signatories/all"' not in html
 
 
-def test_during_the_grace_period_earlier_signers_are_listed_with_their_re_signing_date(client_request, db_session, scene):
+def test_during_the_grace_period_earlier_signers_are_listed_with_their_re_signing_date(
+    client_request, db_session, scene
+):
     zephyr, acorn, _never = scene
     current = service.current_version(db_session)
     current.published_at = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
@@ -66,9 +69,9 @@ def test_during_the_grace_period_earlier_signers_are_listed_with_their_re_signin
         (acorn.name, "Signed version 1, re-signing due by 28 December 2026"),
         (zephyr.name, "Signed version 2"),
     ]
-    assert [entry.signature.organisation.name for entry in service.register_entries(db_session, date(2026, 12, 29), 8)] == [
-        zephyr.name
-    ]
+    assert [
+        entry.signature.organisation.name for entry in service.register_entries(db_session, date(2026, 12, 29), 8)
+    ] == [zephyr.name]
     current.published_at = utcnow() - timedelta(weeks=1)
     db_session.flush()
     html = client_request.get("/signatories").get_data(as_text=True)
@@ -87,7 +90,7 @@ def test_the_register_downloads_as_csv(client_request, db_session, scene):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows == [
         ["organisation", "covenant_version", "signed_on"],
-        ["'=HYPERLINK(\"http://evil.example\")", "2", "2026-04-01"],
+        ['\'=HYPERLINK("http://evil.example")', "2", "2026-04-01"],
         [zephyr.name, "2", "2026-04-01"],
     ]
 
@@ -97,11 +100,11 @@ def test_those_who_oversee_the_covenant_see_every_organisation(client_request, d
     zephyr, acorn, _never = scene
     client_request.login(create_user(db_session, role))
     html = client_request.get("/signatories/all").get_data(as_text=True)
-    row = html[html.index(zephyr.name):]
+    row = html[html.index(zephyr.name) :]
     assert row.index("Signed version 2") < row.index("</tr>")
-    row = html[html.index(acorn.name):]
+    row = html[html.index(acorn.name) :]
     assert row.index("Signed version 1 — re-signing needed") < row.index("</tr>")
-    row = html[html.index("=HYPERLINK"):]
+    row = html[html.index("=HYPERLINK") :]
     assert row.index("Not signed") < row.index("</tr>")
     assert 'href="/signatories/all"' in client_request.get("/signatories").get_data(as_text=True)
 

@@ -1,4 +1,5 @@
 """A provider organisation admin reads the covenant and signs it for their organisation."""
+
 import json
 
 import pytest
@@ -41,7 +42,7 @@ def test_anyone_signed_in_reads_each_la_pledge_beside_its_provider_pledge(client
     client_request.login(create_user(db_session, role))
     html = client_request.get("/covenant").get_data(as_text=True)
     document = service.current_version(db_session).document
-    assert "<h1 class=\"govuk-heading-l\">GM First: LA and Provider Covenant</h1>" in html
+    assert '<h1 class="govuk-heading-l">GM First: LA and Provider Covenant</h1>' in html
     assert document["purpose"] in html
     for aim in document["aims"]:
         assert aim in html
@@ -250,10 +251,14 @@ def test_signing_is_in_the_audit_trail(client_request, db_session, provider_admi
     signature = db_session.scalar(select(CovenantSignature))
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "covenant.signed"))
     assert (event.actor_id, event.object_type, event.object_id) == (
-        provider_admin.id, "CovenantSignature", str(signature.id)
+        provider_admin.id,
+        "CovenantSignature",
+        str(signature.id),
     )
     assert event.details == {
-        "organisation_id": signature.organisation_id, "version": 1, "ledger_seq": signature.ledger_seq
+        "organisation_id": signature.organisation_id,
+        "version": 1,
+        "ledger_seq": signature.ledger_seq,
     }
 
 

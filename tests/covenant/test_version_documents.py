@@ -1,5 +1,6 @@
 """Each published version's document is public as the exact bytes its signatures cover, so anyone
 can check a receipt's subject digest with `sha256sum`."""
+
 import dataclasses
 import hashlib
 import json

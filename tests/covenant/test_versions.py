@@ -1,5 +1,6 @@
 """Covenant versions: version 1 from the reference data; admins draft and publish new ones, and
 organisations that signed an older version are asked to sign again."""
+
 import pytest
 from sqlalchemy import select
 from flask import current_app
@@ -215,7 +216,9 @@ def test_wording_changes_name_each_changed_part_in_order():
     after["pledges"][1]["la_pledge"] = "Provide a named contact."
     changes = service.wording_changes(before, after)
     assert [change.part for change in changes] == [
-        "Title", "Pledge 2: what local authorities pledge", "Pledge 2: what providers pledge"
+        "Title",
+        "Pledge 2: what local authorities pledge",
+        "Pledge 2: what providers pledge",
     ]
     assert (changes[0].before, changes[0].after) == (before["title"], "A new title")
     assert service.wording_changes(before, before) == []
@@ -226,11 +229,13 @@ def test_an_organisation_asked_to_sign_again_sees_what_changed_since_it_signed(c
     create_named_contact(db_session, signer.organisation)
     sign_current_version(db_session, signer)
     draft_version_2(db_session, admin)
-    service.publish_version(db_session, Links.from_app(current_app), service.version_numbered(db_session, 2), SYSTEM, utcnow())
+    service.publish_version(
+        db_session, Links.from_app(current_app), service.version_numbered(db_session, 2), SYSTEM, utcnow()
+    )
 
     client_request.login(signer)
     form = client_request.get("/covenant/sign").get_data(as_text=True)
-    changed = form[form.index('id="what-changed"'):form.index("<form")]
+    changed = form[form.index('id="what-changed"') : form.index("<form")]
     assert "What has changed since you signed version 1" in changed and "1 part changes" in changed
     assert "Pledge 1: what providers pledge" in changed and "Put GM children first, always." in changed
 

@@ -55,8 +55,11 @@ def test_seed_demo_prints_every_login_with_a_password_that_works(app, db_session
     for user in users:
         assert f"{user.email}  " in output and PASSWORDS[user.role] in output
     for role, password in PASSWORDS.items():
-        assert all(verify_password(PasswordSettings.from_config(app.config), user.password_hash, password)
-                   for user in users if user.role == role)
+        assert all(
+            verify_password(PasswordSettings.from_config(app.config), user.password_hash, password)
+            for user in users
+            if user.role == role
+        )
 
 
 def test_demo_passwords_meet_the_password_policy():

@@ -2,6 +2,7 @@
 versions, twelve quarters of signed returns, a correction, the current quarter in its states with
 the reminders the chase job sent, all sealed in a ledger that verifies; and seeding again changes
 nothing."""
+
 import json
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -77,10 +78,14 @@ def periods(db_session) -> list[ReturnPeriod]:
 
 
 def submissions_of(db_session, organisation_id: int) -> list[ReturnSubmission]:
-    return list(db_session.scalars(
-        sa.select(ReturnSubmission).join(QuarterlyReturn, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .where(QuarterlyReturn.organisation_id == organisation_id).order_by(ReturnSubmission.signed_at)
-    ))
+    return list(
+        db_session.scalars(
+            sa.select(ReturnSubmission)
+            .join(QuarterlyReturn, ReturnSubmission.return_id == QuarterlyReturn.id)
+            .where(QuarterlyReturn.organisation_id == organisation_id)
+            .order_by(ReturnSubmission.signed_at)
+        )
+    )
 
 
 def utc(moment: datetime) -> datetime:
@@ -90,13 +95,22 @@ def utc(moment: datetime) -> datetime:
 def test_providers_of_every_kind_with_homes_in_all_ten_authorities(db_session):
     found = organisations(db_session)
     assert sorted(found) == sorted(provider.slug for provider in PROVIDERS) and len(found) == 8
-    homes = list(db_session.scalars(sa.select(ProviderHome).where(
-        ProviderHome.organisation_id.in_([organisation.id for organisation in found.values()]))))
+    homes = list(
+        db_session.scalars(
+            sa.select(ProviderHome).where(
+                ProviderHome.organisation_id.in_([organisation.id for organisation in found.values()])
+            )
+        )
+    )
     assert len(homes) == len(HOMES) == 20
     assert {home.home_type for home in homes} >= {
-        HomeType.CHILDRENS_HOME, HomeType.FOSTERING_AGENCY, HomeType.SUPPORTED_ACCOMMODATION}
-    greater_manchester = set(db_session.scalars(
-        sa.select(LocalAuthority.id).where(LocalAuthority.is_greater_manchester)))
+        HomeType.CHILDRENS_HOME,
+        HomeType.FOSTERING_AGENCY,
+        HomeType.SUPPORTED_ACCOMMODATION,
+    }
+    greater_manchester = set(
+        db_session.scalars(sa.select(LocalAuthority.id).where(LocalAuthority.is_greater_manchester))
+    )
     assert {home.host_local_authority_id for home in homes} == greater_manchester
 
 
@@ -145,8 +159,10 @@ def test_the_gm_share_differs_by_provider_and_drifts(db_session):
         for submission in submissions_of(db_session, organisation.id):
             placed = in_gm = 0
             for occupancy in db_session.scalars(sa.select(HomeOccupancy).filter_by(submission_id=submission.id)):
-                gm = sum(placement.children for placement in db_session.scalars(
-                    sa.select(GmPlacement).filter_by(occupancy_id=occupancy.id)))
+                gm = sum(
+                    placement.children
+                    for placement in db_session.scalars(sa.select(GmPlacement).filter_by(occupancy_id=occupancy.id))
+                )
                 in_gm += gm
                 placed += gm + occupancy.placed_outside_gm
                 assert gm + occupancy.placed_outside_gm + occupancy.vacant_places <= occupancy.registered_places
@@ -168,9 +184,13 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
 
     states = {slug_of[i]: state for i, state in return_states(db_session, current, today).items()}
     assert states == {
-        "brightwater": ReturnState.SUBMITTED, "kestrel": ReturnState.SUBMITTED, "beacon": ReturnState.SUBMITTED,
-        "hollins": ReturnState.DRAFT, "tame": ReturnState.DRAFT,
-        "medlock": ReturnState.NOT_STARTED, "pennine": ReturnState.NOT_STARTED,
+        "brightwater": ReturnState.SUBMITTED,
+        "kestrel": ReturnState.SUBMITTED,
+        "beacon": ReturnState.SUBMITTED,
+        "hollins": ReturnState.DRAFT,
+        "tame": ReturnState.DRAFT,
+        "medlock": ReturnState.NOT_STARTED,
+        "pennine": ReturnState.NOT_STARTED,
     }
     assert return_states(db_session, previous, today)[found["pennine"].id] == ReturnState.ESCALATED
     # Its due date (29 October) had long passed: the admin extended it, with a reason, before it was chased.
@@ -185,8 +205,11 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
     for reminder in reminders:
         assert reminder.recipients
         for address in reminder.recipients:
-            message = db_session.scalar(sa.select(OutboxMessage).filter_by(
-                dedupe_key=dedupe_key(reminder.period_id, reminder.organisation_id, reminder.stage, address)))
+            message = db_session.scalar(
+                sa.select(OutboxMessage).filter_by(
+                    dedupe_key=dedupe_key(reminder.period_id, reminder.organisation_id, reminder.stage, address)
+                )
+            )
             assert message is not None and utc(message.created_at) == utc(reminder.created_at)
             assert london_day(utc(reminder.created_at)) == reminder.sent_on
     # The job, run again today, finds nothing more to send.
@@ -197,8 +220,9 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
 
 def test_the_ledger_verifies_and_exports_both_kinds_of_signed_record(app, db_session, tmp_path):
     result = verify_ledger(db_session, record_kinds())
-    assert result.ok and result.entries == db_session.scalar(sa.select(sa.func.count(CovenantSignature.id))) + \
-        db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id)))
+    assert result.ok and result.entries == db_session.scalar(
+        sa.select(sa.func.count(CovenantSignature.id))
+    ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id)))
     assert run_ledger(app, "verify").exit_code == 0
     target = tmp_path / "ledger.jsonl"
     assert run_ledger(app, "export", str(target)).exit_code == 0

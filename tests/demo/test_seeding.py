@@ -1,4 +1,5 @@
 """Seeding the demo before its current quarter's due date, seeding it again, and `seed-demo --as-of`."""
+
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
@@ -33,7 +34,8 @@ def test_before_the_due_date_nothing_is_moved(app, db_session):
     current = [period for period in periods(db_session) if period.opens_on <= today][-1]
     assert current.due_adjusted_at is None and current.due_on == date(2026, 10, 29)
     assert sorted(set(return_states(db_session, current, today).values())) == sorted(
-        {ReturnState.SUBMITTED, ReturnState.DRAFT, ReturnState.NOT_STARTED})
+        {ReturnState.SUBMITTED, ReturnState.DRAFT, ReturnState.NOT_STARTED}
+    )
     assert verify_ledger(db_session, record_kinds()).ok
 
 

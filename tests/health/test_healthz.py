@@ -1,5 +1,6 @@
 """GET /healthz: 200 when the database answers, the scheduler beats and mail flows; 503, saying
 why, when the database is unreachable, the scheduler is silent or an email is stuck."""
+
 import time
 from datetime import timedelta
 
@@ -42,7 +43,10 @@ def test_healthy_it_answers_200_with_each_check(app, db_session):
     assert 20 <= health["scheduler"]["silent_seconds"] < 60
     assert health["scheduler"]["silent_limit_seconds"] == 300
     assert health["mail"] == {
-        "unsent": 0, "oldest_unsent_at": None, "oldest_unsent_age_seconds": None, "stuck_limit_seconds": 1800,
+        "unsent": 0,
+        "oldest_unsent_at": None,
+        "oldest_unsent_age_seconds": None,
+        "stuck_limit_seconds": 1800,
         "failed": 0,
     }
 

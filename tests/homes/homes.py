@@ -1,4 +1,5 @@
 """Homes for tests: made directly (like tests/factories.py), or the form a person would fill in."""
+
 from itertools import count
 
 from sqlalchemy import select

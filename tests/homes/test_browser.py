@@ -1,4 +1,5 @@
 """A provider records a home in a real browser; every page on the way passes the accessibility check."""
+
 import pytest
 
 from covenant_portal.access import Role

@@ -1,4 +1,5 @@
 """Providers record their homes and services; their colleagues read them; others cannot find them."""
+
 import pytest
 from sqlalchemy import select
 
@@ -29,13 +30,25 @@ def test_an_organisation_admin_adds_a_home_and_sees_it_listed(client_request, db
     home = db_session.scalar(select(ProviderHome).where(ProviderHome.organisation_id == provider_admin.organisation_id))
     assert response.location == f"/homes/{home.id}"
     assert (home.name, home.host_local_authority.name, home.ofsted_urn, home.home_type) == (
-        "Oak House", "Wigan", "SC123456", HomeType.CHILDRENS_HOME
+        "Oak House",
+        "Wigan",
+        "SC123456",
+        HomeType.CHILDRENS_HOME,
     )
     assert (home.registered_places, home.age_from, home.age_to, home.status) == (4, 10, 17, HomeStatus.OPEN)
     assert home.needs == ["emotional_behavioural", "child_exploitation"]
     detail = client_request.get(response.location).get_data(as_text=True)
-    for shown in ("Oak House has been added", "Wigan", "SC123456", "Children’s home", "10 to 17",
-                  "Emotional and behavioural difficulties", "Risk of exploitation", "Open", "Change this home"):
+    for shown in (
+        "Oak House has been added",
+        "Wigan",
+        "SC123456",
+        "Children’s home",
+        "10 to 17",
+        "Emotional and behavioural difficulties",
+        "Risk of exploitation",
+        "Open",
+        "Change this home",
+    ):
         assert shown in detail, shown
     listing = client_request.get("/homes").get_data(as_text=True)
     assert "Oak House" in listing and "1 home or service" in listing
@@ -46,8 +59,14 @@ def test_an_organisation_admin_adds_a_home_and_sees_it_listed(client_request, db
 def test_a_home_with_mistakes_is_shown_again_with_what_was_typed(client_request, db_session, provider_admin):
     client_request.login(provider_admin)
     typed = home_form(
-        db_session, name="", ofsted_urn="AB12", registered_places="four", age_from="16", age_to="12",
-        home_type="", status="",
+        db_session,
+        name="",
+        ofsted_urn="AB12",
+        registered_places="four",
+        age_from="16",
+        age_to="12",
+        home_type="",
+        status="",
     )
     response = client_request.post("/homes/new", typed, expected_status=400)
     page = response.get_data(as_text=True)
@@ -128,8 +147,14 @@ def test_changing_a_home_keeps_what_did_not_change(client_request, db_session, p
 
     bury = local_authority(db_session, "Bury")
     changed = {
-        "name": "Elm House", "host_local_authority": str(bury.id), "ofsted_urn": "", "home_type": "childrens_home",
-        "registered_places": "3", "age_from": "8", "age_to": "17", "needs": ["disabilities", "learning_disabilities"],
+        "name": "Elm House",
+        "host_local_authority": str(bury.id),
+        "ofsted_urn": "",
+        "home_type": "childrens_home",
+        "registered_places": "3",
+        "age_from": "8",
+        "age_to": "17",
+        "needs": ["disabilities", "learning_disabilities"],
         "status": "planned",
     }
     response = client_request.post(f"/homes/{home.id}/edit", changed, expected_redirect="homes.home")
@@ -194,15 +219,29 @@ def test_la_contacts_see_the_homes_hosted_in_their_area(client_request, db_sessi
     first = create_user(db_session, Role.PROVIDER).organisation
     second = create_user(db_session, Role.PROVIDER).organisation
     create_home(db_session, first, name="Ash Lodge", host_local_authority=bolton, ofsted_urn="SC654321")
-    create_home(db_session, second, name="Fir Cottage", host_local_authority=bolton, status=HomeStatus.PLANNED,
-                home_type=HomeType.SUPPORTED_ACCOMMODATION, registered_places=6)
+    create_home(
+        db_session,
+        second,
+        name="Fir Cottage",
+        host_local_authority=bolton,
+        status=HomeStatus.PLANNED,
+        home_type=HomeType.SUPPORTED_ACCOMMODATION,
+        registered_places=6,
+    )
     create_home(db_session, first, name="Over The Border", host_local_authority=bury)
     client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=bolton))
 
     page = client_request.get("/la/homes").get_data(as_text=True)
     assert "Homes in Bolton" in page and "2 homes and services" in page
-    for shown in ("Ash Lodge", first.name, "SC654321", "Fir Cottage", second.name,
-                  "Supported accommodation for 16 and 17 year olds", "Planned"):
+    for shown in (
+        "Ash Lodge",
+        first.name,
+        "SC654321",
+        "Fir Cottage",
+        second.name,
+        "Supported accommodation for 16 and 17 year olds",
+        "Planned",
+    ):
         assert shown in page, shown
     assert "Over The Border" not in page
     assert 'href="/la/homes"' in client_request.get("/dashboard").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The queries other areas count homes with, and the rules the service holds whoever calls it."""
+
 import pytest
 
 from covenant_portal.audit.service import SYSTEM

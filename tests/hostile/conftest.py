@@ -1,5 +1,6 @@
 """The hostile suite's fixtures: one app and one world per module, built in a transaction that is
 rolled back at the end; each test runs in a savepoint of it, rolled back after the test."""
+
 from contextlib import contextmanager
 from types import SimpleNamespace
 

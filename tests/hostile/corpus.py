@@ -1,5 +1,6 @@
 """The hostile values posted to every field of every form (tests/hostile/test_every_form.py), and
 how a page or a CSV file shows that one was not made safe."""
+
 import csv
 import io
 import re
@@ -61,6 +62,8 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 def unguarded_cells(text: str) -> list[str]:
     """Cells a spreadsheet would run as a formula: starting = + - @ tab or CR, unless a plain number."""
     return [
-        cell for row in csv.reader(io.StringIO(text)) for cell in row
+        cell
+        for row in csv.reader(io.StringIO(text))
+        for cell in row
         if cell[:1] in RISKY_FIRST and not NUMBER.fullmatch(cell)
     ]

@@ -1,4 +1,5 @@
 """Reading a page's forms as a browser would: each <form>'s method, action and fields."""
+
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit

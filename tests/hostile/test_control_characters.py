@@ -1,5 +1,6 @@
 """Finding 1 of issue 11: no text field of any form stores a control character. One check, in the
 base form every form derives from (web/forms.py PortalForm); a clear message, what was typed kept."""
+
 import html
 import importlib
 import inspect
@@ -47,23 +48,31 @@ def test_every_form_in_the_portal_derives_from_portal_form():
 def test_a_nul_in_a_home_name_is_refused_next_to_the_field_and_kept(client_request, db_session):
     provider = create_user(db_session, Role.PROVIDER)
     client_request.login(provider)
-    page = client_request.post(
-        "/homes/new", home_form(db_session, name="Oak\x00House"), expected_status=400
-    ).get_data(as_text=True)
+    page = client_request.post("/homes/new", home_form(db_session, name="Oak\x00House"), expected_status=400).get_data(
+        as_text=True
+    )
     assert (
         "Name of the home or service contains a character that cannot be stored (a control character). Remove it."
         in html.unescape(page)
     )
     assert 'value="Oak\x00House"' in page
-    assert db_session.scalar(select(ProviderHome).where(ProviderHome.organisation_id == provider.organisation_id)) is None
+    assert (
+        db_session.scalar(select(ProviderHome).where(ProviderHome.organisation_id == provider.organisation_id)) is None
+    )
 
 
 @pytest.mark.parametrize("value", ["\x00", "Bad\x1bname", "Carriage\rreturn"])
 def test_control_characters_in_a_sign_up_are_refused_on_either_database(client_request, value):
     page = client_request.post(
         "/sign-up",
-        {"organisation_name": value, "full_name": "Ada", "job_title": "Manager", "email": "ada@example.com",
-         "password": "correct horse battery staple", "confirm_password": "correct horse battery staple"},
+        {
+            "organisation_name": value,
+            "full_name": "Ada",
+            "job_title": "Manager",
+            "email": "ada@example.com",
+            "password": "correct horse battery staple",
+            "confirm_password": "correct horse battery staple",
+        },
         expected_status=400,
     ).get_data(as_text=True)
     assert "Organisation name contains a character that cannot be stored" in page

@@ -1,6 +1,7 @@
 """POST /checkpoint/cosignatures takes a witness's cosigned checkpoint as its body, not a form: the
 hostile corpus as that body, and as broken notes, gets a plain 4xx answer, never a server error,
 and nothing is kept."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -24,7 +25,8 @@ BODIES = {
 def test_a_hostile_body_is_refused_plainly(client_request, db_session, name):
     body = BODIES[name]
     response = client_request.client.post(
-        "/checkpoint/cosignatures", data=body.encode() if isinstance(body, str) else body,
+        "/checkpoint/cosignatures",
+        data=body.encode() if isinstance(body, str) else body,
         content_type="text/plain; charset=utf-8",
     )
     assert 400 <= response.status_code < 500, (name, response.status_code)

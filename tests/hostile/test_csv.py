@@ -1,6 +1,7 @@
 """Issue 11, point 11, for CSV files: whatever a person typed that a CSV file shows (an
 organisation's name, typed at sign-up) never starts a cell a spreadsheet would run as a formula.
 Every CSV route of the app is listed here, so a new one fails until it is checked."""
+
 import csv
 import io
 

@@ -3,6 +3,7 @@ corpus (tests/hostile/corpus.py) in every field: never a server error, a clear m
 field where a value breaks a rule, and no marker unescaped on any page that shows what was sent.
 The forms come from the app: a POST route or a form class that tests/hostile/catalogue.py does not
 list fails the suite."""
+
 import pytest
 
 from covenant_portal.web.forms import PortalForm
@@ -96,7 +97,7 @@ def test_hostile_values_in_every_field(hostile, target, made_forms):
     for value in EVERY_FIELD.values():
         sender.send({**base, **{name: value for name in typed + chosen}})
     for first in range(0, len(typed), 10):  # one long value per field is enough (1 MB a request at most)
-        sender.send({**base, **{name: LONG for name in typed[first:first + 10]}})
+        sender.send({**base, **{name: LONG for name in typed[first : first + 10]}})
     # Fields that take words as they are typed (names, narratives...): every value saved or refused.
     visible = [name for name in typed if form.fields[name].kind != "hidden"]
     tried = sender.send({**base, **{name: "Plain words 🙂" for name in visible}})

@@ -1,5 +1,6 @@
 """Finding 2 of issue 11: an id in a URL path or a query string too big for any id column (or not
 an ASCII number at all) is not found (404) or ignored, never a server error, on every route."""
+
 import re
 
 import pytest
@@ -14,8 +15,20 @@ INT_PART = re.compile(r"<int(?:\([^)]*\))?:[a-z_]+>")
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("1", 1), ("0042", 42), (str(LARGEST_ID), LARGEST_ID), (TOO_BIG, None), ("9" * 5000, None), ("", None),
-     (None, None), ("-1", None), ("1.5", None), ("²", None), ("١٢", None), (" 1", None)],
+    [
+        ("1", 1),
+        ("0042", 42),
+        (str(LARGEST_ID), LARGEST_ID),
+        (TOO_BIG, None),
+        ("9" * 5000, None),
+        ("", None),
+        (None, None),
+        ("-1", None),
+        ("1.5", None),
+        ("²", None),
+        ("١٢", None),
+        (" 1", None),
+    ],
 )
 def test_parse_id_takes_ascii_digits_up_to_the_largest_id(typed, expected):
     assert parse_id(typed) == expected

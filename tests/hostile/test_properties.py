@@ -1,6 +1,7 @@
 """Issue 11, point 11, beyond the fixed corpus: text Hypothesis makes up (any code points, control
 characters included, mixed with the corpus's markers) typed into a few representative fields.
 Never a server error, a control character always refused next to the field, nothing unescaped."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 

@@ -1,6 +1,7 @@
 """Issue 11, point 11, for uploads: wrong types, empty, oversized and inflating files and hostile
 file names, as evidence of a return and as a receipt at /verify. Never a server error, a message
 saying why a file is refused, and a name that is safe wherever the file is shown or downloaded."""
+
 import io
 import re
 
@@ -23,9 +24,18 @@ REFUSED = {
     "macros": (files.XLSM, "macros.xlsx", "contains macros"),
 }
 NAMES = [
-    "../../../etc/passwd", "..\\..\\windows\\system32\\evil.pdf", f"{MARKERS}.pdf", 'a"b\r\nSet-Cookie: x=1.pdf',
-    "evil\u202efdp.exe", '=HYPERLINK("http://evil.example").pdf', "x" * 1000 + ".pdf", "CON", "nul\x00.pdf",
-    "😀🇬🇧.pdf", " . .pdf", "zero\u200bwidth.pdf",
+    "../../../etc/passwd",
+    "..\\..\\windows\\system32\\evil.pdf",
+    f"{MARKERS}.pdf",
+    'a"b\r\nSet-Cookie: x=1.pdf',
+    "evil\u202efdp.exe",
+    '=HYPERLINK("http://evil.example").pdf',
+    "x" * 1000 + ".pdf",
+    "CON",
+    "nul\x00.pdf",
+    "😀🇬🇧.pdf",
+    " . .pdf",
+    "zero\u200bwidth.pdf",
 ]
 
 

@@ -1,5 +1,6 @@
 """The hostile suite's world: one of everything a form of the portal works on, built once per
 module (tests/hostile/conftest.py), so that every form can be reached and filled in."""
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from dataclasses import replace
 from types import SimpleNamespace
@@ -24,10 +25,13 @@ PERSONAS = ("anonymous", "provider", "starter", "unsigned", "la_contact", "admin
 
 
 # A witness's cosignature verifier key (C2SP tlog-cosignature), as an LA's witness operator gives it.
-WITNESS_KEY = str(note.VerifierKey(
-    "witness.bolton.example", note.COSIGNATURE_V1,
-    Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key().public_bytes_raw(),
-))
+WITNESS_KEY = str(
+    note.VerifierKey(
+        "witness.bolton.example",
+        note.COSIGNATURE_V1,
+        Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key().public_bytes_raw(),
+    )
+)
 
 
 def build_world(session) -> SimpleNamespace:
@@ -37,8 +41,15 @@ def build_world(session) -> SimpleNamespace:
     draft_return = filled_return(session, signed, period_of(session, 2026, 1))
     signed_return = submit_filled_return(session, signed, period_of(session, 2026, 2))
     evidence_file = evidence.add_evidence(
-        session, evidence.evidence_dir(current_app.config, current_app.instance_path), draft_return, 1, "policy.pdf", evidence_files.PDF,
-        provider, SYSTEM, now,
+        session,
+        evidence.evidence_dir(current_app.config, current_app.instance_path),
+        draft_return,
+        1,
+        "policy.pdf",
+        evidence_files.PDF,
+        provider,
+        SYSTEM,
+        now,
     )
     starter = signed_organisation(session, homes=1).user  # owes Q1 2026 to 2027 and has not started it
     unsigned = create_user(session, Role.PROVIDER)
@@ -46,8 +57,14 @@ def build_world(session) -> SimpleNamespace:
     la_contact = create_user(session, Role.LA_CONTACT)
     to_be_named = create_user(session, Role.LA_CONTACT)
     admin = create_user(session, Role.ADMIN)
-    invited = create_user(session, Role.PROVIDER, organisation=provider.organisation, password_hash=None,
-                          email_verified_at=None, is_organisation_admin=False)
+    invited = create_user(
+        session,
+        Role.PROVIDER,
+        organisation=provider.organisation,
+        password_hash=None,
+        email_verified_at=None,
+        is_organisation_admin=False,
+    )
     published = covenant.current_version(session)
     return SimpleNamespace(
         anonymous=None,

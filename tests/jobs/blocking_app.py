@@ -5,6 +5,7 @@ starting runs it at once (its slot is today's UK date). It queues an email to WO
 work, not committed yet); then, with HOLD_THE_SLOT=block, it says so on stdout and waits until the
 process is killed; otherwise it commits and ends.
 """
+
 import os
 import sys
 import time

@@ -1,4 +1,5 @@
 """Runs `flask --app covenant_portal ...` in real processes against the test database."""
+
 import os
 import queue
 import subprocess
@@ -23,10 +24,15 @@ def flask_command(*args: str, app: str = "covenant_portal") -> list[str]:
     return [sys.executable, "-m", "flask", "--app", app, *args]
 
 
-def run_flask(environment: dict[str, str], *args: str, timeout: float = 60, app: str = "covenant_portal"
-              ) -> subprocess.CompletedProcess:
+def run_flask(
+    environment: dict[str, str], *args: str, timeout: float = 60, app: str = "covenant_portal"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        flask_command(*args, app=app), env=environment, cwd=REPOSITORY, capture_output=True, text=True,
+        flask_command(*args, app=app),
+        env=environment,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )
 
@@ -36,8 +42,12 @@ class RunningFlask:
 
     def __init__(self, environment: dict[str, str], *args: str, app: str = "covenant_portal"):
         self.process = subprocess.Popen(
-            flask_command(*args, app=app), env=environment, cwd=REPOSITORY, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            flask_command(*args, app=app),
+            env=environment,
+            cwd=REPOSITORY,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self.lines: list[str] = []
         self._new_lines: queue.Queue[str] = queue.Queue()

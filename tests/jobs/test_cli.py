@@ -1,4 +1,5 @@
 """`flask jobs list` and `flask jobs run`, as an operator uses them."""
+
 from datetime import datetime, timezone
 
 import pytest

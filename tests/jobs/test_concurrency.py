@@ -1,4 +1,5 @@
 """Several schedulers, operators or threads at once: each slot runs once and each email goes once."""
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -56,14 +57,13 @@ def test_threads_running_one_slot_at_once_run_it_once(committed_app, mail_app_co
         assert len(session.scalars(select(JobRun)).all()) == 1
 
 
-def test_two_processes_running_one_slot_claim_it_once(
-    postgresql, committed_app, database_url, smtp_server
-):
+def test_two_processes_running_one_slot_claim_it_once(postgresql, committed_app, database_url, smtp_server):
     recipients = queue_committed(committed_app, 20, AS_OF)
     environment = flask_environment(database_url, **smtp_server.environment)
 
-    processes = [RunningFlask(environment, "jobs", "run", "send_outbox", "--as-of", "2026-03-02T12:00+00:00")
-                 for _ in range(2)]
+    processes = [
+        RunningFlask(environment, "jobs", "run", "send_outbox", "--as-of", "2026-03-02T12:00+00:00") for _ in range(2)
+    ]
     return_codes = [process.wait() for process in processes]
 
     outputs = [process.output for process in processes]
@@ -80,8 +80,10 @@ def test_two_senders_at_once_send_each_email_exactly_once(postgresql, committed_
     environment = flask_environment(database_url, FLASK_MAIL_BATCH_SIZE="20", **smtp_server.environment)
 
     # Different slots, so both really send: only the locking of the outbox keeps them apart.
-    processes = [RunningFlask(environment, "jobs", "run", "send_outbox", "--as-of", f"2026-03-02T12:0{minute}+00:00")
-                 for minute in (1, 2)]
+    processes = [
+        RunningFlask(environment, "jobs", "run", "send_outbox", "--as-of", f"2026-03-02T12:0{minute}+00:00")
+        for minute in (1, 2)
+    ]
     assert [process.wait() for process in processes] == [0, 0]
 
     assert len(smtp_server.messages) == 40
@@ -91,16 +93,13 @@ def test_two_senders_at_once_send_each_email_exactly_once(postgresql, committed_
     assert Counter(sent) == delivered(smtp_server)
 
 
-def test_a_sender_skips_the_emails_another_sender_is_claiming(postgresql, committed_app, mail_app_config,
-                                                              smtp_server):
+def test_a_sender_skips_the_emails_another_sender_is_claiming(postgresql, committed_app, mail_app_config, smtp_server):
     committed_app.config.update(mail_app_config)
     first, second = queue_committed(committed_app, 2, AS_OF)
     engine = committed_app.extensions["db"].engine
 
     with Session(engine) as other_sender:  # holds the row lock a claiming sender holds
-        other_sender.scalars(
-            select(OutboxMessage).where(OutboxMessage.recipient == first).with_for_update()
-        ).all()
+        other_sender.scalars(select(OutboxMessage).where(OutboxMessage.recipient == first).with_for_update()).all()
         with committed_app.app_context():
             report = send_due_messages(get_session(), AS_OF + timedelta(minutes=1))
 

@@ -1,4 +1,5 @@
 """Admins see what the scheduled jobs did, failures first to the eye."""
+
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -21,8 +22,9 @@ def admin_request(client_request, db_session):
 def add_run(session, minutes: int, status=JobRunStatus.SUCCEEDED, job_name="send_outbox", **values) -> JobRun:
     started_at = STARTED + timedelta(minutes=minutes)
     values = {"finished_at": started_at + timedelta(seconds=2)} | values
-    run = JobRun(job_name=job_name, slot=started_at.strftime("%Y-%m-%dT%H:%M"), status=status,
-                 started_at=started_at, **values)
+    run = JobRun(
+        job_name=job_name, slot=started_at.strftime("%Y-%m-%dT%H:%M"), status=status, started_at=started_at, **values
+    )
     session.add(run)
     session.flush()
     return run
@@ -31,7 +33,7 @@ def add_run(session, minutes: int, status=JobRunStatus.SUCCEEDED, job_name="send
 def test_the_page_lists_the_schedule_even_before_any_run(admin_request):
     html = admin_request.get("/admin/job-runs").get_data(as_text=True)
 
-    assert "<h1 class=\"govuk-heading-l\">Job runs</h1>" in html
+    assert '<h1 class="govuk-heading-l">Job runs</h1>' in html
     assert re.search(r"send_outbox</th>\s*<td[^>]*>Every minute</td>", html)
     assert "Never run" in html and "No runs yet." in html
 
@@ -73,8 +75,16 @@ def test_an_unknown_job_is_an_error_on_the_filter(admin_request):
 def test_alike_quiet_runs_of_a_minute_job_are_one_row_and_others_stay_apart(admin_request, db_session):
     def run(minute: int, summary: str, status=JobRunStatus.SUCCEEDED) -> None:
         started = datetime(2026, 3, 2, 12, minute, tzinfo=timezone.utc)
-        db_session.add(JobRun(job_name="send_outbox", slot=f"2026-03-02T12:{minute:02d}", status=status,
-                              started_at=started, finished_at=started, summary=summary))
+        db_session.add(
+            JobRun(
+                job_name="send_outbox",
+                slot=f"2026-03-02T12:{minute:02d}",
+                status=status,
+                started_at=started,
+                finished_at=started,
+                summary=summary,
+            )
+        )
 
     for minute in range(0, 30):
         run(minute, "No emails due.")

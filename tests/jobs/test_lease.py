@@ -1,5 +1,6 @@
 """A slot left "running" by a process that was killed is taken over once its lease has passed, by
 the next scheduler or a run by hand, and its work is done once; two takers at once: one wins."""
+
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +58,9 @@ def takeovers(app) -> list[AuditEvent]:
 def same_slot_job(run: JobRun) -> tuple[Job, object]:
     """hold_the_slot as a job of this process, and an as-of in the slot the killed run holds."""
     trigger = DailyAt(0, 0)
-    return Job("hold_the_slot", hold_the_slot, trigger, "A job for tests."), trigger.as_of_on(date.fromisoformat(run.slot))
+    return Job("hold_the_slot", hold_the_slot, trigger, "A job for tests."), trigger.as_of_on(
+        date.fromisoformat(run.slot)
+    )
 
 
 def test_a_run_killed_by_hand_is_taken_over_by_a_run_by_hand_after_the_lease(committed_app, database_url):
@@ -106,8 +109,9 @@ def test_a_killed_scheduler_s_run_is_taken_over_by_the_next_scheduler(committed_
     assert (run.id, run.status) == (killed.id, JobRunStatus.SUCCEEDED)
     # The killed run is taken over once (the killed scheduler may have left its minute job's run
     # behind too, which the next one takes over as well: that is the lease doing its work).
-    assert [event.details["slot"] for event in takeovers(committed_app)
-            if event.details["job_name"] == "hold_the_slot"] == [killed.slot]
+    assert [
+        event.details["slot"] for event in takeovers(committed_app) if event.details["job_name"] == "hold_the_slot"
+    ] == [killed.slot]
 
 
 def test_a_running_slot_is_not_taken_over_before_its_lease_ends(committed_app, database_url):
@@ -115,8 +119,9 @@ def test_a_running_slot_is_not_taken_over_before_its_lease_ends(committed_app, d
     job, as_of = same_slot_job(killed)
 
     with committed_app.app_context():
-        just_before = run_job(get_session(), job, as_of, retry_failed=True,
-                              now=killed.started_at + LEASE - timedelta(seconds=1))
+        just_before = run_job(
+            get_session(), job, as_of, retry_failed=True, now=killed.started_at + LEASE - timedelta(seconds=1)
+        )
     with committed_app.app_context():
         at_the_end = run_job(get_session(), job, as_of, now=killed.started_at + LEASE)
 

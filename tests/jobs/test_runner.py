@@ -1,4 +1,5 @@
 """A job runs once per slot; a failure is recorded on its run and can be run again by hand."""
+
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """One scheduler at a time; it stops cleanly; each scheduled run claims the slot of its fire time."""
+
 import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -98,8 +99,9 @@ def test_a_failing_scheduled_job_is_logged_and_recorded(app, db_session, caplog)
 
     run = db_session.scalar(select(JobRun).where(JobRun.job_name == "broken"))
     assert run.status == JobRunStatus.FAILED and run.error == "LookupError: no such local authority"
-    assert any(record.levelno == logging.ERROR and "failed: LookupError" in record.getMessage()
-               for record in caplog.records)
+    assert any(
+        record.levelno == logging.ERROR and "failed: LookupError" in record.getMessage() for record in caplog.records
+    )
 
 
 @pytest.mark.parametrize(

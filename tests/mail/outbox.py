@@ -1,5 +1,6 @@
 """Queues emails the way the portal's services do, from a test template kept here so that these
 tests do not depend on the wording of any real email."""
+
 from datetime import datetime
 from itertools import count
 

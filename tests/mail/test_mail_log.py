@@ -1,4 +1,5 @@
 """Admins read every email of the portal in the mail log, whether or not it was sent."""
+
 import re
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ def test_the_mail_log_says_sending_is_off_and_shows_the_waiting_emails(admin_req
 
     html = admin_request.get("/admin/mail-log").get_data(as_text=True)
 
-    assert "<h1 class=\"govuk-heading-l\">Mail log</h1>" in html
+    assert '<h1 class="govuk-heading-l">Mail log</h1>' in html
     assert "Email sending is off" in html
     [row] = rows(html)
     assert "ada@provider.example" in row and "The covenant has a new version" in row
@@ -105,9 +106,13 @@ def test_an_email_shows_its_headers_text_and_html_source(admin_request, db_sessi
 
 def test_a_dangerous_html_body_cannot_run_in_the_page(admin_request, db_session):
     message = OutboxMessage(
-        dedupe_key="hostile", recipient="x@example.org", subject="<script>alert(1)</script>",
-        text_body="<img src=x onerror=alert(1)>", html_body="<script>alert(2)</script>",
-        next_attempt_at=utcnow(), created_at=utcnow(),
+        dedupe_key="hostile",
+        recipient="x@example.org",
+        subject="<script>alert(1)</script>",
+        text_body="<img src=x onerror=alert(1)>",
+        html_body="<script>alert(2)</script>",
+        next_attempt_at=utcnow(),
+        created_at=utcnow(),
     )
     db_session.add(message)
     db_session.flush()

@@ -1,4 +1,5 @@
 """The outbox is delivered over real SMTP; failures are retried with backoff and never lose mail."""
+
 import re
 import socket
 import time

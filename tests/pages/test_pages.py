@@ -34,8 +34,14 @@ def test_the_footer_is_the_portals_own_with_no_crown_crest_or_licence(client_req
     links = [link["href"] for link in footer.select("a[href]")]
     for link in ("/accessibility", "/privacy", "/cookies"):
         assert link in links
-    for government_mark in ("govuk-footer__crown", "govuk-footer__copyright-logo", "govuk-footer__licence",
-                            "Open Government Licence", "Crown copyright", "<svg"):
+    for government_mark in (
+        "govuk-footer__crown",
+        "govuk-footer__copyright-logo",
+        "govuk-footer__licence",
+        "Open Government Licence",
+        "Crown copyright",
+        "<svg",
+    ):
         assert government_mark not in str(footer), government_mark
 
 

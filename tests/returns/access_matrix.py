@@ -58,8 +58,13 @@ ROUTES += [
     only("compliance.table_csv", "/la/returns.csv", la_contact=200, escalation_officer=200, admin=200),
     only("compliance.table_csv", "/la/returns.csv?page=0", la_contact=404, escalation_officer=404, admin=404),
     only("compliance.detail", f"/la/returns/{NO_SUCH_RETURN}", la_contact=404, escalation_officer=404, admin=404),
-    only("compliance.detail", SIGNED.replace("/returns", "/la/returns", 1), la_contact=200, escalation_officer=200,
-         admin=200),
+    only(
+        "compliance.detail",
+        SIGNED.replace("/returns", "/la/returns", 1),
+        la_contact=200,
+        escalation_officer=200,
+        admin=200,
+    ),
     only("compliance.overview", "/returns/overview", escalation_officer=200, admin=200),
 ]
 
@@ -67,7 +72,11 @@ ROUTES += [
 # return that does not exist is not found by anyone allowed to look; another organisation's real
 # return answers the same (tests/returns/test_submission_pages.py, test_evidence.py).
 _EVERYONE_SIGNED_IN_404 = {
-    "provider_a": 404, "provider_b": 404, "la_contact": 404, "escalation_officer": 404, "admin": 404,
+    "provider_a": 404,
+    "provider_b": 404,
+    "la_contact": 404,
+    "escalation_officer": 404,
+    "admin": 404,
 }
 NO_SUCH_FILE = 2_000_000_000
 ROUTES += [
@@ -75,15 +84,28 @@ ROUTES += [
     only("returns.sign", f"/returns/{NO_SUCH_RETURN}/sign", method="POST", provider_a=404, provider_b=404),
     only("returns.submission", f"/returns/{NO_SUCH_RETURN}/submissions/1", **_EVERYONE_SIGNED_IN_404),
     only("returns.receipt", f"/returns/{NO_SUCH_RETURN}/submissions/1/receipt", **_EVERYONE_SIGNED_IN_404),
-    only("returns.submission_document", f"/returns/{NO_SUCH_RETURN}/submissions/1/document.json",
-         **_EVERYONE_SIGNED_IN_404),
+    only(
+        "returns.submission_document",
+        f"/returns/{NO_SUCH_RETURN}/submissions/1/document.json",
+        **_EVERYONE_SIGNED_IN_404,
+    ),
     only("returns.correct", f"/returns/{NO_SUCH_RETURN}/correct", method="POST", provider_a=404, provider_b=404),
     only("returns.evidence", f"/returns/{NO_SUCH_RETURN}/pledges/1/evidence", provider_a=404, provider_b=404),
-    only("returns.evidence", f"/returns/{NO_SUCH_RETURN}/pledges/1/evidence", method="POST",
-         provider_a=404, provider_b=404),
+    only(
+        "returns.evidence",
+        f"/returns/{NO_SUCH_RETURN}/pledges/1/evidence",
+        method="POST",
+        provider_a=404,
+        provider_b=404,
+    ),
     only("returns.evidence_download", f"/returns/{NO_SUCH_RETURN}/evidence/{NO_SUCH_FILE}", **_EVERYONE_SIGNED_IN_404),
-    only("returns.evidence_remove", f"/returns/{NO_SUCH_RETURN}/evidence/{NO_SUCH_FILE}/remove", method="POST",
-         provider_a=404, provider_b=404),
+    only(
+        "returns.evidence_remove",
+        f"/returns/{NO_SUCH_RETURN}/evidence/{NO_SUCH_FILE}/remove",
+        method="POST",
+        provider_a=404,
+        provider_b=404,
+    ),
 ]
 
 # Provider A's signed return and the draft of its other return, in the matrix's world.

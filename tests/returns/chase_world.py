@@ -1,6 +1,7 @@
 """The world the chase tests run in: providers that owe Q1 2026 to 2027 (due Wednesday 29 July 2026),
 the LA named contacts and escalation officers an escalation tells, and a way to run the job for a
 day and collect what a real SMTP server receives."""
+
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -39,31 +40,53 @@ def as_of(day: date) -> datetime:
     return JOB.trigger.as_of_on(day)
 
 
-def provider(session: Session, name: str, signed_at: datetime | None = SIGNED_AT, homes=("Bolton",),
-             contact_email: str | None = None) -> SignedOrganisation:
+def provider(
+    session: Session,
+    name: str,
+    signed_at: datetime | None = SIGNED_AT,
+    homes=("Bolton",),
+    contact_email: str | None = None,
+) -> SignedOrganisation:
     """An organisation called `name` whose admin (name.admin@provider.example) signed the covenant
     at `signed_at` (or never), naming one contact (name.contact@provider.example), with an open home
     in each LA of `homes`."""
     slug = name.split()[0].lower()
     admin = create_user(
-        session, Role.PROVIDER, email=f"{slug}.admin@provider.example", full_name=f"{name.split()[0]} Admin",
+        session,
+        Role.PROVIDER,
+        email=f"{slug}.admin@provider.example",
+        full_name=f"{name.split()[0]} Admin",
         organisation=ProviderOrganisation(name=name),
         is_organisation_admin=True,
     )
     create_named_contact(
-        session, admin.organisation, name=f"{name.split()[0]} Contact", email=contact_email or f"{slug}.contact@provider.example"
+        session,
+        admin.organisation,
+        name=f"{name.split()[0]} Contact",
+        email=contact_email or f"{slug}.contact@provider.example",
     )
     signature = sign_current_version(session, admin, now=signed_at) if signed_at else None
-    created = [create_home(session, admin.organisation, host_local_authority=local_authority(session, la))
-               for la in homes]
+    created = [
+        create_home(session, admin.organisation, host_local_authority=local_authority(session, la)) for la in homes
+    ]
     return SignedOrganisation(admin, admin.organisation, created, signature)
 
 
 def name_la_contact(session: Session, authority: str, email: str, **overrides) -> LocalAuthorityNamedContact:
-    user = create_user(session, Role.LA_CONTACT, local_authority=local_authority(session, authority),
-                       full_name=f"{authority} Contact", **overrides)
-    named = LocalAuthorityNamedContact(local_authority_id=user.local_authority_id, user_id=user.id, email=email,
-                                       phone="0161 496 0001", started_at=SIGNED_AT)
+    user = create_user(
+        session,
+        Role.LA_CONTACT,
+        local_authority=local_authority(session, authority),
+        full_name=f"{authority} Contact",
+        **overrides,
+    )
+    named = LocalAuthorityNamedContact(
+        local_authority_id=user.local_authority_id,
+        user_id=user.id,
+        email=email,
+        phone="0161 496 0001",
+        started_at=SIGNED_AT,
+    )
     session.add(named)
     session.flush()
     return named
@@ -79,15 +102,20 @@ class World:
 def build_world(session: Session) -> World:
     late = provider(session, "Late Care Ltd")
     late.colleague(session, email="late.colleague@provider.example")  # not an admin: not chased
-    create_user(session, Role.PROVIDER, organisation=late.organisation, is_organisation_admin=True,
-                email="late.gone@provider.example", deactivated_at=SIGNED_AT)  # deactivated: not chased
+    create_user(
+        session,
+        Role.PROVIDER,
+        organisation=late.organisation,
+        is_organisation_admin=True,
+        email="late.gone@provider.example",
+        deactivated_at=SIGNED_AT,
+    )  # deactivated: not chased
     on_time = provider(session, "Prompt Homes Ltd")
     newcomer = provider(session, "Newcomer Care Ltd", signed_at=datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
     name_la_contact(session, "Bolton", "placements@bolton.example")
     name_la_contact(session, "Bury", "placements@bury.example")  # hosts none of Late Care's homes
     create_user(session, Role.ESCALATION_OFFICER, email="officer@gm-first.example", full_name="Esme Officer")
-    create_user(session, Role.ESCALATION_OFFICER, email="retired.officer@gm-first.example",
-                deactivated_at=SIGNED_AT)
+    create_user(session, Role.ESCALATION_OFFICER, email="retired.officer@gm-first.example", deactivated_at=SIGNED_AT)
     session.flush()
     return World(late, on_time, newcomer)
 
@@ -100,8 +128,16 @@ def submit(session: Session, signed: SignedOrganisation, period: ReturnPeriod, n
     """The organisation signs its return for the period, as the signing page does."""
     quarterly_return = filled_return(session, signed, period)
     signing = ReturnSigning(signed.user.full_name, "Director", quarterly_return.draft_lock)
-    return sign_return(session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user,
-                       quarterly_return, signing, SYSTEM, now)
+    return sign_return(
+        session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        signing,
+        SYSTEM,
+        now,
+    )
 
 
 def received_on(session: Session, smtp_server, day: date) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 """Small real files of each kind evidence may be (and some it may not), made in memory."""
+
 import base64
 import functools
 import io
@@ -80,10 +81,28 @@ def _zip_of(members: list[tuple[str, int, int, bytes]]) -> bytes:
         offset = local.tell()
         local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(encoded), 0))
         local.write(encoded + stream)
-        central.write(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(encoded), 0, 0, 0, 0,
-            0, offset,
-        ))
+        central.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(stream),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         central.write(encoded)
     directory = central.getvalue()
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), local.tell(), 0)
@@ -102,10 +121,13 @@ def inflating_docx(megabytes: int = 512) -> bytes:
     for _ in range(megabytes):
         crc = zlib.crc32(megabyte, crc)
     stream = block * megabytes + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-    members = [(name, len(data), zlib.crc32(data), _deflated(data)) for name, data in (
-        ("[Content_Types].xml", _content_types("word/document.xml", WORD_MAIN).encode()),
-        ("word/document.xml", b"<document/>"),
-    )]
+    members = [
+        (name, len(data), zlib.crc32(data), _deflated(data))
+        for name, data in (
+            ("[Content_Types].xml", _content_types("word/document.xml", WORD_MAIN).encode()),
+            ("word/document.xml", b"<document/>"),
+        )
+    ]
     return _zip_of([*members, ("word/media/image1.bin", megabytes << 20, crc, stream)])
 
 
@@ -113,16 +135,23 @@ def encrypted_office_file() -> bytes:
     """What Office writes for a password-protected DOCX or XLSX: an OLE compound file whose
     directory holds the EncryptionInfo and EncryptedPackage streams (names in UTF-16)."""
     header = OLD_WORD_DOCUMENT[:8] + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + b"\x00" * 480
-    directory = b"".join(name.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
-                         for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    directory = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
+        for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage")
+    )
     return header + directory + b"\x5a" * 4096
 
 
 ENCRYPTED_DOCX = encrypted_office_file()
-XLSM = office_file("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                   {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros"})
+XLSM = office_file(
+    "xl/workbook.xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros"},
+)
 DOCX_WITH_MACROS = office_file("word/document.xml", WORD_MAIN, {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros"})
-MANY_PARTS_XLSX = office_file("xl/workbook.xml", EXCEL_MAIN, {f"xl/worksheets/sheet{n}.xml": b"<x/>" for n in range(1001)})
+MANY_PARTS_XLSX = office_file(
+    "xl/workbook.xml", EXCEL_MAIN, {f"xl/worksheets/sheet{n}.xml": b"<x/>" for n in range(1001)}
+)
 
 
 def zip_encrypted_docx() -> bytes:

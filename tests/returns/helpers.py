@@ -1,6 +1,7 @@
 """Setting the scene for quarterly return tests: an organisation that signed the covenant at a given
 time (through the real covenant service), with open homes; the periods it owes; a return with a
 draft filled in. Other test modules add their own factories at the end of this file."""
+
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -122,7 +123,10 @@ def filled_draft(
 
 
 def create_return(
-    session: Session, organisation: ProviderOrganisation, period: ReturnPeriod, draft: dict | None = None,
+    session: Session,
+    organisation: ProviderOrganisation,
+    period: ReturnPeriod,
+    draft: dict | None = None,
     updated_by: User | None = None,
 ) -> QuarterlyReturn:
     """A return row made directly (the drafts service is what pages use), with `draft` as its draft."""
@@ -166,8 +170,13 @@ def submit_filled_return(
     return sign_again(session, signed, quarterly_return, statuses, now)
 
 
-def sign_again(session: Session, signed: SignedOrganisation, quarterly_return: QuarterlyReturn,
-               statuses: dict[int, PledgeStatus] | None = None, now: datetime | None = None):
+def sign_again(
+    session: Session,
+    signed: SignedOrganisation,
+    quarterly_return: QuarterlyReturn,
+    statuses: dict[int, PledgeStatus] | None = None,
+    now: datetime | None = None,
+):
     """Signs the return's draft (opening a correction of its latest version first if no draft is
     open), with the pledges in `statuses` answered so."""
     from flask import current_app
@@ -185,7 +194,12 @@ def sign_again(session: Session, signed: SignedOrganisation, quarterly_return: Q
     session.flush()
     signing = submission.ReturnSigning(signed.user.full_name, "Director", quarterly_return.draft_lock)
     return submission.sign_return(
-        session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
-        signing, SYSTEM,
+        session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        signing,
+        SYSTEM,
         now or datetime.now(UTC),
     )

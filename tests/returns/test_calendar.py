@@ -1,5 +1,6 @@
 """The returns calendar: due dates that roll over weekends and bank holidays, and the admin pages
 where the calendar is seen and a due date moved."""
+
 import re
 from datetime import date
 
@@ -55,7 +56,10 @@ def test_admins_see_every_period_with_its_dates(app, client_request, db_session)
     row = _row(html, q1.id)
     assert "Q1 2026 to 2027" in row and "April to June 2026" in row
     assert [cell for cell in re.findall(r'<td class="govuk-table__cell">\s*(?:<strong>)?([^<]+)', row)][:4] == [
-        "1 April 2026", "30 June 2026", "1 July 2026", "29 July 2026"
+        "1 April 2026",
+        "30 June 2026",
+        "1 July 2026",
+        "29 July 2026",
     ]
     assert "Moved" not in row
     assert 'href="/admin/return-periods"' in html  # "Return periods" in the admin's navigation

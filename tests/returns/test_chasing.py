@@ -1,5 +1,6 @@
 """The chase_overdue_returns job: reminders 7 days before, on, 1 day and 7 days after the due date,
 escalation at 14 days; each sent exactly once, through the outbox, to a real SMTP server."""
+
 import re
 from datetime import date, timedelta
 
@@ -36,13 +37,20 @@ from tests.homes.homes import create_home
 LATE_PROVIDER = ["late.admin@provider.example", "late.contact@provider.example"]
 PERIOD = "Q1 2026 to 2027"
 EXPECTED = {
-    "due_in_7_days": [(to, f"Reminder: your quarterly return for {PERIOD} is due on 29 July 2026") for to in LATE_PROVIDER],
+    "due_in_7_days": [
+        (to, f"Reminder: your quarterly return for {PERIOD} is due on 29 July 2026") for to in LATE_PROVIDER
+    ],
     "due_today": [(to, f"Your quarterly return for {PERIOD} is due today") for to in LATE_PROVIDER],
-    "overdue_1_day": [(to, f"Overdue: your quarterly return for {PERIOD} was due on 29 July 2026") for to in LATE_PROVIDER],
-    "overdue_7_days": [(to, f"Still overdue: your quarterly return for {PERIOD} was due on 29 July 2026")
-                       for to in LATE_PROVIDER],
-    "escalated": [(to, f"Escalated: Late Care Ltd has not sent its quarterly return for {PERIOD}")
-                  for to in ["officer@gm-first.example", "placements@bolton.example"]],
+    "overdue_1_day": [
+        (to, f"Overdue: your quarterly return for {PERIOD} was due on 29 July 2026") for to in LATE_PROVIDER
+    ],
+    "overdue_7_days": [
+        (to, f"Still overdue: your quarterly return for {PERIOD} was due on 29 July 2026") for to in LATE_PROVIDER
+    ],
+    "escalated": [
+        (to, f"Escalated: Late Care Ltd has not sent its quarterly return for {PERIOD}")
+        for to in ["officer@gm-first.example", "placements@bolton.example"]
+    ],
 }
 
 
@@ -75,11 +83,13 @@ def chase(db_session, day: date) -> str:
 
 
 def stages_sent(db_session, organisation) -> list[tuple[str, date]]:
-    return list(db_session.execute(
-        select(ReturnReminder.stage, ReturnReminder.sent_on)
-        .where(ReturnReminder.organisation_id == organisation.id)
-        .order_by(ReturnReminder.sent_on)
-    ).all())
+    return list(
+        db_session.execute(
+            select(ReturnReminder.stage, ReturnReminder.sent_on)
+            .where(ReturnReminder.organisation_id == organisation.id)
+            .order_by(ReturnReminder.sent_on)
+        ).all()
+    )
 
 
 def test_each_chase_date_replayed_with_the_cli_delivers_exactly_the_expected_emails(
@@ -125,7 +135,8 @@ def test_a_missed_day_sends_only_the_latest_stage_due(world, db_session, smtp_se
     assert chase(db_session, date(2026, 8, 21)) == "No returns to chase."
 
     assert stages_sent(db_session, world.late.organisation) == [
-        (ReminderStage.OVERDUE_1_DAY, date(2026, 8, 1)), (ReminderStage.ESCALATED, date(2026, 8, 20)),
+        (ReminderStage.OVERDUE_1_DAY, date(2026, 8, 1)),
+        (ReminderStage.ESCALATED, date(2026, 8, 20)),
     ]
     received_on(db_session, smtp_server, date(2026, 8, 20))
     [late_reminder] = smtp_server.messages_to("late.contact@provider.example")
@@ -168,10 +179,18 @@ def test_escalation_tells_the_named_contacts_of_every_la_hosting_an_open_or_plan
     world, db_session, smtp_server
 ):
     late = world.late
-    create_home(db_session, late.organisation, host_local_authority=local_authority(db_session, "Bury"),
-                status=HomeStatus.PLANNED)
-    create_home(db_session, late.organisation, host_local_authority=local_authority(db_session, "Wigan"),
-                status=HomeStatus.CLOSED)
+    create_home(
+        db_session,
+        late.organisation,
+        host_local_authority=local_authority(db_session, "Bury"),
+        status=HomeStatus.PLANNED,
+    )
+    create_home(
+        db_session,
+        late.organisation,
+        host_local_authority=local_authority(db_session, "Wigan"),
+        status=HomeStatus.CLOSED,
+    )
     name_la_contact(db_session, "Wigan", "placements@wigan.example")
     ended = name_la_contact(db_session, "Bolton", "old.placements@bolton.example")
     ended.ended_at = utcnow()
@@ -182,7 +201,9 @@ def test_escalation_tells_the_named_contacts_of_every_la_hosting_an_open_or_plan
     chase(db_session, CHASE_DATES["escalated"])
 
     assert [to for to, _subject in received_on(db_session, smtp_server, CHASE_DATES["escalated"])] == [
-        "officer@gm-first.example", "placements@bolton.example", "placements@bury.example",
+        "officer@gm-first.example",
+        "placements@bolton.example",
+        "placements@bury.example",
         "second.officer@gm-first.example",
     ]
 
@@ -215,8 +236,10 @@ def test_an_organisation_nobody_can_be_told_about_is_still_recorded_once(app, db
     db_session.commit()
 
     assert chase(db_session, CHASE_DATES["due_today"]) == "Chased 1 return (due today: 1); 0 emails queued."
-    assert chase(db_session, CHASE_DATES["due_today"] + timedelta(days=1)) == \
-        "Chased 1 return (1 day overdue: 1); 0 emails queued."
+    assert (
+        chase(db_session, CHASE_DATES["due_today"] + timedelta(days=1))
+        == "Chased 1 return (1 day overdue: 1); 0 emails queued."
+    )
     [reminder, _] = chasing.reminders_for(db_session, lonely.organisation.id)
     assert reminder.recipients == []
 
@@ -287,7 +310,11 @@ def test_the_html_email_escapes_what_providers_typed(app, db_session):
 
     chase(db_session, CHASE_DATES["due_in_7_days"])
 
-    message = db_session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "smith.admin@provider.example",
-                                                            OutboxMessage.dedupe_key.startswith("return-reminder:")))
+    message = db_session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == "smith.admin@provider.example",
+            OutboxMessage.dedupe_key.startswith("return-reminder:"),
+        )
+    )
     assert "The quarterly return of Smith &amp; &lt;Sons&gt; Care Ltd for Q1 2026 to 2027" in message.html_body
     assert "The quarterly return of Smith & <Sons> Care Ltd for Q1 2026 to 2027" in message.text_body

@@ -1,4 +1,5 @@
 """Two schedulers, or an operator and the scheduler, chasing at once: each email still goes once."""
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -56,14 +57,18 @@ def test_two_processes_replaying_a_day_at_once_send_each_reminder_once(
     addresses = committed_providers(committed_app, 6)
     environment = flask_environment(database_url, **smtp_server.environment)
 
-    processes = [RunningFlask(environment, "jobs", "run", "chase_overdue_returns", "--as-of", DUE_ON.isoformat())
-                 for _ in range(2)]
+    processes = [
+        RunningFlask(environment, "jobs", "run", "chase_overdue_returns", "--as-of", DUE_ON.isoformat())
+        for _ in range(2)
+    ]
     return_codes = [process.wait() for process in processes]
 
     outputs = [process.output for process in processes]
     assert return_codes == [0, 0], outputs
     [succeeded] = [output for output in outputs if " succeeded: " in output]
-    assert succeeded.startswith("chase_overdue_returns 2026-07-29 succeeded: Chased 6 returns (due today: 6); 12 emails")
+    assert succeeded.startswith(
+        "chase_overdue_returns 2026-07-29 succeeded: Chased 6 returns (due today: 6); 12 emails"
+    )
     assert delivered_reminders(committed_app, smtp_server) == Counter(addresses)
     assert reminder_count(committed_app) == 6
 

@@ -1,5 +1,6 @@
 """The LA view of quarterly returns: who sees which returns, the RAG compliance table and its CSV,
 a return's detail and history, the overview for admins and escalation officers, and the dashboards."""
+
 import csv
 import io
 from dataclasses import dataclass
@@ -88,7 +89,11 @@ def scene(db_session) -> Scene:
     sign_again(session, hosted, first.quarterly_return, {3: PledgeStatus.PARTLY_MET}, now=CORRECTED_AT)
     placing = in_wigan(session, "Beech Care CIC")
     placing_submission = submit_filled_return(
-        session, placing, period, statuses={1: PledgeStatus.NOT_MET}, now=SIGNED_RETURN_AT,
+        session,
+        placing,
+        period,
+        statuses={1: PledgeStatus.NOT_MET},
+        now=SIGNED_RETURN_AT,
         placed_in_each_home={bolton.ons_code: 2},
     )
     unrelated = in_wigan(session, "Cedar Fostering")
@@ -105,12 +110,20 @@ def scene(db_session) -> Scene:
     named(signed_organisation(session, signed_at=datetime(2026, 5, 1, tzinfo=UTC)), "Fir Tree Homes")
     session.flush()
     return Scene(
-        period=period, bolton=bolton, wigan=wigan,
+        period=period,
+        bolton=bolton,
+        wigan=wigan,
         bolton_contact=create_user(session, Role.LA_CONTACT, local_authority=bolton),
         wigan_contact=create_user(session, Role.LA_CONTACT, local_authority=wigan),
-        hosted=hosted, placing=placing, unrelated=unrelated, drafting=drafting, closed_home=closed_home,
-        hosted_return=first.quarterly_return, placing_return=placing_submission.quarterly_return,
-        unrelated_return=unrelated_submission.quarterly_return, drafting_return=drafting_return,
+        hosted=hosted,
+        placing=placing,
+        unrelated=unrelated,
+        drafting=drafting,
+        closed_home=closed_home,
+        hosted_return=first.quarterly_return,
+        placing_return=placing_submission.quarterly_return,
+        unrelated_return=unrelated_submission.quarterly_return,
+        drafting_return=drafting_return,
     )
 
 
@@ -136,7 +149,11 @@ def test_overseers_see_every_provider_that_owes_a_return(db_session, scene):
             db_session, scene.period, BEFORE_DUE, compliance.scope_for(create_user(db_session, role))
         )
         assert names(table) == [
-            "Alder Homes Ltd", "Beech Care CIC", "Cedar Fostering", "Damson House Ltd", "Elm Lodge Ltd"
+            "Alder Homes Ltd",
+            "Beech Care CIC",
+            "Cedar Fostering",
+            "Damson House Ltd",
+            "Elm Lodge Ltd",
         ]
 
 
@@ -146,7 +163,10 @@ def test_only_the_latest_signed_return_decides_whose_children_a_provider_cares_f
     # Next quarter Beech Care reports no Bolton children: Bolton no longer sees its returns.
     next_period = period_of(db_session, 2026, 2)
     submit_filled_return(
-        db_session, scene.placing, next_period, now=datetime(2026, 10, 5, tzinfo=UTC),
+        db_session,
+        scene.placing,
+        next_period,
+        now=datetime(2026, 10, 5, tzinfo=UTC),
         placed_in_each_home={scene.wigan.ons_code: 1},
     )
     assert not compliance.may_see_organisation(db_session, scene.bolton_contact, scene.placing.organisation.id)
@@ -182,7 +202,10 @@ def test_the_table_shows_each_providers_state_and_latest_signed_answers(db_sessi
     assert alder.state == ReturnState.SUBMITTED
     assert (alder.version, alder.submitted_at, alder.return_id) == (2, CORRECTED_AT, scene.hosted_return.id)
     assert alder.answers == {
-        1: PledgeStatus.MET, 2: PledgeStatus.PARTLY_MET, 3: PledgeStatus.PARTLY_MET, 4: PledgeStatus.NOT_APPLICABLE,
+        1: PledgeStatus.MET,
+        2: PledgeStatus.PARTLY_MET,
+        3: PledgeStatus.PARTLY_MET,
+        4: PledgeStatus.NOT_APPLICABLE,
         **{n: PledgeStatus.PARTLY_MET for n in range(5, 12)},
     }
     assert rows["Beech Care CIC"].answer(1) == PledgeStatus.NOT_MET
@@ -192,16 +215,23 @@ def test_the_table_shows_each_providers_state_and_latest_signed_answers(db_sessi
     assert rows["Elm Lodge Ltd"].state == ReturnState.NOT_STARTED
     assert rows["Elm Lodge Ltd"].return_id is None
     assert table.counts == {
-        ReturnState.SUBMITTED: 2, ReturnState.DRAFT: 1, ReturnState.NOT_STARTED: 1,
-        ReturnState.OVERDUE: 0, ReturnState.ESCALATED: 0,
+        ReturnState.SUBMITTED: 2,
+        ReturnState.DRAFT: 1,
+        ReturnState.NOT_STARTED: 1,
+        ReturnState.OVERDUE: 0,
+        ReturnState.ESCALATED: 0,
     }
 
 
 def test_the_table_filters_by_state_and_counts_every_state(db_session, scene):
-    db_session.add(ReturnReminder(
-        organisation_id=scene.closed_home.organisation.id, period_id=scene.period.id,
-        stage=ReminderStage.ESCALATED, sent_on=AFTER_DUE,
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.closed_home.organisation.id,
+            period_id=scene.period.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=AFTER_DUE,
+        )
+    )
     db_session.flush()
     bolton = compliance.scope_for(scene.bolton_contact)
     overdue = compliance.compliance_table(db_session, scene.period, AFTER_DUE, bolton, ReturnState.OVERDUE)
@@ -209,8 +239,11 @@ def test_the_table_filters_by_state_and_counts_every_state(db_session, scene):
     escalated = compliance.compliance_table(db_session, scene.period, AFTER_DUE, bolton, ReturnState.ESCALATED)
     assert names(escalated) == ["Elm Lodge Ltd"]
     assert escalated.counts == {
-        ReturnState.SUBMITTED: 2, ReturnState.DRAFT: 0, ReturnState.NOT_STARTED: 0,
-        ReturnState.OVERDUE: 1, ReturnState.ESCALATED: 1,
+        ReturnState.SUBMITTED: 2,
+        ReturnState.DRAFT: 0,
+        ReturnState.NOT_STARTED: 0,
+        ReturnState.OVERDUE: 1,
+        ReturnState.ESCALATED: 1,
     }
     assert escalated.total == 4
     assert compliance.compliance_table(db_session, scene.period, AFTER_DUE, bolton, ReturnState.DRAFT).rows == []
@@ -245,8 +278,9 @@ def test_the_table_takes_the_same_few_queries_however_many_providers(db_session,
 
     before, rows_before = queries_for_table()
     for n in range(3):
-        submit_filled_return(db_session, named(signed_organisation(db_session), f"More Homes {n}"), scene.period,
-                             now=SIGNED_RETURN_AT)
+        submit_filled_return(
+            db_session, named(signed_organisation(db_session), f"More Homes {n}"), scene.period, now=SIGNED_RETURN_AT
+        )
     after, rows_after = queries_for_table()
     assert rows_after == rows_before + 3
     assert after == before <= 8
@@ -291,8 +325,14 @@ def test_the_la_table_page_shows_rag_ratings_in_words(client_request, scene):
     html = client_request.get(f"/la/returns?period={scene.period.id}").get_data(as_text=True)
     rows = {row[0]: row for row in TableRows(html).rows}
     # Today is long after the due date: unsigned returns are overdue.
-    assert rows["Alder Homes Ltd"][:6] == ["Alder Homes Ltd", "Submitted", "Met", "Partly met", "Partly met",
-                                           "Not applicable"]
+    assert rows["Alder Homes Ltd"][:6] == [
+        "Alder Homes Ltd",
+        "Submitted",
+        "Met",
+        "Partly met",
+        "Partly met",
+        "Not applicable",
+    ]
     assert rows["Alder Homes Ltd"][-2:] == ["8 July 2026", "2"]
     assert rows["Damson House Ltd"][1:3] == ["Overdue", "Not signed yet"]
     assert "Cedar Fostering" not in rows
@@ -333,32 +373,46 @@ def test_the_table_defaults_to_the_newest_open_period(client_request, db_session
     period_of(db_session, 2026, 2)  # opened on 1 October 2026; nobody has signed it yet
     client_request.login(scene.bolton_contact)
     html = client_request.get("/la/returns").get_data(as_text=True)
-    assert "<h2 class=\"govuk-heading-m\">Q2 2026 to 2027 (July to September 2026)</h2>" in html
+    assert '<h2 class="govuk-heading-m">Q2 2026 to 2027 (July to September 2026)</h2>' in html
     assert [row[:3] for row in TableRows(html).rows][0] == ["Alder Homes Ltd", "Overdue", "Not signed yet"]
 
 
 def test_the_csv_export(client_request, db_session, scene):
-    scene.drafting.organisation.name = "=HYPERLINK(\"http://evil.example\")"
+    scene.drafting.organisation.name = '=HYPERLINK("http://evil.example")'
     db_session.flush()
     client_request.login(scene.bolton_contact)
     response = client_request.get(f"/la/returns.csv?period={scene.period.id}")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="gm-first-returns-2026-q1.csv"'
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["Organisation", "Period", "State", *(f"Pledge {n}" for n in range(1, 12)),
-                       "Submitted on", "Version"]
+    assert rows[0] == [
+        "Organisation",
+        "Period",
+        "State",
+        *(f"Pledge {n}" for n in range(1, 12)),
+        "Submitted on",
+        "Version",
+    ]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Alder Homes Ltd"] == [
-        "Alder Homes Ltd", "Q1 2026 to 2027", "Submitted", "Met", "Partly met", "Partly met", "Not applicable",
-        *["Partly met"] * 7, "2026-07-08", "2",
+        "Alder Homes Ltd",
+        "Q1 2026 to 2027",
+        "Submitted",
+        "Met",
+        "Partly met",
+        "Partly met",
+        "Not applicable",
+        *["Partly met"] * 7,
+        "2026-07-08",
+        "2",
     ]
-    assert by_name["'=HYPERLINK(\"http://evil.example\")"][2:4] == ["Overdue", ""]
-    assert set(by_name) == {"Alder Homes Ltd", "Beech Care CIC", "'=HYPERLINK(\"http://evil.example\")",
-                            "Elm Lodge Ltd"}
+    assert by_name['\'=HYPERLINK("http://evil.example")'][2:4] == ["Overdue", ""]
+    assert set(by_name) == {"Alder Homes Ltd", "Beech Care CIC", '\'=HYPERLINK("http://evil.example")', "Elm Lodge Ltd"}
     filtered = client_request.get(f"/la/returns.csv?period={scene.period.id}&state=submitted")
     assert filtered.headers["Content-Disposition"] == 'attachment; filename="gm-first-returns-2026-q1-submitted.csv"'
     assert [row[0] for row in csv.reader(io.StringIO(filtered.get_data(as_text=True)))][1:] == [
-        "Alder Homes Ltd", "Beech Care CIC"
+        "Alder Homes Ltd",
+        "Beech Care CIC",
     ]
 
 
@@ -371,7 +425,7 @@ def test_no_formula_guards_every_formula_start():
 def test_the_detail_page_shows_the_latest_version_and_the_history(client_request, scene):
     client_request.login(scene.bolton_contact)
     html = client_request.get(f"/la/returns/{scene.hosted_return.id}").get_data(as_text=True)
-    assert "<h1 class=\"govuk-heading-l\">Alder Homes Ltd</h1>" in html
+    assert '<h1 class="govuk-heading-l">Alder Homes Ltd</h1>' in html
     assert "2 (corrects version 1)" in html
     rows = TableRows(html).rows
     pledge_rows = [row for row in rows if row[0].startswith("Pledge 3")]
@@ -408,10 +462,14 @@ def test_overseers_see_any_return(client_request, db_session, scene):
 
 
 def test_the_overview_counts_each_state_per_period(db_session, scene):
-    db_session.add(ReturnReminder(
-        organisation_id=scene.closed_home.organisation.id, period_id=scene.period.id,
-        stage=ReminderStage.ESCALATED, sent_on=AFTER_DUE,
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.closed_home.organisation.id,
+            period_id=scene.period.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=AFTER_DUE,
+        )
+    )
     db_session.flush()
     period_of(db_session, 2026, 2)  # the calendar now holds Q4 2025 to 2026 up to Q3 2026 to 2027
     rows = compliance.overview(db_session, AFTER_DUE)
@@ -420,8 +478,11 @@ def test_the_overview_counts_each_state_per_period(db_session, scene):
     # Alder and Beech and Cedar signed, Damson's draft is overdue, Elm Lodge's return escalated;
     # Fir Tree signed the covenant after the quarter started and owes none.
     assert q1.counts == {
-        ReturnState.SUBMITTED: 3, ReturnState.DRAFT: 0, ReturnState.NOT_STARTED: 0,
-        ReturnState.OVERDUE: 1, ReturnState.ESCALATED: 1,
+        ReturnState.SUBMITTED: 3,
+        ReturnState.DRAFT: 0,
+        ReturnState.NOT_STARTED: 0,
+        ReturnState.OVERDUE: 1,
+        ReturnState.ESCALATED: 1,
     }
     assert q1.due == 5
     assert q4.due == 0  # everyone signed the covenant during Q4 2025 to 2026
@@ -449,10 +510,14 @@ def test_the_la_dashboard_summarises_the_current_period(client_request, db_sessi
     # The current period is Q2 2026 to 2027 (the newest open one); nobody has signed it yet, and
     # Fir Tree Homes (which signed the covenant in May) owes it too.
     current = period_of(db_session, 2026, 2)
-    db_session.add(ReturnReminder(
-        organisation_id=scene.closed_home.organisation.id, period_id=current.id,
-        stage=ReminderStage.ESCALATED, sent_on=date(2026, 11, 12),
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.closed_home.organisation.id,
+            period_id=current.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=date(2026, 11, 12),
+        )
+    )
     db_session.flush()
     client_request.login(scene.bolton_contact)
     html = client_request.get("/dashboard").get_data(as_text=True)
@@ -463,15 +528,23 @@ def test_the_la_dashboard_summarises_the_current_period(client_request, db_sessi
 
 
 def test_admin_and_escalation_officer_dashboards_show_escalated_returns(client_request, db_session, scene):
-    db_session.add(ReturnReminder(
-        organisation_id=scene.closed_home.organisation.id, period_id=scene.period.id,
-        stage=ReminderStage.ESCALATED, sent_on=AFTER_DUE,
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.closed_home.organisation.id,
+            period_id=scene.period.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=AFTER_DUE,
+        )
+    )
     # Escalated, then signed: no longer escalated.
-    db_session.add(ReturnReminder(
-        organisation_id=scene.hosted.organisation.id, period_id=scene.period.id,
-        stage=ReminderStage.ESCALATED, sent_on=AFTER_DUE,
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.hosted.organisation.id,
+            period_id=scene.period.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=AFTER_DUE,
+        )
+    )
     db_session.flush()
     for role in (Role.ADMIN, Role.ESCALATION_OFFICER):
         client_request.login(create_user(db_session, role))

@@ -1,5 +1,6 @@
 """An LA contact filters the compliance table with JavaScript off and opens a return; an escalation
 officer follows the overview to the escalated returns. Every page passes the accessibility check."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -21,15 +22,22 @@ def returns_in_bolton(live_server) -> int:
         period = period_of(session)
         signed = signed_organisation(session, homes=1)
         signed.organisation.name = "Alder Homes Ltd"
-        submit_filled_return(session, signed, period, statuses={2: PledgeStatus.NOT_MET},
-                             now=datetime(2026, 7, 6, 9, 30, tzinfo=UTC))
+        submit_filled_return(
+            session, signed, period, statuses={2: PledgeStatus.NOT_MET}, now=datetime(2026, 7, 6, 9, 30, tzinfo=UTC)
+        )
         drafting = signed_organisation(session, homes=1)
         drafting.organisation.name = "Damson House Ltd"
         create_return(session, drafting.organisation, period, filled_draft(session, drafting.homes), drafting.user)
         escalated = signed_organisation(session, homes=1)
         escalated.organisation.name = "Elm Lodge Ltd"
-        session.add(ReturnReminder(organisation_id=escalated.organisation.id, period_id=period.id,
-                                   stage=ReminderStage.ESCALATED, sent_on=date(2026, 8, 12)))
+        session.add(
+            ReturnReminder(
+                organisation_id=escalated.organisation.id,
+                period_id=period.id,
+                stage=ReminderStage.ESCALATED,
+                sent_on=date(2026, 8, 12),
+            )
+        )
         session.commit()
         return period.id
 

@@ -1,5 +1,6 @@
 """A return's draft (returns/drafts/service.py): starting it fresh or from last quarter, saving each section
 with its rules, the optimistic lock between colleagues, and the section statuses of the task list."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -59,15 +60,23 @@ def events(session, action: str) -> list[AuditEvent]:
 def save_pledge(session, quarterly_return, number, status, narrative="", shown=None, user=None, now=IN_Q1_RETURN):
     shown = shown or drafts.seen(quarterly_return, drafts.pledge_path(number))
     drafts.save_pledge(
-        session, quarterly_return, number, PledgeInput(str(status), narrative), shown,
-        user or _admin(session, quarterly_return), SYSTEM, now,
+        session,
+        quarterly_return,
+        number,
+        PledgeInput(str(status), narrative),
+        shown,
+        user or _admin(session, quarterly_return),
+        SYSTEM,
+        now,
     )
 
 
 def _admin(session, quarterly_return):
     from covenant_portal.accounts.models import User
 
-    return session.scalar(select(User).where(User.organisation_id == quarterly_return.organisation_id).order_by(User.id).limit(1))
+    return session.scalar(
+        select(User).where(User.organisation_id == quarterly_return.organisation_id).order_by(User.id).limit(1)
+    )
 
 
 # Child-identifying data
@@ -165,13 +174,18 @@ def test_starting_from_last_quarter_carries_answers_over_marked_for_review(db_se
     assert draft["pledges"]["2"] == {"status": "met", "narrative": "", "from_last_quarter": True}
     assert draft["pledges"]["5"]["status"] == "not_met"
     assert draft["pledges"]["1"] == {
-        "status": "partly_met", "narrative": "How we kept pledge 1.", "from_last_quarter": True,
+        "status": "partly_met",
+        "narrative": "How we kept pledge 1.",
+        "from_last_quarter": True,
     }
     assert set(draft["pledges"]) == {str(n) for n in pledge_numbers(db_session)}
     assert set(draft["occupancy"]) == {str(kept_home.id)}  # the closed home is not carried over
     assert draft["occupancy"][str(kept_home.id)] == {
-        "placed_by": {gm_ons_codes(db_session)[0]: 1}, "placed_outside_gm": 1, "vacant_places": 1,
-        "registered_places": 4, "from_last_quarter": True,
+        "placed_by": {gm_ons_codes(db_session)[0]: 1},
+        "placed_outside_gm": 1,
+        "vacant_places": 1,
+        "registered_places": 4,
+        "from_last_quarter": True,
     }
     assert draft["contacts"] == {"confirmed": True, "from_last_quarter": True}
     [event] = events(db_session, "attestation_return.started")
@@ -209,12 +223,17 @@ def test_a_pledge_is_saved_with_its_narrative_and_audited(db_session, signed, q1
     save_pledge(db_session, quarterly_return, 3, PledgeStatus.PARTLY_MET, "  We told Bolton within a week.  ")
 
     assert quarterly_return.draft["pledges"]["3"] == {
-        "status": "partly_met", "narrative": "We told Bolton within a week.", "from_last_quarter": False,
+        "status": "partly_met",
+        "narrative": "We told Bolton within a week.",
+        "from_last_quarter": False,
     }
     assert quarterly_return.draft_lock == 2
     [event] = events(db_session, "attestation_return.pledge_saved")
     assert event.details == {
-        "organisation_id": signed.organisation.id, "period_id": q1.id, "pledge_number": 3, "status": "partly_met",
+        "organisation_id": signed.organisation.id,
+        "period_id": q1.id,
+        "pledge_number": 3,
+        "status": "partly_met",
     }
 
 
@@ -254,8 +273,14 @@ def occupancy(placed_by=None, outside=0, vacant=0, registered=4) -> OccupancyInp
 
 def save_occupancy(session, signed, quarterly_return, answers, shown=None):
     drafts.save_occupancy(
-        session, quarterly_return, gm_ons_codes(session), answers,
-        shown or drafts.seen(quarterly_return, drafts.OCCUPANCY_PATH), signed.user, SYSTEM, IN_Q1_RETURN,
+        session,
+        quarterly_return,
+        gm_ons_codes(session),
+        answers,
+        shown or drafts.seen(quarterly_return, drafts.OCCUPANCY_PATH),
+        signed.user,
+        SYSTEM,
+        IN_Q1_RETURN,
     )
 
 
@@ -264,16 +289,31 @@ def test_occupancy_is_saved_for_every_open_home(db_session, signed, q1):
     bolton, wigan = gm_ons_codes(db_session)[:2]
     first, second = signed.homes
 
-    save_occupancy(db_session, signed, quarterly_return, {
-        first.id: occupancy({bolton: 2, wigan: 0}, outside=1, vacant=1, registered=4),
-        second.id: occupancy(vacant=4, registered=4),
-    })
+    save_occupancy(
+        db_session,
+        signed,
+        quarterly_return,
+        {
+            first.id: occupancy({bolton: 2, wigan: 0}, outside=1, vacant=1, registered=4),
+            second.id: occupancy(vacant=4, registered=4),
+        },
+    )
 
     assert quarterly_return.draft["occupancy"] == {
-        str(first.id): {"placed_by": {bolton: 2}, "placed_outside_gm": 1, "vacant_places": 1,
-                        "registered_places": 4, "from_last_quarter": False},
-        str(second.id): {"placed_by": {}, "placed_outside_gm": 0, "vacant_places": 4,
-                         "registered_places": 4, "from_last_quarter": False},
+        str(first.id): {
+            "placed_by": {bolton: 2},
+            "placed_outside_gm": 1,
+            "vacant_places": 1,
+            "registered_places": 4,
+            "from_last_quarter": False,
+        },
+        str(second.id): {
+            "placed_by": {},
+            "placed_outside_gm": 0,
+            "vacant_places": 4,
+            "registered_places": 4,
+            "from_last_quarter": False,
+        },
     }
     assert len(events(db_session, "attestation_return.occupancy_saved")) == 1
     homes = signed.homes
@@ -286,10 +326,15 @@ def test_occupancy_that_does_not_add_up_is_refused_next_to_the_field(db_session,
     first, second = signed.homes
 
     with pytest.raises(DraftInvalid) as refused:
-        save_occupancy(db_session, signed, quarterly_return, {
-            first.id: occupancy({bolton: 3}, outside=1, vacant=1, registered=4),
-            second.id: occupancy(vacant=-1),
-        })
+        save_occupancy(
+            db_session,
+            signed,
+            quarterly_return,
+            {
+                first.id: occupancy({bolton: 3}, outside=1, vacant=1, registered=4),
+                second.id: occupancy(vacant=-1),
+            },
+        )
 
     assert refused.value.errors == {
         (first.id, "registered_places"): (
@@ -315,7 +360,8 @@ def test_contacts_are_confirmed_only_when_there_are_some(db_session, signed, q1)
     with pytest.raises(DraftInvalid, match="Confirm that these are your named contacts"):
         drafts.save_contacts(db_session, quarterly_return, False, shown, signed.user, SYSTEM, IN_Q1_RETURN)
     db_session.execute(
-        update(ProviderContact).where(ProviderContact.organisation_id == signed.organisation.id)
+        update(ProviderContact)
+        .where(ProviderContact.organisation_id == signed.organisation.id)
         .values(retired_at=IN_Q1_RETURN)
     )
     with pytest.raises(DraftInvalid, match="Name a contact"):
@@ -374,10 +420,15 @@ def test_a_save_racing_a_colleague_between_read_and_write_is_refused(db_session,
     opened = drafts.seen(quarterly_return, drafts.pledge_path(1))
     colleague = signed.colleague(db_session, full_name="Cai Racer")
     db_session.execute(
-        update(QuarterlyReturn).where(QuarterlyReturn.id == quarterly_return.id).values(
+        update(QuarterlyReturn)
+        .where(QuarterlyReturn.id == quarterly_return.id)
+        .values(
             draft={"pledges": {"1": {"status": "not_met", "narrative": "Cai's.", "from_last_quarter": False}}},
-            draft_lock=2, draft_updated_by_id=colleague.id, draft_updated_at=IN_Q1_RETURN,
-        ).execution_options(synchronize_session=False)
+            draft_lock=2,
+            draft_updated_by_id=colleague.id,
+            draft_updated_at=IN_Q1_RETURN,
+        )
+        .execution_options(synchronize_session=False)
     )
     db_session.commit()
     assert quarterly_return.draft_lock == 1  # this request's copy is stale

@@ -1,6 +1,7 @@
 """Evidence files: the type is found from the content; files are kept outside the web root under
 random names; bad files are refused with clear messages; downloads are attachments, for those who
 may see the return."""
+
 import io
 import stat
 from datetime import UTC, datetime
@@ -46,8 +47,15 @@ def quarterly_return(db_session, signed):
 
 def attach(session, signed, quarterly_return, data=files.PDF, filename="policy.pdf", number=1):
     return evidence.add_evidence(
-        session, evidence.evidence_dir(current_app.config, current_app.instance_path), quarterly_return, number,
-        filename, data, signed.user, SYSTEM, NOW,
+        session,
+        evidence.evidence_dir(current_app.config, current_app.instance_path),
+        quarterly_return,
+        number,
+        filename,
+        data,
+        signed.user,
+        SYSTEM,
+        NOW,
     )
 
 
@@ -80,10 +88,13 @@ def test_a_package_declaring_both_a_document_and_a_workbook_is_refused():
     assert evidence.media_type_of(both) == evidence.DOCX  # an undeclared part does not count
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<Types><Override PartName="/word/document.xml" ContentType="%s"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="%s"/></Types>' % (files.WORD_MAIN, files.EXCEL_MAIN)
-        ))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<Types><Override PartName="/word/document.xml" ContentType="%s"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="%s"/></Types>' % (files.WORD_MAIN, files.EXCEL_MAIN)
+            ),
+        )
         archive.writestr("word/document.xml", "<x/>")
         archive.writestr("xl/workbook.xml", "<x/>")
     assert evidence.media_type_of(buffer.getvalue()) is None
@@ -129,7 +140,9 @@ def test_a_file_is_kept_under_a_random_name_in_a_private_folder(db_session, sign
         (files.WINDOWS_PROGRAM, WRONG_TYPE),
     ],
 )
-def test_bad_files_are_refused_and_nothing_is_kept(db_session, signed, quarterly_return, evidence_folder, data, message):
+def test_bad_files_are_refused_and_nothing_is_kept(
+    db_session, signed, quarterly_return, evidence_folder, data, message
+):
     with pytest.raises(evidence.EvidenceError, match=message):
         attach(db_session, signed, quarterly_return, data=data)
     assert db_session.scalar(select(EvidenceFile.id)) is None
@@ -150,7 +163,9 @@ def test_files_are_signed_with_the_return(db_session, signed, quarterly_return):
     assert all(not pledge["evidence"] for pledge in document["pledges"] if pledge["number"] != 4)
 
 
-def test_a_removed_file_is_deleted_unless_a_signed_version_lists_it(db_session, signed, quarterly_return, evidence_folder):
+def test_a_removed_file_is_deleted_unless_a_signed_version_lists_it(
+    db_session, signed, quarterly_return, evidence_folder
+):
     directory = evidence.evidence_dir(current_app.config, current_app.instance_path)
     draft_only = attach(db_session, signed, quarterly_return, filename="draft.pdf")
     evidence.remove_evidence(db_session, directory, draft_only, SYSTEM, NOW)
@@ -158,8 +173,14 @@ def test_a_removed_file_is_deleted_unless_a_signed_version_lists_it(db_session, 
 
     kept = attach(db_session, signed, quarterly_return, data=files.PNG, filename="signed.png")
     first = submission.sign_return(
-        db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
-        submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock), SYSTEM, NOW,
+        db_session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock),
+        SYSTEM,
+        NOW,
     )
     assert [f["filename"] for f in first.document["pledges"][0]["evidence"]] == ["signed.png"]
     with pytest.raises(evidence.EvidenceError, match="Start a correction"):
@@ -274,8 +295,14 @@ def test_local_authorities_download_only_files_of_signed_versions(client_request
     client_request.get(url, expected_status=404)  # still the provider's draft
 
     submission.sign_return(
-        db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
-        submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock), SYSTEM, NOW,
+        db_session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock),
+        SYSTEM,
+        NOW,
     )
     assert client_request.get(url).get_data() == files.PDF
     client_request.login(wigan)  # no home in Wigan, no Wigan children

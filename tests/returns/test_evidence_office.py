@@ -1,6 +1,7 @@
 """Finding 6 of issue 11: Word and Excel evidence files are refused, saying why, when they are
 encrypted, macro-enabled, inflate past EVIDENCE_MAX_UNZIPPED_MB or have more than
 EVIDENCE_MAX_PARTS parts (a 512 MB "zip bomb" of half a megabyte was accepted)."""
+
 import re
 
 import pytest
@@ -46,13 +47,21 @@ def test_the_limits_are_settings(app, client_request, db_session, signed, quarte
     page = error_of(upload(client_request, quarterly_return, files.inflating_docx(64), "big.docx", expected_status=400))
     assert "would be larger than 32 MB once opened" in page
     app.config["EVIDENCE_MAX_PARTS"] = 2
-    page = error_of(upload(client_request, quarterly_return, files.inflating_docx(8), "three parts.docx", expected_status=400))
+    page = error_of(
+        upload(client_request, quarterly_return, files.inflating_docx(8), "three parts.docx", expected_status=400)
+    )
     assert "has more than 2 parts inside" in page
     assert db_session.scalar(select(EvidenceFile.id)) is None
 
 
-@pytest.mark.parametrize("data, message", [(files.inflating_docx(), INFLATES), (files.ENCRYPTED_DOCX, "protected with a password"),
-                                           (files.XLSM, "contains macros")])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (files.inflating_docx(), INFLATES),
+        (files.ENCRYPTED_DOCX, "protected with a password"),
+        (files.XLSM, "contains macros"),
+    ],
+)
 def test_the_upload_page_says_why(client_request, signed, quarterly_return, data, message):
     client_request.login(signed.user)
     assert message in error_of(upload(client_request, quarterly_return, data, "evidence.docx", expected_status=400))

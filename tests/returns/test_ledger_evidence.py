@@ -1,5 +1,6 @@
 """`ledger verify` re-hashes every evidence file a signed return lists, against its recorded hash
 and the hash the return's signed document lists, and names the return and the file."""
+
 import sqlalchemy as sa
 import pytest
 from flask import current_app
@@ -18,8 +19,17 @@ def signed_with_evidence(app, db_session, tmp_path):
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     signed = signed_organisation(db_session)
     quarterly_return = filled_return(db_session, signed, period_of(db_session))
-    kept = evidence.add_evidence(db_session, evidence.evidence_dir(current_app.config, current_app.instance_path), quarterly_return, 2,
-                                 "policy.pdf", files.PDF, signed.user, SYSTEM, NOW)
+    kept = evidence.add_evidence(
+        db_session,
+        evidence.evidence_dir(current_app.config, current_app.instance_path),
+        quarterly_return,
+        2,
+        "policy.pdf",
+        files.PDF,
+        signed.user,
+        SYSTEM,
+        NOW,
+    )
     submission = sign_again(db_session, signed, quarterly_return)
     return submission, kept, tmp_path / "evidence" / kept.stored_name
 
@@ -56,5 +66,7 @@ def test_an_evidence_file_s_recorded_hash_changed_is_caught(app, db_session, sig
     db_session.execute(sa.update(EvidenceFile).where(EvidenceFile.id == kept.id).values(sha256="a" * 64))
     result = run_ledger(app, "verify")
     assert result.exit_code == 1
-    assert (f"return {submission.return_id} version 1: evidence file “policy.pdf” of pledge 2 (evidence_file "
-            f"{kept.id}): its recorded sha256 differs from the one the signed return document lists.") in result.output
+    assert (
+        f"return {submission.return_id} version 1: evidence file “policy.pdf” of pledge 2 (evidence_file "
+        f"{kept.id}): its recorded sha256 differs from the one the signed return document lists."
+    ) in result.output

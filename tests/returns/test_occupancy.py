@@ -64,8 +64,14 @@ def signing_says(db_session, signed, change) -> list[str]:
     signing = submission.ReturnSigning("Amira Khan", "Director", quarterly_return.draft_lock)
     with pytest.raises(submission.Incomplete) as refused:
         submission.sign_return(
-            db_session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user,
-            quarterly_return, signing, SYSTEM, NOW,
+            db_session,
+            Links.from_app(current_app),
+            current_app.extensions["signing_key"],
+            signed.user,
+            quarterly_return,
+            signing,
+            SYSTEM,
+            NOW,
         )
     return [item.message for item in refused.value.unfinished if item.section == "occupancy"]
 

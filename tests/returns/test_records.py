@@ -1,5 +1,6 @@
 """check_returns: a signed return's stored records must still say what was signed; `ledger verify`
 names the entry of one that does not."""
+
 import copy
 from datetime import UTC, datetime
 
@@ -37,8 +38,14 @@ NOW = datetime(2026, 7, 10, 9, 30, tzinfo=UTC)
 def sign(session, signed, quarterly_return, now=NOW):
     signing = submission.ReturnSigning("Amira Khan", "Director", quarterly_return.draft_lock)
     return submission.sign_return(
-        session, Links.from_app(current_app), current_app.extensions["signing_key"], signed.user, quarterly_return,
-        signing, SYSTEM, now,
+        session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        signing,
+        SYSTEM,
+        now,
     )
 
 
@@ -105,8 +112,11 @@ def test_a_document_rehashed_after_a_change_still_differs_from_the_signed_digest
     document = copy.deepcopy(signed_return.document)
     document["occupancy"][0]["vacantPlaces"] = 0
     tamper(
-        db_session, ReturnSubmission, ReturnSubmission.id == signed_return.id,
-        document=document, document_sha256=canonical_sha256(document),
+        db_session,
+        ReturnSubmission,
+        ReturnSubmission.id == signed_return.id,
+        document=document,
+        document_sha256=canonical_sha256(document),
     )
     assert check(db_session, signed_return) == (
         f"attestation_submission {signed_return.id} document_sha256 differs from the signed subject digest"
@@ -115,7 +125,8 @@ def test_a_document_rehashed_after_a_change_still_differs_from_the_signed_digest
 
 def test_a_changed_pledge_answer_row_breaks_the_ledger_at_its_entry(db_session, signed_return, app):
     tamper(
-        db_session, PledgeAnswer,
+        db_session,
+        PledgeAnswer,
         (PledgeAnswer.submission_id == signed_return.id) & (PledgeAnswer.pledge_number == 3),
         status=PledgeStatus.MET,
     )
@@ -129,9 +140,11 @@ def test_a_changed_pledge_answer_row_breaks_the_ledger_at_its_entry(db_session, 
 
 def test_a_deleted_pledge_answer_row_is_named(db_session, signed_return):
     allow_tampering(db_session)
-    db_session.execute(sa.delete(PledgeAnswer.__table__).where(
-        (PledgeAnswer.submission_id == signed_return.id) & (PledgeAnswer.pledge_number == 11)
-    ))
+    db_session.execute(
+        sa.delete(PledgeAnswer.__table__).where(
+            (PledgeAnswer.submission_id == signed_return.id) & (PledgeAnswer.pledge_number == 11)
+        )
+    )
     assert check(db_session, signed_return) == (
         f"attestation_submission {signed_return.id} pledge_answer for pledge 11 differs from the signed document"
     )

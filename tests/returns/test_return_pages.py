@@ -3,6 +3,7 @@ answers. Nothing typed is lost: errors keep the input (400), a colleague's save 
 (409), and a session that timed out comes back to the same page after signing in again.
 
 Pages run at the real time: Q1 2026 to 2027 opened on 1 July 2026 and Q2 on 1 October 2026."""
+
 import html
 import re
 import time
@@ -56,7 +57,9 @@ def save(client_request, url: str, data: dict, expected_status: int = 302):
     section saved goes back to the task list."""
     shown = shown_draft(client_request.get(url).get_data(as_text=True))
     return client_request.post(
-        url, {**shown, **data}, expected_status=expected_status,
+        url,
+        {**shown, **data},
+        expected_status=expected_status,
         expected_redirect="returns.task_list" if expected_status == 302 else None,
     )
 
@@ -72,7 +75,10 @@ def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(clien
     assert "No reminders have been sent about your returns" in page
 
     response = client_request.post(
-        "returns.start", {"start_from": "new"}, form_url="/returns", expected_redirect="returns.task_list",
+        "returns.start",
+        {"start_from": "new"},
+        form_url="/returns",
+        expected_redirect="returns.task_list",
         period_id=q2.id,
     )
 
@@ -86,28 +92,43 @@ def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(clien
 
 
 def test_the_list_shows_the_reminders_sent(client_request, db_session, signed, q1):
-    db_session.add(ReturnReminder(
-        organisation_id=signed.organisation.id, period_id=q1.id, stage=ReminderStage.OVERDUE_1_DAY,
-        sent_on=q1.due_on + timedelta(days=1), recipients=["placements@provider.example"],
-    ))
-    db_session.add(ReturnReminder(
-        organisation_id=signed.organisation.id, period_id=q1.id, stage=ReminderStage.ESCALATED,
-        sent_on=q1.due_on + timedelta(days=14), recipients=["escalation.officer@gm.example"],
-    ))
+    db_session.add(
+        ReturnReminder(
+            organisation_id=signed.organisation.id,
+            period_id=q1.id,
+            stage=ReminderStage.OVERDUE_1_DAY,
+            sent_on=q1.due_on + timedelta(days=1),
+            recipients=["placements@provider.example"],
+        )
+    )
+    db_session.add(
+        ReturnReminder(
+            organisation_id=signed.organisation.id,
+            period_id=q1.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=q1.due_on + timedelta(days=14),
+            recipients=["escalation.officer@gm.example"],
+        )
+    )
     db_session.flush()
     client_request.login(signed.user)
     page = text_of(client_request.get("/returns"))
-    reminders = page[page.index('id="reminders"'):]
+    reminders = page[page.index('id="reminders"') :]
     assert "1 day overdue" in reminders and "placements@provider.example" in reminders
     assert "Escalated" in reminders and "escalation.officer@gm.example" not in reminders
-    assert "Escalated" in page[page.index('id="returns"'):page.index('id="reminders"')]  # the return's state
+    assert "Escalated" in page[page.index('id="returns"') : page.index('id="reminders"')]  # the return's state
 
 
 def test_another_organisations_return_is_not_found(client_request, db_session, started, q1):
     stranger = signed_organisation(db_session, homes=0)
     client_request.login(stranger.user)
-    for url in (f"/returns/{started.id}", f"/returns/{started.id}/pledges/1", f"/returns/{started.id}/occupancy",
-                f"/returns/{started.id}/contacts", f"/returns/{started.id}/check"):
+    for url in (
+        f"/returns/{started.id}",
+        f"/returns/{started.id}/pledges/1",
+        f"/returns/{started.id}/occupancy",
+        f"/returns/{started.id}/contacts",
+        f"/returns/{started.id}/check",
+    ):
         client_request.get(url, expected_status=404)
     client_request.client.post(f"/returns/{started.id}/pledges/1", data={"status": "met"})
     assert started.draft == {}
@@ -122,7 +143,10 @@ def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, 
     form = client_request.get_page("returns.pledge", return_id=started.id, number=4)
     assert "Pledge 4" in form.h1 and "Do not include anything that could identify a child" in form
 
-    response = save(client_request, f"/returns/{started.id}/pledges/4", {"status": "partly_met", "narrative": "We told Wigan each week."}
+    response = save(
+        client_request,
+        f"/returns/{started.id}/pledges/4",
+        {"status": "partly_met", "narrative": "We told Wigan each week."},
     )
 
     assert response.location == f"/returns/{started.id}"
@@ -136,7 +160,10 @@ def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, 
 def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, started):
     client_request.login(signed.user)
 
-    response = save(client_request, f"/returns/{started.id}/pledges/2", {"status": "not_met", "narrative": "Our NHS contact 943 476 5919 said"},
+    response = save(
+        client_request,
+        f"/returns/{started.id}/pledges/2",
+        {"status": "not_met", "narrative": "Our NHS contact 943 476 5919 said"},
         expected_status=400,
     )
 
@@ -145,7 +172,10 @@ def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session,
     assert page.value_of("narrative") == "Our NHS contact 943 476 5919 said"
     assert page.value_of("status") == "not_met"
     missing = save(
-        client_request, f"/returns/{started.id}/pledges/2", {"status": "partly_met", "narrative": ""}, expected_status=400
+        client_request,
+        f"/returns/{started.id}/pledges/2",
+        {"status": "partly_met", "narrative": ""},
+        expected_status=400,
     ).page
     assert "Explain how you kept the pledge" in missing.error_for("narrative")
     db_session.refresh(started)
@@ -156,9 +186,12 @@ def occupancy_form(db_session, signed, **typed) -> dict:
     bolton = gm_ons_codes(db_session)[0]
     first, second = signed.homes
     values = {
-        f"home_{first.id}_registered_places": "4", f"home_{first.id}_vacant_places": "1",
-        f"home_{first.id}_placed_{bolton}": "2", f"home_{first.id}_placed_outside_gm": "",
-        f"home_{second.id}_registered_places": "4", f"home_{second.id}_vacant_places": "4",
+        f"home_{first.id}_registered_places": "4",
+        f"home_{first.id}_vacant_places": "1",
+        f"home_{first.id}_placed_{bolton}": "2",
+        f"home_{first.id}_placed_outside_gm": "",
+        f"home_{second.id}_registered_places": "4",
+        f"home_{second.id}_vacant_places": "4",
     }
     return values | {key.format(first=first.id, second=second.id, bolton=bolton): value for key, value in typed.items()}
 
@@ -169,24 +202,48 @@ def test_bad_occupancy_is_refused_with_messages_and_every_figure_kept(client_req
     page = client_request.get_page("returns.occupancy", return_id=started.id)
     assert page.value_of(f"home_{first.id}_registered_places") == "4"  # the home's registered places
 
-    response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
-        db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1",
-                               "home_{second}_vacant_places": "two"}
-    ), expected_status=400)
+    response = save(
+        client_request,
+        f"/returns/{started.id}/occupancy",
+        occupancy_form(
+            db_session,
+            signed,
+            **{
+                "home_{first}_placed_{bolton}": "3",
+                "home_{first}_placed_outside_gm": "1",
+                "home_{second}_vacant_places": "two",
+            },
+        ),
+        expected_status=400,
+    )
 
     page = response.page
-    assert f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}" not in page
+    assert (
+        f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}"
+        not in page
+    )
     vacant = f"Vacant places at {second.name} must be a whole number, like 2"
     assert page.error_for(f"home_{second.id}_vacant_places") == vacant
-    for name, value in occupancy_form(db_session, signed, **{"home_{first}_placed_{bolton}": "3",
-                                                            "home_{first}_placed_outside_gm": "1",
-                                                            "home_{second}_vacant_places": "two"}).items():
+    for name, value in occupancy_form(
+        db_session,
+        signed,
+        **{
+            "home_{first}_placed_{bolton}": "3",
+            "home_{first}_placed_outside_gm": "1",
+            "home_{second}_vacant_places": "two",
+        },
+    ).items():
         assert page.value_of(name) == value, name
 
     # With every figure a number, the sums are checked: the message is next to the registered places.
-    response = save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(
-        db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1"}
-    ), expected_status=400)
+    response = save(
+        client_request,
+        f"/returns/{started.id}/occupancy",
+        occupancy_form(
+            db_session, signed, **{"home_{first}_placed_{bolton}": "3", "home_{first}_placed_outside_gm": "1"}
+        ),
+        expected_status=400,
+    )
     page = text_of(response)
     message = f"Children placed plus vacant places (5) must not be more than registered places (4) at {first.name}"
     assert page.count(message) == 2  # in the error summary and next to the field
@@ -220,9 +277,7 @@ def test_a_colleagues_save_is_not_overwritten_and_what_was_typed_is_kept(
     mine = shown_draft(client_request.get(url).get_data(as_text=True))
     save(another_browser, url, {"status": "not_met", "narrative": "Dee's account of pledge 1."})
 
-    response = client_request.post(
-        url, {**mine, "status": "met", "narrative": "My own words."}, expected_status=409
-    )
+    response = client_request.post(url, {**mine, "status": "met", "narrative": "My own words."}, expected_status=409)
 
     page = text_of(response)
     assert "Your answers have not been saved: Dee Colleague saved this section at" in page
@@ -233,9 +288,15 @@ def test_a_colleagues_save_is_not_overwritten_and_what_was_typed_is_kept(
 
     # Saving again from the conflict page replaces Dee's answer, knowingly.
     again = shown_draft(response.get_data(as_text=True))
-    client_request.client.post(url, data={
-        "csrf_token": csrf_token_in(response.get_data(as_text=True)), **again, "status": "met", "narrative": "My own words.",
-    })
+    client_request.client.post(
+        url,
+        data={
+            "csrf_token": csrf_token_in(response.get_data(as_text=True)),
+            **again,
+            "status": "met",
+            "narrative": "My own words.",
+        },
+    )
     db_session.refresh(started)
     assert started.draft["pledges"]["1"] == {"status": "met", "narrative": "My own words.", "from_last_quarter": False}
 
@@ -263,7 +324,7 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
 
     check = text_of(client_request.get(f"/returns/{return_id}/check"))
     assert "What has changed since your last return (Q1 2026 to 2027)" in check
-    changes = check[check.index('id="changes-table"'):]
+    changes = check[check.index('id="changes-table"') :]
     assert "Pledge 3: Status" in changes and "Partly met" in changes and "Met" in changes
     assert "Pledge 3: Narrative" in changes and "How we kept pledge 3." in changes
     assert "Pledge 4: Status" not in changes
@@ -289,7 +350,9 @@ def test_a_signed_return_sends_its_pages_to_the_signed_version(client_request, d
     assert response.location == f"/returns/{submission.return_id}/submissions/1"
 
 
-def test_a_session_that_timed_out_returns_to_the_draft_after_signing_in(app, client_request, db_session, signed, started):
+def test_a_session_that_timed_out_returns_to_the_draft_after_signing_in(
+    app, client_request, db_session, signed, started
+):
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
     browser = client_request.client
     url = f"/returns/{started.id}/pledges/5"

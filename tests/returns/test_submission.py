@@ -1,6 +1,7 @@
 """Signing a quarterly return (submission.sign_return) and correcting it: one transaction, a sealed
 ledger entry whose receipt securesystemslib verifies, the answers kept as rows, corrections as new
 versions that supersede (and keep) the old ones."""
+
 import json
 from datetime import UTC, datetime
 
@@ -55,8 +56,14 @@ def sign(session, signed, quarterly_return, user=None, lock=None, now=NOW, key=N
         "Amira Khan", "Director of Care", quarterly_return.draft_lock if lock is None else lock
     )
     return submission.sign_return(
-        session, Links.from_app(current_app), key or current_app.extensions["signing_key"], user, quarterly_return,
-        signing, SYSTEM, now,
+        session,
+        Links.from_app(current_app),
+        key or current_app.extensions["signing_key"],
+        user,
+        quarterly_return,
+        signing,
+        SYSTEM,
+        now,
     )
 
 
@@ -101,7 +108,9 @@ def test_signing_seals_the_canonical_document_and_keeps_the_answers_as_rows(db_s
     assert sorted((r.home_id, r.registered_places, r.vacant_places, r.placed_outside_gm) for r in rows) == sorted(
         (h.id, 4, 1, 1) for h in signed.homes
     )
-    placements = db_session.scalars(select(GmPlacement).join(HomeOccupancy).where(HomeOccupancy.submission_id == found.id)).all()
+    placements = db_session.scalars(
+        select(GmPlacement).join(HomeOccupancy).where(HomeOccupancy.submission_id == found.id)
+    ).all()
     assert [(p.local_authority.ons_code, p.children) for p in placements] == [(first_gm, 1), (first_gm, 1)]
 
 
@@ -133,7 +142,10 @@ def test_the_receipt_verifies_with_securesystemslib_and_names_the_document(db_se
     assert statement["predicateType"] == PREDICATE_TYPE
     assert statement["predicate"] == predicate_of(found)
     assert statement["predicate"]["signer"] == {
-        "name": "Amira Khan", "jobTitle": "Director of Care", "userId": signed.user.id, "email": signed.user.email,
+        "name": "Amira Khan",
+        "jobTitle": "Director of Care",
+        "userId": signed.user.id,
+        "email": signed.user.email,
     }
     assert statement["predicate"]["return"] == {"id": quarterly_return.id, "version": 1, "supersedes": None}
     assert statement["predicate"]["period"] == {"financialYear": 2026, "quarter": 1}
@@ -165,16 +177,26 @@ def test_signing_clears_the_draft_and_is_audited_and_emailed(db_session, signed,
     "change, message",
     [
         (lambda d: d["pledges"]["3"].update(status=None), "Pledge 3: say whether it was met"),
-        (lambda d: d["pledges"]["4"].update(status="not_met", narrative=""), "Pledge 4: explain how the pledge was kept"),
+        (
+            lambda d: d["pledges"]["4"].update(status="not_met", narrative=""),
+            "Pledge 4: explain how the pledge was kept",
+        ),
         (lambda d: d["pledges"]["5"].update(from_last_quarter=True), "Pledge 5: review the answer from last quarter"),
         (lambda d: d["pledges"].pop("6"), "Pledge 6: say whether it was met"),
         (lambda d: d["contacts"].update(confirmed=False), "Named contacts: confirm your named contacts"),
-        (lambda d: d["contacts"].update(from_last_quarter=True), "Named contacts: review the contacts from last quarter"),
+        (
+            lambda d: d["contacts"].update(from_last_quarter=True),
+            "Named contacts: review the contacts from last quarter",
+        ),
         (lambda d: d.pop("occupancy"), "Occupancy of {home}: enter the figures"),
-        (lambda d: next(iter(d["occupancy"].values())).update(from_last_quarter=True),
-         "Occupancy of {home}: review the figures from last quarter"),
-        (lambda d: next(iter(d["occupancy"].values())).update(vacant_places=3),
-         "Occupancy of {home}: children placed plus vacant places (5) must not be more than registered places (4)"),
+        (
+            lambda d: next(iter(d["occupancy"].values())).update(from_last_quarter=True),
+            "Occupancy of {home}: review the figures from last quarter",
+        ),
+        (
+            lambda d: next(iter(d["occupancy"].values())).update(vacant_places=3),
+            "Occupancy of {home}: children placed plus vacant places (5) must not be more than registered places (4)",
+        ),
     ],
 )
 def test_an_unfinished_return_is_not_signed_and_nothing_is_saved(db_session, signed, quarterly_return, change, message):
@@ -224,8 +246,14 @@ def test_a_retired_key_signs_nothing_and_keeps_the_draft(db_session, signed, qua
 
     with pytest.raises(submission.SigningKeyRetired):
         submission.sign_with_current_key(
-            db_session, Links.from_app(current_app), lambda: key, signed.user, quarterly_return,
-            submission.ReturnSigning("A", "B", quarterly_return.draft_lock), SYSTEM, NOW,
+            db_session,
+            Links.from_app(current_app),
+            lambda: key,
+            signed.user,
+            quarterly_return,
+            submission.ReturnSigning("A", "B", quarterly_return.draft_lock),
+            SYSTEM,
+            NOW,
         )
 
     assert count(db_session, ReturnSubmission) == 0 and count(db_session, LedgerEntry) == entries
@@ -263,7 +291,8 @@ def test_a_correction_is_a_new_version_superseding_the_old_one(db_session, signe
     ]
     statement = statement_of(db_session, second)
     assert statement["predicate"]["return"] == {
-        "id": quarterly_return.id, "version": 2,
+        "id": quarterly_return.id,
+        "version": 2,
         "supersedes": {"version": 1, "documentSha256": first.document_sha256},
     }
     subjects = {e.subject for e in db_session.scalars(select(OutboxMessage))}
@@ -281,9 +310,12 @@ def test_starting_a_correction_twice_keeps_the_open_draft(db_session, signed, qu
     submission.start_correction(db_session, quarterly_return, signed.colleague(db_session), SYSTEM, NOW)
 
     assert quarterly_return.draft["pledges"]["1"]["narrative"] == "Changed."
-    assert db_session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "attestation.correction_started")
-    ) == 1
+    assert (
+        db_session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "attestation.correction_started")
+        )
+        == 1
+    )
 
 
 def test_a_return_never_signed_cannot_be_corrected(db_session, signed, quarterly_return):
@@ -326,8 +358,14 @@ def test_two_colleagues_pressing_sign_at_the_same_moment_sign_once(committed_app
             try:
                 signing = submission.ReturnSigning(user.full_name, "Director", lock)
                 signed_version = submission.sign_return(
-                    session, Links.from_app(committed_app), committed_app.extensions["signing_key"], user, found,
-                    signing, SYSTEM, NOW,
+                    session,
+                    Links.from_app(committed_app),
+                    committed_app.extensions["signing_key"],
+                    user,
+                    found,
+                    signing,
+                    SYSTEM,
+                    NOW,
                 )
                 return f"signed version {signed_version.version}"
             except submission.AlreadySubmitted as error:

@@ -1,4 +1,5 @@
 """The sign page, a signed version's page, its receipt and document, and starting a correction."""
+
 import hashlib
 import json
 import re
@@ -75,7 +76,9 @@ def test_a_form_with_mistakes_keeps_what_was_typed(client_request, db_session, s
     assert response.status_code == 400 and "Enter your full name" in response.get_data(as_text=True)
 
 
-def test_an_unfinished_return_lists_what_to_finish_and_cannot_be_signed(client_request, db_session, signed, quarterly_return):
+def test_an_unfinished_return_lists_what_to_finish_and_cannot_be_signed(
+    client_request, db_session, signed, quarterly_return
+):
     draft = json.loads(json.dumps(quarterly_return.draft))
     draft["pledges"]["7"] = {"status": "not_met", "narrative": "", "from_last_quarter": False}
     draft["contacts"]["from_last_quarter"] = True
@@ -86,13 +89,22 @@ def test_an_unfinished_return_lists_what_to_finish_and_cannot_be_signed(client_r
     page = client_request.get(sign_url(quarterly_return)).get_data(as_text=True)
     assert "You cannot sign the return yet" in page
     assert f'href="/returns/{quarterly_return.id}/pledges/7">Pledge 7: explain how the pledge was kept</a>' in page
-    assert f'href="/returns/{quarterly_return.id}/contacts">Named contacts: review the contacts from last quarter</a>' in page
+    assert (
+        f'href="/returns/{quarterly_return.id}/contacts">Named contacts: review the contacts from last quarter</a>'
+        in page
+    )
 
     token = csrf_token_in(client_request.get("/sign-out").get_data(as_text=True))  # the page has no form
-    response = client_request.client.post(sign_url(quarterly_return), data={
-        "csrf_token": token, "draft_lock": str(quarterly_return.draft_lock), "confirm": "y",
-        "full_name": "Amira Khan", "job_title": "Director",
-    })
+    response = client_request.client.post(
+        sign_url(quarterly_return),
+        data={
+            "csrf_token": token,
+            "draft_lock": str(quarterly_return.draft_lock),
+            "confirm": "y",
+            "full_name": "Amira Khan",
+            "job_title": "Director",
+        },
+    )
     assert response.status_code == 400
     assert "Finish every section of the return before you sign it" in response.get_data(as_text=True)
     assert db_session.scalar(select(ReturnSubmission)) is None
@@ -109,9 +121,16 @@ def test_a_change_saved_by_a_colleague_after_the_page_opened_is_checked_first(
     quarterly_return.draft, quarterly_return.draft_lock = draft, lock + 1
     db_session.commit()
 
-    response = client_request.client.post(sign_url(quarterly_return), data={
-        "csrf_token": token, "draft_lock": str(lock), "confirm": "y", "full_name": "Amira Khan", "job_title": "Director",
-    })
+    response = client_request.client.post(
+        sign_url(quarterly_return),
+        data={
+            "csrf_token": token,
+            "draft_lock": str(lock),
+            "confirm": "y",
+            "full_name": "Amira Khan",
+            "job_title": "Director",
+        },
+    )
 
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -169,7 +188,9 @@ def test_who_may_see_a_signed_version(client_request, db_session, signed, quarte
     sign_through_the_page(client_request, quarterly_return)
     base = f"/returns/{quarterly_return.id}/submissions/1"
 
-    client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton")))
+    client_request.login(
+        create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
+    )
     page = client_request.get(base).get_data(as_text=True)
     assert "Correct this return" not in page
     client_request.get(f"{base}/receipt")

@@ -1,4 +1,5 @@
 """Signing in the way a browser does, for tests that need real requests end to end."""
+
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import User
@@ -7,8 +8,17 @@ from tests.conftest import csrf_token_in
 from tests.factories import PASSWORD, create_user
 
 
-def sign_in(client, email: str, password: str = PASSWORD, *, url: str = "/sign-in", remember: bool = False,
-            ip_address: str = "127.0.0.1", https: bool = False, headers: dict | None = None):
+def sign_in(
+    client,
+    email: str,
+    password: str = PASSWORD,
+    *,
+    url: str = "/sign-in",
+    remember: bool = False,
+    ip_address: str = "127.0.0.1",
+    https: bool = False,
+    headers: dict | None = None,
+):
     """Fetches the sign-in page (for its CSRF token) and submits it; returns the response."""
     base_url = "https://localhost" if https else "http://localhost"
     environ = {"REMOTE_ADDR": ip_address}
@@ -17,8 +27,13 @@ def sign_in(client, email: str, password: str = PASSWORD, *, url: str = "/sign-i
     if remember:
         data["remember_me"] = "y"
     # Over HTTPS, Flask-WTF also wants a same-site Referer, as browsers send.
-    return client.post(url, data=data, base_url=base_url, environ_overrides=environ,
-                       headers={"Referer": f"{base_url}{url}", **(headers or {})})
+    return client.post(
+        url,
+        data=data,
+        base_url=base_url,
+        environ_overrides=environ,
+        headers={"Referer": f"{base_url}{url}", **(headers or {})},
+    )
 
 
 def committed_user(engine, role: Role = Role.PROVIDER, **overrides) -> User:

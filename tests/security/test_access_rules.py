@@ -1,4 +1,5 @@
 """Every view declares who may use it, and a declaration that makes no sense stops the app."""
+
 import pytest
 from flask import Blueprint
 

@@ -1,5 +1,6 @@
 """Every form needs the CSRF token of the person's own session; without it the person is told
 their form expired (what they typed cannot be kept, as the token is checked before the form)."""
+
 import pytest
 
 from covenant_portal.access import rule_for

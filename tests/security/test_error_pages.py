@@ -1,4 +1,5 @@
 """Errors are answered with GOV.UK-styled pages that keep the error's status code."""
+
 import pytest
 from flask import Blueprint, abort
 

@@ -1,5 +1,6 @@
 """Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing,
 a careful referrer policy; HSTS and HTTPS only in production."""
+
 import pytest
 
 from covenant_portal.access import Role

@@ -1,5 +1,6 @@
 """The strict CSP allows no inline script, style or event handler: none may be written in a
 template or reach a rendered page (email bodies, in templates/mail/, may use style attributes)."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Passwords are stored as argon2id hashes and must be long and uncommon."""
+
 import pytest
 from sqlalchemy import select
 

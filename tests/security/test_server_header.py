@@ -1,5 +1,6 @@
 """Finding 7 of issue 11: no response names the server software or its version. The portal sets a
 neutral Server header; gunicorn, run as in production (gunicorn.conf.py), adds none of its own."""
+
 import http.client
 import socket
 import subprocess
@@ -41,9 +42,24 @@ def gunicorn(migrated_engine, database_url):
     port = free_loopback_port()
     environment = flask_environment(database_url, FLASK_SIGNING_KEY_FILE=str(TEST_SIGNING_KEY_FILE))
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--graceful-timeout", "2"],
-        cwd=REPOSITORY, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--graceful-timeout",
+            "2",
+        ],
+        cwd=REPOSITORY,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         yield port

@@ -1,6 +1,7 @@
 """Session and remember-me cookies: HttpOnly and SameSite=Lax always, Secure in production; the
 session ends after SESSION_LIFETIME_MINUTES without a request, "Keep me signed in" outlives it,
 and a password change or deactivation ends every session."""
+
 import time
 from datetime import timedelta
 

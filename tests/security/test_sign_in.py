@@ -1,5 +1,6 @@
 """Signing in reveals nothing about which accounts exist, follows only same-site `next` paths,
 and brings back someone sent to sign in to the page they asked for."""
+
 import re
 from urllib.parse import quote
 

@@ -1,5 +1,6 @@
 """Failed sign-ins are counted in the database, per account and per IP address, so the limits
 hold across every worker; a throttled sign-in is told to wait, with status 429."""
+
 import pytest
 
 from covenant_portal.access import Role

@@ -1,5 +1,6 @@
 """Setting the scene for signing tests: a ledger of real covenant signatures, the `ledger` commands,
 and the keys document read by securesystemslib (never by the portal's own verifying code)."""
+
 import base64
 import json
 

@@ -1,5 +1,6 @@
 """The portal served by a process of its own (`flask run`), and a plain HTTP client that signs in
 and posts its forms as a browser without JavaScript would: for tests that kill the server."""
+
 import http.client
 import http.cookiejar
 import socket

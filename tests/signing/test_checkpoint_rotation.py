@@ -1,5 +1,6 @@
 """Checkpoints signed before `keys rotate` stay verifiable: with the retired key's published verifier
 key, and by `ledger verify --checkpoint`; later checkpoints are signed with the new key."""
+
 import pytest
 
 from covenant_portal.signing import note

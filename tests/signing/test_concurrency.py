@@ -1,5 +1,6 @@
 """Twenty organisations signing at the same moment, each in its own session and transaction, leave
 a chain with no gap and no fork (seq 1..20, each prev_hash the previous entry_hash) that verifies."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 

@@ -6,6 +6,7 @@ Then: the record (its row, its ledger entry, its audit event, its emails in the 
 return its answers as rows and its cleared draft) is all there or none of it is, `ledger verify`
 passes, and the signer can sign (again) on a portal started afresh.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -82,12 +83,16 @@ def ledger_size(session: Session) -> int:
 def signed_record_parts(session: Session, kind: str, action: str, email_prefix: str) -> dict:
     """What any signed record has besides its own row: ledger entries, audit events, emails."""
     return {
-        "ledger": [(entry.seq, entry.subject) for entry in session.scalars(
-            select(LedgerEntry).where(LedgerEntry.kind == kind))],
-        "audit": [(event.object_id, event.details["ledger_seq"]) for event in session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action))],
+        "ledger": [
+            (entry.seq, entry.subject) for entry in session.scalars(select(LedgerEntry).where(LedgerEntry.kind == kind))
+        ],
+        "audit": [
+            (event.object_id, event.details["ledger_seq"])
+            for event in session.scalars(select(AuditEvent).where(AuditEvent.action == action))
+        ],
         "emails": session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(f"{email_prefix}:%"))).all(),
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(f"{email_prefix}:%"))
+        ).all(),
         "ledger_size": ledger_size(session),
     }
 
@@ -150,17 +155,27 @@ def covenant_signer(app) -> dict:
         user = create_user(session, Role.PROVIDER)
         create_contact(session, user.organisation)
         session.commit()
-        return {"email": user.email, "user_id": user.id, "organisation_id": user.organisation_id,
-                "version": current_version(session).number, "full_name": user.full_name}
+        return {
+            "email": user.email,
+            "user_id": user.id,
+            "organisation_id": user.organisation_id,
+            "version": current_version(session).number,
+            "full_name": user.full_name,
+        }
 
 
 def covenant_signing(app, signer: dict) -> Signable:
     def sign(browser):
         browser.sign_in(signer["email"], PASSWORD)
-        return browser.submit("/covenant/sign", {
-            "confirm": "y", "full_name": signer["full_name"], "job_title": "Director",
-            "version_number": str(signer["version"]),
-        })
+        return browser.submit(
+            "/covenant/sign",
+            {
+                "confirm": "y",
+                "full_name": signer["full_name"],
+                "job_title": "Director",
+                "version_number": str(signer["version"]),
+            },
+        )
 
     def records() -> dict:
         with Session(app.extensions["db"].engine) as session:
@@ -177,7 +192,11 @@ def covenant_signing(app, signer: dict) -> Signable:
         assert_whole_parts(found, covenant_subject(signature_id), "covenant-signed", signer["user_id"], 1)
 
     return Signable(
-        "covenant", sign, "/covenant/sign", records, assert_whole,
+        "covenant",
+        sign,
+        "/covenant/sign",
+        records,
+        assert_whole,
         absent={"rows": [], "ledger": [], "audit": [], "emails": [], "ledger_size": 0},
         signed_location=lambda found: f"/covenant/signatures/{found['rows'][0][0]}",
         ledger_size_when_whole=1,
@@ -199,8 +218,12 @@ def return_signer(app) -> dict:
         signed = signed_organisation(session)  # its covenant signature is ledger entry 1
         quarterly_return = filled_return(session, signed)
         session.commit()
-        return {"email": signed.user.email, "user_id": signed.user.id, "return_id": quarterly_return.id,
-                "full_name": signed.user.full_name}
+        return {
+            "email": signed.user.email,
+            "user_id": signed.user.id,
+            "return_id": quarterly_return.id,
+            "full_name": signed.user.full_name,
+        }
 
 
 def return_signing(app, signer: dict) -> Signable:
@@ -208,9 +231,15 @@ def return_signing(app, signer: dict) -> Signable:
 
     def sign(browser):
         browser.sign_in(signer["email"], PASSWORD)
-        return browser.submit(sign_page, {
-            "confirm": "y", "full_name": signer["full_name"], "job_title": "Director", "draft_lock": "1",
-        })
+        return browser.submit(
+            sign_page,
+            {
+                "confirm": "y",
+                "full_name": signer["full_name"],
+                "job_title": "Director",
+                "draft_lock": "1",
+            },
+        )
 
     def records() -> dict:
         with Session(app.extensions["db"].engine) as session:
@@ -231,10 +260,21 @@ def return_signing(app, signer: dict) -> Signable:
         assert found["answers"] > 0 and not found["draft_open"]
 
     return Signable(
-        "return", sign, sign_page, records, assert_whole,
+        "return",
+        sign,
+        sign_page,
+        records,
+        assert_whole,
         # Nothing of the submission, and the draft kept, to be signed again.
-        absent={"rows": [], "answers": 0, "draft_open": True, "ledger": [], "audit": [], "emails": [],
-                "ledger_size": 1},
+        absent={
+            "rows": [],
+            "answers": 0,
+            "draft_open": True,
+            "ledger": [],
+            "audit": [],
+            "emails": [],
+            "ledger_size": 1,
+        },
         signed_location=lambda found: f"/returns/{signer['return_id']}/submissions/1",
         ledger_size_when_whole=2,
     )

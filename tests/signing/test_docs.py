@@ -1,5 +1,6 @@
 """docs/signing.md tells the truth: its worked example runs as written against real portal files,
 and its example entry hashes to the value it states."""
+
 import hashlib
 import json
 import re
@@ -14,7 +15,7 @@ from tests.signing.helpers import receipt_of, run_ledger, sign_covenants, statem
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "signing.md").read_text(encoding="utf-8")
-WORKED_EXAMPLE = DOC[DOC.index("## Worked example"):DOC.index("## Kinds of record")]
+WORKED_EXAMPLE = DOC[DOC.index("## Worked example") : DOC.index("## Kinds of record")]
 PYTHON_STEPS = re.findall(r"```python\n(.*?)```", WORKED_EXAMPLE, re.S)
 
 
@@ -37,16 +38,22 @@ def test_the_worked_example_has_its_steps():
 
 @pytest.mark.parametrize("step", range(3))
 def test_each_step_of_the_worked_example_runs_as_written(downloads, step):
-    result = subprocess.run([sys.executable, "-c", PYTHON_STEPS[step]], cwd=downloads, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PYTHON_STEPS[step]], cwd=downloads, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout
 
 
 def test_the_last_step_checks_the_export_and_the_head(downloads):
     command = re.search(r"^python (tools/verify_export\.py .*)$", WORKED_EXAMPLE, re.M).group(1).split()
-    result = subprocess.run([sys.executable, str(ROOT / command[0]), *command[1:]], cwd=downloads,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / command[0]), *command[1:]],
+        cwd=downloads,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: 1 entries")
 

@@ -65,9 +65,12 @@ def test_a_signature_from_another_key_does_not_verify(key):
     "raw, message",
     [
         ("", "not valid JSON"),
-        ("{\"payload\": ", "not valid JSON"),
+        ('{"payload": ', "not valid JSON"),
         ("[]", "must be a JSON object"),
-        ('{"payloadType": "x", "payload": "%%%", "signatures": [{"sig": "AA=="}]}', "payload is missing or not valid base64"),
+        (
+            '{"payloadType": "x", "payload": "%%%", "signatures": [{"sig": "AA=="}]}',
+            "payload is missing or not valid base64",
+        ),
         ('{"payloadType": "x", "payload": "AA==", "signatures": []}', "no signatures"),
         ('{"payloadType": "x", "payload": "AA==", "signatures": [{"sig": 5}]}', "not valid base64"),
         (b"\xff\xfe", "not valid JSON"),

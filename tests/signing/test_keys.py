@@ -1,5 +1,6 @@
 """The published keys: /.well-known/gm-first-keys.json, read as it is by securesystemslib, and
 `keys rotate`, after which the old key stays published with the time it stopped signing."""
+
 import hashlib
 import json
 import stat
@@ -137,9 +138,16 @@ def test_a_retired_key_signs_nothing_more(app, db_session):
     old = portal_key()
     rotate(app)
     with pytest.raises(KeyRetired, match=f"The signing key {old.keyid} was retired at "):
-        seal(db_session, old, kind="covenant-signature", subject_name="urn:gm-first:covenant-signature:1",
-             subject_sha256="0" * 64, predicate_type="urn:gm-first:predicate:covenant-signature:v1",
-             predicate={}, now=utcnow())
+        seal(
+            db_session,
+            old,
+            kind="covenant-signature",
+            subject_name="urn:gm-first:covenant-signature:1",
+            subject_sha256="0" * 64,
+            predicate_type="urn:gm-first:predicate:covenant-signature:v1",
+            predicate={},
+            now=utcnow(),
+        )
 
 
 def test_an_entry_signed_with_a_key_after_it_was_retired_breaks_the_ledger(app, db_session):
@@ -148,10 +156,16 @@ def test_an_entry_signed_with_a_key_after_it_was_retired_breaks_the_ledger(app, 
     rotate(app)
     # Someone holding the old key file appends behind the portal's back, copying a real statement.
     statement = statement_in(receipt_of(db_session, signature))
-    envelope = signed_envelope(old, statement["subject"][0]["name"], statement["subject"][0]["digest"]["sha256"],
-                               statement["predicateType"], statement["predicate"])
-    ledger.append(db_session, "covenant-signature", statement["subject"][0]["name"], envelope,
-                  utcnow() + timedelta(seconds=1))
+    envelope = signed_envelope(
+        old,
+        statement["subject"][0]["name"],
+        statement["subject"][0]["digest"]["sha256"],
+        statement["predicateType"],
+        statement["predicate"],
+    )
+    ledger.append(
+        db_session, "covenant-signature", statement["subject"][0]["name"], envelope, utcnow() + timedelta(seconds=1)
+    )
 
     result = verify_ledger(db_session, record_kinds())
 

@@ -1,5 +1,6 @@
 """`ledger verify` checks each entry's signed statement against its kind of record, through the
 registry of record kinds; `ledger export` writes what an auditor needs."""
+
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -39,8 +40,14 @@ class Notes:
         subject, predicate = f"urn:gm-first:test-note:{number}", {"text": text}
         self.kept[subject] = predicate
         return seal(
-            session, portal_key(), kind="test-note", subject_name=subject, subject_sha256=sha256_hex(text.encode()),
-            predicate_type=NOTE, predicate=predicate, now=now + timedelta(minutes=number),
+            session,
+            portal_key(),
+            kind="test-note",
+            subject_name=subject,
+            subject_sha256=sha256_hex(text.encode()),
+            predicate_type=NOTE,
+            predicate=predicate,
+            now=now + timedelta(minutes=number),
         )
 
 
@@ -133,8 +140,16 @@ def test_export_writes_one_json_object_per_entry(app, db_session, tmp_path):
     entries = ledger_entries(db_session)
     assert [line["seq"] for line in lines] == [1, 2, 3]
     for line, entry, signature in zip(lines, entries, signatures, strict=True):
-        assert list(line) == ["seq", "created_at", "kind", "subject", "envelope", "envelope_sha256", "prev_hash",
-                              "entry_hash"]
+        assert list(line) == [
+            "seq",
+            "created_at",
+            "kind",
+            "subject",
+            "envelope",
+            "envelope_sha256",
+            "prev_hash",
+            "entry_hash",
+        ]
         assert line["subject"] == f"urn:gm-first:covenant-signature:{signature.id}"
         assert line["kind"] == "covenant-signature"
         assert line["created_at"] == ledger.rfc3339(entry.created_at)
@@ -142,7 +157,10 @@ def test_export_writes_one_json_object_per_entry(app, db_session, tmp_path):
         assert isinstance(line["envelope"], dict)
         assert canonical_json(line["envelope"]) == entry.envelope
         assert (line["envelope_sha256"], line["prev_hash"], line["entry_hash"]) == (
-            entry.envelope_sha256, entry.prev_hash, entry.entry_hash)
+            entry.envelope_sha256,
+            entry.prev_hash,
+            entry.entry_hash,
+        )
     assert lines[0]["prev_hash"] == "0" * 64
     assert lines[1]["prev_hash"] == lines[0]["entry_hash"]
 

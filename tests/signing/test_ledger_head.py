@@ -1,5 +1,6 @@
 """GET /ledger/head: a signed statement of the ledger's size and head hash, kept by whoever wants to
 show later that the ledger only grew. It is not itself added to the ledger."""
+
 import json
 from datetime import datetime
 

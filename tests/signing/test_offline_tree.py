@@ -1,5 +1,6 @@
 """tools/verify_export.py recomputes the Merkle tree from the export and checks checkpoints and
 proofs of inclusion offline; tools/witness.py, like it, uses no portal code."""
+
 import ast
 import json
 import sys
@@ -37,11 +38,20 @@ def test_checkpoints_and_proofs_verify_against_the_export(app, client_request, d
     sign_covenants(db_session, 3)
     (tmp_path / "checkpoint-6.txt").write_bytes(client_request.get("/checkpoint").get_data())
     download(app, client_request, db_session, tmp_path)
-    result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "checkpoint-3.txt"),
-                            "--checkpoint", str(tmp_path / "checkpoint-6.txt"), "--proof", str(tmp_path / "proof-2.json"))
+    result = verify_offline(
+        tmp_path,
+        "--checkpoint",
+        str(tmp_path / "checkpoint-3.txt"),
+        "--checkpoint",
+        str(tmp_path / "checkpoint-6.txt"),
+        "--proof",
+        str(tmp_path / "proof-2.json"),
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.endswith("; consistent with the checkpoint of size 3; consistent with the checkpoint of "
-                                  "size 6; entry 2 is in the checkpoint of size 3.\n")
+    assert result.stdout.endswith(
+        "; consistent with the checkpoint of size 3; consistent with the checkpoint of "
+        "size 6; entry 2 is in the checkpoint of size 3.\n"
+    )
 
 
 def test_an_export_cut_short_or_rewritten_fails_against_a_checkpoint(app, client_request, db_session, tmp_path):

@@ -1,5 +1,6 @@
 """An auditor checks a ledger export offline with tools/verify_export.py, which knows nothing of the
 portal: only the export, the published keys document and, if kept, a signed ledger head."""
+
 import ast
 import json
 import subprocess
@@ -27,7 +28,9 @@ def audit_files(app, client_request, db_session, tmp_path):
 def verify_offline(files: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(TOOL), str(files / "ledger.jsonl"), str(files / "keys.json"), *extra],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -60,8 +63,10 @@ def test_an_intact_export_verifies_offline_with_the_head_kept_earlier(audit_file
     [
         (lambda line: line.update(subject=line["subject"] + "9"), "its entry_hash does not match its fields"),
         (lambda line: line.update(created_at="2020-01-01T00:00:00.000000Z"), "its entry_hash does not match"),
-        (lambda line: line["envelope"].update(payload=line["envelope"]["payload"][:-8] + "AAAAAAA="),
-         "its envelope does not match its envelope_sha256"),
+        (
+            lambda line: line["envelope"].update(payload=line["envelope"]["payload"][:-8] + "AAAAAAA="),
+            "its envelope does not match its envelope_sha256",
+        ),
         (lambda line: line.update(prev_hash="0" * 64), "its prev_hash is not the previous entry's entry_hash"),
         (lambda line: line.update(seq=5), "expected entry 3 here, found 5"),
     ],

@@ -1,5 +1,6 @@
 """Changing any byte of a stored record, an envelope or a ledger row makes `ledger verify` exit 1
 naming that entry; the untouched ledger passes."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -69,8 +70,11 @@ def test_an_empty_ledger_verifies(app, db_session):
 )
 def test_a_changed_stored_record_breaks_its_entry(app, db_session, signatures, field, value):
     signature = signatures[TAMPERED - 1]
-    db_session.execute(sa.update(CovenantSignature.__table__).where(
-        CovenantSignature.__table__.c.id == signature.id).values({field: value}))
+    db_session.execute(
+        sa.update(CovenantSignature.__table__)
+        .where(CovenantSignature.__table__.c.id == signature.id)
+        .values({field: value})
+    )
     assert_broken_at(app, TAMPERED, f"covenant_signature {signature.id} {field} differs from the signed record")
 
 
@@ -88,13 +92,17 @@ def test_an_envelope_re_signed_by_another_key_with_its_hashes_recomputed_is_caug
     forger = Ed25519PrivateKey.generate()
     envelope = canonical_json(dsse.sign(forged.payload, forged.payload_type, forger, "forger").to_dict())
     envelope_sha256 = sha256_hex(envelope)
-    change_entry(db_session, 5, {
-        "envelope": envelope,
-        "envelope_sha256": envelope_sha256,
-        "entry_hash": ledger.entry_hash(
-            5, entry.created_at, entry.kind, entry.subject, envelope_sha256, entry.prev_hash
-        ),
-    })
+    change_entry(
+        db_session,
+        5,
+        {
+            "envelope": envelope,
+            "envelope_sha256": envelope_sha256,
+            "entry_hash": ledger.entry_hash(
+                5, entry.created_at, entry.kind, entry.subject, envelope_sha256, entry.prev_hash
+            ),
+        },
+    )
     assert_broken_at(app, 5, "its envelope signature does not verify with any published key")
 
 
@@ -139,14 +147,20 @@ def test_worker_processes_find_the_same_first_bad_entry(db_session, signatures, 
     envelope = bytearray(db_session.get(LedgerEntry, 4).envelope)
     envelope[40] ^= 0x01
     change_entry(db_session, 4, {"envelope": bytes(envelope)})
-    db_session.execute(sa.update(CovenantSignature.__table__).where(
-        CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name="Mallory Smith"))
+    db_session.execute(
+        sa.update(CovenantSignature.__table__)
+        .where(CovenantSignature.__table__.c.id == signatures[1].id)
+        .values(signer_name="Mallory Smith")
+    )
 
     result = verify_ledger(db_session, record_kinds(), workers=workers)
 
     assert (result.first_bad_seq, result.entries) == (2, 1)
     assert result.problem == f"covenant_signature {signatures[1].id} signer_name differs from the signed record"
-    db_session.execute(sa.update(CovenantSignature.__table__).where(
-        CovenantSignature.__table__.c.id == signatures[1].id).values(signer_name=signatures[1].signer_name))
+    db_session.execute(
+        sa.update(CovenantSignature.__table__)
+        .where(CovenantSignature.__table__.c.id == signatures[1].id)
+        .values(signer_name=signatures[1].signer_name)
+    )
     result = verify_ledger(db_session, record_kinds(), workers=workers)
     assert (result.first_bad_seq, result.problem) == (4, "its envelope does not match its envelope_sha256")

@@ -4,6 +4,7 @@ Leaves and roots are recomputed here from the receipts as downloaded, with a pla
 (MTH) of this file's own; inclusion proofs are also checked with the Merkle code of the `sigstore`
 package, and checkpoints parsed by sigstore's signed-note reader: not only with the portal's code.
 """
+
 import base64
 import hashlib
 from types import SimpleNamespace
@@ -56,8 +57,9 @@ def verified_by_hand(checkpoint_text: str, vkey: str) -> tuple[str, int, bytes]:
     assert raw[0] == 0x01 and hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4].hex() == key_id_hex
     signed = SignedCheckpoint.from_text(checkpoint_text)
     [signature] = [s for s in signed.signed_note.signatures if s.name == name and s.sig_hash.hex() == key_id_hex]
-    Ed25519PublicKey.from_public_bytes(raw[1:]).verify(base64.b64decode(signature.signature),
-                                                       signed.signed_note.note.encode())
+    Ed25519PublicKey.from_public_bytes(raw[1:]).verify(
+        base64.b64decode(signature.signature), signed.signed_note.note.encode()
+    )
     checkpoint = signed.checkpoint
     return checkpoint.origin, checkpoint.log_size, bytes.fromhex(checkpoint.log_hash)
 
@@ -104,13 +106,17 @@ def test_inclusion_proofs_verify_with_sigstore(client_request, db_session):
             proof = client_request.get(f"/ledger/proof/inclusion?seq={seq}&size={size}").get_json()
             assert (proof["seq"], proof["leafIndex"], proof["treeSize"]) == (seq, seq - 1, size)
             assert base64.b64decode(proof["rootHash"]) == mth(leaves[:size])
-            entry = SimpleNamespace(_inner=SimpleNamespace(
-                canonicalized_body=leaves[seq - 1],
-                inclusion_proof=SimpleNamespace(
-                    log_index=seq - 1, tree_size=size, root_hash=base64.b64decode(proof["rootHash"]),
-                    hashes=[base64.b64decode(value) for value in proof["hashes"]],
-                ),
-            ))
+            entry = SimpleNamespace(
+                _inner=SimpleNamespace(
+                    canonicalized_body=leaves[seq - 1],
+                    inclusion_proof=SimpleNamespace(
+                        log_index=seq - 1,
+                        tree_size=size,
+                        root_hash=base64.b64decode(proof["rootHash"]),
+                        hashes=[base64.b64decode(value) for value in proof["hashes"]],
+                    ),
+                )
+            )
             verify_merkle_inclusion(entry)  # raises sigstore.errors.VerificationError if it does not
             _origin, [vkey] = vkey_of(client_request)
             assert verified_by_hand(proof["checkpoint"], vkey)[1:] == (size, mth(leaves[:size]))
@@ -122,11 +128,17 @@ def test_sigstore_refuses_an_inclusion_proof_of_another_receipt(client_request, 
     signatures = sign_covenants(db_session, 3)
     leaves = receipts(client_request, signatures)
     proof = client_request.get("/ledger/proof/inclusion?seq=2").get_json()
-    entry = SimpleNamespace(_inner=SimpleNamespace(
-        canonicalized_body=leaves[0],
-        inclusion_proof=SimpleNamespace(log_index=1, tree_size=3, root_hash=base64.b64decode(proof["rootHash"]),
-                                        hashes=[base64.b64decode(value) for value in proof["hashes"]]),
-    ))
+    entry = SimpleNamespace(
+        _inner=SimpleNamespace(
+            canonicalized_body=leaves[0],
+            inclusion_proof=SimpleNamespace(
+                log_index=1,
+                tree_size=3,
+                root_hash=base64.b64decode(proof["rootHash"]),
+                hashes=[base64.b64decode(value) for value in proof["hashes"]],
+            ),
+        )
+    )
     with pytest.raises(VerificationError):
         verify_merkle_inclusion(entry)
 
@@ -138,25 +150,35 @@ def test_consistency_proofs_link_every_earlier_tree_to_the_latest(client_request
         proof = client_request.get(f"/ledger/proof/consistency?from={old}").get_json()
         assert (proof["from"], proof["to"]) == (old, 6)
         assert base64.b64decode(proof["fromRootHash"]) == mth(leaves[:old])
-        merkle.verify_consistency(old, 6, mth(leaves[:old]), mth(leaves),
-                                  [base64.b64decode(value) for value in proof["hashes"]])
+        merkle.verify_consistency(
+            old, 6, mth(leaves[:old]), mth(leaves), [base64.b64decode(value) for value in proof["hashes"]]
+        )
         assert (proof["fromCheckpoint"] is None) == (old == 0)
     with pytest.raises(merkle.ProofError):
-        merkle.verify_consistency(3, 6, mth(leaves[1:4]), mth(leaves), [
-            base64.b64decode(value)
-            for value in client_request.get("/ledger/proof/consistency?from=3").get_json()["hashes"]
-        ])
+        merkle.verify_consistency(
+            3,
+            6,
+            mth(leaves[1:4]),
+            mth(leaves),
+            [
+                base64.b64decode(value)
+                for value in client_request.get("/ledger/proof/consistency?from=3").get_json()["hashes"]
+            ],
+        )
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/ledger/proof/inclusion?seq=0", 404),
-    ("/ledger/proof/inclusion?seq=9", 404),
-    ("/ledger/proof/inclusion?seq=two", 400),
-    ("/ledger/proof/inclusion", 400),
-    ("/ledger/proof/inclusion?seq=1&size=99", 404),
-    ("/ledger/proof/consistency?from=5", 400),
-    ("/ledger/proof/consistency?from=-1", 400),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/ledger/proof/inclusion?seq=0", 404),
+        ("/ledger/proof/inclusion?seq=9", 404),
+        ("/ledger/proof/inclusion?seq=two", 400),
+        ("/ledger/proof/inclusion", 400),
+        ("/ledger/proof/inclusion?seq=1&size=99", 404),
+        ("/ledger/proof/consistency?from=5", 400),
+        ("/ledger/proof/consistency?from=-1", 400),
+    ],
+)
 def test_a_proof_that_cannot_be_made_is_a_plain_json_error(client_request, db_session, url, status):
     sign_covenants(db_session, 2)
     response = client_request.get(url, expected_status=status)
@@ -171,8 +193,16 @@ def test_tiles_are_the_tree_s_hashes_and_immutable(client_request, db_session):
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.get_data() == b"".join(hashlib.sha256(b"\x00" + leaf).digest() for leaf in leaves)
     assert client_request.get("/tile/0/000.p/2").get_data() == response.get_data()[:64]
-    for missing in ("/tile/0/000.p/4", "/tile/0/000", "/tile/1/000.p/1", "/tile/0/x000/000.p/1",
-                    "/tile/0/00.p/1", "/tile/0/000.p/01", "/tile/64/000.p/1", "/tile/entries/000.p/1"):
+    for missing in (
+        "/tile/0/000.p/4",
+        "/tile/0/000",
+        "/tile/1/000.p/1",
+        "/tile/0/x000/000.p/1",
+        "/tile/0/00.p/1",
+        "/tile/0/000.p/01",
+        "/tile/64/000.p/1",
+        "/tile/entries/000.p/1",
+    ):
         client_request.get(missing, expected_status=404)
 
 

@@ -1,5 +1,6 @@
 """Migration 0007 builds the Merkle tree over the entries already in the ledger (leaf = each
 receipt's bytes); the first checkpoint of them is signed when the portal next serves /checkpoint."""
+
 import hashlib
 
 import sqlalchemy as sa
@@ -17,11 +18,20 @@ def test_existing_entries_get_their_tree_and_then_a_checkpoint(empty_database_ur
     upgrade_database(engine, "0005")
     with engine.begin() as connection:
         for seq, receipt in enumerate(RECEIPTS, start=1):
-            connection.execute(sa.text(
-                "INSERT INTO ledger_entry (seq, created_at, kind, subject, envelope, envelope_sha256, prev_hash, "
-                "entry_hash) VALUES (:seq, '2026-05-04 09:00:00', 'k', :subject, :envelope, :digest, :prev, :hash)"
-            ), {"seq": seq, "subject": f"s{seq}", "envelope": receipt, "digest": hashlib.sha256(receipt).hexdigest(),
-                "prev": f"{seq - 1:064d}", "hash": f"{seq:064d}"})
+            connection.execute(
+                sa.text(
+                    "INSERT INTO ledger_entry (seq, created_at, kind, subject, envelope, envelope_sha256, prev_hash, "
+                    "entry_hash) VALUES (:seq, '2026-05-04 09:00:00', 'k', :subject, :envelope, :digest, :prev, :hash)"
+                ),
+                {
+                    "seq": seq,
+                    "subject": f"s{seq}",
+                    "envelope": receipt,
+                    "digest": hashlib.sha256(receipt).hexdigest(),
+                    "prev": f"{seq - 1:064d}",
+                    "hash": f"{seq:064d}",
+                },
+            )
 
     upgrade_database(engine, "0007")
 

@@ -1,6 +1,7 @@
 """`ledger verify --checkpoint FILE`: a checkpoint saved earlier (say by an LA) shows a ledger cut
 short, rewritten or forked, which the hash chain alone cannot; the portal's own latest checkpoint and
 stored tree are checked too, and `--integrity-only` checks the chain, tree and checkpoints alone."""
+
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -51,7 +52,9 @@ def test_the_portal_s_own_checkpoint_catches_a_newest_entry_deleted_without_it(a
     db_session.execute(sa.text("DELETE FROM ledger_entry WHERE seq = 3"))
     result = run_ledger(app, "verify")
     assert result.exit_code == 1
-    assert "the ledger has been cut short: it has 2 entries, but the portal's latest checkpoint (size 3)" in result.output
+    assert (
+        "the ledger has been cut short: it has 2 entries, but the portal's latest checkpoint (size 3)" in result.output
+    )
 
 
 def test_a_rewritten_entry_is_caught(app, client_request, db_session, tmp_path):
@@ -113,8 +116,9 @@ def test_a_stored_tree_leaf_that_is_not_its_receipt_s_hash_is_named(app, db_sess
     )
 
 
-def test_integrity_only_checks_the_chain_tree_and_checkpoints_without_signatures(app, client_request, db_session,
-                                                                                  tmp_path):
+def test_integrity_only_checks_the_chain_tree_and_checkpoints_without_signatures(
+    app, client_request, db_session, tmp_path
+):
     sign_covenants(db_session, 3)
     path = saved_checkpoint(client_request, tmp_path)
     result = run_ledger(app, "verify", "--integrity-only", "--checkpoint", str(path))

@@ -1,5 +1,6 @@
 """Someone with a receipt file checks it at /verify in a real browser, with and without JavaScript
 (every page visited is checked with axe-core by the browser fixtures)."""
+
 import pytest
 
 from covenant_portal.db import get_session

@@ -1,5 +1,6 @@
 """/verify shows, for a valid receipt, where the ledger holds it and the signed checkpoint whose
 proof of inclusion the portal checked; a proof that no longer leads to the checkpoint is flagged."""
+
 import sqlalchemy as sa
 
 from covenant_portal.signing.models import LedgerTreeNode

@@ -1,5 +1,6 @@
 """/verify: anyone uploads or pastes a receipt and sees whether it is valid, who signed what and
 when, with which key, and whether it is in the ledger; bad input gets a clear message, never a 500."""
+
 import base64
 import html
 import io
@@ -109,7 +110,7 @@ def error_shown(page: str) -> str:
     """The message next to the field (GOV.UK error message), also in the error summary."""
     assert "govuk-error-summary" in page
     start = page.index('<p id="receipt_')
-    return text_of(page[start:page.index("</p>", start)]).removeprefix("Error: ")
+    return text_of(page[start : page.index("</p>", start)]).removeprefix("Error: ")
 
 
 def forged_with_another_key(receipt: bytes) -> str:
@@ -143,23 +144,45 @@ NOT_THE_PORTALS = (
         (lambda receipt: "hello", "The receipt is not valid JSON. It may be truncated or damaged."),
         (lambda receipt: receipt[: len(receipt) // 2].decode(), "The receipt is not valid JSON. It may be truncated"),
         (lambda receipt: "[1, 2]", "The receipt must be a JSON object with payload, payloadType and signatures."),
-        (lambda receipt: '{"payloadType": "x", "payload": "%%%", "signatures": []}',
-         "The receipt’s payload is missing or not valid base64."),
-        (lambda receipt: " " * dsse.MAX_ENVELOPE_BYTES + receipt.decode(),
-         "The receipt is larger than 1 MB, so it cannot be a portal receipt."),
+        (
+            lambda receipt: '{"payloadType": "x", "payload": "%%%", "signatures": []}',
+            "The receipt’s payload is missing or not valid base64.",
+        ),
+        (
+            lambda receipt: " " * dsse.MAX_ENVELOPE_BYTES + receipt.decode(),
+            "The receipt is larger than 1 MB, so it cannot be a portal receipt.",
+        ),
         (forged_with_another_key, NOT_THE_PORTALS),
         (with_payload_changed, NOT_THE_PORTALS),
-        (lambda receipt: signed_by_the_portal(b"hello", "text/plain"),
-         "The receipt’s payloadType is “text/plain”, not application/vnd.in-toto+json, so it is not a portal receipt."),
-        (lambda receipt: signed_by_the_portal(b'{"hello": "world"}'),
-         "The receipt is signed by the portal but what it signs is not an in-toto statement."),
+        (
+            lambda receipt: signed_by_the_portal(b"hello", "text/plain"),
+            "The receipt’s payloadType is “text/plain”, not application/vnd.in-toto+json, so it is not a portal receipt.",
+        ),
+        (
+            lambda receipt: signed_by_the_portal(b'{"hello": "world"}'),
+            "The receipt is signed by the portal but what it signs is not an in-toto statement.",
+        ),
         (lambda receipt: "[" * 2048, "The receipt is not valid JSON. It may be truncated or damaged."),
         (lambda receipt: '{"a": ' * 2048, "The receipt is not valid JSON. It may be truncated or damaged."),
-        (lambda receipt: signed_by_the_portal(b"[" * 5000 + b"]" * 5000),
-         "The receipt is signed by the portal but what it signs is not an in-toto statement."),
+        (
+            lambda receipt: signed_by_the_portal(b"[" * 5000 + b"]" * 5000),
+            "The receipt is signed by the portal but what it signs is not an in-toto statement.",
+        ),
     ],
-    ids=["garbage", "truncated", "not an object", "bad base64", "oversized", "another key", "payload changed",
-         "wrong payload type", "not in-toto", "nested deep", "objects nested deep", "signed payload nested deep"],
+    ids=[
+        "garbage",
+        "truncated",
+        "not an object",
+        "bad base64",
+        "oversized",
+        "another key",
+        "payload changed",
+        "wrong payload type",
+        "not in-toto",
+        "nested deep",
+        "objects nested deep",
+        "signed payload nested deep",
+    ],
 )
 def test_bad_receipts_get_a_clear_message_next_to_the_field_and_keep_what_was_typed(
     client_request, db_session, receipt, make_input, message
@@ -197,7 +220,8 @@ def test_nothing_sent_is_asked_for(client_request, data):
 
 def test_a_file_and_pasted_text_together_are_refused(client_request, receipt):
     page = client_request.post(
-        "/verify", {"receipt_file": (io.BytesIO(receipt), "receipt.json"), "receipt_text": receipt.decode()},
+        "/verify",
+        {"receipt_file": (io.BytesIO(receipt), "receipt.json"), "receipt_text": receipt.decode()},
         expected_status=400,
     ).get_data(as_text=True)
     assert error_shown(page) == "Upload a receipt file or paste a receipt, not both"
@@ -215,8 +239,13 @@ def test_a_receipt_signed_after_its_key_was_retired_is_flagged(client_request, d
 
 def test_a_genuine_signature_missing_from_the_ledger_is_flagged(client_request, db_session, signature, receipt):
     statement = statement_in(receipt)
-    unrecorded = signed_envelope(portal_key(), "urn:gm-first:covenant-signature:999", "0" * 64,
-                                 statement["predicateType"], statement["predicate"])
+    unrecorded = signed_envelope(
+        portal_key(),
+        "urn:gm-first:covenant-signature:999",
+        "0" * 64,
+        statement["predicateType"],
+        statement["predicate"],
+    )
     page = text_of(upload(client_request, unrecorded))
     assert "The receipt is valid" in page
     assert "This record is not in the portal’s ledger." in page

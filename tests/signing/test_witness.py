@@ -2,6 +2,7 @@
 with a consistency proof from the tiles, keeps it and cosigns it; the portal keeps cosignatures of
 registered witnesses only and serves them with the checkpoint; a log cut short or rewritten is
 refused, and nothing is kept or cosigned."""
+
 import os
 import subprocess
 import sys
@@ -26,8 +27,9 @@ NAME = "witness.example.org/bolton"
 
 def witness(*args: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "NO_PROXY": "*", "no_proxy": "*"}
-    return subprocess.run([sys.executable, str(WITNESS), *args], capture_output=True, text=True, timeout=120,
-                          env=environment)
+    return subprocess.run(
+        [sys.executable, str(WITNESS), *args], capture_output=True, text=True, timeout=120, env=environment
+    )
 
 
 class Scene:
@@ -65,8 +67,19 @@ class Scene:
             session.commit()
 
     def run(self) -> subprocess.CompletedProcess:
-        return witness("run", "--portal", self.server.base_url, "--log-key", self.log_key, "--key", str(self.key),
-                       "--name", NAME, "--state", str(self.state))
+        return witness(
+            "run",
+            "--portal",
+            self.server.base_url,
+            "--log-key",
+            self.log_key,
+            "--key",
+            str(self.key),
+            "--name",
+            NAME,
+            "--state",
+            str(self.state),
+        )
 
     def cosignatures(self) -> int:
         with self.app.app_context():
@@ -89,8 +102,9 @@ def test_the_witness_checks_keeps_and_cosigns_and_the_portal_serves_the_cosignat
     scene.sign(3)
     first = scene.run()
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith(f"Cosigned the checkpoint of 3 entries: Kept {NAME}'s cosignature of the "
-                                   "checkpoint of size 3")
+    assert first.stdout.startswith(
+        f"Cosigned the checkpoint of 3 entries: Kept {NAME}'s cosignature of the checkpoint of size 3"
+    )
     served = scene.served()
     witness_key = note.parse_verifier_key(scene.vkey)
     assert note.cosigned_at(served, witness_key) is not None
@@ -112,8 +126,10 @@ def test_a_log_cut_short_is_refused_and_nothing_is_kept_or_cosigned(scene):
     scene.cut_to(3)
     refused = scene.run()
     assert refused.returncode == 1
-    assert refused.stderr == ("REFUSED: the log was cut short: its checkpoint has 3 entries, but it had 5 when "
-                              "this witness last checked. Nothing was kept or cosigned.\n")
+    assert refused.stderr == (
+        "REFUSED: the log was cut short: its checkpoint has 3 entries, but it had 5 when "
+        "this witness last checked. Nothing was kept or cosigned.\n"
+    )
     assert scene.state.read_text() == kept
     assert scene.cosignatures() == 0  # the forger removed the one of size 5, and none was added
 
@@ -126,8 +142,9 @@ def test_a_log_rewritten_and_grown_again_is_refused(scene):
     scene.sign(4)  # seven entries, the last four new: longer than before, but not an extension
     refused = scene.run()
     assert refused.returncode == 1
-    assert refused.stderr.startswith("REFUSED: the log was rewritten: its tree of 7 entries does not extend "
-                                     "the tree of 5 this witness kept")
+    assert refused.stderr.startswith(
+        "REFUSED: the log was rewritten: its tree of 7 entries does not extend the tree of 5 this witness kept"
+    )
     assert scene.cosignatures() == 0
 
 

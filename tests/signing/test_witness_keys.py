@@ -1,5 +1,6 @@
 """Admins register witness keys (audited); POST /checkpoint/cosignatures, called by witnesses'
 scripts without a session or CSRF token, keeps valid cosignatures by registered keys only."""
+
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,9 +23,12 @@ def witness_key(name: str = NAME) -> tuple[Ed25519PrivateKey, str]:
 
 def register(client_request, db_session, vkey: str, expected_status=302):
     client_request.login(create_user(db_session, Role.ADMIN))
-    return client_request.post("/admin/witnesses", {"verifier_key": vkey, "description": "Wigan Council"},
-                               expected_status=expected_status,
-                               expected_redirect="/admin/witnesses" if expected_status == 302 else None)
+    return client_request.post(
+        "/admin/witnesses",
+        {"verifier_key": vkey, "description": "Wigan Council"},
+        expected_status=expected_status,
+        expected_redirect="/admin/witnesses" if expected_status == 302 else None,
+    )
 
 
 def cosigned(client_request, private: Ed25519PrivateKey, name: str = NAME) -> bytes:
@@ -42,8 +46,9 @@ def test_an_admin_registers_a_witness_key_and_it_is_audited(client_request, db_s
     assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "WitnessKey")) == (
         "witness_key.registered"
     )
-    client_request.post(f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses",
-                        expected_redirect="/admin/witnesses")
+    client_request.post(
+        f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses", expected_redirect="/admin/witnesses"
+    )
     db_session.refresh(witness)
     assert witness.removed_at is not None
     assert vkey not in client_request.get("/admin/witnesses").get_data(as_text=True)
@@ -52,7 +57,10 @@ def test_an_admin_registers_a_witness_key_and_it_is_audited(client_request, db_s
 
 def test_a_wrong_key_is_refused_next_to_the_field_keeping_the_input(client_request, db_session):
     for wrong, message in [
-        ("not a key", "Enter a witness verifier key: a verifier key is &lt;name&gt;+&lt;key ID in hex&gt;+&lt;base64 key&gt;"),
+        (
+            "not a key",
+            "Enter a witness verifier key: a verifier key is &lt;name&gt;+&lt;key ID in hex&gt;+&lt;base64 key&gt;",
+        ),
         (str(note.VerifierKey("log.example", note.ED25519, b"\x01" * 32)), "Enter a cosignature key (type 0x04"),
     ]:
         page = register(client_request, db_session, wrong, expected_status=400).get_data(as_text=True)
@@ -90,8 +98,10 @@ def test_cosignatures_of_unregistered_keys_or_unknown_checkpoints_are_refused(ap
     assert unregistered.status_code == 403
     register(client_request, db_session, vkey)
     stranger, _vkey = witness_key("stranger.example")
-    assert script.post("/checkpoint/cosignatures", data=cosigned(client_request, stranger, "stranger.example")
-                       ).status_code == 403
+    assert (
+        script.post("/checkpoint/cosignatures", data=cosigned(client_request, stranger, "stranger.example")).status_code
+        == 403
+    )
     body = cosigned(client_request, private).decode()
     never_signed = body.replace("\n1\n", "\n7\n", 1)
     assert script.post("/checkpoint/cosignatures", data=never_signed.encode()).status_code == 409

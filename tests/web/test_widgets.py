@@ -1,5 +1,6 @@
 """Every radio and checkbox group asks its question: a legend with the label's text, whatever the
 template adds to the fieldset, and no empty hint for aria-describedby to point at."""
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, Form, RadioField, SelectMultipleField
@@ -9,9 +10,17 @@ from covenant_portal.web.widgets import CheckboxesInput, CheckboxInput, RadioInp
 
 
 class Example(Form):
-    status = RadioField("Did you keep this pledge?", widget=RadioInput(), choices=[SelectChoice("met", "Met"), SelectChoice("not_met", "Not met")])
-    needs = SelectMultipleField("Which needs does it meet?", widget=CheckboxesInput(), choices=[SelectChoice("a", "A"), SelectChoice("b", "B")],
-                                description="Select all that apply")
+    status = RadioField(
+        "Did you keep this pledge?",
+        widget=RadioInput(),
+        choices=[SelectChoice("met", "Met"), SelectChoice("not_met", "Not met")],
+    )
+    needs = SelectMultipleField(
+        "Which needs does it meet?",
+        widget=CheckboxesInput(),
+        choices=[SelectChoice("a", "A"), SelectChoice("b", "B")],
+        description="Select all that apply",
+    )
     confirm = BooleanField("I confirm this", widget=CheckboxInput())
 
 
@@ -20,7 +29,7 @@ def test_a_legend_keeps_its_question_when_the_template_sizes_it(app):
     with app.test_request_context():
         html = form.status(params={"fieldset": {"legend": {"classes": "govuk-fieldset__legend--m"}}})
     assert 'class="govuk-fieldset__legend govuk-fieldset__legend--m"' in html
-    assert "Did you keep this pledge?" in html[html.index("<legend"):html.index("</legend>")]
+    assert "Did you keep this pledge?" in html[html.index("<legend") : html.index("</legend>")]
 
 
 def test_a_group_without_a_description_has_no_empty_hint_and_one_with_keeps_it(app):
@@ -30,7 +39,7 @@ def test_a_group_without_a_description_has_no_empty_hint_and_one_with_keeps_it(a
     for html in (radios, checkbox):
         assert "govuk-hint" not in html and "aria-describedby" not in html
     assert 'aria-describedby="needs-hint"' in checkboxes and "Select all that apply" in checkboxes
-    assert "Which needs does it meet?" in checkboxes[checkboxes.index("<legend"):checkboxes.index("</legend>")]
+    assert "Which needs does it meet?" in checkboxes[checkboxes.index("<legend") : checkboxes.index("</legend>")]
 
 
 def every_form_class(app) -> list[type]:
@@ -51,6 +60,8 @@ def test_no_form_of_the_portal_uses_govuk_frontend_wtfs_own_radios_or_checkboxes
         for name in dir(form_class):
             unbound = getattr(form_class, name)
             widget = getattr(unbound, "kwargs", {}).get("widget") if hasattr(unbound, "field_class") else None
-            if isinstance(widget, (GovRadioInput, GovCheckboxesInput, GovCheckboxInput)) and not isinstance(widget, own):
+            if isinstance(widget, (GovRadioInput, GovCheckboxesInput, GovCheckboxInput)) and not isinstance(
+                widget, own
+            ):
                 offenders.append(f"{form_class.__module__}.{form_class.__name__}.{name}")
     assert offenders == []

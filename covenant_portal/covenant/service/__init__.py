@@ -1,5 +1,6 @@
 """The covenant's rules, in three parts: versions, signing and the register (with the errors they
 raise). Callers import from here; each part imports only what it uses."""
+
 from covenant_portal.covenant.service.errors import (  # noqa: F401
     CovenantError,
     NoNamedContact,

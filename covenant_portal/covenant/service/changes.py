@@ -1,5 +1,6 @@
 """What changed in the covenant's wording from one version to the next: shown to the admin before
 publishing, and to providers asked to sign the new version."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -28,7 +29,9 @@ def wording_changes(before: dict, after: dict) -> list[WordingChange]:
         earlier = pledges_before.get(pledge["number"], {})
         for side, key in (("what local authorities pledge", "la_pledge"), ("what providers pledge", "provider_pledge")):
             if earlier.get(key) != pledge.get(key):
-                changes.append(WordingChange(f"Pledge {pledge['number']}: {side}", earlier.get(key) or "", pledge.get(key) or ""))
+                changes.append(
+                    WordingChange(f"Pledge {pledge['number']}: {side}", earlier.get(key) or "", pledge.get(key) or "")
+                )
     return changes
 
 
@@ -42,6 +45,8 @@ def previous_version(session: Session, version: CovenantVersion) -> CovenantVers
     )
 
 
-def changes_since_previous(session: Session, version: CovenantVersion) -> tuple[CovenantVersion | None, list[WordingChange]]:
+def changes_since_previous(
+    session: Session, version: CovenantVersion
+) -> tuple[CovenantVersion | None, list[WordingChange]]:
     previous = previous_version(session, version)
     return previous, wording_changes(previous.document, version.document) if previous else []

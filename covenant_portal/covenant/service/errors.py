@@ -4,10 +4,7 @@ Functions take the session and an explicit `now`; those that change state write 
 and commit.
 """
 
-
 from covenant_portal.covenant.models import CovenantSignature
-
-
 
 
 class CovenantError(Exception):

@@ -3,6 +3,7 @@
 Functions take the session and an explicit `now`; those that change state write an audit event
 and commit.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -64,7 +65,9 @@ def every_organisation_status(session: Session) -> list[OrganisationStatus]:
     current = current_version(session)
     latest: dict[int, CovenantSignature] = {}
     signatures = session.scalars(
-        select(CovenantSignature).options(joinedload(CovenantSignature.covenant_version)).join(CovenantVersion)
+        select(CovenantSignature)
+        .options(joinedload(CovenantSignature.covenant_version))
+        .join(CovenantVersion)
         .order_by(CovenantVersion.number)
     )
     for signature in signatures:

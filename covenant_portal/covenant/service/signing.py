@@ -4,6 +4,7 @@ it commit together or not at all), and who may see a signature and its receipt.
 Functions take the session and an explicit `now`; those that change state write an audit event
 and commit.
 """
+
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,8 +94,14 @@ def sign(
     signature = _sealed_signature(session, key, signer, signing, version, now)
     _queue_confirmations(session, links, signature, now)
     audit.record(
-        session, actor, "covenant.signed", signature, now,
-        organisation_id=organisation.id, version=version.number, ledger_seq=signature.ledger_seq,
+        session,
+        actor,
+        "covenant.signed",
+        signature,
+        now,
+        organisation_id=organisation.id,
+        version=version.number,
+        ledger_seq=signature.ledger_seq,
     )
     crash_point("covenant.before_commit")
     session.commit()
@@ -118,8 +125,9 @@ def sign_with_current_key(
         return with_current_key(current_key, lambda key: sign(session, links, key, signer, signing, actor, now))
     except KeyRetired as retired:
         session.rollback()
-        logger.warning("covenant signing refused: signing key %s is retired and no newer key file is here",
-                       retired.keyid)
+        logger.warning(
+            "covenant signing refused: signing key %s is retired and no newer key file is here", retired.keyid
+        )
         raise SigningKeyRetired(
             "The portal’s signing key has just been changed, so your signature could not be sealed. "
             "Nothing has been saved. Try again in a few minutes."
@@ -150,7 +158,8 @@ def _sealed_signature(
         # entry made here goes with the refused signature.
         with session.begin_nested():
             entry = seal(
-                session, key,
+                session,
+                key,
                 kind=COVENANT_SIGNATURE.kind,
                 subject_name=subject_name_for(signature.id),
                 subject_sha256=version.document_sha256,

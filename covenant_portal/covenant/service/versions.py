@@ -3,6 +3,7 @@
 Functions take the session and an explicit `now`; those that change state write an audit event
 and commit.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -140,9 +141,7 @@ def publish_version(session: Session, links: Links, version: CovenantVersion, ac
         raise CovenantError(f"Version {version.number} is already published.")
     published = current_version(session)
     if published is not None and published.number > version.number:
-        raise CovenantError(
-            f"Version {published.number} is newer and already published: draft a new version instead."
-        )
+        raise CovenantError(f"Version {published.number} is newer and already published: draft a new version instead.")
     version.status = CovenantStatus.PUBLISHED
     version.published_at = now
     emails = _ask_to_sign_again(session, links, version, now)
@@ -153,9 +152,7 @@ def publish_version(session: Session, links: Links, version: CovenantVersion, ac
 
 def _ask_to_sign_again(session: Session, links: Links, version: CovenantVersion, now: datetime) -> int:
     signed_older = (
-        select(CovenantSignature.organisation_id)
-        .join(CovenantVersion)
-        .where(CovenantVersion.number < version.number)
+        select(CovenantSignature.organisation_id).join(CovenantVersion).where(CovenantVersion.number < version.number)
     )
     admins = session.scalars(
         select(User)
@@ -165,16 +162,19 @@ def _ask_to_sign_again(session: Session, links: Links, version: CovenantVersion,
     )
     queued = 0
     for admin in admins:
-        queued += queue_email(
-            session,
-            to=admin.email,
-            subject=f"Please sign version {version.number} of the GM First Covenant",
-            template="covenant_sign_again",
-            dedupe_key=f"covenant-sign-again:{version.number}:{admin.id}",
-            now=now,
-            user=admin,
-            organisation=admin.organisation,
-            version=version,
-            covenant_link=links.url("covenant.read"),
-        ) is not None
+        queued += (
+            queue_email(
+                session,
+                to=admin.email,
+                subject=f"Please sign version {version.number} of the GM First Covenant",
+                template="covenant_sign_again",
+                dedupe_key=f"covenant-sign-again:{version.number}:{admin.id}",
+                now=now,
+                user=admin,
+                organisation=admin.organisation,
+                version=version,
+                covenant_link=links.url("covenant.read"),
+            )
+            is not None
+        )
     return queued

@@ -4,6 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23 12:05:00
 """
+
 import base64
 import json
 from datetime import datetime
@@ -12,40 +13,42 @@ from alembic import op
 import sqlalchemy as sa
 import covenant_portal.db
 
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 SNAPSHOT_COLUMNS = {
     # column: (key of the signed predicate's "organisation" object, or of its sign-in record)
-    'organisation_name': 'name',
-    'organisation_companies_house_number': 'companiesHouseNumber',
-    'organisation_charity_number': 'charityNumber',
-    'organisation_ofsted_provider_urn': 'ofstedProviderUrn',
+    "organisation_name": "name",
+    "organisation_companies_house_number": "companiesHouseNumber",
+    "organisation_charity_number": "charityNumber",
+    "organisation_ofsted_provider_urn": "ofstedProviderUrn",
 }
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('covenant_signature', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('organisation_name', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('organisation_companies_house_number', sa.String(length=8), nullable=True))
-        batch_op.add_column(sa.Column('organisation_charity_number', sa.String(length=8), nullable=True))
-        batch_op.add_column(sa.Column('organisation_ofsted_provider_urn', sa.String(length=10), nullable=True))
-        batch_op.add_column(sa.Column('signer_signed_in_at', covenant_portal.db.UTCDateTime(), nullable=True))
+    with op.batch_alter_table("covenant_signature", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("organisation_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("organisation_companies_house_number", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("organisation_charity_number", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("organisation_ofsted_provider_urn", sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column("signer_signed_in_at", covenant_portal.db.UTCDateTime(), nullable=True))
     _copy_signed_facts_from_the_ledger()
-    with op.batch_alter_table('covenant_signature', schema=None) as batch_op:
-        batch_op.alter_column('organisation_name', existing_type=sa.String(length=200), nullable=False)
+    with op.batch_alter_table("covenant_signature", schema=None) as batch_op:
+        batch_op.alter_column("organisation_name", existing_type=sa.String(length=200), nullable=False)
 
 
 def _copy_signed_facts_from_the_ledger() -> None:
     """Existing signatures take these facts from their own signed statements, so the new columns
     say exactly what was signed."""
     connection = op.get_bind()
-    rows = connection.execute(sa.text(
-        "SELECT covenant_signature.id, ledger_entry.envelope FROM covenant_signature "
-        "JOIN ledger_entry ON ledger_entry.seq = covenant_signature.ledger_seq"
-    )).all()
+    rows = connection.execute(
+        sa.text(
+            "SELECT covenant_signature.id, ledger_entry.envelope FROM covenant_signature "
+            "JOIN ledger_entry ON ledger_entry.seq = covenant_signature.ledger_seq"
+        )
+    ).all()
     for signature_id, envelope in rows:
         envelope = bytes(envelope)
         predicate = json.loads(base64.b64decode(json.loads(envelope)["payload"]))["predicate"]
@@ -61,9 +64,9 @@ def _copy_signed_facts_from_the_ledger() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('covenant_signature', schema=None) as batch_op:
-        batch_op.drop_column('signer_signed_in_at')
-        batch_op.drop_column('organisation_ofsted_provider_urn')
-        batch_op.drop_column('organisation_charity_number')
-        batch_op.drop_column('organisation_companies_house_number')
-        batch_op.drop_column('organisation_name')
+    with op.batch_alter_table("covenant_signature", schema=None) as batch_op:
+        batch_op.drop_column("signer_signed_in_at")
+        batch_op.drop_column("organisation_ofsted_provider_urn")
+        batch_op.drop_column("organisation_charity_number")
+        batch_op.drop_column("organisation_companies_house_number")
+        batch_op.drop_column("organisation_name")

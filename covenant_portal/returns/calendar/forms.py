@@ -1,4 +1,5 @@
 """The admin's form for moving a return period's due date."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 from wtforms.validators import ValidationError

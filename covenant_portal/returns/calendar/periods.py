@@ -4,6 +4,7 @@ A return opens the day after its quarter ends and is due `RETURN_DUE_DAYS` days 
 due date on a weekend or an England bank holiday moves to the next working day. An organisation owes
 a return for every quarter that starts after it first signed the covenant (`owes_return_clause`).
 """
+
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -158,7 +159,13 @@ def adjust_due_date(
     period.due_adjusted_by_id = actor.user_id
     period.due_adjustment_reason = reason.strip()
     audit.record(
-        session, actor, "return_period.due_date_changed", period, now,
-        previous=previous.isoformat(), due_on=due_on.isoformat(), reason=reason.strip(),
+        session,
+        actor,
+        "return_period.due_date_changed",
+        period,
+        now,
+        previous=previous.isoformat(),
+        due_on=due_on.isoformat(),
+        reason=reason.strip(),
     )
     session.commit()

@@ -1,5 +1,6 @@
 """The returns calendar for admins (see and move due dates), and the provider dashboard's word on
 late returns (the chasing itself is the chase_overdue_returns job, returns/chasing/service.py)."""
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -64,7 +65,9 @@ def change_due_date(period_id):
     if not form.validate_on_submit():
         return form_page("returns/calendar/change_due_date.html", form, **context)
     if form.due_on.data == period.due_on:
-        flash(f"The due date of {period.label} is still {calendar_date(period.due_on)}: nothing was changed.", "success")
+        flash(
+            f"The due date of {period.label} is still {calendar_date(period.due_on)}: nothing was changed.", "success"
+        )
         return redirect(url_for("return_calendar.return_periods"))
     try:
         periods.adjust_due_date(session, period, form.due_on.data, form.reason.data, current_actor(), utcnow())

@@ -1,5 +1,6 @@
 """The returns calendar as admins see it: the periods (made as the quarters come) and who moved a
 due date, from when, and why. The rules themselves are in periods.py."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -65,7 +66,9 @@ def adjustments(session: Session, periods: list[ReturnPeriod]) -> dict[int, Adju
         if details and details.get("previous"):
             previous[object_id] = date.fromisoformat(details["previous"])  # the latest wins
     user_ids = {period.due_adjusted_by_id for period in adjusted if period.due_adjusted_by_id is not None}
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    names = (
+        dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    )
     return {
         period.id: Adjustment(
             previous=previous.get(str(period.id)),

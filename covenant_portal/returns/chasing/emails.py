@@ -1,7 +1,7 @@
 """The quarterly-return reminder and escalation emails: subjects, wording and dedupe keys."""
+
 import hashlib
 from datetime import date, datetime
-
 
 
 from covenant_portal.returns.models import (
@@ -53,8 +53,16 @@ def dedupe_key(period_id: int, organisation_id: int, stage: ReminderStage, addre
     return key
 
 
-def chase_email(period: ReturnPeriod, stage: ReminderStage, organisation_id: int, organisation_name: str,
-           recipient: Recipient, contacts: list[ProviderContactDetails], today: date, now: datetime) -> dict:
+def chase_email(
+    period: ReturnPeriod,
+    stage: ReminderStage,
+    organisation_id: int,
+    organisation_name: str,
+    recipient: Recipient,
+    contacts: list[ProviderContactDetails],
+    today: date,
+    now: datetime,
+) -> dict:
     subject = SUBJECTS[stage].format(period=period.label, due=long_date(period.due_on), organisation=organisation_name)
     template = "return_escalated" if stage == ReminderStage.ESCALATED else "return_reminder"
     context = {
@@ -82,6 +90,12 @@ def chase_email(period: ReturnPeriod, stage: ReminderStage, organisation_id: int
 def escalation_event(reminder_id: int, period: ReturnPeriod, organisation_id: int, recipients, now: datetime) -> dict:
     """An audit event "return.escalated" (written in bulk with the chunk's others)."""
     return event_row(
-        SYSTEM, "return.escalated", ReturnReminder.__name__, reminder_id, now,
-        organisation_id=organisation_id, period_id=period.id, recipients=len(recipients[organisation_id]),
+        SYSTEM,
+        "return.escalated",
+        ReturnReminder.__name__,
+        reminder_id,
+        now,
+        organisation_id=organisation_id,
+        period_id=period.id,
+        recipients=len(recipients[organisation_id]),
     )

@@ -1,5 +1,6 @@
 """Who is told of a late quarterly return: the organisation's named contacts and admins, and on
 escalation the host LAs' named contacts and the escalation officers, each address once."""
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from covenant_portal.mail.links import Links
 
 
 # Who is told
-
 
 
 class RecipientKind:
@@ -51,8 +51,13 @@ class ProviderContactDetails:
 def provider_contacts(session: Session, organisation_ids: list[int]) -> dict[int, list[ProviderContactDetails]]:
     contacts = defaultdict(list)
     for organisation_id, name, role, email, phone in session.execute(
-        select(ProviderContact.organisation_id, ProviderContact.name, ProviderContact.role, ProviderContact.email,
-               ProviderContact.phone)
+        select(
+            ProviderContact.organisation_id,
+            ProviderContact.name,
+            ProviderContact.role,
+            ProviderContact.email,
+            ProviderContact.phone,
+        )
         .where(ProviderContact.organisation_id.in_(organisation_ids), ProviderContact.retired_at.is_(None))
         .order_by(ProviderContact.name, ProviderContact.id)
     ):
@@ -64,8 +69,9 @@ def _active_users(*conditions):
     return select(User.full_name, User.email).where(*can_sign_in(), *conditions)
 
 
-def provider_recipients(session: Session, links: Links, organisation_ids: list[int],
-                         contacts: dict[int, list[ProviderContactDetails]]) -> dict[int, list[Recipient]]:
+def provider_recipients(
+    session: Session, links: Links, organisation_ids: list[int], contacts: dict[int, list[ProviderContactDetails]]
+) -> dict[int, list[Recipient]]:
     """The organisation's current named contacts, then its active organisation admins (each address once)."""
     link = links.url("returns.returns")
     found: dict[int, list[Recipient]] = defaultdict(list)
@@ -79,9 +85,7 @@ def provider_recipients(session: Session, links: Links, organisation_ids: list[i
     )
     for name, email, organisation_id in admins:
         found[organisation_id].append(Recipient(name, email, RecipientKind.ORGANISATION_ADMIN, link))
-    return defaultdict(list, {
-        organisation_id: once_per_address(people) for organisation_id, people in found.items()
-    })
+    return defaultdict(list, {organisation_id: once_per_address(people) for organisation_id, people in found.items()})
 
 
 def escalation_officers(session: Session, links: Links, period: ReturnPeriod) -> list[Recipient]:
@@ -94,8 +98,13 @@ def escalation_officers(session: Session, links: Links, period: ReturnPeriod) ->
     ]
 
 
-def escalation_recipients(session: Session, links: Links, period: ReturnPeriod, organisation_ids: list[int],
-                           escalation_officers: list[Recipient]) -> dict[int, list[Recipient]]:
+def escalation_recipients(
+    session: Session,
+    links: Links,
+    period: ReturnPeriod,
+    organisation_ids: list[int],
+    escalation_officers: list[Recipient],
+) -> dict[int, list[Recipient]]:
     """The named contacts of the LAs hosting the organisation's open or planned homes, then every
     active escalation officer (each address once)."""
     hosts = defaultdict(set)
@@ -108,8 +117,12 @@ def escalation_recipients(session: Session, links: Links, period: ReturnPeriod, 
     link = links.url("compliance.table", period=period.id)
     named_by_authority = defaultdict(list)
     for authority_id, authority_name, name, email in session.execute(
-        select(LocalAuthorityNamedContact.local_authority_id, LocalAuthority.name, User.full_name,
-               LocalAuthorityNamedContact.email)
+        select(
+            LocalAuthorityNamedContact.local_authority_id,
+            LocalAuthority.name,
+            User.full_name,
+            LocalAuthorityNamedContact.email,
+        )
         .join(User, User.id == LocalAuthorityNamedContact.user_id)
         .join(LocalAuthority, LocalAuthority.id == LocalAuthorityNamedContact.local_authority_id)
         .where(

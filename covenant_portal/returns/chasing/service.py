@@ -33,6 +33,7 @@ Fast: per period a few bulk queries (owing, submitted, already sent), then organ
 of CHUNK_SIZE: their names, contacts and admins (or, to escalate, host LAs' named contacts) loaded in
 a few queries, reminders and emails inserted in bulk, one commit per chunk.
 """
+
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,7 +87,9 @@ class ChaseReport:
         if not self.reminders:
             return "No returns to chase."
         total = sum(self.reminders.values())
-        stages = ", ".join(f"{stage.label.lower()}: {self.reminders[stage]}" for stage in STAGES if stage in self.reminders)
+        stages = ", ".join(
+            f"{stage.label.lower()}: {self.reminders[stage]}" for stage in STAGES if stage in self.reminders
+        )
         returns = "1 return" if total == 1 else f"{total} returns"
         emails = "1 email" if self.emails == 1 else f"{self.emails} emails"
         return f"Chased {returns} ({stages}); {emails} queued."
@@ -124,27 +127,41 @@ def organisations_to_chase(session: Session, period: ReturnPeriod, stage: Remind
     """Organisations that owe the return, have not submitted it, and have been sent neither this
     stage nor a later one."""
     owing = set(session.scalars(owing_organisation_ids(session, period)))
-    submitted = set(session.scalars(
-        select(QuarterlyReturn.organisation_id)
-        .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .where(QuarterlyReturn.period_id == period.id)
-    ))
+    submitted = set(
+        session.scalars(
+            select(QuarterlyReturn.organisation_id)
+            .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
+            .where(QuarterlyReturn.period_id == period.id)
+        )
+    )
     latest_sent: dict[int, int] = {}
     for organisation_id, sent_stage in session.execute(
         select(ReturnReminder.organisation_id, ReturnReminder.stage).where(ReturnReminder.period_id == period.id)
     ):
         latest_sent[organisation_id] = max(latest_sent.get(organisation_id, -1), RANK[ReminderStage(sent_stage)])
     return sorted(
-        organisation_id for organisation_id in owing - submitted
-        if latest_sent.get(organisation_id, -1) < RANK[stage]
+        organisation_id for organisation_id in owing - submitted if latest_sent.get(organisation_id, -1) < RANK[stage]
     )
 
 
-def _chase_chunk(session: Session, links: Links, period: ReturnPeriod, stage: ReminderStage,
-                 organisation_ids: list[int], today: date, now: datetime, report: ChaseReport, escalation_officers) -> None:
-    names = dict(session.execute(
-        select(ProviderOrganisation.id, ProviderOrganisation.name).where(ProviderOrganisation.id.in_(organisation_ids))
-    ).all())
+def _chase_chunk(
+    session: Session,
+    links: Links,
+    period: ReturnPeriod,
+    stage: ReminderStage,
+    organisation_ids: list[int],
+    today: date,
+    now: datetime,
+    report: ChaseReport,
+    escalation_officers,
+) -> None:
+    names = dict(
+        session.execute(
+            select(ProviderOrganisation.id, ProviderOrganisation.name).where(
+                ProviderOrganisation.id.in_(organisation_ids)
+            )
+        ).all()
+    )
     contacts = provider_contacts(session, organisation_ids)
     if stage == ReminderStage.ESCALATED:
         recipients = escalation_recipients(session, links, period, organisation_ids, escalation_officers)
@@ -152,8 +169,9 @@ def _chase_chunk(session: Session, links: Links, period: ReturnPeriod, stage: Re
         recipients = provider_recipients(session, links, organisation_ids, contacts)
     reminder_table = ReturnReminder.__table__
     inserted = session.execute(
-        insert_ignoring_duplicates(session, reminder_table, ["organisation_id", "period_id", "stage"])
-        .returning(reminder_table.c.id, reminder_table.c.organisation_id),
+        insert_ignoring_duplicates(session, reminder_table, ["organisation_id", "period_id", "stage"]).returning(
+            reminder_table.c.id, reminder_table.c.organisation_id
+        ),
         [
             {
                 "organisation_id": organisation_id,
@@ -170,8 +188,18 @@ def _chase_chunk(session: Session, links: Links, period: ReturnPeriod, stage: Re
     for reminder_id, organisation_id in inserted:
         report.reminders[stage] += 1
         for recipient in recipients[organisation_id]:
-            emails.append(chase_email(period, stage, organisation_id, names[organisation_id], recipient,
-                                 contacts.get(organisation_id, []), today, now))
+            emails.append(
+                chase_email(
+                    period,
+                    stage,
+                    organisation_id,
+                    names[organisation_id],
+                    recipient,
+                    contacts.get(organisation_id, []),
+                    today,
+                    now,
+                )
+            )
         if stage == ReminderStage.ESCALATED:
             escalations.append(escalation_event(reminder_id, period, organisation_id, recipients, now))
     queue_emails(session, emails)
@@ -181,7 +209,7 @@ def _chase_chunk(session: Session, links: Links, period: ReturnPeriod, stage: Re
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # What providers see
@@ -214,21 +242,26 @@ def late_returns(session: Session, organisation_id: int, today: date) -> list[La
     if first_signed_at is None:
         return []
     periods = [
-        period for period in session.scalars(
+        period
+        for period in session.scalars(
             select(ReturnPeriod).where(ReturnPeriod.due_on < today).order_by(ReturnPeriod.starts_on)
         )
         if first_signed_at < start_of_london_day(period.starts_on)
     ]
     if not periods:
         return []
-    submitted = set(session.scalars(
-        select(QuarterlyReturn.period_id)
-        .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .where(QuarterlyReturn.organisation_id == organisation_id)
-    ))
-    escalated = set(session.scalars(
-        select(ReturnReminder.period_id).where(
-            ReturnReminder.organisation_id == organisation_id, ReturnReminder.stage == ReminderStage.ESCALATED
+    submitted = set(
+        session.scalars(
+            select(QuarterlyReturn.period_id)
+            .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
+            .where(QuarterlyReturn.organisation_id == organisation_id)
         )
-    ))
+    )
+    escalated = set(
+        session.scalars(
+            select(ReturnReminder.period_id).where(
+                ReturnReminder.organisation_id == organisation_id, ReturnReminder.stage == ReminderStage.ESCALATED
+            )
+        )
+    )
     return [LateReturn(period, period.id in escalated) for period in periods if period.id not in submitted]

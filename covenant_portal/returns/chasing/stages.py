@@ -1,4 +1,5 @@
 """The chase ladder of quarterly returns: the stages, and the day each falls on."""
+
 from datetime import date, timedelta
 
 from covenant_portal.returns.models import ReminderStage, ReturnPeriod

@@ -1,6 +1,7 @@
 """LA contacts' and overseers' view of quarterly returns: the compliance table (providers × pledges,
 RAG rated) with its CSV, each return's detail and history, and the overview of every period for
 admins and escalation officers. Read-only: nothing here changes anything."""
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -131,9 +132,8 @@ def table():
         period=period,
         state=state,
         table=found,
-        pagination=found and pagination(
-            found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n)
-        ),
+        pagination=found
+        and pagination(found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n)),
         pledges=pledges,
         pledge_numbers=[int(pledge["number"]) for pledge in pledges],
         states=compliance.STATES,
@@ -156,7 +156,9 @@ def table_csv():
     filename = f"gm-first-returns-{period.financial_year}-q{period.quarter}"
     if state is not None:
         filename += f"-{state.value.replace('_', '-')}"
-    return csv_response(f"{filename}.csv", compliance.csv_header(numbers), _csv_rows(period, today, scope, state, numbers))
+    return csv_response(
+        f"{filename}.csv", compliance.csv_header(numbers), _csv_rows(period, today, scope, state, numbers)
+    )
 
 
 def _csv_rows(period, today, scope, state, numbers):
@@ -198,8 +200,6 @@ def overview():
 
 
 # Links to the pages of the signing helper's routes, where they exist and the user may open them.
-
-
 
 
 def _evidence_url(quarterly_return, evidence_file) -> str | None:

@@ -7,6 +7,7 @@ Everything here is read-only, and worked out in SQL for all organisations at onc
 table is two queries (the count in each state, and the page's rows with their answers), whatever
 the number of providers; the CSV is read CSV_CHUNK rows a query as it is written out.
 """
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -137,8 +138,13 @@ def _owed(period: ReturnPeriod, today: date, scope: Scope | None):
 
 
 def table_rows(
-    session: Session, period: ReturnPeriod, today: date, scope: Scope | None, state: ReturnState | None = None,
-    offset: int = 0, limit: int | None = None,
+    session: Session,
+    period: ReturnPeriod,
+    today: date,
+    scope: Scope | None,
+    state: ReturnState | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Iterator[ComplianceRow]:
     """The table's rows by name (as Python's casefold sorts them, then by id): those in `state` if
     given, `limit` of them from `offset` if limit is given. One query: the organisations wanted (in

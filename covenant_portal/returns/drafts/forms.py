@@ -7,16 +7,16 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from covenant_portal.web.forms import PortalForm, strip, whole_number
-from covenant_portal.web.ids import parse_id
 from covenant_portal.returns.drafts.service import (
     LONGEST_NARRATIVE,
     OccupancyInput,
     PledgeInput,
     Seen,
 )
-from covenant_portal.returns.occupancy import count_fault
 from covenant_portal.returns.models import PLEDGE_STATUS_LABELS
+from covenant_portal.returns.occupancy import count_fault
+from covenant_portal.web.forms import PortalForm, strip, whole_number
+from covenant_portal.web.ids import parse_id
 from covenant_portal.web.widgets import CheckboxInput, RadioInput
 
 NO_CHILD_DETAILS = (
@@ -119,8 +119,10 @@ def occupancy_form(homes, authorities, **kwargs) -> "DraftPageForm":
 
             return {
                 home.id: OccupancyInput(
-                    placed_by={authority.ons_code: count(home.id, ("placed_by", authority.ons_code))
-                               for authority in authorities},
+                    placed_by={
+                        authority.ons_code: count(home.id, ("placed_by", authority.ons_code))
+                        for authority in authorities
+                    },
                     placed_outside_gm=count(home.id, "placed_outside_gm"),
                     vacant_places=count(home.id, "vacant_places"),
                     registered_places=count(home.id, "registered_places"),
@@ -129,22 +131,39 @@ def occupancy_form(homes, authorities, **kwargs) -> "DraftPageForm":
             }
 
     for home in homes:
-        _add(OccupancyForm, home, "registered_places", "Registered places",
-             f"Registered places at {home.name}", True)
-        _add(OccupancyForm, home, "vacant_places", "Vacant places",
-             f"Vacant places at {home.name}", True)
+        _add(OccupancyForm, home, "registered_places", "Registered places", f"Registered places at {home.name}", True)
+        _add(OccupancyForm, home, "vacant_places", "Vacant places", f"Vacant places at {home.name}", True)
         for authority in authorities:
-            _add(OccupancyForm, home, ("placed_by", authority.ons_code), authority.name,
-                 f"Children placed by {authority.name} at {home.name}", False)
-        _add(OccupancyForm, home, "placed_outside_gm", "Children placed by local authorities outside Greater Manchester",
-             f"Children placed by local authorities outside Greater Manchester at {home.name}", False)
+            _add(
+                OccupancyForm,
+                home,
+                ("placed_by", authority.ons_code),
+                authority.name,
+                f"Children placed by {authority.name} at {home.name}",
+                False,
+            )
+        _add(
+            OccupancyForm,
+            home,
+            "placed_outside_gm",
+            "Children placed by local authorities outside Greater Manchester",
+            f"Children placed by local authorities outside Greater Manchester at {home.name}",
+            False,
+        )
     return OccupancyForm(**kwargs)
 
 
 def _add(form_class, home, part, label: str, what: str, required: bool) -> None:
-    setattr(form_class, field_name(home.id, part), StringField(
-        label, widget=GovTextInput(), filters=[strip], validators=[Count(what, required)],
-    ))
+    setattr(
+        form_class,
+        field_name(home.id, part),
+        StringField(
+            label,
+            widget=GovTextInput(),
+            filters=[strip],
+            validators=[Count(what, required)],
+        ),
+    )
 
 
 def occupancy_data(homes, draft_answers: dict) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """Where each section of a return's draft is kept: the draft is one JSON object, each section at
 its own path (a pledge at ("pledges", "<number>"), the occupancy and the contacts at the top)."""
+
 from typing import Any
 
 

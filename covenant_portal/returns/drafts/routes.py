@@ -1,23 +1,18 @@
 """A provider's quarterly returns: the list of periods owed, starting a return, and its draft
 section by section (task list, each pledge, occupancy, named contacts, check answers). Signing,
 signed versions and evidence files are on the same blueprint (blueprint.py)."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from covenant_portal.access import allowed
-from covenant_portal.web.forms import add_error
-from covenant_portal.access import Role
-from covenant_portal.web.views import signed_in_user
-from covenant_portal.returns.drafts import service as drafts
+from covenant_portal.access import Role, allowed
+from covenant_portal.contacts.service import current_contacts
+from covenant_portal.covenant.service import current_version
+from covenant_portal.db import get_session, utcnow
 from covenant_portal.returns.blueprint import blueprint
+from covenant_portal.returns.calendar.periods import london_day
 from covenant_portal.returns.chasing.service import reminders_for
-from covenant_portal.returns.submission.document import (
-    differences,
-    document_for,
-    gm_local_authorities,
-    open_homes,
-    status_label,
-)
+from covenant_portal.returns.drafts import service as drafts
 from covenant_portal.returns.drafts.forms import (
     ContactsForm,
     PledgeForm,
@@ -27,12 +22,16 @@ from covenant_portal.returns.drafts.forms import (
     occupancy_form,
 )
 from covenant_portal.returns.models import PledgeStatus
-from covenant_portal.returns.calendar.periods import london_day
-from covenant_portal.contacts.service import current_contacts
-from covenant_portal.covenant.service import current_version
-from covenant_portal.db import get_session, utcnow
+from covenant_portal.returns.submission.document import (
+    differences,
+    document_for,
+    gm_local_authorities,
+    open_homes,
+    status_label,
+)
 from covenant_portal.web import current_actor, found_or_404
-from covenant_portal.web.views import link
+from covenant_portal.web.forms import add_error
+from covenant_portal.web.views import link, signed_in_user
 
 CONFLICT = 409
 
@@ -40,8 +39,6 @@ CONFLICT = 409
 @blueprint.app_context_processor
 def inject_labels():
     return {"pledge_status_label": status_label}
-
-
 
 
 def _pledges() -> list[dict]:
@@ -59,8 +56,9 @@ def _own_draft(return_id: int):
     if quarterly_return.draft is None:
         latest = quarterly_return.latest_submission
         found_or_404(latest)
-        return None, redirect(link("returns.submission", return_id=return_id, version=latest.version)
-                              or url_for("returns.returns"))
+        return None, redirect(
+            link("returns.submission", return_id=return_id, version=latest.version) or url_for("returns.returns")
+        )
     return quarterly_return, None
 
 
@@ -103,8 +101,13 @@ def start(period_id):
         return redirect(url_for("returns.returns"))
     try:
         started = drafts.start_return(
-            session, current_user.organisation_id, period, form.from_last_quarter(),
-            signed_in_user(), current_actor(), now,
+            session,
+            current_user.organisation_id,
+            period,
+            form.from_last_quarter(),
+            signed_in_user(),
+            current_actor(),
+            now,
         )
     except drafts.DraftError as error:
         flash(str(error), "info")
@@ -193,14 +196,27 @@ def pledge(return_id, number):
     saved = drafts.section_of(quarterly_return.draft, path) or {}
     form = PledgeForm(data={"status": saved.get("status"), "narrative": saved.get("narrative", "")})
     context = _context(
-        quarterly_return, pledge=covenant_pledge, saved=saved, status_of=drafts.pledge_status,
+        quarterly_return,
+        pledge=covenant_pledge,
+        saved=saved,
+        status_of=drafts.pledge_status,
         evidence_url=link("returns.evidence", return_id=return_id, number=number),
     )
     return _section_page(
-        "returns/pledge.html", form, context, quarterly_return, path,
+        "returns/pledge.html",
+        form,
+        context,
+        quarterly_return,
+        path,
         save=lambda: drafts.save_pledge(
-            session, quarterly_return, number, form.answer(), form.shown(),
-            signed_in_user(), current_actor(), utcnow(),
+            session,
+            quarterly_return,
+            number,
+            form.answer(),
+            form.shown(),
+            signed_in_user(),
+            current_actor(),
+            utcnow(),
         ),
         saved_message=f"Pledge {number} has been saved.",
     )
@@ -218,13 +234,27 @@ def occupancy(return_id):
     saved = drafts.section_of(quarterly_return.draft, drafts.OCCUPANCY_PATH) or {}
     form = occupancy_form(homes, authorities, data=occupancy_data(homes, saved))
     context = _context(
-        quarterly_return, homes=homes, authorities=authorities, saved=saved, field_name=field_name,
+        quarterly_return,
+        homes=homes,
+        authorities=authorities,
+        saved=saved,
+        field_name=field_name,
     )
     return _section_page(
-        "returns/occupancy.html", form, context, quarterly_return, drafts.OCCUPANCY_PATH,
+        "returns/occupancy.html",
+        form,
+        context,
+        quarterly_return,
+        drafts.OCCUPANCY_PATH,
         save=lambda: drafts.save_occupancy(
-            session, quarterly_return, [authority.ons_code for authority in authorities], form.answers(),
-            form.shown(), signed_in_user(), current_actor(), utcnow(),
+            session,
+            quarterly_return,
+            [authority.ons_code for authority in authorities],
+            form.answers(),
+            form.shown(),
+            signed_in_user(),
+            current_actor(),
+            utcnow(),
         ),
         saved_message="The occupancy of your homes has been saved.",
         field_for=lambda error_key: field_name(*error_key),
@@ -241,14 +271,25 @@ def contacts(return_id):
     saved = drafts.section_of(quarterly_return.draft, drafts.CONTACTS_PATH) or {}
     form = ContactsForm(data={"confirmed": bool(saved.get("confirmed"))})
     context = _context(
-        quarterly_return, contacts=current_contacts(session, quarterly_return.organisation_id), saved=saved,
+        quarterly_return,
+        contacts=current_contacts(session, quarterly_return.organisation_id),
+        saved=saved,
         contacts_url=link("contacts.contacts"),
     )
     return _section_page(
-        "returns/contacts.html", form, context, quarterly_return, drafts.CONTACTS_PATH,
+        "returns/contacts.html",
+        form,
+        context,
+        quarterly_return,
+        drafts.CONTACTS_PATH,
         save=lambda: drafts.save_contacts(
-            session, quarterly_return, form.confirmed.data, form.shown(),
-            signed_in_user(), current_actor(), utcnow(),
+            session,
+            quarterly_return,
+            form.confirmed.data,
+            form.shown(),
+            signed_in_user(),
+            current_actor(),
+            utcnow(),
         ),
         saved_message="Your named contacts have been confirmed.",
     )

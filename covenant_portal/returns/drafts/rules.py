@@ -2,9 +2,11 @@
 figures of each home (the rule itself is returns/occupancy.py's, shared with the form and signing),
 and no child-identifying data anywhere (returns/drafts/service.py applies them when a section is
 saved; the forms show their messages next to the fields)."""
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from covenant_portal.homes.models import ProviderHome
 from covenant_portal.returns.models import PledgeStatus
 from covenant_portal.returns.occupancy import (  # noqa: F401 (part of this module's interface)
     MOST_PLACES,
@@ -14,7 +16,6 @@ from covenant_portal.returns.occupancy import (  # noqa: F401 (part of this modu
     figure_problems,
     places_fault,
 )
-from covenant_portal.homes.models import ProviderHome
 from covenant_portal.web.identifiers import identifying_data_problem
 
 LONGEST_NARRATIVE = 5000
@@ -54,7 +55,9 @@ def occupancy_problems(homes: list[ProviderHome], gm_codes: list[str], answers: 
             continue
         unknown = set(answer.placed_by) - set(gm_codes)
         if unknown:
-            problems[(home.id, "placed_outside_gm")] = "Children placed by a local authority not in Greater Manchester go here"
+            problems[(home.id, "placed_outside_gm")] = (
+                "Children placed by a local authority not in Greater Manchester go here"
+            )
         for field, (what, fault) in figure_problems(answer, gm_codes).items():
             problems[(home.id, field)] = f"{what} at {home.name} {fault}"
         if any(key[0] == home.id for key in problems):

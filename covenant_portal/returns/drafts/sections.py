@@ -1,11 +1,13 @@
 """Where each section of a return's draft has got: not started, from last quarter (to review),
 in progress or completed."""
+
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from covenant_portal.returns.submission.document import open_homes
+from covenant_portal.homes.models import ProviderHome
+from covenant_portal.returns.drafts.paths import CONTACTS_PATH, OCCUPANCY_PATH, pledge_path, section_of
 from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are part of this module's interface)
     LONGEST_NARRATIVE,
     MOST_PLACES,
@@ -17,12 +19,10 @@ from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are 
     pledge_problems,
 )
 from covenant_portal.returns.models import (
-    QuarterlyReturn,
     PledgeStatus,
+    QuarterlyReturn,
 )
-from covenant_portal.homes.models import ProviderHome
-from covenant_portal.returns.drafts.paths import CONTACTS_PATH, OCCUPANCY_PATH, pledge_path, section_of
-
+from covenant_portal.returns.submission.document import open_homes
 
 # Where each section has got
 
@@ -85,8 +85,13 @@ def sections(session: Session, quarterly_return: QuarterlyReturn, pledges: list[
     draft = quarterly_return.draft
     homes = open_homes(session, quarterly_return.organisation_id)
     result = [
-        Section("pledge", f"Pledge {int(pledge['number'])}", pledge_status(draft, int(pledge["number"])),
-                int(pledge["number"]), pledge["provider_pledge"])
+        Section(
+            "pledge",
+            f"Pledge {int(pledge['number'])}",
+            pledge_status(draft, int(pledge["number"])),
+            int(pledge["number"]),
+            pledge["provider_pledge"],
+        )
         for pledge in pledges
     ]
     result.append(Section("occupancy", "Occupancy of your homes", occupancy_status(draft, homes)))

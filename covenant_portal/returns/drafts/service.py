@@ -9,36 +9,38 @@ colleague changed *this* section since the page was shown, the save is refused (
 naming who saved and when) and nothing is overwritten; if they changed another section only, the
 save goes ahead on top of theirs (nobody's answers are lost either way).
 """
+
 import copy
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
-from covenant_portal.returns.submission.document import open_homes
+from covenant_portal.audit.service import Actor
+from covenant_portal.contacts.service import current_contacts
+from covenant_portal.returns.calendar.periods import london_day, owes_return
+from covenant_portal.returns.drafts.owed import (  # noqa: F401 (part of this module's interface)
+    OwedReturn,
+    compared_submission,
+    last_signed_submission,
+    owed_period,
+    owed_returns,
+    return_for_period,
+    return_of,
+)
 from covenant_portal.returns.drafts.paths import (  # also part of this module's interface
     CONTACTS_PATH,
     OCCUPANCY_PATH,
     pledge_path,
     section_of,
-)
-# reads the draft with the helpers above).
-from covenant_portal.returns.drafts.sections import (  # noqa: F401 (part of this module's interface)
-    SectionStatus,
-    Section,
-    pledge_status,
-    occupancy_status,
-    contacts_status,
-    sections,
-    SECTION_STATUS_LABELS,
 )
 from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are part of this module's interface)
     LONGEST_NARRATIVE,
@@ -50,16 +52,24 @@ from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are 
     occupancy_problems,
     pledge_problems,
 )
-from covenant_portal.returns.models import (
-    QuarterlyReturn,
-    ReturnSubmission,
-    PledgeStatus,
-    ReturnPeriod,
+
+# reads the draft with the helpers above).
+from covenant_portal.returns.drafts.sections import (  # noqa: F401 (part of this module's interface)
+    SECTION_STATUS_LABELS,
+    Section,
+    SectionStatus,
+    contacts_status,
+    occupancy_status,
+    pledge_status,
+    sections,
 )
-from covenant_portal.returns.calendar.periods import london_day, open_periods, owes_return
-from covenant_portal.returns.status import ReturnState, return_states
-from covenant_portal.audit.service import Actor
-from covenant_portal.contacts.service import current_contacts
+from covenant_portal.returns.models import (
+    PledgeStatus,
+    QuarterlyReturn,
+    ReturnPeriod,
+    ReturnSubmission,
+)
+from covenant_portal.returns.submission.document import open_homes
 
 SAVE_ATTEMPTS = 5
 
@@ -94,91 +104,17 @@ class DraftConflict(Exception):
         self.section_seen = section_seen
 
 
-# Finding returns
-
-
-def return_of(session: Session, organisation_id: int, return_id: int) -> QuarterlyReturn | None:
-    """The organisation's return; another organisation's is not found."""
-    found = session.get(QuarterlyReturn, return_id)
-    return found if found is not None and found.organisation_id == organisation_id else None
-
-
-def return_for_period(session: Session, organisation_id: int, period_id: int) -> QuarterlyReturn | None:
-    return session.scalar(
-        select(QuarterlyReturn).where(
-            QuarterlyReturn.organisation_id == organisation_id, QuarterlyReturn.period_id == period_id
-        )
-    )
-
-
-def owed_period(session: Session, organisation_id: int, period_id: int, now: datetime) -> ReturnPeriod | None:
-    """The period if it has opened and the organisation owes a return for it; else None."""
-    period = session.get(ReturnPeriod, period_id)
-    if period is None or period.opens_on > london_day(now) or not owes_return(session, organisation_id, period):
-        return None
-    return period
-
-
-def last_signed_submission(session: Session, organisation_id: int, period: ReturnPeriod) -> ReturnSubmission | None:
-    """The latest signed version of the organisation's most recent return for an earlier quarter."""
-    return session.scalar(
-        select(ReturnSubmission)
-        .join(QuarterlyReturn, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .join(ReturnPeriod, QuarterlyReturn.period_id == ReturnPeriod.id)
-        .where(QuarterlyReturn.organisation_id == organisation_id, ReturnPeriod.starts_on < period.starts_on)
-        .order_by(ReturnPeriod.starts_on.desc(), ReturnSubmission.version.desc())
-        .limit(1)
-    )
-
-
-def compared_submission(session: Session, quarterly_return: QuarterlyReturn) -> ReturnSubmission | None:
-    """What the draft is compared with, "what changed since the last return": this return's latest
-    signed version when correcting it, else the last signed return of an earlier quarter."""
-    return quarterly_return.latest_submission or last_signed_submission(
-        session, quarterly_return.organisation_id, quarterly_return.period
-    )
-
-
-@dataclass(frozen=True)
-class OwedReturn:
-    """A period the organisation owes a return for, where its return stands, and whether it can
-    start from an earlier signed return."""
-
-    period: ReturnPeriod
-    state: ReturnState
-    quarterly_return: QuarterlyReturn | None
-    can_carry_over: bool
-
-
-def owed_returns(session: Session, organisation_id: int, today: date) -> list[OwedReturn]:
-    """Every opened period the organisation owes a return for, newest first."""
-    returns = {
-        r.period_id: r
-        for r in session.scalars(select(QuarterlyReturn).where(QuarterlyReturn.organisation_id == organisation_id))
-    }
-    signed_period_starts = set(session.scalars(
-        select(ReturnPeriod.starts_on)
-        .join(QuarterlyReturn, QuarterlyReturn.period_id == ReturnPeriod.id)
-        .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
-        .where(QuarterlyReturn.organisation_id == organisation_id)
-    ))
-    owed = []
-    for period in open_periods(session, today):
-        state = return_states(session, period, today, [organisation_id]).get(organisation_id)
-        if state is not None:
-            owed.append(OwedReturn(
-                period, state, returns.get(period.id),
-                any(starts_on < period.starts_on for starts_on in signed_period_starts),
-            ))
-    return owed
-
-
 # Starting
 
 
 def start_return(
-    session: Session, organisation_id: int, period: ReturnPeriod, from_last_quarter: bool,
-    user: User, actor: Actor, now: datetime,
+    session: Session,
+    organisation_id: int,
+    period: ReturnPeriod,
+    from_last_quarter: bool,
+    user: User,
+    actor: Actor,
+    now: datetime,
 ) -> QuarterlyReturn:
     """Opens the organisation's return for the period, empty or with the answers of its last signed
     return carried over (each marked from_last_quarter until its section is saved). If the return
@@ -195,8 +131,13 @@ def start_return(
         raise DraftError("There is no signed return from an earlier quarter to start from. Start a new return.")
     draft = carried_over(session, organisation_id, source) if source is not None else {}
     quarterly_return = QuarterlyReturn(
-        organisation_id=organisation_id, period_id=period.id, created_at=now, draft=draft,
-        draft_lock=1, draft_updated_at=now, draft_updated_by_id=user.id,
+        organisation_id=organisation_id,
+        period_id=period.id,
+        created_at=now,
+        draft=draft,
+        draft_lock=1,
+        draft_updated_at=now,
+        draft_updated_by_id=user.id,
     )
     session.add(quarterly_return)
     try:
@@ -205,8 +146,13 @@ def start_return(
         session.rollback()
         return return_for_period(session, organisation_id, period.id)
     audit.record(
-        session, actor, "attestation_return.started", quarterly_return, now,
-        organisation_id=organisation_id, period_id=period.id,
+        session,
+        actor,
+        "attestation_return.started",
+        quarterly_return,
+        now,
+        organisation_id=organisation_id,
+        period_id=period.id,
         from_submission_id=source.id if source is not None else None,
     )
     session.commit()
@@ -226,7 +172,9 @@ def carried_over(session: Session, organisation_id: int, submission: ReturnSubmi
     return {
         "pledges": {
             str(pledge["number"]): {
-                "status": pledge["status"], "narrative": pledge.get("narrative") or "", "from_last_quarter": True,
+                "status": pledge["status"],
+                "narrative": pledge.get("narrative") or "",
+                "from_last_quarter": True,
             }
             for pledge in document.get("pledges") or []
             if pledge.get("number") in numbers and pledge.get("status") in set(PledgeStatus)
@@ -267,25 +215,44 @@ def seen(quarterly_return: QuarterlyReturn, path: tuple[str, ...]) -> Seen:
     return Seen(quarterly_return.draft_lock, fingerprint(section_of(quarterly_return.draft, path)))
 
 
-
-
 def save_pledge(
-    session: Session, quarterly_return: QuarterlyReturn, number: int, answer: PledgeInput,
-    shown: Seen, user: User, actor: Actor, now: datetime,
+    session: Session,
+    quarterly_return: QuarterlyReturn,
+    number: int,
+    answer: PledgeInput,
+    shown: Seen,
+    user: User,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     problems = pledge_problems(answer)
     if problems:
         raise DraftInvalid(problems)
     value = {"status": answer.status, "narrative": answer.narrative.strip(), "from_last_quarter": False}
     _save_section(
-        session, quarterly_return, pledge_path(number), value, shown, user, actor, now,
-        "attestation_return.pledge_saved", pledge_number=number, status=answer.status,
+        session,
+        quarterly_return,
+        pledge_path(number),
+        value,
+        shown,
+        user,
+        actor,
+        now,
+        "attestation_return.pledge_saved",
+        pledge_number=number,
+        status=answer.status,
     )
 
 
 def save_occupancy(
-    session: Session, quarterly_return: QuarterlyReturn, gm_codes: list[str],
-    answers: Mapping[int, OccupancyInput], shown: Seen, user: User, actor: Actor, now: datetime,
+    session: Session,
+    quarterly_return: QuarterlyReturn,
+    gm_codes: list[str],
+    answers: Mapping[int, OccupancyInput],
+    shown: Seen,
+    user: User,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     homes = open_homes(session, quarterly_return.organisation_id)
     problems = occupancy_problems(homes, gm_codes, answers)
@@ -302,14 +269,27 @@ def save_occupancy(
         for home in homes
     }
     _save_section(
-        session, quarterly_return, OCCUPANCY_PATH, value, shown, user, actor, now,
-        "attestation_return.occupancy_saved", homes=len(homes),
+        session,
+        quarterly_return,
+        OCCUPANCY_PATH,
+        value,
+        shown,
+        user,
+        actor,
+        now,
+        "attestation_return.occupancy_saved",
+        homes=len(homes),
     )
 
 
 def save_contacts(
-    session: Session, quarterly_return: QuarterlyReturn, confirmed: bool,
-    shown: Seen, user: User, actor: Actor, now: datetime,
+    session: Session,
+    quarterly_return: QuarterlyReturn,
+    confirmed: bool,
+    shown: Seen,
+    user: User,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     """Problems by field "confirmed"."""
     if not current_contacts(session, quarterly_return.organisation_id):
@@ -317,14 +297,29 @@ def save_contacts(
     if not confirmed:
         raise DraftInvalid({"confirmed": "Confirm that these are your named contacts, or change them"})
     _save_section(
-        session, quarterly_return, CONTACTS_PATH, {"confirmed": True, "from_last_quarter": False},
-        shown, user, actor, now, "attestation_return.contacts_confirmed",
+        session,
+        quarterly_return,
+        CONTACTS_PATH,
+        {"confirmed": True, "from_last_quarter": False},
+        shown,
+        user,
+        actor,
+        now,
+        "attestation_return.contacts_confirmed",
     )
 
 
 def _save_section(
-    session: Session, quarterly_return: QuarterlyReturn, path: tuple[str, ...], value: Any,
-    shown: Seen, user: User, actor: Actor, now: datetime, action: str, **details: Any,
+    session: Session,
+    quarterly_return: QuarterlyReturn,
+    path: tuple[str, ...],
+    value: Any,
+    shown: Seen,
+    user: User,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    **details: Any,
 ) -> None:
     for _attempt in range(SAVE_ATTEMPTS):
         draft, lock = quarterly_return.draft, quarterly_return.draft_lock
@@ -345,8 +340,13 @@ def _save_section(
         ).rowcount
         if saved == 1:
             audit.record(
-                session, actor, action, quarterly_return, now,
-                organisation_id=quarterly_return.organisation_id, period_id=quarterly_return.period_id,
+                session,
+                actor,
+                action,
+                quarterly_return,
+                now,
+                organisation_id=quarterly_return.organisation_id,
+                period_id=quarterly_return.period_id,
                 **details,
             )
             session.commit()

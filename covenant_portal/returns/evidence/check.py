@@ -1,6 +1,7 @@
 """`ledger verify`'s check of quarterly returns' evidence files (the attestation-return kind's
 check_files): every file a signed return lists is re-hashed on disk and compared with its recorded
 hash (evidence_file.sha256) and with the hash the return's signed document lists for it."""
+
 import hashlib
 from pathlib import Path
 
@@ -18,14 +19,24 @@ def check_evidence_files(session: Session, app: Flask, records: list[tuple[str, 
     """For each (subject name, Statement) of a sound attestation-return entry, the first evidence
     file that does not match, named with its return, or None. Each file is read once."""
     ids = [_submission_id(subject) for subject, _statement in records]
-    submissions = {row.id: row for row in session.execute(
-        select(ReturnSubmission.id, ReturnSubmission.return_id, ReturnSubmission.document)
-        .where(ReturnSubmission.id.in_([i for i in ids if i is not None]))
-    )}
+    submissions = {
+        row.id: row
+        for row in session.execute(
+            select(ReturnSubmission.id, ReturnSubmission.return_id, ReturnSubmission.document).where(
+                ReturnSubmission.id.in_([i for i in ids if i is not None])
+            )
+        )
+    }
     files: dict[int, list] = {}
     for evidence in session.execute(
-        select(EvidenceFile.id, EvidenceFile.return_id, EvidenceFile.pledge_number, EvidenceFile.filename,
-               EvidenceFile.stored_name, EvidenceFile.sha256)
+        select(
+            EvidenceFile.id,
+            EvidenceFile.return_id,
+            EvidenceFile.pledge_number,
+            EvidenceFile.filename,
+            EvidenceFile.stored_name,
+            EvidenceFile.sha256,
+        )
         .where(EvidenceFile.return_id.in_({row.return_id for row in submissions.values()}))
         .order_by(EvidenceFile.id)
     ):
@@ -33,7 +44,8 @@ def check_evidence_files(session: Session, app: Flask, records: list[tuple[str, 
     directory, hashed = evidence_dir(app.config, app.instance_path), {}
     return [
         _problem(submissions[i], files.get(submissions[i].return_id, []), directory, hashed)
-        if i in submissions else None
+        if i in submissions
+        else None
         for i in ids
     ]
 
@@ -47,16 +59,23 @@ def _problem(submission, stored: list, directory: Path, hashed: dict[str, str | 
     document = submission.document if isinstance(submission.document, dict) else {}
     for pledge in document.get("pledges") or []:
         for listed in pledge.get("evidence") or []:
-            label = (f"return {submission.return_id} version {document.get('version')}: evidence file "
-                     f"“{listed.get('filename')}” of pledge {pledge.get('number')}")
-            candidates = [row for row in stored
-                          if row.pledge_number == pledge.get("number") and row.filename == listed.get("filename")]
+            label = (
+                f"return {submission.return_id} version {document.get('version')}: evidence file "
+                f"“{listed.get('filename')}” of pledge {pledge.get('number')}"
+            )
+            candidates = [
+                row
+                for row in stored
+                if row.pledge_number == pledge.get("number") and row.filename == listed.get("filename")
+            ]
             if not candidates:
                 return f"{label} has no evidence_file row"
             row = next((row for row in candidates if row.sha256 == listed.get("sha256")), None)
             if row is None:
-                return (f"{label} (evidence_file {candidates[0].id}): its recorded sha256 differs from the one the "
-                        "signed return document lists")
+                return (
+                    f"{label} (evidence_file {candidates[0].id}): its recorded sha256 differs from the one the "
+                    "signed return document lists"
+                )
             on_disk = _hash_of(directory, row.stored_name, hashed)
             if on_disk is None:
                 return f"{label} (evidence_file {row.id}): the file is missing from the evidence folder"

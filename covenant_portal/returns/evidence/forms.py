@@ -1,4 +1,5 @@
 """The evidence upload form."""
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField

@@ -5,6 +5,7 @@ parts than EVIDENCE_MAX_PARTS (a "zip bomb" that inflates to gigabytes when open
 Only the zip's central directory is read. The sizes it declares bound what opening the file can
 produce: Python's zipfile, like Office, stops each part at its declared size (and fails its CRC
 check if the data would go on), so a part that lies about its size cannot inflate past it."""
+
 import io
 import zipfile
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Evidence files of a return's pledges: listing and uploading (the provider), removing from the draft,
 and downloading (anyone who may see the return; LA contacts and overseers only signed files)."""
+
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -41,10 +42,10 @@ def _pledge(number: int) -> dict:
     return found_or_404(next((p for p in pledges if int(p["number"]) == number), None))
 
 
-
 def _directory():
     """Where evidence files are kept, from the app's settings (the services are given it)."""
     return service.evidence_dir(current_app.config, current_app.instance_path)
+
 
 @blueprint.route("/returns/<int:return_id>/pledges/<int:number>/evidence", methods=["GET", "POST"])
 @allowed(Role.PROVIDER)
@@ -116,8 +117,13 @@ def evidence_download(return_id, file_id):
         current_app.logger.error("evidence_file %s is missing from the evidence folder", found.id)
         return found_or_404(None)
     response = send_file(
-        path, mimetype=found.media_type, as_attachment=True, download_name=found.filename,
-        conditional=False, etag=False, max_age=0,
+        path,
+        mimetype=found.media_type,
+        as_attachment=True,
+        download_name=found.filename,
+        conditional=False,
+        etag=False,
+        max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -12,6 +12,7 @@ Files live in EVIDENCE_DIR (default: the instance folder's evidence/, created mo
 random 64-character name written mode 0600. A file removed from a draft is deleted from disk
 unless a signed version of the return lists it: signed versions keep their files.
 """
+
 import io
 import logging
 import os
@@ -253,9 +254,17 @@ def add_evidence(
         session.add(evidence)
         session.flush()
         audit.record(
-            session, actor, "attestation.evidence_added", evidence, now,
-            return_id=quarterly_return.id, pledge_number=pledge_number, filename=evidence.filename,
-            media_type=media_type, size_bytes=evidence.size_bytes, sha256=evidence.sha256,
+            session,
+            actor,
+            "attestation.evidence_added",
+            evidence,
+            now,
+            return_id=quarterly_return.id,
+            pledge_number=pledge_number,
+            filename=evidence.filename,
+            media_type=media_type,
+            size_bytes=evidence.size_bytes,
+            sha256=evidence.sha256,
         )
         session.commit()
     except BaseException:
@@ -275,8 +284,14 @@ def remove_evidence(session: Session, directory: Path, evidence: EvidenceFile, a
     evidence.removed_at = now
     keep = in_signed_version(quarterly_return, evidence)
     audit.record(
-        session, actor, "attestation.evidence_removed", evidence, now,
-        return_id=evidence.return_id, pledge_number=evidence.pledge_number, filename=evidence.filename,
+        session,
+        actor,
+        "attestation.evidence_removed",
+        evidence,
+        now,
+        return_id=evidence.return_id,
+        pledge_number=evidence.pledge_number,
+        filename=evidence.filename,
         kept_for_signed_version=keep,
     )
     session.commit()

@@ -1,5 +1,6 @@
 """Correcting a signed return: a new draft made from the latest signed version, signed later as
 version n+1 that supersedes it."""
+
 from datetime import datetime
 
 from sqlalchemy import update
@@ -19,7 +20,9 @@ def draft_from_document(document: dict, based_on: int) -> dict:
     return {
         "pledges": {
             str(pledge["number"]): {
-                "status": pledge["status"], "narrative": pledge["narrative"], "from_last_quarter": False,
+                "status": pledge["status"],
+                "narrative": pledge["narrative"],
+                "from_last_quarter": False,
             }
             for pledge in document["pledges"]
         },
@@ -65,8 +68,13 @@ def start_correction(
     ).rowcount
     if opened == 1:
         audit.record(
-            session, actor, "attestation.correction_started", quarterly_return, now,
-            organisation_id=quarterly_return.organisation_id, period_id=quarterly_return.period_id,
+            session,
+            actor,
+            "attestation.correction_started",
+            quarterly_return,
+            now,
+            organisation_id=quarterly_return.organisation_id,
+            period_id=quarterly_return.period_id,
             based_on_version=latest.version,
         )
     session.commit()

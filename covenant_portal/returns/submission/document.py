@@ -24,6 +24,7 @@ parser), and its RFC 8785 canonical JSON hashes to the signed subject digest. It
 An unanswered question of an incomplete draft is null (a signed document never has one: signing
 refuses an incomplete return).
 """
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,13 +133,15 @@ def _pledges(session: Session, quarterly_return: QuarterlyReturn, covenant, answ
     for pledge in pledges:
         number = int(pledge["number"])
         answer = answers.get(str(number)) or {}
-        result.append({
-            "number": number,
-            "pledge": pledge["provider_pledge"],
-            "status": answer.get("status") or None,
-            "narrative": (answer.get("narrative") or "").strip(),
-            "evidence": evidence.get(number, []),
-        })
+        result.append(
+            {
+                "number": number,
+                "pledge": pledge["provider_pledge"],
+                "status": answer.get("status") or None,
+                "narrative": (answer.get("narrative") or "").strip(),
+                "evidence": evidence.get(number, []),
+            }
+        )
     return result
 
 
@@ -147,16 +150,20 @@ def _occupancy(session: Session, organisation_id: int, authorities: list[LocalAu
     for home in open_homes(session, organisation_id):
         answer = answers.get(str(home.id)) or {}
         placed_by = answer.get("placed_by") or {}
-        result.append({
-            "homeId": home.id,
-            "name": home.name,
-            "ofstedUrn": home.ofsted_urn or "",
-            "hostLocalAuthority": home.host_local_authority.ons_code,
-            "registeredPlaces": _count(answer.get("registered_places")),
-            "vacantPlaces": _count(answer.get("vacant_places")),
-            "placedOutsideGm": _count(answer.get("placed_outside_gm")),
-            "placedBy": {authority.ons_code: _count(placed_by.get(authority.ons_code), 0) for authority in authorities},
-        })
+        result.append(
+            {
+                "homeId": home.id,
+                "name": home.name,
+                "ofstedUrn": home.ofsted_urn or "",
+                "hostLocalAuthority": home.host_local_authority.ons_code,
+                "registeredPlaces": _count(answer.get("registered_places")),
+                "vacantPlaces": _count(answer.get("vacant_places")),
+                "placedOutsideGm": _count(answer.get("placed_outside_gm")),
+                "placedBy": {
+                    authority.ons_code: _count(placed_by.get(authority.ons_code), 0) for authority in authorities
+                },
+            }
+        )
     return result
 
 
@@ -206,8 +213,11 @@ def differences(old_document: dict | None, new_document: dict | None) -> list[Di
     _pledge_differences(found, old_document.get("pledges") or [], new_document.get("pledges") or [])
     _occupancy_differences(found, old_document, new_document)
     _compare(
-        found, "Named contacts", "Contacts",
-        _contacts_text(old_document.get("namedContacts")), _contacts_text(new_document.get("namedContacts")),
+        found,
+        "Named contacts",
+        "Contacts",
+        _contacts_text(old_document.get("namedContacts")),
+        _contacts_text(new_document.get("namedContacts")),
         empty="None",
     )
     return found
@@ -244,8 +254,12 @@ def _pledge_differences(found: list[Difference], old: list[dict], new: list[dict
         _compare(found, section, "Status", status_label(before.get("status")), status_label(after.get("status")))
         _compare(found, section, "Narrative", before.get("narrative"), after.get("narrative"), empty="None")
         _compare(
-            found, section, "Evidence files",
-            _evidence_text(before.get("evidence")), _evidence_text(after.get("evidence")), empty="None",
+            found,
+            section,
+            "Evidence files",
+            _evidence_text(before.get("evidence")),
+            _evidence_text(after.get("evidence")),
+            empty="None",
         )
 
 
@@ -276,11 +290,14 @@ def _occupancy_differences(found: list[Difference], old_document: dict, new_docu
         before, after = old_homes.get(home_id), new_homes.get(home_id)
         section = f"Occupancy: {(after or before).get('name')}"
         if before is None or after is None:
-            found.append(Difference(
-                section, "Home",
-                "Not in the return" if before is None else "In the return",
-                "Not in the return" if after is None else "In the return",
-            ))
+            found.append(
+                Difference(
+                    section,
+                    "Home",
+                    "Not in the return" if before is None else "In the return",
+                    "Not in the return" if after is None else "In the return",
+                )
+            )
             continue
         _compare(found, section, "Home name", before.get("name"), after.get("name"))
         _compare(found, section, "Registered places", before.get("registeredPlaces"), after.get("registeredPlaces"))
@@ -288,12 +305,18 @@ def _occupancy_differences(found: list[Difference], old_document: dict, new_docu
         old_placed, new_placed = before.get("placedBy") or {}, after.get("placedBy") or {}
         for code in sorted(old_placed.keys() | new_placed.keys(), key=lambda c: (names.get(c, c), c)):
             _compare(
-                found, section, f"Children placed by {names.get(code, code)}",
-                old_placed.get(code, 0), new_placed.get(code, 0),
+                found,
+                section,
+                f"Children placed by {names.get(code, code)}",
+                old_placed.get(code, 0),
+                new_placed.get(code, 0),
             )
         _compare(
-            found, section, "Children placed by LAs outside Greater Manchester",
-            before.get("placedOutsideGm"), after.get("placedOutsideGm"),
+            found,
+            section,
+            "Children placed by LAs outside Greater Manchester",
+            before.get("placedOutsideGm"),
+            after.get("placedOutsideGm"),
         )
 
 

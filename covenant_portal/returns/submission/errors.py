@@ -1,4 +1,5 @@
 """Why a return cannot be signed or corrected now; each message is fit to show the user."""
+
 from dataclasses import dataclass
 
 from covenant_portal.returns.models import ReturnSubmission

@@ -1,4 +1,5 @@
 """Forms for signing a return and correcting it."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired

@@ -7,6 +7,7 @@ predicate is re-derived from the submission row, its return and the version it s
 `predicate_for`, both when sealing and when checking. The check also re-hashes the stored document
 and compares the answers kept as rows (pledge_answer, home_occupancy, gm_placement) with it.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -57,7 +58,8 @@ def predicate_for(
             "version": submission.version,
             "supersedes": (
                 {"version": supersedes.version, "documentSha256": supersedes.document_sha256}
-                if supersedes is not None else None
+                if supersedes is not None
+                else None
             ),
         },
         "organisation": {"id": organisation_id, "name": (submission.document.get("organisation") or {}).get("name")},
@@ -119,22 +121,26 @@ def check_returns(session: Session, records: list[tuple[str, dict]]) -> list[str
     wanted = [i for i in ids if i is not None]
     submissions = ReturnSubmission.__table__
     superseded = aliased(ReturnSubmission)
-    rows = session.execute(
-        select(
-            submissions,
-            LedgerEntry.subject.label("entry_subject"),
-            QuarterlyReturn.organisation_id.label("organisation_id"),
-            ReturnPeriod.financial_year.label("financial_year"),
-            ReturnPeriod.quarter.label("quarter"),
-            superseded.version.label("superseded_version"),
-            superseded.document_sha256.label("superseded_sha256"),
+    rows = (
+        session.execute(
+            select(
+                submissions,
+                LedgerEntry.subject.label("entry_subject"),
+                QuarterlyReturn.organisation_id.label("organisation_id"),
+                ReturnPeriod.financial_year.label("financial_year"),
+                ReturnPeriod.quarter.label("quarter"),
+                superseded.version.label("superseded_version"),
+                superseded.document_sha256.label("superseded_sha256"),
+            )
+            .outerjoin(LedgerEntry, LedgerEntry.seq == submissions.c.ledger_seq)
+            .join(QuarterlyReturn, QuarterlyReturn.id == submissions.c.return_id)
+            .join(ReturnPeriod, ReturnPeriod.id == QuarterlyReturn.period_id)
+            .outerjoin(superseded, superseded.id == submissions.c.supersedes_id)
+            .where(submissions.c.id.in_(wanted))
         )
-        .outerjoin(LedgerEntry, LedgerEntry.seq == submissions.c.ledger_seq)
-        .join(QuarterlyReturn, QuarterlyReturn.id == submissions.c.return_id)
-        .join(ReturnPeriod, ReturnPeriod.id == QuarterlyReturn.period_id)
-        .outerjoin(superseded, superseded.id == submissions.c.supersedes_id)
-        .where(submissions.c.id.in_(wanted))
-    ) if wanted else []
+        if wanted
+        else []
+    )
     found = {row.id: row for row in rows}
     stored = _stored_answers(session, list(found))
     problems = []
@@ -167,9 +173,7 @@ def _problem(row, stored: dict, subject_name: str, statement: dict) -> str | Non
         document_hash = None
     if document_hash != row.document_sha256:
         return f"{label} document differs from its document_sha256"
-    superseded = (
-        Superseded(row.superseded_version, row.superseded_sha256) if row.supersedes_id is not None else None
-    )
+    superseded = Superseded(row.superseded_version, row.superseded_sha256) if row.supersedes_id is not None else None
     expected = predicate_for(row, row.organisation_id, row.financial_year, row.quarter, superseded)
     return (
         statement_problem(statement, subject_name, row.document_sha256, PREDICATE_TYPE, f"{label} document_sha256")
@@ -208,8 +212,9 @@ def _stored_answers(session: Session, submission_ids: list[int]) -> dict[int, di
     if not submission_ids:
         return stored
     for answer in session.execute(
-        select(PledgeAnswer.submission_id, PledgeAnswer.pledge_number, PledgeAnswer.status, PledgeAnswer.narrative)
-        .where(PledgeAnswer.submission_id.in_(submission_ids))
+        select(
+            PledgeAnswer.submission_id, PledgeAnswer.pledge_number, PledgeAnswer.status, PledgeAnswer.narrative
+        ).where(PledgeAnswer.submission_id.in_(submission_ids))
     ):
         stored[answer.submission_id]["pledges"][answer.pledge_number] = (str(answer.status), answer.narrative)
     placements: dict[int, dict[str, int]] = defaultdict(dict)

@@ -1,5 +1,6 @@
 """Signing a return, its signed versions and receipts, and starting a correction (on the "returns"
 blueprint, whose other pages — the draft's sections — are in routes.py)."""
+
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -32,8 +33,6 @@ def own_return(return_id: int) -> QuarterlyReturn:
     if found is None or found.organisation_id != current_user.organisation_id:
         return found_or_404(None)
     return found
-
-
 
 
 def section_url(quarterly_return: QuarterlyReturn, unfinished: service.Unfinished) -> str | None:

@@ -6,6 +6,7 @@ same answers kept as rows for querying, the draft cleared, an audit event and co
 all in one transaction, or nothing. A correction is a new draft started from the latest signed
 version; signing it makes version n + 1, which supersedes version n. Both are kept.
 """
+
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,10 +75,7 @@ class ReturnSigning:
 def declaration_for(quarterly_return: QuarterlyReturn) -> str:
     """The exact words the signer confirms; they are stored and signed as shown."""
     latest = quarterly_return.latest_submission
-    what = (
-        f"this correction (version {latest.version + 1}) of the return"
-        if latest is not None else "this return"
-    )
+    what = f"this correction (version {latest.version + 1}) of the return" if latest is not None else "this return"
     period = quarterly_return.period
     return (
         f"I confirm that {what} for {period.label} ({period.months}) is accurate and complete, and that "
@@ -122,8 +120,10 @@ def occupancy_problem(home: dict) -> str | None:
     """The first thing the occupancy rule (returns/occupancy.py) finds wrong with a home's figures
     in the document, in its words ("vacant places must be 0 or more"), or None."""
     figures = OccupancyInput(
-        placed_by=home["placedBy"], placed_outside_gm=home["placedOutsideGm"],
-        vacant_places=home["vacantPlaces"], registered_places=home["registeredPlaces"],
+        placed_by=home["placedBy"],
+        placed_outside_gm=home["placedOutsideGm"],
+        vacant_places=home["vacantPlaces"],
+        registered_places=home["registeredPlaces"],
     )
     for what, fault in figure_problems(figures, list(home["placedBy"])).values():
         return f"{what[0].lower()}{what[1:]} {fault}"
@@ -179,9 +179,16 @@ def sign_return(
         ) from None
     _queue_confirmations(session, links, submission, now)
     audit.record(
-        session, actor, "attestation.signed", submission, now,
-        return_id=quarterly_return.id, organisation_id=quarterly_return.organisation_id,
-        period_id=quarterly_return.period_id, version=submission.version, ledger_seq=submission.ledger_seq,
+        session,
+        actor,
+        "attestation.signed",
+        submission,
+        now,
+        return_id=quarterly_return.id,
+        organisation_id=quarterly_return.organisation_id,
+        period_id=quarterly_return.period_id,
+        version=submission.version,
+        ledger_seq=submission.ledger_seq,
         document_sha256=submission.document_sha256,
     )
     crash_point("return.before_commit")
@@ -207,17 +214,14 @@ def sign_with_current_key(
             current_key, lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now)
         )
     except KeyRetired as retired:
-        logger.warning("return signing refused: signing key %s is retired and no newer key file is here",
-                       retired.keyid)
+        logger.warning("return signing refused: signing key %s is retired and no newer key file is here", retired.keyid)
         raise SigningKeyRetired(
             "The portal’s signing key has just been changed, so your return could not be sealed. "
             "Nothing has been signed and your answers are kept. Try again in a few minutes."
         ) from None
 
 
-def _clear_draft(
-    session: Session, quarterly_return: QuarterlyReturn, lock: int, signer: User, now: datetime
-) -> None:
+def _clear_draft(session: Session, quarterly_return: QuarterlyReturn, lock: int, signer: User, now: datetime) -> None:
     """Clears the draft if it is still the one the signer checked. The guarded update also holds the
     return's row until the commit, so two colleagues signing at once cannot both sign it."""
     cleared = session.execute(
@@ -259,7 +263,8 @@ def _sealed_submission(
     period = quarterly_return.period
     superseded = Superseded(latest.version, latest.document_sha256) if latest is not None else None
     entry = seal(
-        session, key,
+        session,
+        key,
         kind=ATTESTATION_RETURN.kind,
         subject_name=subject_name_for(submission.id),
         subject_sha256=submission.document_sha256,
@@ -282,14 +287,21 @@ def _sealed_submission(
 def _keep_answers_as_rows(session: Session, submission: ReturnSubmission, document: dict) -> None:
     authority_ids = {authority.ons_code: authority.id for authority in gm_local_authorities(session)}
     for pledge in document["pledges"]:
-        session.add(PledgeAnswer(
-            submission_id=submission.id, pledge_number=pledge["number"],
-            status=PledgeStatus(pledge["status"]), narrative=pledge["narrative"],
-        ))
+        session.add(
+            PledgeAnswer(
+                submission_id=submission.id,
+                pledge_number=pledge["number"],
+                status=PledgeStatus(pledge["status"]),
+                narrative=pledge["narrative"],
+            )
+        )
     for home in document["occupancy"]:
         occupancy = HomeOccupancy(
-            submission_id=submission.id, home_id=home["homeId"], registered_places=home["registeredPlaces"],
-            vacant_places=home["vacantPlaces"], placed_outside_gm=home["placedOutsideGm"],
+            submission_id=submission.id,
+            home_id=home["homeId"],
+            registered_places=home["registeredPlaces"],
+            vacant_places=home["vacantPlaces"],
+            placed_outside_gm=home["placedOutsideGm"],
         )
         occupancy.gm_placements = [
             GmPlacement(local_authority_id=authority_ids[code], children=children)
@@ -304,8 +316,9 @@ def _queue_confirmations(session: Session, links: Links, submission: ReturnSubmi
     quarterly_return = submission.quarterly_return
     reference = receipt_reference(submission.ledger_seq)
     what = "correction to the return" if submission.version > 1 else "return"
-    for user_id, address in signer_and_organisation_admins(session, quarterly_return.organisation_id,
-                                                           submission.signer):
+    for user_id, address in signer_and_organisation_admins(
+        session, quarterly_return.organisation_id, submission.signer
+    ):
         queue_email(
             session,
             to=address,
@@ -317,9 +330,7 @@ def _queue_confirmations(session: Session, links: Links, submission: ReturnSubmi
             organisation=quarterly_return.organisation,
             period=quarterly_return.period,
             reference=reference,
-            submission_link=links.url(
-                SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version
-            ),
+            submission_link=links.url(SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version),
         )
 
 

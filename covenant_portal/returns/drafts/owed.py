@@ -1,0 +1,119 @@
+"""Finding a provider's returns: by id or period, the periods it owes, and the signed version a
+draft is compared with."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.returns.calendar.periods import london_day, open_periods, owes_return
+from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are part of this module's interface)
+    LONGEST_NARRATIVE,
+    MOST_PLACES,
+    OCCUPANCY_COUNTS,
+    OccupancyInput,
+    PledgeInput,
+    identifying_data_problem,
+    occupancy_problems,
+    pledge_problems,
+)
+
+# reads the draft with the helpers above).
+from covenant_portal.returns.drafts.sections import (  # noqa: F401 (part of this module's interface)
+    SECTION_STATUS_LABELS,
+    Section,
+    SectionStatus,
+    contacts_status,
+    occupancy_status,
+    pledge_status,
+    sections,
+)
+from covenant_portal.returns.models import (
+    QuarterlyReturn,
+    ReturnPeriod,
+    ReturnSubmission,
+)
+from covenant_portal.returns.status import ReturnState, return_states
+
+
+def return_of(session: Session, organisation_id: int, return_id: int) -> QuarterlyReturn | None:
+    """The organisation's return; another organisation's is not found."""
+    found = session.get(QuarterlyReturn, return_id)
+    return found if found is not None and found.organisation_id == organisation_id else None
+
+
+def return_for_period(session: Session, organisation_id: int, period_id: int) -> QuarterlyReturn | None:
+    return session.scalar(
+        select(QuarterlyReturn).where(
+            QuarterlyReturn.organisation_id == organisation_id, QuarterlyReturn.period_id == period_id
+        )
+    )
+
+
+def owed_period(session: Session, organisation_id: int, period_id: int, now: datetime) -> ReturnPeriod | None:
+    """The period if it has opened and the organisation owes a return for it; else None."""
+    period = session.get(ReturnPeriod, period_id)
+    if period is None or period.opens_on > london_day(now) or not owes_return(session, organisation_id, period):
+        return None
+    return period
+
+
+def last_signed_submission(session: Session, organisation_id: int, period: ReturnPeriod) -> ReturnSubmission | None:
+    """The latest signed version of the organisation's most recent return for an earlier quarter."""
+    return session.scalar(
+        select(ReturnSubmission)
+        .join(QuarterlyReturn, ReturnSubmission.return_id == QuarterlyReturn.id)
+        .join(ReturnPeriod, QuarterlyReturn.period_id == ReturnPeriod.id)
+        .where(QuarterlyReturn.organisation_id == organisation_id, ReturnPeriod.starts_on < period.starts_on)
+        .order_by(ReturnPeriod.starts_on.desc(), ReturnSubmission.version.desc())
+        .limit(1)
+    )
+
+
+def compared_submission(session: Session, quarterly_return: QuarterlyReturn) -> ReturnSubmission | None:
+    """What the draft is compared with, "what changed since the last return": this return's latest
+    signed version when correcting it, else the last signed return of an earlier quarter."""
+    return quarterly_return.latest_submission or last_signed_submission(
+        session, quarterly_return.organisation_id, quarterly_return.period
+    )
+
+
+@dataclass(frozen=True)
+class OwedReturn:
+    """A period the organisation owes a return for, where its return stands, and whether it can
+    start from an earlier signed return."""
+
+    period: ReturnPeriod
+    state: ReturnState
+    quarterly_return: QuarterlyReturn | None
+    can_carry_over: bool
+
+
+def owed_returns(session: Session, organisation_id: int, today: date) -> list[OwedReturn]:
+    """Every opened period the organisation owes a return for, newest first."""
+    returns = {
+        r.period_id: r
+        for r in session.scalars(select(QuarterlyReturn).where(QuarterlyReturn.organisation_id == organisation_id))
+    }
+    signed_period_starts = set(
+        session.scalars(
+            select(ReturnPeriod.starts_on)
+            .join(QuarterlyReturn, QuarterlyReturn.period_id == ReturnPeriod.id)
+            .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
+            .where(QuarterlyReturn.organisation_id == organisation_id)
+        )
+    )
+    owed = []
+    for period in open_periods(session, today):
+        state = return_states(session, period, today, [organisation_id]).get(organisation_id)
+        if state is not None:
+            owed.append(
+                OwedReturn(
+                    period,
+                    state,
+                    returns.get(period.id),
+                    any(starts_on < period.starts_on for starts_on in signed_period_starts),
+                )
+            )
+    return owed
