@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.access import Role
+from covenant_portal.filters import LONDON
 from covenant_portal.accounts.models import User, is_active_organisation_admin
 from covenant_portal.covenant.service import (
     SigningState,
@@ -24,7 +25,7 @@ def covenant_actions(session: Session, user: User, now: datetime) -> list[Dashbo
     if version is None:
         return []
     if user.role == Role.PROVIDER:
-        return _provider_actions(session, user, version)
+        return _provider_actions(session, user, version, now)
     statuses = every_organisation_status(session)
     if user.role == Role.LA_CONTACT:
         hosted = set(session.scalars(organisations_with_a_home_in(user.local_authority_id)))
@@ -46,17 +47,11 @@ def covenant_actions(session: Session, user: User, now: datetime) -> list[Dashbo
     ]
 
 
-def _provider_actions(session: Session, user: User, version) -> list[DashboardAction]:
+def _provider_actions(session: Session, user: User, version, now: datetime) -> list[DashboardAction]:
     status = status_of(session, user.organisation)
     if status.state == SigningState.SIGNED_CURRENT:
         return []
-    due_on = resigning_due_on(version, int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"]))
-    hint = (
-        f"You signed version {status.latest.covenant_version.number}. Sign this one by {due_on:%-d %B %Y} to stay "
-        "on the register."
-        if status.state == SigningState.SIGN_AGAIN and due_on
-        else ""
-    )
+    hint = _resigning_hint(status, version, now) if status.state == SigningState.SIGN_AGAIN else ""
     if user.is_organisation_admin:
         return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
     admins = session.scalars(
@@ -69,3 +64,16 @@ def _provider_actions(session: Session, user: User, version) -> list[DashboardAc
             f"Your organisation admins can sign it: {', '.join(admins)}." if admins else hint,
         )
     ]
+
+
+def _resigning_hint(status, version, now: datetime) -> str:
+    signed = status.latest.covenant_version.number
+    due_on = resigning_due_on(version, int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"]))
+    if due_on is None:
+        return ""
+    if now.astimezone(LONDON).date() <= due_on:
+        return f"You signed version {signed}. Sign this one by {due_on:%-d %B %Y} to stay on the register."
+    return (
+        f"You signed version {signed}. Re-signing was due by {due_on:%-d %B %Y}: until you sign this one, "
+        "your organisation is not on the public register."
+    )
