@@ -1,14 +1,12 @@
 """Command-line commands: `flask --app covenant_portal <command>`."""
 
 from datetime import datetime, time, timezone
-from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 
+from covenant_portal.filters import LONDON
 from covenant_portal.db import get_session, run_start_up_steps, utcnow
-
-LONDON = ZoneInfo("Europe/London")
 
 
 @click.command("create-admin")

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.access import Role
 from covenant_portal.filters import LONDON
-from covenant_portal.accounts.models import User, is_active_organisation_admin
+from covenant_portal.accounts.management import organisation_admin_names
+from covenant_portal.accounts.models import User
 from covenant_portal.covenant.service import (
     SigningState,
     current_version,
@@ -54,9 +54,7 @@ def _provider_actions(session: Session, user: User, version, now: datetime) -> l
     hint = _resigning_hint(status, version, now) if status.state == SigningState.SIGN_AGAIN else ""
     if user.is_organisation_admin:
         return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
-    admins = session.scalars(
-        select(User.full_name).where(User.organisation_id == user.organisation_id, *is_active_organisation_admin())
-    ).all()
+    admins = organisation_admin_names(session, user.organisation_id)
     return [
         DashboardAction(
             f"Version {version.number} of the covenant is waiting to be signed",

@@ -7,12 +7,12 @@ and commit.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal.accounts.models import ProviderOrganisation
+from covenant_portal.filters import LONDON
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.covenant.service.versions import current_version
 
@@ -90,9 +90,6 @@ def signatories(session: Session) -> list[CovenantSignature]:
             .order_by(ProviderOrganisation.name, ProviderOrganisation.id)
         )
     )
-
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def resigning_due_on(version: CovenantVersion, grace_weeks: int) -> date | None:

@@ -67,7 +67,7 @@ from covenant_portal.returns.chasing.recipients import (
     provider_contacts,
     provider_recipients,
 )
-from covenant_portal.returns.chasing.stages import RANK, STAGES, FIRST_OFFSET, stage_date, stage_due  # noqa: F401 (the job's interface)
+from covenant_portal.returns.chasing.stages import FIRST_OFFSET, RANK, STAGES, stage_due
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_emails
 

@@ -8,27 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.returns.calendar.periods import london_day, open_periods, owes_return
-from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are part of this module's interface)
-    LONGEST_NARRATIVE,
-    MOST_PLACES,
-    OCCUPANCY_COUNTS,
-    OccupancyInput,
-    PledgeInput,
-    identifying_data_problem,
-    occupancy_problems,
-    pledge_problems,
-)
 
-# reads the draft with the helpers above).
-from covenant_portal.returns.drafts.sections import (  # noqa: F401 (part of this module's interface)
-    SECTION_STATUS_LABELS,
-    Section,
-    SectionStatus,
-    contacts_status,
-    occupancy_status,
-    pledge_status,
-    sections,
-)
 from covenant_portal.returns.models import (
     QuarterlyReturn,
     ReturnPeriod,

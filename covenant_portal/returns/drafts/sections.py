@@ -8,16 +8,6 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.returns.drafts.paths import CONTACTS_PATH, OCCUPANCY_PATH, pledge_path, section_of
-from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are part of this module's interface)
-    LONGEST_NARRATIVE,
-    MOST_PLACES,
-    OCCUPANCY_COUNTS,
-    OccupancyInput,
-    PledgeInput,
-    identifying_data_problem,
-    occupancy_problems,
-    pledge_problems,
-)
 from covenant_portal.returns.models import (
     PledgeStatus,
     QuarterlyReturn,

@@ -53,7 +53,6 @@ from covenant_portal.returns.drafts.rules import (  # noqa: F401 (the rules are 
     pledge_problems,
 )
 
-# reads the draft with the helpers above).
 from covenant_portal.returns.drafts.sections import (  # noqa: F401 (part of this module's interface)
     SECTION_STATUS_LABELS,
     Section,
