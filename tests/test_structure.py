@@ -20,6 +20,8 @@ KERNELS = {
     "security",
     "signing",
     "web",
+    "working_days",
+    "duties",
 }
 MOST_LINES = 400
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.vocabulary import AuditVocabulary
+from covenant_portal.duties import BrokenDutyFinder, LaPledgeFigures
 from covenant_portal.jobs.registry import Job
 from covenant_portal.signing.records import RecordKind
 
@@ -57,6 +58,11 @@ class Area:
     # The area's step of `seed-demo` (covenant_portal/demo/): given the Demo, it schedules the
     # area's demo records on the demo's timeline; seed_demo asks every area in this order.
     demo: Callable | None = field(default=None, compare=False)
+    # Duties the area knows to be broken after their chase ladder ran out (covenant_portal/duties.py):
+    # the concerns area raises a concern for each, once per case.
+    broken_duties: Sequence[BrokenDutyFinder] = ()
+    # How each LA kept its side of the covenant, as the area measures it (shown by the observatory).
+    la_pledge_figures: Sequence[LaPledgeFigures] = ()
 
 
 def register_areas(app: Flask, areas: Sequence[Area]) -> None:
@@ -82,6 +88,8 @@ def register_areas(app: Flask, areas: Sequence[Area]) -> None:
         vocabulary = vocabulary.merged(area.audit_vocabulary)
     app.extensions["audit_vocabulary"] = vocabulary
     app.extensions["start_up"] = tuple(step for area in areas for step in area.start_up)
+    app.extensions["broken_duties"] = tuple(finder for area in areas for finder in area.broken_duties)
+    app.extensions["la_pledge_figures"] = tuple(figures for area in areas for figures in area.la_pledge_figures)
     app.extensions["dashboard_actions"] = tuple(actions for area in areas for actions in area.dashboard_actions)
     app.extensions["dashboard_panels"] = tuple(
         sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)

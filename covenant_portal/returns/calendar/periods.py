@@ -6,10 +6,8 @@ a return for every quarter that starts after it first signed the covenant (`owes
 """
 
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,7 @@ from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantSignature
+from covenant_portal.working_days import next_working_day
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_DUE_DAYS = 28
@@ -54,21 +53,6 @@ def quarter_dates(financial_year: int, quarter: int) -> tuple[date, date]:
 
 def next_quarter(financial_year: int, quarter: int) -> tuple[int, int]:
     return (financial_year, quarter + 1) if quarter < 4 else (financial_year + 1, 1)
-
-
-@cache
-def _england_bank_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _england_bank_holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def default_due_date(ends_on: date, due_days: int = DEFAULT_DUE_DAYS) -> date:
