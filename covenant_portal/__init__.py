@@ -65,6 +65,7 @@ def portal_areas() -> list:
     from covenant_portal.audit.area import AREA as audit
     from covenant_portal.contacts.area import AREA as contacts
     from covenant_portal.covenant.area import AREA as covenant
+    from covenant_portal.expansions.area import AREA as expansions
     from covenant_portal.health.area import AREA as health
     from covenant_portal.homes.area import AREA as homes
     from covenant_portal.jobs.area import AREA as jobs
@@ -73,7 +74,7 @@ def portal_areas() -> list:
     from covenant_portal.returns.area import AREA as returns
     from covenant_portal.signing.area import AREA as signing
 
-    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns, health]
+    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns, expansions, health]
 
 
 def _register_cli(app: Flask) -> None:

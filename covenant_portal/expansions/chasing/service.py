@@ -1,0 +1,128 @@
+"""Chasing first responses: the daily `chase_expansion_responses` job.
+
+For each open proposal version with no first response, on the run's London day, its clock
+(triage.clock_of, pauses included) gives the stage reached:
+
+    2 working days left or fewer   due_in_2_days   reminder to the host LA's named contacts
+    due today or overdue           due_today       reminder, the same people
+    5 working days overdue         escalated       email to every active portal admin
+
+While the clock is paused (information requested) nothing is sent to the LA; instead, once an
+information request has gone 5 working days unanswered, the provider is reminded (stage
+information:<request id>), once.
+
+Each run sends, per version, the latest stage reached if neither it nor a later stage was sent, so
+a job that missed days catches up with one email per person. Exactly once: an ExpansionReminder row
+per (version, stage) under a unique constraint, inserted in the same transaction as its outbox
+emails (dedupe key expansion-reminder:<version>:<stage>:<address>); a second run, a replay with
+--as-of or two schedulers at once send each email once."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from covenant_portal import audit
+from covenant_portal.accounts.models import User, can_sign_in
+from covenant_portal.access import Role
+from covenant_portal.accounts.service import signer_and_organisation_admins
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.expansions.common import london_day, named_contacts
+from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus
+from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
+from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
+from covenant_portal.mail.links import Links
+from covenant_portal.mail.service import queue_email
+from covenant_portal.working_days import working_days_between
+
+LA_STAGES = ("due_in_2_days", "due_today", "escalated")
+ESCALATE_AFTER = 5
+REMIND_PROVIDER_AFTER = 5
+
+
+def stage_reached(working_days_left: int) -> str | None:
+    if working_days_left <= -ESCALATE_AFTER:
+        return "escalated"
+    if working_days_left <= 0:
+        return "due_today"
+    if working_days_left <= 2:
+        return "due_in_2_days"
+    return None
+
+
+def chase(session: Session, links: Links, as_of: datetime) -> str:
+    today = london_day(as_of)
+    sent = 0
+    for proposal in session.scalars(
+        select(ExpansionProposal)
+        .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
+        .order_by(ExpansionProposal.id)
+    ):
+        version = proposal.latest_version
+        if version is None or first_response(session, version.id) is not None:
+            continue
+        request = open_request(session, proposal)
+        if request is not None:
+            waited = working_days_between(london_day(request.asked_at), today)
+            if waited >= REMIND_PROVIDER_AFTER:
+                sent += _send(session, links, proposal, version, f"information:{request.id}", as_of)
+            continue
+        clock = clock_of(session, version, today)
+        stage = stage_reached(clock.working_days_left)
+        if stage is None:
+            continue
+        done = set(session.scalars(select(ExpansionReminder.stage).where(ExpansionReminder.version_id == version.id)))
+        if done & set(LA_STAGES[LA_STAGES.index(stage) :]):
+            continue
+        sent += _send(session, links, proposal, version, stage, as_of, clock=clock)
+    return f"Expansion proposals chased: {sent}."
+
+
+def _send(session: Session, links: Links, proposal, version, stage: str, as_of: datetime, clock=None) -> int:
+    try:
+        with session.begin_nested():
+            reminder = ExpansionReminder(proposal_id=proposal.id, version_id=version.id, stage=stage, sent_at=as_of)
+            session.add(reminder)
+            session.flush()
+    except IntegrityError:
+        return 0
+    for address in _recipients(session, proposal, version, stage):
+        queue_email(
+            session,
+            to=address,
+            subject=_subject(proposal, stage),
+            template="expansion_reminder",
+            dedupe_key=f"expansion-reminder:{version.id}:{stage}:{address}",
+            now=as_of,
+            proposal=proposal,
+            stage=stage.split(":")[0],
+            clock=clock,
+            link=links.url(PROVIDER_PAGE if stage.startswith("information") else LA_PAGE, proposal_id=proposal.id),
+        )
+    audit.record(session, SYSTEM, "expansion.chased", reminder, as_of, proposal_id=proposal.id, stage=stage)
+    session.commit()
+    return 1
+
+
+def _recipients(session: Session, proposal, version, stage: str) -> list[str]:
+    if stage.startswith("information"):
+        submitter = session.get(User, version.submitted_by_id)
+        return [
+            address for _id, address in signer_and_organisation_admins(session, proposal.organisation_id, submitter)
+        ]
+    if stage == "escalated":
+        return list(
+            session.scalars(select(User.email).where(User.role == Role.ADMIN, *can_sign_in()).order_by(User.id))
+        )
+    return sorted({named.email for named in named_contacts(session, proposal.host_local_authority_id)})
+
+
+def _subject(proposal, stage: str) -> str:
+    if stage.startswith("information"):
+        return f"Reminder: the local authority is waiting for your answer on {proposal.title}"
+    if stage == "escalated":
+        return f"Escalated: no first response to an expansion proposal in {proposal.host_local_authority.name}"
+    if stage == "due_today":
+        return f"First response due: expansion proposal {proposal.title}"
+    return f"First response due in 2 working days: expansion proposal {proposal.title}"

@@ -1,0 +1,48 @@
+"""What the expansions area asks of people on their dashboards, and its panels' figures."""
+
+from flask import url_for
+from flask_login import current_user
+
+from covenant_portal.access import Role
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.expansions.common import london_day
+from covenant_portal.expansions.models import ProposalStatus
+from covenant_portal.expansions.proposals.drafts import proposals_of
+from covenant_portal.expansions.triage import service as triage
+from covenant_portal.web.areas import DashboardAction
+
+
+def expansion_actions(session, user, now) -> list[DashboardAction]:
+    if user.role == Role.LA_CONTACT and user.local_authority_id:
+        waiting = triage.queue(session, user.local_authority_id, london_day(now))
+        if waiting:
+            first = waiting[0]
+            return [
+                DashboardAction(
+                    f"Triage {len(waiting)} expansion proposal{'s' if len(waiting) != 1 else ''}",
+                    url_for("expansion_triage.queue"),
+                    f"First due: {first.proposal.title}, {first.clock.describe()}",
+                )
+            ]
+    if user.role == Role.PROVIDER and user.organisation_id:
+        asked = [
+            p for p in proposals_of(session, user.organisation_id) if p.status == ProposalStatus.INFORMATION_REQUESTED
+        ]
+        return [
+            DashboardAction(
+                f"Answer the local authority’s question on “{proposal.title}”",
+                url_for("expansion_proposals.proposal", proposal_id=proposal.id),
+            )
+            for proposal in asked
+        ]
+    return []
+
+
+def panel_figures():
+    """For the panels: called only when a dashboard shows them."""
+    session = get_session()
+    if current_user.role == Role.PROVIDER:
+        return {"proposals": proposals_of(session, current_user.organisation_id)}
+    if current_user.role == Role.LA_CONTACT:
+        return {"queued": triage.queue(session, current_user.local_authority_id, london_day(utcnow()))}
+    return {}

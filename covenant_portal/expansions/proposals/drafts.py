@@ -1,0 +1,189 @@
+"""A proposal's working draft: started by a provider, saved a section at a time without
+overwriting a colleague's work (as returns drafts do), checked before submitting.
+
+Optimistic locking: each section's page carries the `draft_lock` it was shown with and a
+fingerprint of the section as shown. A save is an UPDATE ... WHERE draft_lock = <the lock read>;
+if a colleague changed *this* section since the page was shown the save is refused
+(`DraftConflict`) and nothing is overwritten; if they changed another section only, the save goes
+ahead on top of theirs."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from covenant_portal import audit
+from covenant_portal.accounts.models import User
+from covenant_portal.audit.service import Actor
+from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities
+from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement, ProposalStatus
+from covenant_portal.expansions.proposals import rules
+
+SAVE_ATTEMPTS = 5
+UNTITLED = "Untitled proposal"
+
+
+class DraftConflict(Exception):
+    """A colleague saved the same section after the page was shown: nothing was saved."""
+
+    def __init__(self, saved_by: str, saved_at: datetime | None, lock: int, fingerprint: str):
+        super().__init__(f"{saved_by} saved this section after you opened the page.")
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        self.lock = lock  # what the page carries now, so saving again (on purpose) replaces theirs
+        self.fingerprint = fingerprint
+
+
+@dataclass(frozen=True)
+class Seen:
+    lock: int
+    fingerprint: str
+
+
+def fingerprint(draft: dict | None, section: str) -> str:
+    answers = (draft or {}).get(section) or {}
+    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def seen(proposal: ExpansionProposal, section: str) -> Seen:
+    return Seen(proposal.draft_lock, fingerprint(proposal.draft, section))
+
+
+def proposal_of(session: Session, organisation_id: int, proposal_id: int) -> ExpansionProposal | None:
+    return session.scalar(
+        select(ExpansionProposal).where(
+            ExpansionProposal.id == proposal_id, ExpansionProposal.organisation_id == organisation_id
+        )
+    )
+
+
+def proposals_of(session: Session, organisation_id: int) -> list[ExpansionProposal]:
+    return list(
+        session.scalars(
+            select(ExpansionProposal)
+            .where(ExpansionProposal.organisation_id == organisation_id)
+            .order_by(ExpansionProposal.created_at.desc(), ExpansionProposal.id.desc())
+        )
+    )
+
+
+def start_proposal(session: Session, user: User, actor: Actor, now: datetime) -> ExpansionProposal:
+    if user.organisation_id is None:
+        raise ExpansionError("Only providers can propose an expansion.")
+    proposal = ExpansionProposal(
+        organisation_id=user.organisation_id,
+        status=ProposalStatus.DRAFT,
+        title=UNTITLED,
+        draft={},
+        draft_lock=1,
+        draft_updated_at=now,
+        draft_updated_by_id=user.id,
+        created_at=now,
+        created_by_id=user.id,
+    )
+    session.add(proposal)
+    session.flush()
+    audit.record(session, actor, "expansion.draft_started", proposal, now)
+    session.commit()
+    return proposal
+
+
+def choices(session: Session, draft: dict | None) -> dict[str, dict[str, str]]:
+    """The options of the questions whose answers come from the database: the GM LAs (by ONS code)
+    and the current needs of the host LA chosen (by id, with "none")."""
+    authorities = gm_authorities(session)
+    host = ((draft or {}).get("service") or {}).get("host_la")
+    needs = {rules.NO_NEED: "It answers no published need"}
+    authority = next((la for la in authorities if la.ons_code == host), None)
+    if authority is not None:
+        for need in session.scalars(
+            select(NeedsStatement)
+            .where(NeedsStatement.local_authority_id == authority.id, NeedsStatement.withdrawn_at.is_(None))
+            .order_by(NeedsStatement.id)
+        ):
+            needs[str(need.id)] = (
+                f"{need.category.label}, ages {need.age_from} to {need.age_to}, {need.places_wanted} places"
+                + (f" ({need.area})" if need.area else "")
+            )
+    return {"host_la": {la.ons_code: la.name for la in authorities}, "need_id": needs}
+
+
+def save_section(
+    session: Session,
+    proposal: ExpansionProposal,
+    section: str,
+    answers: dict,
+    shown: Seen,
+    user: User,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Saves one section's answers (Invalid if any breaks a rule; nothing is saved then)."""
+    if section not in rules.SECTIONS:
+        raise ExpansionError("There is no such section.")
+    options = {name: set(values) for name, values in choices(session, _with(proposal.draft, section, answers)).items()}
+    problems = rules.section_problems(section, answers, options, complete=False)
+    if problems:
+        raise Invalid(problems)
+    kept = rules.tidy(section, answers)
+    for _attempt in range(SAVE_ATTEMPTS):
+        session.refresh(proposal)
+        if proposal.draft is None:
+            raise ExpansionError("This proposal has no open draft: it was submitted, perhaps by a colleague.")
+        if shown.lock != proposal.draft_lock and fingerprint(proposal.draft, section) != shown.fingerprint:
+            who = proposal.draft_updated_by.full_name if proposal.draft_updated_by else "A colleague"
+            raise DraftConflict(
+                who, proposal.draft_updated_at, proposal.draft_lock, fingerprint(proposal.draft, section)
+            )
+        draft = {**proposal.draft, section: kept}
+        values = {
+            "draft": draft,
+            "draft_lock": proposal.draft_lock + 1,
+            "draft_updated_at": now,
+            "draft_updated_by_id": user.id,
+        }
+        if section == "service" and kept["title"] and proposal.versions == []:
+            values["title"] = kept["title"]
+        saved = session.execute(
+            update(ExpansionProposal)
+            .where(ExpansionProposal.id == proposal.id, ExpansionProposal.draft_lock == proposal.draft_lock)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if saved == 1:
+            audit.record(session, actor, "expansion.section_saved", proposal, now, section=section)
+            session.commit()
+            session.refresh(proposal)
+            return
+        session.rollback()
+    raise ExpansionError("Colleagues are saving this proposal at the same moment. Try again.")
+
+
+def _with(draft: dict | None, section: str, answers: dict) -> dict:
+    return {**(draft or {}), section: answers}
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    section: str
+    message: str
+
+
+def unfinished(session: Session, proposal: ExpansionProposal) -> list[Unfinished]:
+    draft = proposal.draft or {}
+    options = {name: set(values) for name, values in choices(session, draft).items()}
+    found = []
+    for section, (title, _questions) in rules.SECTIONS.items():
+        for message in rules.section_problems(section, draft.get(section) or {}, options, complete=True).values():
+            found.append(Unfinished(section, f"{title}: {message}"))
+    return found
+
+
+def section_status(proposal: ExpansionProposal, section: str) -> str:
+    answers = (proposal.draft or {}).get(section)
+    if not answers:
+        return "Not started"
+    return "Completed" if all(answers.get(q.name) for q in rules.questions(section) if q.required) else "In progress"

@@ -1,0 +1,126 @@
+"""The signed record of a proposal version (ledger kind `expansion_proposal`, predicate
+urn:gm-first:predicate:expansion-proposal:v1). The subject is the version
+(urn:gm-first:expansion-proposal:<version id>), its digest the SHA-256 of the version's canonical
+document; `ledger verify` re-derives the predicate from the row and re-hashes the document."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from covenant_portal.expansions.models import ExpansionProposal, ProposalVersion
+from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.signing.ledger import rfc3339
+from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.web.ids import parse_id
+
+KIND = "expansion_proposal"
+PREDICATE_TYPE = "urn:gm-first:predicate:expansion-proposal:v1"
+SUBJECT_PREFIX = "urn:gm-first:expansion-proposal:"
+
+
+def subject_name_for(version_id: int) -> str:
+    return f"{SUBJECT_PREFIX}{version_id}"
+
+
+def predicate_for(version, organisation_id: int, superseded: tuple[int, str] | None) -> dict:
+    document = version.document if isinstance(version.document, dict) else {}
+    host = document.get("hostLocalAuthority") or {}
+    return {
+        "proposal": {
+            "id": version.proposal_id,
+            "version": version.version,
+            "supersedes": (
+                {"version": superseded[0], "documentSha256": superseded[1]} if superseded is not None else None
+            ),
+        },
+        "organisation": {"id": organisation_id, "name": (document.get("organisation") or {}).get("name")},
+        "hostLocalAuthority": {"onsCode": host.get("onsCode"), "name": host.get("name")},
+        "submitter": {
+            "name": version.submitted_by_name,
+            "userId": version.submitted_by_id,
+            "email": version.submitted_by_email,
+        },
+        "submittedAt": rfc3339(version.submitted_at),
+    }
+
+
+SOURCE_OF = {
+    ("proposal", "id"): "proposal_id",
+    ("proposal", "version"): "version",
+    ("proposal", "supersedes"): "supersedes_id",
+    ("proposal", "supersedes", "version"): "supersedes_id",
+    ("proposal", "supersedes", "documentSha256"): "supersedes_id",
+    ("organisation", "id"): "expansion_proposal organisation_id",
+    ("organisation", "name"): "document organisation name",
+    ("hostLocalAuthority", "onsCode"): "document host local authority",
+    ("hostLocalAuthority", "name"): "document host local authority",
+    ("submitter", "name"): "submitted_by_name",
+    ("submitter", "userId"): "submitted_by_id",
+    ("submitter", "email"): "submitted_by_email",
+    ("submittedAt",): "submitted_at",
+}
+
+
+def check_proposals(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    ids = [_version_id(subject) for subject, _ in records]
+    wanted = [i for i in ids if i is not None]
+    versions = ProposalVersion.__table__
+    superseded = aliased(ProposalVersion)
+    rows = (
+        session.execute(
+            select(
+                versions,
+                LedgerEntry.subject.label("entry_subject"),
+                ExpansionProposal.organisation_id.label("organisation_id"),
+                superseded.version.label("superseded_version"),
+                superseded.document_sha256.label("superseded_sha256"),
+            )
+            .outerjoin(LedgerEntry, LedgerEntry.seq == versions.c.ledger_seq)
+            .join(ExpansionProposal, ExpansionProposal.id == versions.c.proposal_id)
+            .outerjoin(superseded, superseded.id == versions.c.supersedes_id)
+            .where(versions.c.id.in_(wanted))
+        )
+        if wanted
+        else []
+    )
+    found = {row.id: row for row in rows}
+    problems: list[str | None] = []
+    for (subject, statement), version_id in zip(records, ids, strict=True):
+        row = found.get(version_id)
+        problems.append(
+            f"{subject} names no expansion proposal version in the database"
+            if row is None
+            else _problem(row, subject, statement)
+        )
+    return problems
+
+
+def check_proposal(session: Session, subject: str, statement: dict) -> str | None:
+    return check_proposals(session, [(subject, statement)])[0]
+
+
+def _version_id(subject: str) -> int | None:
+    return parse_id(subject.removeprefix(SUBJECT_PREFIX)) if subject.startswith(SUBJECT_PREFIX) else None
+
+
+def _problem(row, subject: str, statement: dict) -> str | None:
+    label = f"expansion_proposal_version {row.id}"
+    if row.entry_subject != subject_name_for(row.id):
+        return f"{label} ledger_seq does not point at its own ledger entry"
+    document = row.document if isinstance(row.document, dict) else {}
+    try:
+        digest = canonical_sha256(document)
+    except (TypeError, ValueError):
+        digest = None
+    if digest != row.document_sha256:
+        return f"{label} document differs from its document_sha256"
+    superseded = (row.superseded_version, row.superseded_sha256) if row.supersedes_id is not None else None
+    if (document.get("proposal") or {}).get("version") != row.version:
+        return f"{label} version differs from its signed document"
+    expected = predicate_for(row, row.organisation_id, superseded)
+    return statement_problem(
+        statement, subject, row.document_sha256, PREDICATE_TYPE, f"{label} document_sha256"
+    ) or predicate_problem(expected, statement.get("predicate"), label, SOURCE_OF)
+
+
+EXPANSION_PROPOSAL = RecordKind(KIND, PREDICATE_TYPE, check_proposal, check_proposals)

@@ -1,0 +1,104 @@
+"""The signed record of a host LA's response (ledger kind `expansion_outcome`, predicate
+urn:gm-first:predicate:expansion-outcome:v1). The subject is the outcome
+(urn:gm-first:expansion-outcome:<id>), its digest the SHA-256 of the outcome's canonical document
+(`document_of`, re-derived from the row), which cites the proposal version's document digest."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.accounts.models import LocalAuthority
+from covenant_portal.expansions.models import OUTCOME_LABELS, Outcome, ProposalOutcome, ProposalVersion
+from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.signing.ledger import rfc3339
+from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.web.ids import parse_id
+
+KIND = "expansion_outcome"
+PREDICATE_TYPE = "urn:gm-first:predicate:expansion-outcome:v1"
+SUBJECT_PREFIX = "urn:gm-first:expansion-outcome:"
+
+
+def subject_name_for(outcome_id: int) -> str:
+    return f"{SUBJECT_PREFIX}{outcome_id}"
+
+
+def document_of(outcome, version_number: int, proposal_sha256: str, ons_code: str, authority: str) -> dict:
+    """What the outcome says (a row, or a row's columns), as signed."""
+    value = Outcome(outcome.outcome)
+    return {
+        "outcome": {"id": outcome.id, "value": value.value, "label": OUTCOME_LABELS[value]},
+        "details": outcome.details,
+        "meetingOn": outcome.meeting_on.isoformat() if outcome.meeting_on else None,
+        "proposal": {
+            "id": outcome.proposal_id,
+            "version": version_number,
+            "subject": f"urn:gm-first:expansion-proposal:{outcome.version_id}",
+            "documentSha256": proposal_sha256,
+        },
+        "localAuthority": {"onsCode": ons_code, "name": authority},
+        "decidedBy": {"name": outcome.decided_by_name, "userId": outcome.decided_by_id},
+        "decidedAt": rfc3339(outcome.decided_at),
+    }
+
+
+def predicate_for(document: dict) -> dict:
+    return {key: document[key] for key in ("outcome", "proposal", "localAuthority", "decidedBy", "decidedAt")}
+
+
+def check_outcomes(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    ids = [_outcome_id(subject) for subject, _ in records]
+    wanted = [i for i in ids if i is not None]
+    outcomes = ProposalOutcome.__table__
+    rows = (
+        session.execute(
+            select(
+                outcomes,
+                LedgerEntry.subject.label("entry_subject"),
+                ProposalVersion.version.label("version_number"),
+                ProposalVersion.document_sha256.label("proposal_sha256"),
+                LocalAuthority.ons_code.label("ons_code"),
+                LocalAuthority.name.label("authority"),
+            )
+            .outerjoin(LedgerEntry, LedgerEntry.seq == outcomes.c.ledger_seq)
+            .join(ProposalVersion, ProposalVersion.id == outcomes.c.version_id)
+            .join(LocalAuthority, LocalAuthority.id == outcomes.c.local_authority_id)
+            .where(outcomes.c.id.in_(wanted))
+        )
+        if wanted
+        else []
+    )
+    found = {row.id: row for row in rows}
+    problems: list[str | None] = []
+    for (subject, statement), outcome_id in zip(records, ids, strict=True):
+        row = found.get(outcome_id)
+        problems.append(
+            f"{subject} names no expansion outcome in the database"
+            if row is None
+            else _problem(row, subject, statement)
+        )
+    return problems
+
+
+def check_outcome(session: Session, subject: str, statement: dict) -> str | None:
+    return check_outcomes(session, [(subject, statement)])[0]
+
+
+def _outcome_id(subject: str) -> int | None:
+    return parse_id(subject.removeprefix(SUBJECT_PREFIX)) if subject.startswith(SUBJECT_PREFIX) else None
+
+
+def _problem(row, subject: str, statement: dict) -> str | None:
+    label = f"expansion_outcome {row.id}"
+    if row.entry_subject != subject_name_for(row.id):
+        return f"{label} ledger_seq does not point at its own ledger entry"
+    try:
+        document = document_of(row, row.version_number, row.proposal_sha256, row.ons_code, row.authority)
+    except ValueError:
+        return f"{label} outcome is not an outcome"
+    return statement_problem(
+        statement, subject, canonical_sha256(document), PREDICATE_TYPE, f"{label} outcome, details or meeting_on"
+    ) or predicate_problem(predicate_for(document), statement.get("predicate"), label, {})
+
+
+EXPANSION_OUTCOME = RecordKind(KIND, PREDICATE_TYPE, check_outcome, check_outcomes)

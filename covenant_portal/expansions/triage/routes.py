@@ -1,0 +1,208 @@
+"""The LAs' side of proposals: the host LA's queue, a proposal's page (every GM LA's contacts read and
+comment; the host LA's take it, ask for information and respond), and the records anyone allowed to
+see the proposal can open: the response letter and the receipts."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
+from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.expansions.common import ExpansionError, Invalid, london_day, timeline
+from covenant_portal.expansions.forms import ButtonForm, MessageForm, OutcomeForm, QuestionForm
+from covenant_portal.expansions.models import ProposalOutcome
+from covenant_portal.expansions.proposals import rules, submission
+from covenant_portal.expansions.proposals.drafts import proposal_of
+from covenant_portal.expansions.proposals.routes import _version_page, receipt_response
+from covenant_portal.expansions.triage import service
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web.forms import add_error
+from covenant_portal.web.views import email_links, form_page, signed_in_user
+
+blueprint = Blueprint("expansion_triage", __name__)
+LA_SIDE = (Role.LA_CONTACT, Role.ADMIN, Role.ESCALATION_OFFICER)
+
+
+def _for_la(proposal_id: int):
+    return found_or_404(service.proposal_for_la(get_session(), signed_in_user(), proposal_id))
+
+
+def _visible(proposal_id: int):
+    """The proposal for its provider, or (once submitted) for the LA side."""
+    if current_user.role == Role.PROVIDER:
+        return found_or_404(proposal_of(get_session(), current_user.organisation_id, proposal_id))
+    return _for_la(proposal_id)
+
+
+@blueprint.get("/la/expansions")
+@allowed(Role.LA_CONTACT)
+def queue():
+    session = get_session()
+    today = london_day(utcnow())
+    authority_id = current_user.local_authority_id
+    return render_template(
+        "expansions/queue.html",
+        queued=service.queue(session, authority_id, today),
+        proposals=service.responded(session, authority_id),
+    )
+
+
+@blueprint.get("/la/expansions/<int:proposal_id>")
+@allowed(*LA_SIDE)
+def proposal(proposal_id, forms=None):
+    session = get_session()
+    found = _for_la(proposal_id)
+    version = found.latest_version
+    forms = forms or {}
+    return render_template(
+        "expansions/la_proposal.html",
+        proposal=found,
+        version=version,
+        sections=rules.SECTIONS,
+        clock=service.clock_of(session, version, london_day(utcnow())),
+        responded=service.first_response(session, version.id),
+        events=timeline(session, found.id),
+        outcomes=service.outcomes_of(session, found.id),
+        request=service.open_request(session, found),
+        host=service.is_host_contact(current_user, found),
+        is_open=found.status in submission.OPEN,
+        question_form=forms.get("question") or QuestionForm(),
+        message_form=forms.get("message") or MessageForm(),
+        button=ButtonForm(),
+        form=forms.get("question") or forms.get("message"),
+    ), (400 if forms else 200)
+
+
+def _back(found):
+    return redirect(url_for("expansion_triage.proposal", proposal_id=found.id))
+
+
+@blueprint.post("/la/expansions/<int:proposal_id>/take")
+@allowed(Role.LA_CONTACT)
+def take(proposal_id):
+    found = _for_la(proposal_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            service.take(get_session(), signed_in_user(), found, current_actor(), utcnow())
+            flash("You have taken this proposal. Other contacts can see that you have it.", "success")
+        except ExpansionError as error:
+            flash(str(error), "error")
+    return _back(found)
+
+
+def _posted(found, key: str, form, field: str, action, done: str):
+    if form.validate_on_submit():
+        try:
+            action()
+        except Invalid as invalid:
+            add_error(form, field, invalid.errors.get(field, str(invalid)))
+            return proposal(found.id, forms={key: form})
+        except ExpansionError as error:
+            flash(str(error), "error")
+            return _back(found)
+        flash(done, "success")
+        return _back(found)
+    return proposal(found.id, forms={key: form})
+
+
+@blueprint.post("/la/expansions/<int:proposal_id>/information")
+@allowed(Role.LA_CONTACT)
+def ask(proposal_id):
+    found = _for_la(proposal_id)
+    form = QuestionForm()
+    return _posted(
+        found,
+        "question",
+        form,
+        "question",
+        lambda: service.request_information(
+            get_session(), email_links(), signed_in_user(), found, form.question.data or "", current_actor(), utcnow()
+        ),
+        "Your question is sent to the provider. The clock is paused until they answer.",
+    )
+
+
+@blueprint.post("/la/expansions/<int:proposal_id>/messages")
+@allowed(Role.LA_CONTACT)
+def message(proposal_id):
+    found = _for_la(proposal_id)
+    form = MessageForm()
+    return _posted(
+        found,
+        "message",
+        form,
+        "text",
+        lambda: service.post_message(
+            get_session(), email_links(), signed_in_user(), found, form.text.data or "", current_actor(), utcnow()
+        ),
+        "Sent. The provider is told by email.",
+    )
+
+
+@blueprint.route("/la/expansions/<int:proposal_id>/outcome", methods=["GET", "POST"])
+@allowed(Role.LA_CONTACT)
+def outcome(proposal_id):
+    session = get_session()
+    found = _for_la(proposal_id)
+    found_or_404(found if service.is_host_contact(current_user, found) else None)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)
+        try:
+            row = service.record_outcome(
+                session, email_links(), portal_key, signed_in_user(), found, typed, current_actor(), utcnow()
+            )
+        except Invalid as invalid:
+            for name, problem in invalid.errors.items():
+                add_error(form, name, problem)
+        except ExpansionError as error:
+            flash(str(error), "error")
+            return _back(found)
+        else:
+            flash(f"Your response ({row.outcome.label}) is signed and sent to the provider.", "success")
+            return redirect(url_for("expansion_triage.letter", proposal_id=found.id, outcome_id=row.id))
+    return form_page("expansions/outcome.html", form, proposal=found, version=found.latest_version)
+
+
+@blueprint.get("/la/expansions/<int:proposal_id>/versions/<int:version>")
+@allowed(*LA_SIDE)
+def version(proposal_id, version):
+    return _version_page(_for_la(proposal_id), version, back="expansion_triage.proposal")
+
+
+def _outcome(found, outcome_id: int) -> ProposalOutcome:
+    row = get_session().get(ProposalOutcome, outcome_id)
+    return found_or_404(row if row is not None and row.proposal_id == found.id else None)
+
+
+@blueprint.get("/expansions/<int:proposal_id>/outcomes/<int:outcome_id>/letter")
+@allowed(*ANY_SIGNED_IN)
+def letter(proposal_id, outcome_id):
+    found = _visible(proposal_id)
+    row = _outcome(found, outcome_id)
+    return render_template(
+        "expansions/letter.html",
+        proposal=found,
+        outcome=row,
+        version=row.version,
+        reference=receipt_reference(row.ledger_seq),
+    )
+
+
+@blueprint.get("/expansions/<int:proposal_id>/outcomes/<int:outcome_id>/receipt")
+@allowed(*ANY_SIGNED_IN)
+def outcome_receipt(proposal_id, outcome_id):
+    row = _outcome(_visible(proposal_id), outcome_id)
+    return receipt_response(submission.receipt_bytes(get_session(), row.ledger_seq), f"expansion-outcome-{row.id}.json")
+
+
+@blueprint.get("/expansions/<int:proposal_id>/versions/<int:version>/receipt")
+@allowed(*ANY_SIGNED_IN)
+def proposal_receipt(proposal_id, version):
+    found = _visible(proposal_id)
+    chosen = found_or_404(next((v for v in found.versions if v.version == version), None))
+    return receipt_response(
+        submission.receipt_bytes(get_session(), chosen.ledger_seq),
+        f"expansion-proposal-{found.id}-v{chosen.version}.json",
+    )

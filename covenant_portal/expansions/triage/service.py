@@ -1,0 +1,376 @@
+"""The host LA's triage of a submitted proposal, on a working-day clock (working_days.py): a first
+response is due 10 working days after the version was submitted; an information request pauses the
+clock from the day it is asked to the day the provider answers. The first response is the first
+outcome recorded for the version. Only the host LA's contacts decide; every GM LA's contacts read
+and comment; the provider and the host LA exchange messages."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal import audit
+from covenant_portal.access import Role
+from covenant_portal.accounts.models import User
+from covenant_portal.accounts.service import signer_and_organisation_admins
+from covenant_portal.audit.service import Actor
+from covenant_portal.db import next_id
+from covenant_portal.expansions.common import ExpansionError, Invalid, add_event, london_day, named_contacts
+from covenant_portal.expansions.models import (
+    EventKind,
+    ExpansionProposal,
+    InformationRequest,
+    Outcome,
+    ProposalOutcome,
+    ProposalStatus,
+    ProposalVersion,
+)
+from covenant_portal.expansions.proposals.submission import LA_PAGE, OPEN, PROVIDER_PAGE
+from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME, document_of, predicate_for, subject_name_for
+from covenant_portal.mail.links import Links
+from covenant_portal.mail.service import queue_email
+from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.signing.portal_key import PortalKey
+from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.web.identifiers import identifying_data_problem
+from covenant_portal.working_days import Clock, Pause, clock
+
+FIRST_RESPONSE_DAYS = 10
+LONGEST_TEXT = 2000
+
+
+# Who may see and do what
+
+
+def is_host_contact(user: User, proposal: ExpansionProposal) -> bool:
+    return user.role == Role.LA_CONTACT and user.local_authority_id == proposal.host_local_authority_id
+
+
+def proposal_for_la(session: Session, user: User, proposal_id: int) -> ExpansionProposal | None:
+    """A submitted proposal, for a GM LA's contact or an overseer (never a draft never submitted)."""
+    if user.role == Role.LA_CONTACT and not (user.local_authority and user.local_authority.is_greater_manchester):
+        return None
+    proposal = session.get(ExpansionProposal, proposal_id)
+    if proposal is None or not proposal.versions:
+        return None
+    return proposal
+
+
+# The clock
+
+
+def pauses(session: Session, version_id: int) -> list[Pause]:
+    return [
+        (london_day(asked), london_day(answered) if answered is not None else None)
+        for asked, answered in session.execute(
+            select(InformationRequest.asked_at, InformationRequest.answered_at)
+            .where(InformationRequest.version_id == version_id)
+            .order_by(InformationRequest.asked_at)
+        )
+    ]
+
+
+def first_response(session: Session, version_id: int) -> ProposalOutcome | None:
+    return session.scalar(
+        select(ProposalOutcome)
+        .where(ProposalOutcome.version_id == version_id)
+        .order_by(ProposalOutcome.decided_at, ProposalOutcome.id)
+        .limit(1)
+    )
+
+
+def clock_of(session: Session, version: ProposalVersion, today: date) -> Clock:
+    return clock(london_day(version.submitted_at), FIRST_RESPONSE_DAYS, today, pauses(session, version.id))
+
+
+@dataclass(frozen=True)
+class Queued:
+    proposal: ExpansionProposal
+    version: ProposalVersion
+    clock: Clock
+
+
+def queue(session: Session, local_authority_id: int, today: date) -> list[Queued]:
+    """The host LA's proposals awaiting a first response, what is due first at the top."""
+    waiting = []
+    for proposal in session.scalars(
+        select(ExpansionProposal).where(
+            ExpansionProposal.host_local_authority_id == local_authority_id,
+            ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]),
+        )
+    ):
+        version = proposal.latest_version
+        if version is not None and first_response(session, version.id) is None:
+            waiting.append(Queued(proposal, version, clock_of(session, version, today)))
+    return sorted(waiting, key=lambda queued: (queued.clock.due_on, queued.proposal.id))
+
+
+def responded(session: Session, local_authority_id: int) -> list[ExpansionProposal]:
+    return list(
+        session.scalars(
+            select(ExpansionProposal)
+            .where(
+                ExpansionProposal.host_local_authority_id == local_authority_id,
+                ExpansionProposal.status.not_in([ProposalStatus.DRAFT]),
+            )
+            .order_by(ExpansionProposal.id.desc())
+        )
+    )
+
+
+def open_request(session: Session, proposal: ExpansionProposal) -> InformationRequest | None:
+    return session.scalar(
+        select(InformationRequest).where(
+            InformationRequest.proposal_id == proposal.id, InformationRequest.answered_at.is_(None)
+        )
+    )
+
+
+def outcomes_of(session: Session, proposal_id: int) -> list[ProposalOutcome]:
+    return list(
+        session.scalars(
+            select(ProposalOutcome).where(ProposalOutcome.proposal_id == proposal_id).order_by(ProposalOutcome.id)
+        )
+    )
+
+
+# Acting
+
+
+def _must_host(user: User, proposal: ExpansionProposal) -> None:
+    if not is_host_contact(user, proposal):
+        raise ExpansionError(f"Only {proposal.host_local_authority.name}’s contacts can do this.")
+    if proposal.status not in OPEN:
+        raise ExpansionError("This proposal is no longer open.")
+
+
+def _text(name: str, text: str, label: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise Invalid({name: f"Enter {label}"})
+    if len(text) > LONGEST_TEXT:
+        raise Invalid({name: f"{label[0].upper()}{label[1:]} must be {LONGEST_TEXT} characters or fewer"})
+    if problem := identifying_data_problem(text):
+        raise Invalid({name: problem})
+    return text
+
+
+def take(session: Session, user: User, proposal: ExpansionProposal, actor: Actor, now: datetime) -> None:
+    _must_host(user, proposal)
+    proposal.taken_by_id = user.id
+    proposal.taken_at = now
+    add_event(session, proposal, EventKind.TAKEN, user.id, now)
+    audit.record(session, actor, "expansion.taken", proposal, now)
+    session.commit()
+
+
+def request_information(
+    session: Session, links: Links, user: User, proposal: ExpansionProposal, question: str, actor: Actor, now
+) -> InformationRequest:
+    _must_host(user, proposal)
+    question = _text("question", question, "what you need to know")
+    if open_request(session, proposal) is not None:
+        raise ExpansionError("The provider has not yet answered the last request for information.")
+    request = InformationRequest(
+        proposal_id=proposal.id,
+        version_id=proposal.latest_version.id,
+        question=question,
+        asked_by_id=user.id,
+        asked_at=now,
+    )
+    session.add(request)
+    if proposal.status == ProposalStatus.AWAITING_TRIAGE:
+        proposal.status = ProposalStatus.INFORMATION_REQUESTED
+    session.flush()
+    add_event(session, proposal, EventKind.INFORMATION_REQUESTED, user.id, now, question)
+    audit.record(session, actor, "expansion.information_requested", proposal, now, request_id=request.id)
+    _tell_provider(
+        session, links, proposal, f"info-requested:{request.id}", "More information asked for", question, now
+    )
+    session.commit()
+    return request
+
+
+def answer_information(
+    session: Session, links: Links, user: User, proposal: ExpansionProposal, answer: str, actor: Actor, now
+) -> None:
+    if user.organisation_id != proposal.organisation_id:
+        raise ExpansionError("Only the provider can answer.")
+    request = open_request(session, proposal)
+    if request is None:
+        raise ExpansionError("There is no open request for information.")
+    request.answer = _text("answer", answer, "your answer")
+    request.answered_by_id = user.id
+    request.answered_at = now
+    if proposal.status == ProposalStatus.INFORMATION_REQUESTED:
+        proposal.status = ProposalStatus.AWAITING_TRIAGE
+    add_event(session, proposal, EventKind.INFORMATION_GIVEN, user.id, now, request.answer)
+    audit.record(session, actor, "expansion.information_given", proposal, now, request_id=request.id)
+    _tell_host(
+        session, links, proposal, f"info-given:{request.id}", "The provider answered your request", request.answer, now
+    )
+    session.commit()
+
+
+def post_message(
+    session: Session, links: Links, user: User, proposal: ExpansionProposal, text: str, actor: Actor, now
+) -> None:
+    """A message (provider or host LA) or a comment (another GM LA's contact) on the proposal."""
+    text = _text("text", text, "your message")
+    if user.role == Role.PROVIDER and user.organisation_id != proposal.organisation_id:
+        raise ExpansionError("Only the provider can write here.")
+    if user.role not in (Role.PROVIDER, Role.LA_CONTACT):
+        raise ExpansionError("Only the provider and GM local authority contacts can write here.")
+    kind = (
+        EventKind.COMMENT if user.role == Role.LA_CONTACT and not is_host_contact(user, proposal) else EventKind.MESSAGE
+    )
+    event = add_event(session, proposal, kind, user.id, now, text)
+    session.flush()
+    audit.record(session, actor, f"expansion.{kind.value}_posted", proposal, now, event_id=event.id)
+    who = user.local_authority.name if user.role == Role.LA_CONTACT else proposal.organisation.name
+    subject = f"{'Comment' if kind == EventKind.COMMENT else 'Message'} from {who}"
+    if user.role == Role.PROVIDER:
+        _tell_host(session, links, proposal, f"message:{event.id}", subject, text, now)
+    else:
+        _tell_provider(session, links, proposal, f"message:{event.id}", subject, text, now)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    outcome: str
+    details: str
+    meeting_on: date | None
+
+
+def outcome_problems(typed: OutcomeInput) -> dict[str, str]:
+    if typed.outcome not in set(Outcome):
+        return {"outcome": "Choose the outcome"}
+    outcome = Outcome(typed.outcome)
+    needs = {
+        Outcome.SUPPORTED_WITH_CONDITIONS: ("details", "the conditions"),
+        Outcome.NOT_SUPPORTED: ("details", "the reason it is not supported"),
+    }
+    problems = {}
+    if outcome in needs and not typed.details.strip():
+        problems["details"] = f"Enter {needs[outcome][1]}"
+    elif typed.details.strip():
+        try:
+            _text("details", typed.details, "the details")
+        except Invalid as invalid:
+            problems.update(invalid.errors)
+    if outcome == Outcome.DISCUSS_FURTHER and typed.meeting_on is None:
+        problems["meeting_on"] = "Enter the date of the meeting"
+    return problems
+
+
+def record_outcome(
+    session: Session,
+    links: Links,
+    current_key: Callable[[], PortalKey],
+    user: User,
+    proposal: ExpansionProposal,
+    typed: OutcomeInput,
+    actor: Actor,
+    now: datetime,
+) -> ProposalOutcome:
+    _must_host(user, proposal)
+    if problems := outcome_problems(typed):
+        raise Invalid(problems)
+    try:
+        return with_current_key(
+            current_key, lambda key: _record(session, links, key, user, proposal, typed, actor, now)
+        )
+    except KeyRetired:
+        session.rollback()
+        raise ExpansionError(
+            "The portal’s signing key has just been changed. Nothing was recorded: try again."
+        ) from None
+
+
+def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now) -> ProposalOutcome:
+    version = proposal.latest_version
+    outcome = Outcome(typed.outcome)
+    row = ProposalOutcome(
+        id=next_id(session, ProposalOutcome),
+        proposal_id=proposal.id,
+        version_id=version.id,
+        outcome=outcome,
+        details=typed.details.strip(),
+        meeting_on=typed.meeting_on if outcome == Outcome.DISCUSS_FURTHER else None,
+        decided_by_id=user.id,
+        decided_by_name=user.full_name,
+        local_authority_id=proposal.host_local_authority_id,
+        decided_at=now,
+    )
+    authority = proposal.host_local_authority
+    document = document_of(row, version.version, version.document_sha256, authority.ons_code, authority.name)
+    with session.begin_nested():
+        entry = seal(
+            session,
+            key,
+            kind=EXPANSION_OUTCOME.kind,
+            subject_name=subject_name_for(row.id),
+            subject_sha256=canonical_sha256(document),
+            predicate_type=EXPANSION_OUTCOME.predicate_type,
+            predicate=predicate_for(document),
+            now=now,
+        )
+        row.ledger_seq = entry.seq
+        session.add(row)
+        session.flush()
+    proposal.status = ProposalStatus.DECIDED if outcome.decides else ProposalStatus.DISCUSSING
+    add_event(session, proposal, EventKind.OUTCOME, user.id, now, outcome.label, version=version.version)
+    audit.record(
+        session, actor, "expansion.outcome_recorded", proposal, now, outcome=outcome.value, ledger_seq=entry.seq
+    )
+    _tell_provider(
+        session,
+        links,
+        proposal,
+        f"outcome:{row.id}",
+        f"{authority.name}’s response: {outcome.label}",
+        row.details,
+        now,
+        letter=links.url("expansion_triage.letter", proposal_id=proposal.id, outcome_id=row.id),
+    )
+    session.commit()
+    return row
+
+
+# Emails
+
+
+def _tell_provider(session, links: Links, proposal, key: str, subject: str, text: str, now, letter: str = "") -> None:
+    submitter = session.get(User, proposal.latest_version.submitted_by_id)
+    for user_id, address in signer_and_organisation_admins(session, proposal.organisation_id, submitter):
+        queue_email(
+            session,
+            to=address,
+            subject=f"{subject}: {proposal.title}",
+            template="expansion_update",
+            dedupe_key=f"expansion-{key}:{user_id}",
+            now=now,
+            proposal=proposal,
+            text=text,
+            letter=letter,
+            link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
+        )
+
+
+def _tell_host(session, links: Links, proposal, key: str, subject: str, text: str, now) -> None:
+    for named in named_contacts(session, proposal.host_local_authority_id):
+        queue_email(
+            session,
+            to=named.email,
+            subject=f"{subject}: {proposal.title}",
+            template="expansion_update",
+            dedupe_key=f"expansion-{key}:la{named.id}",
+            now=now,
+            proposal=proposal,
+            text=text,
+            letter="",
+            link=links.url(LA_PAGE, proposal_id=proposal.id),
+        )
