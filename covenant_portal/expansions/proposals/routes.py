@@ -62,7 +62,7 @@ def proposal(proposal_id):
         responded=triage.first_response(session, version.id) if version else None,
         events=timeline(session, found.id),
         outcomes=triage.outcomes_of(session, found.id),
-        request=triage.open_request(session, found),
+        info_request=triage.open_request(session, found),
         answer_form=AnswerForm(),
         message_form=MessageForm(),
         button=ButtonForm(),

@@ -2,7 +2,7 @@
 comment; the host LA's take it, ask for information and respond), and the records anyone allowed to
 see the proposal can open: the response letter and the receipts."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
@@ -64,7 +64,7 @@ def proposal(proposal_id, forms=None):
         responded=service.first_response(session, version.id),
         events=timeline(session, found.id),
         outcomes=service.outcomes_of(session, found.id),
-        request=service.open_request(session, found),
+        info_request=service.open_request(session, found),
         host=service.is_host_contact(current_user, found),
         is_open=found.status in submission.OPEN,
         question_form=forms.get("question") or QuestionForm(),
