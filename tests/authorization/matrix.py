@@ -17,6 +17,7 @@ from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
 from tests.contacts.contacts import create_contact
 from tests.covenant.helpers import sign_current_version
+from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
 from tests.homes.homes import create_home
 from tests.returns.helpers import SIGNED_AT
@@ -122,6 +123,7 @@ def build_world(session: Session) -> SimpleNamespace:
         links=parts.email_links(session, admin, provider_a_colleague, now),
         la_named_contact=parts.la_named_contact(session, la_contact, now),
         covenant_draft=parts.covenant_draft(session, admin),
+        expansions=expansion_world(session, provider_a, la_contact),
     )
 
 

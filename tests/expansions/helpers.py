@@ -122,3 +122,29 @@ def outcome(session, user, proposal, value="supported", details="", meeting_on=N
     return triage.record_outcome(
         session, links(), key, user, proposal, triage.OutcomeInput(value, details, meeting_on), SYSTEM, now
     )
+
+
+@dataclass
+class World:
+    """For the authorization matrix and the hostile suite: provider A's proposal in Bolton (the LA
+    contact's LA), submitted, with a "Discuss further" response (so it is still open and has a
+    letter), its draft proposal, and a Bolton need."""
+
+    proposal: ExpansionProposal
+    draft: ExpansionProposal
+    need: NeedsStatement
+    outcome: object
+
+
+BOLTON_ANSWERS = {**ANSWERS, "service": {**ANSWERS["service"], "host_la": "E08000001", "postcode_district": "BL1"}}
+
+
+def expansion_world(session: Session, provider: User, la_contact: User, now=NOW) -> World:
+    proposal = submitted(session, provider, now, BOLTON_ANSWERS)
+    row = outcome(session, la_contact, proposal, "discuss_further", "", datetime(2026, 11, 2).date(), now)
+    return World(
+        proposal=proposal,
+        draft=draft(session, provider, {"service": BOLTON_ANSWERS["service"]}, now),
+        need=publish_need(session, la_contact, now, name="Bolton"),
+        outcome=row,
+    )
