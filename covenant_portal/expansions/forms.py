@@ -159,10 +159,3 @@ class OutcomeForm(PortalForm):
     )
     meeting_on = DayMonthYearField("Meeting date (for Discuss further)", description="For example, 14 1 2027")
     submit = SubmitField("Sign and send the response", widget=GovSubmitInput())
-
-
-class ReportForm(PortalForm):
-    class Meta:
-        csrf = False
-
-    year = SelectField("Financial year", widget=GovSelect(), validate_choice=False)

@@ -52,7 +52,11 @@ ROUTES = [
     only("expansion_triage.outcome", LA + "/outcome", method="POST", la_contact=400),
     only("expansion_triage.version", LA + "/versions/1", **LA_SIDE),
     # The records: the letter and the receipts, for the provider and the LA side
-    only("expansion_triage.letter", "/expansions/{w.expansions.proposal.id}/outcomes/{w.expansions.outcome.id}/letter", **RECORD),
+    only(
+        "expansion_triage.letter",
+        "/expansions/{w.expansions.proposal.id}/outcomes/{w.expansions.outcome.id}/letter",
+        **RECORD,
+    ),
     only(
         "expansion_triage.outcome_receipt",
         "/expansions/{w.expansions.proposal.id}/outcomes/{w.expansions.outcome.id}/receipt",

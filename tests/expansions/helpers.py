@@ -134,6 +134,8 @@ class World:
     draft: ExpansionProposal
     need: NeedsStatement
     outcome: object
+    asked: ExpansionProposal  # submitted, with an information request not yet answered
+    full_draft: ExpansionProposal  # every section answered, ready to submit
 
 
 BOLTON_ANSWERS = {**ANSWERS, "service": {**ANSWERS["service"], "host_la": "E08000001", "postcode_district": "BL1"}}
@@ -142,9 +144,13 @@ BOLTON_ANSWERS = {**ANSWERS, "service": {**ANSWERS["service"], "host_la": "E0800
 def expansion_world(session: Session, provider: User, la_contact: User, now=NOW) -> World:
     proposal = submitted(session, provider, now, BOLTON_ANSWERS)
     row = outcome(session, la_contact, proposal, "discuss_further", "", datetime(2026, 11, 2).date(), now)
+    asked = submitted(session, provider, now, BOLTON_ANSWERS)
+    triage.request_information(session, links(), la_contact, asked, "How many staff at night?", SYSTEM, now)
     return World(
         proposal=proposal,
         draft=draft(session, provider, {"service": BOLTON_ANSWERS["service"]}, now),
         need=publish_need(session, la_contact, now, name="Bolton"),
         outcome=row,
+        asked=asked,
+        full_draft=draft(session, provider, BOLTON_ANSWERS, now),
     )

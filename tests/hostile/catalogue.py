@@ -25,6 +25,11 @@ class Target:
 PASSWORDS = {"password": "correct horse battery staple", "confirm_password": "correct horse battery staple"}
 PERSON = {"full_name": "Ada Lovelace", "job_title": "Manager", "email": "ada@example.org"}
 RETURN = "/returns/{w.draft_return.id}"
+NEED = "/expansions/needs/{w.expansions.need.id}"
+DRAFT = "/expansions/proposals/{w.expansions.draft.id}"
+ASKED = "/expansions/proposals/{w.expansions.asked.id}"
+PROPOSAL = "/expansions/proposals/{w.expansions.proposal.id}"
+LA_PROPOSAL = "/la/expansions/{w.expansions.proposal.id}"
 
 TARGETS = [
     # Accounts
@@ -218,6 +223,67 @@ TARGETS = [
         ("RemoveWitnessForm",),
         page="/admin/witnesses",
     ),
+    # Planned expansions (the world's `expansions`: tests/expansions/helpers.py expansion_world)
+    Target("expansion_needs.needs", "provider", "/expansions/needs", ("NeedsFilterForm",), method="get"),
+    Target(
+        "expansion_needs.new_need",
+        "la_contact",
+        "/expansions/needs/new",
+        ("NeedForm",),
+        shown_at=("/expansions/needs",),
+    ),
+    Target("expansion_needs.edit_need", "la_contact", NEED + "/edit", ("NeedForm",), shown_at=("/expansions/needs",)),
+    Target("expansion_needs.withdraw_need", "la_contact", NEED + "/withdraw", ("ButtonForm",)),
+    Target(
+        "expansion_proposals.start",
+        "provider",
+        "/expansions/proposals/new",
+        ("ButtonForm",),
+        page="/expansions/proposals",
+    ),
+    Target(
+        "expansion_proposals.section",
+        "provider",
+        DRAFT + "/sections/service",
+        ("ServiceForm",),
+        shown_at=(DRAFT + "/check",),
+    ),
+    Target("expansion_proposals.section", "provider", DRAFT + "/sections/registration", ("RegistrationForm",)),
+    Target("expansion_proposals.section", "provider", DRAFT + "/sections/need", ("NeedAnsweredForm",)),
+    Target("expansion_proposals.section", "provider", DRAFT + "/sections/location", ("LocationForm",)),
+    Target(
+        "expansion_proposals.check",
+        "provider",
+        "/expansions/proposals/{w.expansions.full_draft.id}/check",
+        ("SubmitProposalForm",),
+    ),
+    Target("expansion_proposals.answer", "provider", ASKED + "/answer", ("AnswerForm",), page=ASKED, shown_at=(ASKED,)),
+    Target(
+        "expansion_proposals.message",
+        "provider",
+        PROPOSAL + "/messages",
+        ("MessageForm",),
+        page=PROPOSAL,
+        shown_at=(LA_PROPOSAL,),
+    ),
+    Target("expansion_proposals.withdraw", "provider", PROPOSAL + "/withdraw", ("ButtonForm",)),
+    Target("expansion_proposals.revise", "provider", PROPOSAL + "/revise", ("ButtonForm",), page=PROPOSAL),
+    Target("expansion_triage.take", "la_contact", LA_PROPOSAL + "/take", ("ButtonForm",), page=LA_PROPOSAL),
+    Target(
+        "expansion_triage.ask",
+        "la_contact",
+        LA_PROPOSAL + "/information",
+        ("QuestionForm", "MessageForm", "ButtonForm"),
+        page=LA_PROPOSAL,
+    ),
+    Target(
+        "expansion_triage.message",
+        "la_contact",
+        LA_PROPOSAL + "/messages",
+        ("QuestionForm", "MessageForm", "ButtonForm"),
+        page=LA_PROPOSAL,
+    ),
+    Target("expansion_triage.outcome", "la_contact", LA_PROPOSAL + "/outcome", ("OutcomeForm",)),
     # POST /checkpoint/cosignatures takes a witness's note, not a form: tests/hostile/test_cosignatures.py.
     Target("signing.add_cosignatures", "anonymous", "/checkpoint/cosignatures", (), method="raw"),
 ]

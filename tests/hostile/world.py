@@ -17,6 +17,7 @@ from covenant_portal.mail.links import Links
 from covenant_portal.returns.evidence import service as evidence
 from tests.contacts.contacts import create_contact, name_la_contact
 from tests.covenant.helpers import create_named_contact
+from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
 from tests.returns import evidence_files
 from tests.returns.helpers import filled_return, period_of, signed_organisation, submit_filled_return
@@ -81,6 +82,7 @@ def build_world(session) -> SimpleNamespace:
         starter_period=period_of(session, 2026, 1),
         unsigned=unsigned,
         la_contact=la_contact,
+        expansions=expansion_world(session, provider, la_contact),
         to_be_named=to_be_named,
         named_contact=name_la_contact(session, create_user(session, Role.LA_CONTACT)),
         admin=admin,
