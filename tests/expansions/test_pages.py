@@ -1,0 +1,154 @@
+"""The expansions pages: needs statements (page and CSV), the draft section by section with errors
+kept and conflicts shown, check and submit, the LA's triage page, the letter, and who may do what."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.db import utcnow
+
+from covenant_portal.access import Role
+from covenant_portal.expansions.proposals import drafts
+from tests.factories import create_user
+from tests.expansions.helpers import ANSWERS, draft, outcome, people, publish_need, submitted
+
+HIDDEN = re.compile(r'name="(draft_lock|fingerprint)"[^>]*value="([^"]*)"')
+
+
+@pytest.fixture
+def who(db_session):
+    return people(db_session)
+
+
+def hidden(page_html: str) -> dict:
+    return dict(HIDDEN.findall(page_html))
+
+
+def test_providers_read_every_las_needs_filtered_and_as_csv(client_request, db_session, who):
+    publish_need(db_session, who.bury, notes='=HYPERLINK("http://evil.example")')
+    publish_need(db_session, who.wigan, name="Wigan", category="fostering", area="Leigh")
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_needs.needs")
+    assert "Bury" in page.text and "Wigan" in page.text and "Publish a need" not in page.text
+    filtered = client_request.get_page("expansion_needs.needs", category="fostering")
+    assert "Wigan" in filtered.text and "Radcliffe" not in filtered.text
+    response = client_request.get("expansion_needs.needs_csv", local_authority="E08000002")
+    cells = [cell for row in csv.reader(io.StringIO(response.get_data(as_text=True))) for cell in row]
+    assert '\'=HYPERLINK("http://evil.example")' in cells  # kept, as text a spreadsheet does not run
+    assert "Wigan" not in cells
+
+
+def test_an_la_contact_publishes_a_need_and_errors_keep_what_was_typed(client_request, db_session, who):
+    client_request.login(who.bury)
+    data = {
+        "category": "fostering",
+        "age_from": "9",
+        "age_to": "x",
+        "places_wanted": "2",
+        "priority": "low",
+        "area": "Ramsbottom",
+        "notes": "",
+        "review_on": ["31", "3", "2027"],
+    }
+    response = client_request.post("expansion_needs.new_need", data, expected_status=400)
+    assert response.page.title.startswith("Error: ")
+    assert "Oldest age must be a whole number" in response.page.error_for("age_to")
+    assert 'value="Ramsbottom"' in response.get_data(as_text=True)
+    client_request.post("expansion_needs.new_need", {**data, "age_to": "15"}, expected_redirect="expansion_needs.needs")
+    assert "Ramsbottom" in client_request.get_page("expansion_needs.needs").text
+
+
+def test_the_draft_is_saved_section_by_section_and_a_colleagues_save_is_shown(client_request, db_session, who):
+    proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    client_request.login(who.provider)
+    url = client_request.url_for("expansion_proposals.section", proposal_id=proposal.id, section="service")
+    shown = hidden(client_request.get(url).get_data(as_text=True))
+    bad = {**ANSWERS["service"], **shown, "postcode_district": "BL9 0AA"}
+    response = client_request.post(url, bad, expected_status=400)
+    assert "postcode district only" in response.page.error_for("postcode_district")
+    assert 'value="BL9 0AA"' in response.get_data(as_text=True)
+    drafts.save_section(  # a colleague saves the same section meanwhile
+        db_session,
+        proposal,
+        "service",
+        {**ANSWERS["service"], "places": "6"},
+        drafts.seen(proposal, "service"),
+        who.provider,
+        SYSTEM,
+        utcnow(),
+    )
+    response = client_request.post(url, {**ANSWERS["service"], **shown, "places": "4"}, expected_status=409)
+    assert "saved this section" in response.page.text and 'value="4"' in response.get_data(as_text=True)
+    assert proposal.draft["service"]["places"] == "6"
+
+
+def test_check_and_submit_then_the_host_la_triages(client_request, another_browser, db_session, who):
+    proposal = draft(db_session, who.provider)
+    client_request.login(who.provider)
+    check = client_request.get("expansion_proposals.check", proposal_id=proposal.id)
+    assert "Radcliffe House" in check.page.text
+    client_request.post(
+        client_request.url_for("expansion_proposals.check", proposal_id=proposal.id),
+        {"draft_lock": str(proposal.draft_lock)},
+        expected_redirect=client_request.url_for("expansion_proposals.proposal", proposal_id=proposal.id),
+    )
+    page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
+    assert "working days left" in page.text and "Version 1" in page.text
+
+    another_browser.login(who.bury)
+    queue = another_browser.get_page("expansion_triage.queue")
+    assert "Radcliffe House" in queue.text
+    la_url = another_browser.url_for("expansion_triage.proposal", proposal_id=proposal.id)
+    another_browser.post(
+        another_browser.url_for("expansion_triage.take", proposal_id=proposal.id),
+        {},
+        form_url=la_url,
+        expected_redirect=la_url,
+    )
+    assert f"Taken by {who.bury.full_name}" in another_browser.get_page(la_url).text
+
+
+def test_another_las_contact_reads_and_comments_but_cannot_decide(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    client_request.login(who.wigan)
+    la_url = client_request.url_for("expansion_triage.proposal", proposal_id=proposal.id)
+    page = client_request.get_page(la_url)
+    assert "Only Bury’s contacts can respond" in page.text and "Record a response" not in page.text
+    client_request.get("expansion_triage.outcome", proposal_id=proposal.id, expected_status=404)
+    response = client_request.post(
+        client_request.url_for("expansion_triage.outcome", proposal_id=proposal.id),
+        {"outcome": "supported"},
+        form_url=la_url,
+        expected_status=404,
+    )
+    client_request.post(
+        client_request.url_for("expansion_triage.message", proposal_id=proposal.id),
+        {"text": "We have children who would need this."},
+        form_url=la_url,
+        expected_redirect=la_url,
+    )
+    assert "We have children who would need this." in client_request.get_page(la_url).text
+    assert response.status_code == 404
+
+
+def test_another_providers_proposal_is_not_found(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    client_request.get("expansion_proposals.proposal", proposal_id=proposal.id, expected_status=404)
+    client_request.get("expansion_triage.proposal_receipt", proposal_id=proposal.id, version=1, expected_status=404)
+
+
+def test_the_letter_has_print_styles_from_a_css_file(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    row = outcome(db_session, who.bury, proposal, "supported_with_conditions", "No more than two places.")
+    client_request.login(who.provider)
+    response = client_request.get("expansion_triage.letter", proposal_id=proposal.id, outcome_id=row.id)
+    text = response.get_data(as_text=True)
+    assert "app/letter.css" in text and "style=" not in text and "<style" not in text
+    assert "Supported with conditions" in response.page.h1 and "No more than two places." in response.page.text
+    assert proposal.latest_version.document_sha256 in response.page.text
+    receipt = client_request.get("expansion_triage.outcome_receipt", proposal_id=proposal.id, outcome_id=row.id)
+    assert receipt.mimetype == "application/json"
