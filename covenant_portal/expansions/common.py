@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
-from covenant_portal.expansions.models import EventKind, ExpansionProposal, ProposalEvent
+from covenant_portal.accounts.service import signer_and_organisation_admins
+from covenant_portal.expansions.models import EventKind, ExpansionProposal, ProposalEvent, ProposalVersion
 from covenant_portal.filters import LONDON
 
 
@@ -80,3 +81,22 @@ def timeline(session: Session, proposal_id: int) -> list[ProposalEvent]:
 
 def details(**values: Any) -> dict:
     return {key: value for key, value in values.items() if value is not None}
+
+
+def host_of(proposal: ExpansionProposal) -> LocalAuthority:
+    """The host LA of a submitted proposal (set when its first version is submitted)."""
+    assert proposal.host_local_authority is not None, "a submitted proposal has a host LA"
+    return proposal.host_local_authority
+
+
+def latest_of(proposal: ExpansionProposal) -> ProposalVersion:
+    version = proposal.latest_version
+    assert version is not None, "a submitted proposal has a signed version"
+    return version
+
+
+def provider_recipients(session: Session, proposal: ExpansionProposal) -> list[tuple[int, str]]:
+    """(user id, email) of whoever submitted the latest version and of the organisation's admins."""
+    submitter = session.get(User, latest_of(proposal).submitted_by_id)
+    assert submitter is not None  # a foreign key
+    return signer_and_organisation_admins(session, proposal.organisation_id, submitter)

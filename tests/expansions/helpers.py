@@ -2,7 +2,7 @@
 a filled-in draft, a submitted proposal, all made through the services."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -64,7 +64,7 @@ def need_input(session: Session, name: str = "Bury", **overrides) -> needs.NeedI
         "priority": "high",
         "area": "Radcliffe",
         "notes": "Homes close to schools in the borough.",
-        "review_on": datetime(2027, 3, 31).date(),
+        "review_on": date(2027, 3, 31),
     } | overrides
     return needs.NeedInput(**values)
 
@@ -143,7 +143,7 @@ BOLTON_ANSWERS = {**ANSWERS, "service": {**ANSWERS["service"], "host_la": "E0800
 
 def expansion_world(session: Session, provider: User, la_contact: User, now=NOW) -> World:
     proposal = submitted(session, provider, now, BOLTON_ANSWERS)
-    row = outcome(session, la_contact, proposal, "discuss_further", "", datetime(2026, 11, 2).date(), now)
+    row = outcome(session, la_contact, proposal, "discuss_further", "", date(2026, 11, 2), now)
     asked = submitted(session, provider, now, BOLTON_ANSWERS)
     triage.request_information(session, links(), la_contact, asked, "How many staff at night?", SYSTEM, now)
     return World(

@@ -26,9 +26,8 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import User, can_sign_in
 from covenant_portal.access import Role
-from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.audit.service import SYSTEM
-from covenant_portal.expansions.common import london_day, named_contacts
+from covenant_portal.expansions.common import host_of, london_day, named_contacts, provider_recipients
 from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus
 from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
 from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
@@ -107,10 +106,7 @@ def _send(session: Session, links: Links, proposal, version, stage: str, as_of: 
 
 def _recipients(session: Session, proposal, version, stage: str) -> list[str]:
     if stage.startswith("information"):
-        submitter = session.get(User, version.submitted_by_id)
-        return [
-            address for _id, address in signer_and_organisation_admins(session, proposal.organisation_id, submitter)
-        ]
+        return [address for _id, address in provider_recipients(session, proposal)]
     if stage == "escalated":
         return list(
             session.scalars(select(User.email).where(User.role == Role.ADMIN, *can_sign_in()).order_by(User.id))
@@ -122,7 +118,7 @@ def _subject(proposal, stage: str) -> str:
     if stage.startswith("information"):
         return f"Reminder: the local authority is waiting for your answer on {proposal.title}"
     if stage == "escalated":
-        return f"Escalated: no first response to an expansion proposal in {proposal.host_local_authority.name}"
+        return f"Escalated: no first response to an expansion proposal in {host_of(proposal).name}"
     if stage == "due_today":
         return f"First response due: expansion proposal {proposal.title}"
     return f"First response due in 2 working days: expansion proposal {proposal.title}"

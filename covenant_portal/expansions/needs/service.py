@@ -47,7 +47,8 @@ def problems(typed: NeedInput) -> dict[str, str]:
         if number is None or not 0 <= number <= 25:
             found[name] = f"{label} must be a whole number from 0 to 25"
         ages[name] = number
-    if "age_from" not in found and "age_to" not in found and ages["age_from"] > ages["age_to"]:
+    low, high = ages["age_from"], ages["age_to"]
+    if low is not None and high is not None and "age_from" not in found and "age_to" not in found and low > high:
         found["age_to"] = "Oldest age must be the same as or older than the youngest age"
     places = whole_number(typed.places_wanted)
     if places is None or not 1 <= places <= 500:

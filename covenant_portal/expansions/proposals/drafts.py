@@ -147,7 +147,7 @@ def save_section(
         }
         if section == "service" and kept["title"] and proposal.versions == []:
             values["title"] = kept["title"]
-        saved = session.execute(
+        saved = session.execute(  # type: ignore[attr-defined]  # .rowcount: an UPDATE's result is a CursorResult
             update(ExpansionProposal)
             .where(ExpansionProposal.id == proposal.id, ExpansionProposal.draft_lock == proposal.draft_lock)
             .values(**values)

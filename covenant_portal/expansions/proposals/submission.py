@@ -102,7 +102,7 @@ def _submit(
     authority = next(la for la in gm_authorities(session) if la.ons_code == host["onsCode"])
     lock = proposal.draft_lock
     with session.begin_nested():
-        cleared = session.execute(
+        cleared = session.execute(  # type: ignore[attr-defined]  # .rowcount: an UPDATE's result is a CursorResult
             update(ExpansionProposal)
             .where(ExpansionProposal.id == proposal.id, ExpansionProposal.draft_lock == lock)
             .values(
@@ -165,7 +165,7 @@ def _submit(
 
 
 def _tell(session: Session, links: Links, proposal: ExpansionProposal, version: ProposalVersion, host_id: int, now):
-    reference = receipt_reference(version.ledger_seq)
+    reference = receipt_reference(_sealed(version.ledger_seq))
     la_link = links.url(LA_PAGE, proposal_id=proposal.id)
     what = f"version {version.version} of a proposal" if version.version > 1 else "a proposal"
     for named in named_contacts(session):
@@ -205,7 +205,14 @@ def _tell(session: Session, links: Links, proposal: ExpansionProposal, version: 
 
 
 def _submitter(session: Session, version: ProposalVersion) -> User:
-    return session.get(User, version.submitted_by_id)
+    submitter = session.get(User, version.submitted_by_id)
+    assert submitter is not None  # a foreign key
+    return submitter
+
+
+def _sealed(ledger_seq: int | None) -> int:
+    assert ledger_seq is not None  # set when the version is sealed, before anything reads it
+    return ledger_seq
 
 
 def start_revision(session: Session, user: User, proposal: ExpansionProposal, actor: Actor, now: datetime) -> None:
@@ -246,5 +253,8 @@ def differences(older: ProposalVersion, newer: ProposalVersion) -> list[tuple[st
     return changed
 
 
-def receipt_bytes(session: Session, ledger_seq: int) -> bytes:
-    return session.get(LedgerEntry, ledger_seq).envelope
+def receipt_bytes(session: Session, ledger_seq: int | None) -> bytes:
+    """The DSSE envelope exactly as the ledger keeps it."""
+    entry = session.get(LedgerEntry, ledger_seq)
+    assert entry is not None  # ledger_seq is a foreign key
+    return entry.envelope

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal.duties import BrokenDuty, LaPledgeFigure, Party
-from covenant_portal.expansions.common import london_day
+from covenant_portal.expansions.common import host_of, latest_of, london_day
 from covenant_portal.expansions.models import (
     ExpansionProposal,
     ProposalOutcome,
@@ -104,7 +104,7 @@ def broken_first_responses(session: Session, now: datetime) -> Iterator[BrokenDu
         yield BrokenDuty(
             case_key=f"expansion-first-response:{proposal.id}:{case.version.version}",
             party=Party.LOCAL_AUTHORITY,
-            party_id=proposal.host_local_authority_id,
+            party_id=host_of(proposal).id,
             category="communication",
             summary=(
                 f"No first response to the expansion proposal “{proposal.title}” (version {case.version.version}) "
@@ -123,9 +123,10 @@ def pledge_figures(session: Session, quarters: Sequence[tuple[int, int]]) -> Ite
     # Only answered versions are counted, so "today" (closing open pauses) only needs to be late enough.
     latest = max(quarters, default=(2000, 1))
     for case in cases(session, date(latest[0] + 1, 12, 31)):
-        authorities.add(case.proposal.host_local_authority_id)
+        host = host_of(case.proposal).id
+        authorities.add(host)
         if case.working_days is not None and case.quarter in wanted:
-            times[(case.proposal.host_local_authority_id, case.quarter)].append(case.working_days)
+            times[(host, case.quarter)].append(case.working_days)
     for authority_id in sorted(authorities):
         for quarter in quarters:
             values = times.get((authority_id, quarter), [])
@@ -176,7 +177,7 @@ def _outcome_of(session: Session, case: Case) -> str:
 
 
 def report(session: Session, today: date) -> Report:
-    latest = [case for case in cases(session, today) if case.proposal.latest_version.id == case.version.id]
+    latest = [case for case in cases(session, today) if latest_of(case.proposal).id == case.version.id]
     every = list(cases(session, today))
     counts: Counter = Counter()
     for case in latest:
@@ -184,7 +185,7 @@ def report(session: Session, today: date) -> Report:
         counts[
             (
                 case.quarter,
-                case.proposal.host_local_authority.name,
+                host_of(case.proposal).name,
                 CATEGORY_LABELS.get(answers.get("category", ""), ""),
                 KIND_LABELS.get(answers.get("kind", ""), ""),
                 _outcome_of(session, case),
@@ -193,7 +194,7 @@ def report(session: Session, today: date) -> Report:
     times: dict[tuple, list[int]] = defaultdict(list)
     for case in every:
         if case.working_days is not None:
-            times[(case.quarter, case.proposal.host_local_authority.name)].append(case.working_days)
+            times[(case.quarter, host_of(case.proposal).name)].append(case.working_days)
     return Report(
         counts=[(_label(key[0]), *key[1:], n) for key, n in sorted(counts.items())],
         times=[

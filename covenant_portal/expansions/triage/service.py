@@ -14,10 +14,18 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
-from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.audit.service import Actor
 from covenant_portal.db import next_id
-from covenant_portal.expansions.common import ExpansionError, Invalid, add_event, london_day, named_contacts
+from covenant_portal.expansions.common import (
+    ExpansionError,
+    Invalid,
+    add_event,
+    host_of,
+    latest_of,
+    london_day,
+    named_contacts,
+    provider_recipients,
+)
 from covenant_portal.expansions.models import (
     EventKind,
     ExpansionProposal,
@@ -141,7 +149,7 @@ def outcomes_of(session: Session, proposal_id: int) -> list[ProposalOutcome]:
 
 def _must_host(user: User, proposal: ExpansionProposal) -> None:
     if not is_host_contact(user, proposal):
-        raise ExpansionError(f"Only {proposal.host_local_authority.name}’s contacts can do this.")
+        raise ExpansionError(f"Only {host_of(proposal).name}’s contacts can do this.")
     if proposal.status not in OPEN:
         raise ExpansionError("This proposal is no longer open.")
 
@@ -175,7 +183,7 @@ def request_information(
         raise ExpansionError("The provider has not yet answered the last request for information.")
     request = InformationRequest(
         proposal_id=proposal.id,
-        version_id=proposal.latest_version.id,
+        version_id=latest_of(proposal).id,
         question=question,
         asked_by_id=user.id,
         asked_at=now,
@@ -229,7 +237,7 @@ def post_message(
     event = add_event(session, proposal, kind, user.id, now, text)
     session.flush()
     audit.record(session, actor, f"expansion.{kind.value}_posted", proposal, now, event_id=event.id)
-    who = user.local_authority.name if user.role == Role.LA_CONTACT else proposal.organisation.name
+    who = user.local_authority.name if user.local_authority is not None else proposal.organisation.name
     subject = f"{'Comment' if kind == EventKind.COMMENT else 'Message'} from {who}"
     if user.role == Role.PROVIDER:
         _tell_host(session, links, proposal, f"message:{event.id}", subject, text, now)
@@ -291,7 +299,7 @@ def record_outcome(
 
 
 def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now) -> ProposalOutcome:
-    version = proposal.latest_version
+    version = latest_of(proposal)
     outcome = Outcome(typed.outcome)
     row = ProposalOutcome(
         id=next_id(session, ProposalOutcome),
@@ -305,7 +313,7 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
         local_authority_id=proposal.host_local_authority_id,
         decided_at=now,
     )
-    authority = proposal.host_local_authority
+    authority = host_of(proposal)
     document = document_of(row, version.version, version.document_sha256, authority.ons_code, authority.name)
     with session.begin_nested():
         entry = seal(
@@ -344,8 +352,7 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
 
 
 def _tell_provider(session, links: Links, proposal, key: str, subject: str, text: str, now, letter: str = "") -> None:
-    submitter = session.get(User, proposal.latest_version.submitted_by_id)
-    for user_id, address in signer_and_organisation_admins(session, proposal.organisation_id, submitter):
+    for user_id, address in provider_recipients(session, proposal):
         queue_email(
             session,
             to=address,
