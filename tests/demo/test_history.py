@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
 from covenant_portal.demo import DemoSettings, seed_demo
+from covenant_portal.expansions.models import ProposalOutcome, ProposalVersion
 from covenant_portal.demo.covenant import FIXED, STRAY
 from covenant_portal.demo.providers import HOMES, PROVIDERS
 from covenant_portal.homes.models import HomeType, ProviderHome
@@ -218,13 +219,34 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
     assert db_session.scalar(sa.select(sa.func.count(ReturnReminder.id))) == before
 
 
-def test_the_ledger_verifies_and_exports_both_kinds_of_signed_record(app, db_session, tmp_path):
+def test_the_ledger_verifies_and_exports_every_kind_of_signed_record(app, db_session, tmp_path):
     result = verify_ledger(db_session, record_kinds())
     assert result.ok and result.entries == db_session.scalar(
         sa.select(sa.func.count(CovenantSignature.id))
-    ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id)))
+    ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id))) + db_session.scalar(
+        sa.select(sa.func.count(ProposalVersion.id))
+    ) + db_session.scalar(sa.select(sa.func.count(ProposalOutcome.id)))
     assert run_ledger(app, "verify").exit_code == 0
     target = tmp_path / "ledger.jsonl"
     assert run_ledger(app, "export", str(target)).exit_code == 0
     kinds = [json.loads(line)["kind"] for line in target.read_text(encoding="utf-8").splitlines()]
-    assert set(kinds) == {"covenant-signature", "attestation-return"} and len(kinds) == result.entries
+    assert set(kinds) == {"covenant-signature", "attestation-return", "expansion_proposal", "expansion_outcome"}
+    assert len(kinds) == result.entries
+
+
+def test_expansion_proposals_at_every_stage_give_las_and_providers_something_to_do(app, db_session):
+    from covenant_portal.demo.timeline import Demo
+    from covenant_portal.expansions.dashboard import expansion_actions
+    from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement, Outcome, ProposalStatus
+
+    proposals = list(db_session.scalars(sa.select(ExpansionProposal)))
+    assert {p.status for p in proposals} == set(ProposalStatus)
+    assert {o.outcome for o in db_session.scalars(sa.select(ProposalOutcome))} == set(Outcome)
+    assert any(p.latest_version and p.latest_version.version == 2 for p in proposals)  # a revision
+    today = Demo.london_today(LONG_PAST_DUE)
+    assert any(need.review_passed(today) for need in db_session.scalars(sa.select(NeedsStatement)))
+    bury = db_session.scalar(sa.select(User).where(User.email == "bury.contact@demo.gm-first.example"))
+    provider = db_session.scalar(sa.select(User).where(User.email == "brightwater.admin@demo.gm-first.example"))
+    with app.test_request_context():
+        assert [a.text for a in expansion_actions(db_session, bury, LONG_PAST_DUE)][0].startswith("Triage 1 expansion")
+        assert "Farnworth Short Breaks" in expansion_actions(db_session, provider, LONG_PAST_DUE)[0].text
