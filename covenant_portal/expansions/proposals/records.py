@@ -3,15 +3,15 @@ urn:gm-first:predicate:expansion-proposal:v1). The subject is the version
 (urn:gm-first:expansion-proposal:<version id>), its digest the SHA-256 of the version's canonical
 document; `ledger verify` re-derives the predicate from the row and re-hashes the document."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from covenant_portal.expansions.models import ExpansionProposal, ProposalVersion
+from covenant_portal.expansions.record_checks import check_page
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
-from covenant_portal.web.ids import parse_id
 
 KIND = "expansion_proposal"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-proposal:v1"
@@ -61,46 +61,30 @@ SOURCE_OF = {
 }
 
 
-def check_proposals(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    ids = [_version_id(subject) for subject, _ in records]
-    wanted = [i for i in ids if i is not None]
+def _rows(ids: list[int]) -> Select:
     versions = ProposalVersion.__table__
     superseded = aliased(ProposalVersion)
-    rows = (
-        session.execute(
-            select(
-                versions,
-                LedgerEntry.subject.label("entry_subject"),
-                ExpansionProposal.organisation_id.label("organisation_id"),
-                superseded.version.label("superseded_version"),
-                superseded.document_sha256.label("superseded_sha256"),
-            )
-            .outerjoin(LedgerEntry, LedgerEntry.seq == versions.c.ledger_seq)
-            .join(ExpansionProposal, ExpansionProposal.id == versions.c.proposal_id)
-            .outerjoin(superseded, superseded.id == versions.c.supersedes_id)
-            .where(versions.c.id.in_(wanted))
+    return (
+        select(
+            versions,
+            LedgerEntry.subject.label("entry_subject"),
+            ExpansionProposal.organisation_id.label("organisation_id"),
+            superseded.version.label("superseded_version"),
+            superseded.document_sha256.label("superseded_sha256"),
         )
-        if wanted
-        else []
+        .outerjoin(LedgerEntry, LedgerEntry.seq == versions.c.ledger_seq)
+        .join(ExpansionProposal, ExpansionProposal.id == versions.c.proposal_id)
+        .outerjoin(superseded, superseded.id == versions.c.supersedes_id)
+        .where(versions.c.id.in_(ids))
     )
-    found = {row.id: row for row in rows}
-    problems: list[str | None] = []
-    for (subject, statement), version_id in zip(records, ids, strict=True):
-        row = found.get(version_id)
-        problems.append(
-            f"{subject} names no expansion proposal version in the database"
-            if row is None
-            else _problem(row, subject, statement)
-        )
-    return problems
+
+
+def check_proposals(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    return check_page(session, records, SUBJECT_PREFIX, _rows, "expansion proposal version", _problem)
 
 
 def check_proposal(session: Session, subject: str, statement: dict) -> str | None:
     return check_proposals(session, [(subject, statement)])[0]
-
-
-def _version_id(subject: str) -> int | None:
-    return parse_id(subject.removeprefix(SUBJECT_PREFIX)) if subject.startswith(SUBJECT_PREFIX) else None
 
 
 def _problem(row, subject: str, statement: dict) -> str | None:

@@ -17,6 +17,7 @@ from covenant_portal.expansions.forms import (
 from covenant_portal.expansions.models import ProposalStatus
 from covenant_portal.expansions.proposals import drafts, rules, submission
 from covenant_portal.expansions.triage import service as triage
+from covenant_portal.expansions.views import posted
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
@@ -211,25 +212,17 @@ def message(proposal_id):
 
 
 def _act(form, found, field: str, action, done: str):
-    """A form posted from the proposal's page: on a problem, the page again with it next to the field."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except Invalid as invalid:
-            add_error(form, field, invalid.errors.get(field, str(invalid)))
-        except ExpansionError as error:
-            flash(str(error), "error")
-            return redirect(url_for("expansion_proposals.proposal", proposal_id=found.id))
-        else:
-            flash(done, "success")
-            return redirect(url_for("expansion_proposals.proposal", proposal_id=found.id))
-    return form_page(
-        "expansions/form_again.html",
+    """A form posted from the proposal's page: on a problem, shown again with it next to the field."""
+    back = url_for("expansion_proposals.proposal", proposal_id=found.id)
+    return posted(
         form,
-        proposal=found,
-        field=field,
-        action=request.path,
-        back=url_for("expansion_proposals.proposal", proposal_id=found.id),
+        field,
+        action,
+        done,
+        back,
+        lambda: form_page(
+            "expansions/form_again.html", form, proposal=found, field=field, action=request.path, back=back
+        ),
     )
 
 

@@ -3,16 +3,16 @@ urn:gm-first:predicate:expansion-outcome:v1). The subject is the outcome
 (urn:gm-first:expansion-outcome:<id>), its digest the SHA-256 of the outcome's canonical document
 (`document_of`, re-derived from the row), which cites the proposal version's document digest."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.expansions.models import OUTCOME_LABELS, Outcome, ProposalOutcome, ProposalVersion
+from covenant_portal.expansions.record_checks import check_page
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
-from covenant_portal.web.ids import parse_id
 
 KIND = "expansion_outcome"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-outcome:v1"
@@ -46,46 +46,30 @@ def predicate_for(document: dict) -> dict:
     return {key: document[key] for key in ("outcome", "proposal", "localAuthority", "decidedBy", "decidedAt")}
 
 
-def check_outcomes(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    ids = [_outcome_id(subject) for subject, _ in records]
-    wanted = [i for i in ids if i is not None]
+def _rows(ids: list[int]) -> Select:
     outcomes = ProposalOutcome.__table__
-    rows = (
-        session.execute(
-            select(
-                outcomes,
-                LedgerEntry.subject.label("entry_subject"),
-                ProposalVersion.version.label("version_number"),
-                ProposalVersion.document_sha256.label("proposal_sha256"),
-                LocalAuthority.ons_code.label("ons_code"),
-                LocalAuthority.name.label("authority"),
-            )
-            .outerjoin(LedgerEntry, LedgerEntry.seq == outcomes.c.ledger_seq)
-            .join(ProposalVersion, ProposalVersion.id == outcomes.c.version_id)
-            .join(LocalAuthority, LocalAuthority.id == outcomes.c.local_authority_id)
-            .where(outcomes.c.id.in_(wanted))
+    return (
+        select(
+            outcomes,
+            LedgerEntry.subject.label("entry_subject"),
+            ProposalVersion.version.label("version_number"),
+            ProposalVersion.document_sha256.label("proposal_sha256"),
+            LocalAuthority.ons_code.label("ons_code"),
+            LocalAuthority.name.label("authority"),
         )
-        if wanted
-        else []
+        .outerjoin(LedgerEntry, LedgerEntry.seq == outcomes.c.ledger_seq)
+        .join(ProposalVersion, ProposalVersion.id == outcomes.c.version_id)
+        .join(LocalAuthority, LocalAuthority.id == outcomes.c.local_authority_id)
+        .where(outcomes.c.id.in_(ids))
     )
-    found = {row.id: row for row in rows}
-    problems: list[str | None] = []
-    for (subject, statement), outcome_id in zip(records, ids, strict=True):
-        row = found.get(outcome_id)
-        problems.append(
-            f"{subject} names no expansion outcome in the database"
-            if row is None
-            else _problem(row, subject, statement)
-        )
-    return problems
+
+
+def check_outcomes(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    return check_page(session, records, SUBJECT_PREFIX, _rows, "expansion outcome", _problem)
 
 
 def check_outcome(session: Session, subject: str, statement: dict) -> str | None:
     return check_outcomes(session, [(subject, statement)])[0]
-
-
-def _outcome_id(subject: str) -> int | None:
-    return parse_id(subject.removeprefix(SUBJECT_PREFIX)) if subject.startswith(SUBJECT_PREFIX) else None
 
 
 def _problem(row, subject: str, statement: dict) -> str | None:

@@ -15,6 +15,7 @@ from covenant_portal.expansions.proposals import rules, submission
 from covenant_portal.expansions.proposals.drafts import proposal_of
 from covenant_portal.expansions.proposals.routes import _version_page, receipt_response
 from covenant_portal.expansions.triage import service
+from covenant_portal.expansions.views import posted
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
@@ -92,18 +93,8 @@ def take(proposal_id):
 
 
 def _posted(found, key: str, form, field: str, action, done: str):
-    if form.validate_on_submit():
-        try:
-            action()
-        except Invalid as invalid:
-            add_error(form, field, invalid.errors.get(field, str(invalid)))
-            return proposal(found.id, forms={key: form})
-        except ExpansionError as error:
-            flash(str(error), "error")
-            return _back(found)
-        flash(done, "success")
-        return _back(found)
-    return proposal(found.id, forms={key: form})
+    back = url_for("expansion_triage.proposal", proposal_id=found.id)
+    return posted(form, field, action, done, back, lambda: proposal(found.id, forms={key: form}))
 
 
 @blueprint.post("/la/expansions/<int:proposal_id>/information")
