@@ -332,3 +332,18 @@ def test_withdrawing_closes_the_proposal(db_session, who):
         outcome(db_session, who.bury, proposal)
     with pytest.raises(ExpansionError):
         submission.withdraw(db_session, who.provider, proposal, SYSTEM, NOW)
+
+
+def test_a_revision_leaves_an_unanswered_request_behind_and_its_clock_runs(db_session, who):
+    proposal = submitted(db_session, who.provider)
+    triage.request_information(db_session, links(), who.bury, proposal, "Staffing?", SYSTEM, NOW)
+    submission.start_revision(db_session, who.provider, proposal, SYSTEM, NOW + timedelta(days=1))
+    submission.submit(
+        db_session, links(), key, who.provider, proposal, proposal.draft_lock, SYSTEM, NOW + timedelta(days=1)
+    )
+    assert triage.open_request(db_session, proposal) is None
+    assert not triage.clock_of(db_session, proposal.latest_version, date(2026, 10, 8)).paused
+    triage.request_information(
+        db_session, links(), who.bury, proposal, "And at weekends?", SYSTEM, NOW + timedelta(days=2)
+    )
+    assert triage.open_request(db_session, proposal).question == "And at weekends?"

@@ -236,7 +236,7 @@ def withdraw(proposal_id):
             Confirmation(
                 heading=f"Withdraw “{found.title}”?",
                 consequences=[
-                    "The proposal will be closed and the local authorities told nothing more is needed.",
+                    "The proposal will be closed: the local authorities will see it as withdrawn and no response will be due.",
                     "Its signed versions and its history are kept.",
                 ],
                 button="Withdraw the proposal",

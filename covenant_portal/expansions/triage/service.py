@@ -129,9 +129,13 @@ def responded(session: Session, local_authority_id: int) -> list[ExpansionPropos
 
 
 def open_request(session: Session, proposal: ExpansionProposal) -> InformationRequest | None:
+    """The latest version's unanswered request (a revision submitted meanwhile leaves it behind)."""
+    version = proposal.latest_version
+    if version is None:
+        return None
     return session.scalar(
         select(InformationRequest).where(
-            InformationRequest.proposal_id == proposal.id, InformationRequest.answered_at.is_(None)
+            InformationRequest.version_id == version.id, InformationRequest.answered_at.is_(None)
         )
     )
 
