@@ -28,12 +28,21 @@ def _filter_form(session) -> NeedsFilterForm:
     return form
 
 
+def _chosen(form: NeedsFilterForm) -> tuple[str, str]:
+    """The LA (ONS code) and category filtered by: anything not offered (a hand-made URL) is ignored."""
+    authority, category = form.local_authority.data or "", form.category.data or ""
+    return (
+        authority if authority in dict(form.local_authority.choices) else "",
+        category if category in dict(form.category.choices) else "",
+    )
+
+
 @blueprint.get("/expansions/needs")
 @allowed(*ANY_SIGNED_IN)
 def needs():
     session = get_session()
     form = _filter_form(session)
-    found = service.combined(session, form.local_authority.data or "", form.category.data or "")
+    found = service.combined(session, *_chosen(form))
     return render_template(
         "expansions/needs.html",
         form=form,
@@ -49,7 +58,7 @@ def needs():
 def needs_csv():
     session = get_session()
     form = _filter_form(session)
-    found = service.combined(session, form.local_authority.data or "", form.category.data or "")
+    found = service.combined(session, *_chosen(form))
     return csv_response("needs-statements.csv", service.CSV_HEADER, service.csv_rows(found, london_day(utcnow())))
 
 
