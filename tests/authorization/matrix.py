@@ -16,6 +16,7 @@ from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
 from tests.contacts.contacts import create_contact
+from tests.conversations.conversations import start_conversation
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
@@ -122,6 +123,7 @@ def build_world(session: Session) -> SimpleNamespace:
         links=parts.email_links(session, admin, provider_a_colleague, now),
         la_named_contact=parts.la_named_contact(session, la_contact, now),
         covenant_draft=parts.covenant_draft(session, admin),
+        conversation=start_conversation(session, la_contact, provider_a.organisation),
     )
 
 

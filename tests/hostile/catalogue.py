@@ -165,6 +165,23 @@ TARGETS = [
         (),
         page="/admin/covenant/{w.draft_version.number}/publish",
     ),
+    # Conversations
+    Target(
+        "conversations.start",
+        "la_contact",
+        "/conversations/start?provider_id={w.provider.organisation_id}",
+        ("StartForm",),
+        data={"topic": "GM share", "subject": "Places", "body": "Could we talk?"},
+        shown_at=("/conversations",),
+    ),
+    Target(
+        "conversations.reply",
+        "la_contact",
+        "/conversations/{w.conversation.id}/reply",
+        ("ReplyForm",),
+        page="/conversations/{w.conversation.id}",
+        data={"body": "Hello"},
+    ),
     # Homes
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
     Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),
