@@ -17,6 +17,8 @@ from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
 from tests.contacts.contacts import create_contact
 from tests.conversations.conversations import start_conversation
+from tests.covenant.la_helpers import sign_for_la
+from tests.factories import local_authority
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.homes.homes import create_home
@@ -124,6 +126,9 @@ def build_world(session: Session) -> SimpleNamespace:
         la_named_contact=parts.la_named_contact(session, la_contact, now),
         covenant_draft=parts.covenant_draft(session, admin),
         conversation=start_conversation(session, la_contact, provider_a.organisation),
+        la_signature=sign_for_la(
+            session, create_user(session, Role.LA_CONTACT, local_authority=local_authority(session, "Bury"))
+        ),
     )
 
 

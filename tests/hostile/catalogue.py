@@ -159,6 +159,14 @@ TARGETS = [
     ),
     Target("covenant.admin_new", "admin", "/admin/covenant/new", ("DraftForm",)),
     Target(
+        "la_covenant.sign",
+        "la_contact",
+        "/la/covenant/sign",
+        ("AuthoritySignForm",),
+        data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"},
+        shown_at=("/signatories",),
+    ),
+    Target(
         "covenant.admin_publish",
         "admin",
         "/admin/covenant/{w.draft_version.number}/publish",
