@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
+from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion, LaCovenantSignature
 from covenant_portal.demo import DemoSettings, seed_demo
 from covenant_portal.demo.covenant import FIXED, STRAY
 from covenant_portal.demo.providers import HOMES, PROVIDERS
@@ -222,9 +222,12 @@ def test_the_ledger_verifies_and_exports_both_kinds_of_signed_record(app, db_ses
     result = verify_ledger(db_session, record_kinds())
     assert result.ok and result.entries == db_session.scalar(
         sa.select(sa.func.count(CovenantSignature.id))
-    ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id)))
+    ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id))) + db_session.scalar(
+        sa.select(sa.func.count(LaCovenantSignature.id))
+    )
     assert run_ledger(app, "verify").exit_code == 0
     target = tmp_path / "ledger.jsonl"
     assert run_ledger(app, "export", str(target)).exit_code == 0
     kinds = [json.loads(line)["kind"] for line in target.read_text(encoding="utf-8").splitlines()]
-    assert set(kinds) == {"covenant-signature", "attestation-return"} and len(kinds) == result.entries
+    assert set(kinds) == {"covenant-signature", "attestation-return", "la_covenant_signature"}
+    assert len(kinds) == result.entries
