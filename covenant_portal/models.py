@@ -14,13 +14,17 @@ from covenant_portal.returns.models import (
 )
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
-from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.conversations.models import Conversation, ConversationMessage
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, LaCovenantSignature
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.jobs.models import JobRun, SchedulerHeartbeat
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
 __all__ = [
+    "LaCovenantSignature",
+    "Conversation",
+    "ConversationMessage",
     "QuarterlyReturn",
     "ReturnSubmission",
     "EvidenceFile",

@@ -3,6 +3,7 @@
 from covenant_portal.access import Role
 from covenant_portal.contacts.audit_words import CONTACTS_AUDIT_VOCABULARY
 from covenant_portal.contacts.dashboard import contacts_actions
+from covenant_portal.contacts.figures import named_contact_figures
 from covenant_portal.contacts.routes import blueprint
 from covenant_portal.demo.homes import plan_contacts
 from covenant_portal.web.areas import Area, DashboardPanel
@@ -19,4 +20,5 @@ AREA = Area(
         DashboardPanel("contacts/panels/directory.html", frozenset({Role.ESCALATION_OFFICER}), order=35),
     ),
     demo=plan_contacts,
+    la_pledge_figures=(named_contact_figures,),
 )

@@ -2,18 +2,21 @@
 
 from covenant_portal.access import Role
 from covenant_portal.covenant.audit_words import COVENANT_AUDIT_VOCABULARY
-from covenant_portal.covenant.dashboard import covenant_actions
+from covenant_portal.covenant.dashboard import covenant_actions, la_covenant_actions
+from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE
+from covenant_portal.covenant.la_routes import blueprint as la_blueprint
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
 from covenant_portal.demo.covenant import plan_covenant
+from covenant_portal.demo.la_covenant import plan_la_covenant
 from covenant_portal.web.areas import Area, DashboardPanel
 
 AREA = Area(
     audit_vocabulary=COVENANT_AUDIT_VOCABULARY,
     name="covenant",
-    blueprints=(blueprint,),
-    record_kinds=(COVENANT_SIGNATURE,),
-    dashboard_actions=(covenant_actions,),
+    blueprints=(blueprint, la_blueprint),
+    record_kinds=(COVENANT_SIGNATURE, LA_COVENANT_SIGNATURE),
+    dashboard_actions=(covenant_actions, la_covenant_actions),
     dashboard_panels=(
         DashboardPanel("covenant/panels/provider.html", frozenset({Role.PROVIDER}), order=10),
         DashboardPanel("covenant/panels/admin.html", frozenset({Role.ADMIN}), order=20),
@@ -21,5 +24,5 @@ AREA = Area(
             "covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30
         ),
     ),
-    demo=plan_covenant,
+    demo=lambda demo: (plan_covenant(demo), plan_la_covenant(demo)),
 )

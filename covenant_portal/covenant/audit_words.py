@@ -3,12 +3,13 @@
 from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
-from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, LaCovenantSignature
 from covenant_portal.covenant.records import receipt_reference
 
 COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
     actions={
         "covenant.signed": "Signed the covenant",
+        "la_covenant.signed": "Signed the covenant for a local authority",
         "covenant.version_drafted": "Drafted a covenant version",
         "covenant.version_published": "Published a covenant version",
     },
@@ -21,6 +22,14 @@ COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
                 f"({receipt_reference(signature.ledger_seq)})"
             ),
             options=lambda: (joinedload(CovenantSignature.covenant_version),),
+        ),
+        "LaCovenantSignature": describe_records(
+            LaCovenantSignature,
+            lambda signature: (
+                f"Covenant signature: {signature.local_authority_name}, version {signature.covenant_version.number} "
+                f"({receipt_reference(signature.ledger_seq)})"
+            ),
+            options=lambda: (joinedload(LaCovenantSignature.covenant_version),),
         ),
     },
 )

@@ -16,6 +16,7 @@ from covenant_portal.covenant.service import (
     resigning_due_on,
     status_of,
 )
+from covenant_portal.covenant.service.la_signing import authority_status
 from covenant_portal.homes.service import organisations_with_a_home_in
 from covenant_portal.web.areas import DashboardAction
 
@@ -75,3 +76,18 @@ def _resigning_hint(status, version, now: datetime) -> str:
         f"You signed version {signed}. Re-signing was due by {due_on:%-d %B %Y}: until you sign this one, "
         "your organisation is not on the public register."
     )
+
+
+def la_covenant_actions(session: Session, user: User, now: datetime) -> list[DashboardAction]:
+    """An LA contact of an authority that has not signed the current version is asked to sign it."""
+    if user.role != Role.LA_CONTACT or user.local_authority is None:
+        return []
+    status = authority_status(session, user.local_authority)
+    if status.current is None or status.signed_current:
+        return []
+    hint = (
+        f"{user.local_authority.name} signed version {status.latest.covenant_version.number}: sign the new version."
+        if status.latest is not None
+        else "Your authorised officer signs the local authorities’ pledges; you sign on their authority."
+    )
+    return [DashboardAction(f"Sign the covenant for {user.local_authority.name}", url_for("la_covenant.sign"), hint)]

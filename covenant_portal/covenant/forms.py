@@ -76,3 +76,13 @@ def draft_form(wording: Wording) -> DraftForm:
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class AuthoritySignForm(SignForm):
+    """An LA contact signs for their authority: the name and job title are the authorised officer's."""
+
+    def __init__(self, declaration: str, authority_name: str, *args, **kwargs):
+        super().__init__(declaration, authority_name, *args, **kwargs)
+        self.full_name.label.text = "Authorised officer’s full name"
+        self.job_title.label.text = "Authorised officer’s job title"
+        self.submit.label.text = "Sign the covenant"

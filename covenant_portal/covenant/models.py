@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from covenant_portal.accounts.models import ProviderOrganisation, User
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.db import Base, str_enum, utcnow
 
 
@@ -62,5 +62,33 @@ class CovenantSignature(Base):
     ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
 
     organisation: Mapped[ProviderOrganisation] = relationship()
+    covenant_version: Mapped[CovenantVersion] = relationship()
+    signer: Mapped[User] = relationship()
+
+
+class LaCovenantSignature(Base):
+    """A local authority's signature of the LAs' pledges of one covenant version, sealed by a ledger
+    entry. An LA contact of the authority signs, confirming the authorised officer's name and job
+    title and that the officer authorised the signature."""
+
+    __tablename__ = "la_covenant_signature"
+    __table_args__ = (sa.UniqueConstraint("local_authority_id", "covenant_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_authority_id: Mapped[int] = mapped_column(sa.ForeignKey("local_authority.id"), index=True)
+    covenant_version_id: Mapped[int] = mapped_column(sa.ForeignKey("covenant_version.id"))
+    signer_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))  # the LA contact who signed
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_email: Mapped[str] = mapped_column(sa.String(320))
+    officer_name: Mapped[str] = mapped_column(sa.String(200))  # the authorised officer
+    officer_job_title: Mapped[str] = mapped_column(sa.String(200))
+    declaration: Mapped[str] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime]
+    # The authority as it was named when it signed: signed facts kept here for `ledger verify`.
+    local_authority_name: Mapped[str] = mapped_column(sa.String(200))
+    local_authority_ons_code: Mapped[str] = mapped_column(sa.String(9))
+    ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
+
+    local_authority: Mapped[LocalAuthority] = relationship()
     covenant_version: Mapped[CovenantVersion] = relationship()
     signer: Mapped[User] = relationship()

@@ -10,6 +10,7 @@ from covenant_portal.web.views import Confirmation, confirmation_page, email_lin
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import SignForm, draft_form
 from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.covenant.service.la_signing import every_authority_status
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
@@ -156,6 +157,7 @@ def signatories():
         "covenant/signatories.html",
         version=service.current_version(session),
         entries=service.register_entries(session, utcnow().astimezone(LONDON).date(), grace_weeks),
+        authorities=every_authority_status(session),
     )
 
 

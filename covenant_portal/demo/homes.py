@@ -10,11 +10,19 @@ from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.access import Role
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
-from covenant_portal.contacts.service import ContactDetails, add_contact, name_la_contact
+from covenant_portal.contacts.service import (
+    ContactDetails,
+    add_contact,
+    current_named_contact_of,
+    end_named_contact,
+    name_la_contact,
+)
 from covenant_portal.demo.providers import CONTACTS, DOMAIN, HOMES, LA_WITHOUT_NAMED_CONTACT, PROVIDERS_BY_SLUG
-from covenant_portal.demo.timeline import Demo
+from covenant_portal.demo.timeline import Demo, at_london
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.homes.service import HomeDetails, add_home
+
+LA_WITH_A_GAP = "bury"
 
 
 def plan_homes(demo: Demo) -> None:
@@ -27,6 +35,11 @@ def plan_contacts(demo: Demo) -> None:
     when = demo.calendar.start + timedelta(hours=1)
     demo.at(when, lambda: _add_provider_contacts(demo, when))
     demo.at(when + timedelta(hours=1), lambda: _name_la_contacts(demo, when + timedelta(hours=1)))
+    if demo.builds_history:  # Bury's named contact left for three weeks (the LA pledge figures show the gap)
+        gap_from = at_london(demo.calendar.quarters[4].starts_on + timedelta(days=10), 17)
+        gap_to = gap_from + timedelta(days=21)
+        demo.at(gap_from, lambda: _end_named_contact(demo, LA_WITH_A_GAP, gap_from))
+        demo.at(gap_to, lambda: _name_again(demo, LA_WITH_A_GAP, gap_to))
 
 
 def organisation_admin(demo: Demo, slug: str) -> User:
@@ -96,3 +109,16 @@ def _name_la_contacts(demo: Demo, when) -> None:
                 Actor(admin.id),
                 when + timedelta(minutes=number),
             )
+
+
+def _end_named_contact(demo: Demo, slug: str, when) -> None:
+    user = demo.user(f"{slug}.contact@{DOMAIN}")
+    named = current_named_contact_of(demo.session, user) if user is not None else None
+    if named is not None:
+        end_named_contact(demo.session, named, Actor(user.id), when)
+
+
+def _name_again(demo: Demo, slug: str, when) -> None:
+    user = demo.user(f"{slug}.contact@{DOMAIN}")
+    if user is not None and current_named_contact_of(demo.session, user) is None:
+        name_la_contact(demo.session, user, user.email, "0161 496 0399", Actor(user.id), when)

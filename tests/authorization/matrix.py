@@ -16,6 +16,9 @@ from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
 from tests.contacts.contacts import create_contact
+from tests.conversations.conversations import start_conversation
+from tests.covenant.la_helpers import sign_for_la
+from tests.factories import local_authority
 from tests.covenant.helpers import sign_current_version
 from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
@@ -124,6 +127,10 @@ def build_world(session: Session) -> SimpleNamespace:
         la_named_contact=parts.la_named_contact(session, la_contact, now),
         covenant_draft=parts.covenant_draft(session, admin),
         expansions=expansion_world(session, provider_a, la_contact),
+        conversation=start_conversation(session, la_contact, provider_a.organisation),
+        la_signature=sign_for_la(
+            session, create_user(session, Role.LA_CONTACT, local_authority=local_authority(session, "Bury"))
+        ),
     )
 
 

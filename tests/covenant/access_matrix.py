@@ -33,3 +33,13 @@ ROUTES = [
     only("covenant.admin_publish", "/admin/covenant/{w.covenant_draft.number}/publish", admin=200),
     public("covenant.version_document", "/covenant/versions/{w.covenant_draft.number}.json", status=404),
 ]
+
+# The LAs' side (covenant/la_routes.py): the matrix's LA contact (Bolton) has not signed; Bury has.
+LA_SIGNATURE = "/la/covenant/signatures/{w.la_signature.id}"
+ROUTES += [
+    only("la_covenant.sign", "/la/covenant/sign", la_contact=200),
+    only("la_covenant.sign", "/la/covenant/sign", method="POST", la_contact=400),
+    signed_in("la_covenant.signature", LA_SIGNATURE),
+    signed_in("la_covenant.receipt", f"{LA_SIGNATURE}/receipt"),
+    signed_in("la_covenant.signature", "/la/covenant/signatures/2000000000", status=404),
+]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
-from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion
+from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion, LaCovenantSignature
 from covenant_portal.demo import DemoSettings, seed_demo
 from covenant_portal.expansions.models import ProposalOutcome, ProposalVersion
 from covenant_portal.demo.covenant import FIXED, STRAY
@@ -225,12 +225,20 @@ def test_the_ledger_verifies_and_exports_every_kind_of_signed_record(app, db_ses
         sa.select(sa.func.count(CovenantSignature.id))
     ) + db_session.scalar(sa.select(sa.func.count(ReturnSubmission.id))) + db_session.scalar(
         sa.select(sa.func.count(ProposalVersion.id))
-    ) + db_session.scalar(sa.select(sa.func.count(ProposalOutcome.id)))
+    ) + db_session.scalar(sa.select(sa.func.count(ProposalOutcome.id))) + db_session.scalar(
+        sa.select(sa.func.count(LaCovenantSignature.id))
+    )
     assert run_ledger(app, "verify").exit_code == 0
     target = tmp_path / "ledger.jsonl"
     assert run_ledger(app, "export", str(target)).exit_code == 0
     kinds = [json.loads(line)["kind"] for line in target.read_text(encoding="utf-8").splitlines()]
-    assert set(kinds) == {"covenant-signature", "attestation-return", "expansion_proposal", "expansion_outcome"}
+    assert set(kinds) == {
+        "covenant-signature",
+        "attestation-return",
+        "expansion_proposal",
+        "expansion_outcome",
+        "la_covenant_signature",
+    }
     assert len(kinds) == result.entries
 
 

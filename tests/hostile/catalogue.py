@@ -164,11 +164,36 @@ TARGETS = [
     ),
     Target("covenant.admin_new", "admin", "/admin/covenant/new", ("DraftForm",)),
     Target(
+        "la_covenant.sign",
+        "la_contact",
+        "/la/covenant/sign",
+        ("AuthoritySignForm",),
+        data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"},
+        shown_at=("/signatories",),
+    ),
+    Target(
         "covenant.admin_publish",
         "admin",
         "/admin/covenant/{w.draft_version.number}/publish",
         (),
         page="/admin/covenant/{w.draft_version.number}/publish",
+    ),
+    # Conversations
+    Target(
+        "conversations.start",
+        "la_contact",
+        "/conversations/start?provider_id={w.provider.organisation_id}",
+        ("StartForm",),
+        data={"topic": "GM share", "subject": "Places", "body": "Could we talk?"},
+        shown_at=("/conversations",),
+    ),
+    Target(
+        "conversations.reply",
+        "la_contact",
+        "/conversations/{w.conversation.id}/reply",
+        ("ReplyForm",),
+        page="/conversations/{w.conversation.id}",
+        data={"body": "Hello"},
     ),
     # Homes
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),

@@ -16,6 +16,7 @@ from covenant_portal.db import utcnow
 from covenant_portal.mail.links import Links
 from covenant_portal.returns.evidence import service as evidence
 from tests.contacts.contacts import create_contact, name_la_contact
+from tests.conversations.conversations import start_conversation
 from tests.covenant.helpers import create_named_contact
 from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
@@ -86,6 +87,7 @@ def build_world(session) -> SimpleNamespace:
         to_be_named=to_be_named,
         named_contact=name_la_contact(session, create_user(session, Role.LA_CONTACT)),
         admin=admin,
+        conversation=start_conversation(session, la_contact, provider.organisation),
         draft_version=covenant.draft_version(
             session, replace(covenant.wording_of(published.document), title="Second edition"), admin, SYSTEM, now
         ),

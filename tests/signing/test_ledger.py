@@ -60,9 +60,14 @@ def notes(db_session):
 
 
 def test_the_registry_knows_the_covenant_signature_and_the_quarterly_return(app):
+    from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE
     from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 
-    assert record_kinds(app) == {"covenant-signature": COVENANT_SIGNATURE, "attestation-return": ATTESTATION_RETURN}
+    assert record_kinds(app) == {
+        "covenant-signature": COVENANT_SIGNATURE,
+        "attestation-return": ATTESTATION_RETURN,
+        "la_covenant_signature": LA_COVENANT_SIGNATURE,
+    }
 
 
 def test_entries_of_a_registered_kind_verify(db_session, notes):
