@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.references import receipt_reference
 
 COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
     actions={
