@@ -3,7 +3,7 @@
 from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
-from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, ResigningReminder
 from covenant_portal.signing.references import receipt_reference
 
 COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
@@ -11,6 +11,7 @@ COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
         "covenant.signed": "Signed the covenant",
         "covenant.version_drafted": "Drafted a covenant version",
         "covenant.version_published": "Published a covenant version",
+        "covenant.resigning_escalated": "Escalated an organisation that has not re-signed the covenant",
     },
     objects={
         "CovenantVersion": describe_records(CovenantVersion, lambda version: f"Covenant version {version.number}"),
@@ -21,6 +22,17 @@ COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
                 f"({receipt_reference(signature.ledger_seq)})"
             ),
             options=lambda: (joinedload(CovenantSignature.covenant_version),),
+        ),
+        "ResigningReminder": describe_records(
+            ResigningReminder,
+            lambda reminder: (
+                f"Re-signing reminder ({reminder.stage.label.lower()}): {reminder.organisation.name}, "
+                f"covenant version {reminder.covenant_version.number}"
+            ),
+            options=lambda: (
+                joinedload(ResigningReminder.covenant_version),
+                joinedload(ResigningReminder.organisation),
+            ),
         ),
     },
 )
