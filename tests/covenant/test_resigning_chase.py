@@ -23,6 +23,7 @@ from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.returns.chase_world import name_la_contact, provider
 from covenant_portal.access import Role
+from covenant_portal.accounts.models import User
 
 PUBLISHED_AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # 10:00 in London
 DUE_ON = date(2026, 7, 27)  # 1 June 2026 plus 8 weeks
@@ -186,3 +187,19 @@ def test_the_grace_setting_moves_the_ladder(world, app, db_session):
 def test_nothing_is_chased_before_a_second_version(app, db_session):
     provider(db_session, "Only Care Ltd")
     assert chase_covenant_resigning(db_session, as_of(date(2026, 7, 1))) == "No re-signing to chase."
+
+
+def test_la_contacts_and_officers_are_told_of_escalated_providers_on_their_dashboard(world, client_request, db_session):
+    for day in CHASE_DATES.values():
+        chase_covenant_resigning(db_session, as_of(day))
+    bolton = create_user(db_session, Role.LA_CONTACT, email="another@bolton.example")
+    client_request.login(bolton)
+    html = " ".join(client_request.get("/dashboard").get_data(as_text=True).split())
+    assert (
+        "1 provider with homes in Bolton has been escalated for not re-signing: version 2 of the covenant was due "
+        "to be signed by 27 July 2026" in html
+    )
+    assert "Late Care Ltd" in html
+    client_request.login(db_session.scalar(select(User).where(User.email == "officer@gm-first.example")))
+    html = " ".join(client_request.get("/dashboard").get_data(as_text=True).split())
+    assert "1 provider has been escalated for not re-signing" in html
