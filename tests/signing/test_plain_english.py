@@ -15,6 +15,7 @@ from covenant_portal.signing.summaries import describe, describe_entry
 from tests.returns.helpers import filled_return, period_of, sign_again, signed_organisation
 from tests.signing.helpers import receipt_of, sign_covenants
 from tests.factories import create_provider
+from tests.hostile.corpus import CORPUS, LONG, UNESCAPED
 from tests.signing.test_verify_page import error_shown, text_of
 
 SIGNED_AT = datetime(2026, 3, 3, 10, 14, tzinfo=UTC)  # 10:14 in London (Greenwich Mean Time)
@@ -186,3 +187,12 @@ def test_an_entry_is_described_from_its_signed_envelope(db_session, signature):
     assert describe_entry(db_session, record_kinds(), signature.ledger_seq) == sentence_of(signature)
     assert db_session.get(LedgerEntry, 10**6) is None
     assert describe_entry(db_session, record_kinds(), 10**6) is None
+
+
+@pytest.mark.parametrize("value", [*CORPUS.values(), LONG, "GMF-" + "٣" * 6, "GMF-²", "GMF-" + "9" * 40], ids=repr)
+def test_hostile_references_get_a_message_never_a_500(client_request, value):
+    response = client_request.post("/verify", {"reference": value}, expected_status=400)
+    page = response.get_data(as_text=True)
+    assert 'id="reference-error"' in page
+    for marker in UNESCAPED:
+        assert marker not in page

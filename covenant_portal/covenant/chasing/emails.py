@@ -6,6 +6,7 @@ from datetime import date, datetime
 from covenant_portal.covenant.chasing.ladder import STAGES, stage_date
 from covenant_portal.covenant.models import CovenantVersion, ResigningStage
 from covenant_portal.mail.service import rendered_email
+from covenant_portal.returns.chasing.emails import long_date
 from covenant_portal.returns.chasing.recipients import Recipient
 
 DEDUPE_KEY_LENGTH = 255
@@ -15,10 +16,6 @@ SUBJECTS = {
     ResigningStage.DUE_TODAY: "Sign version {version} of the GM First Covenant today to stay on the register",
     ResigningStage.ESCALATED: "Escalated: {organisation} has not signed version {version} of the GM First Covenant",
 }
-
-
-def long_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def where_it_stands(organisation_name: str, version: CovenantVersion, due_on: date, today: date) -> str:
