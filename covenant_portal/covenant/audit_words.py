@@ -3,8 +3,8 @@
 from sqlalchemy.orm import joinedload
 
 from covenant_portal.audit.vocabulary import AuditVocabulary, describe_records
-from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, LaCovenantSignature
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, LaCovenantSignature, ResigningReminder
+from covenant_portal.signing.references import receipt_reference
 
 COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
     actions={
@@ -12,6 +12,7 @@ COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
         "la_covenant.signed": "Signed the covenant for a local authority",
         "covenant.version_drafted": "Drafted a covenant version",
         "covenant.version_published": "Published a covenant version",
+        "covenant.resigning_escalated": "Escalated an organisation that has not re-signed the covenant",
     },
     objects={
         "CovenantVersion": describe_records(CovenantVersion, lambda version: f"Covenant version {version.number}"),
@@ -30,6 +31,17 @@ COVENANT_AUDIT_VOCABULARY = AuditVocabulary(
                 f"({receipt_reference(signature.ledger_seq)})"
             ),
             options=lambda: (joinedload(LaCovenantSignature.covenant_version),),
+        ),
+        "ResigningReminder": describe_records(
+            ResigningReminder,
+            lambda reminder: (
+                f"Re-signing reminder ({reminder.stage.label.lower()}): {reminder.organisation.name}, "
+                f"covenant version {reminder.covenant_version.number}"
+            ),
+            options=lambda: (
+                joinedload(ResigningReminder.covenant_version),
+                joinedload(ResigningReminder.organisation),
+            ),
         ),
     },
 )

@@ -9,6 +9,7 @@ from covenant_portal.access import Role
 from covenant_portal.filters import LONDON
 from covenant_portal.accounts.management import organisation_admin_names
 from covenant_portal.accounts.models import User
+from covenant_portal.covenant.chasing.service import escalated_organisation_ids
 from covenant_portal.covenant.service import (
     SigningState,
     current_version,
@@ -37,15 +38,42 @@ def covenant_actions(session: Session, user: User, now: datetime) -> list[Dashbo
     unsigned = [status for status in statuses if status.state != SigningState.SIGNED_CURRENT]
     if not unsigned:
         return []
-    count = len(unsigned)
-    providers = "1 provider" if count == 1 else f"{count} providers"
-    return [
+    escalated_ids = escalated_organisation_ids(session, version)
+    escalated = [status for status in unsigned if status.organisation.id in escalated_ids]
+    actions = [
         DashboardAction(
-            f"{providers}{where} {'has' if count == 1 else 'have'} not signed version {version.number} of the covenant",
+            f"{_providers(unsigned)}{where} {_have(unsigned)} not signed version {version.number} of the covenant",
             url_for("covenant.all_signatories"),
-            ", ".join(status.organisation.name for status in unsigned[:3]) + (" and others" if count > 3 else ""),
+            _names(unsigned),
         )
     ]
+    if escalated:
+        actions.append(
+            DashboardAction(
+                f"{_providers(escalated)}{where} {_have(escalated)} been escalated for not re-signing: "
+                f"version {version.number} of the covenant was due to be signed by "
+                f"{resigning_due_on(version, _grace_weeks()):%-d %B %Y}",
+                url_for("covenant.all_signatories"),
+                _names(escalated),
+            )
+        )
+    return actions
+
+
+def _providers(statuses) -> str:
+    return "1 provider" if len(statuses) == 1 else f"{len(statuses)} providers"
+
+
+def _have(statuses) -> str:
+    return "has" if len(statuses) == 1 else "have"
+
+
+def _names(statuses) -> str:
+    return ", ".join(status.organisation.name for status in statuses[:3]) + (" and others" if len(statuses) > 3 else "")
+
+
+def _grace_weeks() -> int:
+    return int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"])
 
 
 def _provider_actions(session: Session, user: User, version, now: datetime) -> list[DashboardAction]:
@@ -67,7 +95,7 @@ def _provider_actions(session: Session, user: User, version, now: datetime) -> l
 
 def _resigning_hint(status, version, now: datetime) -> str:
     signed = status.latest.covenant_version.number
-    due_on = resigning_due_on(version, int(current_app.config["COVENANT_RESIGN_GRACE_WEEKS"]))
+    due_on = resigning_due_on(version, _grace_weeks())
     if due_on is None:
         return ""
     if now.astimezone(LONDON).date() <= due_on:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import AuthoritySignForm
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.covenant.service import la_signing
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.portal_key import portal_key

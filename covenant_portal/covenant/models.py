@@ -1,6 +1,6 @@
 """Covenant versions and the organisations' signatures of them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -92,3 +92,46 @@ class LaCovenantSignature(Base):
     local_authority: Mapped[LocalAuthority] = relationship()
     covenant_version: Mapped[CovenantVersion] = relationship()
     signer: Mapped[User] = relationship()
+
+
+class ResigningStage(StrEnum):
+    """The re-signing chase of a covenant version, each stage sent once per organisation (the last
+    one escalates); see covenant/chasing/ladder.py for the days they fall on."""
+
+    DUE_IN_14_DAYS = "due_in_14_days"
+    DUE_IN_7_DAYS = "due_in_7_days"
+    DUE_TODAY = "due_today"
+    ESCALATED = "escalated"
+
+    @property
+    def label(self) -> str:
+        return {
+            "due_in_14_days": "Due in 14 days",
+            "due_in_7_days": "Due in 7 days",
+            "due_today": "Due today",
+            "escalated": "Escalated",
+        }[self.value]
+
+
+class ResigningReminder(Base):
+    """A re-signing chase (or the escalation) sent for an organisation that signed an earlier
+    covenant version than `covenant_version`: each stage at most once."""
+
+    __tablename__ = "resigning_reminder"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "covenant_version_id", "stage"),
+        sa.CheckConstraint(
+            "stage IN ('due_in_14_days', 'due_in_7_days', 'due_today', 'escalated')", name="stage_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("provider_organisation.id"), index=True)
+    covenant_version_id: Mapped[int] = mapped_column(sa.ForeignKey("covenant_version.id"), index=True)
+    stage: Mapped[ResigningStage] = mapped_column(str_enum(ResigningStage, length=16))
+    sent_on: Mapped[date]  # the (Europe/London) day the chase job ran for
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipients: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+    organisation: Mapped[ProviderOrganisation] = relationship()
+    covenant_version: Mapped[CovenantVersion] = relationship()

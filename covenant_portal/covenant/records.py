@@ -14,6 +14,7 @@ from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.signing.summaries import on_when, signed_fact
 from covenant_portal.web.ids import parse_id
 
 KIND = "covenant-signature"
@@ -24,11 +25,6 @@ AUTHENTICATION_METHOD = "password sign-in to the GM First Covenant Portal; email
 
 def subject_name_for(signature_id: int) -> str:
     return f"{SUBJECT_PREFIX}{signature_id}"
-
-
-def receipt_reference(ledger_seq: int) -> str:
-    """What people quote: the ledger position of the signed record, e.g. GMF-000012 for entry 12."""
-    return f"GMF-{ledger_seq:06d}"
 
 
 def declaration_sha256(declaration: str) -> str:
@@ -143,4 +139,15 @@ def _predicate_problem(
     return predicate_problem(predicate_for(signature, version), statement.get("predicate"), label, SOURCE_OF)
 
 
-COVENANT_SIGNATURE = RecordKind(KIND, PREDICATE_TYPE, check_covenant_signature, check_covenant_signatures)
+def describe_signature(statement: dict) -> str:
+    """E.g. "Jo Bloggs signed version 2 of the GM First Covenant for Acorn Care Ltd on 3 March 2026 at 10:14"."""
+    signer = signed_fact(statement, "signer", "name") or "Someone"
+    version = signed_fact(statement, "covenant", "version")
+    organisation = signed_fact(statement, "organisation", "name") or "an organisation"
+    which = f"version {version} of the GM First Covenant" if version else "the GM First Covenant"
+    return f"{signer} signed {which} for {organisation}{on_when(statement)}."
+
+
+COVENANT_SIGNATURE = RecordKind(
+    KIND, PREDICATE_TYPE, check_covenant_signature, check_covenant_signatures, describe=describe_signature
+)

@@ -9,8 +9,10 @@ from covenant_portal.access import Role
 from covenant_portal.web.views import Confirmation, confirmation_page, email_links, form_page, signed_in_user
 from covenant_portal.covenant import service
 from covenant_portal.covenant.forms import SignForm, draft_form
-from covenant_portal.covenant.records import receipt_reference
 from covenant_portal.covenant.service.la_signing import every_authority_status
+from covenant_portal.signing.records import record_kinds
+from covenant_portal.signing.references import receipt_reference
+from covenant_portal.signing.summaries import describe_entry
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
@@ -112,8 +114,14 @@ def _sign(form: SignForm, version):
 @blueprint.get("/covenant/signatures/<int:signature_id>")
 @allowed(*ANY_SIGNED_IN)
 def signature(signature_id):
-    found = found_or_404(service.signature_for_viewer(get_session(), signed_in_user(), signature_id))
-    return render_template("covenant/signature.html", signature=found, reference=receipt_reference(found.ledger_seq))
+    session = get_session()
+    found = found_or_404(service.signature_for_viewer(session, signed_in_user(), signature_id))
+    return render_template(
+        "covenant/signature.html",
+        signature=found,
+        reference=receipt_reference(found.ledger_seq),
+        summary=describe_entry(session, record_kinds(), found.ledger_seq),
+    )
 
 
 @blueprint.get("/covenant/signatures/<int:signature_id>/receipt")

@@ -1,11 +1,15 @@
 """The demo's covenant: every signatory signed version 1 three years back (in the weeks before the
 first owed quarter); the admin published version 2 nine to twelve months back, fixing a stray word
 in pledge 2, and some signatories have signed it since. All through the covenant service: each
-signature is sealed in the ledger, audited and confirmed by email, dated when it happened."""
+signature is sealed in the ledger, audited and confirmed by email, dated when it happened. The
+re-signing chase job (`chase_covenant_resigning`, the real one) runs on each day its ladder falls
+after version 2, so those slow to sign it were reminded and those that never did were escalated."""
 
 from datetime import timedelta
 
 from covenant_portal.audit.service import Actor
+from covenant_portal.covenant.chasing.ladder import STAGES, stage_date
+from covenant_portal.covenant.chasing.service import chase_resigning
 from covenant_portal.covenant.models import CovenantStatus
 from covenant_portal.covenant.service import (
     Signing,
@@ -18,6 +22,7 @@ from covenant_portal.covenant.service import (
     wording_of,
 )
 from covenant_portal.demo.homes import organisation_admin
+from covenant_portal.filters import LONDON
 from covenant_portal.demo.providers import DOMAIN, PROVIDERS
 from covenant_portal.demo.timeline import Demo, at_london
 from covenant_portal.signing.portal_key import portal_key
@@ -57,6 +62,25 @@ def plan_covenant(demo: Demo) -> None:
             when = at_london(published_at.date() + timedelta(days=provider.resigns_after), 14)
             if when <= demo.now:
                 demo.at(when, lambda provider=provider, when=when: _sign(demo, provider.slug, 2, when))
+    _plan_resigning_chase(demo, published_at)
+
+
+def _plan_resigning_chase(demo: Demo, published_at) -> None:
+    """The re-signing chase job, run at 07:10 on each day one of its stages falls after version 2 was
+    published: what a daily run would have sent, since on other days no stage comes due."""
+    due_on = published_at.astimezone(LONDON).date() + timedelta(weeks=demo.settings.resign_grace_weeks)
+    for stage in STAGES:
+        day = stage_date(due_on, stage)
+        if day <= demo.today:
+            when = at_london(day, 7, 10)
+            demo.at(when, lambda when=when: _chase_resigning(demo, when))
+
+
+def _chase_resigning(demo: Demo, when) -> None:
+    version = current_version(demo.session)
+    if version is None or version.number != 2:
+        return  # not the demo's version 2: nothing of the demo's to chase
+    chase_resigning(demo.session, demo.settings.links, demo.settings.resign_grace_weeks, demo.clock(when))
 
 
 def _sign(demo: Demo, slug: str, number: int, when) -> None:

@@ -86,7 +86,7 @@ PROVIDERS = (
         "tame",
         "Tame Valley Children's Services",
         "children's homes",
-        resigns_after=40,
+        resigns_after=45,  # after the re-signing chase reminded it (the first reminder falls on day 42)
         habit=(-7, -5),
         exceptions={3: 9},
         now=Now.DRAFT,

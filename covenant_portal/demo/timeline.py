@@ -104,11 +104,15 @@ class DemoSettings:
     passwords: PasswordSettings
     links: Links
     calendar: CalendarSettings
+    resign_grace_weeks: int = 8  # COVENANT_RESIGN_GRACE_WEEKS
 
     @classmethod
     def from_app(cls, app) -> "DemoSettings":
         return cls(
-            PasswordSettings.from_config(app.config), Links.from_app(app), CalendarSettings.from_config(app.config)
+            PasswordSettings.from_config(app.config),
+            Links.from_app(app),
+            CalendarSettings.from_config(app.config),
+            int(app.config["COVENANT_RESIGN_GRACE_WEEKS"]),
         )
 
     @property

@@ -4,6 +4,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
+from covenant_portal.signing.references import reference_seq
 from covenant_portal.web.forms import PortalForm
 
 
@@ -18,21 +19,34 @@ class VerifyForm(PortalForm):
         widget=GovTextArea(),
         description="Paste the whole receipt, from the first { to the last }.",
     )
+    reference = StringField(
+        "Or enter a receipt reference",
+        widget=GovTextInput(),
+        description="The reference the portal gave when the record was signed, for example GMF-000012.",
+        validators=[Length(max=40, message="Enter a receipt reference in the form GMF-000012")],
+    )
     submit = SubmitField("Check the receipt", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         has_file, has_text = bool(self.uploaded_file()), bool((self.receipt_text.data or "").strip())
-        if has_file == has_text:
+        given = has_file + has_text + bool(self.reference_text())
+        if given != 1:
             message = (
-                "Upload a receipt file or paste a receipt, not both"
-                if has_file
-                else ("Upload a receipt file or paste a receipt")
+                "Upload a receipt file, paste a receipt or enter a receipt reference, not more than one"
+                if given
+                else "Upload a receipt file, paste a receipt or enter a receipt reference"
             )
             self.receipt_file.errors.append(message)
             return False
+        if self.reference_text() and reference_seq(self.reference_text()) is None:
+            self.reference.errors.append("Enter a receipt reference in the form GMF-000012")
+            return False
         return True
+
+    def reference_text(self) -> str:
+        return (self.reference.data or "").strip()
 
     def uploaded_file(self):
         upload = self.receipt_file.data
@@ -40,6 +54,8 @@ class VerifyForm(PortalForm):
 
     def receipt_field(self):
         """The field the receipt came in, where any problem with it is shown."""
+        if self.reference_text():
+            return self.reference
         return self.receipt_file if self.uploaded_file() else self.receipt_text
 
     def receipt_bytes(self) -> bytes:

@@ -5,7 +5,7 @@ and the keys' dates add what the portal knows about it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,10 +15,9 @@ from covenant_portal.signing.checkpoints import checkpoint_verifier_keys
 from covenant_portal.signing.checkpoints import latest as latest_checkpoint
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 from covenant_portal.signing.records import decode_statement, subject_name_of, subject_sha256_of
+from covenant_portal.signing.references import MAX_SEQ, receipt_reference, reference_seq
 from covenant_portal.signing.service import LEDGER_HEAD_PREDICATE_TYPE, verifying_keys
-
-
-MAX_SEQ = 2**31 - 1  # the largest seq the ledger's integer column can hold
+from covenant_portal.signing.summaries import signed_fact, signed_moment
 
 
 class ReceiptProblem(ValueError):
@@ -77,10 +76,12 @@ class CheckedReceipt:
 
     def signed_fact(self, *path: str) -> str | None:
         """A text or number the predicate states at `path` (e.g. "signer", "name"), for showing."""
-        value: object = self.predicate
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+        return signed_fact(self.statement, *path)
+
+    @property
+    def reference(self) -> str | None:
+        """The receipt reference people quote (GMF-000012), for a record in the ledger."""
+        return receipt_reference(self.ledger_entry.seq) if self.ledger_entry is not None else None
 
     @property
     def signed_after_key_retired(self) -> bool:
@@ -120,6 +121,24 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     )
 
 
+class UnknownReference(ValueError):
+    """The reference names no record in the ledger; the message says why, for people."""
+
+
+def check_reference(session: Session, text: str) -> CheckedReceipt:
+    """The checked receipt of the record a reference (GMF-000012, any case) names, checked as an
+    uploaded receipt is; UnknownReference if it names none."""
+    seq = reference_seq(text)
+    if seq is None:
+        raise UnknownReference("Enter a receipt reference in the form GMF-000012")
+    entry = session.get(LedgerEntry, seq)
+    if entry is None:
+        raise UnknownReference(
+            f"There is no signed record with the reference {receipt_reference(seq)}. Check the reference and try again."
+        )
+    return check_receipt(session, bytes(entry.envelope))
+
+
 def _inclusion(session: Session, entry: LedgerEntry) -> Inclusion | None:
     """Checks the entry's inclusion proof in the latest checkpoint: the proof's hashes must lead from
     the receipt's leaf to the checkpoint's root, and a published key must have signed the checkpoint."""
@@ -142,13 +161,9 @@ def _inclusion(session: Session, entry: LedgerEntry) -> Inclusion | None:
 
 def _signed_at(statement: dict) -> datetime | None:
     # Records state when they were signed in `signedAt`; a ledger head when it was taken in `observedAt`.
-    predicate = statement["predicate"]
-    moment = predicate.get("observedAt" if statement["predicateType"] == LEDGER_HEAD_PREDICATE_TYPE else "signedAt")
-    try:
-        parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else None
-    except ValueError:
-        return None
-    return parsed.astimezone(timezone.utc) if parsed is not None and parsed.tzinfo is not None else None
+    return signed_moment(
+        statement, "observedAt" if statement["predicateType"] == LEDGER_HEAD_PREDICATE_TYPE else "signedAt"
+    )
 
 
 def _ledger_entry_holding(session: Session, statement: dict, envelope: dsse.Envelope) -> LedgerEntry | None:

@@ -18,6 +18,8 @@ RecordCheck = Callable[[Session, str, dict], str | None]
 RecordsCheck = Callable[[Session, list[tuple[str, dict]]], list[str | None]]
 # (session, the Flask app, [(subject name, Statement), ...]) -> a problem or None for each, in order
 FilesCheck = Callable[[Session, Any, list[tuple[str, dict]]], list[str | None]]
+# (the signed in-toto Statement) -> who signed what, for whom and when, in one plain-English sentence
+Describe = Callable[[dict], str]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class RecordKind:
     # against what was signed. `ledger verify` runs it (with the app, for where files are kept) for
     # the records whose rows check out; (session, app, records) -> a problem or None for each.
     check_files: FilesCheck | None = None
+    # Optional: the sentence its pages and /verify say first (see signing/summaries.py: build it
+    # with `signed_fact` and `on_when`); without it, `summaries.generic_description`.
+    describe: Describe | None = None
 
     def problems(self, session: Session, records: list[tuple[str, dict]], app=None) -> list[str | None]:
         if self.check_records is not None:

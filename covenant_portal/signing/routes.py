@@ -8,7 +8,9 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import service
 from covenant_portal.signing.forms import VerifyForm
 from covenant_portal.signing.portal_key import portal_key
-from covenant_portal.signing.receipts import ReceiptProblem, check_receipt
+from covenant_portal.signing.receipts import ReceiptProblem, UnknownReference, check_receipt, check_reference
+from covenant_portal.signing.records import record_kinds
+from covenant_portal.signing.summaries import describe, describe_head
 
 blueprint = Blueprint("signing", __name__)
 
@@ -49,11 +51,15 @@ def verify():
     session = get_session()
     ensure_checkpoint(session)  # so that a proof can be shown for every entry
     try:
-        receipt = check_receipt(session, form.receipt_bytes())
-    except ReceiptProblem as problem:
+        if form.reference_text():
+            receipt = check_reference(session, form.reference_text())
+        else:
+            receipt = check_receipt(session, form.receipt_bytes())
+    except (ReceiptProblem, UnknownReference) as problem:
         form.receipt_field().errors.append(str(problem))
         return render_template("signing/verify.html", form=form), 400
-    return render_template("signing/verify_result.html", receipt=receipt)
+    summary = describe_head(receipt.statement) if receipt.head else describe(record_kinds(), receipt.statement)
+    return render_template("signing/verify_result.html", receipt=receipt, summary=summary)
 
 
 def ensure_checkpoint(session):

@@ -124,6 +124,9 @@ def test_a_provider_fills_and_signs_a_return_and_the_host_la_sees_it(open_portal
     with live_server.app.app_context():
         session = get_session()
         assert session.get(LedgerEntry, int(reference.removeprefix("GMF-"))).envelope == receipt
+    # Said first in words; the formats and digests are for auditors, folded away until opened.
+    assert f"Sam Okafor signed the quarterly return for {PERIOD} for {ORGANISATION} on " in second.text
+    second.page.get_by_text("For auditors", exact=True).click()
     # The signed document, with the evidence file's hash, is what the subject digest covers.
     document_url = second.page.get_by_role("link", name="download version 1 as JSON").get_attribute("href")
     document = second.page.request.get(second.base_url + document_url).body()

@@ -8,7 +8,7 @@ import pytest
 from securesystemslib.exceptions import VerificationError
 
 from covenant_portal.access import Role
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.signing.models import LedgerEntry
 from tests.covenant.helpers import sign_current_version, sslib_keys_from_rows, verify_with_securesystemslib
 from tests.factories import create_user

@@ -10,7 +10,8 @@ from covenant_portal.audit.models import AuditEvent
 from covenant_portal.covenant import service
 from covenant_portal.covenant.service import signing as covenant_signing
 from covenant_portal.covenant.models import CovenantSignature
-from covenant_portal.covenant.records import AUTHENTICATION_METHOD, receipt_reference
+from covenant_portal.covenant.records import AUTHENTICATION_METHOD
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import utcnow
 from covenant_portal.signing.canonical import sha256_hex
 from covenant_portal.signing.dsse import b64decode_either

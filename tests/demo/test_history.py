@@ -11,11 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
-from covenant_portal.covenant.models import CovenantSignature, CovenantStatus, CovenantVersion, LaCovenantSignature
+from covenant_portal.covenant.models import (
+    CovenantSignature,
+    CovenantStatus,
+    CovenantVersion,
+    LaCovenantSignature,
+    ResigningReminder,
+    ResigningStage,
+)
 from covenant_portal.demo import DemoSettings, seed_demo
 from covenant_portal.expansions.models import ProposalOutcome, ProposalVersion
 from covenant_portal.demo.covenant import FIXED, STRAY
-from covenant_portal.demo.providers import HOMES, PROVIDERS
+from covenant_portal.demo.providers import DOMAIN, HOMES, PROVIDERS
 from covenant_portal.homes.models import HomeType, ProviderHome
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.returns.calendar.periods import LONDON, london_day
@@ -258,3 +265,33 @@ def test_expansion_proposals_at_every_stage_give_las_and_providers_something_to_
     with app.test_request_context():
         assert [a.text for a in expansion_actions(db_session, bury, LONG_PAST_DUE)][0].startswith("Triage 1 expansion")
         assert "Farnworth Short Breaks" in expansion_actions(db_session, provider, LONG_PAST_DUE)[0].text
+
+
+def test_the_re_signing_chase_reminded_late_re_signers_and_escalated_those_that_never_did(db_session):
+    found = organisations(db_session)
+    version_2 = db_session.scalar(sa.select(CovenantVersion).filter_by(number=2))
+    sent = {
+        (organisation_id, stage)
+        for organisation_id, stage in db_session.execute(
+            sa.select(ResigningReminder.organisation_id, ResigningReminder.stage).where(
+                ResigningReminder.covenant_version_id == version_2.id
+            )
+        )
+    }
+    never = {slug for slug in found if slug not in ("brightwater", "kestrel", "tame", "beacon", "irwell")}
+    assert never
+    for slug in never:
+        assert {stage for organisation_id, stage in sent if organisation_id == found[slug].id} == set(ResigningStage)
+    assert {stage for organisation_id, stage in sent if organisation_id == found["tame"].id} == {
+        ResigningStage.DUE_IN_14_DAYS
+    }  # re-signed after the first reminder
+    for slug in ("brightwater", "kestrel", "beacon", "irwell"):
+        assert not {stage for organisation_id, stage in sent if organisation_id == found[slug].id}
+    keys = set(
+        db_session.scalars(
+            sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("covenant-resigning:%"))
+        )
+    )
+    for slug in never:
+        assert f"covenant-resigning:{version_2.id}:{found[slug].id}:escalated:escalation@{DOMAIN}" in keys
+    assert all(f"covenant-resigning:{version_2.id}:" in key for key in keys)

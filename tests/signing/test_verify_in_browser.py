@@ -28,6 +28,10 @@ def test_a_receipt_file_is_checked_and_a_damaged_one_explained(open_portal, rece
     portal.page.get_by_label("Upload a receipt file", exact=True).set_input_files(receipt_file)
     portal.press("Check the receipt")
     assert portal.heading == "The receipt is valid"
+    assert " signed version 1 of the GM First Covenant for " in portal.text  # said first, in words
+    assert "Receipt reference\tGMF-000001" in portal.text
+    assert "This record is entry 1 of the portal’s ledger" not in portal.text  # for auditors, folded away
+    portal.page.get_by_text("For auditors", exact=True).click()
     assert "This record is entry 1 of the portal’s ledger" in portal.text
 
     portal.click_link("Check another receipt")

@@ -215,7 +215,7 @@ def test_an_upload_just_over_one_megabyte_is_refused_by_the_receipt_check(client
 @pytest.mark.parametrize("data", [{}, {"receipt_text": "   "}], ids=["nothing", "spaces"])
 def test_nothing_sent_is_asked_for(client_request, data):
     page = client_request.post("/verify", data, expected_status=400).get_data(as_text=True)
-    assert error_shown(page) == "Upload a receipt file or paste a receipt"
+    assert error_shown(page) == "Upload a receipt file, paste a receipt or enter a receipt reference"
 
 
 def test_a_file_and_pasted_text_together_are_refused(client_request, receipt):
@@ -224,7 +224,7 @@ def test_a_file_and_pasted_text_together_are_refused(client_request, receipt):
         {"receipt_file": (io.BytesIO(receipt), "receipt.json"), "receipt_text": receipt.decode()},
         expected_status=400,
     ).get_data(as_text=True)
-    assert error_shown(page) == "Upload a receipt file or paste a receipt, not both"
+    assert error_shown(page) == "Upload a receipt file, paste a receipt or enter a receipt reference, not more than one"
 
 
 def test_a_receipt_signed_after_its_key_was_retired_is_flagged(client_request, db_session, receipt):

@@ -25,9 +25,9 @@ from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.covenant.records import (
     COVENANT_SIGNATURE,
     predicate_for,
-    receipt_reference,
     subject_name_for,
 )
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.crash_points import crash_point

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.expansions.common import ExpansionError, Invalid, london_day, timeline
 from covenant_portal.expansions.forms import ButtonForm, MessageForm, OutcomeForm, QuestionForm

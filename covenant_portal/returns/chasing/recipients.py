@@ -73,7 +73,14 @@ def provider_recipients(
     session: Session, links: Links, organisation_ids: list[int], contacts: dict[int, list[ProviderContactDetails]]
 ) -> dict[int, list[Recipient]]:
     """The organisation's current named contacts, then its active organisation admins (each address once)."""
-    link = links.url("returns.returns")
+    return organisation_people(session, links.url("returns.returns"), organisation_ids, contacts)
+
+
+def organisation_people(
+    session: Session, link: str, organisation_ids: list[int], contacts: dict[int, list[ProviderContactDetails]]
+) -> dict[int, list[Recipient]]:
+    """Each organisation's current named contacts, then its active organisation admins (each
+    address once), their emails linking to `link`. Also what the covenant's re-signing chase uses."""
     found: dict[int, list[Recipient]] = defaultdict(list)
     for organisation_id, details in contacts.items():
         for contact in details:
@@ -89,7 +96,11 @@ def provider_recipients(
 
 
 def escalation_officers(session: Session, links: Links, period: ReturnPeriod) -> list[Recipient]:
-    link = links.url("compliance.overview", period=period.id)
+    return officers_linked_to(session, links.url("compliance.overview", period=period.id))
+
+
+def officers_linked_to(session: Session, link: str) -> list[Recipient]:
+    """Every active escalation officer, their emails linking to `link`."""
     return [
         Recipient(name, email, RecipientKind.ESCALATION_OFFICER, link)
         for name, email in session.execute(
@@ -107,6 +118,15 @@ def escalation_recipients(
 ) -> dict[int, list[Recipient]]:
     """The named contacts of the LAs hosting the organisation's open or planned homes, then every
     active escalation officer (each address once)."""
+    link = links.url("compliance.table", period=period.id)
+    return host_authority_people(session, link, organisation_ids, escalation_officers)
+
+
+def host_authority_people(
+    session: Session, link: str, organisation_ids: list[int], escalation_officers: list[Recipient]
+) -> dict[int, list[Recipient]]:
+    """For each organisation, the named contacts of the LAs hosting its open or planned homes, then
+    `escalation_officers` (each address once), their emails linking to `link`."""
     hosts = defaultdict(set)
     for organisation_id, authority_id in session.execute(
         select(ProviderHome.organisation_id, ProviderHome.host_local_authority_id)
@@ -114,7 +134,6 @@ def escalation_recipients(
         .distinct()
     ):
         hosts[organisation_id].add(authority_id)
-    link = links.url("compliance.table", period=period.id)
     named_by_authority = defaultdict(list)
     for authority_id, authority_name, name, email in session.execute(
         select(

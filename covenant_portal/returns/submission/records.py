@@ -29,6 +29,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, as_object, predicate_problem, statement_problem
+from covenant_portal.signing.summaries import on_when, signed_fact
 from covenant_portal.web.ids import parse_id
 
 KIND = "attestation-return"
@@ -272,4 +273,22 @@ def _rows_problem(document: dict, stored: dict, label: str) -> str | None:
     return None
 
 
-ATTESTATION_RETURN = RecordKind(KIND, PREDICATE_TYPE, check_return, check_returns, check_evidence_files)
+def describe_return(statement: dict) -> str:
+    """E.g. "Jo Bloggs signed the quarterly return for Q3 2025 to 2026 for Acorn Care Ltd on 20 January
+    2026 at 10:14"; a correction says which version it is and which it corrects."""
+    signer = signed_fact(statement, "signer", "name") or "Someone"
+    organisation = signed_fact(statement, "organisation", "name") or "an organisation"
+    year, quarter = signed_fact(statement, "period", "financialYear"), signed_fact(statement, "period", "quarter")
+    period = f" for Q{quarter} {year} to {int(year) + 1}" if year and quarter and year.isdigit() else ""
+    version, corrects = (
+        signed_fact(statement, "return", "version"),
+        signed_fact(statement, "return", "supersedes", "version"),
+    )
+    which = f"version {version} of the quarterly return" if corrects else "the quarterly return"
+    correcting = f" (correcting version {corrects})" if corrects else ""
+    return f"{signer} signed {which}{period}{correcting} for {organisation}{on_when(statement)}."
+
+
+ATTESTATION_RETURN = RecordKind(
+    KIND, PREDICATE_TYPE, check_return, check_returns, check_evidence_files, describe=describe_return
+)

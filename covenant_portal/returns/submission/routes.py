@@ -16,7 +16,9 @@ from covenant_portal.returns.models import QuarterlyReturn
 from covenant_portal.returns.submission.records import subject_name_for
 from covenant_portal.returns.blueprint import blueprint
 from covenant_portal.returns.submission.forms import ActionForm, SignReturnForm
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.records import record_kinds
+from covenant_portal.signing.references import receipt_reference
+from covenant_portal.signing.summaries import describe_entry
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.portal_key import portal_key
@@ -130,6 +132,7 @@ def submission(return_id, version):
         submission=found,
         document=found.document,
         reference=receipt_reference(found.ledger_seq),
+        summary=describe_entry(session, record_kinds(), found.ledger_seq),
         subject_name=subject_name_for(found.id),
         changes=differences(found.supersedes.document, found.document) if found.supersedes else [],
         signed_files=signed_files_by_key(session, quarterly_return),

@@ -37,7 +37,7 @@ from covenant_portal.returns.submission.records import (
     subject_name_for,
 )
 from covenant_portal.audit.service import Actor
-from covenant_portal.covenant.records import receipt_reference
+from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import next_id
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
