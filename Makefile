@@ -43,7 +43,7 @@ lock: $(PYTHON_STAMP)
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-$(ASSETS): $(NODE_STAMP) assets/portal.scss scripts/build-assets.mjs
+$(ASSETS): $(NODE_STAMP) assets/portal.scss assets/_observatory.scss scripts/build-assets.mjs
 	npm run build
 
 # `make run PORT=5077` serves on another port; in development the links in emails follow it
