@@ -83,7 +83,7 @@ _lock = threading.Lock()
 
 
 def observatory(session: Session, settings: ObservatorySettings, today: date) -> Observatory:
-    key = (str(session.get_bind().url), today, settings, *_fingerprint(session))
+    key = (str(session.get_bind().engine.url), today, settings, *_fingerprint(session))
     if settings.cache_seconds > 0:
         with _lock:
             kept = _cache.get(key)
@@ -98,11 +98,15 @@ def observatory(session: Session, settings: ObservatorySettings, today: date) ->
 
 
 def _fingerprint(session: Session) -> tuple:
-    submissions = select(
-        func.count(ReturnSubmission.id), func.max(ReturnSubmission.id), func.max(ReturnSubmission.signed_at)
-    ).subquery()
-    homes = select(func.count(ProviderHome.id), func.max(ProviderHome.id), func.max(ProviderHome.updated_at)).subquery()
-    return tuple(session.execute(select(submissions, homes)).one())
+    columns = [
+        select(func.count(ReturnSubmission.id)).scalar_subquery(),
+        select(func.max(ReturnSubmission.id)).scalar_subquery(),
+        select(func.max(ReturnSubmission.signed_at)).scalar_subquery(),
+        select(func.count(ProviderHome.id)).scalar_subquery(),
+        select(func.max(ProviderHome.id)).scalar_subquery(),
+        select(func.max(ProviderHome.updated_at)).scalar_subquery(),
+    ]
+    return tuple(session.execute(select(*columns)).one())
 
 
 def work_out(session: Session, settings: ObservatorySettings, today: date) -> Observatory:
