@@ -77,7 +77,11 @@ def send_variance_alerts(session: Session, settings: ObservatorySettings, links:
     if not found:
         return f"No provider's GM share fell by more than {settings.alert_fall_points:g} points in {latest.label}."
     ids = [fall.organisation_id for fall in found]
-    names = dict(session.execute(select(ProviderOrganisation.id, ProviderOrganisation.name).where(ProviderOrganisation.id.in_(ids))).all())
+    names = dict(
+        session.execute(
+            select(ProviderOrganisation.id, ProviderOrganisation.name).where(ProviderOrganisation.id.in_(ids))
+        ).all()
+    )
     hosts: dict[int, set[int]] = {}
     for organisation_id, la_id in session.execute(
         select(ProviderHome.organisation_id, ProviderHome.host_local_authority_id)
@@ -87,7 +91,12 @@ def send_variance_alerts(session: Session, settings: ObservatorySettings, links:
         hosts.setdefault(organisation_id, set()).add(la_id)
     contacts: dict[int, list[tuple[str, str, str]]] = {}
     for la_id, la_name, name, email in session.execute(
-        select(LocalAuthorityNamedContact.local_authority_id, LocalAuthority.name, User.full_name, LocalAuthorityNamedContact.email)
+        select(
+            LocalAuthorityNamedContact.local_authority_id,
+            LocalAuthority.name,
+            User.full_name,
+            LocalAuthorityNamedContact.email,
+        )
         .join(User, User.id == LocalAuthorityNamedContact.user_id)
         .join(LocalAuthority, LocalAuthority.id == LocalAuthorityNamedContact.local_authority_id)
         .where(LocalAuthorityNamedContact.ended_at.is_(None), User.deactivated_at.is_(None))
@@ -119,9 +128,16 @@ def send_variance_alerts(session: Session, settings: ObservatorySettings, links:
                 emails += queued
                 events.append(
                     event_row(
-                        SYSTEM, SENT, "ProviderOrganisation", fall.organisation_id, as_of,
-                        quarter=latest.label, local_authority_id=la_id,
-                        before=round(fall.before), after=round(fall.after), emails=queued,
+                        SYSTEM,
+                        SENT,
+                        "ProviderOrganisation",
+                        fall.organisation_id,
+                        as_of,
+                        quarter=latest.label,
+                        local_authority_id=la_id,
+                        before=round(fall.before),
+                        after=round(fall.after),
+                        emails=queued,
                     )
                 )
     record_many(session, events)

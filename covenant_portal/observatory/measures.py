@@ -14,6 +14,7 @@ homes, so a page built from them makes the same few queries at any scale.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -83,7 +84,7 @@ class Figures:
 
 
 # What figures can be grouped by.
-GROUPS: dict[str, ColumnElement] = {
+GROUPS: dict[str, Any] = {  # columns
     "home": HomeOccupancy.home_id,
     "organisation": QuarterlyReturn.organisation_id,
     "host": ProviderHome.host_local_authority_id,

@@ -75,7 +75,16 @@ def _geography(place: Place | None) -> list[str]:
     """Geography columns of a row: a GM LA, or Greater Manchester as a whole (None)."""
     if place is None:
         return ["English devolved area", *COUNTRY, "", "", *DEVOLVED_AREA, "", "", ""]
-    return ["Local authority", *COUNTRY, *REGION, "", "", OLD_LA_CODES.get(place.ons_code, "x"), place.ons_code, place.name]
+    return [
+        "Local authority",
+        *COUNTRY,
+        *REGION,
+        "",
+        "",
+        OLD_LA_CODES.get(place.ons_code, "x"),
+        place.ons_code,
+        place.name,
+    ]
 
 
 def _supply_rows(release: Release) -> Iterator[list]:

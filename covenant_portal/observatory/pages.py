@@ -178,20 +178,30 @@ def la_page(
         )
         for organisation_id in sorted(organisation_ids, key=lambda each: (names.get(each, ""), each))
     ]
-    dialogue = [(organisation_id, names.get(organisation_id, ""), share) for organisation_id, share in for_dialogue(found, settings, la_id)]
+    dialogue = [
+        (organisation_id, names.get(organisation_id, ""), share)
+        for organisation_id, share in for_dialogue(found, settings, la_id)
+    ]
     return {
         "authority": found.authorities[la_id],
         "quarters": quarters,
         "placing": placing,
         "hosted_rows": figure_rows(quarters, hosted, placing, settings),
         "made_rows": [
-            Row(quarter.label, ["Missing"] * (len(placing) + 1) if hosts is None else [sum(hosts.values()), *(hosts.get(p.id, 0) for p in placing)])
+            Row(
+                quarter.label,
+                ["Missing"] * (len(placing) + 1)
+                if hosts is None
+                else [sum(hosts.values()), *(hosts.get(p.id, 0) for p in placing)],
+            )
             for quarter, hosts in zip(quarters, made)
         ],
         "supply_chart": supply_chart,
         "providers": providers,
         "dialogue": dialogue,
-        "pledges": [(figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id],
+        "pledges": [
+            (figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id
+        ],
     }
 
 
@@ -199,7 +209,9 @@ def provider_page(session: Session, found: Observatory, settings: ObservatorySet
     """A provider's page (detailed figures): the provider as a whole and each home, every quarter."""
     quarters = found.quarters
     homes = list(
-        session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation_id).order_by(ProviderHome.name))
+        session.scalars(
+            select(ProviderHome).where(ProviderHome.organisation_id == organisation_id).order_by(ProviderHome.name)
+        )
     )
     by_home = measures.figures(session, quarters, "home", [measures.of_organisation(organisation_id)])
     provider_series = measures.total(by_home, quarters, [home.id for home in homes])
@@ -218,7 +230,11 @@ def provider_page(session: Session, found: Observatory, settings: ObservatorySet
         "placing": placing,
         "provider_rows": figure_rows(quarters, provider_series, placing, settings),
         "homes": [
-            (home, figure_rows(quarters, measures.series(by_home, quarters, home.id), placing, settings), found.authorities.get(home.host_local_authority_id))
+            (
+                home,
+                figure_rows(quarters, measures.series(by_home, quarters, home.id), placing, settings),
+                found.authorities.get(home.host_local_authority_id),
+            )
             for home in homes
         ],
         "share_chart": chart,

@@ -101,13 +101,13 @@ class Release:
         found = []
         for quarter in self.quarters:
             found += [supply(quarter.period_id, host, measure) for host in hosts for measure in MEASURES]
-            found += [
-                ("placed", quarter.period_id, place.id, host) for place in self.places for host in hosts
-            ]
+            found += [("placed", quarter.period_id, place.id, host) for place in self.places for host in hosts]
         return found
 
 
-def build_release(quarters: Sequence[Quarter], places: Sequence[Place], by_host: dict[tuple[int, int], Figures]) -> Release:
+def build_release(
+    quarters: Sequence[Quarter], places: Sequence[Place], by_host: dict[tuple[int, int], Figures]
+) -> Release:
     """The release from figures grouped by host LA (measures.figures(..., by="host"))."""
     values: dict[tuple, int] = {}
     equations: list[Equation] = []

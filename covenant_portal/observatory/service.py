@@ -59,7 +59,7 @@ class Observatory:
     def gm_series(self) -> list[Figures | None]:
         return measures.total(self.by_host, self.quarters, [place.id for place in self.gm_places])
 
-    def organisation_share(self, quarter: Quarter, organisation_id: int) -> float | None | str:
+    def organisation_share(self, quarter: Quarter, organisation_id: int) -> float | str | None:
         """A provider's GM share in a quarter: a percent, None (nothing occupied), or "missing"."""
         found = self.by_organisation.get((quarter.period_id, organisation_id))
         return MISSING if found is None else found.gm_share
@@ -149,11 +149,13 @@ def partners(found: Observatory, settings: ObservatorySettings) -> set[int]:
     return {
         organisation_id
         for organisation_id in organisations
-        if all(_at_least(found.organisation_share(quarter, organisation_id), settings.partner_share) for quarter in recent)
+        if all(
+            _at_least(found.organisation_share(quarter, organisation_id), settings.partner_share) for quarter in recent
+        )
     }
 
 
-def _at_least(share: float | None | str, threshold: float) -> bool:
+def _at_least(share: float | str | None, threshold: float) -> bool:
     return isinstance(share, float | int) and share >= threshold
 
 

@@ -16,7 +16,8 @@ Exact arithmetic (whole numbers modulo a large prime), no solver; the release is
 unconnected blocks (one per quarter, as no equation spans quarters) and each block done in turn.
 """
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 PRIMARY_LOW = 1
 PRIMARY_HIGH = 4
@@ -25,7 +26,7 @@ PRIME = 2**61 - 1
 # How many of the smallest cells sharing an equation with an exposed cell are tried to protect it.
 CANDIDATES_TRIED = 4
 
-Cell = Hashable
+Cell = Any  # hashable
 # An equation: the cells it adds, each with its coefficient (+1 for a total, -1 for a part).
 Equation = Mapping[Cell, int]
 

@@ -23,7 +23,14 @@ from covenant_portal.homes.models import ProviderHome
 from covenant_portal.returns.models import ReturnPeriod
 from tests.factories import local_authority
 from tests.homes.homes import create_home
-from tests.returns.helpers import SignedOrganisation, create_return, filled_draft, period_of, sign_again, signed_organisation
+from tests.returns.helpers import (
+    SignedOrganisation,
+    create_return,
+    filled_draft,
+    period_of,
+    sign_again,
+    signed_organisation,
+)
 
 Q1_SIGNED = datetime(2026, 7, 10, 9, 0, tzinfo=UTC)
 Q2_SIGNED = datetime(2026, 10, 12, 9, 0, tzinfo=UTC)
@@ -47,12 +54,19 @@ def _organisation(session: Session, homes: list[tuple[str, int]]) -> SignedOrgan
     signed = signed_organisation(session, homes=0)
     for name, places in homes:
         signed.homes.append(
-            create_home(session, signed.organisation, host_local_authority=local_authority(session, name), registered_places=places)
+            create_home(
+                session,
+                signed.organisation,
+                host_local_authority=local_authority(session, name),
+                registered_places=places,
+            )
         )
     return signed
 
 
-def sign(session: Session, signed: SignedOrganisation, period: ReturnPeriod, occupancy: dict, now: datetime, existing=None):
+def sign(
+    session: Session, signed: SignedOrganisation, period: ReturnPeriod, occupancy: dict, now: datetime, existing=None
+):
     """Signs the organisation's return for the period with each home's (placed by {LA name: n},
     placed from outside GM, vacant places); a correction when `existing` (the return) is given."""
     draft = filled_draft(session, signed.homes)

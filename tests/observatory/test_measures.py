@@ -19,7 +19,11 @@ def scene(db_session):
 
 
 def _quarters(db_session, scene):
-    return [quarter for quarter in measures.recent_quarters(db_session, TODAY, 12) if quarter.period_id in {p.id for p in scene.periods}]
+    return [
+        quarter
+        for quarter in measures.recent_quarters(db_session, TODAY, 12)
+        if quarter.period_id in {p.id for p in scene.periods}
+    ]
 
 
 def figures_tuple(each):
@@ -45,7 +49,10 @@ def test_homes(db_session, scene):
     found = measures.figures(db_session, quarters, "home")
     a = measures.series(found, quarters, scene.a.id)
     assert figures_tuple(a[0]) == (6, 5, 1, 4, 1)
-    assert a[0].placed_by == {local_authority(db_session, "Bolton").id: 3, local_authority(db_session, "Manchester").id: 1}
+    assert a[0].placed_by == {
+        local_authority(db_session, "Bolton").id: 3,
+        local_authority(db_session, "Manchester").id: 1,
+    }
     assert figures_tuple(a[1]) == (6, 5, 1, 5, 0)  # the correction, not version 1 (1 GM, 4 outside)
     assert measures.series(found, quarters, scene.d.id)[1] is None
 
@@ -53,11 +60,17 @@ def test_homes(db_session, scene):
 def test_host_las_and_gm(db_session, scene):
     quarters = _quarters(db_session, scene)
     found = measures.figures(db_session, quarters, "host")
-    bolton, bury, manchester, wigan = (local_authority(db_session, name).id for name in ("Bolton", "Bury", "Manchester", "Wigan"))
+    bolton, bury, manchester, wigan = (
+        local_authority(db_session, name).id for name in ("Bolton", "Bury", "Manchester", "Wigan")
+    )
     hosted = measures.series(found, quarters, bolton)
     assert [figures_tuple(each) for each in hosted] == [(9, 5, 4, 4, 1), (9, 7, 2, 7, 0), None]
     assert hosted[0].placed_by == {bolton: 3, manchester: 1} and hosted[1].placed_by == {bolton: 5, manchester: 2}
-    assert [figures_tuple(each) for each in measures.series(found, quarters, bury)] == [(4, 4, 0, 2, 2), (4, 4, 0, 2, 2), None]
+    assert [figures_tuple(each) for each in measures.series(found, quarters, bury)] == [
+        (4, 4, 0, 2, 2),
+        (4, 4, 0, 2, 2),
+        None,
+    ]
     assert measures.series(found, quarters, bury)[1].placed_by == {bury: 1, bolton: 1}
     assert figures_tuple(measures.series(found, quarters, wigan)[0]) == (5, 4, 1, 4, 0)
     assert measures.series(found, quarters, wigan)[1] is None

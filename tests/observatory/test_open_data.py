@@ -70,7 +70,11 @@ def test_the_matrix_is_complete_and_missing_is_x(client_request, scene):
     quarters = {(row["time_period"], row["time_identifier"]) for row in rows}
     places = {row["la_name"] or row["english_devolved_area_name"] for row in rows}
     assert len(rows) == len(quarters) * len(places) and len(places) == 11  # ten GM LAs and GM
-    q1 = {row["la_name"]: row for row in rows if row["time_period"] == "202627" and row["time_identifier"] == "Financial year Q1"}
+    q1 = {
+        row["la_name"]: row
+        for row in rows
+        if row["time_period"] == "202627" and row["time_identifier"] == "Financial year Q1"
+    }
     assert q1["Manchester"]["registered_places"] == "x"  # hosts no home: not available, not 0
     # Registered places: Bolton 9, Bury 4 (c), Wigan 5, GM 18. GM minus the others would give Bury
     # away, so the smallest other count in that sum, Wigan's 5, is suppressed too.

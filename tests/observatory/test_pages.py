@@ -46,7 +46,9 @@ def test_an_la_contact_sees_their_own_la_in_detail_and_no_other(client_request, 
     assert "4" in counts_shown(page)  # detail: Q1 Bolton GM placed, unsuppressed
     assert "does not measure local authorities’ own pledges yet" in page or "own pledges" in page
     client_request.get("observatory.local_authority", la_id=local_authority(db_session, "Bury").id, expected_status=404)
-    client_request.get("observatory.provider", organisation_id=scene.r.organisation.id, expected_status=404)  # Wigan only
+    client_request.get(
+        "observatory.provider", organisation_id=scene.r.organisation.id, expected_status=404
+    )  # Wigan only
     provider = client_request.get_page("observatory.provider", organisation_id=scene.p.organisation.id)
     assert scene.a.name in provider and "No GM share" not in provider
 

@@ -39,15 +39,18 @@ def scene(db_session):
 
 
 def test_partners_are_at_or_above_the_share_two_quarters_running(db_session, scene):
-    found, s, t = scene
+    found, s, _t = scene
     observatory = work_out(db_session, SETTINGS, TODAY)
     # P 67 % and 78 %; Q no share then 100 %; R 100 % then missing; T 90 % then 40 %
     assert partners(observatory, SETTINGS) == {s.organisation.id}
-    assert partners(observatory, ObservatorySettings(cache_seconds=0, partner_share=65)) == {s.organisation.id, found.p.organisation.id}
+    assert partners(observatory, ObservatorySettings(cache_seconds=0, partner_share=65)) == {
+        s.organisation.id,
+        found.p.organisation.id,
+    }
 
 
 def test_providers_below_the_dialogue_threshold_are_listed_for_their_host_la(db_session, scene):
-    found, s, t = scene
+    _found, _s, t = scene
     observatory = work_out(db_session, SETTINGS, TODAY)
     assert for_dialogue(observatory, SETTINGS, local_authority(db_session, "Bolton").id) == [(t.organisation.id, 40.0)]
     assert for_dialogue(observatory, SETTINGS, local_authority(db_session, "Bury").id) == []
@@ -75,7 +78,7 @@ def _previous(key):
 
 
 def test_variance_alerts_go_once_to_host_la_contacts(app, db_session, scene):
-    found, s, t = scene
+    _found, _s, t = scene
     bolton_contact = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
     contacts.name_la_contact(db_session, bolton_contact, "bolton.named@gm.example", "0161 496 0002", SYSTEM, Q1_SIGNED)
     bury_contact = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury"))
@@ -87,11 +90,14 @@ def test_variance_alerts_go_once_to_host_la_contacts(app, db_session, scene):
     assert "1 providers" in summary and "1 alert emails" in summary
     again = alerts.function(db_session, as_of + timedelta(days=1))
     assert "0 alert emails" in again
-    sent = list(db_session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("observatory-variance:%"))))
+    sent = list(
+        db_session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("observatory-variance:%")))
+    )
     assert [message.recipient for message in sent] == ["bolton.named@gm.example"]
     assert t.organisation.name in sent[0].subject and "90%" in sent[0].text_body and "40%" in sent[0].text_body
-    events = db_session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "observatory.variance_alert_sent"))
+    events = db_session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "observatory.variance_alert_sent")
+    )
     assert events == 1
     # Before Q2's deadline the quarters compared are Q4 and Q1: T's share did not fall then.
     assert "alert emails" not in alerts.function(db_session, datetime(2026, 10, 1, 7, 30, tzinfo=UTC))
-

@@ -33,11 +33,7 @@ def determined(equations, suppressed):
         pivots.append(column)
         row += 1
     free = [column for column in range(len(cells)) if column not in pivots]
-    return {
-        cells[column]
-        for number, column in enumerate(pivots)
-        if all(matrix[number][other] == 0 for other in free)
-    }
+    return {cells[column] for number, column in enumerate(pivots) if all(matrix[number][other] == 0 for other in free)}
 
 
 def assert_protected(values, equations, suppressed):
@@ -100,7 +96,9 @@ def _release(counts):
     for host in (1, 2):
         placed_by = {placing: counts[(placing, host)] for placing in (1, 2) if counts[(placing, host)]}
         gm = sum(placed_by.values())
-        by_host[(1, host)] = Figures(registered=gm + 10, vacant=2, gm_placed=gm, outside_gm=6, homes=2, placed_by=placed_by)
+        by_host[(1, host)] = Figures(
+            registered=gm + 10, vacant=2, gm_placed=gm, outside_gm=6, homes=2, placed_by=placed_by
+        )
     return build_release([quarter], places, by_host)
 
 
