@@ -3,6 +3,7 @@
 from flask import Flask, current_app
 
 from covenant_portal.db import get_session, utcnow
+from covenant_portal.demo.observatory import plan_observatory
 from covenant_portal.filters import LONDON
 from covenant_portal.observatory.audit_words import OBSERVATORY_AUDIT_VOCABULARY
 from covenant_portal.observatory.jobs import VARIANCE_ALERTS
@@ -29,4 +30,5 @@ AREA = Area(
     jobs=(VARIANCE_ALERTS,),
     audit_vocabulary=OBSERVATORY_AUDIT_VOCABULARY,
     setup=_setup,
+    demo=plan_observatory,
 )

@@ -30,6 +30,7 @@ class Quarter:
     period_id: int
     financial_year: int
     quarter: int
+    due_on: date | None = None  # when its returns are due
 
     @property
     def key(self) -> tuple[int, int]:
@@ -94,7 +95,7 @@ GROUPS: dict[str, Any] = {  # columns
 def recent_quarters(session: Session, today: date, count: int) -> list[Quarter]:
     """The latest `count` quarters whose returns have opened by `today`, oldest first."""
     rows = session.execute(
-        select(ReturnPeriod.id, ReturnPeriod.financial_year, ReturnPeriod.quarter)
+        select(ReturnPeriod.id, ReturnPeriod.financial_year, ReturnPeriod.quarter, ReturnPeriod.due_on)
         .where(ReturnPeriod.opens_on <= today)
         .order_by(ReturnPeriod.financial_year.desc(), ReturnPeriod.quarter.desc())
         .limit(count)

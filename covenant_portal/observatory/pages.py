@@ -168,7 +168,7 @@ def la_page(
             )
         ).all()
     )
-    latest = found.latest
+    latest = found.latest_settled
     providers = [
         Row(
             names.get(organisation_id, ""),
@@ -199,6 +199,7 @@ def la_page(
         "supply_chart": supply_chart,
         "providers": providers,
         "dialogue": dialogue,
+        "latest_settled": latest,
         "pledges": [
             (figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id
         ],

@@ -41,6 +41,9 @@ class Observatory:
     # (period id, organisation id) for the latest quarters (recognition, dialogue and alerts)
     by_organisation: dict[tuple[int, int], Figures]
     organisation_hosts: dict[int, set[int]]  # organisation id -> LAs hosting its open or planned homes
+    # The quarters whose returns were due before today, oldest first: recognition and dialogue
+    # look at these, so a quarter whose returns are still coming in changes no badge.
+    settled: list[Quarter]
 
     @property
     def gm_places(self) -> list[Place]:
@@ -50,8 +53,9 @@ class Observatory:
     def latest(self) -> Quarter | None:
         return self.quarters[-1] if self.quarters else None
 
-    def recent(self, count: int) -> list[Quarter]:
-        return self.quarters[-count:]
+    @property
+    def latest_settled(self) -> Quarter | None:
+        return self.settled[-1] if self.settled else None
 
     def host_series(self, la_id: int) -> list[Figures | None]:
         return measures.series(self.by_host, self.quarters, la_id)
@@ -117,7 +121,8 @@ def work_out(session: Session, settings: ObservatorySettings, today: date) -> Ob
     }
     places = [Place(la.id, la.ons_code, la.name) for la in authorities.values() if la.is_gm]
     by_host = measures.figures(session, quarters, "host")
-    recent = quarters[-max(2, settings.partner_quarters) :]
+    settled = [quarter for quarter in quarters if quarter.due_on is not None and quarter.due_on < today]
+    recent = settled[-max(2, settings.partner_quarters) :]
     return Observatory(
         quarters=quarters,
         authorities=authorities,
@@ -125,6 +130,7 @@ def work_out(session: Session, settings: ObservatorySettings, today: date) -> Ob
         release=build_release(quarters, places, by_host),
         by_organisation=measures.figures(session, recent, "organisation"),
         organisation_hosts=_organisation_hosts(session),
+        settled=settled,
     )
 
 
@@ -141,8 +147,9 @@ def _organisation_hosts(session: Session) -> dict[int, set[int]]:
 
 
 def partners(found: Observatory, settings: ObservatorySettings) -> set[int]:
-    """Providers at or above the partner share in each of the latest `partner_quarters` quarters."""
-    recent = found.recent(settings.partner_quarters)
+    """Providers at or above the partner share in each of the latest `partner_quarters` quarters
+    whose returns were due before today."""
+    recent = found.settled[-settings.partner_quarters :]
     if len(recent) < settings.partner_quarters:
         return set()
     organisations = {organisation_id for (_period, organisation_id) in found.by_organisation}
@@ -161,12 +168,13 @@ def _at_least(share: float | str | None, threshold: float) -> bool:
 
 def for_dialogue(found: Observatory, settings: ObservatorySettings, la_id: int) -> list[tuple[int, float]]:
     """(organisation id, GM share) of providers with homes in the LA whose GM share in the latest
-    quarter is below the dialogue threshold, lowest first."""
-    if found.latest is None:
+    quarter whose returns were due before today is below the dialogue threshold, lowest first."""
+    latest = found.latest_settled
+    if latest is None:
         return []
     below = []
     for organisation_id, hosts in found.organisation_hosts.items():
-        share = found.organisation_share(found.latest, organisation_id)
+        share = found.organisation_share(latest, organisation_id)
         if la_id in hosts and isinstance(share, float | int) and share < settings.dialogue_share:
             below.append((organisation_id, float(share)))
     return sorted(below, key=lambda pair: (pair[1], pair[0]))
