@@ -114,3 +114,10 @@ RETURNS_BENCH_ARGS ?=
 .PHONY: bench-returns
 bench-returns: install
 	$(BIN)/python bench/returns.py $(RETURNS_BENCH_ARGS)
+
+# The sufficiency observatory's GM overview and LA page at national scale (150 LAs, 10,000 providers,
+# 12 quarters) on SQLite and PostgreSQL: p50, p95, the ratio to a trivial page and queries per page.
+# E.g. `make bench-observatory OBSERVATORY_BENCH_ARGS='--providers 2000 --sqlite-only'`.
+.PHONY: bench-observatory
+bench-observatory: install
+	$(BIN)/python bench/observatory.py $(OBSERVATORY_BENCH_ARGS)

@@ -1,7 +1,7 @@
 """The observatory's figures, worked out once per change of the data they come from.
 
-`observatory(session, settings, today)` asks the database one cheap question (how many signed
-versions and homes there are, and the latest of each) and, while the answer and the day stay the
+`observatory(session, settings, today)` asks the database one cheap question (the newest signed
+version, home and period) and, while the answer and the day stay the
 same, gives back what it worked out last time (for up to `cache_seconds`); otherwise it works the
 figures out again in a fixed handful of grouped queries (measures.py) and suppresses the release
 (release.py). Either way a page makes the same few queries at any scale.
@@ -21,7 +21,7 @@ from covenant_portal.observatory import measures
 from covenant_portal.observatory.measures import Figures, Quarter
 from covenant_portal.observatory.release import Place, Release, build_release
 from covenant_portal.observatory.settings import ObservatorySettings
-from covenant_portal.returns.models import ReturnSubmission
+from covenant_portal.returns.models import ReturnPeriod, ReturnSubmission
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,13 @@ def observatory(session: Session, settings: ObservatorySettings, today: date) ->
 
 
 def _fingerprint(session: Session) -> tuple:
+    # Signed versions are only ever added (never changed or deleted), so the newest id tells of any
+    # new one, from the primary key's index; a home added or changed moves its id or updated_at.
     columns = [
-        select(func.count(ReturnSubmission.id)).scalar_subquery(),
         select(func.max(ReturnSubmission.id)).scalar_subquery(),
-        select(func.max(ReturnSubmission.signed_at)).scalar_subquery(),
-        select(func.count(ProviderHome.id)).scalar_subquery(),
         select(func.max(ProviderHome.id)).scalar_subquery(),
         select(func.max(ProviderHome.updated_at)).scalar_subquery(),
+        select(func.max(ReturnPeriod.id)).scalar_subquery(),
     ]
     return tuple(session.execute(select(*columns)).one())
 
