@@ -138,13 +138,31 @@ def figure_rows(quarters: list[Quarter], series: list[Figures | None], placing, 
     ]
 
 
-def la_page(
-    session: Session,
-    found: Observatory,
-    settings: ObservatorySettings,
-    la_id: int,
-    pledge_figures: list[LaPledgeFigure],
-) -> dict:
+def provider_names(session: Session, found: Observatory, la_id: int) -> dict[int, str]:
+    """The names of the providers with homes in the LA, by id."""
+    organisation_ids = found.kept(("providers in", la_id), lambda: providers_in(found, la_id))
+    return dict(
+        session.execute(
+            select(ProviderOrganisation.id, ProviderOrganisation.name).where(
+                ProviderOrganisation.id.in_(organisation_ids)
+            )
+        ).all()
+    )
+
+
+def la_pledges(pledge_figures: list[LaPledgeFigure], la_id: int) -> list[tuple[LaPledgeFigure, rag.Rating]]:
+    return [(figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id]
+
+
+def la_dialogue(found: Observatory, settings: ObservatorySettings, la_id: int, names: dict[int, str]) -> list:
+    """(organisation id, name, share) of the LA's providers below the dialogue threshold."""
+    return [
+        (organisation_id, names.get(organisation_id, ""), share)
+        for organisation_id, share in for_dialogue(found, settings, la_id)
+    ]
+
+
+def la_page(found: Observatory, settings: ObservatorySettings, la_id: int, names: dict[int, str]) -> dict:
     """An LA's page (detailed figures): the supply it hosts, the placements it makes, its providers."""
     quarters = found.quarters
     hosted = found.host_series(la_id)
@@ -160,14 +178,7 @@ def la_page(
             "Children placed by this authority": [sum(hosts.values()) if hosts else None for hosts in made],
         },
     )
-    organisation_ids = providers_in(found, la_id)
-    names = dict(
-        session.execute(
-            select(ProviderOrganisation.id, ProviderOrganisation.name).where(
-                ProviderOrganisation.id.in_(organisation_ids)
-            )
-        ).all()
-    )
+    organisation_ids = list(names)
     latest = found.latest_settled
     providers = [
         Row(
@@ -177,10 +188,6 @@ def la_page(
             str(organisation_id),
         )
         for organisation_id in sorted(organisation_ids, key=lambda each: (names.get(each, ""), each))
-    ]
-    dialogue = [
-        (organisation_id, names.get(organisation_id, ""), share)
-        for organisation_id, share in for_dialogue(found, settings, la_id)
     ]
     return {
         "authority": found.authorities[la_id],
@@ -198,11 +205,8 @@ def la_page(
         ],
         "supply_chart": supply_chart,
         "providers": providers,
-        "dialogue": dialogue,
         "latest_settled": latest,
-        "pledges": [
-            (figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id
-        ],
+        "provider_count": len(providers),
     }
 
 

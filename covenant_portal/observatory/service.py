@@ -9,8 +9,9 @@ figures out again in a fixed handful of grouped queries (measures.py) and suppre
 
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 
 from sqlalchemy import func, select
@@ -44,6 +45,14 @@ class Observatory:
     # The quarters whose returns were due before today, oldest first: recognition and dialogue
     # look at these, so a quarter whose returns are still coming in changes no badge.
     settled: list[Quarter]
+    # Parts of pages made from these figures alone, kept with them (see `kept`).
+    fragments: dict = field(default_factory=dict, repr=False)
+
+    def kept(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """What `make` gives, made once for these figures: a page's part that depends on nothing else."""
+        if key not in self.fragments:
+            self.fragments[key] = make()
+        return self.fragments[key]
 
     @property
     def gm_places(self) -> list[Place]:
