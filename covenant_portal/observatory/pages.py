@@ -158,7 +158,7 @@ def la_dialogue(found: Observatory, settings: ObservatorySettings, la_id: int, n
     """(organisation id, name, share) of the LA's providers below the dialogue threshold."""
     return [
         (organisation_id, names.get(organisation_id, ""), share)
-        for organisation_id, share in for_dialogue(found, settings, la_id)
+        for organisation_id, share in found.kept(("dialogue", la_id), lambda: for_dialogue(found, settings, la_id))
     ]
 
 
