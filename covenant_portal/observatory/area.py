@@ -2,6 +2,8 @@
 
 from flask import Flask, current_app
 
+from covenant_portal.access import Role
+
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.demo.observatory import plan_observatory
 from covenant_portal.filters import LONDON
@@ -11,7 +13,7 @@ from covenant_portal.observatory.pages import chart_rows
 from covenant_portal.observatory.routes import blueprint
 from covenant_portal.observatory.service import observatory, partners
 from covenant_portal.observatory.settings import ObservatorySettings
-from covenant_portal.web.areas import Area
+from covenant_portal.web.areas import Area, DashboardPanel
 
 
 def gm_first_partner_ids() -> set[int]:
@@ -30,5 +32,12 @@ AREA = Area(
     jobs=(VARIANCE_ALERTS,),
     audit_vocabulary=OBSERVATORY_AUDIT_VOCABULARY,
     setup=_setup,
+    dashboard_panels=(
+        DashboardPanel(
+            "observatory/panels/overseer.html",
+            frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN}),
+            order=60,
+        ),
+    ),
     demo=plan_observatory,
 )
