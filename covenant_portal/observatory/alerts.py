@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.audit.service import SYSTEM, event_row, record_many
-from covenant_portal.contacts.models import LocalAuthorityNamedContact
+from covenant_portal.contacts.service import directory
 from covenant_portal.homes.models import HomeStatus, ProviderHome
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
@@ -89,20 +89,11 @@ def send_variance_alerts(session: Session, settings: ObservatorySettings, links:
         .distinct()
     ):
         hosts.setdefault(organisation_id, set()).add(la_id)
-    contacts: dict[int, list[tuple[str, str, str]]] = {}
-    for la_id, la_name, name, email in session.execute(
-        select(
-            LocalAuthorityNamedContact.local_authority_id,
-            LocalAuthority.name,
-            User.full_name,
-            LocalAuthorityNamedContact.email,
-        )
-        .join(User, User.id == LocalAuthorityNamedContact.user_id)
-        .join(LocalAuthority, LocalAuthority.id == LocalAuthorityNamedContact.local_authority_id)
-        .where(LocalAuthorityNamedContact.ended_at.is_(None), User.deactivated_at.is_(None))
-        .order_by(LocalAuthorityNamedContact.id)
-    ):
-        contacts.setdefault(la_id, []).append((la_name, name, email))
+    # Each GM LA's current named contacts, as the directory lists them (the contacts area's rule).
+    contacts = {
+        authority.id: [(authority.name, named.user.full_name, named.email) for named in named_contacts]
+        for authority, named_contacts in directory(session)
+    }
     emails, events = 0, []
     for fall in found:
         for la_id in sorted(hosts.get(fall.organisation_id, ())):
