@@ -17,6 +17,7 @@ from covenant_portal.observatory.service import observatory, providers_in, quart
 from covenant_portal.observatory.settings import ObservatorySettings
 from covenant_portal.web import found_or_404
 from covenant_portal.web.csv import csv_response
+from covenant_portal.web.views import link
 
 blueprint = Blueprint("observatory", __name__)
 
@@ -89,6 +90,7 @@ def local_authority(la_id: int):
         dialogue=pages.la_dialogue(found, settings, la_id, names),
         pledges=pages.la_pledges(la_pledge_figures(session, quarters_keys(found.quarters)), la_id),
         pledge_producers=len(current_app.extensions["la_pledge_figures"]),
+        link=link,
     )
 
 

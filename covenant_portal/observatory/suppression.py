@@ -8,7 +8,8 @@ non-GM placements), each an equation `total - part - part ... = 0`. A suppressed
 worked out exactly when, with every published value known, the equations fix its value: in
 linear-algebra terms, when its column is a pivot of the reduced row echelon form of the equations
 restricted to the suppressed cells and that pivot's row has nothing in any free column. While such
-a cell exists, one more cell of an equation it is in is suppressed: the first, in a fixed order, that
+a cell exists, one more cell of an equation it is in (or, failing that, of one holding a
+suppressed cell) is suppressed: the first, in a fixed order, that
 leaves the fewest cells exposed, of the CANDIDATES_TRIED smallest (non-zero counts before zeros, ties
 broken by the cell's key); then each secondary cell, largest first, is shown again if the others
 still protect every suppressed cell without it. One pass over the whole release; the same input gives the same output every run.
@@ -90,12 +91,9 @@ def _protect(
     first = set(suppressed)
     suppressed = set(suppressed)
     while found := exposed(suppressed, equations, order):
-        cell = found[0]
-        candidates = sorted(
-            {other for equation in by_cell[cell] for other in equation if other not in suppressed},
-            key=lambda other: (values[other] == 0, values[other], order[other]),
-        )
-        # An exposed cell always shares an equation with a published one (else it would not be fixed).
+        candidates = _candidates(values, equations, by_cell, found[0], suppressed, order)
+        if not candidates:  # every cell of the block is suppressed already
+            break
         chosen = min(
             candidates[:CANDIDATES_TRIED],
             key=lambda other: len(exposed(suppressed | {other}, equations, order)),
@@ -106,6 +104,22 @@ def _protect(
         if not exposed(suppressed - {cell}, equations, order):
             suppressed.discard(cell)
     return suppressed
+
+
+def _candidates(values, equations, by_cell, cell, suppressed: set[Cell], order) -> list[Cell]:
+    """Published cells to suppress to protect an exposed cell, in order: those of its own equations;
+    if they are all suppressed already (it is exposed through a chain of equations), those of any
+    equation holding a suppressed cell; failing that, any in the block."""
+    widening = [
+        by_cell[cell],
+        [equation for equation in equations if any(other in suppressed for other in equation)],
+        equations,
+    ]
+    for near in widening:
+        found = {other for equation in near for other in equation if other not in suppressed}
+        if found:
+            return sorted(found, key=lambda other: (values[other] == 0, values[other], order[other]))
+    return []
 
 
 def _blocks(equations: list[Equation], order: Mapping[Cell, int]) -> list[list[Equation]]:

@@ -104,3 +104,25 @@ def test_variance_alerts_go_once_to_host_la_contacts(app, db_session, scene):
     assert events == 1
     # Before Q2's deadline the quarters compared are Q4 and Q1: T's share did not fall then.
     assert "alert emails" not in alerts.function(db_session, datetime(2026, 10, 1, 7, 30, tzinfo=UTC))
+
+
+def test_the_la_page_lists_providers_below_the_dialogue_threshold(client_request, db_session):
+    today = utcnow().date()
+    latest = _previous(quarter_of(today))
+    if period_of(db_session, *latest).due_on >= today:
+        latest = _previous(latest)
+    period = period_of(db_session, *latest)
+    low = _organisation(db_session, [("Bolton", 5)])
+    high = _organisation(db_session, [("Bolton", 5)])
+    signed_at = datetime.combine(period.opens_on, datetime.min.time(), UTC) + timedelta(hours=10)
+    sign(db_session, low, period, {low.homes[0]: ({"Bolton": 1}, 3, 1)}, signed_at)  # 25 %
+    sign(db_session, high, period, {high.homes[0]: ({"Bolton": 4}, 0, 1)}, signed_at)
+    contact = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
+    client_request.login(contact)
+    page = client_request.get_page("observatory.local_authority", la_id=contact.local_authority_id)
+    heading = page.soup.find("h2", string="Providers below the dialogue threshold")
+    listed = heading.find_next("ul").get_text(" ", strip=True)
+    assert f"{low.organisation.name}: 25%" in listed and high.organisation.name not in listed
+    if "conversations" in client_request.client.application.blueprints:
+        link = heading.find_next("ul").find("a")
+        assert link is not None and f"provider_id={low.organisation.id}" in link["href"]

@@ -123,3 +123,13 @@ def test_missing_is_x_and_no_share_is_z():
     assert release.shown(supply(1, 2, "registered_places")) == "x"  # Bury: no signed return
     assert release.share(1, 1) == "z" and release.share(1, GM) == "z"  # nothing occupied
     assert release.shown(supply(1, 1, "occupied_places")) == 0  # a true zero stays 0
+
+
+def test_a_cell_exposed_through_a_chain_of_equations():
+    # t = a (both 3, both primary) and t + c = u: u - c gives t, and so a, whose own equation
+    # holds no published cell; a cell of the other equation is suppressed to protect it.
+    values = {"a": 3, "t": 3, "c": 10, "u": 13}
+    equations = [row("t", ["a"]), row("u", ["t", "c"])]
+    suppressed = suppress(values, equations)
+    assert {"a", "t"} < suppressed
+    assert_protected(values, equations, suppressed)
