@@ -59,12 +59,16 @@ def add_world(session, providers: int, authorities: int) -> int:
     )
     every = list(session.scalars(select(LocalAuthority.id).order_by(LocalAuthority.id)))
     others = [la for la in every if la not in {each.id for each in gm}]
-    admin = User(email="admin@bench.example", full_name="Admin", role=Role.ADMIN, password_hash="x", email_verified_at=SIGNED_AT)
+    admin = User(
+        email="admin@bench.example", full_name="Admin", role=Role.ADMIN, password_hash="x", email_verified_at=SIGNED_AT
+    )
     periods = [new_period(year, quarter) for year, quarter in QUARTERS]
     session.add_all([admin, *periods])
     session.flush()
     seq = (session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
-    session.execute(insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i:05d} Ltd"} for i in range(1, providers + 1)])
+    session.execute(
+        insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i:05d} Ltd"} for i in range(1, providers + 1)]
+    )
 
     def host(i: int) -> int:
         return gm[i % len(gm)].id if i % 10 < 4 else others[i % len(others)]
@@ -111,7 +115,10 @@ def add_world(session, providers: int, authorities: int) -> int:
             )
             session.execute(
                 insert(QuarterlyReturn),
-                [{"id": k, "organisation_id": i, "period_id": period.id, "draft": None, "draft_lock": 1} for k, i in rows],
+                [
+                    {"id": k, "organisation_id": i, "period_id": period.id, "draft": None, "draft_lock": 1}
+                    for k, i in rows
+                ],
             )
             session.execute(
                 insert(ReturnSubmission),
@@ -179,7 +186,9 @@ def report_database(kind, databases, workdir: Path, providers: int, authorities:
         admin_id = add_world(get_session(), providers, authorities)
         bolton = get_session().scalar(select(LocalAuthority.id).where(LocalAuthority.name == "Bolton"))
         periods = get_session().scalar(select(func.count(ReturnPeriod.id)))
-    print(f"{authorities} LAs, {providers:,} providers, {periods} quarters of signed returns set up in {time.perf_counter() - began:.1f} s")
+    print(
+        f"{authorities} LAs, {providers:,} providers, {periods} quarters of signed returns set up in {time.perf_counter() - began:.1f} s"
+    )
     client = app.test_client()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = f"{admin_id}:1"
@@ -231,8 +240,13 @@ def main(argv=None) -> None:
         try:
             for kind in databases.kinds:
                 report_database(
-                    kind, databases, Path(directory), arguments.providers, arguments.authorities,
-                    arguments.requests, not arguments.no_cache,
+                    kind,
+                    databases,
+                    Path(directory),
+                    arguments.providers,
+                    arguments.authorities,
+                    arguments.requests,
+                    not arguments.no_cache,
                 )
         finally:
             databases.drop()
