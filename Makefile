@@ -43,7 +43,7 @@ lock: $(PYTHON_STAMP)
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-$(ASSETS): $(NODE_STAMP) assets/portal.scss scripts/build-assets.mjs
+$(ASSETS): $(NODE_STAMP) assets/portal.scss assets/_observatory.scss scripts/build-assets.mjs
 	npm run build
 
 # `make run PORT=5077` serves on another port; in development the links in emails follow it
@@ -114,3 +114,10 @@ RETURNS_BENCH_ARGS ?=
 .PHONY: bench-returns
 bench-returns: install
 	$(BIN)/python bench/returns.py $(RETURNS_BENCH_ARGS)
+
+# The sufficiency observatory's GM overview and LA page at national scale (150 LAs, 10,000 providers,
+# 12 quarters) on SQLite and PostgreSQL: p50, p95, the ratio to a trivial page and queries per page.
+# E.g. `make bench-observatory OBSERVATORY_BENCH_ARGS='--providers 2000 --sqlite-only'`.
+.PHONY: bench-observatory
+bench-observatory: install
+	$(BIN)/python bench/observatory.py $(OBSERVATORY_BENCH_ARGS)

@@ -71,6 +71,7 @@ def portal_areas() -> list:
     from covenant_portal.homes.area import AREA as homes
     from covenant_portal.jobs.area import AREA as jobs
     from covenant_portal.mail.area import AREA as mail
+    from covenant_portal.observatory.area import AREA as observatory
     from covenant_portal.pages.area import AREA as pages
     from covenant_portal.returns.area import AREA as returns
     from covenant_portal.signing.area import AREA as signing
@@ -89,6 +90,7 @@ def portal_areas() -> list:
         returns,
         expansions,
         conversations,
+        observatory,
         health,
     ]
 

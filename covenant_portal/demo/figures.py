@@ -35,7 +35,8 @@ def occupancy(
     rate = 60 + (quarter * 7 + home_number * 11 + provider_number * 5) % 31  # percent of places used
     placed = min(places, round(places * rate / 100))
     base, drift = provider.gm_share
-    share = max(10, min(100, base + drift * quarter))
+    fall = provider.falls[1] if provider.falls is not None and quarter >= provider.falls[0] else 0
+    share = max(10, min(100, base + drift * quarter - fall))
     in_gm = round(placed * share / 100)
     # A large home now and then keeps a place out of use (a room being refurbished, say).
     unavailable = 1 if places >= 6 and placed < places and (quarter + home_number) % 4 == 0 else 0

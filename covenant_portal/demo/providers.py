@@ -33,6 +33,8 @@ class Provider:
     draft_from_last_quarter: bool = True
     # The share of its placed children placed by GM LAs, in percent: at first, and the change a quarter.
     gm_share: tuple[int, int] = (70, 0)
+    # (quarter, points): from that quarter (0 = the oldest owed) its GM share is this many points lower.
+    falls: tuple[int, int] | None = None
     corrects: int | None = None  # the quarter whose signed return it corrected
 
 
@@ -81,6 +83,7 @@ PROVIDERS = (
         habit=(0, 1, -2),
         now=Now.NOT_STARTED,
         gm_share=(45, 3),
+        falls=(11, 45),  # the last quarter before the current one: a variance alert, below the dialogue threshold
     ),
     Provider(
         "tame",

@@ -24,11 +24,32 @@ CHECKED_ELSEWHERE = {
     "expansion_reports.proposals_csv",
     "expansion_reports.times_csv",
 }
+# CSV routes that show nothing anyone typed (the observatory's open data names no provider): each is
+# checked to leave out the hostile name and to start no cell as a formula.
+CSV_FILES_OF_NO_TYPED_TEXT = {
+    "observatory.data_file": ("anonymous", "/observatory/data/gm-care-capacity-by-host-la.csv"),
+    "observatory.data_meta": ("anonymous", "/observatory/data/gm-care-capacity-by-host-la.meta.csv"),
+}
 
 
 def test_every_csv_route_is_checked(hostile_app):
     served = {rule.endpoint for rule in hostile_app.url_map.iter_rules() if rule.rule.endswith(".csv")}
-    assert served == set(CSV_FILES) | CHECKED_ELSEWHERE
+    assert served == set(CSV_FILES) | CHECKED_ELSEWHERE | set(CSV_FILES_OF_NO_TYPED_TEXT)
+
+
+@pytest.mark.parametrize("endpoint", sorted(CSV_FILES_OF_NO_TYPED_TEXT))
+def test_a_csv_file_of_no_typed_text_shows_none(hostile, endpoint):
+    persona, url = CSV_FILES_OF_NO_TYPED_TEXT[endpoint]
+    organisation_id = hostile.world.provider.organisation_id
+    name = FORMULAS[sorted(FORMULAS)[0]]
+    hostile.session.execute(
+        sa.update(ProviderOrganisation).where(ProviderOrganisation.id == organisation_id).values(name=name)
+    )
+    hostile.session.flush()
+    response = browser_for(hostile, persona).client.get(url.format(w=hostile.world))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert name not in text and unguarded_cells(text) == []
 
 
 @pytest.mark.parametrize("formula", sorted(FORMULAS))

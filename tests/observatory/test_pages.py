@@ -1,0 +1,66 @@
+"""The observatory's pages: the public overview shows only suppressed figures; the LA and provider
+pages show detail to those allowed; ratings are in words; charts have a title, summary and table."""
+
+import re
+
+import pytest
+
+from covenant_portal.access import Role
+from tests.factories import create_user, local_authority
+from tests.observatory import scene as scene_module
+
+
+@pytest.fixture
+def scene(db_session):
+    return scene_module.build(db_session)
+
+
+def counts_shown(page) -> list[str]:
+    cells = [cell.get_text(" ", strip=True) for cell in page.soup.select(".app-count")]
+    cells += [text.get_text(strip=True) for text in page.soup.select("svg text.app-chart__value")]
+    return cells
+
+
+def test_the_public_overview_shows_no_count_from_1_to_4(client_request, scene):
+    page = client_request.get_page("observatory.overview")
+    assert page.title == "Sufficiency observatory"
+    shown = counts_shown(page)
+    assert shown and "c" in shown
+    assert not [value for value in shown if re.fullmatch(r"[1-4]", value)]
+    assert page.soup.select_one("svg[role=img]") is not None
+    assert "GM First partner level" in page or "Between thresholds" in page or "Below dialogue threshold" in page
+    assert "style=" not in page.html.split("<main", 1)[1]
+
+
+def test_the_home_page_links_to_the_observatory(client_request):
+    page = client_request.get_page("pages.home")
+    assert page.soup.select_one(f"a[href='{client_request.url_for('observatory.overview')}']") is not None
+
+
+def test_an_la_contact_sees_their_own_la_in_detail_and_no_other(client_request, db_session, scene):
+    contact = create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
+    client_request.login(contact)
+    page = client_request.get_page("observatory.local_authority", la_id=contact.local_authority_id)
+    assert "Bolton" in page.title
+    assert scene.p.organisation.name in page and scene.q.organisation.name in page
+    assert "4" in counts_shown(page)  # detail: Q1 Bolton GM placed, unsuppressed
+    assert "does not measure local authorities’ own pledges yet" in page or "own pledges" in page
+    client_request.get("observatory.local_authority", la_id=local_authority(db_session, "Bury").id, expected_status=404)
+    client_request.get(
+        "observatory.provider", organisation_id=scene.r.organisation.id, expected_status=404
+    )  # Wigan only
+    provider = client_request.get_page("observatory.provider", organisation_id=scene.p.organisation.id)
+    assert scene.a.name in provider and "No GM share" not in provider
+
+
+def test_a_provider_with_nothing_occupied_has_no_share(client_request, db_session, scene):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    page = client_request.get_page("observatory.provider", organisation_id=scene.q.organisation.id)
+    cells = [cell.get_text(" ", strip=True) for cell in page.soup.select(".app-count")]
+    assert "No GM share" in cells and "0%" not in cells
+    assert "Missing" in page or "missing" in page
+
+
+def test_a_provider_cannot_see_detail(client_request, scene):
+    client_request.login(scene.p.user)
+    client_request.get("observatory.provider", organisation_id=scene.p.organisation.id, expected_status=403)
