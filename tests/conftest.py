@@ -4,7 +4,10 @@ by running the migrations; every test runs in a transaction that is rolled back 
 One app serves the whole run (`app`): making an app compiles every URL rule, and its first pages
 compile the GOV.UK templates (a second or so), so an app per test would cost minutes. Whatever a
 test changes on it (settings, extensions, Jinja globals) is put back after the test (AppSnapshot).
-A test that registers blueprints or handlers needs an app of its own: `own_app`, or make_app()."""
+A test that registers blueprints or handlers needs an app of its own: `own_app`, or make_app().
+
+A test marked `seeded_demo` gets `app` and `db_connection` on the demo seeded once for the run, in
+a database of its own (tests/seeded_demo.py), still rolled back after the test."""
 
 import copy
 import os
@@ -28,7 +31,7 @@ from covenant_portal.signing.keys import new_private_key_pem
 from covenant_portal.reference import load_covenant, load_local_authorities
 from tests.page import Page
 
-pytest_plugins = ["tests.smtp_server", "tests.browser.fixtures"]
+pytest_plugins = ["tests.smtp_server", "tests.browser.fixtures", "tests.seeded_demo"]
 
 # One signing key for the whole run, so apps made by tests (production ones too) can sign.
 TEST_SIGNING_KEY_FILE = Path(tempfile.gettempdir()) / f"gm-first-test-signing-key-{os.getpid()}.pem"
@@ -60,16 +63,16 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory) -> str:
-    yield from _database_of_its_own(request, tmp_path_factory.mktemp("db") / "test.sqlite", "pytest")
+    yield from database_of_its_own(request, tmp_path_factory.mktemp("db") / "test.sqlite", "pytest")
 
 
 @pytest.fixture
 def empty_database_url(request, tmp_path) -> str:
     """A database no migration has touched: a new SQLite file, or a new PostgreSQL schema."""
-    yield from _database_of_its_own(request, tmp_path / "empty.sqlite", "pytest_empty")
+    yield from database_of_its_own(request, tmp_path / "empty.sqlite", "pytest_empty")
 
 
-def _database_of_its_own(request, sqlite_file: Path, schema_prefix: str):
+def database_of_its_own(request, sqlite_file: Path, schema_prefix: str):
     if request.config.getoption("--db") == "sqlite":
         yield f"sqlite:///{sqlite_file}"
         return
@@ -93,13 +96,19 @@ def _run_on_postgresql(sql: str) -> None:
 
 @pytest.fixture(scope="session")
 def migrated_engine(database_url):
+    engine = migrate(database_url)
+    yield engine
+    engine.dispose()
+
+
+def migrate(database_url: str) -> sa.Engine:
+    """An engine on the database, migrated to the head and given its reference data."""
     engine = create_db_engine(database_url)
     upgrade_database(engine)
     with Session(engine) as session:
         load_local_authorities(session)
         load_covenant(session)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def make_app(database_url: str, **overrides):
@@ -215,10 +224,21 @@ def shared_app(migrated_engine, database_url):
 
 
 @pytest.fixture
-def app(shared_app):
-    snapshot = AppSnapshot(shared_app)
-    yield shared_app
+def app(request, shared_app):
+    """The run's app (or, for a test marked `seeded_demo`, the seeded demo's); what the test changes
+    on it is put back afterwards."""
+    app = seeded_demo_of(request).app if reads_seeded_demo(request) else shared_app
+    snapshot = AppSnapshot(app)
+    yield app
     snapshot.restore()
+
+
+def reads_seeded_demo(request) -> bool:
+    return request.node.get_closest_marker("seeded_demo") is not None
+
+
+def seeded_demo_of(request):
+    return request.getfixturevalue("seeded_demo")
 
 
 @pytest.fixture
@@ -234,10 +254,12 @@ def session_factory_on(connection: sa.Connection) -> sessionmaker:
 
 
 @pytest.fixture
-def db_connection(migrated_engine):
+def db_connection(request, migrated_engine):
     """The connection the test's session and its app's requests share, in a transaction that is rolled
-    back after the test. (tests/authorization overrides it: a savepoint in its module's transaction.)"""
-    connection = migrated_engine.connect()
+    back after the test (on the seeded demo's database for a test marked `seeded_demo`).
+    (tests/authorization overrides it: a savepoint in its module's transaction.)"""
+    engine = seeded_demo_of(request).engine if reads_seeded_demo(request) else migrated_engine
+    connection = engine.connect()
     transaction = connection.begin()
     yield connection
     transaction.rollback()

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
@@ -8,6 +9,8 @@ from covenant_portal.accounts.passwords import PasswordSettings, password_proble
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from covenant_portal.demo import PASSWORDS, DemoSettings, seed_demo
+
+pytestmark = pytest.mark.seeded_demo
 
 
 def run_seed_demo(app) -> str:
@@ -74,7 +77,7 @@ def test_seeding_is_audited_as_the_system(app, db_session):
 
 
 def test_seeding_twice_changes_nothing(app, db_session):
-    run_seed_demo(app)
+    # seed-demo's first run made the seeded demo (tests/seeded_demo.py); this is its second.
     before = snapshot(db_session)
     run_seed_demo(app)
     db_session.expire_all()

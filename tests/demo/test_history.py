@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
 from covenant_portal.covenant.models import (
@@ -19,7 +18,6 @@ from covenant_portal.covenant.models import (
     ResigningReminder,
     ResigningStage,
 )
-from covenant_portal.demo import DemoSettings, seed_demo
 from covenant_portal.expansions.models import ProposalOutcome, ProposalVersion
 from covenant_portal.demo.covenant import FIXED, STRAY
 from covenant_portal.demo.providers import DOMAIN, HOMES, PROVIDERS
@@ -40,39 +38,10 @@ from covenant_portal.returns.models import (
 from covenant_portal.returns.status import ReturnState, return_states
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
-from tests.conftest import make_app
+from tests.seeded_demo import LONG_PAST_DUE
 from tests.signing.helpers import run_ledger
 
-LONG_PAST_DUE = datetime.combine(date(2026, 12, 1), time(18), LONDON).astimezone(timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def seeded(migrated_engine, database_url):
-    """One demo, made as of LONG_PAST_DUE, for every test of this module to read (seeding takes
-    seconds); rolled back afterwards."""
-    # As conftest's db_session, but for the module (main's conftest has session_factory_on for this).
-    app = make_app(database_url)
-    connection = migrated_engine.connect()
-    transaction = connection.begin()
-    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    app.extensions["db"].session_factory = factory
-    session = factory()
-    with app.app_context():
-        seed_demo(session, DemoSettings.from_app(app), LONG_PAST_DUE)
-        yield app, session
-    session.close()
-    transaction.rollback()
-    connection.close()
-
-
-@pytest.fixture
-def db_session(seeded):
-    return seeded[1]
-
-
-@pytest.fixture
-def app(seeded):
-    return seeded[0]
+pytestmark = pytest.mark.seeded_demo
 
 
 def organisations(db_session) -> dict[str, ProviderOrganisation]:
