@@ -43,8 +43,10 @@ def scene(db_session):
 def test_the_public_register_lists_who_signed_the_current_version(client_request, db_session, scene):
     zephyr, acorn, _never = scene
     # Version 2 came out more than the grace period (8 weeks) ago: only its signatories are listed.
+    # Two days more, not one: in the last hour of a UTC day a summer publication time is the next
+    # day in London, and the grace period runs from the London day.
     current = service.current_version(db_session)
-    current.published_at = utcnow() - timedelta(weeks=8, days=1)
+    current.published_at = utcnow() - timedelta(weeks=8, days=2)
     db_session.flush()
     html = client_request.get("/signatories").get_data(as_text=True)
     assert "1 organisation has signed" in html
