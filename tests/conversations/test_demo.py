@@ -1,11 +1,14 @@
 """The demo has two conversations, one awaiting each side, so both dashboards have one to answer."""
 
+import pytest
 from sqlalchemy import func, select
 
 from covenant_portal.access import Role
 from covenant_portal.conversations.models import Conversation, ConversationMessage, Side
 from covenant_portal.db import utcnow
 from covenant_portal.demo import PASSWORDS, DemoSettings, seed_demo
+
+pytestmark = pytest.mark.seeded_demo  # seeded once for the run (tests/seeded_demo.py)
 
 
 def sign_in(client_request, email: str, role: Role) -> None:

@@ -1,14 +1,18 @@
 """The demo shows the observatory at work: trends over twelve quarters, a provider badged "GM First
 partner", one below the dialogue threshold, and a variance alert sent."""
 
+import pytest
 import sqlalchemy as sa
 
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.observatory.service import for_dialogue, partners, work_out
 from covenant_portal.observatory.settings import ObservatorySettings
 from covenant_portal.returns.calendar.periods import london_day
-from tests.demo.test_history import LONG_PAST_DUE, app, db_session, organisations, seeded  # noqa: F401 (fixtures)
+from tests.demo.test_history import organisations
 from tests.factories import local_authority
+from tests.seeded_demo import LONG_PAST_DUE
+
+pytestmark = pytest.mark.seeded_demo
 
 SETTINGS = ObservatorySettings(cache_seconds=0)
 
