@@ -11,7 +11,7 @@ from covenant_portal.access import Role
 from covenant_portal.covenant.service import current_version
 from covenant_portal.returns.models import QuarterlyReturn, ReturnSubmission
 from covenant_portal.signing.models import LedgerEntry
-from tests.returns.helpers import filled_return, period_of, signed_organisation
+from tests.returns.helpers import filled_return, period_of, sign_again, signed_organisation
 from tests.conftest import csrf_token_in, page_title
 from tests.covenant.helpers import sslib_keys_from_rows, verify_with_securesystemslib
 from tests.factories import create_user, local_authority
@@ -243,3 +243,21 @@ def test_who_may_see_a_signed_version(client_request, db_session, signed, quarte
     client_request.get(sign_url(quarterly_return), expected_status=404)
     client_request.post(f"/returns/{quarterly_return.id}/correct", form_url="/sign-out", expected_status=404)
     client_request.get(f"/returns/{quarterly_return.id}/submissions/2", expected_status=404)
+
+
+def test_the_receipt_page_says_which_covenant_version_the_return_was_made_under(
+    client_request, db_session, signed, quarterly_return
+):
+    submitted = sign_again(db_session, signed, quarterly_return)
+    client_request.login(signed.user)
+    url = f"/returns/{quarterly_return.id}/submissions/{submitted.version}"
+    number = submitted.document["covenant"]["version"]
+    assert client_request.get_page(url).select_one("#covenant-version").get_text(strip=True) == (
+        f"Made under version {number} of the covenant."
+    )
+    # A signed document that does not name it: the version the organisation had signed at the time.
+    submitted.document = {key: value for key, value in submitted.document.items() if key != "covenant"}
+    db_session.flush()
+    assert client_request.get_page(url).select_one("#covenant-version").get_text(strip=True) == (
+        f"Made under version {signed.signature.covenant_version.number} of the covenant."
+    )

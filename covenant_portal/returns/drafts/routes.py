@@ -159,7 +159,7 @@ def _section_url(quarterly_return, section) -> str:
 
 
 def _after_save(quarterly_return, form, path, message: str):
-    """"Save and continue" goes on to the next section in the task list's order, and from the last
+    """ "Save and continue" goes on to the next section in the task list's order, and from the last
     to check answers; "Save and return to the task list" goes back to it."""
     flash(message, "success")
     if form.save_and_return.data:

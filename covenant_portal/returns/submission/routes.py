@@ -13,6 +13,7 @@ from covenant_portal.returns.viewers import return_for_viewer
 from covenant_portal.returns.submission.document import differences, document_for, status_label
 from covenant_portal.returns.evidence.service import signed_files_by_key
 from covenant_portal.returns.models import QuarterlyReturn
+from covenant_portal.returns.status import late_label, return_days_late
 from covenant_portal.returns.submission.records import subject_name_for
 from covenant_portal.returns.blueprint import blueprint
 from covenant_portal.returns.submission.check_answers import check_answers_page, sign_form
@@ -113,6 +114,9 @@ def submission(return_id, version):
         changes=differences(found.supersedes.document, found.document) if found.supersedes else [],
         signed_files=signed_files_by_key(session, quarterly_return),
         status_label=status_label,
+        late=return_days_late(quarterly_return),
+        late_label=late_label,
+        covenant_version=service.covenant_version_made_under(session, found),
         own=own,
         is_latest=latest is not None and latest.id == found.id,
         correction_open=quarterly_return.draft is not None,
