@@ -11,6 +11,7 @@ from covenant_portal.returns.dashboard import returns_actions
 from covenant_portal.returns.drafts import routes as _draft_views  # noqa: F401 (their views join `returns`)
 from covenant_portal.returns.evidence import routes as _evidence_views  # noqa: F401
 from covenant_portal.returns.jobs import chase_overdue_returns, make_return_periods
+from covenant_portal.returns.submission import check_answers as _check_answers_view  # noqa: F401
 from covenant_portal.returns.submission import routes as _submission_views  # noqa: F401
 from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 from covenant_portal.web.areas import Area, DashboardPanel

@@ -1,11 +1,11 @@
 """Where each organisation's return for a period stands, worked out in SQL for many organisations at
 once (dashboards, the LA compliance table, the overview, the provider's list of returns all ask)."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, case, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.returns.models import (
@@ -15,7 +15,7 @@ from covenant_portal.returns.models import (
     ReturnPeriod,
     ReturnReminder,
 )
-from covenant_portal.returns.calendar.periods import owes_return_clause
+from covenant_portal.returns.calendar.periods import london_day, owes_return_clause
 
 
 class ReturnState(StrEnum):
@@ -37,6 +37,39 @@ STATE_LABELS = {
     ReturnState.OVERDUE: "Overdue",
     ReturnState.ESCALATED: "Escalated",
 }
+
+
+# Lateness: the one rule for "Submitted late (N days)", asked by every view of a submitted return.
+
+
+def days_late(period: ReturnPeriod, first_signed_at: datetime | None) -> int | None:
+    """How many days after the period's due date its return was first signed (version 1, London
+    day; a later correction does not make it late), or None if signed on time or not signed."""
+    if first_signed_at is None:
+        return None
+    late = (london_day(first_signed_at) - period.due_on).days
+    return late if late > 0 else None
+
+
+def late_label(late: int) -> str:
+    return f"Submitted late ({late} {'day' if late == 1 else 'days'})"
+
+
+def return_days_late(quarterly_return: QuarterlyReturn) -> int | None:
+    """days_late of a return, from its first signed version."""
+    first = quarterly_return.submissions[0] if quarterly_return.submissions else None
+    return days_late(quarterly_return.period, first.signed_at if first is not None else None)
+
+
+def state_label(state: ReturnState, late: int | None) -> str:
+    """A state in words, with the lateness of a submitted return ("Submitted late (3 days)")."""
+    return late_label(late) if state == ReturnState.SUBMITTED and late else state.label
+
+
+def first_signed_at_clause() -> ColumnElement:
+    """When the return (QuarterlyReturn of the query) was first signed, as SQL, for days_late."""
+    first = aliased(ReturnSubmission)  # the query may join the latest version as ReturnSubmission
+    return select(func.min(first.signed_at)).where(first.return_id == QuarterlyReturn.id).scalar_subquery()
 
 
 def state_clause(period: ReturnPeriod, today: date) -> ColumnElement[str]:

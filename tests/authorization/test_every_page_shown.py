@@ -15,6 +15,9 @@ NEVER_SHOWN = {
     # Healthy (200) only while the scheduler beats and mail flows; in the matrix's world no scheduler
     # runs, so it answers 503 to everyone alike. tests/health/test_healthz.py shows the 200.
     "health.healthz",
+    # Where a return's declaration (on check answers, returns.check) posts; the URL as first
+    # published, a GET of it goes to check answers.
+    "returns.sign",
 }
 
 

@@ -63,11 +63,14 @@ def test_a_provider_fills_and_signs_a_return_and_the_host_la_sees_it(open_portal
         first.visit(f"{return_path}/pledges/{number}")
         first.choose("Partly met" if number == 11 else "Met")
         first.press("Save and continue", expected_status=400 if number == 11 else 200)
+        if number == 1:
+            assert first.path == f"{return_path}/pledges/2"  # "Save and continue" goes on to the next section
     # Pledge 11 was not met in full, so it needs a narrative: the answer chosen is kept.
     assert first.error_messages == ["Explain how you kept the pledge, or why you could not"]
     assert first.page.get_by_label("Partly met", exact=True).is_checked()
     first.fill("How did you keep it?", "Two of our four managers completed the training; two start in July.")
     first.press("Save and continue")
+    assert first.path == f"{return_path}/occupancy"  # the section after the last pledge
     first.visit(f"{return_path}/pledges/1/evidence")
     first.page.get_by_label("Upload a file", exact=True).set_input_files(
         files=[{"name": "training-log.pdf", "mimeType": "application/pdf", "buffer": PDF}]
@@ -96,13 +99,14 @@ def test_a_provider_fills_and_signs_a_return_and_the_host_la_sees_it(open_portal
     assert second.page.get_by_label("Vacant places", exact=True).input_value() == "3"
     second.fill("Vacant places", "1")
     second.press("Save and continue")
-    second.visit(f"{return_path}/contacts")
+    assert second.path == f"{return_path}/contacts"
     second.choose("These are our named contacts for vacancies and referrals")
     second.press("Save and continue")
 
-    second.visit(f"{return_path}/check")
-    second.press("Continue to sign")
-    assert second.heading == "Sign and submit the return"
+    # The last section leads to check answers, where the declaration and the sign button are.
+    assert second.path == f"{return_path}/check"
+    assert second.heading == "Check your answers"
+    assert "Now send your return" in second.text
     second.fill("Job title", "")
     second.press("Sign and submit the return", expected_status=400)
     assert second.error_messages == ["Confirm that the return is accurate and complete", "Enter your job title"]

@@ -208,6 +208,7 @@ TARGETS = [
         "provider",
         RETURN + "/sign",
         ("SignReturnForm",),
+        page=RETURN + "/check",  # the declaration is on check answers, and posts to /sign
         data={"full_name": "Ada Lovelace", "job_title": "Director", "confirm": "y"},
     ),
     Target(

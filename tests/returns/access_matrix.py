@@ -110,7 +110,7 @@ ROUTES += [
 
 # Provider A's signed return and the draft of its other return, in the matrix's world.
 ROUTES += [
-    only("returns.sign", f"{DRAFT}/sign", **_OWN_ONLY),
+    only("returns.sign", f"{DRAFT}/sign", provider_a=302, provider_b=404),  # to check answers, where signing is
     only("returns.submission", f"{SIGNED}/submissions/1", **_SIGNED_READERS),
     only("returns.receipt", f"{SIGNED}/submissions/1/receipt", **_SIGNED_READERS),
     only("returns.submission_document", f"{SIGNED}/submissions/1/document.json", **_SIGNED_READERS),

@@ -52,16 +52,12 @@ def shown_draft(page: str) -> dict:
     return dict(HIDDEN.findall(page))
 
 
-def save(client_request, url: str, data: dict, expected_status: int = 302):
+def save(client_request, url: str, data: dict, expected_status: int = 302, goes_to: str | None = None):
     """Submits a section's form as a browser would: with the hidden fields of the page as shown. A
-    section saved goes back to the task list."""
+    section saved goes on to the URL `goes_to` (the next section, or check answers after the last)."""
     shown = shown_draft(client_request.get(url).get_data(as_text=True))
-    return client_request.post(
-        url,
-        {**shown, **data},
-        expected_status=expected_status,
-        expected_redirect="returns.task_list" if expected_status == 302 else None,
-    )
+    assert (expected_status == 302) == (goes_to is not None), "say where a saved section goes"
+    return client_request.post(url, {**shown, **data}, expected_status=expected_status, expected_redirect=goes_to)
 
 
 def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(client_request, db_session, signed, q1):
@@ -147,14 +143,36 @@ def test_a_pledge_is_saved_and_the_task_list_shows_it_completed(client_request, 
         client_request,
         f"/returns/{started.id}/pledges/4",
         {"status": "partly_met", "narrative": "We told Wigan each week."},
+        goes_to=f"/returns/{started.id}/pledges/5",  # "Save and continue": on to the next pledge
     )
 
-    assert response.location == f"/returns/{started.id}"
     db_session.refresh(started)
     assert started.draft["pledges"]["4"]["narrative"] == "We told Wigan each week."
-    task_list = client_request.get_page(response.location)
-    assert "Pledge 4 has been saved" in task_list.notification_banner
+    next_pledge = client_request.get_page(response.location)
+    assert "Pledge 4 has been saved" in next_pledge.notification_banner
+    assert "Pledge 5" in next_pledge.h1
+    task_list = client_request.get_page("returns.task_list", return_id=started.id)
     assert "You have completed 1 of 13 sections" in task_list
+
+
+def test_save_and_return_to_the_task_list_goes_back_to_it(client_request, db_session, signed, started):
+    client_request.login(signed.user)
+    url = f"/returns/{started.id}/pledges/11"
+    page = client_request.get_page(url)
+    assert page.texts("form .govuk-button-group .govuk-button") == [
+        "Save and continue",
+        "Save and return to the task list",
+    ]
+    shown = shown_draft(client_request.get(url).get_data(as_text=True))
+    client_request.post(
+        url,
+        {**shown, "status": "met", "narrative": "", "save_and_return": "Save and return to the task list"},
+        expected_redirect=f"/returns/{started.id}",
+    )
+    db_session.refresh(started)
+    assert started.draft["pledges"]["11"]["status"] == "met"
+    # "Save and continue" from the last pledge goes on to occupancy, the next section.
+    save(client_request, url, {"status": "met", "narrative": ""}, goes_to=f"/returns/{started.id}/occupancy")
 
 
 def test_a_pledge_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, started):
@@ -251,7 +269,12 @@ def test_bad_occupancy_is_refused_with_messages_and_every_figure_kept(client_req
     db_session.refresh(started)
     assert started.draft == {}
 
-    save(client_request, f"/returns/{started.id}/occupancy", occupancy_form(db_session, signed))
+    save(
+        client_request,
+        f"/returns/{started.id}/occupancy",
+        occupancy_form(db_session, signed),
+        goes_to=f"/returns/{started.id}/contacts",  # the section after occupancy
+    )
     db_session.refresh(started)
     assert started.draft["occupancy"][str(first.id)]["placed_by"] == {gm_ons_codes(db_session)[0]: 2}
 
@@ -262,7 +285,8 @@ def test_contacts_are_confirmed(client_request, db_session, signed, started):
     assert "Priya Shah" in page
     refused = text_of(save(client_request, f"/returns/{started.id}/contacts", {}, expected_status=400))
     assert "Confirm that these are your named contacts" in refused
-    save(client_request, f"/returns/{started.id}/contacts", {"confirmed": "y"})
+    # The last section: saving it goes to check answers.
+    save(client_request, f"/returns/{started.id}/contacts", {"confirmed": "y"}, goes_to=f"/returns/{started.id}/check")
     db_session.refresh(started)
     assert started.draft["contacts"] == {"confirmed": True, "from_last_quarter": False}
 
@@ -275,7 +299,12 @@ def test_a_colleagues_save_is_not_overwritten_and_what_was_typed_is_kept(
     client_request.login(signed.user)
     another_browser.login(colleague)
     mine = shown_draft(client_request.get(url).get_data(as_text=True))
-    save(another_browser, url, {"status": "not_met", "narrative": "Dee's account of pledge 1."})
+    save(
+        another_browser,
+        url,
+        {"status": "not_met", "narrative": "Dee's account of pledge 1."},
+        goes_to=f"/returns/{started.id}/pledges/2",
+    )
 
     response = client_request.post(url, {**mine, "status": "met", "narrative": "My own words."}, expected_status=409)
 
@@ -320,7 +349,12 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
     pledge_page = text_of(client_request.get(f"/returns/{return_id}/pledges/3"))
     assert "These answers are from your last signed return" in pledge_page
     assert ">How we kept pledge 3.</textarea>" in pledge_page
-    save(client_request, f"/returns/{return_id}/pledges/3", {"status": "met", "narrative": ""})
+    save(
+        client_request,
+        f"/returns/{return_id}/pledges/3",
+        {"status": "met", "narrative": ""},
+        goes_to=f"/returns/{return_id}/pledges/4",
+    )
 
     check = text_of(client_request.get(f"/returns/{return_id}/check"))
     assert "What has changed since your last return (Q1 2026 to 2027)" in check
@@ -332,12 +366,12 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
     assert "You need to finish 12 sections before you can sign" in check
 
 
-def test_the_check_page_of_a_complete_return_links_to_signing(client_request, db_session, signed, q1):
+def test_the_check_page_of_a_complete_return_has_the_sign_form(client_request, db_session, signed, q1):
     quarterly_return = create_return(db_session, signed.organisation, q1, filled_draft(db_session, signed.homes))
     client_request.login(signed.user)
     check = text_of(client_request.get(f"/returns/{quarterly_return.id}/check"))
     assert "You need to finish" not in check
-    assert f'href="/returns/{quarterly_return.id}/sign"' in check
+    assert f'<form method="post" action="/returns/{quarterly_return.id}/sign" novalidate>' in check
     assert "This is your first signed return" in check
 
 
@@ -357,7 +391,12 @@ def test_a_session_that_timed_out_returns_to_the_draft_after_signing_in(
     browser = client_request.client
     url = f"/returns/{started.id}/pledges/5"
     assert sign_in(browser, signed.user.email, PASSWORD).status_code == 302
-    save(client_request, url, {"status": "partly_met", "narrative": "Saved before the break."})
+    save(
+        client_request,
+        url,
+        {"status": "partly_met", "narrative": "Saved before the break."},
+        goes_to=f"/returns/{started.id}/pledges/6",
+    )
 
     time.sleep(2.1)  # idle for longer than the session lasts
     timed_out = browser.get(url)

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from covenant_portal.access import Role
+from covenant_portal.covenant.service import current_version
 from covenant_portal.returns.models import QuarterlyReturn, ReturnSubmission
 from covenant_portal.signing.models import LedgerEntry
-from tests.returns.helpers import filled_return, period_of, signed_organisation
+from tests.returns.helpers import filled_return, period_of, sign_again, signed_organisation
 from tests.conftest import csrf_token_in, page_title
 from tests.covenant.helpers import sslib_keys_from_rows, verify_with_securesystemslib
 from tests.factories import create_user, local_authority
@@ -27,7 +28,13 @@ def quarterly_return(db_session, signed):
 
 
 def sign_url(quarterly_return) -> str:
+    """Where the declaration form posts (its URL as first published)."""
     return f"/returns/{quarterly_return.id}/sign"
+
+
+def check_url(quarterly_return) -> str:
+    """Check answers, where the declaration and the sign button are."""
+    return f"/returns/{quarterly_return.id}/check"
 
 
 DRAFT_LOCK = re.compile(r'name="draft_lock" type="hidden" value="(\d+)"')
@@ -35,7 +42,7 @@ DRAFT_LOCK = re.compile(r'name="draft_lock" type="hidden" value="(\d+)"')
 
 def sign_through_the_page(client_request, quarterly_return, **typed):
     data = {"confirm": "y", "full_name": "Amira Khan", "job_title": "Director of Care"} | typed
-    page = client_request.get(sign_url(quarterly_return)).get_data(as_text=True)
+    page = client_request.get(check_url(quarterly_return)).get_data(as_text=True)
     return client_request.client.post(
         sign_url(quarterly_return),
         data={"csrf_token": csrf_token_in(page), "draft_lock": DRAFT_LOCK.search(page).group(1), **data},
@@ -44,7 +51,7 @@ def sign_through_the_page(client_request, quarterly_return, **typed):
 
 def test_signing_through_the_page(client_request, db_session, signed, quarterly_return):
     client_request.login(signed.colleague(db_session))
-    page = client_request.get(sign_url(quarterly_return)).get_data(as_text=True)
+    page = client_request.get(check_url(quarterly_return)).get_data(as_text=True)
     assert "I confirm that this return for Q1 2026 to 2027 (April to June 2026) is accurate and complete" in page
 
     response = sign_through_the_page(client_request, quarterly_return)
@@ -60,6 +67,32 @@ def test_signing_through_the_page(client_request, db_session, signed, quarterly_
     assert client_request.get(
         sign_url(quarterly_return), expected_status=302, expected_redirect="returns.submission"
     ).location.endswith("/submissions/1")
+
+
+def test_the_declaration_is_on_check_answers_and_the_old_sign_page_leads_there(
+    client_request, db_session, signed, quarterly_return
+):
+    client_request.login(signed.user)
+    client_request.get(sign_url(quarterly_return), expected_redirect=f"{check_url(quarterly_return)}#send")
+    page = client_request.get_page(check_url(quarterly_return))
+    assert page.h1 == "Check your answers"
+    (form,) = [form for form in page.select("form") if form.get("action") == sign_url(quarterly_return)]
+    assert "Now send your return" in page
+    assert form.select_one('input[name="confirm"]') and form.select_one('input[name="full_name"]')
+    assert "I confirm that this return for Q1 2026 to 2027" in form.get_text()
+    assert "Sign and submit the return" in form.get_text()
+    # Each pledge's wording is shown with its answer, and each answer can be changed.
+    pledges = page.select_one("#check-pledges")
+    wordings = [wording.get_text(strip=True) for wording in pledges.select(".app-pledge-wording")]
+    assert len(wordings) == 11 and all(wordings)
+    assert wordings[0] == quarterly_return_document_pledge(db_session, quarterly_return, 1)
+    assert pledges.select(".govuk-summary-list__actions a")[0]["href"] == f"/returns/{quarterly_return.id}/pledges/1"
+
+
+def quarterly_return_document_pledge(db_session, quarterly_return, number: int) -> str:
+    """The covenant's wording of a provider pledge, as the return's document carries it."""
+    version = current_version(db_session)
+    return next(p["provider_pledge"] for p in version.document["pledges"] if int(p["number"]) == number)
 
 
 def test_a_form_with_mistakes_keeps_what_was_typed(client_request, db_session, signed, quarterly_return):
@@ -86,7 +119,7 @@ def test_an_unfinished_return_lists_what_to_finish_and_cannot_be_signed(
     db_session.flush()
     client_request.login(signed.user)
 
-    page = client_request.get(sign_url(quarterly_return)).get_data(as_text=True)
+    page = client_request.get(check_url(quarterly_return)).get_data(as_text=True)
     assert "You cannot sign the return yet" in page
     assert f'href="/returns/{quarterly_return.id}/pledges/7">Pledge 7: explain how the pledge was kept</a>' in page
     assert (
@@ -94,7 +127,7 @@ def test_an_unfinished_return_lists_what_to_finish_and_cannot_be_signed(
         in page
     )
 
-    token = csrf_token_in(client_request.get("/sign-out").get_data(as_text=True))  # the page has no form
+    token = csrf_token_in(client_request.get("/sign-out").get_data(as_text=True))  # check answers has no form
     response = client_request.client.post(
         sign_url(quarterly_return),
         data={
@@ -114,7 +147,7 @@ def test_a_change_saved_by_a_colleague_after_the_page_opened_is_checked_first(
     client_request, db_session, signed, quarterly_return
 ):
     client_request.login(signed.user)
-    page = client_request.get(sign_url(quarterly_return)).get_data(as_text=True)
+    page = client_request.get(check_url(quarterly_return)).get_data(as_text=True)
     token, lock = csrf_token_in(page), quarterly_return.draft_lock
     draft = json.loads(json.dumps(quarterly_return.draft))
     draft["pledges"]["1"]["narrative"] = "A colleague's change."
@@ -210,3 +243,21 @@ def test_who_may_see_a_signed_version(client_request, db_session, signed, quarte
     client_request.get(sign_url(quarterly_return), expected_status=404)
     client_request.post(f"/returns/{quarterly_return.id}/correct", form_url="/sign-out", expected_status=404)
     client_request.get(f"/returns/{quarterly_return.id}/submissions/2", expected_status=404)
+
+
+def test_the_receipt_page_says_which_covenant_version_the_return_was_made_under(
+    client_request, db_session, signed, quarterly_return
+):
+    submitted = sign_again(db_session, signed, quarterly_return)
+    client_request.login(signed.user)
+    url = f"/returns/{quarterly_return.id}/submissions/{submitted.version}"
+    number = submitted.document["covenant"]["version"]
+    assert client_request.get_page(url).select_one("#covenant-version").get_text(strip=True) == (
+        f"Made under version {number} of the covenant."
+    )
+    # A signed document that does not name it: the version the organisation had signed at the time.
+    submitted.document = {key: value for key, value in submitted.document.items() if key != "covenant"}
+    db_session.flush()
+    assert client_request.get_page(url).select_one("#covenant-version").get_text(strip=True) == (
+        f"Made under version {signed.signature.covenant_version.number} of the covenant."
+    )

@@ -73,10 +73,10 @@ class Browser:
         except (http.client.HTTPException, ConnectionError, urllib.error.URLError) as error:
             raise ConnectionDropped(str(error)) from error
 
-    def submit(self, path: str, data: dict) -> tuple[int, str, str]:
-        """Posts the form on the page at `path`, with that page's CSRF token."""
-        status, _location, page = self.request(path)
-        assert status == 200, (path, status)
+    def submit(self, path: str, data: dict, form_path: str | None = None) -> tuple[int, str, str]:
+        """Posts to `path` the form on the page at `form_path` (by default `path`), with that page's CSRF token."""
+        status, _location, page = self.request(form_path or path)
+        assert status == 200, (form_path or path, status)
         return self.request(path, {"csrf_token": csrf_token_in(page), **data})
 
     def sign_in(self, email: str, password: str) -> None:

@@ -227,7 +227,8 @@ def return_signer(app) -> dict:
 
 
 def return_signing(app, signer: dict) -> Signable:
-    sign_page = f"/returns/{signer['return_id']}/sign"
+    sign_page = f"/returns/{signer['return_id']}/sign"  # the form is on check answers; it posts here
+    check_page = f"/returns/{signer['return_id']}/check"
 
     def sign(browser):
         browser.sign_in(signer["email"], PASSWORD)
@@ -239,6 +240,7 @@ def return_signing(app, signer: dict) -> Signable:
                 "job_title": "Director",
                 "draft_lock": "1",
             },
+            form_path=check_page,
         )
 
     def records() -> dict:

@@ -28,7 +28,15 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.returns.calendar.periods import london_day, open_periods
-from covenant_portal.returns.status import ReturnState, owed_return_states, return_states
+from covenant_portal.returns.status import (
+    ReturnState,
+    days_late,
+    first_signed_at_clause,
+    owed_return_states,
+    return_days_late,
+    return_states,
+    state_label,
+)
 from covenant_portal.returns.viewers import (  # noqa: F401 (who sees what is part of this module's interface)
     OVERSEERS,
     Scope,
@@ -73,6 +81,11 @@ class ComplianceRow:
     version: int | None  # the latest signed version, if signed
     submitted_at: datetime | None  # when the latest signed version was signed
     answers: dict[int, PledgeStatus]  # the latest signed version's answers, by pledge number
+    days_late: int | None = None  # status.days_late: how late the first version was signed
+
+    @property
+    def state_text(self) -> str:
+        return state_label(self.state, self.days_late)
 
     def answer(self, pledge_number: int) -> PledgeStatus | None:
         return self.answers.get(pledge_number)
@@ -167,6 +180,7 @@ def table_rows(
             QuarterlyReturn.id,
             ReturnSubmission.version,
             ReturnSubmission.signed_at,
+            first_signed_at_clause().label("first_signed_at"),
             # Plain strings: no per-value conversion of 11 enums a row.
             *(type_coerce(answer.status, String).label(f"pledge_{number}") for number, answer in answers.items()),
         )
@@ -189,7 +203,7 @@ def table_rows(
         )
     query = query.order_by(casefolded(session, shown.c.name), shown.c.organisation_id)
     statuses = {status.value: status for status in PledgeStatus}
-    for org_id, name, found, return_id, version, signed_at, *pledges in session.execute(query):
+    for org_id, name, found, return_id, version, signed_at, first_signed_at, *pledges in session.execute(query):
         yield ComplianceRow(
             organisation_id=org_id,
             organisation_name=name,
@@ -197,6 +211,7 @@ def table_rows(
             return_id=return_id,
             version=version,
             submitted_at=signed_at,
+            days_late=days_late(period, first_signed_at),
             answers={number: statuses[status] for number, status in zip(PLEDGE_NUMBERS, pledges) if status},
         )
 
@@ -233,7 +248,7 @@ def csv_rows(rows, period: ReturnPeriod, pledge_numbers: list[int]) -> Iterator[
         yield [
             row.organisation_name,
             period.label,
-            row.state.label,
+            row.state_text,
             *((row.answer(n).label if row.answer(n) else "") for n in pledge_numbers),
             _london_date(row.submitted_at),
             str(row.version) if row.version else "",
@@ -254,6 +269,11 @@ class ReturnDetail:
     history: list[ReturnSubmission]  # every signed version, newest first
     evidence: dict[tuple[str, str], EvidenceFile]  # the return's files, by (filename, sha256)
     state: ReturnState | None  # None if the organisation does not owe a return for the period
+
+    @property
+    def state_text(self) -> str | None:
+        late = return_days_late(self.quarterly_return)
+        return state_label(self.state, late) if self.state is not None else None
 
     def evidence_file(self, listed: dict) -> EvidenceFile | None:
         """The stored file a signed document lists (by its name and SHA-256), if it is kept."""

@@ -30,6 +30,8 @@ class DraftPageForm(PortalForm):
 
     draft_lock = HiddenField()
     section_seen = HiddenField()
+    # The GOV.UK secondary way out: save, then back to the task list rather than on to the next section.
+    save_and_return = SubmitField("Save and return to the task list", widget=GovSubmitInput())
 
     def show(self, shown: Seen) -> None:
         self.draft_lock.data = str(shown.lock)

@@ -14,7 +14,7 @@ from covenant_portal.returns.models import (
     ReturnPeriod,
     ReturnSubmission,
 )
-from covenant_portal.returns.status import ReturnState, return_states
+from covenant_portal.returns.status import ReturnState, return_days_late, return_states, state_label
 
 
 def return_of(session: Session, organisation_id: int, return_id: int) -> QuarterlyReturn | None:
@@ -68,6 +68,12 @@ class OwedReturn:
     state: ReturnState
     quarterly_return: QuarterlyReturn | None
     can_carry_over: bool
+
+    @property
+    def state_text(self) -> str:
+        """The state in words, "Submitted late (N days)" if it was signed after its due date."""
+        late = return_days_late(self.quarterly_return) if self.quarterly_return is not None else None
+        return state_label(self.state, late)
 
 
 def owed_returns(session: Session, organisation_id: int, today: date) -> list[OwedReturn]:

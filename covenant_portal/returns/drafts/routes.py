@@ -1,6 +1,7 @@
 """A provider's quarterly returns: the list of periods owed, starting a return, and its draft
-section by section (task list, each pledge, occupancy, named contacts, check answers). Signing,
-signed versions and evidence files are on the same blueprint (blueprint.py)."""
+section by section (task list, each pledge, occupancy, named contacts). Check answers and signing
+(submission/check_answers.py, submission/routes.py), signed versions and evidence files are on the
+same blueprint (blueprint.py)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -21,14 +22,7 @@ from covenant_portal.returns.drafts.forms import (
     occupancy_data,
     occupancy_form,
 )
-from covenant_portal.returns.models import PledgeStatus
-from covenant_portal.returns.submission.document import (
-    differences,
-    document_for,
-    gm_local_authorities,
-    open_homes,
-    status_label,
-)
+from covenant_portal.returns.submission.document import gm_local_authorities, open_homes, status_label
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import link, signed_in_user
@@ -41,16 +35,16 @@ def inject_labels():
     return {"pledge_status_label": status_label}
 
 
-def _pledges() -> list[dict]:
+def covenant_pledges() -> list[dict]:
     version = current_version(get_session())
     return version.document["pledges"] if version is not None else []
 
 
 def _pledge(number: int) -> dict:
-    return found_or_404(next((p for p in _pledges() if int(p["number"]) == number), None))
+    return found_or_404(next((p for p in covenant_pledges() if int(p["number"]) == number), None))
 
 
-def _own_draft(return_id: int):
+def own_draft(return_id: int):
     """The organisation's return, if its draft is open; a signed return goes to its latest version."""
     quarterly_return = found_or_404(drafts.return_of(get_session(), current_user.organisation_id, return_id))
     if quarterly_return.draft is None:
@@ -62,7 +56,7 @@ def _own_draft(return_id: int):
     return quarterly_return, None
 
 
-def _context(quarterly_return, **extra) -> dict:
+def draft_context(quarterly_return, **extra) -> dict:
     return {
         "quarterly_return": quarterly_return,
         "period": quarterly_return.period,
@@ -121,13 +115,13 @@ def start(period_id):
 @blueprint.get("/returns/<int:return_id>")
 @allowed(Role.PROVIDER)
 def task_list(return_id):
-    quarterly_return, elsewhere = _own_draft(return_id)
+    quarterly_return, elsewhere = own_draft(return_id)
     if elsewhere:
         return elsewhere
-    sections = drafts.sections(get_session(), quarterly_return, _pledges())
+    sections = drafts.sections(get_session(), quarterly_return, covenant_pledges())
     return render_template(
         "returns/task_list.html",
-        **_context(
+        **draft_context(
             quarterly_return,
             sections=sections,
             completed=sum(section.status == drafts.SectionStatus.COMPLETED for section in sections),
@@ -164,9 +158,24 @@ def _section_url(quarterly_return, section) -> str:
     return url_for(f"returns.{section.kind}", return_id=quarterly_return.id)
 
 
-def _after_save(quarterly_return, message: str):
+def _after_save(quarterly_return, form, path, message: str):
+    """ "Save and continue" goes on to the next section in the task list's order, and from the last
+    to check answers; "Save and return to the task list" goes back to it."""
     flash(message, "success")
-    return redirect(url_for("returns.task_list", return_id=quarterly_return.id))
+    if form.save_and_return.data:
+        return redirect(url_for("returns.task_list", return_id=quarterly_return.id))
+    sections = drafts.sections(get_session(), quarterly_return, covenant_pledges())
+    paths = [_path_of(section) for section in sections]
+    following = sections[paths.index(path) + 1 :] if path in paths else []
+    if following:
+        return redirect(_section_url(quarterly_return, following[0]))
+    return redirect(url_for("returns.check", return_id=quarterly_return.id))
+
+
+def _path_of(section: drafts.Section) -> tuple[str, ...]:
+    if section.kind == "pledge" and section.pledge_number is not None:
+        return drafts.pledge_path(section.pledge_number)
+    return drafts.OCCUPANCY_PATH if section.kind == "occupancy" else drafts.CONTACTS_PATH
 
 
 def _conflict_page(template: str, form, conflict: drafts.DraftConflict, **context):
@@ -188,14 +197,14 @@ def _closed(quarterly_return, error: drafts.DraftClosed):
 @allowed(Role.PROVIDER)
 def pledge(return_id, number):
     session = get_session()
-    quarterly_return, elsewhere = _own_draft(return_id)
+    quarterly_return, elsewhere = own_draft(return_id)
     if elsewhere:
         return elsewhere
     covenant_pledge = _pledge(number)
     path = drafts.pledge_path(number)
     saved = drafts.section_of(quarterly_return.draft, path) or {}
     form = PledgeForm(data={"status": saved.get("status"), "narrative": saved.get("narrative", "")})
-    context = _context(
+    context = draft_context(
         quarterly_return,
         pledge=covenant_pledge,
         saved=saved,
@@ -226,14 +235,14 @@ def pledge(return_id, number):
 @allowed(Role.PROVIDER)
 def occupancy(return_id):
     session = get_session()
-    quarterly_return, elsewhere = _own_draft(return_id)
+    quarterly_return, elsewhere = own_draft(return_id)
     if elsewhere:
         return elsewhere
     homes = open_homes(session, quarterly_return.organisation_id)
     authorities = gm_local_authorities(session)
     saved = drafts.section_of(quarterly_return.draft, drafts.OCCUPANCY_PATH) or {}
     form = occupancy_form(homes, authorities, data=occupancy_data(homes, saved))
-    context = _context(
+    context = draft_context(
         quarterly_return,
         homes=homes,
         authorities=authorities,
@@ -265,12 +274,12 @@ def occupancy(return_id):
 @allowed(Role.PROVIDER)
 def contacts(return_id):
     session = get_session()
-    quarterly_return, elsewhere = _own_draft(return_id)
+    quarterly_return, elsewhere = own_draft(return_id)
     if elsewhere:
         return elsewhere
     saved = drafts.section_of(quarterly_return.draft, drafts.CONTACTS_PATH) or {}
     form = ContactsForm(data={"confirmed": bool(saved.get("confirmed"))})
-    context = _context(
+    context = draft_context(
         quarterly_return,
         contacts=current_contacts(session, quarterly_return.organisation_id),
         saved=saved,
@@ -313,31 +322,4 @@ def _section_page(template, form, context, quarterly_return, path, save, saved_m
         return _conflict_page(template, form, conflict, **context)
     except drafts.DraftClosed as error:
         return _closed(quarterly_return, error)
-    return _after_save(quarterly_return, saved_message)
-
-
-@blueprint.get("/returns/<int:return_id>/check")
-@allowed(Role.PROVIDER)
-def check(return_id):
-    session = get_session()
-    quarterly_return, elsewhere = _own_draft(return_id)
-    if elsewhere:
-        return elsewhere
-    document = document_for(session, quarterly_return, quarterly_return.draft)
-    compared = drafts.compared_submission(session, quarterly_return)
-    sections = drafts.sections(session, quarterly_return, _pledges())
-    return render_template(
-        "returns/check.html",
-        **_context(
-            quarterly_return,
-            document=document,
-            draft=quarterly_return.draft,
-            sections=sections,
-            unfinished=[section for section in sections if section.status != drafts.SectionStatus.COMPLETED],
-            compared=compared,
-            changes=differences(compared.document, document) if compared is not None else [],
-            met=PledgeStatus.MET,
-            sign_url=link("returns.sign", return_id=return_id),
-            evidence_url=lambda number: link("returns.evidence", return_id=return_id, number=number),
-        ),
-    )
+    return _after_save(quarterly_return, form, path, saved_message)

@@ -1,21 +1,23 @@
 """Signing a return, its signed versions and receipts, and starting a correction (on the "returns"
 blueprint, whose other pages — the draft's sections — are in routes.py)."""
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
-from covenant_portal.web.views import email_links, form_page, signed_in_user
+from covenant_portal.web.views import email_links, signed_in_user
 from covenant_portal.returns.submission import service
 from covenant_portal.returns.viewers import return_for_viewer
 from covenant_portal.returns.submission.document import differences, document_for, status_label
 from covenant_portal.returns.evidence.service import signed_files_by_key
 from covenant_portal.returns.models import QuarterlyReturn
+from covenant_portal.returns.status import late_label, return_days_late
 from covenant_portal.returns.submission.records import subject_name_for
 from covenant_portal.returns.blueprint import blueprint
-from covenant_portal.returns.submission.forms import ActionForm, SignReturnForm
+from covenant_portal.returns.submission.check_answers import check_answers_page, sign_form
+from covenant_portal.returns.submission.forms import ActionForm
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.signing.summaries import describe_entry
@@ -37,19 +39,13 @@ def own_return(return_id: int) -> QuarterlyReturn:
     return found
 
 
-def section_url(quarterly_return: QuarterlyReturn, unfinished: service.Unfinished) -> str | None:
-    if unfinished.section == "pledge":
-        return link("returns.pledge", return_id=quarterly_return.id, number=unfinished.pledge_number)
-    return link(f"returns.{unfinished.section}", return_id=quarterly_return.id)
-
-
 def _task_list_url(quarterly_return: QuarterlyReturn) -> str:
     return link("returns.task_list", return_id=quarterly_return.id) or url_for(
         "returns.sign", return_id=quarterly_return.id
     )
 
 
-# Signing
+# Signing: the form is on check answers (check_answers.py); its URL, /sign, stays as published.
 
 
 @blueprint.route("/returns/<int:return_id>/sign", methods=["GET", "POST"])
@@ -62,31 +58,15 @@ def sign(return_id):
         if latest is not None:
             return redirect(url_for("returns.submission", return_id=return_id, version=latest.version))
         return redirect(link("returns.returns") or url_for("pages.home"))
-    declaration = service.declaration_for(quarterly_return)
-    form = SignReturnForm(
-        declaration,
-        data={
-            "full_name": current_user.full_name,
-            "job_title": current_user.job_title,
-            "draft_lock": quarterly_return.draft_lock,
-        },
-    )
+    if request.method == "GET":  # the declaration is on check answers now
+        return redirect(url_for("returns.check", return_id=return_id, _anchor="send"))
+    form = sign_form(quarterly_return)
     document = document_for(session, quarterly_return, quarterly_return.draft)
-    unfinished = service.unfinished_sections(quarterly_return, quarterly_return.draft, document)
-    context = {
-        "quarterly_return": quarterly_return,
-        "document": document,
-        "unfinished": unfinished,
-        "section_url": section_url,
-        "check_url": link("returns.check", return_id=return_id),
-        "task_list_url": _task_list_url(quarterly_return),
-    }
-    if unfinished:
-        if form.is_submitted():
-            add_error(form, "confirm", INCOMPLETE)
-        return form_page("returns/sign.html", form, **context)
+    if service.unfinished_sections(quarterly_return, quarterly_return.draft, document):
+        add_error(form, "confirm", INCOMPLETE)
+        return check_answers_page(quarterly_return, form)
     if not form.validate_on_submit():
-        return form_page("returns/sign.html", form, **context)
+        return check_answers_page(quarterly_return, form)
     signing = service.ReturnSigning(form.full_name.data, form.job_title.data, form.lock())
     try:
         submitted = service.sign_with_current_key(
@@ -97,16 +77,16 @@ def sign(return_id):
         return redirect(url_for("returns.submission", return_id=return_id, version=error.submission.version))
     except service.SigningKeyRetired as error:
         add_error(form, "confirm", str(error))
-        return render_template("returns/sign.html", form=form, **context), 503, {"Retry-After": "60"}
+        page, _status = check_answers_page(quarterly_return, form)
+        return page, 503, {"Retry-After": "60"}
     except service.Incomplete as error:
-        context["unfinished"] = error.unfinished
         add_error(form, "confirm", INCOMPLETE)
-        return form_page("returns/sign.html", form, **context)
+        return check_answers_page(quarterly_return, form, blockers=error.unfinished)
     except service.SubmissionError as error:
         session.refresh(quarterly_return)
         add_error(form, "confirm", str(error))
         form.draft_lock.data = quarterly_return.draft_lock
-        return form_page("returns/sign.html", form, **context)
+        return check_answers_page(quarterly_return, form)
     return redirect(url_for("returns.submission", return_id=return_id, version=submitted.version, signed=1))
 
 
@@ -137,6 +117,9 @@ def submission(return_id, version):
         changes=differences(found.supersedes.document, found.document) if found.supersedes else [],
         signed_files=signed_files_by_key(session, quarterly_return),
         status_label=status_label,
+        late=return_days_late(quarterly_return),
+        late_label=late_label,
+        covenant_version=service.covenant_version_made_under(session, found),
         own=own,
         is_latest=latest is not None and latest.id == found.id,
         correction_open=quarterly_return.draft is not None,

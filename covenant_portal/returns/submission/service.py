@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import null, update
+from sqlalchemy import null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
 from covenant_portal.accounts.service import signer_and_organisation_admins
+from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.returns.submission.document import document_for, gm_local_authorities
 from covenant_portal.returns.models import (
     QuarterlyReturn,
@@ -344,3 +345,21 @@ def submission_numbered(quarterly_return: QuarterlyReturn, version: int) -> Retu
 def receipt_bytes(session: Session, submission: ReturnSubmission) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
     return session.get(LedgerEntry, submission.ledger_seq).envelope
+
+
+def covenant_version_made_under(session: Session, submission: ReturnSubmission) -> int | None:
+    """The covenant version a signed return was made under: as its signed document says, else (a
+    document without it) the version of the organisation's latest signature before it was signed."""
+    named = (submission.document or {}).get("covenant") or {}
+    if named.get("version") is not None:
+        return int(named["version"])
+    return session.scalar(
+        select(CovenantVersion.number)
+        .join(CovenantSignature, CovenantSignature.covenant_version_id == CovenantVersion.id)
+        .where(
+            CovenantSignature.organisation_id == submission.quarterly_return.organisation_id,
+            CovenantSignature.signed_at <= submission.signed_at,
+        )
+        .order_by(CovenantSignature.signed_at.desc(), CovenantSignature.id.desc())
+        .limit(1)
+    )
