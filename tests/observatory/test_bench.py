@@ -8,7 +8,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "observatory.py"
 
 
-def test_the_bench_runs_at_a_tiny_scale():
+def test_the_bench_runs_at_a_tiny_scale(app):
     result = subprocess.run(
         [sys.executable, str(BENCH), "--providers", "40", "--authorities", "15", "--requests", "3", "--sqlite-only"],
         capture_output=True,
@@ -27,4 +27,8 @@ def test_the_bench_runs_at_a_tiny_scale():
         if "GET /" in line and "first" in line
     ]
     assert len(timed) == 3 and all(timed)
-    assert all(int(found.group(1)) <= 5 for found in timed)
+    overview, la_page, trivial = (int(found.group(1)) for found in timed)
+    # The LA page adds one query or so for each area's pledge figures (Area.la_pledge_figures), a
+    # number fixed by the areas, not by the data.
+    producers = len(app.extensions["la_pledge_figures"])
+    assert overview <= 5 and la_page <= 5 + 2 * producers and trivial <= 2

@@ -59,14 +59,18 @@ def notes(db_session):
     return notes
 
 
-def test_the_registry_knows_the_covenant_signature_and_the_quarterly_return(app):
+def test_the_registry_knows_every_kind_of_signed_record(app):
     from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE
+    from covenant_portal.expansions.proposals.records import EXPANSION_PROPOSAL
+    from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME
     from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 
     assert record_kinds(app) == {
         "covenant-signature": COVENANT_SIGNATURE,
         "attestation-return": ATTESTATION_RETURN,
         "la_covenant_signature": LA_COVENANT_SIGNATURE,
+        "expansion_proposal": EXPANSION_PROPOSAL,
+        "expansion_outcome": EXPANSION_OUTCOME,
     }
 
 
