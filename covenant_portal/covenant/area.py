@@ -8,8 +8,7 @@ from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE
 from covenant_portal.covenant.la_routes import blueprint as la_blueprint
 from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
-from covenant_portal.demo.covenant import plan_covenant
-from covenant_portal.demo.la_covenant import plan_la_covenant
+from covenant_portal.demo.la_covenant import plan_both_sides
 from covenant_portal.jobs.registry import DailyAt, Job
 from covenant_portal.web.areas import Area, DashboardPanel
 
@@ -35,5 +34,5 @@ AREA = Area(
             "covenant/panels/overseer.html", frozenset({Role.LA_CONTACT, Role.ESCALATION_OFFICER}), order=30
         ),
     ),
-    demo=lambda demo: (plan_covenant(demo), plan_la_covenant(demo)),
+    demo=plan_both_sides,
 )

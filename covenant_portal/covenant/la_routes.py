@@ -48,6 +48,8 @@ def sign():
         )
     except la_signing.AuthorityAlreadySigned as error:
         flash(str(error), "success")
+        if error.signature is None:
+            return redirect(url_for("la_covenant.sign"))
         return redirect(url_for("la_covenant.signature", signature_id=error.signature.id))
     except (service.CovenantError, KeyRetired) as error:
         session.rollback()

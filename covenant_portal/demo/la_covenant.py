@@ -11,7 +11,7 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantVersion, LaCovenantSignature
 from covenant_portal.covenant.service import Signing, current_version
 from covenant_portal.covenant.service.la_signing import sign_for_authority
-from covenant_portal.demo.covenant import version_2_published_at
+from covenant_portal.demo.covenant import plan_covenant, version_2_published_at
 from covenant_portal.demo.providers import DOMAIN
 from covenant_portal.demo.timeline import Demo, at_london
 from covenant_portal.signing.portal_key import portal_key
@@ -19,6 +19,12 @@ from covenant_portal.signing.portal_key import portal_key
 NOT_SIGNED = ("Oldham", "Wigan")
 RESIGNED = ("Stockport",)
 OFFICERS = "Director of Children’s Services"
+
+
+def plan_both_sides(demo: Demo) -> None:
+    """The covenant area's demo step: the providers' signatures and versions, then the LAs'."""
+    plan_covenant(demo)
+    plan_la_covenant(demo)
 
 
 def plan_la_covenant(demo: Demo) -> None:
@@ -36,7 +42,8 @@ def plan_la_covenant(demo: Demo) -> None:
 def _sign_all(demo: Demo, when, chosen, number: int) -> None:
     session = demo.session
     version = session.scalar(select(CovenantVersion).where(CovenantVersion.number == number))
-    if version is None or current_version(session) is None or current_version(session).id != version.id:
+    current = current_version(session)
+    if version is None or current is None or current.id != version.id:
         return
     authorities = session.scalars(
         select(LocalAuthority).where(LocalAuthority.is_greater_manchester).order_by(LocalAuthority.name)

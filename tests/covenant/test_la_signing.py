@@ -8,10 +8,15 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import select
 
 from covenant_portal.access import Role
 from covenant_portal.audit.models import AuditEvent
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.covenant import service
+from covenant_portal.db import utcnow
+from covenant_portal.mail.links import Links
 from covenant_portal.covenant.la_records import PREDICATE_TYPE, check_la_signature, la_pledges_sha256, subject_name_for
 from covenant_portal.covenant.models import LaCovenantSignature
 from covenant_portal.covenant.service import current_version
@@ -123,3 +128,22 @@ def test_the_register_shows_both_sides(client_request, db_session, bury):
     assert "Not signed" in rows["Bolton"]
     statuses = {status.authority.name: status.description for status in every_authority_status(db_session)}
     assert len(statuses) == 10 and statuses["Bury"] == "Signed version 1"
+
+
+def test_a_new_version_asks_the_authority_to_sign_again(client_request, db_session, bury):
+    sign_for_la(db_session, bury)
+    admin = create_user(db_session, Role.ADMIN)
+    wording = service.wording_of(current_version(db_session).document)
+    wording.pledges[0] = ("Work to keep children close to home.", wording.pledges[0][1])
+    draft = service.draft_version(db_session, wording, admin, SYSTEM, utcnow())
+    service.publish_version(db_session, Links.from_app(current_app), draft, SYSTEM, utcnow())
+    statuses = {status.authority.name: status.description for status in every_authority_status(db_session)}
+    assert statuses["Bury"] == "Signed version 1, re-signing needed"
+    client_request.login(bury)
+    assert "Sign the covenant for Bury" in client_request.get_page("/dashboard")
+    second = sign_for_la(db_session, bury)
+    assert second.covenant_version.number == 2
+    assert statement_of(db_session, second)["predicate"]["covenant"]["laPledgesSha256"] == la_pledges_sha256(
+        second.covenant_version
+    )
+    assert "Sign the covenant for Bury" not in client_request.get_page("/dashboard")
