@@ -63,6 +63,7 @@ def portal_areas() -> list:
     from covenant_portal.accounts.area import AREA as accounts
     from covenant_portal.admin.area import AREA as admin
     from covenant_portal.audit.area import AREA as audit
+    from covenant_portal.concerns.area import AREA as concerns
     from covenant_portal.contacts.area import AREA as contacts
     from covenant_portal.covenant.area import AREA as covenant
     from covenant_portal.health.area import AREA as health
@@ -73,7 +74,7 @@ def portal_areas() -> list:
     from covenant_portal.returns.area import AREA as returns
     from covenant_portal.signing.area import AREA as signing
 
-    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns, health]
+    return [pages, accounts, admin, audit, mail, jobs, covenant, signing, contacts, homes, returns, concerns, health]
 
 
 def _register_cli(app: Flask) -> None:

@@ -13,6 +13,7 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.audit.models import AuditEvent
+from covenant_portal.concerns.models import Concern, ConcernAction, ConcernEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.homes.models import ProviderHome
@@ -21,6 +22,9 @@ from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 
 __all__ = [
+    "Concern",
+    "ConcernAction",
+    "ConcernEvent",
     "QuarterlyReturn",
     "ReturnSubmission",
     "EvidenceFile",

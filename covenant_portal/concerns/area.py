@@ -1,0 +1,6 @@
+"""Concerns: raised, resolved in time, then reflective practice and shared learning (issue 13)."""
+
+from covenant_portal.concerns.audit_words import CONCERNS_AUDIT_VOCABULARY
+from covenant_portal.web.areas import Area
+
+AREA = Area(name="concerns", audit_vocabulary=CONCERNS_AUDIT_VOCABULARY)

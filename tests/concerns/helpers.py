@@ -1,0 +1,59 @@
+"""A concern's parties as tests make them: a provider, an LA contact of Bolton, an officer."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from covenant_portal.access import Role
+from covenant_portal.accounts.models import User
+from covenant_portal.concerns.models import Category, Severity, Side
+from covenant_portal.concerns.service import ConcernDetails
+from tests.factories import create_user
+
+# Monday 2 March 2026, 10:00 London (GMT).
+LOGGED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class Parties:
+    provider: User
+    la_contact: User
+    officer: User
+    other_provider: User
+    other_la_contact: User
+
+
+def make_parties(session) -> Parties:
+    from tests.factories import local_authority
+
+    return Parties(
+        provider=create_user(session, Role.PROVIDER),
+        la_contact=create_user(session, Role.LA_CONTACT),
+        officer=create_user(session, Role.ESCALATION_OFFICER),
+        other_provider=create_user(session, Role.PROVIDER),
+        other_la_contact=create_user(session, Role.LA_CONTACT, local_authority=local_authority(session, "Wigan")),
+    )
+
+
+def about_provider(parties: Parties, severity: Severity = Severity.MEDIUM, **overrides) -> ConcernDetails:
+    values = {
+        "about_side": Side.PROVIDER,
+        "about_id": parties.provider.organisation_id,
+        "category": Category.COMMUNICATION,
+        "severity": severity,
+        "event_on": date(2026, 2, 27),
+        "description": "The home did not tell us about a change of school for three weeks.",
+        "done_so_far": "We phoned the registered manager.",
+    } | overrides
+    return ConcernDetails(**values)
+
+
+def about_la(parties: Parties, **overrides) -> ConcernDetails:
+    values = {
+        "about_side": Side.LOCAL_AUTHORITY,
+        "about_id": parties.la_contact.local_authority_id,
+        "category": Category.REFERRAL_INFORMATION,
+        "severity": Severity.HIGH,
+        "event_on": date(2026, 2, 27),
+        "description": "The referral left out the young person's education plan.",
+    } | overrides
+    return ConcernDetails(**values)
