@@ -57,3 +57,18 @@ def about_la(parties: Parties, **overrides) -> ConcernDetails:
         "description": "The referral left out the young person's education plan.",
     } | overrides
     return ConcernDetails(**values)
+
+
+def world_concern(session, provider: User, la_contact: User, now: datetime):
+    """A concern the provider raised about the LA contact's authority (for the shared test worlds)."""
+    from covenant_portal.concerns import service
+
+    details = ConcernDetails(
+        about_side=Side.LOCAL_AUTHORITY,
+        about_id=la_contact.local_authority_id,
+        category=Category.REFERRAL_INFORMATION,
+        severity=Severity.HIGH,
+        event_on=date(2026, 2, 27),
+        description="The referral left out the education plan.",
+    )
+    return service.raise_concern(session, provider, details, now)
