@@ -13,7 +13,7 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.audit.models import AuditEvent
-from covenant_portal.concerns.models import Concern, ConcernAction, ConcernEvent
+from covenant_portal.concerns.models import Concern, ConcernAction, ConcernClosure, ConcernEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.homes.models import ProviderHome
@@ -24,6 +24,7 @@ from covenant_portal.signing.models import LedgerEntry, SigningKey
 __all__ = [
     "Concern",
     "ConcernAction",
+    "ConcernClosure",
     "ConcernEvent",
     "QuarterlyReturn",
     "ReturnSubmission",

@@ -193,3 +193,22 @@ class ConcernAction(Base):
     done_at: Mapped[datetime | None]
 
     concern: Mapped[Concern] = relationship(back_populates="actions")
+
+
+class ConcernClosure(Base):
+    """A concern's signed closure: the concern's record and learning as a canonical document,
+    its digest signed in the ledger (kind concern-closure). A concern reopened and closed again
+    has a closure for each time."""
+
+    __tablename__ = "concern_closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(sa.ForeignKey("concern.id"), index=True)
+    document: Mapped[dict] = mapped_column(sa.JSON)
+    document_sha256: Mapped[str] = mapped_column(sa.String(64))
+    closed_at: Mapped[datetime]
+    closed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    closed_by_name: Mapped[str] = mapped_column(sa.String(200))
+    ledger_seq: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entry.seq"), unique=True)
+
+    concern: Mapped[Concern] = relationship()

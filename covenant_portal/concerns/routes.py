@@ -1,7 +1,7 @@
 """Concerns' pages: the list, raising one, a concern with its timeline and timers, messages and
 closing. Thin: the rules are in service.py and timers.py."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +12,8 @@ from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.models import Side
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.service import with_current_key
 from covenant_portal.web import found_or_404
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import form_page
@@ -71,6 +73,7 @@ def _page(concern, message_form=None, close_form=None, status=200):
             message_form=message_form or MessageForm(),
             close_form=close_form or CloseForm(),
             is_officer=service.is_officer(current_user),
+            closures=service.closures_of(get_session(), concern),
             form=message_form if message_form is not None and message_form.errors else close_form,
         ),
         status,
@@ -105,9 +108,25 @@ def close(concern_id):
     if not form.validate_on_submit():
         return _page(found, close_form=form, status=400)
     try:
-        service.close(session, found, current_user, utcnow())
+        with_current_key(portal_key, lambda key: service.close(session, key, found, current_user, utcnow()))
     except service.ConcernError as error:
         form.submit.errors = [error.message]
         return _page(found, close_form=form, status=400)
     flash("Concern closed.", "success")
     return redirect(url_for("concerns.concern", concern_id=found.id))
+
+
+@blueprint.get("/concerns/<int:concern_id>/closures/<int:closure_id>/receipt")
+@allowed(*PARTIES)
+def closure_receipt(concern_id, closure_id):
+    session = get_session()
+    found = found_or_404(service.visible_concern(session, concern_id, current_user))
+    closure = found_or_404(next((item for item in service.closures_of(session, found) if item.id == closure_id), None))
+    return Response(
+        service.receipt_bytes(session, closure),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="gm-first-receipt-GMF-{closure.ledger_seq:06d}.json"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import SYSTEM, Actor, record
+from covenant_portal.concerns.closure import seal_closure
 from covenant_portal.concerns.models import (
     Category,
     Concern,
     ConcernAction,
+    ConcernClosure,
     ConcernEvent,
     EventKind,
     LearningResponse,
@@ -26,6 +28,8 @@ from covenant_portal.concerns.models import (
     Timer,
 )
 from covenant_portal.homes.models import ProviderHome
+from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.web.identifiers import identifying_data_problem
 
 
@@ -257,7 +261,8 @@ def missing_for_closure(concern: Concern) -> list[str]:
     return missing
 
 
-def close(session: Session, concern: Concern, user: User, now: datetime) -> None:
+def close(session: Session, key: PortalKey, concern: Concern, user: User, now: datetime) -> ConcernClosure:
+    """Closes the concern with a signed record of its record and learning (closure.py)."""
     if not is_officer(user):
         raise ConcernError("Only an escalation officer can close a concern")
     if concern.stage is Stage.CLOSED:
@@ -267,9 +272,11 @@ def close(session: Session, concern: Concern, user: User, now: datetime) -> None
         raise ConcernError(
             "You cannot close this concern until the learning is recorded. Still missing: " + _and(missing)
         )
+    closure = seal_closure(session, key, concern, user, now)
     concern.stage, concern.closed_at, concern.closed_by_id = Stage.CLOSED, now, user.id
-    _event(session, concern, EventKind.CLOSED, user, now)
+    _event(session, concern, EventKind.CLOSED, user, now, f"Signed closure record GMF-{closure.ledger_seq:06d}")
     session.commit()
+    return closure
 
 
 def reopen(session: Session, concern: Concern, user: User, reason: str, now: datetime) -> None:
@@ -316,6 +323,16 @@ def send_message(session: Session, concern: Concern, user: User, text: str, now:
         raise ConcernError("Enter your message", "message")
     _event(session, concern, EventKind.MESSAGE, user, now, _checked(text, "message"))
     session.commit()
+
+
+def closures_of(session: Session, concern: Concern) -> list[ConcernClosure]:
+    query = select(ConcernClosure).where(ConcernClosure.concern_id == concern.id).order_by(ConcernClosure.id)
+    return list(session.scalars(query))
+
+
+def receipt_bytes(session: Session, closure: ConcernClosure) -> bytes:
+    """The closure's DSSE envelope exactly as the ledger keeps it."""
+    return session.get(LedgerEntry, closure.ledger_seq).envelope
 
 
 def concerns_for(session: Session, user: User) -> list[Concern]:

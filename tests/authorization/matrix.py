@@ -15,7 +15,7 @@ from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
-from tests.concerns.helpers import world_concern
+from tests.concerns.helpers import world_closed_concern, world_concern
 from tests.contacts.contacts import create_contact
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
@@ -124,6 +124,7 @@ def build_world(session: Session) -> SimpleNamespace:
         la_named_contact=parts.la_named_contact(session, la_contact, now),
         covenant_draft=parts.covenant_draft(session, admin),
         concern=world_concern(session, provider_a, la_contact, now),
+        closed_concern=world_closed_concern(session, provider_a, la_contact, now),
     )
 
 

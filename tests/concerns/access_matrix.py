@@ -23,3 +23,15 @@ ROUTES = [
     # Closing before the learning is recorded is refused, with what is missing.
     only("concerns.close", f"{CONCERN}/close", method="POST", escalation_officer=400),
 ]
+
+RECEIPT = "/concerns/{w.closed_concern.concern.id}/closures/{w.closed_concern.closure.id}/receipt"
+ROUTES += [
+    only(
+        "concerns.closure_receipt",
+        RECEIPT,
+        provider_a=200,
+        provider_b=404,
+        la_contact=200,
+        escalation_officer=200,
+    ),
+]

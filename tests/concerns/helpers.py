@@ -72,3 +72,52 @@ def world_concern(session, provider: User, la_contact: User, now: datetime):
         description="The referral left out the education plan.",
     )
     return service.raise_concern(session, provider, details, now)
+
+
+def close_concern(session, concern, parties_of, at: datetime):
+    """Takes a concern raised by a provider about an LA through every step to its signed closure.
+    `parties_of` holds `provider`, `la_contact` and `officer`."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from covenant_portal.concerns import service
+    from covenant_portal.concerns.models import LearningResponse
+    from covenant_portal.concerns.service import ActionDetails, LearningDetails
+
+    learning = LearningDetails(
+        "Attach the plan.", "Quick reply.", [ActionDetails("Checklist", "Team", date(2026, 4, 1))]
+    )
+    steps = [
+        lambda when: service.acknowledge(session, concern, parties_of.la_contact, when),
+        lambda when: service.propose_resolution(session, concern, parties_of.la_contact, "Resend the plan.", when),
+        lambda when: service.resolve(session, concern, parties_of.provider, when),
+        lambda when: service.arrange_learning(
+            session,
+            concern,
+            parties_of.officer,
+            LearningResponse.AFTER_ACTION_REVIEW,
+            date(2026, 3, 9),
+            "Call",
+            "Both",
+            when,
+        ),
+        lambda when: service.record_held(session, concern, parties_of.officer, "Held.", when),
+        lambda when: service.record_learning(session, concern, parties_of.officer, learning, when),
+    ]
+    for n, step in enumerate(steps, 1):
+        step(at + timedelta(hours=n))
+    key = current_app.extensions["signing_key"]
+    return service.close(session, key, concern, parties_of.officer, at + timedelta(hours=9))
+
+
+def world_closed_concern(session, provider: User, la_contact: User, now: datetime):
+    """A concern the provider raised about the LA contact's authority, taken to its signed closure."""
+    from types import SimpleNamespace
+
+    concern = world_concern(session, provider, la_contact, now)
+    officer = create_user(session, Role.ESCALATION_OFFICER)
+    closure = close_concern(
+        session, concern, SimpleNamespace(provider=provider, la_contact=la_contact, officer=officer), now
+    )
+    return SimpleNamespace(concern=concern, closure=closure)

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from covenant_portal.audit.models import AuditEvent
@@ -10,6 +11,10 @@ from covenant_portal.concerns import service, timers
 from covenant_portal.concerns.models import EventKind, LearningResponse, Severity, Stage, Timer
 from covenant_portal.concerns.service import ActionDetails, ConcernError, LearningDetails
 from tests.concerns.helpers import LOGGED_AT, about_la, about_provider, make_parties
+
+
+def signing_key():
+    return current_app.extensions["signing_key"]
 
 
 @pytest.fixture
@@ -66,7 +71,7 @@ def test_the_whole_lifecycle_each_side_doing_its_part(db_session, parties):
         [ActionDetails("Add a checklist", "Bolton placements team", date(2026, 4, 1))],
     )
     service.record_learning(db_session, concern, parties.la_contact, learning, hour(6))
-    service.close(db_session, concern, parties.officer, hour(7))
+    service.close(db_session, signing_key(), concern, parties.officer, hour(7))
 
     assert concern.stage is Stage.CLOSED
     assert [event.kind for event in concern.events] == [
@@ -85,7 +90,7 @@ def test_the_whole_lifecycle_each_side_doing_its_part(db_session, parties):
 def test_it_cannot_be_closed_without_recorded_learning_and_says_what_is_missing(db_session, parties):
     concern = walk_to_learning_held(db_session, parties)
     with pytest.raises(ConcernError) as refused:
-        service.close(db_session, concern, parties.officer, hour(6))
+        service.close(db_session, signing_key(), concern, parties.officer, hour(6))
     assert refused.value.message == (
         "You cannot close this concern until the learning is recorded. Still missing: what was learned"
     )
@@ -98,7 +103,7 @@ def test_only_the_party_it_is_about_acknowledges_and_only_an_officer_closes(db_s
         with pytest.raises(ConcernError, match="Only the party the concern is about"):
             service.acknowledge(db_session, concern, someone, hour(1))
     with pytest.raises(ConcernError, match="Only an escalation officer"):
-        service.close(db_session, concern, parties.la_contact, hour(1))
+        service.close(db_session, signing_key(), concern, parties.la_contact, hour(1))
 
 
 def test_an_officer_decides_with_reasons(db_session, parties):

@@ -1,8 +1,8 @@
-"""concern, concern_event, concern_action: concerns, their timeline and learning actions (issue 13)
+"""concern, concern_event, concern_action, concern_closure: concerns, their timeline, learning actions and signed closures (issue 13)
 
 Revision ID: 0010
 Revises: 0008
-Create Date: 2026-12-01 23:44:38.389788
+Create Date: 2026-12-01 23:54:27.632612
 """
 
 from alembic import op
@@ -184,6 +184,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_concern_action_concern_id"), ["concern_id"], unique=False)
 
     op.create_table(
+        "concern_closure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("concern_id", sa.Integer(), nullable=False),
+        sa.Column("document", sa.JSON(), nullable=False),
+        sa.Column("document_sha256", sa.String(length=64), nullable=False),
+        sa.Column("closed_at", covenant_portal.db.UTCDateTime(), nullable=False),
+        sa.Column("closed_by_id", sa.Integer(), nullable=False),
+        sa.Column("closed_by_name", sa.String(length=200), nullable=False),
+        sa.Column("ledger_seq", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["user_account.id"], name=op.f("fk_concern_closure_closed_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(["concern_id"], ["concern.id"], name=op.f("fk_concern_closure_concern_id_concern")),
+        sa.ForeignKeyConstraint(
+            ["ledger_seq"], ["ledger_entry.seq"], name=op.f("fk_concern_closure_ledger_seq_ledger_entry")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_concern_closure")),
+        sa.UniqueConstraint("ledger_seq", name=op.f("uq_concern_closure_ledger_seq")),
+    )
+    with op.batch_alter_table("concern_closure", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_concern_closure_concern_id"), ["concern_id"], unique=False)
+
+    op.create_table(
         "concern_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("concern_id", sa.Integer(), nullable=False),
@@ -231,6 +254,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_concern_event_concern_id"))
 
     op.drop_table("concern_event")
+    with op.batch_alter_table("concern_closure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_concern_closure_concern_id"))
+
+    op.drop_table("concern_closure")
     with op.batch_alter_table("concern_action", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_concern_action_concern_id"))
 
