@@ -128,8 +128,9 @@ def raise_concern(
     side = side_of(user) if user is not None else None
     if user is not None and not is_officer(user) and (side is None or side is details.about_side):
         raise ConcernError("You can raise a concern only about the other side of the covenant", "about")
-    for name in ("description", "done_so_far"):
-        _checked(getattr(details, name), name)
+    if user is not None:  # what the portal writes itself (a broken duty's summary) is not a person's words
+        for name in ("description", "done_so_far"):
+            _checked(getattr(details, name), name)
     home_id = details.home_id if details.about_side is Side.PROVIDER else None
     if home_id is not None:
         home = session.get(ProviderHome, home_id)

@@ -7,6 +7,7 @@ from covenant_portal.covenant.records import COVENANT_SIGNATURE
 from covenant_portal.covenant.routes import blueprint
 from covenant_portal.demo.covenant import plan_covenant
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.covenant.duties import unsigned_after_grace
 
 AREA = Area(
     audit_vocabulary=COVENANT_AUDIT_VOCABULARY,
@@ -22,4 +23,5 @@ AREA = Area(
         ),
     ),
     demo=plan_covenant,
+    broken_duties=(unsigned_after_grace,),
 )
