@@ -1,6 +1,7 @@
 """Concerns: raised, resolved in time, then reflective practice and shared learning (issue 13)."""
 
 from covenant_portal.concerns.closure import CONCERN_CLOSURE
+from covenant_portal.concerns.figures import la_concern_figures
 from covenant_portal.concerns.jobs import chase_concerns
 from covenant_portal.concerns.audit_words import CONCERNS_AUDIT_VOCABULARY
 from covenant_portal.concerns.routes import blueprint
@@ -19,5 +20,6 @@ AREA = Area(
     blueprints=(blueprint,),
     record_kinds=(CONCERN_CLOSURE,),
     jobs=(CHASE_CONCERNS,),
+    la_pledge_figures=(la_concern_figures,),
     audit_vocabulary=CONCERNS_AUDIT_VOCABULARY,
 )
