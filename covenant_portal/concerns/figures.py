@@ -29,9 +29,9 @@ def la_concern_figures(session: Session, quarters: Sequence[tuple[int, int]]) ->
     wanted = set(quarters)
     by_case: dict[tuple[int, int, int], list[Concern]] = {}
     for concern in session.scalars(select(Concern).where(Concern.about_side == Side.LOCAL_AUTHORITY)):
-        quarter = quarter_of(london_day(concern.logged_at))
-        if quarter in wanted and concern.about_local_authority_id is not None:
-            by_case.setdefault((concern.about_local_authority_id, *quarter), []).append(concern)
+        logged_in = quarter_of(london_day(concern.logged_at))
+        if logged_in in wanted and concern.about_local_authority_id is not None:
+            by_case.setdefault((concern.about_local_authority_id, *logged_in), []).append(concern)
     authorities = session.scalars(select(LocalAuthority.id).where(LocalAuthority.is_greater_manchester)).all()
     for authority_id in authorities:
         for financial_year, quarter in quarters:

@@ -1,5 +1,7 @@
 """Forms for raising a concern and for the messages between its parties."""
 
+from datetime import date
+
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -75,7 +77,7 @@ class RaiseForm(PortalForm):
             about_id=parse_id(party_id) or 0,
             category=Category(self.category.data),
             severity=Severity(self.severity.data),
-            event_on=self.event_on.data,
+            event_on=self.event_on.data or date.min,  # never None once validated (validate_event_on)
             description=self.description.data,
             done_so_far=self.done_so_far.data or "",
         )

@@ -333,7 +333,7 @@ def closures_of(session: Session, concern: Concern) -> list[ConcernClosure]:
 
 def receipt_bytes(session: Session, closure: ConcernClosure) -> bytes:
     """The closure's DSSE envelope exactly as the ledger keeps it."""
-    return session.get(LedgerEntry, closure.ledger_seq).envelope
+    return session.execute(select(LedgerEntry.envelope).where(LedgerEntry.seq == closure.ledger_seq)).scalar_one()
 
 
 def concerns_for(session: Session, user: User) -> list[Concern]:
