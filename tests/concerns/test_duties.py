@@ -4,7 +4,6 @@ meeting put on the timeline."""
 
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from flask import current_app
 from sqlalchemy import select
 
@@ -20,19 +19,6 @@ from covenant_portal.returns.jobs import chase_overdue_returns
 from tests.covenant.helpers import sign_current_version
 from tests.factories import create_user
 from tests.returns.chase_world import as_of, build_world, q1_period, submit
-
-
-@pytest.fixture
-def flask_command(app, db_session):
-    runner = app.test_cli_runner()
-
-    def invoke(*args):
-        with app.app_context():
-            result = runner.invoke(args=list(args))
-        assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
 
 
 def raised(session, prefix: str) -> list[Concern]:

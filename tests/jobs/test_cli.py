@@ -71,7 +71,10 @@ def test_an_unknown_job_is_refused_with_the_known_ones(flask_command):
     result = flask_command("jobs", "run", "send_inbox")
 
     assert result.exit_code == 2
-    assert "There is no job called 'send_inbox'. The jobs are: send_outbox, chase_overdue_returns." in result.output
+    assert (
+        "There is no job called 'send_inbox'. The jobs are: send_outbox, chase_overdue_returns, chase_concerns."
+        in result.output
+    )
 
 
 def test_a_malformed_as_of_is_refused(flask_command):

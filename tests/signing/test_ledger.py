@@ -59,10 +59,15 @@ def notes(db_session):
     return notes
 
 
-def test_the_registry_knows_the_covenant_signature_and_the_quarterly_return(app):
+def test_the_registry_knows_the_covenant_signature_the_quarterly_return_and_the_concern_closure(app):
+    from covenant_portal.concerns.closure import CONCERN_CLOSURE
     from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 
-    assert record_kinds(app) == {"covenant-signature": COVENANT_SIGNATURE, "attestation-return": ATTESTATION_RETURN}
+    assert record_kinds(app) == {
+        "covenant-signature": COVENANT_SIGNATURE,
+        "attestation-return": ATTESTATION_RETURN,
+        "concern-closure": CONCERN_CLOSURE,
+    }
 
 
 def test_entries_of_a_registered_kind_verify(db_session, notes):
