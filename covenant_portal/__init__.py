@@ -63,6 +63,7 @@ def portal_areas() -> list:
     from covenant_portal.accounts.area import AREA as accounts
     from covenant_portal.admin.area import AREA as admin
     from covenant_portal.audit.area import AREA as audit
+    from covenant_portal.concerns.area import AREA as concerns
     from covenant_portal.contacts.area import AREA as contacts
     from covenant_portal.conversations.area import AREA as conversations
     from covenant_portal.covenant.area import AREA as covenant
@@ -91,6 +92,7 @@ def portal_areas() -> list:
         expansions,
         conversations,
         observatory,
+        concerns,
         health,
     ]
 

@@ -13,6 +13,7 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.audit.models import AuditEvent
+from covenant_portal.concerns.models import Concern, ConcernAction, ConcernClosure, ConcernEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.conversations.models import Conversation, ConversationMessage
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion, LaCovenantSignature
@@ -25,6 +26,10 @@ __all__ = [
     "LaCovenantSignature",
     "Conversation",
     "ConversationMessage",
+    "Concern",
+    "ConcernAction",
+    "ConcernClosure",
+    "ConcernEvent",
     "QuarterlyReturn",
     "ReturnSubmission",
     "EvidenceFile",

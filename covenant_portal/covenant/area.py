@@ -11,6 +11,7 @@ from covenant_portal.covenant.routes import blueprint
 from covenant_portal.demo.la_covenant import plan_both_sides
 from covenant_portal.jobs.registry import DailyAt, Job
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.covenant.duties import unsigned_after_grace
 
 CHASE_COVENANT_RESIGNING = Job(
     name="chase_covenant_resigning",
@@ -35,4 +36,5 @@ AREA = Area(
         ),
     ),
     demo=plan_both_sides,
+    broken_duties=(unsigned_after_grace,),
 )

@@ -15,6 +15,7 @@ from covenant_portal.returns.submission import check_answers as _check_answers_v
 from covenant_portal.returns.submission import routes as _submission_views  # noqa: F401
 from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 from covenant_portal.web.areas import Area, DashboardPanel
+from covenant_portal.returns.duties import escalated_returns
 
 CHASE_OVERDUE_RETURNS = Job(
     name="chase_overdue_returns",
@@ -37,4 +38,5 @@ AREA = Area(
         DashboardPanel("returns/panels/overseer.html", frozenset({Role.ESCALATION_OFFICER, Role.ADMIN}), order=40),
     ),
     demo=plan_returns,
+    broken_duties=(escalated_returns,),
 )

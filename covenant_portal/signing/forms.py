@@ -9,6 +9,7 @@ from covenant_portal.web.forms import PortalForm
 
 
 class VerifyForm(PortalForm):
+    not_free_text = frozenset({"receipt_text"})  # a receipt the portal wrote: its dates are not people's
     receipt_file = FileField(
         "Upload a receipt file",
         widget=GovFileInput(),
@@ -67,6 +68,7 @@ class VerifyForm(PortalForm):
 
 
 class WitnessKeyForm(PortalForm):
+    not_free_text = frozenset({"verifier_key"})
     verifier_key = StringField(
         "Witness verifier key",
         widget=GovTextInput(),

@@ -8,6 +8,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from covenant_portal.web.identifiers import identifying_data_problem
+
+# The fields people write words in: every one is checked for child-identifying data. E-mail,
+# password, hidden, number and choice fields are other classes and are not free text.
+FREE_TEXT_TYPES = frozenset({"StringField", "TextAreaField"})
+
 
 def control_character_in(text: str) -> bool:
     """True if `text` holds a control character that is not tab or newline. A carriage return is
@@ -29,7 +35,13 @@ class PortalForm(FlaskForm):
     """The base of every form in the portal. Whatever the form, no text field may hold a control
     character (NUL, escape, backspace...) other than tab, newline and a CR LF line break:
     PostgreSQL cannot store NUL, and none of them is ever meant. The field shows the message and
-    keeps what was typed; the control character is the only problem shown for that field."""
+    keeps what was typed; the control character is the only problem shown for that field.
+
+    Every free-text field (FREE_TEXT_TYPES) is checked for child-identifying data too
+    (`identifying_data_problem`), unless the form names it in `not_free_text` (a signed receipt,
+    a key: text a machine wrote, never a person's words)."""
+
+    not_free_text: frozenset[str] = frozenset()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -37,7 +49,17 @@ class PortalForm(FlaskForm):
             if isinstance(field, StringField) and _typed_control_character(field):
                 field.errors = [cannot_be_stored(field.label.text)]
                 valid = False
+            elif is_free_text(self, field.name, field.type) and not field.errors:
+                problem = identifying_data_problem(field.data if isinstance(field.data, str) else None)
+                if problem:
+                    field.errors = [problem]
+                    valid = False
         return valid
+
+
+def is_free_text(form: "PortalForm | type[PortalForm]", name: str, field_type: str) -> bool:
+    """True if the field `name` of this type, in this form, takes a person's words."""
+    return field_type in FREE_TEXT_TYPES and name not in form.not_free_text
 
 
 def _typed_control_character(field) -> bool:

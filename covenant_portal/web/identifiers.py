@@ -1,13 +1,25 @@
 """The portal's check for child-identifying data (kernel: knows no area), so that every area can
-refuse a date of birth, an NHS number or a unique pupil number in what it is sent."""
+refuse what could identify a child in what it is sent: a date of birth (any full date), an NHS
+number (10 digits passing the modulus 11 check), a unique pupil number, a full UK postcode, or a
+child named with an age. PortalForm runs it over every free-text field (web/forms.py)."""
 
 import re
 
 _GUIDANCE = "Do not include information that could identify a child."
-_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-])")
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/-]|\.\d)")
+_ISO_DATE = re.compile(r"(?<![\d/.-])(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?![\d/-]|\.\d)")
+_WORD_DATES = (
+    re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s-]+{_MONTHS}[\s,-]+(?:\d{{4}}|'?\d{{2}})\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTHS}\s+(\d{{1,2}}){_ORDINAL},?\s+(?:\d{{4}}|'?\d{{2}})\b", re.IGNORECASE),
+)
 _BORN = re.compile(
     r"\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?)\b[\s:,-]*"
-    r"(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4}|[A-Za-z]{3,9}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}|"
+    rf"(\d{{1,2}}{_ORDINAL}\s+[A-Za-z]{{3,9}}\.?,?\s+\d{{2,4}}|[A-Za-z]{{3,9}}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{2,4}}|"
     r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})",
     re.IGNORECASE,
 )
@@ -17,28 +29,126 @@ _TEN_DIGITS = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
 _PHONE_PREFIX = re.compile(r"(\+|00)\s?44\s?(\(0\)\s?)?$")
 # A unique pupil number: a letter and 12 characters, the last a digit or (temporary UPNs) a letter.
 _UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b", re.IGNORECASE)
+# A full UK postcode: the outward code (area and district, like BL9 or M1) and the inward code (a
+# digit and two letters, never C I K M O V). The district alone ("BL9", "M1") identifies nobody.
+_POSTCODE = re.compile(
+    r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)\s?\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+# A child named with an age: "Sam Smith, aged 12", "Sam, 12 years old", "12-year-old Sam".
+_NAME = r"(?:[A-Z][a-z'’-]+)(?:\s+[A-Z][a-z'’-]+)?"
+_AGE_AFTER_NAME = re.compile(
+    rf"(?<![A-Za-z])({_NAME}),?\s+(?:\(?aged?\s+(\d{{1,2}})\)?|\(?(\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old\)?)"
+    r"(?!\s*(?:to|-|–|—|and|or|plus|\+)\s*\d)(?![\d+-])(?!\s*(?:months?|weeks?|days?)\b)"
+)
+_AGE_BEFORE_NAME = re.compile(rf"\b(\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old,?\s+({_NAME})\b")
+# Words before an age that are not a child's name: "Children aged 12", "Young people, 12 years old".
+_NOT_NAME_WORDS = (
+    "Children Child Young People Person Persons Boys Boy Girls Girl Siblings Sibling Pupils Pupil Residents "
+    "Resident Those Anyone Someone Teenagers Teenager Adults Adult Learners Learner Students Student Males Male "
+    "Females Female Kids Kid Babies Baby Infants Infant Toddlers Toddler Placements Placement Referrals Referral "
+    "Care Leavers Leaver Homes Home Unaccompanied Asylum Seekers Seeker All Some Most Many Few Both Each Every "
+    "Any Ages Age Aged Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday The A An "
+    "And Or Of For From To With Between Under Over Only Just We Our They Their He She "
+    "His Her It Its This That These Who When Where Up Upto Around About Approximately Roughly"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.lower().split())
+_ORDINAL_WORDS = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """True if the ten digits pass the NHS number's modulus 11 check: the first nine weighted 10
+    down to 2, 11 less the remainder of their sum by 11 (11 meaning 0, 10 never valid) is the tenth."""
+    if not re.fullmatch(r"\d{10}", digits):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
 
 
 def identifying_data_problem(text: str | None) -> str | None:
-    """A message if `text` holds something that looks like it identifies a child — a date of birth
-    (any date written dd/mm/yyyy, or after "born" or "DOB"), an NHS number or a unique pupil number
-    (UPN) — or None. The message says what was found, so that it can be found and removed."""
+    """A message if `text` holds something that could identify a child, or None. The message says
+    what was found, so that it can be found and removed."""
     if not text:
         return None
+    for find in (_date_of_birth, _upn, _nhs_number, _postcode, _child_with_age):
+        problem = find(text)
+        if problem:
+            return problem
+    return None
+
+
+def _date_of_birth(text: str) -> str | None:
     born = _BORN.search(text)
     if born:
         return f"Remove the date of birth ({born.group(1)}). {_GUIDANCE}"
     for match in _NUMERIC_DATE.finditer(text):
-        day, month = int(match.group(1)), int(match.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return (
-                f"Remove the date {match.group(0)}: it could be a child’s date of birth. {_GUIDANCE} "
-                "If you need a date, write the month and year, like May 2026."
-            )
+        if _could_be_date(int(match.group(1)), int(match.group(2))):
+            return _date_message(match.group(0))
+    for match in _ISO_DATE.finditer(text):
+        if _could_be_date(int(match.group(3)), int(match.group(2))):
+            return _date_message(match.group(0))
+    for pattern in _WORD_DATES:
+        for match in pattern.finditer(text):
+            if 1 <= int(match.group(1)) <= 31:
+                return _date_message(match.group(0))
+    return None
+
+
+def _could_be_date(day: int, month: int) -> bool:
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+def _date_message(found: str) -> str:
+    return (
+        f"Remove the date {found}: it could be a child’s date of birth. {_GUIDANCE} "
+        "If you need a date, write the month and year, like May 2026."
+    )
+
+
+def _upn(text: str) -> str | None:
     upn = _UPN.search(text)
-    if upn:
-        return f"Remove {upn.group(0)}: it looks like a unique pupil number (UPN). {_GUIDANCE}"
+    return f"Remove {upn.group(0)}: it looks like a unique pupil number (UPN). {_GUIDANCE}" if upn else None
+
+
+def _nhs_number(text: str) -> str | None:
     for match in _TEN_DIGITS.finditer(text):
-        if not _PHONE_PREFIX.search(text[: match.start()]):
+        if _PHONE_PREFIX.search(text[: match.start()]):
+            continue
+        if nhs_number_is_valid("".join(match.groups())):
             return f"Remove {match.group(0)}: it looks like an NHS number. {_GUIDANCE}"
     return None
+
+
+def _postcode(text: str) -> str | None:
+    for match in _POSTCODE.finditer(text):
+        if not _ORDINAL_WORDS.search(match.group(0)):
+            return (
+                f"Remove the postcode {match.group(0)}: a full postcode could identify where a child lives. "
+                f"{_GUIDANCE} If you need a place, write the town or the first part of the postcode, like BL9."
+            )
+    return None
+
+
+def _child_with_age(text: str) -> str | None:
+    for match in _AGE_AFTER_NAME.finditer(text):
+        name = match.group(1)
+        if _is_name(name):
+            return _named_message(match.group(0).strip())
+    for match in _AGE_BEFORE_NAME.finditer(text):
+        if _is_name(match.group(2)):
+            return _named_message(match.group(0).strip())
+    return None
+
+
+def _is_name(words: str) -> bool:
+    return not any(word.lower() in _NOT_NAMES for word in words.split())
+
+
+def _named_message(found: str) -> str:
+    return (
+        f"Remove “{found}”: a child’s name with their age could identify them. {_GUIDANCE} "
+        "Write “a young person” instead of their name."
+    )

@@ -196,6 +196,30 @@ TARGETS = [
         data={"body": "Hello"},
     ),
     # Homes
+    # Concerns
+    Target(
+        "concerns.raise_concern",
+        "la_contact",
+        "/concerns/new",
+        ("RaiseForm",),
+        data={"category": "communication", "severity": "low", "event_on": ["3", "3", "2026"], "description": "Late."},
+        shown_at=("/concerns",),
+    ),
+    Target(
+        "concerns.send_message",
+        "la_contact",
+        "/concerns/{w.concern.id}/messages",
+        ("MessageForm", "CloseForm"),
+        page="/concerns/{w.concern.id}",
+        data={"message": "We will call on Thursday."},
+    ),
+    Target(
+        "concerns.close",
+        "officer",
+        "/concerns/{w.concern.id}/close",
+        ("CloseForm", "MessageForm"),
+        page="/concerns/{w.concern.id}",
+    ),
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
     Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),
     # Quarterly returns

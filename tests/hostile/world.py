@@ -22,6 +22,7 @@ from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
 from tests.returns import evidence_files
 from tests.returns.helpers import filled_return, period_of, signed_organisation, submit_filled_return
+from tests.concerns.helpers import world_concern
 
 PERSONAS = ("anonymous", "provider", "starter", "unsigned", "la_contact", "admin")
 
@@ -70,6 +71,8 @@ def build_world(session) -> SimpleNamespace:
     published = covenant.current_version(session)
     return SimpleNamespace(
         anonymous=None,
+        officer=create_user(session, Role.ESCALATION_OFFICER),
+        concern=world_concern(session, provider, la_contact, now),
         provider=provider,
         colleague=signed.colleague(session),
         deactivated=signed.colleague(session, deactivated_at=now),

@@ -72,7 +72,7 @@ def test_an_unknown_job_is_refused_with_the_known_ones(flask_command):
 
     assert result.exit_code == 2
     assert (
-        "There is no job called 'send_inbox'. The jobs are: send_outbox, chase_covenant_resigning, chase_overdue_returns, chase_expansion_responses, observatory_variance_alerts."
+        "There is no job called 'send_inbox'. The jobs are: send_outbox, chase_covenant_resigning, chase_overdue_returns, chase_expansion_responses, observatory_variance_alerts, chase_concerns."
         in result.output
     )
 

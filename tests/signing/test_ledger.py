@@ -63,6 +63,7 @@ def test_the_registry_knows_every_kind_of_signed_record(app):
     from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE
     from covenant_portal.expansions.proposals.records import EXPANSION_PROPOSAL
     from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME
+    from covenant_portal.concerns.closure import CONCERN_CLOSURE
     from covenant_portal.returns.submission.records import ATTESTATION_RETURN
 
     assert record_kinds(app) == {
@@ -71,6 +72,7 @@ def test_the_registry_knows_every_kind_of_signed_record(app):
         "la_covenant_signature": LA_COVENANT_SIGNATURE,
         "expansion_proposal": EXPANSION_PROPOSAL,
         "expansion_outcome": EXPANSION_OUTCOME,
+        "concern-closure": CONCERN_CLOSURE,
     }
 
 

@@ -1,7 +1,7 @@
 """conversations: recorded conversations between a local authority and a provider (issue 14)
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 23:40:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import covenant_portal.db
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,132 @@
+"""Concerns' pages: the list, raising one, a concern with its timeline and timers, messages and
+closing. Thin: the rules are in service.py and timers.py."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from covenant_portal.access import Role, allowed
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
+from covenant_portal.concerns import service, timers
+from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
+from covenant_portal.concerns.models import Side
+from covenant_portal.db import get_session, utcnow
+from covenant_portal.filters import LONDON
+from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.service import with_current_key
+from covenant_portal.web import found_or_404
+from covenant_portal.web.forms import add_error
+from covenant_portal.web.views import form_page
+
+blueprint = Blueprint("concerns", __name__)
+PARTIES = (Role.PROVIDER, Role.LA_CONTACT, Role.ESCALATION_OFFICER)
+
+
+def _today():
+    return utcnow().astimezone(LONDON).date()
+
+
+@blueprint.get("/concerns")
+@allowed(*PARTIES)
+def concerns():
+    found = service.concerns_for(get_session(), current_user)
+    return render_template("concerns/list.html", concerns=found, today=_today(), timers=timers)
+
+
+def _parties_to_raise_about(session) -> list[tuple[str, str]]:
+    providers = [(f"{Side.PROVIDER}:{org.id}", org.name) for org in session.scalars(select(ProviderOrganisation))]
+    authorities = [
+        (f"{Side.LOCAL_AUTHORITY}:{la.id}", la.name)
+        for la in session.scalars(select(LocalAuthority).where(LocalAuthority.is_greater_manchester))
+    ]
+    if current_user.role is Role.PROVIDER:
+        return authorities
+    if current_user.role is Role.LA_CONTACT:
+        return providers
+    return authorities + providers
+
+
+@blueprint.route("/concerns/new", methods=["GET", "POST"])
+@allowed(*PARTIES)
+def raise_concern():
+    session = get_session()
+    form = RaiseForm(_parties_to_raise_about(session))
+    if not form.validate_on_submit():
+        return form_page("concerns/new.html", form)
+    try:
+        concern = service.raise_concern(session, current_user, form.details(), utcnow())
+    except service.ConcernError as error:
+        add_error(form, error.field if error.field in form else "about", error.message)
+        return form_page("concerns/new.html", form)
+    flash("Concern raised. The other party has 2 working days to acknowledge it.", "success")
+    return redirect(url_for("concerns.concern", concern_id=concern.id))
+
+
+def _page(concern, message_form=None, close_form=None, status=200):
+    return (
+        render_template(
+            "concerns/concern.html",
+            concern=concern,
+            today=_today(),
+            timers=timers,
+            labels=service.STAGE_LABELS,
+            message_form=message_form or MessageForm(),
+            close_form=close_form or CloseForm(),
+            is_officer=service.is_officer(current_user),
+            closures=service.closures_of(get_session(), concern),
+            form=message_form if message_form is not None and message_form.errors else close_form,
+        ),
+        status,
+    )
+
+
+@blueprint.get("/concerns/<int:concern_id>")
+@allowed(*PARTIES)
+def concern(concern_id):
+    return _page(found_or_404(service.visible_concern(get_session(), concern_id, current_user)))
+
+
+@blueprint.post("/concerns/<int:concern_id>/messages")
+@allowed(*PARTIES)
+def send_message(concern_id):
+    session = get_session()
+    found = found_or_404(service.visible_concern(session, concern_id, current_user))
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _page(found, message_form=form, status=400)
+    service.send_message(session, found, current_user, form.message.data, utcnow())
+    flash("Message sent.", "success")
+    return redirect(url_for("concerns.concern", concern_id=found.id))
+
+
+@blueprint.post("/concerns/<int:concern_id>/close")
+@allowed(Role.ESCALATION_OFFICER)
+def close(concern_id):
+    session = get_session()
+    found = found_or_404(service.visible_concern(session, concern_id, current_user))
+    form = CloseForm()
+    if not form.validate_on_submit():
+        return _page(found, close_form=form, status=400)
+    try:
+        with_current_key(portal_key, lambda key: service.close(session, key, found, current_user, utcnow()))
+    except service.ConcernError as error:
+        form.submit.errors = [error.message]
+        return _page(found, close_form=form, status=400)
+    flash("Concern closed.", "success")
+    return redirect(url_for("concerns.concern", concern_id=found.id))
+
+
+@blueprint.get("/concerns/<int:concern_id>/closures/<int:closure_id>/receipt")
+@allowed(*PARTIES)
+def closure_receipt(concern_id, closure_id):
+    session = get_session()
+    found = found_or_404(service.visible_concern(session, concern_id, current_user))
+    closure = found_or_404(next((item for item in service.closures_of(session, found) if item.id == closure_id), None))
+    return Response(
+        service.receipt_bytes(session, closure),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="gm-first-receipt-GMF-{closure.ledger_seq:06d}.json"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

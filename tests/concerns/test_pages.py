@@ -1,0 +1,88 @@
+"""Issue 13: the concerns pages as each party uses them."""
+
+import pytest
+
+from tests.conftest import csrf_token_in
+
+from covenant_portal.concerns import service
+from covenant_portal.concerns.models import Concern, Stage
+from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
+
+
+@pytest.fixture
+def parties(db_session):
+    return make_parties(db_session)
+
+
+def raise_form(la_id, **overrides):
+    return {
+        "about": f"local_authority:{la_id}",
+        "category": "referral_information",
+        "severity": "high",
+        "event_on": ["27", "2", "2026"],
+        "description": "The referral left out the education plan.",
+        "done_so_far": "",
+    } | overrides
+
+
+def test_a_provider_raises_a_concern_about_an_la_and_sees_its_deadlines(client_request, db_session, parties):
+    client_request.login(parties.provider)
+    page = client_request.get("concerns.raise_concern")
+    assert "not a notification to Ofsted under regulation 40" in page.text
+    assert "not a safeguarding referral" in page.text
+    token = csrf_token_in(page.get_data(as_text=True))
+    response = client_request.client.post(
+        "/concerns/new", data={"csrf_token": token, **raise_form(parties.la_contact.local_authority_id)}
+    )
+    concern = db_session.query(Concern).one()
+    assert response.status_code == 302 and response.location == f"/concerns/{concern.id}"
+    page = client_request.get("concerns.concern", concern_id=concern.id)
+    assert "Acknowledgement: by" in page.text and "working days left" in page.text
+
+
+def test_a_date_of_birth_in_the_description_is_refused_and_kept(client_request, db_session, parties):
+    client_request.login(parties.provider)
+    typed = "The young person, born 3 May 2012, was moved"
+    page = client_request.post(
+        "concerns.raise_concern",
+        raise_form(parties.la_contact.local_authority_id, description=typed),
+        expected_status=400,
+    )
+    assert "Remove the date of birth" in page.page.text and typed in page.get_data(as_text=True)
+    assert db_session.query(Concern).count() == 0
+
+
+def test_a_party_not_involved_gets_404(client_request, db_session, parties):
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    client_request.login(parties.other_la_contact)
+    client_request.get("concerns.concern", concern_id=concern.id, expected_status=404)
+    client_request.post(
+        "concerns.send_message",
+        {"message": "Hi"},
+        form_url="concerns.raise_concern",
+        concern_id=concern.id,
+        expected_status=404,
+    )
+
+
+def test_closing_early_fails_with_the_message(client_request, db_session, parties):
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    client_request.login(parties.officer)
+    page = client_request.post(
+        "concerns.close", {}, form_url="concerns.concern", concern_id=concern.id, expected_status=400
+    ).page
+    assert "You cannot close this concern until the learning is recorded. Still missing:" in page.text
+    assert concern.stage is Stage.LOGGED
+
+
+def test_a_message_is_shown_on_the_timeline(client_request, db_session, parties):
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    client_request.login(parties.la_contact)
+    client_request.post(
+        "concerns.send_message",
+        {"message": "We will call you on Thursday."},
+        form_url="concerns.concern",
+        concern_id=concern.id,
+        expected_redirect=f"/concerns/{concern.id}",
+    )
+    assert "We will call you on Thursday." in client_request.get("concerns.concern", concern_id=concern.id).text
