@@ -20,8 +20,6 @@ KERNELS = {
     "security",
     "signing",
     "web",
-    "working_days",
-    "duties",
 }
 MOST_LINES = 400
 

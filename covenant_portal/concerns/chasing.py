@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from covenant_portal import duties
+from covenant_portal.web import duties
 from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import SYSTEM, record

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.concerns.models import Concern, Side
 from covenant_portal.concerns.timers import ACKNOWLEDGEMENT_DAYS, london_day, resolved_within_deadline
-from covenant_portal.duties import LaPledgeFigure
-from covenant_portal.working_days import working_days_between
+from covenant_portal.web.duties import LaPledgeFigure
+from covenant_portal.web.working_days import working_days_between
 
 ACKNOWLEDGEMENT = "concern_acknowledgement_median_working_days"
 RESOLUTION = "concern_resolution_within_deadline_percent"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from covenant_portal.concerns.models import Concern, Severity, Stage, Timer
 from covenant_portal.filters import LONDON
-from covenant_portal.working_days import Clock, clock, working_days_between
+from covenant_portal.web.working_days import Clock, clock, working_days_between
 
 ACKNOWLEDGEMENT_DAYS = 2
 RESOLUTION_DAYS = {Severity.HIGH: 5, Severity.MEDIUM: 15, Severity.LOW: 15}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.db import utcnow
-from covenant_portal.duties import LaPledgeFigure
+from covenant_portal.web.duties import LaPledgeFigure
 from covenant_portal.returns.calendar.periods import london_day, quarter_dates
 
 MEASURE = "named_contact_days_without"

@@ -1,4 +1,4 @@
-"""Broken covenant duties the covenant area knows of (covenant_portal/duties.py): an organisation
+"""Broken covenant duties the covenant area knows of (covenant_portal/web/duties.py): an organisation
 that signed an earlier version and has still not signed the current one when the re-signing grace
 period ends. The concerns area raises one concern per case (case key: the organisation and the
 version it must sign); met_on is the day it signed that version."""
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.covenant.service.register import SigningState, every_organisation_status, resigning_due_on
 from covenant_portal.covenant.service.versions import current_version
-from covenant_portal.duties import BrokenDuty, Party
+from covenant_portal.web.duties import BrokenDuty, Party
 from covenant_portal.filters import LONDON
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import ProviderOrganisation
-from covenant_portal.duties import LaPledgeFigure
+from covenant_portal.web.duties import LaPledgeFigure
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.observatory import measures, rag
 from covenant_portal.observatory.charts import Chart, bar_chart

@@ -15,7 +15,7 @@ track / close / needs a conversation), red beyond; "No cases" when there were no
 
 from dataclasses import dataclass
 
-from covenant_portal.duties import LaPledgeFigure
+from covenant_portal.web.duties import LaPledgeFigure
 from covenant_portal.observatory.settings import ObservatorySettings
 
 AMBER_MARGIN = 1.5  # an LA figure within 1.5 × its target (or, higher being better, 1/1.5 of it) is amber

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from covenant_portal.access import Role, allowed, public
 from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.duties import la_pledge_figures
+from covenant_portal.web.duties import la_pledge_figures
 from covenant_portal.filters import LONDON
 from covenant_portal.observatory import pages
 from covenant_portal.observatory.opendata import FILES, META_HEADER

@@ -1,4 +1,4 @@
-"""Broken covenant duties the returns area knows of (covenant_portal/duties.py): a quarterly
+"""Broken covenant duties the returns area knows of (covenant_portal/web/duties.py): a quarterly
 return that reached escalation (14 days late) in the chase ladder (returns/chasing). One case per
 organisation and period; met_on is the day its first version was signed."""
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from covenant_portal.duties import BrokenDuty, Party
+from covenant_portal.web.duties import BrokenDuty, Party
 from covenant_portal.filters import LONDON
 from covenant_portal.returns.models import QuarterlyReturn, ReminderStage, ReturnReminder, ReturnSubmission
 

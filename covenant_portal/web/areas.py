@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, current_app
 
 from covenant_portal.access import Role
 from covenant_portal.audit.vocabulary import AuditVocabulary
-from covenant_portal.duties import BrokenDutyFinder, LaPledgeFigures
+from covenant_portal.web.duties import BrokenDutyFinder, LaPledgeFigures
 from covenant_portal.jobs.registry import Job
 from covenant_portal.signing.records import RecordKind
 
@@ -58,7 +58,7 @@ class Area:
     # The area's step of `seed-demo` (covenant_portal/demo/): given the Demo, it schedules the
     # area's demo records on the demo's timeline; seed_demo asks every area in this order.
     demo: Callable | None = field(default=None, compare=False)
-    # Duties the area knows to be broken after their chase ladder ran out (covenant_portal/duties.py):
+    # Duties the area knows to be broken after their chase ladder ran out (covenant_portal/web/duties.py):
     # the concerns area raises a concern for each, once per case.
     broken_duties: Sequence[BrokenDutyFinder] = ()
     # How each LA kept its side of the covenant, as the area measures it (shown by the observatory).

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from covenant_portal import duties
+from covenant_portal.web import duties
 from covenant_portal.concerns import service
 from covenant_portal.concerns.models import Concern, EventKind, Side
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from covenant_portal import duties
+from covenant_portal.web import duties
 from covenant_portal.concerns import service
 from covenant_portal.concerns.figures import ACKNOWLEDGEMENT, RESOLUTION, la_concern_figures, quarter_of
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from covenant_portal.access import Role
 from covenant_portal.contacts.figures import MEASURE, named_contact_figures
-from covenant_portal.duties import la_pledge_figures
+from covenant_portal.web.duties import la_pledge_figures
 from tests.contacts.contacts import name_la_contact
 from tests.factories import create_user, local_authority
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from covenant_portal.duties import Party, broken_duties, la_pledge_figures
+from covenant_portal.web.duties import Party, broken_duties, la_pledge_figures
 from covenant_portal.expansions.chasing.service import chase, stage_reached
 from covenant_portal.expansions.models import ExpansionReminder
 from covenant_portal.expansions.reports import service as reports

@@ -33,7 +33,7 @@ from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PA
 from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
-from covenant_portal.working_days import working_days_between
+from covenant_portal.web.working_days import working_days_between
 
 LA_STAGES = ("due_in_2_days", "due_today", "escalated")
 ESCALATE_AFTER = 5

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from covenant_portal.duties import BrokenDuty, LaPledgeFigure, Party
+from covenant_portal.web.duties import BrokenDuty, LaPledgeFigure, Party
 from covenant_portal.expansions.common import host_of, latest_of, london_day
 from covenant_portal.expansions.models import (
     ExpansionProposal,
@@ -27,7 +27,7 @@ from covenant_portal.expansions.models import (
 )
 from covenant_portal.expansions.proposals.rules import CATEGORY_LABELS, KIND_LABELS
 from covenant_portal.expansions.triage.service import FIRST_RESPONSE_DAYS, pauses
-from covenant_portal.working_days import add_working_days, working_days_between
+from covenant_portal.web.working_days import add_working_days, working_days_between
 
 ESCALATE_AFTER = 5
 MEDIAN = "expansion_first_response_median_working_days"

@@ -43,7 +43,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, seal, with_current_key
 from covenant_portal.web.identifiers import identifying_data_problem
-from covenant_portal.working_days import Clock, Pause, clock
+from covenant_portal.web.working_days import Clock, Pause, clock
 
 FIRST_RESPONSE_DAYS = 10
 LONGEST_TEXT = 2000

@@ -16,7 +16,7 @@ from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantSignature
-from covenant_portal.working_days import next_working_day
+from covenant_portal.web.working_days import next_working_day
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_DUE_DAYS = 28

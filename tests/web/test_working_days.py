@@ -1,10 +1,10 @@
-"""Working-day clocks (covenant_portal/working_days.py), across England's bank holidays and pauses."""
+"""Working-day clocks (covenant_portal/web/working_days.py), across England's bank holidays and pauses."""
 
 from datetime import date
 
 import pytest
 
-from covenant_portal.working_days import add_working_days, clock, is_working_day, working_days_between
+from covenant_portal.web.working_days import add_working_days, clock, is_working_day, working_days_between
 
 
 def test_christmas_and_new_year_do_not_count():
