@@ -22,16 +22,8 @@ def gm_first_partner_ids() -> set[int]:
     return partners(observatory(get_session(), settings, utcnow().astimezone(LONDON).date()), settings)
 
 
-def conversations_live() -> bool:
-    """Whether the conversations area (its blueprint) is part of the app, for the dialogue list's
-    "Start a conversation" links."""
-    return "conversations" in current_app.blueprints
-
-
 def _setup(app: Flask) -> None:
-    app.jinja_env.globals.update(
-        chart_rows=chart_rows, gm_first_partner_ids=gm_first_partner_ids, conversations_live=conversations_live
-    )
+    app.jinja_env.globals.update(chart_rows=chart_rows, gm_first_partner_ids=gm_first_partner_ids)
 
 
 AREA = Area(

@@ -123,6 +123,7 @@ def test_the_la_page_lists_providers_below_the_dialogue_threshold(client_request
     heading = page.soup.find("h2", string="Providers below the dialogue threshold")
     listed = heading.find_next("ul").get_text(" ", strip=True)
     assert f"{low.organisation.name}: 25%" in listed and high.organisation.name not in listed
-    if "conversations" in client_request.client.application.blueprints:
-        link = heading.find_next("ul").find("a")
-        assert link is not None and f"provider_id={low.organisation.id}" in link["href"]
+    link = heading.find_next("ul").find("a")
+    assert link is not None and f"provider_id={low.organisation.id}" in link["href"]
+    start = client_request.get_page(link["href"])
+    assert start.soup.find("input", {"name": "topic"})["value"] == "GM share below the dialogue threshold"
