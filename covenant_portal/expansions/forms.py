@@ -113,7 +113,10 @@ def _field(question: rules.Question):
 
 def _section_form(name: str, section: str) -> type[SectionForm]:
     fields = {question.name: _field(question) for question in rules.questions(section)}
-    return type(name, (SectionForm,), {"section": section, **fields})
+    # The postcode district is checked as one (rules.POSTCODE_DISTRICT: "BL9", never more), which
+    # says better than the free-text check what to type when a full postcode is given.
+    exempt = frozenset({"postcode_district"} & fields.keys())
+    return type(name, (SectionForm,), {"section": section, "not_free_text": exempt, **fields})
 
 
 ServiceForm = _section_form("ServiceForm", "service")
