@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.concerns import service, timers
+from covenant_portal.concerns import dashboard, service, timers
 from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.models import LearningResponse, Side, Timer
@@ -21,6 +21,11 @@ from covenant_portal.web.views import form_page
 
 blueprint = Blueprint("concerns", __name__)
 PARTIES = (Role.PROVIDER, Role.LA_CONTACT, Role.ESCALATION_OFFICER)
+
+
+@blueprint.app_context_processor
+def _panel():
+    return {"concern_panel_rows": dashboard.panel_rows}
 
 
 def _today():
