@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.concerns import dashboard, service, timers
+from covenant_portal.concerns import dashboard, overview, service, timers
 from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.models import LearningResponse, Side, Timer
@@ -16,6 +16,7 @@ from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.service import with_current_key
 from covenant_portal.web import found_or_404
+from covenant_portal.web.csv import csv_response
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import form_page
 
@@ -37,6 +38,19 @@ def _today():
 def concerns():
     found = service.concerns_for(get_session(), current_user)
     return render_template("concerns/list.html", concerns=found, today=_today(), timers=timers)
+
+
+@blueprint.get("/concerns/overview")
+@allowed(Role.ESCALATION_OFFICER)
+def overview_page():
+    return render_template("concerns/overview.html", figures=overview.stage_figures(get_session()))
+
+
+@blueprint.get("/concerns/overview.csv")
+@allowed(Role.ESCALATION_OFFICER)
+def overview_csv():
+    rows = (figure.csv_row() for figure in overview.stage_figures(get_session()))
+    return csv_response("gm-first-concerns-by-stage.csv", overview.CSV_HEADER, rows)
 
 
 def _parties_to_raise_about(session) -> list[tuple[str, str]]:

@@ -71,3 +71,9 @@ for step, url, shown, posted in STEP_PAGES:
     ]
 # A step not open at the concern's stage is not found, even for whoever takes it at another.
 ROUTES.append(only("concerns.propose", f"{CONCERN}/propose", **NOBODY))
+
+# The officers' overview and its CSV.
+ROUTES += [
+    only("concerns.overview_page", "/concerns/overview", escalation_officer=200),
+    only("concerns.overview_csv", "/concerns/overview.csv", escalation_officer=200),
+]
