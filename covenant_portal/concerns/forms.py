@@ -93,6 +93,18 @@ class CloseForm(PortalForm):
     submit = SubmitField("Close the concern", widget=GovSubmitInput())
 
 
+def _choice(label: str, labels: dict, missing: str, **kwargs) -> RadioField:
+    """Radios for one of an enum's members, in the order of its labels."""
+    return RadioField(
+        label,
+        widget=RadioInput(),
+        choices=[SelectChoice(item.value, words) for item, words in labels.items()],
+        validators=[InputRequired(message=missing)],
+        invalid_choice_message=missing,
+        **kwargs,
+    )
+
+
 def _optional_text(label: str, max_length: int = 2000) -> TextAreaField:
     message = f"{label.removesuffix(' (optional)')} must be {max_length} characters or fewer"
     return TextAreaField(
@@ -116,12 +128,10 @@ class ResolveForm(PortalForm):
 
 
 class ArrangeForm(PortalForm):
-    response = RadioField(
+    response = _choice(
         "Learning response",
-        widget=RadioInput(),
-        choices=[SelectChoice(item.value, label) for item, label in LEARNING_LABELS.items()],
-        validators=[InputRequired(message="Select the learning response")],
-        invalid_choice_message="Select the learning response",
+        LEARNING_LABELS,
+        "Select the learning response",
         description="Choose what is proportionate: a short huddle can be enough.",
     )
     on = DayMonthYearField("When will it be held?", description="For example, 9 3 2026")
@@ -183,13 +193,7 @@ class ReopenForm(PortalForm):
 
 
 class ExtendForm(PortalForm):
-    timer = RadioField(
-        "Which deadline?",
-        widget=RadioInput(),
-        choices=[SelectChoice(item.value, label) for item, label in TIMER_LABELS.items()],
-        validators=[InputRequired(message="Select the deadline to extend")],
-        invalid_choice_message="Select the deadline to extend",
-    )
+    timer = _choice("Which deadline?", TIMER_LABELS, "Select the deadline to extend")
     days = StringField("By how many working days?", widget=GovTextInput(), filters=[strip])
     reason = textarea_field("Why are you extending it?", missing="Enter why you are extending the deadline")
     submit = SubmitField("Extend the deadline", widget=GovSubmitInput())
