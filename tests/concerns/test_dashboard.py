@@ -45,3 +45,24 @@ def test_officers_see_missed_deadlines_first_and_are_asked_to_close(client_reque
     assert links.index(f"/concerns/{late.id}") < links.index(f"/concerns/{fresh.id}")
     assert "Deadline missed" in table.text
     assert page.main.find("a", href=f"/concerns/{late.id}", string=lambda text: text and "Close" in text) is None
+
+
+def test_an_officer_is_asked_to_close_a_concern_once_its_learning_is_recorded(client_request, db_session, parties):
+    from covenant_portal.concerns.models import LearningResponse
+    from covenant_portal.concerns.service import LearningDetails
+
+    now = utcnow()
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), now)
+    client_request.login(parties.officer)
+    assert "Close the concern" not in client_request.get_page("/dashboard").text
+    service.acknowledge(db_session, concern, parties.la_contact, now)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", now)
+    service.resolve(db_session, concern, parties.provider, now)
+    service.arrange_learning(
+        db_session, concern, parties.officer, LearningResponse.HUDDLE, now.date(), "Call", "Both", now
+    )
+    service.record_held(db_session, concern, parties.officer, "Held.", now)
+    service.record_learning(db_session, concern, parties.officer, LearningDetails("Attach the plan.", ""), now)
+    page = client_request.get_page("/dashboard")
+    link = page.main.find("a", href=f"/concerns/{concern.id}", string=lambda text: text and "Close the concern" in text)
+    assert link is not None and "about referral information" in link.text
