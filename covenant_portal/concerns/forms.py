@@ -2,15 +2,16 @@
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from covenant_portal.audit.forms import DayMonthYearField
 from covenant_portal.concerns.models import Category, Severity, Side
-from covenant_portal.concerns.service import ConcernDetails
-from covenant_portal.web.forms import PortalForm, strip, textarea_field
+from covenant_portal.concerns.service import LEARNING_LABELS, ActionDetails, ConcernDetails, LearningDetails
+from covenant_portal.concerns.timers import TIMER_LABELS
+from covenant_portal.web.forms import PortalForm, strip, text_field, textarea_field, whole_number
 from covenant_portal.web.ids import parse_id
 from covenant_portal.web.widgets import RadioInput
 
@@ -90,3 +91,114 @@ class MessageForm(PortalForm):
 
 class CloseForm(PortalForm):
     submit = SubmitField("Close the concern", widget=GovSubmitInput())
+
+
+def _choice(label: str, labels: dict, missing: str, **kwargs) -> RadioField:
+    """Radios for one of an enum's members, in the order of its labels."""
+    return RadioField(
+        label,
+        widget=RadioInput(),
+        choices=[SelectChoice(item.value, words) for item, words in labels.items()],
+        validators=[InputRequired(message=missing)],
+        invalid_choice_message=missing,
+        **kwargs,
+    )
+
+
+def _optional_text(label: str, max_length: int = 2000) -> TextAreaField:
+    message = f"{label.removesuffix(' (optional)')} must be {max_length} characters or fewer"
+    return TextAreaField(
+        label, widget=GovTextArea(), filters=[strip], validators=[Optional(), Length(max=max_length, message=message)]
+    )
+
+
+class AcknowledgeForm(PortalForm):
+    note = _optional_text("Anything to add? (optional)")
+    submit = SubmitField("Acknowledge the concern", widget=GovSubmitInput())
+
+
+class ProposeForm(PortalForm):
+    resolution = textarea_field("What do you propose to resolve it?", missing="Enter the resolution you propose")
+    submit = SubmitField("Propose the resolution", widget=GovSubmitInput())
+
+
+class ResolveForm(PortalForm):
+    reasons = _optional_text("Reasons for your decision", max_length=2000)
+    submit = SubmitField("Resolve the concern", widget=GovSubmitInput())
+
+
+class ArrangeForm(PortalForm):
+    response = _choice(
+        "Learning response",
+        LEARNING_LABELS,
+        "Select the learning response",
+        description="Choose what is proportionate: a short huddle can be enough.",
+    )
+    on = DayMonthYearField("When will it be held?", description="For example, 9 3 2026")
+    meeting_format = text_field(
+        "Format",
+        missing="Enter the format, for example a video call",
+        too_long="Format must be 200 characters or fewer",
+    )
+    attendees = text_field(
+        "Who attends?", missing="Enter who attends", too_long="Who attends must be 200 characters or fewer"
+    )
+    submit = SubmitField("Arrange the learning response", widget=GovSubmitInput())
+
+    def validate_on(self, field):
+        if field.data is None:
+            raise ValidationError("Enter the date it will be held")
+
+
+class HeldForm(PortalForm):
+    notes = textarea_field("Notes from the learning response", missing="Enter the notes")
+    submit = SubmitField("Record it as held", widget=GovSubmitInput())
+
+
+class LearningForm(PortalForm):
+    learned = textarea_field("What was learned?", missing="Enter what was learned")
+    went_well = _optional_text("What went well? (optional)")
+    action_1 = _optional_text("Action 1 (optional)", max_length=500)
+    owner_1 = _optional_text("Who owns action 1?", max_length=200)
+    due_1 = DayMonthYearField("When is action 1 due?", description="For example, 1 4 2026")
+    action_2 = _optional_text("Action 2 (optional)", max_length=500)
+    owner_2 = _optional_text("Who owns action 2?", max_length=200)
+    due_2 = DayMonthYearField("When is action 2 due?", description="For example, 1 4 2026")
+    submit = SubmitField("Record the learning", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for n in (1, 2):
+            if (self[f"action_{n}"].data or "") and not self[f"action_{n}"].errors:
+                if not self[f"owner_{n}"].data and not self[f"owner_{n}"].errors:
+                    self[f"owner_{n}"].errors = [f"Enter who owns action {n}"]
+                    valid = False
+                if self[f"due_{n}"].data is None and not self[f"due_{n}"].errors:
+                    self[f"due_{n}"].errors = [f"Enter when action {n} is due"]
+                    valid = False
+        return valid
+
+    def details(self) -> LearningDetails:
+        actions = [
+            ActionDetails(self[f"action_{n}"].data, self[f"owner_{n}"].data, self[f"due_{n}"].data)
+            for n in (1, 2)
+            if self[f"action_{n}"].data and self[f"due_{n}"].data is not None
+        ]
+        return LearningDetails(self.learned.data, self.went_well.data or "", actions)
+
+
+class ReopenForm(PortalForm):
+    reason = textarea_field("Why are you reopening it?", missing="Enter why you are reopening the concern")
+    submit = SubmitField("Reopen the concern", widget=GovSubmitInput())
+
+
+class ExtendForm(PortalForm):
+    timer = _choice("Which deadline?", TIMER_LABELS, "Select the deadline to extend")
+    days = StringField("By how many working days?", widget=GovTextInput(), filters=[strip])
+    reason = textarea_field("Why are you extending it?", missing="Enter why you are extending the deadline")
+    submit = SubmitField("Extend the deadline", widget=GovSubmitInput())
+
+    def validate_days(self, field):
+        number = whole_number(field.data)
+        if number is None or not 1 <= number <= 60:
+            raise ValidationError("Enter a whole number of working days between 1 and 60")

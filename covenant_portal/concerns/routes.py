@@ -7,19 +7,26 @@ from sqlalchemy import select
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.concerns import service, timers
+from covenant_portal.concerns import dashboard, overview, service, timers
+from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
-from covenant_portal.concerns.models import Side
+from covenant_portal.concerns.models import LearningResponse, Side, Timer
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.service import with_current_key
 from covenant_portal.web import found_or_404
+from covenant_portal.web.csv import csv_response
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import form_page
 
 blueprint = Blueprint("concerns", __name__)
 PARTIES = (Role.PROVIDER, Role.LA_CONTACT, Role.ESCALATION_OFFICER)
+
+
+@blueprint.app_context_processor
+def _panel():
+    return {"concern_panel_rows": dashboard.panel_rows}
 
 
 def _today():
@@ -31,6 +38,19 @@ def _today():
 def concerns():
     found = service.concerns_for(get_session(), current_user)
     return render_template("concerns/list.html", concerns=found, today=_today(), timers=timers)
+
+
+@blueprint.get("/concerns/overview")
+@allowed(Role.ESCALATION_OFFICER)
+def overview_page():
+    return render_template("concerns/overview.html", figures=overview.stage_figures(get_session()))
+
+
+@blueprint.get("/concerns/overview.csv")
+@allowed(Role.ESCALATION_OFFICER)
+def overview_csv():
+    rows = (figure.csv_row() for figure in overview.stage_figures(get_session()))
+    return csv_response("gm-first-concerns-by-stage.csv", overview.CSV_HEADER, rows)
 
 
 def _parties_to_raise_about(session) -> list[tuple[str, str]]:
@@ -73,6 +93,7 @@ def _page(concern, message_form=None, close_form=None, status=200):
             message_form=message_form or MessageForm(),
             close_form=close_form or CloseForm(),
             is_officer=service.is_officer(current_user),
+            steps=[(name, STEPS[name][0]) for name in service.steps_open_to(concern, current_user)],
             closures=service.closures_of(get_session(), concern),
             form=message_form if message_form is not None and message_form.errors else close_form,
         ),
@@ -130,3 +151,100 @@ def closure_receipt(concern_id, closure_id):
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _resolve(session, concern, form, now):
+    service.resolve(session, concern, current_user, now, (form.reasons.data or "") if "reasons" in form else "")
+
+
+# Each step: its page's heading, its form, what the service is asked, and what the page then says.
+STEPS = {
+    "acknowledge": (
+        "Acknowledge the concern",
+        step_forms.AcknowledgeForm,
+        lambda session, c, form, now: service.acknowledge(session, c, current_user, now, form.note.data or ""),
+        "Concern acknowledged.",
+    ),
+    "propose": (
+        "Propose a resolution",
+        step_forms.ProposeForm,
+        lambda session, c, form, now: service.propose_resolution(session, c, current_user, form.resolution.data, now),
+        "Resolution proposed.",
+    ),
+    "resolve": ("Resolve the concern", step_forms.ResolveForm, _resolve, "Concern resolved."),
+    "arrange": (
+        "Arrange the learning response",
+        step_forms.ArrangeForm,
+        lambda session, c, form, now: service.arrange_learning(
+            session,
+            c,
+            current_user,
+            LearningResponse(form.response.data),
+            form.on.data,
+            form.meeting_format.data,
+            form.attendees.data,
+            now,
+        ),
+        "Learning response arranged.",
+    ),
+    "held": (
+        "Record the learning response as held",
+        step_forms.HeldForm,
+        lambda session, c, form, now: service.record_held(session, c, current_user, form.notes.data, now),
+        "Learning response recorded as held.",
+    ),
+    "learning": (
+        "Record the learning",
+        step_forms.LearningForm,
+        lambda session, c, form, now: service.record_learning(session, c, current_user, form.details(), now),
+        "Learning recorded. An escalation officer can now close the concern.",
+    ),
+    "reopen": (
+        "Reopen the concern",
+        step_forms.ReopenForm,
+        lambda session, c, form, now: service.reopen(session, c, current_user, form.reason.data, now),
+        "Concern reopened.",
+    ),
+    "extend": (
+        "Extend a deadline",
+        step_forms.ExtendForm,
+        lambda session, c, form, now: service.extend(
+            session, c, current_user, Timer(form.timer.data), int(form.days.data), form.reason.data, now
+        ),
+        "Deadline extended.",
+    ),
+}
+
+
+FIELDS_OF_SERVICE = {"format": "meeting_format", "actions": "action_1"}
+
+
+def _step_view(name: str):
+    heading, form_class, take, done = STEPS[name]
+
+    def view(concern_id):
+        session = get_session()
+        found = found_or_404(service.visible_concern(session, concern_id, current_user))
+        found_or_404(name in service.steps_open_to(found, current_user) or None)
+        form = form_class()
+        if name == "resolve" and not service.is_officer(current_user):
+            del form.reasons  # the raiser agrees; only an officer deciding gives reasons
+        context = {"concern": found, "heading": heading, "labels": service.STAGE_LABELS}
+        if not form.validate_on_submit():
+            return form_page("concerns/step.html", form, **context)
+        try:
+            take(session, found, form, utcnow())
+        except service.ConcernError as error:
+            session.rollback()
+            field = FIELDS_OF_SERVICE.get(error.field, error.field)
+            add_error(form, field if field in form else "submit", error.message)
+            return form_page("concerns/step.html", form, **context)
+        flash(done, "success")
+        return redirect(url_for("concerns.concern", concern_id=found.id))
+
+    view.__name__ = name
+    return allowed(*PARTIES)(view)
+
+
+for _name in STEPS:
+    blueprint.add_url_rule(f"/concerns/<int:concern_id>/{_name}", _name, _step_view(_name), methods=["GET", "POST"])

@@ -283,9 +283,7 @@ def close(session: Session, key: PortalKey, concern: Concern, user: User, now: d
 def reopen(session: Session, concern: Concern, user: User, reason: str, now: datetime) -> None:
     if not is_officer(user):
         raise ConcernError("Only an escalation officer can reopen a concern")
-    _expect(
-        concern, Stage.RESOLVED, Stage.LEARNING_ARRANGED, Stage.LEARNING_HELD, Stage.LEARNING_RECORDED, Stage.CLOSED
-    )
+    _expect(concern, *REOPENABLE)
     if not reason.strip():
         raise ConcernError("Enter why you are reopening the concern", "reason")
     _checked(reason, "reason")
@@ -342,6 +340,24 @@ def concerns_for(session: Session, user: User) -> list[Concern]:
     return [concern for concern in session.scalars(query) if may_see(concern, user)]
 
 
+def steps_open_to(concern: Concern, user: User) -> list[str]:
+    """The steps the user may take on the concern now (the pages offer only these; each step's
+    function above checks again)."""
+    party, officer = may_see(concern, user), is_officer(user)
+    stage = concern.stage
+    may = {
+        "acknowledge": stage is Stage.LOGGED and is_about(concern, user),
+        "propose": stage in (Stage.ACKNOWLEDGED, Stage.RESOLUTION_PROPOSED) and (is_about(concern, user) or officer),
+        "resolve": stage is Stage.RESOLUTION_PROPOSED and (is_raiser(concern, user) or officer),
+        "arrange": stage in (Stage.RESOLVED, Stage.LEARNING_ARRANGED) and party,
+        "held": stage is Stage.LEARNING_ARRANGED and party,
+        "learning": stage in (Stage.LEARNING_HELD, Stage.LEARNING_RECORDED) and party,
+        "reopen": officer and stage in REOPENABLE,
+        "extend": officer and stage is not Stage.CLOSED,
+    }
+    return [name for name, allowed in may.items() if allowed]
+
+
 def _party_or_officer(concern: Concern, user: User) -> None:
     if not (is_officer(user) or is_about(concern, user) or is_raiser(concern, user)):
         raise ConcernError("You are not a party to this concern")
@@ -351,6 +367,7 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+REOPENABLE = (Stage.RESOLVED, Stage.LEARNING_ARRANGED, Stage.LEARNING_HELD, Stage.LEARNING_RECORDED, Stage.CLOSED)
 STAGE_LABELS = {
     Stage.LOGGED: "Logged",
     Stage.ACKNOWLEDGED: "Acknowledged",

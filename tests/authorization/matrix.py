@@ -15,7 +15,7 @@ from covenant_portal.accounts.models import User
 from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
-from tests.concerns.helpers import world_closed_concern, world_concern
+from tests.concerns.helpers import world_closed_concern, world_concern, world_concern_stages
 from tests.contacts.contacts import create_contact
 from tests.conversations.conversations import start_conversation
 from tests.covenant.la_helpers import sign_for_la
@@ -133,6 +133,7 @@ def build_world(session: Session) -> SimpleNamespace:
             session, create_user(session, Role.LA_CONTACT, local_authority=local_authority(session, "Bury"))
         ),
         concern=world_concern(session, provider_a, la_contact, now),
+        concern_stages=world_concern_stages(session, provider_a, la_contact, now),
         closed_concern=world_closed_concern(session, provider_a, la_contact, now),
     )
 

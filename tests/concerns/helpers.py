@@ -121,3 +121,33 @@ def world_closed_concern(session, provider: User, la_contact: User, now: datetim
         session, concern, SimpleNamespace(provider=provider, la_contact=la_contact, officer=officer), now
     )
     return SimpleNamespace(concern=concern, closure=closure)
+
+
+def world_concern_stages(session, provider: User, la_contact: User, now: datetime):
+    """Concerns the provider raised about the LA contact's authority, one stopped at each stage
+    between acknowledged and learning held (for the shared test worlds' step pages)."""
+    from types import SimpleNamespace
+
+    from covenant_portal.concerns import service
+    from covenant_portal.concerns.models import LearningResponse
+
+    officer = create_user(session, Role.ESCALATION_OFFICER)
+    steps = [
+        ("acknowledged", lambda c: service.acknowledge(session, c, la_contact, now)),
+        ("proposed", lambda c: service.propose_resolution(session, c, la_contact, "Resend the plan.", now)),
+        ("resolved", lambda c: service.resolve(session, c, provider, now)),
+        (
+            "arranged",
+            lambda c: service.arrange_learning(
+                session, c, officer, LearningResponse.HUDDLE, date(2026, 3, 9), "Call", "Both", now
+            ),
+        ),
+        ("held", lambda c: service.record_held(session, c, officer, "Held.", now)),
+    ]
+    stages = {}
+    for count, (name, _step) in enumerate(steps, 1):
+        concern = world_concern(session, provider, la_contact, now)
+        for _name, step in steps[:count]:
+            step(concern)
+        stages[name] = concern
+    return SimpleNamespace(**stages)

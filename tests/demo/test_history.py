@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
+from covenant_portal.concerns.models import ConcernClosure
 from covenant_portal.covenant.models import (
     CovenantSignature,
     CovenantStatus,
@@ -203,7 +204,7 @@ def test_the_ledger_verifies_and_exports_every_kind_of_signed_record(app, db_ses
         sa.select(sa.func.count(ProposalVersion.id))
     ) + db_session.scalar(sa.select(sa.func.count(ProposalOutcome.id))) + db_session.scalar(
         sa.select(sa.func.count(LaCovenantSignature.id))
-    )
+    ) + db_session.scalar(sa.select(sa.func.count(ConcernClosure.id)))
     assert run_ledger(app, "verify").exit_code == 0
     target = tmp_path / "ledger.jsonl"
     assert run_ledger(app, "export", str(target)).exit_code == 0
@@ -214,6 +215,7 @@ def test_the_ledger_verifies_and_exports_every_kind_of_signed_record(app, db_ses
         "expansion_proposal",
         "expansion_outcome",
         "la_covenant_signature",
+        "concern-closure",
     }
     assert len(kinds) == result.entries
 

@@ -30,6 +30,7 @@ DRAFT = "/expansions/proposals/{w.expansions.draft.id}"
 ASKED = "/expansions/proposals/{w.expansions.asked.id}"
 PROPOSAL = "/expansions/proposals/{w.expansions.proposal.id}"
 LA_PROPOSAL = "/la/expansions/{w.expansions.proposal.id}"
+STAGE = "/concerns/{{w.concern_stages.{}.id}}"
 
 TARGETS = [
     # Accounts
@@ -219,6 +220,38 @@ TARGETS = [
         "/concerns/{w.concern.id}/close",
         ("CloseForm", "MessageForm"),
         page="/concerns/{w.concern.id}",
+    ),
+    Target("concerns.acknowledge", "la_contact", "/concerns/{w.concern.id}/acknowledge", ("AcknowledgeForm",)),
+    Target(
+        "concerns.propose",
+        "la_contact",
+        STAGE.format("acknowledged") + "/propose",
+        ("ProposeForm",),
+        data={"resolution": "We will resend the plan."},
+    ),
+    Target("concerns.resolve", "officer", STAGE.format("proposed") + "/resolve", ("ResolveForm",)),
+    Target(
+        "concerns.arrange",
+        "officer",
+        STAGE.format("resolved") + "/arrange",
+        ("ArrangeForm",),
+        data={"response": "huddle", "on": ["9", "3", "2026"], "meeting_format": "Call", "attendees": "Both"},
+    ),
+    Target("concerns.held", "officer", STAGE.format("arranged") + "/held", ("HeldForm",), data={"notes": "Held."}),
+    Target(
+        "concerns.learning",
+        "officer",
+        STAGE.format("held") + "/learning",
+        ("LearningForm",),
+        data={"learned": "Attach the plan.", "action_1": "Checklist", "owner_1": "Team", "due_1": ["1", "4", "2026"]},
+    ),
+    Target("concerns.reopen", "officer", STAGE.format("resolved") + "/reopen", ("ReopenForm",)),
+    Target(
+        "concerns.extend",
+        "officer",
+        "/concerns/{w.concern.id}/extend",
+        ("ExtendForm",),
+        data={"timer": "acknowledgement", "days": "2", "reason": "Leave."},
     ),
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
     Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),

@@ -29,6 +29,7 @@ CHECKED_ELSEWHERE = {
 CSV_FILES_OF_NO_TYPED_TEXT = {
     "observatory.data_file": ("anonymous", "/observatory/data/gm-care-capacity-by-host-la.csv"),
     "observatory.data_meta": ("anonymous", "/observatory/data/gm-care-capacity-by-host-la.meta.csv"),
+    "concerns.overview_csv": ("officer", "/concerns/overview.csv"),
 }
 
 

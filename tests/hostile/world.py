@@ -22,7 +22,7 @@ from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
 from tests.returns import evidence_files
 from tests.returns.helpers import filled_return, period_of, signed_organisation, submit_filled_return
-from tests.concerns.helpers import world_concern
+from tests.concerns.helpers import world_concern, world_concern_stages
 
 PERSONAS = ("anonymous", "provider", "starter", "unsigned", "la_contact", "admin")
 
@@ -73,6 +73,7 @@ def build_world(session) -> SimpleNamespace:
         anonymous=None,
         officer=create_user(session, Role.ESCALATION_OFFICER),
         concern=world_concern(session, provider, la_contact, now),
+        concern_stages=world_concern_stages(session, provider, la_contact, now),
         provider=provider,
         colleague=signed.colleague(session),
         deactivated=signed.colleague(session, deactivated_at=now),

@@ -1,0 +1,68 @@
+"""Issue 13, point 9: the next step asked of each party on their dashboard, their concerns in a
+panel, and for officers the open concerns by stage with missed deadlines first."""
+
+from datetime import timedelta
+
+import pytest
+
+from covenant_portal.concerns import service
+from covenant_portal.db import utcnow
+from tests.concerns.helpers import about_la, about_provider, make_parties
+from tests.factories import local_authority
+
+
+@pytest.fixture
+def parties(db_session):
+    return make_parties(db_session)
+
+
+def test_the_party_a_concern_is_about_is_asked_to_acknowledge_it_by_its_due_date(client_request, db_session, parties):
+    bury = local_authority(db_session, "Bury")
+    parties.la_contact.local_authority = bury
+    db_session.commit()
+    raiser = parties.la_contact
+    concern = service.raise_concern(db_session, raiser, about_provider(parties), utcnow())
+    client_request.login(parties.provider)
+    page = client_request.get_page("/dashboard")
+    action = page.main.find("a", href=f"/concerns/{concern.id}/acknowledge")
+    assert action is not None
+    assert "Acknowledge the concern raised by Bury about communication: due " in action.text
+    assert "working days left" in page.text or "working day left" in page.text
+    client_request.login(raiser)  # the raiser is asked for nothing yet, but sees it in the panel
+    page = client_request.get_page("/dashboard")
+    assert page.main.find("a", href=f"/concerns/{concern.id}/acknowledge") is None
+    assert page.main.find("a", href=f"/concerns/{concern.id}") is not None
+
+
+def test_officers_see_missed_deadlines_first_and_are_asked_to_close(client_request, db_session, parties):
+    long_ago = utcnow() - timedelta(days=30)
+    late = service.raise_concern(db_session, parties.provider, about_la(parties), long_ago)
+    fresh = service.raise_concern(db_session, parties.la_contact, about_provider(parties), utcnow())
+    client_request.login(parties.officer)
+    page = client_request.get_page("/dashboard")
+    table = page.main.find("caption", string=lambda text: text and "Open concerns by stage" in text).parent
+    links = [a["href"] for a in table.find_all("a")]
+    assert links.index(f"/concerns/{late.id}") < links.index(f"/concerns/{fresh.id}")
+    assert "Deadline missed" in table.text
+    assert page.main.find("a", href=f"/concerns/{late.id}", string=lambda text: text and "Close" in text) is None
+
+
+def test_an_officer_is_asked_to_close_a_concern_once_its_learning_is_recorded(client_request, db_session, parties):
+    from covenant_portal.concerns.models import LearningResponse
+    from covenant_portal.concerns.service import LearningDetails
+
+    now = utcnow()
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), now)
+    client_request.login(parties.officer)
+    assert "Close the concern" not in client_request.get_page("/dashboard").text
+    service.acknowledge(db_session, concern, parties.la_contact, now)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", now)
+    service.resolve(db_session, concern, parties.provider, now)
+    service.arrange_learning(
+        db_session, concern, parties.officer, LearningResponse.HUDDLE, now.date(), "Call", "Both", now
+    )
+    service.record_held(db_session, concern, parties.officer, "Held.", now)
+    service.record_learning(db_session, concern, parties.officer, LearningDetails("Attach the plan.", ""), now)
+    page = client_request.get_page("/dashboard")
+    link = page.main.find("a", href=f"/concerns/{concern.id}", string=lambda text: text and "Close the concern" in text)
+    assert link is not None and "about referral information" in link.text

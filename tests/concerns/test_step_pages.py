@@ -1,0 +1,149 @@
+"""Issue 13, point 4: each step of a concern's lifecycle on its own page, offered only to whoever
+may take it, with errors next to the fields and what was typed kept."""
+
+import pytest
+from sqlalchemy.orm import object_session
+
+from covenant_portal.concerns import service
+from covenant_portal.concerns.models import Concern, EventKind, LearningResponse, Stage
+from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
+
+
+@pytest.fixture
+def parties(db_session):
+    return make_parties(db_session)
+
+
+@pytest.fixture
+def concern(db_session, parties) -> Concern:
+    return service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+
+
+def take(client_request, user, step, concern, data):
+    client_request.login(user)
+    client_request.post(f"concerns.{step}", data, concern_id=concern.id, expected_redirect=f"/concerns/{concern.id}")
+    object_session(concern).refresh(concern)
+
+
+def test_each_party_takes_its_steps_through_the_pages(client_request, db_session, parties, concern):
+    client_request.login(parties.la_contact)
+    page = client_request.get("concerns.concern", concern_id=concern.id)
+    assert "Acknowledge the concern" in page.text and "Propose a resolution" not in page.text
+    take(client_request, parties.la_contact, "acknowledge", concern, {"note": "Seen."})
+    take(client_request, parties.la_contact, "propose", concern, {"resolution": "Resend the plan."})
+    take(client_request, parties.provider, "resolve", concern, {})
+    assert concern.stage is Stage.RESOLVED and not concern.officer_decided
+    take(
+        client_request,
+        parties.officer,
+        "arrange",
+        concern,
+        {"response": "huddle", "on": ["9", "3", "2026"], "meeting_format": "Video call", "attendees": "Both teams"},
+    )
+    assert concern.learning_response is LearningResponse.HUDDLE
+    take(client_request, parties.provider, "held", concern, {"notes": "Short and useful."})
+    take(
+        client_request,
+        parties.la_contact,
+        "learning",
+        concern,
+        {
+            "learned": "Attach the plan to every referral.",
+            "went_well": "A quick reply.",
+            "action_1": "Add the plan to the checklist",
+            "owner_1": "Referrals team",
+            "due_1": ["1", "4", "2026"],
+        },
+    )
+    assert concern.stage is Stage.LEARNING_RECORDED
+    assert [(a.what, a.owner) for a in concern.actions] == [("Add the plan to the checklist", "Referrals team")]
+    page = client_request.get("concerns.concern", concern_id=concern.id)
+    assert "Record the learning" in page.text and "Acknowledge the concern" not in page.text
+
+
+def test_a_step_not_open_to_the_user_is_not_found(client_request, parties, concern):
+    client_request.login(parties.provider)  # the raiser cannot acknowledge its own concern
+    client_request.get("concerns.acknowledge", concern_id=concern.id, expected_status=404)
+    client_request.login(parties.la_contact)
+    client_request.get("concerns.propose", concern_id=concern.id, expected_status=404)
+    client_request.login(parties.other_la_contact)
+    client_request.get("concerns.acknowledge", concern_id=concern.id, expected_status=404)
+
+
+def test_an_officer_deciding_must_give_reasons_and_what_was_typed_is_kept(client_request, db_session, parties, concern):
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", LOGGED_AT)
+    client_request.login(parties.officer)
+    page = client_request.post("concerns.resolve", {"reasons": ""}, concern_id=concern.id, expected_status=400).page
+    assert page.title.startswith("Error: ") if hasattr(page, "title") else "Error: " in page.text
+    assert "Enter the reasons for your decision" in page.text
+    assert concern.stage is Stage.RESOLUTION_PROPOSED
+    take(client_request, parties.officer, "resolve", concern, {"reasons": "The plan was resent."})
+    assert concern.officer_decided and concern.resolution_reasons == "The plan was resent."
+
+
+def test_errors_sit_next_to_their_fields_and_keep_what_was_typed(client_request, db_session, parties, concern):
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend.", LOGGED_AT)
+    service.resolve(db_session, concern, parties.provider, LOGGED_AT)
+    client_request.login(parties.provider)
+    response = client_request.post(
+        "concerns.arrange",
+        {"response": "", "on": ["31", "2", "2026"], "meeting_format": "Video call", "attendees": ""},
+        concern_id=concern.id,
+        expected_status=400,
+    )
+    html = response.get_data(as_text=True)
+    for field in ("response", "on-date-input", "attendees"):
+        assert f'id="{field}-error"' in html
+    assert "When will it be held? must be a real date" in html
+    assert 'value="Video call"' in html and 'value="31"' in html
+    assert concern.stage is Stage.RESOLVED
+
+
+def test_an_action_without_an_owner_is_refused(client_request, db_session, parties, concern):
+    for step in (
+        lambda: service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT),
+        lambda: service.propose_resolution(db_session, concern, parties.la_contact, "Resend.", LOGGED_AT),
+        lambda: service.resolve(db_session, concern, parties.provider, LOGGED_AT),
+        lambda: service.arrange_learning(
+            db_session, concern, parties.officer, LearningResponse.HUDDLE, LOGGED_AT.date(), "Call", "Both", LOGGED_AT
+        ),
+        lambda: service.record_held(db_session, concern, parties.officer, "Held.", LOGGED_AT),
+    ):
+        step()
+    client_request.login(parties.officer)
+    page = client_request.post(
+        "concerns.learning",
+        {"learned": "Attach the plan.", "action_1": "Checklist", "owner_1": "", "due_1": ["", "", ""]},
+        concern_id=concern.id,
+        expected_status=400,
+    ).page
+    assert "Enter who owns action 1" in page.text and "Enter when action 1 is due" in page.text
+    assert concern.stage is Stage.LEARNING_HELD
+
+
+def test_an_officer_reopens_and_extends_with_reasons(client_request, db_session, parties, concern):
+    client_request.login(parties.officer)
+    client_request.get("concerns.reopen", concern_id=concern.id, expected_status=404)  # nothing to reopen yet
+    page = client_request.post(
+        "concerns.extend",
+        {"timer": "acknowledgement", "days": "0", "reason": ""},
+        concern_id=concern.id,
+        expected_status=400,
+    ).page
+    assert "between 1 and 60" in page.text and "Enter why you are extending the deadline" in page.text
+    take(
+        client_request,
+        parties.officer,
+        "extend",
+        concern,
+        {"timer": "acknowledgement", "days": "3", "reason": "Leave."},
+    )
+    assert concern.acknowledgement_extra_days == 3
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend.", LOGGED_AT)
+    service.resolve(db_session, concern, parties.provider, LOGGED_AT)
+    take(client_request, parties.officer, "reopen", concern, {"reason": "The plan was not resent."})
+    assert concern.stage is Stage.ACKNOWLEDGED
+    assert concern.events[-1].kind is EventKind.REOPENED
