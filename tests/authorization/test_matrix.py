@@ -8,12 +8,12 @@ from tests.authorization.matrix import (
     PERSONAS,
     Route,
     all_routes,
-    build_world,
     missing_routes,
     served_routes,
     unknown_entries,
 )
-from tests.conftest import ClientRequest, session_factory_on
+from tests.authorization.module_world import db_connection, world, world_transaction  # noqa: F401 (fixtures)
+from tests.conftest import ClientRequest
 
 ROUTES = all_routes()
 
@@ -24,36 +24,6 @@ def app(app):
     # put back after each test, with the rest of the shared app's config).
     app.config["WTF_CSRF_ENABLED"] = False
     return app
-
-
-@pytest.fixture(scope="module")
-def world_transaction(migrated_engine, shared_app):
-    """The world, built once for the module in a transaction of its own, rolled back at the end."""
-    connection = migrated_engine.connect()
-    transaction = connection.begin()
-    with shared_app.app_context(), session_factory_on(connection)() as session:
-        world = build_world(session)
-        session.commit()  # releases the session's savepoint: the world stays in the module's transaction
-    # The session is closed: the world's objects keep what they loaded (their ids), detached.
-    yield connection, world
-    transaction.rollback()
-    connection.close()
-
-
-@pytest.fixture
-def world(world_transaction, db_session):
-    """The module's world; the test's requests run in its savepoint (db_session, db_connection)."""
-    return world_transaction[1]
-
-
-@pytest.fixture
-def db_connection(world_transaction):
-    """Each test runs in a savepoint of the module's transaction, rolled back after it: the world
-    is as built for every test, whatever the one before it did."""
-    connection, _world = world_transaction
-    savepoint = connection.begin_nested()
-    yield connection
-    savepoint.rollback()
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -5,7 +5,8 @@ import pytest
 
 from covenant_portal.access import rule_for
 from covenant_portal.access import Role
-from tests.authorization.matrix import all_routes, build_world, people
+from tests.authorization.module_world import db_connection, world, world_transaction  # noqa: F401 (fixtures)
+from tests.authorization.matrix import all_routes, people
 from tests.conftest import check_page, csrf_token_in
 from tests.factories import PASSWORD, create_user
 
@@ -37,8 +38,7 @@ def test_a_token_from_another_session_is_refused(client_request, db_session, app
 
 
 @pytest.mark.parametrize("route", POST_ROUTES, ids=lambda route: route.endpoint)
-def test_every_form_refuses_a_post_without_a_token(app, db_session, client_request, route):
-    world = build_world(db_session)
+def test_every_form_refuses_a_post_without_a_token(app, world, client_request, route):
     rule = rule_for(app, route.endpoint)
     permitted = [user for user in people(world) if rule.permits(user)]
     if not rule.is_public:

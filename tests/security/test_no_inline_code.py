@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from covenant_portal import TEMPLATES_DIR
-from tests.authorization.matrix import PERSONAS, all_routes, build_world
+from tests.authorization.module_world import db_connection, world, world_transaction  # noqa: F401 (fixtures)
+from tests.authorization.matrix import PERSONAS, all_routes
 from tests.conftest import ClientRequest
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -43,10 +44,9 @@ GET_ROUTES = [route for route in all_routes() if route.method == "GET"]
 
 
 @pytest.mark.parametrize("route", GET_ROUTES, ids=lambda route: route.endpoint)
-def test_no_rendered_page_has_inline_code(app, db_session, route):
+def test_no_rendered_page_has_inline_code(app, world, route):
     """Each page as the first persona who may see it (or, for pages that need a real link or
     record, the error page the matrix expects)."""
-    world = build_world(db_session)
     answers = {persona: route.status_for(persona) for persona in PERSONAS}
     shown = [persona for persona, status in answers.items() if status == 200]
     candidates = shown or [persona for persona, status in answers.items() if status != 302]
