@@ -20,9 +20,8 @@ from covenant_portal.covenant.service.errors import CovenantError
 from covenant_portal.covenant.service.signing import Signing
 from covenant_portal.covenant.service.versions import current_version
 from covenant_portal.db import next_id
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import seal
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 
 class AuthorityAlreadySigned(CovenantError):
@@ -85,18 +84,16 @@ def sign_for_authority(
     )
     try:
         with session.begin_nested():
-            entry = seal(
+            seal_record(
                 session,
                 key,
-                kind=LA_COVENANT_SIGNATURE.kind,
+                LA_COVENANT_SIGNATURE,
+                signature,
                 subject_name=subject_name_for(signature.id),
                 subject_sha256=version.document_sha256,
-                predicate_type=LA_COVENANT_SIGNATURE.predicate_type,
                 predicate=predicate_for(signature, version),
                 now=now,
             )
-            signature.ledger_seq = entry.seq
-            session.add(signature)
     except IntegrityError:
         raise AuthorityAlreadySigned(authority_signature_of(session, authority.id, version)) from None
     audit.record(
@@ -119,7 +116,7 @@ def authority_signature_for_viewer(session: Session, signature_id: int) -> LaCov
 
 
 def authority_receipt_bytes(session: Session, signature: LaCovenantSignature) -> bytes:
-    return session.get(LedgerEntry, signature.ledger_seq).envelope
+    return receipt_envelope(session, signature.ledger_seq)
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ from covenant_portal.signing.references import receipt_reference
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.crash_points import crash_point
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 from covenant_portal.covenant.service.errors import AlreadySigned, CovenantError, NoNamedContact, SigningKeyRetired
 from covenant_portal.covenant.service.versions import current_version
 
@@ -157,18 +157,16 @@ def _sealed_signature(
         # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger
         # entry made here goes with the refused signature.
         with session.begin_nested():
-            entry = seal(
+            seal_record(
                 session,
                 key,
-                kind=COVENANT_SIGNATURE.kind,
+                COVENANT_SIGNATURE,
+                signature,
                 subject_name=subject_name_for(signature.id),
                 subject_sha256=version.document_sha256,
-                predicate_type=COVENANT_SIGNATURE.predicate_type,
                 predicate=predicate_for(signature, version),
                 now=now,
             )
-            signature.ledger_seq = entry.seq
-            session.add(signature)
     except IntegrityError:
         raise AlreadySigned(signature_of(session, signer.organisation_id, version)) from None
     return signature
@@ -212,4 +210,4 @@ def signature_for_viewer(session: Session, viewer: User, signature_id: int) -> C
 
 def receipt_bytes(session: Session, signature: CovenantSignature) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    return session.get(LedgerEntry, signature.ledger_seq).envelope
+    return receipt_envelope(session, signature.ledger_seq)

@@ -26,9 +26,9 @@ from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 LA_PAGE = "expansion_triage.proposal"
 PROVIDER_PAGE = "expansion_proposals.proposal"
@@ -131,20 +131,17 @@ def _submit(
             submitted_at=now,
         )
         superseded = (latest.version, latest.document_sha256) if latest is not None else None
-        entry = seal(
-            session,
-            key,
-            kind=EXPANSION_PROPOSAL.kind,
-            subject_name=subject_name_for(version.id),
-            subject_sha256=version.document_sha256,
-            predicate_type=EXPANSION_PROPOSAL.predicate_type,
-            predicate=predicate_for(version, proposal.organisation_id, superseded),
-            now=now,
-        )
-        version.ledger_seq = entry.seq
-        session.add(version)
         try:
-            session.flush()
+            seal_record(
+                session,
+                key,
+                EXPANSION_PROPOSAL,
+                version,
+                subject_name=subject_name_for(version.id),
+                subject_sha256=version.document_sha256,
+                predicate=predicate_for(version, proposal.organisation_id, superseded),
+                now=now,
+            )
         except IntegrityError:
             raise Changed("A colleague submitted this proposal at the same moment.") from None
     session.expire(proposal)
@@ -255,6 +252,4 @@ def differences(older: ProposalVersion, newer: ProposalVersion) -> list[tuple[st
 
 def receipt_bytes(session: Session, ledger_seq: int | None) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    entry = session.get(LedgerEntry, ledger_seq)
-    assert entry is not None  # ledger_seq is a foreign key
-    return entry.envelope
+    return receipt_envelope(session, ledger_seq)

@@ -41,7 +41,8 @@ from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.stored_records import seal_record
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.working_days import Clock, Pause, clock
 
@@ -320,19 +321,16 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
     authority = host_of(proposal)
     document = document_of(row, version.version, version.document_sha256, authority.ons_code, authority.name)
     with session.begin_nested():
-        entry = seal(
+        entry = seal_record(
             session,
             key,
-            kind=EXPANSION_OUTCOME.kind,
+            EXPANSION_OUTCOME,
+            row,
             subject_name=subject_name_for(row.id),
             subject_sha256=canonical_sha256(document),
-            predicate_type=EXPANSION_OUTCOME.predicate_type,
             predicate=predicate_for(document),
             now=now,
         )
-        row.ledger_seq = entry.seq
-        session.add(row)
-        session.flush()
     proposal.status = ProposalStatus.DECIDED if outcome.decides else ProposalStatus.DISCUSSING
     add_event(session, proposal, EventKind.OUTCOME, user.id, now, outcome.label, version=version.version)
     audit.record(

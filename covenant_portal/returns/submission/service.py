@@ -44,9 +44,9 @@ from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.crash_points import crash_point
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 from covenant_portal.returns.submission.corrections import draft_from_document, start_correction  # noqa: F401
 from covenant_portal.returns.submission.errors import (  # also part of this module's interface
@@ -263,22 +263,20 @@ def _sealed_submission(
     )
     period = quarterly_return.period
     superseded = Superseded(latest.version, latest.document_sha256) if latest is not None else None
-    entry = seal(
-        session,
-        key,
-        kind=ATTESTATION_RETURN.kind,
-        subject_name=subject_name_for(submission.id),
-        subject_sha256=submission.document_sha256,
-        predicate_type=ATTESTATION_RETURN.predicate_type,
-        predicate=predicate_for(
-            submission, quarterly_return.organisation_id, period.financial_year, period.quarter, superseded
-        ),
-        now=now,
+    predicate = predicate_for(
+        submission, quarterly_return.organisation_id, period.financial_year, period.quarter, superseded
     )
-    submission.ledger_seq = entry.seq
-    session.add(submission)
     try:
-        session.flush()
+        seal_record(
+            session,
+            key,
+            ATTESTATION_RETURN,
+            submission,
+            subject_name=subject_name_for(submission.id),
+            subject_sha256=submission.document_sha256,
+            predicate=predicate,
+            now=now,
+        )
     except IntegrityError:  # the same version, signed by a colleague at the same moment
         raise _Overtaken() from None
     session.expire(quarterly_return, ["submissions"])
@@ -344,7 +342,7 @@ def submission_numbered(quarterly_return: QuarterlyReturn, version: int) -> Retu
 
 def receipt_bytes(session: Session, submission: ReturnSubmission) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    return session.get(LedgerEntry, submission.ledger_seq).envelope
+    return receipt_envelope(session, submission.ledger_seq)
 
 
 def covenant_version_made_under(session: Session, submission: ReturnSubmission) -> int | None:
