@@ -29,7 +29,7 @@ from covenant_portal.covenant.records import (
 )
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, with_current_key
@@ -174,19 +174,18 @@ def _sealed_signature(
 
 def _queue_confirmations(session: Session, links: Links, signature: CovenantSignature, now: datetime) -> None:
     reference = receipt_reference(signature.ledger_seq)
-    for user_id, address in signer_and_organisation_admins(session, signature.organisation_id, signature.signer):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your organisation has signed the GM First Covenant (receipt {reference})",
-            template="covenant_signed",
-            dedupe_key=f"covenant-signed:{signature.id}:{user_id}",
-            now=now,
-            signature=signature,
-            organisation=signature.organisation,
-            reference=reference,
-            receipt_link=links.url("covenant.signature", signature_id=signature.id),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, signature.organisation_id, signature.signer),
+        subject=f"Your organisation has signed the GM First Covenant (receipt {reference})",
+        template="covenant_signed",
+        dedupe_key=f"covenant-signed:{signature.id}",
+        now=now,
+        signature=signature,
+        organisation=signature.organisation,
+        reference=reference,
+        receipt_link=links.url("covenant.signature", signature_id=signature.id),
+    )
 
 
 # Who can see a signature, and its receipt

@@ -23,7 +23,7 @@ from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import choices, unfinished
 from covenant_portal.expansions.proposals.records import EXPANSION_PROPOSAL, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email, queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.portal_key import PortalKey
@@ -184,21 +184,18 @@ def _tell(session: Session, links: Links, proposal: ExpansionProposal, version: 
             what=what,
             link=la_link,
         )
-    for user_id, address in signer_and_organisation_admins(
-        session, proposal.organisation_id, _submitter(session, version)
-    ):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your expansion proposal is submitted (receipt {reference})",
-            template="expansion_receipt",
-            dedupe_key=f"expansion-receipt:{version.id}:{user_id}",
-            now=now,
-            proposal=proposal,
-            version=version,
-            reference=reference,
-            link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, proposal.organisation_id, _submitter(session, version)),
+        subject=f"Your expansion proposal is submitted (receipt {reference})",
+        template="expansion_receipt",
+        dedupe_key=f"expansion-receipt:{version.id}",
+        now=now,
+        proposal=proposal,
+        version=version,
+        reference=reference,
+        link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
+    )
 
 
 def _submitter(session: Session, version: ProposalVersion) -> User:

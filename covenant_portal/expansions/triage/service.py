@@ -38,7 +38,7 @@ from covenant_portal.expansions.models import (
 from covenant_portal.expansions.proposals.submission import LA_PAGE, OPEN, PROVIDER_PAGE
 from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME, document_of, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.service import KeyRetired, with_current_key
@@ -354,32 +354,30 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
 
 
 def _tell_provider(session, links: Links, proposal, key: str, subject: str, text: str, now, letter: str = "") -> None:
-    for user_id, address in provider_recipients(session, proposal):
-        queue_email(
-            session,
-            to=address,
-            subject=f"{subject}: {proposal.title}",
-            template="expansion_update",
-            dedupe_key=f"expansion-{key}:{user_id}",
-            now=now,
-            proposal=proposal,
-            text=text,
-            letter=letter,
-            link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
-        )
+    queue_email_to_each(
+        session,
+        provider_recipients(session, proposal),
+        subject=f"{subject}: {proposal.title}",
+        template="expansion_update",
+        dedupe_key=f"expansion-{key}",
+        now=now,
+        proposal=proposal,
+        text=text,
+        letter=letter,
+        link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
+    )
 
 
 def _tell_host(session, links: Links, proposal, key: str, subject: str, text: str, now) -> None:
-    for named in named_contacts(session, proposal.host_local_authority_id):
-        queue_email(
-            session,
-            to=named.email,
-            subject=f"{subject}: {proposal.title}",
-            template="expansion_update",
-            dedupe_key=f"expansion-{key}:la{named.id}",
-            now=now,
-            proposal=proposal,
-            text=text,
-            letter="",
-            link=links.url(LA_PAGE, proposal_id=proposal.id),
-        )
+    queue_email_to_each(
+        session,
+        ((f"la{named.id}", named.email) for named in named_contacts(session, proposal.host_local_authority_id)),
+        subject=f"{subject}: {proposal.title}",
+        template="expansion_update",
+        dedupe_key=f"expansion-{key}",
+        now=now,
+        proposal=proposal,
+        text=text,
+        letter="",
+        link=links.url(LA_PAGE, proposal_id=proposal.id),
+    )

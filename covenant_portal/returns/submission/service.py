@@ -41,7 +41,7 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import next_id
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.portal_key import PortalKey
@@ -315,22 +315,19 @@ def _queue_confirmations(session: Session, links: Links, submission: ReturnSubmi
     quarterly_return = submission.quarterly_return
     reference = receipt_reference(submission.ledger_seq)
     what = "correction to the return" if submission.version > 1 else "return"
-    for user_id, address in signer_and_organisation_admins(
-        session, quarterly_return.organisation_id, submission.signer
-    ):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your {what} for {quarterly_return.period.label} is signed (receipt {reference})",
-            template="return_signed",
-            dedupe_key=f"return-signed:{submission.id}:{user_id}",
-            now=now,
-            submission=submission,
-            organisation=quarterly_return.organisation,
-            period=quarterly_return.period,
-            reference=reference,
-            submission_link=links.url(SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, quarterly_return.organisation_id, submission.signer),
+        subject=f"Your {what} for {quarterly_return.period.label} is signed (receipt {reference})",
+        template="return_signed",
+        dedupe_key=f"return-signed:{submission.id}",
+        now=now,
+        submission=submission,
+        organisation=quarterly_return.organisation,
+        period=quarterly_return.period,
+        reference=reference,
+        submission_link=links.url(SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version),
+    )
 
 
 # Versions and receipts
