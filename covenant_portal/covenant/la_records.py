@@ -4,15 +4,14 @@ in-toto Statement says, and the check that the portal's rows still say the same 
 is the covenant version's document (its SHA-256), and the predicate names the authority, the
 authorised officer, the LA contact who signed on their authority and the LA pledges signed."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.covenant.models import CovenantVersion, LaCovenantSignature
-from covenant_portal.covenant.records import AUTHENTICATION_METHOD, declaration_sha256
-from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
+from covenant_portal.covenant.records import AUTHENTICATION_METHOD, check_signature_page, declaration_sha256
+from covenant_portal.signing.canonical import sha256_hex
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
-from covenant_portal.signing.stored_records import StoredRecords, check_page
+from covenant_portal.signing.records import RecordKind
+from covenant_portal.signing.stored_records import StoredRecords
 
 KIND = "la_covenant_signature"
 PREDICATE_TYPE = "urn:gm-first:predicate:la-covenant-signature:v1"
@@ -79,21 +78,7 @@ STORED = StoredRecords(
 
 def check_la_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
     """For each (subject name, signed Statement), a problem naming what differs, or None."""
-    versions = {version.id: version for version in session.scalars(select(CovenantVersion))}
-
-    def problem(row, subject_name: str, statement: dict, label: str) -> str | None:
-        version = versions[row.covenant_version_id]
-        if canonical_sha256(version.document) != version.document_sha256:
-            return f"covenant_version {version.number} document differs from its document_sha256"
-        return statement_problem(
-            statement,
-            subject_name,
-            version.document_sha256,
-            PREDICATE_TYPE,
-            f"covenant_version {version.number} document_sha256",
-        ) or predicate_problem(predicate_for(row, version), statement.get("predicate"), label, SOURCE_OF)
-
-    return check_page(session, records, STORED, problem)
+    return check_signature_page(session, records, STORED, PREDICATE_TYPE, predicate_for, SOURCE_OF)
 
 
 def check_la_signature(session: Session, subject_name: str, statement: dict) -> str | None:

@@ -6,6 +6,9 @@ every signed fact is kept on the signature row (the organisation's details as th
 signed, since it may be renamed later) or its covenant version, and re-derived from them.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -83,16 +86,23 @@ SOURCE_OF = {
 STORED = StoredRecords(CovenantSignature.__table__, SUBJECT_PREFIX, "covenant_signature", "covenant signature")
 
 
-def check_covenant_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    """For each (subject name, signed Statement), a problem naming what differs between the signed
-    statement and the stored records, or None. One query for the page's signatures (with the
-    subjects of the ledger entries they point at), and each covenant version hashed once."""
+def check_signature_page(
+    session: Session,
+    records: list[tuple[str, dict]],
+    stored: StoredRecords,
+    predicate_type: str,
+    predicate_of: Callable[[Any, CovenantVersion], dict],
+    source_of: dict[tuple, str],
+) -> list[str | None]:
+    """What the checks of providers' and LAs' signatures share: for each (subject name, signed
+    Statement), a problem naming what differs between it and the stored signature (a plain row,
+    which `predicate_of` reads as it reads a signature object: far faster), or None. The subject is
+    the signature's covenant version's document, so each version's document is hashed once a page."""
     versions = {version.id: version for version in session.scalars(select(CovenantVersion))}
     intact_versions = {
         version.id for version in versions.values() if canonical_sha256(version.document) == version.document_sha256
     }
 
-    # Plain rows (predicate_for reads them as it reads a CovenantSignature): far faster than objects.
     def problem(signature, subject_name: str, statement: dict, label: str) -> str | None:
         version = versions[signature.covenant_version_id]
         if version.id not in intact_versions:
@@ -101,21 +111,22 @@ def check_covenant_signatures(session: Session, records: list[tuple[str, dict]])
             statement,
             subject_name,
             version.document_sha256,
-            PREDICATE_TYPE,
+            predicate_type,
             f"covenant_version {version.number} document_sha256",
-        ) or _predicate_problem(signature, version, statement, label)
+        ) or predicate_problem(predicate_of(signature, version), statement.get("predicate"), label, source_of)
 
-    return check_page(session, records, STORED, problem)
+    return check_page(session, records, stored, problem)
+
+
+def check_covenant_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    """For each (subject name, signed Statement), a problem naming what differs between the signed
+    statement and the stored records, or None. One query for the page's signatures (with the
+    subjects of the ledger entries they point at), and each covenant version hashed once."""
+    return check_signature_page(session, records, STORED, PREDICATE_TYPE, predicate_for, SOURCE_OF)
 
 
 def check_covenant_signature(session: Session, subject_name: str, statement: dict) -> str | None:
     return check_covenant_signatures(session, [(subject_name, statement)])[0]
-
-
-def _predicate_problem(
-    signature: CovenantSignature, version: CovenantVersion, statement: dict, label: str
-) -> str | None:
-    return predicate_problem(predicate_for(signature, version), statement.get("predicate"), label, SOURCE_OF)
 
 
 def describe_signature(statement: dict) -> str:
