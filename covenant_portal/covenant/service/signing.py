@@ -32,6 +32,7 @@ from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.portal_key import PortalKey
+from covenant_portal.signing.records import RecordKind
 from covenant_portal.signing.service import KeyRetired, with_current_key
 from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 from covenant_portal.covenant.service.errors import AlreadySigned, CovenantError, NoNamedContact, SigningKeyRetired
@@ -74,23 +75,60 @@ class Signing:
     version_number: int
 
 
+# What signing a version asks, on either side (a provider's signature, or an LA's: la_signing.py)
+
+
+def version_to_sign(session: Session) -> CovenantVersion:
+    """The current version, which is the one anyone signs; CovenantError if none is published."""
+    version = current_version(session)
+    if version is None:
+        raise CovenantError("There is no published version of the covenant to sign.")
+    return version
+
+
+def must_have_read(version: CovenantVersion, signing: Signing) -> None:
+    """CovenantError unless the version the signer read and confirmed is the one they would sign."""
+    if signing.version_number != version.number:
+        raise CovenantError(
+            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
+        )
+
+
+def sealed_in_savepoint(
+    session: Session, key: PortalKey, kind: RecordKind, signature, subject_name: str, predicate: dict, now: datetime
+) -> bool:
+    """Seals a signature of its covenant version (the subject is the version's document) in a
+    savepoint; False, with nothing of it kept, if the one signature a signer's organisation or
+    authority may make of the version was stored meanwhile (by a colleague signing at that moment)."""
+    try:
+        with session.begin_nested():
+            seal_record(
+                session,
+                key,
+                kind,
+                signature,
+                subject_name=subject_name,
+                subject_sha256=signature.covenant_version.document_sha256,
+                predicate=predicate,
+                now=now,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def sign(
     session: Session, links: Links, key: PortalKey, signer: User, signing: Signing, actor: Actor, now: datetime
 ) -> CovenantSignature:
     """Signs the current version for the signer's organisation and seals it in the ledger."""
-    version = current_version(session)
+    version = version_to_sign(session)
     organisation = signer.organisation
-    if version is None:
-        raise CovenantError("There is no published version of the covenant to sign.")
     existing = signature_of(session, organisation.id, version)
     if existing is not None:
         raise AlreadySigned(existing)
     if not has_named_contact(session, organisation.id):
         raise NoNamedContact("Name a contact for vacancies and referrals before you sign.")
-    if signing.version_number != version.number:
-        raise CovenantError(
-            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
-        )
+    must_have_read(version, signing)
     signature = _sealed_signature(session, key, signer, signing, version, now)
     _queue_confirmations(session, links, signature, now)
     audit.record(
@@ -153,22 +191,13 @@ def _sealed_signature(
         organisation_ofsted_provider_urn=signer.organisation.ofsted_provider_urn,
         signer_signed_in_at=signer.last_login_at,
     )
-    try:
-        # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger
-        # entry made here goes with the refused signature.
-        with session.begin_nested():
-            seal_record(
-                session,
-                key,
-                COVENANT_SIGNATURE,
-                signature,
-                subject_name=subject_name_for(signature.id),
-                subject_sha256=version.document_sha256,
-                predicate=predicate_for(signature, version),
-                now=now,
-            )
-    except IntegrityError:
-        raise AlreadySigned(signature_of(session, signer.organisation_id, version)) from None
+    # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger entry
+    # made here goes with the refused signature.
+    predicate = predicate_for(signature, version)
+    if not sealed_in_savepoint(
+        session, key, COVENANT_SIGNATURE, signature, subject_name_for(signature.id), predicate, now
+    ):
+        raise AlreadySigned(signature_of(session, signer.organisation_id, version))
     return signature
 
 
