@@ -354,9 +354,22 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
 
 
 def _tell_provider(session, links: Links, proposal, key: str, subject: str, text: str, now, letter: str = "") -> None:
+    recipients = provider_recipients(session, proposal)
+    _tell(session, links, proposal, recipients, PROVIDER_PAGE, key, subject, text, now, letter)
+
+
+def _tell_host(session, links: Links, proposal, key: str, subject: str, text: str, now) -> None:
+    named = named_contacts(session, proposal.host_local_authority_id)
+    # "la<id>": an LA contact's key, apart from the provider users' (by user id) of the same update
+    recipients = [(f"la{contact.id}", contact.email) for contact in named]
+    _tell(session, links, proposal, recipients, LA_PAGE, key, subject, text, now, "")
+
+
+def _tell(session, links: Links, proposal, recipients, page: str, key: str, subject: str, text: str, now, letter: str):
+    """An update on the proposal, by email, to each (who, address) of one side, linking to its page."""
     queue_email_to_each(
         session,
-        provider_recipients(session, proposal),
+        recipients,
         subject=f"{subject}: {proposal.title}",
         template="expansion_update",
         dedupe_key=f"expansion-{key}",
@@ -364,20 +377,5 @@ def _tell_provider(session, links: Links, proposal, key: str, subject: str, text
         proposal=proposal,
         text=text,
         letter=letter,
-        link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
-    )
-
-
-def _tell_host(session, links: Links, proposal, key: str, subject: str, text: str, now) -> None:
-    queue_email_to_each(
-        session,
-        ((f"la{named.id}", named.email) for named in named_contacts(session, proposal.host_local_authority_id)),
-        subject=f"{subject}: {proposal.title}",
-        template="expansion_update",
-        dedupe_key=f"expansion-{key}",
-        now=now,
-        proposal=proposal,
-        text=text,
-        letter="",
-        link=links.url(LA_PAGE, proposal_id=proposal.id),
+        link=links.url(page, proposal_id=proposal.id),
     )
