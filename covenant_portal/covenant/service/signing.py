@@ -5,7 +5,6 @@ Functions take the session and an explicit `now`; those that change state write 
 and commit.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,12 +32,10 @@ from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind
-from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 from covenant_portal.covenant.service.errors import AlreadySigned, CovenantError, NoNamedContact, SigningKeyRetired
 from covenant_portal.covenant.service.versions import current_version
-
-logger = logging.getLogger(__name__)
 
 
 # Signing
@@ -159,17 +156,16 @@ def sign_with_current_key(
     """sign(), sealed with the key current_key() gives. If that key was retired meanwhile, the key is
     asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
     is none, SigningKeyRetired is raised and nothing is saved."""
-    try:
-        return with_current_key(current_key, lambda key: sign(session, links, key, signer, signing, actor, now))
-    except KeyRetired as retired:
-        session.rollback()
-        logger.warning(
-            "covenant signing refused: signing key %s is retired and no newer key file is here", retired.keyid
-        )
-        raise SigningKeyRetired(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: sign(session, links, key, signer, signing, actor, now),
+        lambda: SigningKeyRetired(
             "The portal’s signing key has just been changed, so your signature could not be sealed. "
             "Nothing has been saved. Try again in a few minutes."
-        ) from None
+        ),
+        "covenant signing",
+    )
 
 
 def _sealed_signature(

@@ -27,7 +27,7 @@ from covenant_portal.mail.service import queue_email, queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 LA_PAGE = "expansion_triage.proposal"
@@ -82,14 +82,16 @@ def submit(
         raise Changed("The proposal was changed after you opened this page, perhaps by a colleague. Check it again.")
     if unfinished(session, proposal):
         raise ExpansionError("Some answers are missing: finish every section first.")
-    try:
-        return with_current_key(current_key, lambda key: _submit(session, links, key, user, proposal, actor, now))
-    except KeyRetired:
-        session.rollback()
-        raise ExpansionError(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: _submit(session, links, key, user, proposal, actor, now),
+        lambda: ExpansionError(
             "The portal’s signing key has just been changed, so your proposal could not be sealed. "
             "Nothing has been submitted and your answers are kept. Try again in a few minutes."
-        ) from None
+        ),
+        "expansion proposal submission",
+    )
 
 
 def _submit(

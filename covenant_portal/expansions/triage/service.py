@@ -41,7 +41,7 @@ from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import seal_record
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.working_days import Clock, Pause, clock
@@ -292,15 +292,13 @@ def record_outcome(
     _must_host(user, proposal)
     if problems := outcome_problems(typed):
         raise Invalid(problems)
-    try:
-        return with_current_key(
-            current_key, lambda key: _record(session, links, key, user, proposal, typed, actor, now)
-        )
-    except KeyRetired:
-        session.rollback()
-        raise ExpansionError(
-            "The portal’s signing key has just been changed. Nothing was recorded: try again."
-        ) from None
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: _record(session, links, key, user, proposal, typed, actor, now),
+        lambda: ExpansionError("The portal’s signing key has just been changed. Nothing was recorded: try again."),
+        "expansion outcome recording",
+    )
 
 
 def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now) -> ProposalOutcome:

@@ -7,7 +7,6 @@ all in one transaction, or nothing. A correction is a new draft started from the
 version; signing it makes version n + 1, which supersedes version n. Both are kept.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,7 +44,7 @@ from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 from covenant_portal.returns.submission.corrections import draft_from_document, start_correction  # noqa: F401
@@ -59,7 +58,6 @@ from covenant_portal.returns.submission.errors import (  # also part of this mod
     _Overtaken,
 )
 
-logger = logging.getLogger(__name__)
 
 SUBMISSION_ENDPOINT = "returns.submission"
 
@@ -210,16 +208,17 @@ def sign_with_current_key(
 ) -> ReturnSubmission:
     """sign_return() with the key current_key() gives; if it was retired meanwhile, once more with a
     newer key if there is one (as covenant signing does). Else SigningKeyRetired, nothing saved."""
-    try:
-        return with_current_key(
-            current_key, lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now)
-        )
-    except KeyRetired as retired:
-        logger.warning("return signing refused: signing key %s is retired and no newer key file is here", retired.keyid)
-        raise SigningKeyRetired(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now),
+        lambda: SigningKeyRetired(
             "The portal’s signing key has just been changed, so your return could not be sealed. "
             "Nothing has been signed and your answers are kept. Try again in a few minutes."
-        ) from None
+        ),
+        "return signing",
+        roll_back=False,  # sign_return's savepoint has undone the attempt; the draft is kept as it was
+    )
 
 
 def _clear_draft(session: Session, quarterly_return: QuarterlyReturn, lock: int, signer: User, now: datetime) -> None:
