@@ -24,46 +24,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from covenant_portal import create_app  # noqa: E402
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
 from covenant_portal.access import Role
 from covenant_portal.returns.jobs import chase_overdue_returns  # noqa: E402
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.service import current_version  # noqa: E402
-from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
-from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome  # noqa: E402
+from covenant_portal.db import get_session  # noqa: E402
+from covenant_portal.homes.models import ProviderHome  # noqa: E402
 from covenant_portal.returns.area import CHASE_OVERDUE_RETURNS  # noqa: E402
 from covenant_portal.jobs.runner import run_job  # noqa: E402
 from covenant_portal.mail.models import OutboxMessage  # noqa: E402
-from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
 from covenant_portal.signing.models import LedgerEntry  # noqa: E402
 from signing import ScratchDatabases  # noqa: E402  (bench/signing.py)
+from world import admin_row, fresh_app, home_row, placeholder_entry, signature_row  # noqa: E402  (bench/world.py)
 
 SIGNED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # before Q1 2026 to 2027 starts: every provider owes it
 DUE_ON = date(2026, 7, 29)
 ESCALATION_DAY = date(2026, 8, 12)
 BATCH = 2000
 JOB = CHASE_OVERDUE_RETURNS
-
-
-def fresh_app(url: str, workdir: Path):
-    engine = create_db_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "DATABASE_URL": url,
-            "SIGNING_KEY_FILE": str(workdir / "signing_key.pem"),
-            "BASE_URL": "https://covenant.example.org",
-        },
-        instance_path=workdir / "instance",
-    )
-    with app.app_context():
-        load_local_authorities(get_session())
-        load_covenant(get_session())
-    return app
 
 
 def add_providers(session, count: int) -> None:
@@ -110,23 +90,7 @@ def add_providers(session, count: int) -> None:
     for start in range(0, count, BATCH):
         ids = range(next_id + start, next_id + min(start + BATCH, count))
         session.execute(insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i} Ltd"} for i in ids])
-        session.execute(
-            insert(User),
-            [
-                {
-                    "id": 1_000_000 + i,
-                    "email": f"admin{i}@provider.example",
-                    "full_name": f"Admin {i}",
-                    "job_title": "Director",
-                    "role": Role.PROVIDER,
-                    "organisation_id": i,
-                    "is_organisation_admin": True,
-                    "password_hash": "x",
-                    "email_verified_at": SIGNED_AT,
-                }
-                for i in ids
-            ],
-        )
+        session.execute(insert(User), [admin_row(i, SIGNED_AT) for i in ids])
         session.execute(
             insert(ProviderContact),
             [
@@ -141,56 +105,11 @@ def add_providers(session, count: int) -> None:
                 for i in ids
             ],
         )
-        session.execute(
-            insert(ProviderHome),
-            [
-                {
-                    "organisation_id": i,
-                    "name": f"Home {i}",
-                    "host_local_authority_id": authorities[i % len(authorities)].id,
-                    "home_type": HomeType.CHILDRENS_HOME,
-                    "registered_places": 4,
-                    "age_from": 8,
-                    "age_to": 17,
-                    "needs": [],
-                    "status": HomeStatus.OPEN,
-                }
-                for i in ids
-            ],
-        )
-        session.execute(
-            insert(LedgerEntry),
-            [
-                {
-                    "seq": next_seq + i,
-                    "created_at": SIGNED_AT,
-                    "kind": "bench-placeholder",
-                    "subject": f"bench:{i}",
-                    "envelope": b"{}",
-                    "envelope_sha256": "0" * 64,
-                    "prev_hash": f"{i:064x}",
-                    "entry_hash": f"{i + 1:064x}",
-                }
-                for i in ids
-            ],
-        )
+        session.execute(insert(ProviderHome), [home_row(i, authorities[i % len(authorities)].id) for i in ids])
+        session.execute(insert(LedgerEntry), [placeholder_entry(next_seq, i, SIGNED_AT) for i in ids])
         session.execute(
             insert(CovenantSignature),
-            [
-                {
-                    "organisation_id": i,
-                    "covenant_version_id": version.id,
-                    "signer_id": 1_000_000 + i,
-                    "signer_name": f"Admin {i}",
-                    "signer_job_title": "Director",
-                    "signer_email": f"admin{i}@provider.example",
-                    "declaration": "bench",
-                    "signed_at": SIGNED_AT,
-                    "organisation_name": f"Provider {i} Ltd",
-                    "ledger_seq": next_seq + i,
-                }
-                for i in ids
-            ],
+            [signature_row(i, version.id, f"Provider {i} Ltd", SIGNED_AT, next_seq + i) for i in ids],
         )
         session.commit()
 
@@ -208,7 +127,7 @@ def timed_run(app, day: date, through_runner: bool = True) -> tuple[float, str]:
 
 def report_database(kind: str, databases: ScratchDatabases, workdir: Path, providers: int) -> None:
     print(f"== {kind} ==")
-    app = fresh_app(databases.new(kind, "chase"), workdir)
+    app = fresh_app(databases.new(kind, "chase"), workdir, BASE_URL="https://covenant.example.org")
     began = time.perf_counter()
     with app.app_context():
         add_providers(get_session(), providers)

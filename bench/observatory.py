@@ -29,7 +29,7 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
 from covenant_portal.access import Role  # noqa: E402
 from covenant_portal.db import get_session  # noqa: E402
-from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome  # noqa: E402
+from covenant_portal.homes.models import ProviderHome  # noqa: E402
 from covenant_portal.returns.calendar.periods import new_period  # noqa: E402
 from covenant_portal.returns.models import (  # noqa: E402
     GmPlacement,
@@ -39,8 +39,8 @@ from covenant_portal.returns.models import (  # noqa: E402
     ReturnSubmission,
 )
 from covenant_portal.signing.models import LedgerEntry  # noqa: E402
-from returns import fresh_app, p50_p95, timings  # noqa: E402  (bench/returns.py)
 from signing import ScratchDatabases  # noqa: E402  (bench/signing.py)
+from world import fresh_app, home_row, p50_p95, placeholder_entry, timings  # noqa: E402  (bench/world.py)
 
 SIGNED_AT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
 BATCH = 2000
@@ -73,46 +73,14 @@ def add_world(session, providers: int, authorities: int) -> int:
     def host(i: int) -> int:
         return gm[i % len(gm)].id if i % 10 < 4 else others[i % len(others)]
 
-    session.execute(
-        insert(ProviderHome),
-        [
-            {
-                "id": i,
-                "organisation_id": i,
-                "name": f"Home {i}",
-                "host_local_authority_id": host(i),
-                "home_type": HomeType.CHILDRENS_HOME,
-                "registered_places": 4 + i % 3,
-                "age_from": 8,
-                "age_to": 17,
-                "needs": [],
-                "status": HomeStatus.OPEN,
-            }
-            for i in range(1, providers + 1)
-        ],
-    )
+    session.execute(insert(ProviderHome), [home_row(i, host(i), 4 + i % 3) for i in range(1, providers + 1)])
     number = 0
     for index, period in enumerate(periods):
         for start in range(1, providers + 1, BATCH):
             ids = range(start, min(start + BATCH, providers + 1))
             rows = [(number + n, i) for n, i in enumerate(ids, start=1)]
             number += len(ids)
-            session.execute(
-                insert(LedgerEntry),
-                [
-                    {
-                        "seq": seq + k,
-                        "created_at": SIGNED_AT,
-                        "kind": "bench-placeholder",
-                        "subject": f"bench:{k}",
-                        "envelope": b"{}",
-                        "envelope_sha256": "0" * 64,
-                        "prev_hash": f"{k:064x}",
-                        "entry_hash": f"{k + 1:064x}",
-                    }
-                    for k, _i in rows
-                ],
-            )
+            session.execute(insert(LedgerEntry), [placeholder_entry(seq, k, SIGNED_AT) for k, _i in rows])
             session.execute(
                 insert(QuarterlyReturn),
                 [

@@ -15,7 +15,6 @@ placeholder ledger entries: the page reads who signed what, never the envelopes.
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from covenant_portal import create_app  # noqa: E402
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User  # noqa: E402
 from covenant_portal.access import Role
 from covenant_portal.returns.models import (  # noqa: E402
@@ -40,32 +38,26 @@ from covenant_portal.returns.models import (  # noqa: E402
 from covenant_portal.returns.calendar.periods import new_period  # noqa: E402
 from covenant_portal.covenant.models import CovenantSignature  # noqa: E402
 from covenant_portal.covenant.service import current_version  # noqa: E402
-from covenant_portal.db import create_db_engine, get_session, upgrade_database  # noqa: E402
-from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome  # noqa: E402
-from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
+from covenant_portal.db import get_session  # noqa: E402
+from covenant_portal.homes.models import ProviderHome  # noqa: E402
 from covenant_portal.signing.models import LedgerEntry  # noqa: E402
 from covenant_portal.returns.compliance.routes import PER_PAGE  # noqa: E402
 from signing import ScratchDatabases  # noqa: E402  (bench/signing.py)
+from world import (  # noqa: E402  (bench/world.py)
+    ADMIN_IDS,
+    admin_row,
+    fresh_app,
+    home_row,
+    p50_p95,
+    placeholder_entry,
+    signature_row,
+    timings,
+)
 
 SIGNED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # before Q1 2026 to 2027 starts: every provider owes it
 RETURN_SIGNED_AT = datetime(2026, 7, 10, 9, 0, tzinfo=UTC)
 BATCH = 1000
 STATUSES = list(PledgeStatus)
-
-
-def fresh_app(url: str, workdir: Path):
-    """The portal on a new migrated database, with the reference data and covenant version 1."""
-    engine = create_db_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
-    app = create_app(
-        {"SECRET_KEY": "bench", "DATABASE_URL": url, "SIGNING_KEY_FILE": str(workdir / "signing_key.pem")},
-        instance_path=workdir / "instance",
-    )
-    with app.app_context():
-        load_local_authorities(get_session())
-        load_covenant(get_session())
-    return app
 
 
 def add_providers(session, count: int) -> tuple[User, int]:
@@ -88,76 +80,16 @@ def add_providers(session, count: int) -> tuple[User, int]:
     for start in range(1, count + 1, BATCH):
         ids = range(start, min(start + BATCH, count + 1))
         session.execute(insert(ProviderOrganisation), [{"id": i, "name": f"Provider {i:05d} Ltd"} for i in ids])
-        session.execute(
-            insert(User),
-            [
-                {
-                    "id": 1_000_000 + i,
-                    "email": f"admin{i}@provider.example",
-                    "full_name": f"Admin {i}",
-                    "job_title": "Director",
-                    "role": Role.PROVIDER,
-                    "organisation_id": i,
-                    "is_organisation_admin": True,
-                    "password_hash": "x",
-                    "email_verified_at": SIGNED_AT,
-                }
-                for i in ids
-            ],
-        )
-        session.execute(
-            insert(ProviderHome),
-            [
-                {
-                    "id": i,
-                    "organisation_id": i,
-                    "name": f"Home {i}",
-                    "host_local_authority_id": bolton.id,
-                    "home_type": HomeType.CHILDRENS_HOME,
-                    "registered_places": 4,
-                    "age_from": 8,
-                    "age_to": 17,
-                    "needs": [],
-                    "status": HomeStatus.OPEN,
-                }
-                for i in ids
-            ],
-        )
+        session.execute(insert(User), [admin_row(i, SIGNED_AT) for i in ids])
+        session.execute(insert(ProviderHome), [home_row(i, bolton.id) for i in ids])
         # Two placeholder ledger entries each: the covenant signature's and the return's.
         session.execute(
             insert(LedgerEntry),
-            [
-                {
-                    "seq": seq + 2 * i + offset,
-                    "created_at": SIGNED_AT,
-                    "kind": "bench-placeholder",
-                    "subject": f"bench:{2 * i + offset}",
-                    "envelope": b"{}",
-                    "envelope_sha256": "0" * 64,
-                    "prev_hash": f"{2 * i + offset:064x}",
-                    "entry_hash": f"{2 * i + offset + 1:064x}",
-                }
-                for i in ids
-                for offset in (0, 1)
-            ],
+            [placeholder_entry(seq, 2 * i + offset, SIGNED_AT) for i in ids for offset in (0, 1)],
         )
         session.execute(
             insert(CovenantSignature),
-            [
-                {
-                    "organisation_id": i,
-                    "covenant_version_id": version.id,
-                    "signer_id": 1_000_000 + i,
-                    "signer_name": f"Admin {i}",
-                    "signer_job_title": "Director",
-                    "signer_email": f"admin{i}@provider.example",
-                    "declaration": "bench",
-                    "signed_at": SIGNED_AT,
-                    "organisation_name": f"Provider {i:05d} Ltd",
-                    "ledger_seq": seq + 2 * i,
-                }
-                for i in ids
-            ],
+            [signature_row(i, version.id, f"Provider {i:05d} Ltd", SIGNED_AT, seq + 2 * i) for i in ids],
         )
         session.execute(
             insert(QuarterlyReturn),
@@ -172,7 +104,7 @@ def add_providers(session, count: int) -> tuple[User, int]:
                     "version": 1,
                     "document": {"bench": i},
                     "document_sha256": "0" * 64,
-                    "signer_id": 1_000_000 + i,
+                    "signer_id": ADMIN_IDS + i,
                     "signer_name": f"Admin {i}",
                     "signer_job_title": "Director",
                     "signer_email": f"admin{i}@provider.example",
@@ -217,28 +149,6 @@ def add_providers(session, count: int) -> tuple[User, int]:
         )
         session.commit()
     return contact, period.id
-
-
-def timings(client, url: str, requests: int, warm_up: int = 3) -> tuple[list[float], int]:
-    """Seconds for each of `requests` GETs of url (after a few to warm caches), and the body's size."""
-    size = 0
-    for _ in range(warm_up):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(response.get_data())
-    elapsed = []
-    for _ in range(requests):
-        began = time.perf_counter()
-        response = client.get(url)
-        response.get_data()  # a streamed response (the CSV) is written as it is read
-        elapsed.append(time.perf_counter() - began)
-        assert response.status_code == 200, (url, response.status_code)
-    return elapsed, size
-
-
-def p50_p95(elapsed: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(elapsed, n=20, method="inclusive")
-    return statistics.median(elapsed), cuts[18]
 
 
 def report_database(kind: str, databases: ScratchDatabases, workdir: Path, providers: int, requests: int) -> None:

@@ -16,8 +16,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
-from covenant_portal.signing.service import seal
-from covenant_portal.web.ids import parse_id
+from covenant_portal.signing.stored_records import seal_record, subject_id
 
 KIND = "concern-closure"
 PREDICATE_TYPE = "urn:gm-first:predicate:concern-closure:v1"
@@ -113,27 +112,22 @@ def seal_closure(session: Session, key: PortalKey, concern: Concern, officer: Us
         closed_by_id=officer.id,
         closed_by_name=officer.full_name,
     )
-    entry = seal(
+    seal_record(
         session,
         key,
-        kind=KIND,
+        CONCERN_CLOSURE,
+        closure,
         subject_name=subject_name_for(closure.id),
         subject_sha256=closure.document_sha256,
-        predicate_type=PREDICATE_TYPE,
         predicate=predicate_of(closure),
         now=now,
     )
-    closure.ledger_seq = entry.seq
-    session.add(closure)
-    session.flush()
     return closure
 
 
 def check_closure(session: Session, subject_name: str, statement: dict) -> str | None:
     """A problem if the stored closure differs from what was signed (or its document from its digest)."""
-    closure_id = (
-        parse_id(subject_name.removeprefix(SUBJECT_PREFIX)) if subject_name.startswith(SUBJECT_PREFIX) else None
-    )
+    closure_id = subject_id(subject_name, SUBJECT_PREFIX)
     closure = session.get(ConcernClosure, closure_id) if closure_id is not None else None
     if closure is None:
         return f"no concern closure is stored for {subject_name}"

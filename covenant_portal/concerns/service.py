@@ -28,7 +28,7 @@ from covenant_portal.concerns.models import (
     Timer,
 )
 from covenant_portal.homes.models import ProviderHome
-from covenant_portal.signing.models import LedgerEntry
+from covenant_portal.signing.stored_records import receipt_envelope
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.web.identifiers import identifying_data_problem
 
@@ -331,7 +331,7 @@ def closures_of(session: Session, concern: Concern) -> list[ConcernClosure]:
 
 def receipt_bytes(session: Session, closure: ConcernClosure) -> bytes:
     """The closure's DSSE envelope exactly as the ledger keeps it."""
-    return session.execute(select(LedgerEntry.envelope).where(LedgerEntry.seq == closure.ledger_seq)).scalar_one()
+    return receipt_envelope(session, closure.ledger_seq)
 
 
 def concerns_for(session: Session, user: User) -> list[Concern]:

@@ -20,7 +20,7 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.service import current_contacts
 from covenant_portal.conversations.models import Conversation, ConversationMessage, Side
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 
 DEFAULT_TOPIC = "General"
 WRITERS = (Role.LA_CONTACT, Role.PROVIDER)
@@ -196,15 +196,14 @@ def _tell_other_side(
     from_whom = (
         conversation.local_authority.name if message.side == Side.LOCAL_AUTHORITY else conversation.organisation.name
     )
-    for address in recipients(session, conversation, side):
-        queue_email(
-            session,
-            to=address,
-            subject=f"New message from {from_whom}: {conversation.subject}",
-            template="conversation_message",
-            dedupe_key=f"conversation-message:{message.id}:{address.lower()}",
-            now=now,
-            conversation=conversation,
-            from_whom=from_whom,
-            link=links.url("conversations.conversation", conversation_id=conversation.id),
-        )
+    queue_email_to_each(
+        session,
+        ((address.lower(), address) for address in recipients(session, conversation, side)),
+        subject=f"New message from {from_whom}: {conversation.subject}",
+        template="conversation_message",
+        dedupe_key=f"conversation-message:{message.id}",
+        now=now,
+        conversation=conversation,
+        from_whom=from_whom,
+        link=links.url("conversations.conversation", conversation_id=conversation.id),
+    )

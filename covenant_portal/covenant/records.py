@@ -6,16 +6,18 @@ every signed fact is kept on the signature row (the organisation's details as th
 signed, since it may be renamed later) or its covenant version, and re-derived from them.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.covenant.models import CovenantSignature, CovenantVersion
 from covenant_portal.signing.canonical import canonical_sha256, sha256_hex
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.signing.stored_records import StoredRecords, check_page
 from covenant_portal.signing.summaries import on_when, signed_fact
-from covenant_portal.web.ids import parse_id
 
 KIND = "covenant-signature"
 PREDICATE_TYPE = "urn:gm-first:predicate:covenant-signature:v1"
@@ -81,62 +83,50 @@ SOURCE_OF = {
 }
 
 
-def check_covenant_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    """For each (subject name, signed Statement), a problem naming what differs between the signed
-    statement and the stored records, or None. One query for the page's signatures (with the
-    subjects of the ledger entries they point at), and each covenant version hashed once."""
-    ids = [_signature_id(subject_name) for subject_name, _statement in records]
-    # Plain rows (predicate_for reads them as it reads a CovenantSignature): far faster than objects.
-    signatures = CovenantSignature.__table__
-    rows = session.execute(
-        select(signatures, LedgerEntry.subject.label("entry_subject"))
-        .outerjoin(LedgerEntry, LedgerEntry.seq == signatures.c.ledger_seq)
-        .where(signatures.c.id.in_([i for i in ids if i is not None]))
-    )
-    found = {row.id: (row, row.entry_subject) for row in rows}
+STORED = StoredRecords(CovenantSignature.__table__, SUBJECT_PREFIX, "covenant_signature", "covenant signature")
+
+
+def check_signature_page(
+    session: Session,
+    records: list[tuple[str, dict]],
+    stored: StoredRecords,
+    predicate_type: str,
+    predicate_of: Callable[[Any, CovenantVersion], dict],
+    source_of: dict[tuple, str],
+) -> list[str | None]:
+    """What the checks of providers' and LAs' signatures share: for each (subject name, signed
+    Statement), a problem naming what differs between it and the stored signature (a plain row,
+    which `predicate_of` reads as it reads a signature object: far faster), or None. The subject is
+    the signature's covenant version's document, so each version's document is hashed once a page."""
     versions = {version.id: version for version in session.scalars(select(CovenantVersion))}
     intact_versions = {
         version.id for version in versions.values() if canonical_sha256(version.document) == version.document_sha256
     }
-    problems = []
-    for (subject_name, statement), signature_id in zip(records, ids, strict=True):
-        if signature_id not in found:
-            problems.append(f"{subject_name} names no covenant signature in the database")
-            continue
-        signature, entry_subject = found[signature_id]
+
+    def problem(signature, subject_name: str, statement: dict, label: str) -> str | None:
         version = versions[signature.covenant_version_id]
-        label = f"covenant_signature {signature.id}"
-        if entry_subject != subject_name_for(signature.id):
-            problems.append(f"{label} ledger_seq does not point at its own ledger entry")
-        elif version.id not in intact_versions:
-            problems.append(f"covenant_version {version.number} document differs from its document_sha256")
-        else:
-            problems.append(
-                statement_problem(
-                    statement,
-                    subject_name,
-                    version.document_sha256,
-                    PREDICATE_TYPE,
-                    f"covenant_version {version.number} document_sha256",
-                )
-                or _predicate_problem(signature, version, statement, label)
-            )
-    return problems
+        if version.id not in intact_versions:
+            return f"covenant_version {version.number} document differs from its document_sha256"
+        return statement_problem(
+            statement,
+            subject_name,
+            version.document_sha256,
+            predicate_type,
+            f"covenant_version {version.number} document_sha256",
+        ) or predicate_problem(predicate_of(signature, version), statement.get("predicate"), label, source_of)
+
+    return check_page(session, records, stored, problem)
+
+
+def check_covenant_signatures(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
+    """For each (subject name, signed Statement), a problem naming what differs between the signed
+    statement and the stored records, or None. One query for the page's signatures (with the
+    subjects of the ledger entries they point at), and each covenant version hashed once."""
+    return check_signature_page(session, records, STORED, PREDICATE_TYPE, predicate_for, SOURCE_OF)
 
 
 def check_covenant_signature(session: Session, subject_name: str, statement: dict) -> str | None:
     return check_covenant_signatures(session, [(subject_name, statement)])[0]
-
-
-def _signature_id(subject_name: str) -> int | None:
-    signature_id = subject_name.removeprefix(SUBJECT_PREFIX)
-    return parse_id(signature_id) if subject_name.startswith(SUBJECT_PREFIX) else None
-
-
-def _predicate_problem(
-    signature: CovenantSignature, version: CovenantVersion, statement: dict, label: str
-) -> str | None:
-    return predicate_problem(predicate_for(signature, version), statement.get("predicate"), label, SOURCE_OF)
 
 
 def describe_signature(statement: dict) -> str:

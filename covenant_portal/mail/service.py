@@ -1,6 +1,7 @@
 """The outbox: emails are queued in the caller's transaction and sent later by the send_outbox job
 (see covenant_portal/mail/sender.py); admins read it in the mail log."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +40,34 @@ def queue_email(
     except IntegrityError:
         return None  # another transaction queued the same message first
     return message
+
+
+def queue_email_to_each(
+    session: Session,
+    recipients: Iterable[tuple[object, str]],
+    *,
+    subject: str,
+    template: str,
+    dedupe_key: str,
+    now: datetime,
+    **context,
+) -> int:
+    """Queue the same email (queue_email) to each (who, address) of `recipients`, each with the
+    dedupe key "<dedupe_key>:<who>" (say a user id), so a retry queues no one's twice. How many were
+    queued (those already in the outbox are not). Nothing is committed here."""
+    return sum(
+        queue_email(
+            session,
+            to=address,
+            subject=subject,
+            template=template,
+            dedupe_key=f"{dedupe_key}:{who}",
+            now=now,
+            **context,
+        )
+        is not None
+        for who, address in recipients
+    )
 
 
 def rendered_email(*, to: str, subject: str, template: str, dedupe_key: str, now: datetime, **context) -> dict:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal import audit
@@ -17,12 +16,11 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.la_records import LA_COVENANT_SIGNATURE, predicate_for, subject_name_for
 from covenant_portal.covenant.models import CovenantVersion, LaCovenantSignature
 from covenant_portal.covenant.service.errors import CovenantError
-from covenant_portal.covenant.service.signing import Signing
+from covenant_portal.covenant.service.signing import Signing, must_have_read, sealed_in_savepoint, version_to_sign
 from covenant_portal.covenant.service.versions import current_version
 from covenant_portal.db import next_id
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import seal
+from covenant_portal.signing.stored_records import receipt_envelope
 
 
 class AuthorityAlreadySigned(CovenantError):
@@ -58,17 +56,12 @@ def sign_for_authority(
     authorised officer's name and job title and the version number the signer read."""
     if signer.role != Role.LA_CONTACT or signer.local_authority is None:
         raise CovenantError("Only a local authority contact signs for their local authority.")
-    version = current_version(session)
-    if version is None:
-        raise CovenantError("There is no published version of the covenant to sign.")
+    version = version_to_sign(session)
     authority = signer.local_authority
     existing = authority_signature_of(session, authority.id, version)
     if existing is not None:
         raise AuthorityAlreadySigned(existing)
-    if signing.version_number != version.number:
-        raise CovenantError(
-            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
-        )
+    must_have_read(version, signing)
     signature = LaCovenantSignature(
         id=next_id(session, LaCovenantSignature),
         local_authority_id=authority.id,
@@ -83,22 +76,11 @@ def sign_for_authority(
         local_authority_name=authority.name,
         local_authority_ons_code=authority.ons_code,
     )
-    try:
-        with session.begin_nested():
-            entry = seal(
-                session,
-                key,
-                kind=LA_COVENANT_SIGNATURE.kind,
-                subject_name=subject_name_for(signature.id),
-                subject_sha256=version.document_sha256,
-                predicate_type=LA_COVENANT_SIGNATURE.predicate_type,
-                predicate=predicate_for(signature, version),
-                now=now,
-            )
-            signature.ledger_seq = entry.seq
-            session.add(signature)
-    except IntegrityError:
-        raise AuthorityAlreadySigned(authority_signature_of(session, authority.id, version)) from None
+    predicate = predicate_for(signature, version)
+    if not sealed_in_savepoint(
+        session, key, LA_COVENANT_SIGNATURE, signature, subject_name_for(signature.id), predicate, now
+    ):
+        raise AuthorityAlreadySigned(authority_signature_of(session, authority.id, version))
     audit.record(
         session,
         actor,
@@ -119,7 +101,7 @@ def authority_signature_for_viewer(session: Session, signature_id: int) -> LaCov
 
 
 def authority_receipt_bytes(session: Session, signature: LaCovenantSignature) -> bytes:
-    return session.get(LedgerEntry, signature.ledger_seq).envelope
+    return receipt_envelope(session, signature.ledger_seq)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ Functions take the session and an explicit `now`; those that change state write 
 and commit.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,15 +28,14 @@ from covenant_portal.covenant.records import (
 )
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.crash_points import crash_point
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.records import RecordKind
+from covenant_portal.signing.retired_keys import sign_or_refuse
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 from covenant_portal.covenant.service.errors import AlreadySigned, CovenantError, NoNamedContact, SigningKeyRetired
 from covenant_portal.covenant.service.versions import current_version
-
-logger = logging.getLogger(__name__)
 
 
 # Signing
@@ -74,23 +72,60 @@ class Signing:
     version_number: int
 
 
+# What signing a version asks, on either side (a provider's signature, or an LA's: la_signing.py)
+
+
+def version_to_sign(session: Session) -> CovenantVersion:
+    """The current version, which is the one anyone signs; CovenantError if none is published."""
+    version = current_version(session)
+    if version is None:
+        raise CovenantError("There is no published version of the covenant to sign.")
+    return version
+
+
+def must_have_read(version: CovenantVersion, signing: Signing) -> None:
+    """CovenantError unless the version the signer read and confirmed is the one they would sign."""
+    if signing.version_number != version.number:
+        raise CovenantError(
+            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
+        )
+
+
+def sealed_in_savepoint(
+    session: Session, key: PortalKey, kind: RecordKind, signature, subject_name: str, predicate: dict, now: datetime
+) -> bool:
+    """Seals a signature of its covenant version (the subject is the version's document) in a
+    savepoint; False, with nothing of it kept, if the one signature a signer's organisation or
+    authority may make of the version was stored meanwhile (by a colleague signing at that moment)."""
+    try:
+        with session.begin_nested():
+            seal_record(
+                session,
+                key,
+                kind,
+                signature,
+                subject_name=subject_name,
+                subject_sha256=signature.covenant_version.document_sha256,
+                predicate=predicate,
+                now=now,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def sign(
     session: Session, links: Links, key: PortalKey, signer: User, signing: Signing, actor: Actor, now: datetime
 ) -> CovenantSignature:
     """Signs the current version for the signer's organisation and seals it in the ledger."""
-    version = current_version(session)
+    version = version_to_sign(session)
     organisation = signer.organisation
-    if version is None:
-        raise CovenantError("There is no published version of the covenant to sign.")
     existing = signature_of(session, organisation.id, version)
     if existing is not None:
         raise AlreadySigned(existing)
     if not has_named_contact(session, organisation.id):
         raise NoNamedContact("Name a contact for vacancies and referrals before you sign.")
-    if signing.version_number != version.number:
-        raise CovenantError(
-            f"Version {version.number} of the covenant was published after you opened this page: read it, then sign."
-        )
+    must_have_read(version, signing)
     signature = _sealed_signature(session, key, signer, signing, version, now)
     _queue_confirmations(session, links, signature, now)
     audit.record(
@@ -121,17 +156,16 @@ def sign_with_current_key(
     """sign(), sealed with the key current_key() gives. If that key was retired meanwhile, the key is
     asked for again (portal_key() re-reads the key file) and a newer one signs instead, once. If there
     is none, SigningKeyRetired is raised and nothing is saved."""
-    try:
-        return with_current_key(current_key, lambda key: sign(session, links, key, signer, signing, actor, now))
-    except KeyRetired as retired:
-        session.rollback()
-        logger.warning(
-            "covenant signing refused: signing key %s is retired and no newer key file is here", retired.keyid
-        )
-        raise SigningKeyRetired(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: sign(session, links, key, signer, signing, actor, now),
+        lambda: SigningKeyRetired(
             "The portal’s signing key has just been changed, so your signature could not be sealed. "
             "Nothing has been saved. Try again in a few minutes."
-        ) from None
+        ),
+        "covenant signing",
+    )
 
 
 def _sealed_signature(
@@ -153,42 +187,30 @@ def _sealed_signature(
         organisation_ofsted_provider_urn=signer.organisation.ofsted_provider_urn,
         signer_signed_in_at=signer.last_login_at,
     )
-    try:
-        # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger
-        # entry made here goes with the refused signature.
-        with session.begin_nested():
-            entry = seal(
-                session,
-                key,
-                kind=COVENANT_SIGNATURE.kind,
-                subject_name=subject_name_for(signature.id),
-                subject_sha256=version.document_sha256,
-                predicate_type=COVENANT_SIGNATURE.predicate_type,
-                predicate=predicate_for(signature, version),
-                now=now,
-            )
-            signature.ledger_seq = entry.seq
-            session.add(signature)
-    except IntegrityError:
-        raise AlreadySigned(signature_of(session, signer.organisation_id, version)) from None
+    # A savepoint, so that if another admin of the organisation signed meanwhile, the ledger entry
+    # made here goes with the refused signature.
+    predicate = predicate_for(signature, version)
+    if not sealed_in_savepoint(
+        session, key, COVENANT_SIGNATURE, signature, subject_name_for(signature.id), predicate, now
+    ):
+        raise AlreadySigned(signature_of(session, signer.organisation_id, version))
     return signature
 
 
 def _queue_confirmations(session: Session, links: Links, signature: CovenantSignature, now: datetime) -> None:
     reference = receipt_reference(signature.ledger_seq)
-    for user_id, address in signer_and_organisation_admins(session, signature.organisation_id, signature.signer):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your organisation has signed the GM First Covenant (receipt {reference})",
-            template="covenant_signed",
-            dedupe_key=f"covenant-signed:{signature.id}:{user_id}",
-            now=now,
-            signature=signature,
-            organisation=signature.organisation,
-            reference=reference,
-            receipt_link=links.url("covenant.signature", signature_id=signature.id),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, signature.organisation_id, signature.signer),
+        subject=f"Your organisation has signed the GM First Covenant (receipt {reference})",
+        template="covenant_signed",
+        dedupe_key=f"covenant-signed:{signature.id}",
+        now=now,
+        signature=signature,
+        organisation=signature.organisation,
+        reference=reference,
+        receipt_link=links.url("covenant.signature", signature_id=signature.id),
+    )
 
 
 # Who can see a signature, and its receipt
@@ -212,4 +234,4 @@ def signature_for_viewer(session: Session, viewer: User, signature_id: int) -> C
 
 def receipt_bytes(session: Session, signature: CovenantSignature) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    return session.get(LedgerEntry, signature.ledger_seq).envelope
+    return receipt_envelope(session, signature.ledger_seq)

@@ -32,7 +32,7 @@ from covenant_portal.expansions.models import ExpansionProposal, ExpansionRemind
 from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
 from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.web.working_days import working_days_between
 
 LA_STAGES = ("due_in_2_days", "due_today", "escalated")
@@ -86,19 +86,18 @@ def _send(session: Session, links: Links, proposal, version, stage: str, as_of: 
             session.flush()
     except IntegrityError:
         return 0
-    for address in _recipients(session, proposal, version, stage):
-        queue_email(
-            session,
-            to=address,
-            subject=_subject(proposal, stage),
-            template="expansion_reminder",
-            dedupe_key=f"expansion-reminder:{version.id}:{stage}:{address}",
-            now=as_of,
-            proposal=proposal,
-            stage=stage.split(":")[0],
-            clock=clock,
-            link=links.url(PROVIDER_PAGE if stage.startswith("information") else LA_PAGE, proposal_id=proposal.id),
-        )
+    queue_email_to_each(
+        session,
+        ((address, address) for address in _recipients(session, proposal, version, stage)),
+        subject=_subject(proposal, stage),
+        template="expansion_reminder",
+        dedupe_key=f"expansion-reminder:{version.id}:{stage}",
+        now=as_of,
+        proposal=proposal,
+        stage=stage.split(":")[0],
+        clock=clock,
+        link=links.url(PROVIDER_PAGE if stage.startswith("information") else LA_PAGE, proposal_id=proposal.id),
+    )
     audit.record(session, SYSTEM, "expansion.chased", reminder, as_of, proposal_id=proposal.id, stage=stage)
     session.commit()
     return 1

@@ -3,15 +3,14 @@ urn:gm-first:predicate:expansion-proposal:v1). The subject is the version
 (urn:gm-first:expansion-proposal:<version id>), its digest the SHA-256 of the version's canonical
 document; `ledger verify` re-derives the predicate from the row and re-hashes the document."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session, aliased
 
 from covenant_portal.expansions.models import ExpansionProposal, ProposalVersion
-from covenant_portal.expansions.record_checks import check_page
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.signing.stored_records import StoredRecords, check_page
 
 KIND = "expansion_proposal"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-proposal:v1"
@@ -61,36 +60,37 @@ SOURCE_OF = {
 }
 
 
-def _rows(ids: list[int]) -> Select:
-    versions = ProposalVersion.__table__
+def _with_proposal(rows: Select) -> Select:
     superseded = aliased(ProposalVersion)
     return (
-        select(
-            versions,
-            LedgerEntry.subject.label("entry_subject"),
+        rows.add_columns(
             ExpansionProposal.organisation_id.label("organisation_id"),
             superseded.version.label("superseded_version"),
             superseded.document_sha256.label("superseded_sha256"),
         )
-        .outerjoin(LedgerEntry, LedgerEntry.seq == versions.c.ledger_seq)
-        .join(ExpansionProposal, ExpansionProposal.id == versions.c.proposal_id)
-        .outerjoin(superseded, superseded.id == versions.c.supersedes_id)
-        .where(versions.c.id.in_(ids))
+        .join(ExpansionProposal, ExpansionProposal.id == ProposalVersion.__table__.c.proposal_id)
+        .outerjoin(superseded, superseded.id == ProposalVersion.__table__.c.supersedes_id)
     )
 
 
+STORED = StoredRecords(
+    ProposalVersion.__table__,
+    SUBJECT_PREFIX,
+    "expansion_proposal_version",
+    "expansion proposal version",
+    _with_proposal,
+)
+
+
 def check_proposals(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    return check_page(session, records, SUBJECT_PREFIX, _rows, "expansion proposal version", _problem)
+    return check_page(session, records, STORED, _problem)
 
 
 def check_proposal(session: Session, subject: str, statement: dict) -> str | None:
     return check_proposals(session, [(subject, statement)])[0]
 
 
-def _problem(row, subject: str, statement: dict) -> str | None:
-    label = f"expansion_proposal_version {row.id}"
-    if row.entry_subject != subject_name_for(row.id):
-        return f"{label} ledger_seq does not point at its own ledger entry"
+def _problem(row, subject: str, statement: dict, label: str) -> str | None:
     document = row.document if isinstance(row.document, dict) else {}
     try:
         digest = canonical_sha256(document)

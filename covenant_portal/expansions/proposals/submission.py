@@ -23,12 +23,12 @@ from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import choices, unfinished
 from covenant_portal.expansions.proposals.records import EXPANSION_PROPOSAL, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email, queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 LA_PAGE = "expansion_triage.proposal"
 PROVIDER_PAGE = "expansion_proposals.proposal"
@@ -82,14 +82,16 @@ def submit(
         raise Changed("The proposal was changed after you opened this page, perhaps by a colleague. Check it again.")
     if unfinished(session, proposal):
         raise ExpansionError("Some answers are missing: finish every section first.")
-    try:
-        return with_current_key(current_key, lambda key: _submit(session, links, key, user, proposal, actor, now))
-    except KeyRetired:
-        session.rollback()
-        raise ExpansionError(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: _submit(session, links, key, user, proposal, actor, now),
+        lambda: ExpansionError(
             "The portal’s signing key has just been changed, so your proposal could not be sealed. "
             "Nothing has been submitted and your answers are kept. Try again in a few minutes."
-        ) from None
+        ),
+        "expansion proposal submission",
+    )
 
 
 def _submit(
@@ -131,20 +133,17 @@ def _submit(
             submitted_at=now,
         )
         superseded = (latest.version, latest.document_sha256) if latest is not None else None
-        entry = seal(
-            session,
-            key,
-            kind=EXPANSION_PROPOSAL.kind,
-            subject_name=subject_name_for(version.id),
-            subject_sha256=version.document_sha256,
-            predicate_type=EXPANSION_PROPOSAL.predicate_type,
-            predicate=predicate_for(version, proposal.organisation_id, superseded),
-            now=now,
-        )
-        version.ledger_seq = entry.seq
-        session.add(version)
         try:
-            session.flush()
+            seal_record(
+                session,
+                key,
+                EXPANSION_PROPOSAL,
+                version,
+                subject_name=subject_name_for(version.id),
+                subject_sha256=version.document_sha256,
+                predicate=predicate_for(version, proposal.organisation_id, superseded),
+                now=now,
+            )
         except IntegrityError:
             raise Changed("A colleague submitted this proposal at the same moment.") from None
     session.expire(proposal)
@@ -187,21 +186,18 @@ def _tell(session: Session, links: Links, proposal: ExpansionProposal, version: 
             what=what,
             link=la_link,
         )
-    for user_id, address in signer_and_organisation_admins(
-        session, proposal.organisation_id, _submitter(session, version)
-    ):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your expansion proposal is submitted (receipt {reference})",
-            template="expansion_receipt",
-            dedupe_key=f"expansion-receipt:{version.id}:{user_id}",
-            now=now,
-            proposal=proposal,
-            version=version,
-            reference=reference,
-            link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, proposal.organisation_id, _submitter(session, version)),
+        subject=f"Your expansion proposal is submitted (receipt {reference})",
+        template="expansion_receipt",
+        dedupe_key=f"expansion-receipt:{version.id}",
+        now=now,
+        proposal=proposal,
+        version=version,
+        reference=reference,
+        link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
+    )
 
 
 def _submitter(session: Session, version: ProposalVersion) -> User:
@@ -255,6 +251,4 @@ def differences(older: ProposalVersion, newer: ProposalVersion) -> list[tuple[st
 
 def receipt_bytes(session: Session, ledger_seq: int | None) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    entry = session.get(LedgerEntry, ledger_seq)
-    assert entry is not None  # ledger_seq is a foreign key
-    return entry.envelope
+    return receipt_envelope(session, ledger_seq)

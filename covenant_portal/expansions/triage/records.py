@@ -3,16 +3,15 @@ urn:gm-first:predicate:expansion-outcome:v1). The subject is the outcome
 (urn:gm-first:expansion-outcome:<id>), its digest the SHA-256 of the outcome's canonical document
 (`document_of`, re-derived from the row), which cites the proposal version's document digest."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.expansions.models import OUTCOME_LABELS, Outcome, ProposalOutcome, ProposalVersion
-from covenant_portal.expansions.record_checks import check_page
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
+from covenant_portal.signing.stored_records import StoredRecords, check_page
 
 KIND = "expansion_outcome"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-outcome:v1"
@@ -46,36 +45,34 @@ def predicate_for(document: dict) -> dict:
     return {key: document[key] for key in ("outcome", "proposal", "localAuthority", "decidedBy", "decidedAt")}
 
 
-def _rows(ids: list[int]) -> Select:
+def _with_proposal_and_authority(rows: Select) -> Select:
     outcomes = ProposalOutcome.__table__
     return (
-        select(
-            outcomes,
-            LedgerEntry.subject.label("entry_subject"),
+        rows.add_columns(
             ProposalVersion.version.label("version_number"),
             ProposalVersion.document_sha256.label("proposal_sha256"),
             LocalAuthority.ons_code.label("ons_code"),
             LocalAuthority.name.label("authority"),
         )
-        .outerjoin(LedgerEntry, LedgerEntry.seq == outcomes.c.ledger_seq)
         .join(ProposalVersion, ProposalVersion.id == outcomes.c.version_id)
         .join(LocalAuthority, LocalAuthority.id == outcomes.c.local_authority_id)
-        .where(outcomes.c.id.in_(ids))
     )
 
 
+STORED = StoredRecords(
+    ProposalOutcome.__table__, SUBJECT_PREFIX, "expansion_outcome", "expansion outcome", _with_proposal_and_authority
+)
+
+
 def check_outcomes(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
-    return check_page(session, records, SUBJECT_PREFIX, _rows, "expansion outcome", _problem)
+    return check_page(session, records, STORED, _problem)
 
 
 def check_outcome(session: Session, subject: str, statement: dict) -> str | None:
     return check_outcomes(session, [(subject, statement)])[0]
 
 
-def _problem(row, subject: str, statement: dict) -> str | None:
-    label = f"expansion_outcome {row.id}"
-    if row.entry_subject != subject_name_for(row.id):
-        return f"{label} ledger_seq does not point at its own ledger entry"
+def _problem(row, subject: str, statement: dict, label: str) -> str | None:
     try:
         document = document_of(row, row.version_number, row.proposal_sha256, row.ons_code, row.authority)
     except ValueError:

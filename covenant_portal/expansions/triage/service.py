@@ -38,10 +38,11 @@ from covenant_portal.expansions.models import (
 from covenant_portal.expansions.proposals.submission import LA_PAGE, OPEN, PROVIDER_PAGE
 from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME, document_of, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
+from covenant_portal.signing.stored_records import seal_record
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.working_days import Clock, Pause, clock
 
@@ -291,15 +292,13 @@ def record_outcome(
     _must_host(user, proposal)
     if problems := outcome_problems(typed):
         raise Invalid(problems)
-    try:
-        return with_current_key(
-            current_key, lambda key: _record(session, links, key, user, proposal, typed, actor, now)
-        )
-    except KeyRetired:
-        session.rollback()
-        raise ExpansionError(
-            "The portal’s signing key has just been changed. Nothing was recorded: try again."
-        ) from None
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: _record(session, links, key, user, proposal, typed, actor, now),
+        lambda: ExpansionError("The portal’s signing key has just been changed. Nothing was recorded: try again."),
+        "expansion outcome recording",
+    )
 
 
 def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now) -> ProposalOutcome:
@@ -320,19 +319,16 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
     authority = host_of(proposal)
     document = document_of(row, version.version, version.document_sha256, authority.ons_code, authority.name)
     with session.begin_nested():
-        entry = seal(
+        entry = seal_record(
             session,
             key,
-            kind=EXPANSION_OUTCOME.kind,
+            EXPANSION_OUTCOME,
+            row,
             subject_name=subject_name_for(row.id),
             subject_sha256=canonical_sha256(document),
-            predicate_type=EXPANSION_OUTCOME.predicate_type,
             predicate=predicate_for(document),
             now=now,
         )
-        row.ledger_seq = entry.seq
-        session.add(row)
-        session.flush()
     proposal.status = ProposalStatus.DECIDED if outcome.decides else ProposalStatus.DISCUSSING
     add_event(session, proposal, EventKind.OUTCOME, user.id, now, outcome.label, version=version.version)
     audit.record(
@@ -356,32 +352,28 @@ def _record(session, links, key, user, proposal, typed: OutcomeInput, actor, now
 
 
 def _tell_provider(session, links: Links, proposal, key: str, subject: str, text: str, now, letter: str = "") -> None:
-    for user_id, address in provider_recipients(session, proposal):
-        queue_email(
-            session,
-            to=address,
-            subject=f"{subject}: {proposal.title}",
-            template="expansion_update",
-            dedupe_key=f"expansion-{key}:{user_id}",
-            now=now,
-            proposal=proposal,
-            text=text,
-            letter=letter,
-            link=links.url(PROVIDER_PAGE, proposal_id=proposal.id),
-        )
+    recipients = provider_recipients(session, proposal)
+    _tell(session, links, proposal, recipients, PROVIDER_PAGE, key, subject, text, now, letter)
 
 
 def _tell_host(session, links: Links, proposal, key: str, subject: str, text: str, now) -> None:
-    for named in named_contacts(session, proposal.host_local_authority_id):
-        queue_email(
-            session,
-            to=named.email,
-            subject=f"{subject}: {proposal.title}",
-            template="expansion_update",
-            dedupe_key=f"expansion-{key}:la{named.id}",
-            now=now,
-            proposal=proposal,
-            text=text,
-            letter="",
-            link=links.url(LA_PAGE, proposal_id=proposal.id),
-        )
+    named = named_contacts(session, proposal.host_local_authority_id)
+    # "la<id>": an LA contact's key, apart from the provider users' (by user id) of the same update
+    recipients = [(f"la{contact.id}", contact.email) for contact in named]
+    _tell(session, links, proposal, recipients, LA_PAGE, key, subject, text, now, "")
+
+
+def _tell(session, links: Links, proposal, recipients, page: str, key: str, subject: str, text: str, now, letter: str):
+    """An update on the proposal, by email, to each (who, address) of one side, linking to its page."""
+    queue_email_to_each(
+        session,
+        recipients,
+        subject=f"{subject}: {proposal.title}",
+        template="expansion_update",
+        dedupe_key=f"expansion-{key}",
+        now=now,
+        proposal=proposal,
+        text=text,
+        letter=letter,
+        link=links.url(page, proposal_id=proposal.id),
+    )

@@ -11,7 +11,7 @@ and compares the answers kept as rows (pledge_answer, home_occupancy, gm_placeme
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from covenant_portal.accounts.models import LocalAuthority
@@ -27,10 +27,9 @@ from covenant_portal.returns.evidence.check import check_evidence_files
 from covenant_portal.covenant.records import declaration_sha256
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, as_object, predicate_problem, statement_problem
+from covenant_portal.signing.stored_records import StoredRecords, check_page, subject_id
 from covenant_portal.signing.summaries import on_when, signed_fact
-from covenant_portal.web.ids import parse_id
 
 KIND = "attestation-return"
 PREDICATE_TYPE = "urn:gm-first:predicate:attestation-return:v1"
@@ -115,58 +114,49 @@ SOURCE_OF = {
 }
 
 
+def _with_return_and_period(rows: Select) -> Select:
+    submissions = ReturnSubmission.__table__
+    superseded = aliased(ReturnSubmission)
+    return (
+        rows.add_columns(
+            QuarterlyReturn.organisation_id.label("organisation_id"),
+            ReturnPeriod.financial_year.label("financial_year"),
+            ReturnPeriod.quarter.label("quarter"),
+            superseded.version.label("superseded_version"),
+            superseded.document_sha256.label("superseded_sha256"),
+        )
+        .join(QuarterlyReturn, QuarterlyReturn.id == submissions.c.return_id)
+        .join(ReturnPeriod, ReturnPeriod.id == QuarterlyReturn.period_id)
+        .outerjoin(superseded, superseded.id == submissions.c.supersedes_id)
+    )
+
+
+STORED = StoredRecords(
+    ReturnSubmission.__table__,
+    SUBJECT_PREFIX,
+    "attestation_submission",
+    "attestation return submission",
+    _with_return_and_period,
+)
+
+
 def check_returns(session: Session, records: list[tuple[str, dict]]) -> list[str | None]:
     """For each (subject name, signed Statement), a problem naming what differs between the signed
     statement and the stored records, or None. Five queries for the page, whatever its length."""
-    ids = [_submission_id(subject_name) for subject_name, _statement in records]
-    wanted = [i for i in ids if i is not None]
-    submissions = ReturnSubmission.__table__
-    superseded = aliased(ReturnSubmission)
-    rows = (
-        session.execute(
-            select(
-                submissions,
-                LedgerEntry.subject.label("entry_subject"),
-                QuarterlyReturn.organisation_id.label("organisation_id"),
-                ReturnPeriod.financial_year.label("financial_year"),
-                ReturnPeriod.quarter.label("quarter"),
-                superseded.version.label("superseded_version"),
-                superseded.document_sha256.label("superseded_sha256"),
-            )
-            .outerjoin(LedgerEntry, LedgerEntry.seq == submissions.c.ledger_seq)
-            .join(QuarterlyReturn, QuarterlyReturn.id == submissions.c.return_id)
-            .join(ReturnPeriod, ReturnPeriod.id == QuarterlyReturn.period_id)
-            .outerjoin(superseded, superseded.id == submissions.c.supersedes_id)
-            .where(submissions.c.id.in_(wanted))
-        )
-        if wanted
-        else []
-    )
-    found = {row.id: row for row in rows}
-    stored = _stored_answers(session, list(found))
-    problems = []
-    for (subject_name, statement), submission_id in zip(records, ids, strict=True):
-        row = found.get(submission_id)
-        if row is None:
-            problems.append(f"{subject_name} names no attestation return submission in the database")
-            continue
-        problems.append(_problem(row, stored.get(row.id, _empty()), subject_name, statement))
-    return problems
+    named = [subject_id(subject_name, SUBJECT_PREFIX) for subject_name, _statement in records]
+    stored = _stored_answers(session, [i for i in named if i is not None])
+
+    def problem(row, subject_name: str, statement: dict, label: str) -> str | None:
+        return _problem(row, stored.get(row.id, _empty()), subject_name, statement, label)
+
+    return check_page(session, records, STORED, problem)
 
 
 def check_return(session: Session, subject_name: str, statement: dict) -> str | None:
     return check_returns(session, [(subject_name, statement)])[0]
 
 
-def _submission_id(subject_name: str) -> int | None:
-    submission_id = subject_name.removeprefix(SUBJECT_PREFIX)
-    return parse_id(submission_id) if subject_name.startswith(SUBJECT_PREFIX) else None
-
-
-def _problem(row, stored: dict, subject_name: str, statement: dict) -> str | None:
-    label = f"attestation_submission {row.id}"
-    if row.entry_subject != subject_name_for(row.id):
-        return f"{label} ledger_seq does not point at its own ledger entry"
+def _problem(row, stored: dict, subject_name: str, statement: dict, label: str) -> str | None:
     document = row.document if isinstance(row.document, dict) else {}
     try:
         document_hash = canonical_sha256(document)

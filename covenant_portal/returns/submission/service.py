@@ -7,7 +7,6 @@ all in one transaction, or nothing. A correction is a new draft started from the
 version; signing it makes version n + 1, which supersedes version n. Both are kept.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,12 +40,12 @@ from covenant_portal.audit.service import Actor
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import next_id
 from covenant_portal.mail.links import Links
-from covenant_portal.mail.service import queue_email
+from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.crash_points import crash_point
-from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import PortalKey
-from covenant_portal.signing.service import KeyRetired, seal, with_current_key
+from covenant_portal.signing.retired_keys import sign_or_refuse
+from covenant_portal.signing.stored_records import receipt_envelope, seal_record
 
 from covenant_portal.returns.submission.corrections import draft_from_document, start_correction  # noqa: F401
 from covenant_portal.returns.submission.errors import (  # also part of this module's interface
@@ -59,7 +58,6 @@ from covenant_portal.returns.submission.errors import (  # also part of this mod
     _Overtaken,
 )
 
-logger = logging.getLogger(__name__)
 
 SUBMISSION_ENDPOINT = "returns.submission"
 
@@ -210,16 +208,17 @@ def sign_with_current_key(
 ) -> ReturnSubmission:
     """sign_return() with the key current_key() gives; if it was retired meanwhile, once more with a
     newer key if there is one (as covenant signing does). Else SigningKeyRetired, nothing saved."""
-    try:
-        return with_current_key(
-            current_key, lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now)
-        )
-    except KeyRetired as retired:
-        logger.warning("return signing refused: signing key %s is retired and no newer key file is here", retired.keyid)
-        raise SigningKeyRetired(
+    return sign_or_refuse(
+        session,
+        current_key,
+        lambda key: sign_return(session, links, key, signer, quarterly_return, signing, actor, now),
+        lambda: SigningKeyRetired(
             "The portal’s signing key has just been changed, so your return could not be sealed. "
             "Nothing has been signed and your answers are kept. Try again in a few minutes."
-        ) from None
+        ),
+        "return signing",
+        roll_back=False,  # sign_return's savepoint has undone the attempt; the draft is kept as it was
+    )
 
 
 def _clear_draft(session: Session, quarterly_return: QuarterlyReturn, lock: int, signer: User, now: datetime) -> None:
@@ -263,22 +262,20 @@ def _sealed_submission(
     )
     period = quarterly_return.period
     superseded = Superseded(latest.version, latest.document_sha256) if latest is not None else None
-    entry = seal(
-        session,
-        key,
-        kind=ATTESTATION_RETURN.kind,
-        subject_name=subject_name_for(submission.id),
-        subject_sha256=submission.document_sha256,
-        predicate_type=ATTESTATION_RETURN.predicate_type,
-        predicate=predicate_for(
-            submission, quarterly_return.organisation_id, period.financial_year, period.quarter, superseded
-        ),
-        now=now,
+    predicate = predicate_for(
+        submission, quarterly_return.organisation_id, period.financial_year, period.quarter, superseded
     )
-    submission.ledger_seq = entry.seq
-    session.add(submission)
     try:
-        session.flush()
+        seal_record(
+            session,
+            key,
+            ATTESTATION_RETURN,
+            submission,
+            subject_name=subject_name_for(submission.id),
+            subject_sha256=submission.document_sha256,
+            predicate=predicate,
+            now=now,
+        )
     except IntegrityError:  # the same version, signed by a colleague at the same moment
         raise _Overtaken() from None
     session.expire(quarterly_return, ["submissions"])
@@ -317,22 +314,19 @@ def _queue_confirmations(session: Session, links: Links, submission: ReturnSubmi
     quarterly_return = submission.quarterly_return
     reference = receipt_reference(submission.ledger_seq)
     what = "correction to the return" if submission.version > 1 else "return"
-    for user_id, address in signer_and_organisation_admins(
-        session, quarterly_return.organisation_id, submission.signer
-    ):
-        queue_email(
-            session,
-            to=address,
-            subject=f"Your {what} for {quarterly_return.period.label} is signed (receipt {reference})",
-            template="return_signed",
-            dedupe_key=f"return-signed:{submission.id}:{user_id}",
-            now=now,
-            submission=submission,
-            organisation=quarterly_return.organisation,
-            period=quarterly_return.period,
-            reference=reference,
-            submission_link=links.url(SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version),
-        )
+    queue_email_to_each(
+        session,
+        signer_and_organisation_admins(session, quarterly_return.organisation_id, submission.signer),
+        subject=f"Your {what} for {quarterly_return.period.label} is signed (receipt {reference})",
+        template="return_signed",
+        dedupe_key=f"return-signed:{submission.id}",
+        now=now,
+        submission=submission,
+        organisation=quarterly_return.organisation,
+        period=quarterly_return.period,
+        reference=reference,
+        submission_link=links.url(SUBMISSION_ENDPOINT, return_id=quarterly_return.id, version=submission.version),
+    )
 
 
 # Versions and receipts
@@ -344,7 +338,7 @@ def submission_numbered(quarterly_return: QuarterlyReturn, version: int) -> Retu
 
 def receipt_bytes(session: Session, submission: ReturnSubmission) -> bytes:
     """The DSSE envelope exactly as the ledger keeps it."""
-    return session.get(LedgerEntry, submission.ledger_seq).envelope
+    return receipt_envelope(session, submission.ledger_seq)
 
 
 def covenant_version_made_under(session: Session, submission: ReturnSubmission) -> int | None:
