@@ -85,7 +85,9 @@ class LearningSummary(Base):
 
     @property
     def theme_values(self) -> list[Theme]:
-        return [Theme(item.theme) for item in self.themes]
+        """The themes in the vocabulary's order."""
+        order = list(Theme)
+        return sorted((Theme(item.theme) for item in self.themes), key=order.index)
 
 
 class SummaryTheme(Base):

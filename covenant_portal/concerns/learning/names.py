@@ -24,6 +24,8 @@ from covenant_portal.homes.models import ProviderHome
 A_PROVIDER, A_HOME, AN_AUTHORITY = "a provider", "a children's home", "a local authority"
 LEGAL_ENDINGS = re.compile(r"\s+(ltd\.?|limited|cic|plc)$", re.IGNORECASE)
 REGION = re.compile(r"\bGreater Manchester\b", re.IGNORECASE)
+# First words that say what an organisation is, not who: never read as a name on their own.
+GENERIC_WORDS = frozenset({"Provider", "Children's", "Children’s", "Greater", "North", "South", "Community", "Family"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def _organisation_names(session: Session, organisation: ProviderOrganisation) ->
     if short and short != organisation.name:
         names.append(Name(_whole_word(short), A_PROVIDER, short))
     first = organisation.name.split()[0] if organisation.name.split() else ""
-    if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short):
+    if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short, *GENERIC_WORDS):
         names.append(Name(_whole_word(first, 0), A_PROVIDER, first))
     homes = session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id))
     names += [Name(_whole_word(home.name), A_HOME, home.name) for home in homes if home.name.strip()]
