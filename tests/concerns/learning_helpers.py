@@ -51,3 +51,23 @@ def close_decided_by_officer(session, concern, parties):
     service.record_held(session, concern, officer, "Held.", now)
     service.record_learning(session, concern, officer, LearningDetails("Attach the plan.", ""), now)
     return service.close(session, current_app.extensions["signing_key"], concern, officer, now)
+
+
+def world_learning(session, closed):
+    """For the shared test worlds: a published and a draft summary of a closed concern (a
+    SimpleNamespace with `concern`, as world_closed_concern makes), and good practice tied to none."""
+    from types import SimpleNamespace
+
+    from covenant_portal.access import Role
+    from covenant_portal.concerns.learning import service as learning
+    from covenant_portal.concerns.learning.models import SummaryKind
+    from covenant_portal.concerns.models import Category
+    from tests.factories import create_user
+
+    officer = create_user(session, Role.ESCALATION_OFFICER)
+    concern = closed.concern
+    published = learning.draft_from_concern(session, officer, concern, SummaryKind.LEARNING, SUMMARY, LOGGED_AT)
+    learning.publish(session, officer, published, LOGGED_AT)
+    draft = learning.draft_from_concern(session, officer, concern, SummaryKind.GOOD_PRACTICE, SUMMARY, LOGGED_AT)
+    practice = learning.draft_good_practice(session, officer, Category.QUALITY_OF_CARE, SUMMARY, LOGGED_AT)
+    return SimpleNamespace(published=published, draft=draft, practice=practice, action=concern.actions[0])

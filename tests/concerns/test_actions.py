@@ -56,7 +56,10 @@ def test_a_party_marks_an_action_done_with_a_note_on_the_timeline(client_request
     object_session(concern).refresh(concern)
     assert action.done_at is not None
     event = concern.events[-1]
-    assert event.kind is EventKind.ACTION_DONE and event.text == "Action done: Add the plan to the checklist. Checklist updated."
+    assert (
+        event.kind is EventKind.ACTION_DONE
+        and event.text == "Action done: Add the plan to the checklist. Checklist updated."
+    )
     audited = db_session.scalars(select(AuditEvent.action).where(AuditEvent.action == "concern.action_done")).all()
     assert audited == ["concern.action_done"]
     client_request.get("concerns.action_done", concern_id=concern.id, action_id=action.id, expected_status=404)
@@ -91,4 +94,3 @@ def test_an_action_done_is_no_longer_chased(app, db_session, parties, mail_app_c
     run(flask_command, DUE)
     subjects = {subject for _to, subject in received_on(db_session, smtp_server, DUE)}
     assert subjects == {f"Concern {still_open.id}: action “open one” is due"}
-

@@ -110,7 +110,10 @@ def test_with_both_agreeing_the_text_may_name_them_and_is_anonymised_again_on_wi
     service.publish(db_session, parties.officer, summary, LATER)
     assert "Bolton" in shown(db_session, summary).what_happened
     service.withdraw(db_session, parties.la_contact, summary, LATER)
-    assert shown(db_session, summary).what_happened == "a local authority sent a provider the plan for a children's home late."
+    assert (
+        shown(db_session, summary).what_happened
+        == "a local authority sent a provider the plan for a children's home late."
+    )
 
 
 def test_publishing_rechecks_the_names_once_an_agreement_is_withdrawn(db_session, parties, concern):

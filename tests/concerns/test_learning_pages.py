@@ -39,7 +39,9 @@ def published(db_session, parties, concern) -> LearningSummary:
     return summary
 
 
-def test_an_officer_writes_and_publishes_a_summary_and_a_provider_finds_it(client_request, db_session, parties, concern):
+def test_an_officer_writes_and_publishes_a_summary_and_a_provider_finds_it(
+    client_request, db_session, parties, concern
+):
     client_request.login(parties.officer)
     page = client_request.get_page("concerns.concern", concern_id=concern.id)
     assert "Write a learning summary for the library" in page.text
@@ -51,7 +53,13 @@ def test_an_officer_writes_and_publishes_a_summary_and_a_provider_finds_it(clien
     client_request.login(parties.other_provider)
     client_request.get("learning.summary", summary_id=summary.id, expected_status=404)
     client_request.login(parties.officer)
-    client_request.post("learning.publish", {}, form_url=f"/learning/{summary.id}", summary_id=summary.id, expected_redirect=f"/learning/{summary.id}")
+    client_request.post(
+        "learning.publish",
+        {},
+        form_url=f"/learning/{summary.id}",
+        summary_id=summary.id,
+        expected_redirect=f"/learning/{summary.id}",
+    )
     db_session.refresh(summary)
     assert summary.status is SummaryStatus.PUBLISHED
     client_request.login(parties.other_provider)
@@ -85,19 +93,25 @@ def test_the_library_shows_no_name_until_both_parties_agree_on_their_page(client
     client_request.login(parties.la_contact)
     page = client_request.get_page("learning.names", summary_id=summary.id)
     assert "You have not agreed" in page.text
-    client_request.post("learning.names", {"agree": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names")
+    client_request.post(
+        "learning.names", {"agree": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names"
+    )
     assert "You have agreed" in client_request.get_page("learning.names", summary_id=summary.id).text
     client_request.login(parties.other_la_contact)
     shown = client_request.get_page("learning.summary", summary_id=summary.id).text
     assert not any(name in shown for name in NAMES)
     client_request.get("learning.names", summary_id=summary.id, expected_status=404)
     client_request.login(parties.provider)
-    client_request.post("learning.names", {"agree": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names")
+    client_request.post(
+        "learning.names", {"agree": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names"
+    )
     client_request.login(parties.other_la_contact)
     shown = client_request.get_page("learning.summary", summary_id=summary.id).text
     assert "Bolton" in shown and "Acorn Lodge Care Ltd" in shown
     client_request.login(parties.provider)
-    client_request.post("learning.names", {"withdraw": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names")
+    client_request.post(
+        "learning.names", {"withdraw": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names"
+    )
     client_request.login(parties.other_la_contact)
     shown = client_request.get_page("learning.summary", summary_id=summary.id).text
     assert not any(name in shown for name in NAMES)
