@@ -126,7 +126,9 @@ def publish(session: Session, user: User, summary: LearningSummary, now: datetim
         raise ConcernError("This summary is already published")
     if summary.concern is not None and summary.concern.stage is not Stage.CLOSED:
         raise ConcernError("The concern has been reopened: publish the summary once it is closed again")
-    text = SummaryText(*(getattr(summary, name) for name in TEXT_FIELDS), themes=summary.theme_values)
+    text = SummaryText(
+        summary.title, summary.what_happened, summary.what_learned, summary.what_changed, summary.theme_values
+    )
     _check(session, summary.concern, text, agreed=names_shown(summary))
     summary.status, summary.published_at, summary.published_by_id = SummaryStatus.PUBLISHED, now, user.id
     record(session, Actor(user.id), "learning.published", summary, now, names_shown=names_shown(summary))
