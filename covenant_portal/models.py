@@ -13,6 +13,7 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.audit.models import AuditEvent
+from covenant_portal.concerns.learning.models import LearningSummary, SummaryTheme
 from covenant_portal.concerns.models import Concern, ConcernAction, ConcernClosure, ConcernEvent
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.conversations.models import Conversation, ConversationMessage
@@ -30,6 +31,8 @@ __all__ = [
     "ConcernAction",
     "ConcernClosure",
     "ConcernEvent",
+    "LearningSummary",
+    "SummaryTheme",
     "QuarterlyReturn",
     "ReturnSubmission",
     "EvidenceFile",

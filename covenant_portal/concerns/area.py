@@ -5,6 +5,8 @@ from covenant_portal.concerns.closure import CONCERN_CLOSURE
 from covenant_portal.concerns.dashboard import concern_actions
 from covenant_portal.concerns.figures import la_concern_figures
 from covenant_portal.concerns.jobs import chase_concerns
+from covenant_portal.concerns.learning.dashboard import learning_actions
+from covenant_portal.concerns.learning.routes import blueprint as learning_blueprint
 from covenant_portal.concerns.audit_words import CONCERNS_AUDIT_VOCABULARY
 from covenant_portal.concerns.routes import blueprint
 from covenant_portal.demo.concerns import plan_concerns
@@ -20,12 +22,12 @@ CHASE_CONCERNS = Job(
 
 AREA = Area(
     name="concerns",
-    blueprints=(blueprint,),
+    blueprints=(blueprint, learning_blueprint),
     record_kinds=(CONCERN_CLOSURE,),
     jobs=(CHASE_CONCERNS,),
     la_pledge_figures=(la_concern_figures,),
     audit_vocabulary=CONCERNS_AUDIT_VOCABULARY,
-    dashboard_actions=(concern_actions,),
+    dashboard_actions=(concern_actions, learning_actions),
     demo=plan_concerns,
     dashboard_panels=(
         DashboardPanel(

@@ -202,3 +202,8 @@ class ExtendForm(PortalForm):
         number = whole_number(field.data)
         if number is None or not 1 <= number <= 60:
             raise ValidationError("Enter a whole number of working days between 1 and 60")
+
+
+class ActionDoneForm(PortalForm):
+    note = _optional_text("Anything to add? (optional)", max_length=1000)
+    submit = SubmitField("Mark the action done", widget=GovSubmitInput())

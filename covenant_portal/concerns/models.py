@@ -68,6 +68,7 @@ class EventKind(StrEnum):
     MESSAGE = "message"
     EXTENDED = "extended"
     DUTY_MET = "duty_met"
+    ACTION_DONE = "action_done"
 
 
 class Timer(StrEnum):

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.concerns import dashboard, overview, service, timers
+from covenant_portal.concerns import actions, dashboard, overview, service, timers
 from covenant_portal.concerns import forms as step_forms
-from covenant_portal.concerns.forms import CloseForm, MessageForm, RaiseForm
+from covenant_portal.concerns.forms import ActionDoneForm, CloseForm, MessageForm, RaiseForm
+from covenant_portal.concerns.learning.service import summaries_of
 from covenant_portal.concerns.models import LearningResponse, Side, Timer
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
@@ -95,6 +96,7 @@ def _page(concern, message_form=None, close_form=None, status=200):
             is_officer=service.is_officer(current_user),
             steps=[(name, STEPS[name][0]) for name in service.steps_open_to(concern, current_user)],
             closures=service.closures_of(get_session(), concern),
+            summaries=summaries_of(get_session(), concern),
             form=message_form if message_form is not None and message_form.errors else close_form,
         ),
         status,
@@ -151,6 +153,26 @@ def closure_receipt(concern_id, closure_id):
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+@blueprint.route("/concerns/<int:concern_id>/actions/<int:action_id>/done", methods=["GET", "POST"])
+@allowed(*PARTIES)
+def action_done(concern_id, action_id):
+    session = get_session()
+    found = found_or_404(service.visible_concern(session, concern_id, current_user))
+    action = found_or_404(actions.open_action(found, action_id))
+    form = ActionDoneForm()
+    context = {"concern": found, "action": action}
+    if not form.validate_on_submit():
+        return form_page("concerns/action_done.html", form, **context)
+    try:
+        actions.mark_done(session, found, action, current_user, form.note.data or "", utcnow())
+    except service.ConcernError as error:
+        session.rollback()
+        add_error(form, "note", error.message)
+        return form_page("concerns/action_done.html", form, **context)
+    flash("Action marked done.", "success")
+    return redirect(url_for("concerns.concern", concern_id=found.id))
 
 
 def _resolve(session, concern, form, now):

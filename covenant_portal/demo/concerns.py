@@ -4,7 +4,8 @@ acknowledged (Bury and Brightwater each have one to acknowledge), one logged wee
 acknowledged (its deadline missed: first on the officers' panel), acknowledged, resolution
 proposed, resolved by the raiser agreeing, resolved by an officer's decision with the learning
 arranged, learning held, learning recorded (the officer is asked to close it), closed with its
-signed closure record, and one reopened by an officer after it was resolved.
+signed closure record (two: one's learning is published with both parties' names, the other's
+anonymised, demo/learning.py), and one reopened by an officer after it was resolved.
 
 Made only with the demo's history (`Demo.builds_history`), so running seed-demo twice changes nothing."""
 
@@ -17,6 +18,7 @@ from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.concerns import service
 from covenant_portal.concerns.models import Category, LearningResponse, Severity, Side
 from covenant_portal.concerns.service import ActionDetails, ConcernDetails, LearningDetails
+from covenant_portal.demo.learning import plan_learning
 from covenant_portal.demo.providers import DOMAIN
 from covenant_portal.demo.timeline import Demo, at_london
 from covenant_portal.signing.portal_key import portal_key
@@ -34,6 +36,7 @@ class Plan:
     description: str
     logged_days_ago: int
     steps: tuple[tuple[int, str], ...] = ()  # (days ago, step)
+    key: str = ""  # how the learning library's demo (demo/learning.py) finds it
 
 
 PLANS = (
@@ -131,6 +134,7 @@ PLANS = (
             (46, "learning"),
             (45, "close"),
         ),
+        key="bolton-referral",
     ),
     Plan(
         "tame.admin",
@@ -141,6 +145,24 @@ PLANS = (
         14,
         ((13, "acknowledge"), (12, "propose"), (11, "resolve"), (8, "reopen"), (6, "propose")),
     ),
+    Plan(
+        "wigan.contact",
+        "provider:beacon",
+        Category.COMMUNICATION,
+        Severity.MEDIUM,
+        "A change to family time arrangements was not passed on to the home for a week.",
+        80,
+        (
+            (79, "acknowledge"),
+            (77, "propose"),
+            (75, "resolve"),
+            (72, "arrange"),
+            (69, "held"),
+            (67, "learning"),
+            (65, "close"),
+        ),
+        key="beacon-family-time",
+    ),
 )
 
 
@@ -148,8 +170,12 @@ def plan_concerns(demo: Demo) -> None:
     """The concerns area's demo step."""
     if not demo.builds_history:
         return
+    states = {}
     for number, plan in enumerate(PLANS):
-        _schedule(demo, plan, number)
+        state = _schedule(demo, plan, number)
+        if plan.key:
+            states[plan.key] = state
+    plan_learning(demo, states)
 
 
 def _user(demo: Demo, who: str) -> User:
@@ -174,7 +200,8 @@ def _about_user(demo: Demo, plan: Plan) -> User:
     return _user(demo, f"{name.lower()}.contact" if kind == "la" else f"{name}.admin")
 
 
-def _schedule(demo: Demo, plan: Plan, number: int) -> None:
+def _schedule(demo: Demo, plan: Plan, number: int) -> dict:
+    """Schedules the plan's concern and its steps; the dict holds the concern once it is logged."""
     today, state = demo.today, {}
 
     def when(days_ago: int, hour: int):
@@ -188,6 +215,7 @@ def _schedule(demo: Demo, plan: Plan, number: int) -> None:
     demo.at(when(plan.logged_days_ago, 10), log)
     for days_ago, step in plan.steps:
         demo.at(when(days_ago, 14), _step(demo, plan, state, step, lambda d=days_ago: when(d, 14)))
+    return state
 
 
 def _step(demo: Demo, plan: Plan, state: dict, step: str, moment):

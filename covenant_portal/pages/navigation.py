@@ -25,6 +25,11 @@ ANONYMOUS_SECTIONS = [
     Section("Sign in", "accounts.login"),
 ]
 DASHBOARD = Section("Dashboard", "pages.dashboard")
+LEARNING = Section(
+    "Shared learning",
+    "learning.library",
+    ("learning.summary", "learning.new_good_practice", "learning.edit", "learning.names"),
+)
 ROLE_SECTIONS = {
     Role.PROVIDER: [
         DASHBOARD,
@@ -33,6 +38,7 @@ ROLE_SECTIONS = {
         Section("Returns", "returns.returns"),
         Section("Named contacts", "contacts.contacts", ("contacts.history",)),
         Section("LA contacts", "contacts.directory"),
+        LEARNING,
     ],
     Role.LA_CONTACT: [
         DASHBOARD,
@@ -41,6 +47,7 @@ ROLE_SECTIONS = {
         Section("Homes", "homes.la_homes"),
         Section("Returns", "compliance.table", ("compliance.detail",)),
         Section("LA contacts", "contacts.directory"),
+        LEARNING,
     ],
     Role.ESCALATION_OFFICER: [
         DASHBOARD,
@@ -48,6 +55,7 @@ ROLE_SECTIONS = {
         Section("Signatories", "covenant.all_signatories"),
         Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail")),
         Section("LA contacts", "contacts.directory"),
+        LEARNING,
     ],
     Role.ADMIN: [
         DASHBOARD,
@@ -63,6 +71,7 @@ ROLE_SECTIONS = {
             "compliance.overview",
             ("compliance.table", "compliance.detail", "return_calendar.return_periods"),
         ),
+        LEARNING,
         Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs", "signing.witnesses")),
     ],
 }

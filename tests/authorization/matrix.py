@@ -16,6 +16,7 @@ from covenant_portal.access import Role
 from covenant_portal.db import utcnow
 from tests.authorization import world_parts as parts
 from tests.concerns.helpers import world_closed_concern, world_concern, world_concern_stages
+from tests.concerns.learning_helpers import world_learning
 from tests.contacts.contacts import create_contact
 from tests.conversations.conversations import start_conversation
 from tests.covenant.la_helpers import sign_for_la
@@ -112,6 +113,7 @@ def build_world(session: Session) -> SimpleNamespace:
     la_contact = create_user(session, Role.LA_CONTACT)
     admin = create_user(session, Role.ADMIN)
     signed = parts.signed_organisation_of(provider_a, provider_a_home, provider_a_signature)
+    closed_concern = world_closed_concern(session, provider_a, la_contact, now)
     return SimpleNamespace(
         anonymous=None,
         provider_a=provider_a,
@@ -134,7 +136,8 @@ def build_world(session: Session) -> SimpleNamespace:
         ),
         concern=world_concern(session, provider_a, la_contact, now),
         concern_stages=world_concern_stages(session, provider_a, la_contact, now),
-        closed_concern=world_closed_concern(session, provider_a, la_contact, now),
+        closed_concern=closed_concern,
+        learning=world_learning(session, closed_concern),
     )
 
 

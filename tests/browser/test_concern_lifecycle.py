@@ -3,7 +3,9 @@ browser — the provider raises it about Bury and agrees the resolution, the Bur
 it, proposes the resolution and records the learning response as held, the officer arranges the
 learning response (closing before the learning is recorded fails with what is missing), the
 provider records the learning, the officer closes it — and the closure receipt verifies with
-securesystemslib."""
+securesystemslib. Then the Bury contact marks the learning action done, and the officer publishes
+the learning in the shared library (a name in it refused), where another provider finds it, with
+no name shown."""
 
 import pytest
 
@@ -101,3 +103,34 @@ def test_a_concern_goes_from_logging_to_a_signed_closure(open_portal, live_serve
         assert response.ok, response.status
         statement = verified_statement(party, response.body())
         assert statement["predicateType"] == "urn:gm-first:predicate:concern-closure:v1"
+
+    # The Bury contact marks the learning action done.
+    la.visit(concern_path)
+    la.click_link("Mark it done – Add the plan to the referral checklist")
+    la.fill("Anything to add? (optional)", "The checklist is updated.")
+    la.press("Mark the action done")
+    assert "Action marked done." in la.text
+
+    # The officer writes up the learning for the library (a name is refused) and publishes it;
+    # another provider finds it there, with no name shown.
+    desk.visit(concern_path)
+    desk.click_link("Write a learning summary for the library")
+    desk.choose("Learning from the concern")
+    desk.fill("Title", "Education plans travel with the referral")
+    desk.fill("What happened, in general terms", "Bury sent a referral without the education plan.")
+    desk.fill("What was learned", "Check the referral holds the education plan before the move.")
+    desk.choose("Referral information")
+    desk.choose("Education")
+    desk.press("Save the draft", expected_status=400)
+    assert "Remove Bury" in desk.text
+    desk.fill("What happened, in general terms", "A local authority sent a referral without the education plan.")
+    desk.press("Save the draft")
+    desk.press("Publish the summary")
+    assert "Summary published in the learning library." in desk.text
+    reader = open_portal()
+    reader.sign_in(live_server.create_user(role=Role.PROVIDER).email, PASSWORD)
+    reader.visit("/learning")
+    reader.fill("Search", "education plan")
+    reader.press("Search")
+    reader.click_link("Education plans travel with the referral")
+    assert "a local authority" in reader.text and "Bury" not in reader.text

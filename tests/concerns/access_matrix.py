@@ -77,3 +77,53 @@ ROUTES += [
     only("concerns.overview_page", "/concerns/overview", escalation_officer=200),
     only("concerns.overview_csv", "/concerns/overview.csv", escalation_officer=200),
 ]
+
+# A learning action of the closed concern, marked done by either party or an officer (sent empty:
+# the note is optional, so it is done).
+ACTION = "/concerns/{w.closed_concern.concern.id}/actions/{w.learning.action.id}/done"
+BOTH = {"provider_a": 200, "provider_b": 404, "la_contact": 200, "escalation_officer": 200}
+ROUTES += [
+    only("concerns.action_done", ACTION, **BOTH),
+    only("concerns.action_done", ACTION, method="POST", **{name: 302 if s == 200 else s for name, s in BOTH.items()}),
+]
+
+# The learning library: everyone signed in browses it and reads what is published; drafts only
+# officers; the parties to the concern (provider A and Bolton) say on their page whether their
+# names are shown, and nobody else finds that page, even of a published summary.
+EVERYONE = {name: 200 for name in ("provider_a", "provider_b", "la_contact", "escalation_officer", "admin")}
+PUBLISHED, DRAFT = "/learning/{w.learning.published.id}", "/learning/{w.learning.draft.id}"
+PARTIES_ONLY = {"provider_a": 200, "la_contact": 200, "provider_b": 404}
+ROUTES += [
+    only("learning.library", "/learning", **EVERYONE),
+    only("learning.summary", PUBLISHED, **EVERYONE),
+    only("learning.summary", DRAFT, **{name: 404 for name in EVERYONE} | {"escalation_officer": 200}),
+    only(
+        "learning.summary",
+        "/learning/{w.learning.practice.id}",
+        **{name: 404 for name in EVERYONE} | {"escalation_officer": 200},
+    ),
+    only("learning.new_good_practice", "/learning/new", escalation_officer=200),
+    only("learning.new_good_practice", "/learning/new", method="POST", escalation_officer=400),
+    only("learning.from_concern", "/concerns/{w.closed_concern.concern.id}/learning-summary", escalation_officer=200),
+    only(
+        "learning.from_concern",
+        "/concerns/{w.closed_concern.concern.id}/learning-summary",
+        method="POST",
+        escalation_officer=400,
+    ),
+    # A concern not closed has no summary written from it.
+    only("learning.from_concern", f"{CONCERN}/learning-summary", escalation_officer=404),
+    only("learning.edit", DRAFT + "/edit", escalation_officer=200),
+    only("learning.edit", DRAFT + "/edit", method="POST", escalation_officer=400),
+    only("learning.edit", PUBLISHED + "/edit", escalation_officer=404),
+    only("learning.publish", DRAFT + "/publish", method="POST", escalation_officer=302),
+    only("learning.publish", PUBLISHED + "/publish", method="POST", escalation_officer=400),
+    only("learning.names", DRAFT + "/names", **PARTIES_ONLY),
+    only("learning.names", PUBLISHED + "/names", **PARTIES_ONLY),
+    only(
+        "learning.names",
+        DRAFT + "/names",
+        method="POST",
+        **{name: 302 if s == 200 else s for name, s in PARTIES_ONLY.items()},
+    ),
+]

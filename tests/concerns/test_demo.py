@@ -26,7 +26,7 @@ def test_the_demo_has_a_concern_at_every_stage_and_one_reopened(db_session):
     assert set(stages) == set(Stage)
     reopened = db_session.scalars(select(ConcernEvent).where(ConcernEvent.kind == EventKind.REOPENED)).all()
     assert len(reopened) == 1 and reopened[0].concern.stage is Stage.RESOLUTION_PROPOSED
-    assert db_session.scalar(select(func.count()).select_from(ConcernClosure)) == 1
+    assert db_session.scalar(select(func.count()).select_from(ConcernClosure)) == 2
     assert verify_ledger(db_session, record_kinds()).ok
 
 
@@ -48,3 +48,25 @@ def test_each_party_and_the_officer_has_a_concern_step_to_take(client_request, e
     sign_in(client_request, email, role)
     page = client_request.get_page("/dashboard")
     assert asked in page.text
+
+
+def test_the_demo_library_has_two_published_summaries_one_named_one_anonymised_and_good_practice(
+    client_request, db_session
+):
+    from covenant_portal.concerns.learning.models import LearningSummary, SummaryKind, SummaryStatus
+    from covenant_portal.concerns.learning.service import names_shown
+    from covenant_portal.concerns.models import ConcernAction
+
+    summaries = list(db_session.scalars(select(LearningSummary).order_by(LearningSummary.id)))
+    assert all(summary.status is SummaryStatus.PUBLISHED for summary in summaries)
+    from_concerns = [summary for summary in summaries if summary.concern is not None]
+    assert [names_shown(summary) for summary in from_concerns] == [False, True]  # Beacon's first, then Bolton's
+    assert [summary.kind for summary in summaries if summary.concern is None] == [SummaryKind.GOOD_PRACTICE]
+    assert db_session.scalars(select(ConcernAction).where(ConcernAction.done_at.is_not(None))).all()
+    sign_in(client_request, "bury.contact@demo.gm-first.example", Role.LA_CONTACT)
+    library = client_request.get_page("/learning")
+    assert len(library.select("#summaries > li")) == 3
+    named = client_request.get_page(f"/learning/{from_concerns[1].id}").text
+    assert "Bolton" in named and "Brightwater Children's Homes Ltd" in named
+    anonymised = client_request.get_page(f"/learning/{from_concerns[0].id}").text
+    assert "Beacon" not in anonymised and "Wigan" not in anonymised and "a local authority" in anonymised

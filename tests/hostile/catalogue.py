@@ -31,6 +31,13 @@ ASKED = "/expansions/proposals/{w.expansions.asked.id}"
 PROPOSAL = "/expansions/proposals/{w.expansions.proposal.id}"
 LA_PROPOSAL = "/la/expansions/{w.expansions.proposal.id}"
 STAGE = "/concerns/{{w.concern_stages.{}.id}}"
+DRAFT_SUMMARY = "/learning/{w.learning.draft.id}"
+SUMMARY_TYPED = {
+    "title": "Plans travel with the referral",
+    "what_happened": "A referral came without the plan.",
+    "what_learned": "Check the referral first.",
+    "themes": ["referral_information"],
+}
 
 TARGETS = [
     # Accounts
@@ -253,6 +260,41 @@ TARGETS = [
         ("ExtendForm",),
         data={"timer": "acknowledgement", "days": "2", "reason": "Leave."},
     ),
+    Target(
+        "concerns.action_done",
+        "la_contact",
+        "/concerns/{w.closed_concern.concern.id}/actions/{w.learning.action.id}/done",
+        ("ActionDoneForm",),
+        data={"note": "Checklist updated."},
+    ),
+    # The learning library
+    Target("learning.library", "provider", "/learning", ("LibraryFilterForm",), method="get"),
+    Target(
+        "learning.new_good_practice",
+        "officer",
+        "/learning/new",
+        ("GoodPracticeForm",),
+        data={"category": "quality_of_care", **SUMMARY_TYPED},
+        shown_at=("/learning",),
+    ),
+    Target(
+        "learning.from_concern",
+        "officer",
+        "/concerns/{w.closed_concern.concern.id}/learning-summary",
+        ("ConcernSummaryForm",),
+        data={"kind": "learning", **SUMMARY_TYPED},
+        shown_at=("/learning",),
+    ),
+    Target("learning.edit", "officer", DRAFT_SUMMARY + "/edit", ("SummaryForm",), data=SUMMARY_TYPED),
+    Target(
+        "learning.publish",
+        "officer",
+        DRAFT_SUMMARY + "/publish",
+        ("PublishForm",),
+        page=DRAFT_SUMMARY,
+        shown_at=("/learning",),
+    ),
+    Target("learning.names", "la_contact", DRAFT_SUMMARY + "/names", ("AgreementForm",), data={"agree": "y"}),
     Target("homes.new_home", "provider", "/homes/new", ("HomeForm",), data="home", shown_at=("/homes",)),
     Target("homes.edit_home", "provider", "/homes/{w.home.id}/edit", ("HomeForm",), shown_at=("/homes",)),
     # Quarterly returns

@@ -22,7 +22,8 @@ from tests.expansions.helpers import expansion_world
 from tests.factories import create_user
 from tests.returns import evidence_files
 from tests.returns.helpers import filled_return, period_of, signed_organisation, submit_filled_return
-from tests.concerns.helpers import world_concern, world_concern_stages
+from tests.concerns.helpers import world_closed_concern, world_concern, world_concern_stages
+from tests.concerns.learning_helpers import world_learning
 
 PERSONAS = ("anonymous", "provider", "starter", "unsigned", "la_contact", "admin")
 
@@ -69,11 +70,14 @@ def build_world(session) -> SimpleNamespace:
         is_organisation_admin=False,
     )
     published = covenant.current_version(session)
+    closed_concern = world_closed_concern(session, provider, la_contact, now)
     return SimpleNamespace(
         anonymous=None,
         officer=create_user(session, Role.ESCALATION_OFFICER),
         concern=world_concern(session, provider, la_contact, now),
         concern_stages=world_concern_stages(session, provider, la_contact, now),
+        closed_concern=closed_concern,
+        learning=world_learning(session, closed_concern),
         provider=provider,
         colleague=signed.colleague(session),
         deactivated=signed.colleague(session, deactivated_at=now),

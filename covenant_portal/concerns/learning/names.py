@@ -1,0 +1,105 @@
+"""What "names removed" means for a learning summary. A summary from a concern has up to two
+parties: the one the concern is about and the one that raised it (none when an officer or the
+portal raised it). Unless every party has agreed on the summary's page, no name of theirs is shown:
+not their organisation's or authority's name, nor one of their homes'. The officer's text is
+refused if it holds such a name (service.py), and what is shown is anonymised again as it is shown
+(a party may withdraw after publication), each name read as "a provider", "a children's home" or
+"a local authority".
+
+A name is found as a whole word, in any case: the full name, the name without a legal ending
+(Ltd, Limited, CIC, plc), and an organisation's first word when it is a name of its own (five
+letters or more, with its capital: "Brightwater"). "Greater Manchester" is the region, not Manchester
+City Council, so it is not read as a name."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
+from covenant_portal.concerns.models import Concern, Side
+from covenant_portal.homes.models import ProviderHome
+
+A_PROVIDER, A_HOME, AN_AUTHORITY = "a provider", "a children's home", "a local authority"
+LEGAL_ENDINGS = re.compile(r"\s+(ltd\.?|limited|cic|plc)$", re.IGNORECASE)
+REGION = re.compile(r"\bGreater Manchester\b", re.IGNORECASE)
+# First words that say what an organisation is, not who: never read as a name on their own.
+GENERIC_WORDS = frozenset({"Provider", "Children's", "Children’s", "Greater", "North", "South", "Community", "Family"})
+
+
+@dataclass(frozen=True)
+class Name:
+    pattern: re.Pattern
+    placeholder: str
+    words: str  # the name as the message shows it
+
+
+def _whole_word(words: str, flags=re.IGNORECASE) -> re.Pattern:
+    return re.compile(r"(?<![\w’'])" + re.escape(words) + r"(?![\w])", flags)
+
+
+def _organisation_names(session: Session, organisation: ProviderOrganisation) -> list[Name]:
+    names = [Name(_whole_word(organisation.name), A_PROVIDER, organisation.name)]
+    short = LEGAL_ENDINGS.sub("", organisation.name).strip()
+    if short and short != organisation.name:
+        names.append(Name(_whole_word(short), A_PROVIDER, short))
+    first = organisation.name.split()[0] if organisation.name.split() else ""
+    if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short, *GENERIC_WORDS):
+        names.append(Name(_whole_word(first, 0), A_PROVIDER, first))
+    homes = session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id))
+    names += [Name(_whole_word(home.name), A_HOME, home.name) for home in homes if home.name.strip()]
+    return names
+
+
+def _authority_names(authority: LocalAuthority) -> list[Name]:
+    return [Name(_whole_word(authority.name), AN_AUTHORITY, authority.name)]
+
+
+def _party_names(session: Session, organisation, authority) -> list[Name]:
+    if organisation is not None:
+        return _organisation_names(session, organisation)
+    if authority is not None:
+        return _authority_names(authority)
+    return []
+
+
+def has_raiser_party(concern: Concern) -> bool:
+    """True if the concern was raised by a provider or an LA (not by an officer or the portal)."""
+    return concern.raised_by_side in (Side.PROVIDER, Side.LOCAL_AUTHORITY)
+
+
+def party_names(session: Session, concern: Concern | None) -> list[Name]:
+    """Every name of the concern's parties, longest first (so a full name is read before its part);
+    for good practice tied to no concern, every provider's and home's name."""
+    if concern is None:
+        names = [
+            name
+            for organisation in session.scalars(select(ProviderOrganisation))
+            for name in _organisation_names(session, organisation)
+        ]
+    else:
+        names = _party_names(session, concern.about_organisation, concern.about_local_authority)
+        names += _party_names(session, concern.raised_for_organisation, concern.raised_for_local_authority)
+    return sorted(names, key=lambda name: -len(name.words))
+
+
+def names_in(text: str, names: list[Name]) -> list[str]:
+    """The names found in the text, each once, in the order of `names`."""
+    text = REGION.sub("", text)
+    found: list[str] = []
+    for name in names:
+        if name.pattern.search(text) and name.words not in found:
+            found.append(name.words)
+    return found
+
+
+def anonymised(text: str, names: list[Name]) -> str:
+    """The text with each name read as what it is ("a provider"...), the region left as it is."""
+    kept = REGION.findall(text)
+    text = REGION.sub("\0", text)
+    for name in names:
+        text = name.pattern.sub(name.placeholder, text)
+    for region in kept:
+        text = text.replace("\0", region, 1)
+    return text
