@@ -1,8 +1,8 @@
 """The daily chase of concerns (issue 13, point 6) and the concerns the portal raises itself for
 broken covenant duties (point 2). One job, chase_concerns, runs both.
 
-Chasing: for each open concern, each running timer (and each learning action not done) is seen on
-the London day of `as_of`: one working day before its due date whoever holds the next step is
+Chasing: for each open concern, each running timer, and for any concern (closed too) each learning
+action not done, is seen on the London day of `as_of`: one working day before its due date whoever holds the next step is
 reminded, on the due date again, and 5 working days after it the escalation officers are told.
 Each email has the dedupe key "concern-chase:<concern>:<timer>:<due date>:<stage>:<address>", and
 the outbox keeps one message per key (INSERT … ON CONFLICT DO NOTHING), so running the job twice,
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,17 @@ from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.concerns import timers
-from covenant_portal.concerns.models import Category, Concern, ConcernEvent, EventKind, Severity, Side, Stage, Timer
+from covenant_portal.concerns.models import (
+    Category,
+    Concern,
+    ConcernAction,
+    ConcernEvent,
+    EventKind,
+    Severity,
+    Side,
+    Stage,
+    Timer,
+)
 from covenant_portal.concerns.service import ConcernDetails, raise_concern
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_emails, rendered_email
@@ -90,8 +100,7 @@ def next_step_holders(session: Session, concern: Concern, timer: Timer) -> list[
 
 def chase(session: Session, links: Links, today: date, now: datetime, report: ChaseReport) -> None:
     emails = []
-    open_concerns = session.scalars(select(Concern).where(Concern.stage != Stage.CLOSED).order_by(Concern.id))
-    for concern in open_concerns:
+    for concern in session.scalars(_to_chase()):
         due = [(item.timer.value, item.label, item.clock) for item in timers.running_timers(concern, today)]
         due += [("action", f"Action “{what}”", found) for what, found in timers.open_actions(concern, today)]
         for timer_name, label, found in due:
@@ -124,6 +133,15 @@ def chase(session: Session, links: Links, today: date, now: datetime, report: Ch
     before = _outbox_count(session)
     queue_emails(session, emails)
     report.emails += _outbox_count(session) - before
+
+
+def _to_chase():
+    """Open concerns, and closed ones with a learning action not yet done: actions are agreed in the
+    learning, so most fall due after the concern is closed, and are chased by their own dates."""
+    action_open = select(ConcernAction.id).where(
+        ConcernAction.concern_id == Concern.id, ConcernAction.done_at.is_(None)
+    )
+    return select(Concern).where(or_(Concern.stage != Stage.CLOSED, action_open.exists())).order_by(Concern.id)
 
 
 def _outbox_count(session: Session) -> int:

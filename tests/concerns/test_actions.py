@@ -9,7 +9,7 @@ from sqlalchemy.orm import object_session
 
 from covenant_portal.audit.models import AuditEvent
 from covenant_portal.concerns import actions, service
-from covenant_portal.concerns.models import EventKind, LearningResponse
+from covenant_portal.concerns.models import EventKind, LearningResponse, Stage
 from covenant_portal.concerns.service import ActionDetails, ConcernError, LearningDetails
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
 from tests.concerns.test_chasing import at_seven, run
@@ -94,3 +94,16 @@ def test_an_action_done_is_no_longer_chased(app, db_session, parties, mail_app_c
     run(flask_command, DUE)
     subjects = {subject for _to, subject in received_on(db_session, smtp_server, DUE)}
     assert subjects == {f"Concern {still_open.id}: action “open one” is due"}
+
+
+def test_an_action_still_open_after_closing_is_chased_by_its_own_date(
+    app, db_session, parties, mail_app_config, smtp_server, flask_command
+):
+    # Actions are agreed in the learning, so most fall due once the concern is closed.
+    app.config.update(mail_app_config)
+    concern = learned(db_session, parties, "After closing")
+    service.close(db_session, app.extensions["signing_key"], concern, parties.officer, LOGGED_AT)
+    assert concern.stage is Stage.CLOSED
+    run(flask_command, DUE)
+    subjects = {subject for _to, subject in received_on(db_session, smtp_server, DUE)}
+    assert subjects == {f"Concern {concern.id}: action “after closing” is due"}
