@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, tree
+from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, ranges, tree
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
@@ -229,22 +229,25 @@ def verify_ledger(
     name. integrity_only: the chain, tree and checkpoints, without each entry's signature or record."""
     latest = log_check.latest_checkpoint(session)
     sizes = ({latest.tree_size} if latest else set()) | _saved_size(saved)
-    watch = log_check.TreeWatch(session, sizes)
-    pages = watch.pages(ledger.entry_pages(session))
+    size = _size(session)
+    if workers is None:
+        workers = default_workers(size)
+    # The chain and the tree, read with the raw cursor (in ranges, by workers, on a long ledger
+    # checked for integrity only: a full check keeps the CPUs for the signatures).
+    broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
     if integrity_only:
-        result = log_check.integrity_pages(pages)
+        result = VerificationResult(size, _entry_hash(session, size))
     else:
-        if workers is None:
-            head = ledger.head(session)
-            workers = default_workers(head.seq if head else 0)
-        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app)
-    result = log_check.with_tree(result, watch, lambda seq: _entry_hash(session, seq))
+        result = verify_chain(session, ledger.entry_pages(session), verifying_keys(session), kinds, workers, app)
+    if broken is not None and (result.first_bad_seq is None or broken.seq < result.first_bad_seq):
+        # What the chain's check found at the same entry it names first (it runs the same checks first).
+        result = VerificationResult(broken.seq - 1, _entry_hash(session, broken.seq - 1), broken.seq, broken.message)
     if not result.ok:
         return result
     if origin is None and latest is not None:
         origin = note.parse_note(latest.note).text.split("\n", 1)[0]
     vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
-    problem = log_check.checkpoint_problem(session, result, watch, latest, vkeys, saved)
+    problem = log_check.checkpoint_problem(session, result, roots, latest, vkeys, saved)
     return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
 
 
