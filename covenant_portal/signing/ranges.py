@@ -20,7 +20,7 @@ from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 LEDGER = LedgerEntry.__table__
 # Integrity-only verification runs at well over 100,000 entries a second in one process: workers
 # (each about a second to start) pay only on a longer ledger.
-INTEGRITY_PARALLEL_FROM_ENTRIES = 200_000
+INTEGRITY_PARALLEL_FROM_ENTRIES = 50_000
 
 
 def split(head: int, parts: int) -> list[tuple[int, int]]:
@@ -35,7 +35,9 @@ def split(head: int, parts: int) -> list[tuple[int, int]]:
 def database_url(session: Session) -> str | None:
     """The URL workers can read the session's data from, or None (see the module's docstring)."""
     bind = session.get_bind()
-    if not isinstance(bind, sa.Engine) or bind.url.database in (None, "", ":memory:") and bind.dialect.name == "sqlite":
+    if not isinstance(bind, sa.Engine) or (
+        bind.url.database in (None, "", ":memory:") and bind.dialect.name == "sqlite"
+    ):
         return None
     return bind.url.render_as_string(hide_password=False)
 
@@ -99,7 +101,7 @@ def check_integrity(session: Session, sizes, head: int, workers: int) -> tuple[s
 
 # The worker processes' side
 
-_engine: sa.Engine | None = None
+_worker: dict[str, sa.Engine] = {}
 
 
 def worker_pool(url: str, workers: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
@@ -119,17 +121,16 @@ def worker_pool(url: str, workers: int, initializer=None, initargs=()) -> Proces
 def _start_worker(url: str, initializer, initargs) -> None:
     from covenant_portal.db import create_db_engine
 
-    global _engine
     # On SQLite, the portal's engines begin every transaction IMMEDIATE (a write lock), which the
     # verifying process already holds: the workers only read, outside any transaction.
-    _engine = sa.create_engine(url, connect_args={"timeout": 30}) if url.startswith("sqlite") else create_db_engine(url)
+    engine = sa.create_engine(url, connect_args={"timeout": 30}) if url.startswith("sqlite") else create_db_engine(url)
+    _worker["engine"] = engine
     if initializer is not None:
         initializer(*initargs)
 
 
 def worker_engine() -> sa.Engine:
-    assert _engine is not None, "called outside a worker started by worker_pool"
-    return _engine
+    return _worker["engine"]  # a KeyError outside a worker started by worker_pool
 
 
 def _integrity_in_worker(lo: int, hi: int, sizes) -> scan.RangeCheck:

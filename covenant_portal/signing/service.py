@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, ranges, tree
+from covenant_portal.signing import checkpoints, dsse, entry_ranges, ledger, log_check, note, ranges, scan, tree
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
@@ -232,15 +232,13 @@ def verify_ledger(
     size = _size(session)
     if workers is None:
         workers = default_workers(size)
-    # The chain and the tree, read with the raw cursor (in ranges, by workers, on a long ledger
-    # checked for integrity only: a full check keeps the CPUs for the signatures).
-    broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
-    if integrity_only:
+    broken, roots, checked = _ranged_checks(session, kinds, app, sizes, size, workers, integrity_only)
+    if checked:
         result = VerificationResult(size, _entry_hash(session, size))
     else:
-        result = verify_chain(session, ledger.entry_pages(session), verifying_keys(session), kinds, workers, app)
-    if broken is not None and (result.first_bad_seq is None or broken.seq < result.first_bad_seq):
-        # What the chain's check found at the same entry it names first (it runs the same checks first).
+        pages = ledger.entry_pages(session)
+        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app, hashes_checked=True)
+    if broken is not None and (result.first_bad_seq is None or _comes_first(broken, result.first_bad_seq)):
         result = VerificationResult(broken.seq - 1, _entry_hash(session, broken.seq - 1), broken.seq, broken.message)
     if not result.ok:
         return result
@@ -249,6 +247,31 @@ def verify_ledger(
     vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
     problem = log_check.checkpoint_problem(session, result, roots, latest, vkeys, saved)
     return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
+
+
+def _comes_first(broken: scan.Problem, chain_seq: int) -> bool:
+    """Whether the chain and tree's problem comes before the one verify_chain found at chain_seq: at
+    one entry, the hashes are checked before the envelope (the tree's leaf after everything)."""
+    return broken.seq < chain_seq or (broken.seq == chain_seq and broken.rank < scan.MALFORMED)
+
+
+def _ranged_checks(session: Session, kinds, app, sizes, size: int, workers: int, integrity_only: bool):
+    """The chain and the tree checked (scan.py: the raw cursor; in ranges by workers for a long ledger
+    checked for integrity only) and, for a full check of a long ledger, each entry's signature,
+    statement and record by workers (entry_ranges.py) meanwhile: (the first problem, the roots at
+    `sizes`, whether that was all to check)."""
+    url = ranges.database_url(session) if workers > 1 and not integrity_only else None
+    if url is None:
+        broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
+        return broken, roots, integrity_only
+    keys = entry_ranges.key_pairs(verifying_keys(session))
+    pool, futures = entry_ranges.start(url, size, workers, keys, kinds, app)
+    try:
+        broken, roots = ranges.check_integrity(session, sizes, size, 0)
+        found = [problem for problem in (broken, entry_ranges.first_problem(futures)) if problem is not None]
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return min(found, default=None), roots, True
 
 
 def _saved_size(saved: log_check.SavedCheckpoint | None) -> set[int]:
