@@ -63,16 +63,18 @@ def _marks(sql: str, dialect: str) -> str:
 
 def pages(cursor, sql: str, lo: int, hi: int, dialect: str) -> Iterator[list[tuple]]:
     """The rows of `sql` (which selects seq first, with two placeholders for lo < seq <= hi) in seq
-    order, PAGE at a time by keyset paging: memory stays flat however long the ledger is."""
-    query = _marks(sql, dialect) + f" ORDER BY seq LIMIT {PAGE}"
+    order, a page of at most PAGE seqs at a time: memory stays flat however long the ledger is, and
+    each query asks for a short range of the primary key, which every plan reads by its index (a
+    query for the rest of a long range, with a LIMIT, was planned as a sort of all of it)."""
+    query = _marks(sql, dialect) + " ORDER BY seq"
     after = lo
     while after < hi:
-        cursor.execute(query, (after, hi))
+        top = min(after + PAGE, hi)
+        cursor.execute(query, (after, top))
         page = cursor.fetchall()
-        if not page:
-            return
-        yield page
-        after = page[-1][0]
+        if page:
+            yield page
+        after = top
 
 
 def integrity_sql(dialect: str) -> str:
