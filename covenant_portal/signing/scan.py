@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from covenant_portal.signing.ledger import entry_hash_matches
 
-PAGE = 2000
+PAGE = 1000
 
 # Problems by the order an entry's checks run in (verification.py): at one seq the lowest rank is
 # reported, as a sequential check would have stopped at it first. The tree's leaf comes last.
