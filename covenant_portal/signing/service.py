@@ -257,21 +257,21 @@ def _comes_first(broken: scan.Problem, chain_seq: int) -> bool:
 
 def _ranged_checks(session: Session, kinds, app, sizes, size: int, workers: int, integrity_only: bool):
     """The chain and the tree checked (scan.py: the raw cursor; in ranges by workers for a long ledger
-    checked for integrity only) and, for a full check of a long ledger, each entry's signature,
-    statement and record by workers (entry_ranges.py) meanwhile: (the first problem, the roots at
-    `sizes`, whether that was all to check)."""
+    checked for integrity only) and, for a full check of a long ledger, with each entry's signature,
+    statement and record, by workers (entry_ranges.py): (the first problem, the roots at `sizes`,
+    whether that was all to check)."""
     url = ranges.database_url(session) if workers > 1 and not integrity_only else None
     if url is None:
         broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
         return broken, roots, integrity_only
     keys = entry_ranges.key_pairs(verifying_keys(session))
-    pool, futures = entry_ranges.start(url, size, workers, keys, kinds, app)
+    pool, bounds, futures = entry_ranges.start(url, size, workers, keys, kinds, app, sizes)
     try:
-        broken, roots = ranges.check_integrity(session, sizes, size, 0)
-        found = [problem for problem in (broken, entry_ranges.first_problem(futures)) if problem is not None]
+        checks = [future.result() for future in futures]
     finally:
         pool.shutdown(cancel_futures=True)
-    return min(found, default=None), roots, True
+    broken, roots = ranges.stitch(session.connection(), bounds, checks, sizes)
+    return broken, roots, True
 
 
 def _saved_size(saved: log_check.SavedCheckpoint | None) -> set[int]:

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import get_session
-from covenant_portal.signing import dsse, ledger, merkle, ranges, scan
+from covenant_portal.signing import dsse, entry_ranges, ledger, merkle, ranges, scan
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.log_check import SavedCheckpoint
 from covenant_portal.signing.models import LedgerCheckpoint, LedgerEntry, LedgerTreeNode
@@ -24,9 +24,10 @@ SIGNATURE_PROBLEM = "its envelope signature does not verify with any published k
 
 @pytest.fixture
 def long_ledger(committed_app, monkeypatch):
-    """Twelve committed entries, checked as a long ledger is: pages of three, ranges of two to eight
-    entries, two workers, whatever the (small) size."""
+    """Twelve committed entries, checked as a long ledger is: pages of three, ranges of four (eight
+    for integrity only), two workers, whatever the (small) size."""
     monkeypatch.setattr(scan, "PAGE", 3)
+    monkeypatch.setattr(entry_ranges, "RANGES_PER_WORKER", 2)
     monkeypatch.setattr(ranges, "INTEGRITY_PARALLEL_FROM_ENTRIES", 0)
     with committed_app.app_context():
         sign_covenants(get_session(), ENTRIES)
