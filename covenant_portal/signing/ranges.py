@@ -45,6 +45,7 @@ def database_url(session: Session) -> str | None:
 def raw_cursor(connection: sa.Connection):
     """A DBAPI cursor on the connection's own DBAPI connection (binary results on PostgreSQL)."""
     driver = connection.connection.driver_connection
+    assert driver is not None  # a connection in use always has its DBAPI connection
     return driver.cursor(binary=True) if connection.dialect.name == "postgresql" else driver.cursor()
 
 
