@@ -6,10 +6,13 @@ entry was made, its signed Statement (about the entry's subject, of its kind's p
 finally the stored record it seals, re-derived by its kind of record.
 
 The checks that need only the entry itself (hashes, envelope, signature, statement) are pure
-functions of its fields, and cost most of the time (Ed25519 above all), so on a long ledger they run
-in worker processes, a few pages ahead, while this process reads the next pages and checks the
-chain's links and the stored records (a page of records at a time, so each kind may check a page in
-one query). A short ledger is checked in this process alone: starting workers would cost more.
+functions of its fields, and cost most of the time (Ed25519 above all). `ledger verify` of a long
+ledger has worker processes read and check ranges of it themselves (entry_ranges.py); this module is
+what checks it in one process, or, for a session whose data other connections cannot see (one bound
+to a connection in a transaction of its own, as in the tests), with workers a few pages ahead while
+this process reads the next pages and checks the chain's links and the stored records (a page of
+records at a time, so each kind may check a page in one query). A short ledger is checked in this
+process alone: starting workers would cost more.
 """
 
 import multiprocessing
