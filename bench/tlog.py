@@ -6,7 +6,8 @@ In one run, on one machine, in scratch databases (SQLite, and PostgreSQL when re
     real covenant signatures, in entries per second;
 (c) full verification with every envelope's signature (and every stored record), with worker
     processes, in entries per second and as a share of cores x the bare Ed25519 rate; and the same
-    without the stored-record comparisons (signatures, statements, chain, tree);
+    without the stored-record comparisons (signatures, statements, chain, tree); and what one
+    worker's checks run at in one process, as a share of one core's bare rate;
 The machine's load while it runs is printed too: other processes' CPU time is taken from (b) and
 (c) (whose workers assume every core is theirs) but not from (a)'s baseline share in the same way.
 (d) serving an inclusion proof (GET /ledger/proof/inclusion, through the app) from a tree of
@@ -39,12 +40,12 @@ from signing import (  # noqa: E402
 )
 
 from covenant_portal.db import get_session  # noqa: E402
-from covenant_portal.signing import merkle  # noqa: E402
+from covenant_portal.signing import entry_ranges, merkle  # noqa: E402
 from covenant_portal.signing.checkpoints import sign_checkpoint  # noqa: E402
-from covenant_portal.signing.models import LedgerTreeNode  # noqa: E402
+from covenant_portal.signing.models import LedgerEntry, LedgerTreeNode  # noqa: E402
 from covenant_portal.signing.portal_key import portal_key  # noqa: E402
 from covenant_portal.signing.records import record_kinds
-from covenant_portal.signing.service import publish_key, verify_ledger  # noqa: E402
+from covenant_portal.signing.service import publish_key, verify_ledger, verifying_keys  # noqa: E402
 
 PROOF_LEAVES = 1_000_000
 TRIVIAL_PAGE = "/accessibility"  # what any request costs this app on this machine, for comparison
@@ -65,6 +66,20 @@ def beside_baseline(app, run) -> tuple[float, float]:
     before = ed25519_baseline(app, 1.0)
     seconds = run()
     return seconds, (before + ed25519_baseline(app, 1.0)) / 2
+
+
+def one_worker_rate(app, kinds, baseline: float) -> float:
+    """What one worker checks a second (every check of a full verification, in one process), as a
+    share of one core's bare Ed25519 rate: the figure the machine's other load does not move."""
+    with app.app_context():
+        session = get_session()
+        connection, size = session.connection(), session.scalar(sa.select(sa.func.max(LedgerEntry.seq)))
+        keys = entry_ranges.key_pairs(verifying_keys(session))
+        began = time.perf_counter()
+        check = entry_ranges.check_range(connection, session, 0, size, set(), keys, kinds, app)
+        elapsed = time.perf_counter() - began
+        assert check.problem is None, check.problem
+    return size / elapsed / baseline
 
 
 def peak_memory(app) -> int:
@@ -140,6 +155,11 @@ def report(kind: str, databases: ScratchDatabases, workdir: Path, arguments) -> 
     print(
         f"    ... every signature, without the stored-record comparisons {entries / signatures_seconds:10,.0f} "
         f"entries/s  = {entries / signatures_seconds / (cores * signatures_baseline):.0%}"
+    )
+    one, one_bare = one_worker_rate(app, record_kinds(app), baseline), one_worker_rate(app, bare_kinds, baseline)
+    print(
+        f"    one worker's rate, in one process, as a share of one core's bare Ed25519: {one:.0%} with the "
+        f"records, {one_bare:.0%} without (what (c) approaches when no other process wants the CPUs)"
     )
     small = fresh_app(databases.new(kind, "memory"), workdir)
     build_ledger(small, arguments.entries // 4)

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import dsse, ranges, scan
@@ -119,28 +120,29 @@ def _start_worker() -> None:
 
 
 def _in_worker(lo: int, hi: int, sizes) -> scan.RangeCheck:
-    """The range's chain and tree (as ranges.integrity_of_range) and its entries' other checks, each
-    row read once."""
     app = _shared.get("app")
     with ranges.worker_engine().connect() as connection, Session(bind=connection) as session:
-        checker = RangeChecker(session, _shared["keys"], _shared["kinds"], app)
-        dialect = connection.dialect.name
-
-        def check() -> scan.RangeCheck:
-            return scan.check_integrity(
-                lambda: ranges.raw_cursor(connection),
-                dialect,
-                lo,
-                hi,
-                sizes,
-                ranges.slow_rows(connection),
-                lambda page: checker.page_problem(page, dialect),
-            )
-
         if app is None:
-            return check()
+            return check_range(connection, session, lo, hi, sizes, _shared["keys"], _shared["kinds"], None)
         with app.app_context():
-            return check()
+            return check_range(connection, session, lo, hi, sizes, _shared["keys"], _shared["kinds"], app)
+
+
+def check_range(
+    connection: sa.Connection, session: Session, lo: int, hi: int, sizes, keys: dict, kinds: dict, app
+) -> scan.RangeCheck:
+    """What a worker checks of (lo, hi]: its chain and tree (as ranges.integrity_of_range) and its
+    entries' other checks, each row read once (also what bench/tlog.py times in one process)."""
+    checker, dialect = RangeChecker(session, keys, kinds, app), connection.dialect.name
+    return scan.check_integrity(
+        lambda: ranges.raw_cursor(connection),
+        dialect,
+        lo,
+        hi,
+        sizes,
+        ranges.slow_rows(connection),
+        lambda page: checker.page_problem(page, dialect),
+    )
 
 
 def key_pairs(keys) -> dict[str, tuple[Ed25519PublicKey, datetime | None]]:
