@@ -7,6 +7,7 @@ base64, never re-serialised); `keyid` is only a hint for which key to try first.
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -80,6 +81,40 @@ def parse(raw: bytes | str) -> Envelope:
         # RecursionError: arrays or objects nested thousands deep, which no receipt is.
         raise EnvelopeError("The receipt is not valid JSON. It may be truncated or damaged.") from error
     return _envelope_from_dict(data)
+
+
+# An envelope with one signature, in the RFC 8785 form the portal writes (keys sorted, no spaces),
+# whose strings need no JSON escapes: json.loads would give exactly these strings, and parse() the
+# same Envelope. Anything else is left to parse().
+_HEAD, _TYPE, _KEYID, _SIG, _TAIL = (
+    b'{"payload":"',
+    b'","payloadType":"',
+    b'","signatures":[{"keyid":"',
+    b'","sig":"',
+    b'"}]}',
+)
+_PLAIN = re.compile(rb"[ !#-\[\]-~]*").fullmatch  # printable ASCII but for " and \
+
+
+def parse_quickly(raw: bytes) -> Envelope:
+    """parse(raw), faster for the envelopes the portal writes (`ledger verify` reads every one)."""
+    if len(raw) > MAX_ENVELOPE_BYTES or not raw.startswith(_HEAD) or not raw.endswith(_TAIL):
+        return parse(raw)
+    type_at = raw.find(_TYPE, len(_HEAD))
+    keyid_at = raw.find(_KEYID, type_at + len(_TYPE))
+    sig_at = raw.find(_SIG, keyid_at + len(_KEYID))
+    if min(type_at, keyid_at, sig_at) < 0:
+        return parse(raw)
+    payload_type, keyid = raw[type_at + len(_TYPE) : keyid_at], raw[keyid_at + len(_KEYID) : sig_at]
+    if not (_PLAIN(payload_type) and _PLAIN(keyid)):
+        return parse(raw)
+    try:
+        # Strict: only the alphabet, correctly padded (so no quote hides in them either).
+        payload = binascii.a2b_base64(raw[len(_HEAD) : type_at], strict_mode=True)
+        signature = binascii.a2b_base64(raw[sig_at + len(_SIG) : -len(_TAIL)], strict_mode=True)
+    except binascii.Error:
+        return parse(raw)
+    return Envelope(payload_type.decode(), payload, (Signature(keyid.decode(), signature),))
 
 
 def _envelope_from_dict(data) -> Envelope:

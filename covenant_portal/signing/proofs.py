@@ -30,11 +30,34 @@ def checkpoint_at(session: Session, size: int | None) -> LedgerCheckpoint:
     return found
 
 
+# The size of the latest checkpoint seen: the nodes a proof needs are read with the latest
+# checkpoint, in one query, for this size; read again only if the latest is larger by then.
+_latest_size: list[int] = [0]
+
+
+def _latest_with_proof(session: Session, seq: int):
+    """The latest checkpoint and entry seq's proof in it, mostly in one query."""
+    guess = _latest_size[0]
+    keys = tree.inclusion_node_keys(seq - 1, guess) if 1 <= seq <= guess else []
+    latest, stored = tree.nodes_and_latest_checkpoint(session, [key for nodes in keys for key in nodes])
+    if latest is None:
+        raise ProofUnavailable(404, "The portal has signed no checkpoint of that size.")
+    _latest_size[0] = latest.tree_size
+    if not 1 <= seq <= latest.tree_size:
+        raise ProofUnavailable(404, f"Entry {seq} is not in the checkpoint of size {latest.tree_size}.")
+    if latest.tree_size != guess:
+        return latest, tree.inclusion_proof(session, seq - 1, latest.tree_size)
+    return latest, tree.inclusion_from_nodes(seq - 1, guess, keys, stored)
+
+
 def inclusion_document(session: Session, seq: int, size: int | None = None) -> dict:
-    checkpoint = checkpoint_at(session, size)
-    if not 1 <= seq <= checkpoint.tree_size:
-        raise ProofUnavailable(404, f"Entry {seq} is not in the checkpoint of size {checkpoint.tree_size}.")
-    leaf, proof, root = tree.inclusion_proof(session, seq - 1, checkpoint.tree_size)
+    if size is None:
+        checkpoint, (leaf, proof, root) = _latest_with_proof(session, seq)
+    else:
+        checkpoint = checkpoint_at(session, size)
+        if not 1 <= seq <= checkpoint.tree_size:
+            raise ProofUnavailable(404, f"Entry {seq} is not in the checkpoint of size {checkpoint.tree_size}.")
+        leaf, proof, root = tree.inclusion_proof(session, seq - 1, checkpoint.tree_size)
     if root != bytes(checkpoint.root_hash):
         raise merkle.ProofError("the stored tree does not lead to the signed checkpoint's root")
     return {

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.audit.service import SYSTEM, record
 from covenant_portal.private_files import write_private_file_once
-from covenant_portal.signing import checkpoints, dsse, ledger, log_check, note, tree
+from covenant_portal.signing import checkpoints, dsse, entry_ranges, ledger, log_check, note, ranges, scan, tree
 from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.crash_points import crash_point
 from covenant_portal.signing.keys import load_private_key, new_private_key_pem, public_key_from_pem, raw_public_bytes
@@ -229,23 +229,49 @@ def verify_ledger(
     name. integrity_only: the chain, tree and checkpoints, without each entry's signature or record."""
     latest = log_check.latest_checkpoint(session)
     sizes = ({latest.tree_size} if latest else set()) | _saved_size(saved)
-    watch = log_check.TreeWatch(session, sizes)
-    pages = watch.pages(ledger.entry_pages(session))
-    if integrity_only:
-        result = log_check.integrity_pages(pages)
+    size = _size(session)
+    if workers is None:
+        workers = default_workers(size)
+    broken, roots, checked = _ranged_checks(session, kinds, app, sizes, size, workers, integrity_only)
+    if checked:
+        result = VerificationResult(size, _entry_hash(session, size))
     else:
-        if workers is None:
-            head = ledger.head(session)
-            workers = default_workers(head.seq if head else 0)
-        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app)
-    result = log_check.with_tree(result, watch, lambda seq: _entry_hash(session, seq))
+        pages = ledger.entry_pages(session)
+        result = verify_chain(session, pages, verifying_keys(session), kinds, workers, app, hashes_checked=True)
+    if broken is not None and (result.first_bad_seq is None or _comes_first(broken, result.first_bad_seq)):
+        result = VerificationResult(broken.seq - 1, _entry_hash(session, broken.seq - 1), broken.seq, broken.message)
     if not result.ok:
         return result
     if origin is None and latest is not None:
         origin = note.parse_note(latest.note).text.split("\n", 1)[0]
     vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
-    problem = log_check.checkpoint_problem(session, result, watch, latest, vkeys, saved)
+    problem = log_check.checkpoint_problem(session, result, roots, latest, vkeys, saved)
     return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
+
+
+def _comes_first(broken: scan.Problem, chain_seq: int) -> bool:
+    """Whether the chain and tree's problem comes before the one verify_chain found at chain_seq: at
+    one entry, the hashes are checked before the envelope (the tree's leaf after everything)."""
+    return broken.seq < chain_seq or (broken.seq == chain_seq and broken.rank < scan.MALFORMED)
+
+
+def _ranged_checks(session: Session, kinds, app, sizes, size: int, workers: int, integrity_only: bool):
+    """The chain and the tree checked (scan.py: the raw cursor; in ranges by workers for a long ledger
+    checked for integrity only) and, for a full check of a long ledger, with each entry's signature,
+    statement and record, by workers (entry_ranges.py): (the first problem, the roots at `sizes`,
+    whether that was all to check)."""
+    url = ranges.database_url(session) if workers > 1 and not integrity_only else None
+    if url is None:
+        broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
+        return broken, roots, integrity_only
+    keys = entry_ranges.key_pairs(verifying_keys(session))
+    pool, bounds, futures = entry_ranges.start(url, size, workers, keys, kinds, app, sizes)
+    try:
+        checks = [future.result() for future in futures]
+    finally:
+        pool.shutdown(cancel_futures=True)
+    broken, roots = ranges.stitch(session.connection(), bounds, checks, sizes)
+    return broken, roots, True
 
 
 def _saved_size(saved: log_check.SavedCheckpoint | None) -> set[int]:

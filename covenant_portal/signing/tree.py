@@ -4,6 +4,8 @@ Each read takes one query for the few nodes it needs (about two per level), what
 size: serving a proof costs the same for a thousand entries or a million.
 """
 
+from typing import NamedTuple
+
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -14,11 +16,42 @@ TILE_WIDTH = 256
 TILE_HEIGHT = 8
 
 
+class LatestCheckpoint(NamedTuple):
+    tree_size: int
+    root_hash: bytes
+    note: str
+
+
 def nodes(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored hashes of these (level, index) nodes; merkle.ProofError if one is missing."""
     wanted = sorted(set(keys))
-    if not wanted:
-        return {}
+    found = (
+        {(row.level, row.idx): bytes(row.hash) for row in session.execute(text(_nodes_sql(wanted)))} if wanted else {}
+    )
+    return _all_found(wanted, found)
+
+
+def nodes_and_latest_checkpoint(
+    session: Session, keys: list[tuple[int, int]]
+) -> tuple[LatestCheckpoint | None, dict[tuple[int, int], bytes]]:
+    """The latest checkpoint and the stored hashes of these nodes, in one query (one round trip
+    to the database, a whole proof's time on PostgreSQL); missing nodes are simply not returned."""
+    latest_sql = (
+        "SELECT -1 AS level, tree_size AS idx, root_hash AS hash, note FROM "
+        "(SELECT tree_size, root_hash, note FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1) AS latest"
+    )
+    wanted = sorted(set(keys))
+    sql = latest_sql + (" UNION ALL " + _nodes_sql(wanted, ", NULL AS note") if wanted else "")
+    latest, found = None, {}
+    for row in session.execute(text(sql)):
+        if row.level == -1:
+            latest = LatestCheckpoint(row.idx, bytes(row.hash), row.note)
+        else:
+            found[(row.level, row.idx)] = bytes(row.hash)
+    return latest, found
+
+
+def _nodes_sql(wanted: list[tuple[int, int]], extra: str = "") -> str:
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
         by_level.setdefault(int(level), []).append(int(index))
@@ -28,10 +61,10 @@ def nodes(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int]
     condition = " OR ".join(
         f"(level = {level} AND idx IN ({', '.join(map(str, indexes))}))" for level, indexes in by_level.items()
     )
-    found = {
-        (row.level, row.idx): bytes(row.hash)
-        for row in session.execute(text(f"SELECT level, idx, hash FROM ledger_tree_node WHERE {condition}"))
-    }
+    return f"SELECT level, idx, hash{extra} FROM ledger_tree_node WHERE {condition}"
+
+
+def _all_found(wanted: list[tuple[int, int]], found: dict[tuple[int, int], bytes]) -> dict[tuple[int, int], bytes]:
     missing = [key for key in wanted if key not in found]
     if missing:
         raise merkle.ProofError(f"the tree has no node {missing[0]}: the ledger is shorter than that")
@@ -60,6 +93,23 @@ def range_hashes(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]
     per_range = [merkle.subtree_nodes(start, end) for start, end in ranges]
     stored = nodes(session, [key for keys in per_range for key in keys])
     return [merkle.fold([stored[key] for key in keys]) for keys in per_range]
+
+
+def inclusion_node_keys(index: int, size: int) -> list[list[tuple[int, int]]]:
+    """The stored nodes each hash of leaf `index`'s inclusion proof in a tree of `size` is folded from
+    (the leaf's own first)."""
+    return [
+        merkle.subtree_nodes(start, end) for start, end in [(index, index + 1), *merkle.inclusion_ranges(index, size)]
+    ]
+
+
+def inclusion_from_nodes(
+    index: int, size: int, per_range: list[list[tuple[int, int]]], stored: dict
+) -> tuple[bytes, list[bytes], bytes]:
+    """inclusion_proof's answer, from nodes already read (merkle.ProofError if one is missing)."""
+    _all_found([key for keys in per_range for key in keys], stored)
+    hashes = [merkle.fold([stored[key] for key in keys]) for keys in per_range]
+    return hashes[0], hashes[1:], merkle.root_from_inclusion(index, size, hashes[0], hashes[1:])
 
 
 def root_hash(session: Session, size: int) -> bytes:

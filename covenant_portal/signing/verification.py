@@ -6,10 +6,13 @@ entry was made, its signed Statement (about the entry's subject, of its kind's p
 finally the stored record it seals, re-derived by its kind of record.
 
 The checks that need only the entry itself (hashes, envelope, signature, statement) are pure
-functions of its fields, and cost most of the time (Ed25519 above all), so on a long ledger they run
-in worker processes, a few pages ahead, while this process reads the next pages and checks the
-chain's links and the stored records (a page of records at a time, so each kind may check a page in
-one query). A short ledger is checked in this process alone: starting workers would cost more.
+functions of its fields, and cost most of the time (Ed25519 above all). `ledger verify` of a long
+ledger has worker processes read and check ranges of it themselves (entry_ranges.py); this module is
+what checks it in one process, or, for a session whose data other connections cannot see (one bound
+to a connection in a transaction of its own, as in the tests), with workers a few pages ahead while
+this process reads the next pages and checks the chain's links and the stored records (a page of
+records at a time, so each kind may check a page in one query). A short ledger is checked in this
+process alone: starting workers would cost more.
 """
 
 import multiprocessing
@@ -101,15 +104,16 @@ class EntryCheck(NamedTuple):
 
 
 def check_entry(
-    entry: EntryFields, public_keys: dict[str, Ed25519PublicKey], predicate_types: dict[str, str]
+    entry: EntryFields, public_keys: dict[str, Ed25519PublicKey], predicate_types: dict[str, str], hashes=True
 ) -> EntryCheck:
-    """The checks that need nothing but the entry and the published keys."""
-    if sha256_hex(entry.envelope) != entry.envelope_sha256:
+    """The checks that need nothing but the entry and the published keys (without envelope_sha256
+    and entry_hash when not `hashes`: scan.py checked them already)."""
+    if hashes and sha256_hex(entry.envelope) != entry.envelope_sha256:
         return EntryCheck("its envelope does not match its envelope_sha256", None, None, None)
-    if not entry_hash_matches(entry):
+    if hashes and not entry_hash_matches(entry):
         return EntryCheck("its entry_hash does not match its fields", None, None, None)
     try:
-        envelope = dsse.parse(entry.envelope)
+        envelope = dsse.parse_quickly(entry.envelope)
     except dsse.EnvelopeError as error:
         return EntryCheck(f"its envelope is malformed: {error}", None, None, None)
     keyid = dsse.verify(envelope, public_keys)
@@ -136,9 +140,16 @@ class Sealed:
 
 class ChainVerifier:
     def __init__(
-        self, session: Session, keys: dict[str, VerifyingKey], kinds: dict[str, RecordKind], workers: int = 0, app=None
+        self,
+        session: Session,
+        keys: dict[str, VerifyingKey],
+        kinds: dict[str, RecordKind],
+        workers: int = 0,
+        app=None,
+        hashes_checked: bool = False,
     ):
         self.session, self.keys, self.kinds, self.workers = session, keys, kinds, workers
+        self.hashes = not hashes_checked
         self.app = app  # when given, kinds also re-hash the files their records name
         self.public_keys = {keyid: key.public_key for keyid, key in keys.items()}
         self.predicate_types = {name: kind.predicate_type for name, kind in kinds.items()}
@@ -167,7 +178,7 @@ class ChainVerifier:
         fields = ([EntryFields.of(entry) for entry in page] for page in pages)
         if self.workers < 2:
             for page in fields:
-                yield page, [check_entry(entry, self.public_keys, self.predicate_types) for entry in page]
+                yield page, [check_entry(entry, self.public_keys, self.predicate_types, self.hashes) for entry in page]
             return
         raw_keys = {keyid: raw_public_bytes(key) for keyid, key in self.public_keys.items()}
         # Workers come from a fresh fork server, so they inherit none of this process's database connections.
@@ -175,7 +186,7 @@ class ChainVerifier:
             self.workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_start_worker,
-            initargs=(raw_keys, self.predicate_types),
+            initargs=(raw_keys, self.predicate_types, self.hashes),
         ) as pool:
             pending: deque[tuple[list[EntryFields], list[Future]]] = deque()
             try:
@@ -226,15 +237,17 @@ class ChainVerifier:
 
 _worker_keys: dict[str, Ed25519PublicKey] = {}
 _worker_predicate_types: dict[str, str] = {}
+_worker_hashes: list[bool] = []
 
 
-def _start_worker(raw_keys: dict[str, bytes], predicate_types: dict[str, str]) -> None:
+def _start_worker(raw_keys: dict[str, bytes], predicate_types: dict[str, str], hashes: bool) -> None:
     _worker_keys.update({keyid: Ed25519PublicKey.from_public_bytes(raw) for keyid, raw in raw_keys.items()})
     _worker_predicate_types.update(predicate_types)
+    _worker_hashes.append(hashes)
 
 
 def _check_in_worker(entries: list[EntryFields]) -> list[EntryCheck]:
-    return [check_entry(entry, _worker_keys, _worker_predicate_types) for entry in entries]
+    return [check_entry(entry, _worker_keys, _worker_predicate_types, _worker_hashes[0]) for entry in entries]
 
 
 def _split(page: list, parts: int) -> list[list]:
@@ -281,7 +294,8 @@ def verify_chain(
     kinds: dict[str, RecordKind],
     workers: int = 0,
     app=None,
+    hashes_checked: bool = False,
 ) -> VerificationResult:
-    """Recomputes every hash and link and checks every envelope, statement and record (and, given
-    the app, the files records name), in seq order."""
-    return ChainVerifier(session, keys, kinds, workers, app).verify(pages)
+    """Recomputes every hash (unless `hashes_checked`) and link and checks every envelope, statement
+    and record (and, given the app, the files records name), in seq order."""
+    return ChainVerifier(session, keys, kinds, workers, app, hashes_checked).verify(pages)

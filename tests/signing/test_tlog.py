@@ -18,7 +18,7 @@ from sqlalchemy.orm import object_session
 
 from covenant_portal.access import Role
 
-from covenant_portal.signing import merkle, tree
+from covenant_portal.signing import merkle, proofs, tree
 from covenant_portal.signing.models import LedgerCheckpoint
 from tests.conftest import ClientRequest
 from tests.factories import create_user
@@ -238,3 +238,31 @@ def test_a_record_page_offers_its_proof_of_inclusion(client_request, db_session)
     proof = download.get_json()
     assert proof["treeSize"] == 1 and proof["hashes"] == []
     assert base64.b64decode(proof["leafHash"]) == hashlib.sha256(b"\x00" + receipt_of(db_session, signature)).digest()
+
+
+def test_proofs_of_the_latest_checkpoint_follow_the_ledger_as_it_grows(client_request, db_session, monkeypatch):
+    """The latest checkpoint's proof is read with the checkpoint in one query, for the size last
+    seen; when the ledger has grown (or is another, shorter one) since, the proof is still of the
+    checkpoint served with it."""
+    signatures = sign_covenants(db_session, 3)
+    for seq in (2, 3):
+        proof = client_request.get(f"/ledger/proof/inclusion?seq={seq}").get_json()
+        assert proof["treeSize"] == 3
+    signatures += sign_covenants(db_session, 3)
+    leaves = receipts(client_request, signatures)
+    for seq in (2, 6, 5):
+        proof = client_request.get(f"/ledger/proof/inclusion?seq={seq}").get_json()
+        assert (proof["seq"], proof["treeSize"]) == (seq, 6)
+        assert base64.b64decode(proof["rootHash"]) == mth(leaves)
+        assert f"\n6\n{proof['rootHash']}\n" in proof["checkpoint"]
+        merkle.verify_inclusion(
+            seq - 1,
+            6,
+            merkle.leaf_hash(leaves[seq - 1]),
+            [base64.b64decode(value) for value in proof["hashes"]],
+            mth(leaves),
+        )
+    monkeypatch.setattr(proofs, "_latest_size", [1_000])  # as if last seen on a longer ledger
+    proof = client_request.get("/ledger/proof/inclusion?seq=4").get_json()
+    assert (proof["treeSize"], base64.b64decode(proof["rootHash"])) == (6, mth(leaves))
+    client_request.get("/ledger/proof/inclusion?seq=7", expected_status=404)

@@ -1,0 +1,150 @@
+"""A full `ledger verify` of a long ledger, in worker processes: each reads a range of entries from
+the database itself (see ranges.py) and checks each entry's envelope, signature (by a key published
+and not yet retired when the entry was made) and statement, then its stored record, a page at a
+time, with the range's chain and tree (scan.py) on the same rows; this process stitches the ranges
+together (ranges.stitch). The first problem by seq, and by the order of the checks at one entry
+(scan.GAP ...), is the one named.
+
+The workers are forked after the record kinds and the app are put in `_shared`, so they have them
+without pickling; each reads through an engine of its own (the app's is disposed in the worker,
+never used), in an app context, as the kinds' checks may expect.
+"""
+
+from collections import defaultdict
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime, timezone
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from covenant_portal.signing import dsse, ranges, scan
+from covenant_portal.signing.ledger import rfc3339
+from covenant_portal.signing.records import RecordKind, StatementProblem, signed_statement
+
+SIGNATURE_PROBLEM = "its envelope signature does not verify with any published key"
+# Ranges per worker: small enough that the workers finish together, large enough to cost nothing.
+RANGES_PER_WORKER = 16
+
+_shared: dict = {}
+
+
+class RangeChecker:
+    def __init__(self, session: Session, keys: dict, kinds: dict[str, RecordKind], app=None):
+        """keys: keyid -> (Ed25519PublicKey, the time it was retired or None)."""
+        self.session, self.kinds, self.app = session, kinds, app
+        self.public_keys = {keyid: key for keyid, (key, _until) in keys.items()}
+        self.valid_until = {keyid: until for keyid, (_key, until) in keys.items()}
+        self.predicate_types = {name: kind.predicate_type for name, kind in kinds.items()}
+
+    def page_problem(self, page: list[tuple], dialect: str) -> scan.Problem | None:
+        """The first problem of a page of rows (seq, created_at's text, kind, subject, envelope, ...)."""
+        sealed: dict[str, list] = defaultdict(list)
+        broken = None
+        for row in page:
+            found = self.entry_problem(row[0], row[1], row[2], row[3], bytes(row[4]), dialect)
+            if isinstance(found, scan.Problem):
+                broken = found
+                break
+            sealed[row[2]].append((row[0], row[3], found))
+        # A stored record that no longer matches counts if it comes before a broken entry.
+        problems = [problem for problem in (self.record_problem(sealed), broken) if problem is not None]
+        self.session.expunge_all()
+        return min(problems, default=None)
+
+    def entry_problem(self, seq: int, created, kind: str, subject: str, envelope: bytes, dialect: str):
+        """The entry's signed statement, or its first problem."""
+        try:
+            parsed = dsse.parse_quickly(envelope)
+        except dsse.EnvelopeError as error:
+            return scan.Problem(seq, scan.MALFORMED, f"its envelope is malformed: {error}")
+        keyid = _hinted_key_verifies(parsed, self.public_keys) or dsse.verify(parsed, self.public_keys)
+        if keyid is None:
+            return scan.Problem(seq, scan.SIGNATURE, SIGNATURE_PROBLEM)
+        until = self.valid_until.get(keyid)
+        if until is not None and _created_at(created, dialect) >= until:
+            message = f"it was signed with key {keyid} after that key was retired at {rfc3339(until)}"
+            return scan.Problem(seq, scan.RETIRED, message)
+        try:
+            return signed_statement(self.predicate_types, kind, subject, parsed.payload_type, parsed.payload)
+        except StatementProblem as error:
+            return scan.Problem(seq, scan.STATEMENT, str(error))
+
+    def record_problem(self, sealed: dict[str, list]) -> scan.Problem | None:
+        found = []
+        for kind, items in sealed.items():
+            records = [(subject, statement) for _seq, subject, statement in items]
+            problems = self.kinds[kind].problems(self.session, records, self.app)
+            found += [
+                scan.Problem(seq, scan.RECORD, problem)
+                for (seq, _subject, _statement), problem in zip(items, problems, strict=True)
+                if problem
+            ]
+        return min(found, default=None)
+
+
+def _hinted_key_verifies(parsed: dsse.Envelope, public_keys: dict[str, Ed25519PublicKey]) -> str | None:
+    """dsse.verify's answer for the usual envelope (one signature, by the key it names), quicker."""
+    signature = parsed.signatures[0]
+    key = public_keys.get(signature.keyid)
+    if len(parsed.signatures) != 1 or key is None:
+        return None
+    try:
+        key.verify(signature.sig, dsse.pae(parsed.payload_type, parsed.payload))
+    except InvalidSignature:
+        return None
+    return signature.keyid
+
+
+def _created_at(created: str, dialect: str) -> datetime:
+    """The stored created_at as the aware UTC datetime SQLAlchemy would read."""
+    moment = datetime.fromisoformat(scan.utc_text(created) if dialect == "sqlite" else created)
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def start(
+    url: str, head: int, workers: int, keys: dict, kinds: dict[str, RecordKind], app, sizes
+) -> tuple[ProcessPoolExecutor, list[tuple[int, int]], list[Future]]:
+    """The pool, the ranges and their futures (each a scan.RangeCheck); the caller shuts the pool down."""
+    _shared.update(keys=keys, kinds=kinds, app=app)
+    pool = ranges.worker_pool(url, workers, _start_worker)
+    bounds = ranges.split(head, workers * RANGES_PER_WORKER)
+    return pool, bounds, [pool.submit(_in_worker, lo, hi, sizes) for lo, hi in bounds]
+
+
+def _start_worker() -> None:
+    app = _shared.get("app")
+    if app is not None and "db" in app.extensions:
+        app.extensions["db"].engine.dispose(close=False)  # the parent's connections stay the parent's
+
+
+def _in_worker(lo: int, hi: int, sizes) -> scan.RangeCheck:
+    app = _shared.get("app")
+    with ranges.worker_engine().connect() as connection, Session(bind=connection) as session:
+        if app is None:
+            return check_range(connection, session, lo, hi, sizes, _shared["keys"], _shared["kinds"], None)
+        with app.app_context():
+            return check_range(connection, session, lo, hi, sizes, _shared["keys"], _shared["kinds"], app)
+
+
+def check_range(
+    connection: sa.Connection, session: Session, lo: int, hi: int, sizes, keys: dict, kinds: dict, app
+) -> scan.RangeCheck:
+    """What a worker checks of (lo, hi]: its chain and tree (as ranges.integrity_of_range) and its
+    entries' other checks, each row read once (also what bench/tlog.py times in one process)."""
+    checker, dialect = RangeChecker(session, keys, kinds, app), connection.dialect.name
+    return scan.check_integrity(
+        lambda: ranges.raw_cursor(connection),
+        dialect,
+        lo,
+        hi,
+        sizes,
+        ranges.slow_rows(connection),
+        lambda page: checker.page_problem(page, dialect),
+    )
+
+
+def key_pairs(keys) -> dict[str, tuple[Ed25519PublicKey, datetime | None]]:
+    """verification.VerifyingKey by keyid, as RangeChecker takes them."""
+    return {keyid: (key.public_key, key.valid_until) for keyid, key in keys.items()}

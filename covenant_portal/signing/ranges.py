@@ -1,0 +1,139 @@
+"""The ledger checked in ranges of seq, each in a worker process that reads its range from the
+database itself (nothing is pickled through this process but each range's short result), and the
+ranges' results stitched together: the links between them, and the Merkle tree from their subtrees.
+
+Workers read committed data through connections of their own, so they are used only when the
+caller's session is bound to an engine (as in `ledger verify`); a session on a connection in a
+transaction of its own (the tests') is checked in this process, where its uncommitted rows are seen.
+"""
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from covenant_portal.signing import merkle, scan
+from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
+
+LEDGER = LedgerEntry.__table__
+# Integrity-only verification runs at well over 100,000 entries a second in one process: workers
+# (each about a second to start) pay only on a longer ledger.
+INTEGRITY_PARALLEL_FROM_ENTRIES = 50_000
+
+
+def split(head: int, parts: int) -> list[tuple[int, int]]:
+    """(lo, hi] ranges covering seq 1..head, each starting at a multiple of one power of two at least
+    as large as any range, so that each range's complete subtrees are nodes of the whole tree."""
+    if head <= 0:
+        return []
+    chunk = 1 << (-(-head // max(parts, 1)) - 1).bit_length()
+    return [(lo, min(lo + chunk, head)) for lo in range(0, head, chunk)]
+
+
+def database_url(session: Session) -> str | None:
+    """The URL workers can read the session's data from, or None (see the module's docstring)."""
+    bind = session.get_bind()
+    if not isinstance(bind, sa.Engine) or (
+        bind.url.database in (None, "", ":memory:") and bind.dialect.name == "sqlite"
+    ):
+        return None
+    return bind.url.render_as_string(hide_password=False)
+
+
+def raw_cursor(connection: sa.Connection):
+    """A DBAPI cursor on the connection's own DBAPI connection (binary results on PostgreSQL)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None  # a connection in use always has its DBAPI connection
+    return driver.cursor(binary=True) if connection.dialect.name == "postgresql" else driver.cursor()
+
+
+def slow_rows(connection: sa.Connection) -> Callable[[int], sa.Row]:
+    """Entry `seq` read as SQLAlchemy reads it (for the rare check the quick path cannot decide)."""
+    return lambda seq: connection.execute(sa.select(LEDGER).where(LEDGER.c.seq == seq)).one()
+
+
+def integrity_of_range(connection: sa.Connection, lo: int, hi: int, sizes) -> scan.RangeCheck:
+    dialect = connection.dialect.name
+    return scan.check_integrity(lambda: raw_cursor(connection), dialect, lo, hi, sizes, slow_rows(connection))
+
+
+def stitch(
+    connection: sa.Connection, bounds: list[tuple[int, int]], checks: list[scan.RangeCheck], sizes
+) -> tuple[scan.Problem | None, dict[int, bytes]]:
+    """The first problem of the ranges taken in order (a broken link between two ranges included),
+    and the tree's root at each of `sizes` up to there."""
+    chunks, roots = merkle.TreeBuilder(), {}
+    if 0 in sizes:
+        roots[0] = merkle.EMPTY_ROOT
+    head_hash = GENESIS_HASH
+    for (lo, hi), check in zip(bounds, checks, strict=True):
+        found = [check.problem] if check.problem is not None else []
+        if check.count and check.first_prev_hash != head_hash:
+            found.append(scan.Problem(lo + 1, scan.PREV_HASH, scan.PREV_HASH_MISMATCH))
+        if not found and check.count != hi - lo:
+            after = lo + check.count
+            next_seq = connection.execute(sa.select(sa.func.min(LEDGER.c.seq)).where(LEDGER.c.seq > after)).scalar()
+            found.append(scan.gap_problem(after + 1, next_seq or hi + 1))
+        for size, border in check.borders.items():
+            roots[size] = merkle.fold(chunks.border + border)
+        if found:
+            return min(found), roots
+        head_hash = check.last_entry_hash or head_hash
+        if len(check.border) == 1:  # a whole chunk (the last range may be shorter; nothing follows it)
+            chunks.push_quick(check.border[0])
+    return None, roots
+
+
+def check_integrity(session: Session, sizes, head: int, workers: int) -> tuple[scan.Problem | None, dict[int, bytes]]:
+    """The chain and tree of entries 1..head: the first problem, and the roots at `sizes`."""
+    connection = session.connection()
+    url = database_url(session) if workers > 1 and head >= INTEGRITY_PARALLEL_FROM_ENTRIES else None
+    bounds = split(head, workers if url else 1)
+    if url is None:
+        checks = [integrity_of_range(connection, lo, hi, sizes) for lo, hi in bounds]
+    else:
+        with worker_pool(url, workers) as pool:
+            futures: list[Future] = [pool.submit(_integrity_in_worker, lo, hi, sizes) for lo, hi in bounds]
+            checks = [future.result() for future in futures]
+    return stitch(connection, bounds, checks, sizes)
+
+
+# The worker processes' side
+
+_worker: dict[str, sa.Engine] = {}
+
+
+def worker_pool(url: str, workers: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
+    """Workers forked from this process, each with an engine of its own on the database at `url`.
+
+    Forked, not spawned or from a fork server: those import the whole portal afresh in each run,
+    about a second, more than checking 100,000 entries takes. A worker never uses (or closes) the
+    database connections it inherits: it makes its own, and leaves with os._exit, as pool workers do."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(url, initializer, initargs),
+    )
+
+
+def _start_worker(url: str, initializer, initargs) -> None:
+    from covenant_portal.db import create_db_engine
+
+    # On SQLite, the portal's engines begin every transaction IMMEDIATE (a write lock), which the
+    # verifying process already holds: the workers only read, outside any transaction.
+    engine = sa.create_engine(url, connect_args={"timeout": 30}) if url.startswith("sqlite") else create_db_engine(url)
+    _worker["engine"] = engine
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def worker_engine() -> sa.Engine:
+    return _worker["engine"]  # a KeyError outside a worker started by worker_pool
+
+
+def _integrity_in_worker(lo: int, hi: int, sizes) -> scan.RangeCheck:
+    with worker_engine().connect() as connection:
+        return integrity_of_range(connection, lo, hi, sizes)

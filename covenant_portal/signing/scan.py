@@ -1,0 +1,185 @@
+"""Reading the ledger fast for `ledger verify`: the raw DBAPI cursor, only the columns a check needs,
+and the chain and tree of a range of entries checked with hashlib directly (no ORM, no object per row).
+
+A range is the entries with lo < seq <= hi (leaf indexes lo to hi - 1). Checked on its own, in this
+process or a worker, it gives what its neighbours need to be stitched to it: the prev_hash of its
+first entry, the entry_hash of its last, and the complete subtrees of its leaves. `verify_ledger`
+starts ranges at multiples of a power of two, so those subtrees are nodes of the whole tree.
+"""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from covenant_portal.signing.ledger import entry_hash_matches
+
+PAGE = 1000
+
+# Problems by the order an entry's checks run in (verification.py): at one seq the lowest rank is
+# reported, as a sequential check would have stopped at it first. The tree's leaf comes last.
+GAP, PREV_HASH, ENVELOPE_SHA256, ENTRY_HASH, MALFORMED, SIGNATURE, RETIRED, STATEMENT, RECORD, TREE_LEAF = range(10)
+
+ENVELOPE_MISMATCH = "its envelope does not match its envelope_sha256"
+ENTRY_HASH_MISMATCH = "its entry_hash does not match its fields"
+PREV_HASH_MISMATCH = "its prev_hash is not the previous entry's entry_hash"
+LEAF_MISMATCH = "its leaf in the Merkle tree (ledger_tree_node) is not the hash of its receipt"
+
+# Printable ASCII but for " and \\: such a string's JSON (and RFC 8785) form is itself in quotes.
+_PLAIN = re.compile(r"[ !#-\[\]-~]*\Z").match
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    seq: int
+    rank: int
+    message: str = field(compare=False)
+
+
+def gap_problem(expected_seq: int, found_seq: int) -> Problem:
+    if found_seq < expected_seq:
+        return Problem(expected_seq, GAP, f"entry {found_seq} appears again after entry {expected_seq - 1}")
+    return Problem(expected_seq, GAP, f"entry {expected_seq} is missing (the next entry is {found_seq})")
+
+
+def created_text_sql(dialect: str) -> str:
+    """created_at as the text entry_hash covers (RFC 3339 in UTC, microseconds) where the database can
+    say it; SQLite's stored text is turned into it here (utc_text)."""
+    if dialect == "postgresql":
+        return "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    return "created_at"
+
+
+def utc_text(stored: str) -> str:
+    """SQLite's stored created_at ('2026-01-05 09:00:01.000000', naive UTC) as RFC 3339. Only ever
+    the quick path's guess: an entry_hash that does not match it is decided by entry_hash_matches."""
+    return f"{stored[:10]}T{stored[11:]}Z" if len(stored) == 26 else stored
+
+
+def _marks(sql: str, dialect: str) -> str:
+    mark = "%s" if dialect == "postgresql" else "?"
+    return sql.replace("{lo}", mark).replace("{hi}", mark)
+
+
+def pages(cursor, sql: str, lo: int, hi: int, dialect: str) -> Iterator[list[tuple]]:
+    """The rows of `sql` (which selects seq first, with two placeholders for lo < seq <= hi) in seq
+    order, a page of at most PAGE seqs at a time: memory stays flat however long the ledger is, and
+    each query asks for a short range of the primary key, which every plan reads by its index (a
+    query for the rest of a long range, with a LIMIT, was planned as a sort of all of it)."""
+    query = _marks(sql, dialect) + " ORDER BY seq"
+    after = lo
+    while after < hi:
+        top = min(after + PAGE, hi)
+        cursor.execute(query, (after, top))
+        page = cursor.fetchall()
+        if page:
+            yield page
+        after = top
+
+
+def integrity_sql(dialect: str) -> str:
+    return (
+        f"SELECT seq, {created_text_sql(dialect)}, kind, subject, envelope, envelope_sha256, prev_hash, entry_hash "
+        "FROM ledger_entry WHERE seq > {lo} AND seq <= {hi}"
+    )
+
+
+LEAVES_SQL = "SELECT idx, hash FROM ledger_tree_node WHERE level = 0 AND idx >= {lo} AND idx < {hi} ORDER BY idx"
+
+
+@dataclass
+class RangeCheck:
+    """The chain and tree of one range, as far as it is intact."""
+
+    lo: int
+    sizes: frozenset  # tree sizes whose root is wanted (those inside this range are noted)
+    count: int = 0
+    first_prev_hash: str | None = None
+    last_entry_hash: str | None = None
+    problem: Problem | None = None
+    border: list = field(default_factory=list)  # complete subtrees of the range's leaves, left to right
+    borders: dict = field(default_factory=dict)  # size -> the border at that size (inside the range)
+
+
+def check_integrity(new_cursor, dialect: str, lo: int, hi: int, sizes, slow_row, page_problem=None) -> RangeCheck:
+    """Each entry of (lo, hi]: its place, prev_hash (after the first), envelope_sha256, entry_hash and
+    stored leaf; the tree folded as it goes. new_cursor() gives a DBAPI cursor; `slow_row(seq)` the
+    entry as SQLAlchemy reads it, for the rare entry the quick entry_hash check cannot vouch for;
+    `page_problem(page)`, if given, the first problem of the page's rows (seq, created_at's text,
+    kind, subject, envelope, ...) that other checks find, so that each row is read once."""
+    check = RangeCheck(lo, frozenset(size for size in sizes if lo < size <= hi))
+    cursor, leaf_cursor = new_cursor(), new_cursor()
+    for page in pages(cursor, integrity_sql(dialect), lo, hi, dialect):
+        leaves, problem = _chain_page(check, page, dialect, slow_row)
+        found = [problem, _leaves_problem(leaf_cursor, dialect, page[0][0] - 1, leaves)]
+        if page_problem is not None:
+            found.append(page_problem(page))
+        if any(found):
+            check.problem = min(p for p in found if p is not None)
+            return check
+    return check
+
+
+_plain_kinds: dict[str, bool] = {}
+
+
+def _plain(kind: str) -> bool:
+    found = _plain_kinds[kind] = _PLAIN(kind) is not None
+    return found
+
+
+def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
+    """The page's leaf hashes, up to its first broken link, and that link's problem."""
+    sha256, border, sizes, borders, plain = hashlib.sha256, check.border, check.sizes, check.borders, _plain_kinds
+    quick_time = utc_text if dialect == "sqlite" else str
+    expected = check.lo + check.count + 1
+    prev_hash = check.last_entry_hash
+    leaves: list[bytes] = []
+    for seq, created, kind, subject, envelope, envelope_sha256, prev, entry_hash in page:
+        if seq != expected:
+            return leaves, gap_problem(expected, seq)
+        if prev_hash is None:
+            check.first_prev_hash = prev
+        elif prev != prev_hash:
+            return leaves, Problem(seq, PREV_HASH, PREV_HASH_MISMATCH)
+        if sha256(envelope).hexdigest() != envelope_sha256:
+            return leaves, Problem(seq, ENVELOPE_SHA256, ENVELOPE_MISMATCH)
+        quick = (
+            (plain[kind] if kind in plain else _plain(kind))
+            and _PLAIN(subject)
+            and sha256(
+                f'{{"created_at":"{quick_time(created)}","envelope_sha256":"{envelope_sha256}","kind":"{kind}",'
+                f'"prev_hash":"{prev}","seq":{seq},"subject":"{subject}"}}'.encode()
+            ).hexdigest()
+            == entry_hash
+        )
+        if not quick and not entry_hash_matches(slow_row(seq)):
+            return leaves, Problem(seq, ENTRY_HASH, ENTRY_HASH_MISMATCH)
+        node = sha256(b"\x00" + envelope).digest()
+        leaves.append(node)
+        at = expected - 1 - check.lo
+        while at & 1:
+            node = sha256(b"\x01" + border.pop() + node).digest()
+            at >>= 1
+        border.append(node)
+        check.count += 1
+        expected += 1
+        prev_hash = check.last_entry_hash = entry_hash
+        if seq in sizes:
+            borders[seq] = list(border)
+    return leaves, None
+
+
+def _leaves_problem(cursor, dialect: str, first: int, leaves: list[bytes]) -> Problem | None:
+    """The first of these leaves (from index `first`) whose stored leaf differs, in one query."""
+    if not leaves:
+        return None
+    cursor.execute(_marks(LEAVES_SQL, dialect), (first, first + len(leaves)))
+    stored = cursor.fetchall()
+    if len(stored) == len(leaves) and b"".join([row[1] for row in stored]) == b"".join(leaves):
+        return None
+    by_index = {row[0]: bytes(row[1]) for row in stored}
+    for offset, leaf in enumerate(leaves):
+        if by_index.get(first + offset) != leaf:
+            return Problem(first + offset + 1, TREE_LEAF, LEAF_MISMATCH)
+    return None
