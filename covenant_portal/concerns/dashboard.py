@@ -74,12 +74,11 @@ def panel_rows() -> list[PanelRow]:
     for concern in service.concerns_for(get_session(), current_user):
         if service.is_officer(current_user) and concern.stage is Stage.CLOSED:
             continue
-        running = timers.running_timers(concern, today)
         rows.append(
             PanelRow(
                 concern,
                 service.STAGE_LABELS[concern.stage],
-                running[0].clock if running else None,
+                timers.next_deadline(concern, today),
                 timers.breached(concern, today),
             )
         )
