@@ -225,3 +225,17 @@ def test_closed_concerns_without_a_summary_are_listed_for_officers(db_session, p
     draft(db_session, parties, concern)
     assert concern not in service.closed_without_summary(db_session)
     assert Side.LOCAL_AUTHORITY is concern.about_side
+
+
+def test_a_search_for_a_party_finds_the_summaries_that_show_it_as_about_or_raised_by(db_session, parties, concern):
+    summary = draft(db_session, parties, concern)  # its text names no one
+    service.publish(db_session, parties.officer, summary, LATER)
+    assert library(db_session, parties.other_provider, text="acorn") == []
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    found = library(db_session, parties.other_provider, text="acorn lodge")
+    assert [view.summary.id for view in found] == [summary.id] and found[0].raised_by == "Acorn Lodge Care Ltd"
+    assert len(library(db_session, parties.other_provider, text="Bolton")) == 1
+    service.withdraw(db_session, parties.provider, summary, LATER)
+    assert library(db_session, parties.other_provider, text="acorn") == []
+    assert library(db_session, parties.other_provider, text="bolton") == []

@@ -27,7 +27,10 @@ class ShownSummary:
     names_shown: bool
 
     def words(self) -> str:
-        return " ".join((self.title, self.what_happened, self.what_learned, self.what_changed)).casefold()
+        """Everything the summary's page shows in words, the parties as shown included (so a search
+        for a party's name finds the summaries that show it, and only those)."""
+        shown = (self.title, self.what_happened, self.what_learned, self.what_changed, self.about, self.raised_by)
+        return " ".join(shown).casefold()
 
 
 def _about(concern: Concern, named: bool) -> str:
