@@ -158,7 +158,7 @@ def test_an_officer_raised_concern_needs_only_the_agreement_of_the_party_it_is_a
 
 
 def test_good_practice_tied_to_no_concern_names_no_provider_or_home(db_session, parties):
-    with pytest.raises(ConcernError, match="Remove Oak Tree House"):
+    with pytest.raises(ConcernError, match="Remove Oak Tree House: good practice tied to no concern names no provider"):
         service.draft_good_practice(
             db_session, parties.officer, Category.QUALITY_OF_CARE, text(what_happened="Oak Tree House shone."), LATER
         )
