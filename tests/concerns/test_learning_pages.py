@@ -147,3 +147,24 @@ def test_a_draft_is_changed_then_published(client_request, db_session, parties, 
 def test_officers_are_asked_to_write_up_closed_concerns(client_request, parties, concern):
     client_request.login(parties.officer)
     assert f"Write a learning summary of closed concern {concern.id}" in client_request.get_page("/dashboard").text
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "first"),
+    [
+        ("learning.new_good_practice", "Select the category"),
+        ("learning.from_concern", "Select what kind of summary it is"),
+    ],
+)
+def test_the_error_summary_lists_the_errors_in_the_order_of_the_fields(
+    client_request, concern, parties, endpoint, first
+):
+    client_request.login(parties.officer)
+    page = client_request.post(endpoint, {}, concern_id=concern.id, expected_status=400).page
+    assert page.error_summary == [
+        first,
+        "Enter a title",
+        "Enter what happened",
+        "Enter what was learned",
+        "Select at least one theme",
+    ]
