@@ -239,3 +239,18 @@ def test_a_search_for_a_party_finds_the_summaries_that_show_it_as_about_or_raise
     service.withdraw(db_session, parties.provider, summary, LATER)
     assert library(db_session, parties.other_provider, text="acorn") == []
     assert library(db_session, parties.other_provider, text="bolton") == []
+
+
+def test_a_home_s_ofsted_urn_is_a_name_too(db_session, parties, concern):
+    from tests.homes.homes import create_home
+
+    create_home(db_session, parties.provider.organisation, name="Ash Court", ofsted_urn="SC480123")
+    db_session.commit()
+    with pytest.raises(ConcernError, match="Remove SC480123: the library shows no"):
+        draft(db_session, parties, concern, summary_text=text(what_happened="The home SC480123 waited."))
+    summary = draft(db_session, parties, concern)
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    service.edit(db_session, parties.officer, summary, text(what_happened="The home SC480123 waited."), LATER)
+    service.withdraw(db_session, parties.provider, summary, LATER)
+    assert shown(db_session, summary).what_happened == "The home a children's home waited."

@@ -1,7 +1,7 @@
 """What "names removed" means for a learning summary. A summary from a concern has up to two
 parties: the one the concern is about and the one that raised it (none when an officer or the
 portal raised it). Unless every party has agreed on the summary's page, no name of theirs is shown:
-not their organisation's or authority's name, nor one of their homes'. The officer's text is
+not their organisation's or authority's name, nor one of their homes' names or Ofsted URNs. The officer's text is
 refused if it holds such a name (service.py), and what is shown is anonymised again as it is shown
 (a party may withdraw after publication), each name read as "a provider", "a children's home" or
 "a local authority".
@@ -47,9 +47,11 @@ def _organisation_names(session: Session, organisation: ProviderOrganisation) ->
     first = organisation.name.split()[0] if organisation.name.split() else ""
     if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short, *GENERIC_WORDS):
         names.append(Name(_whole_word(first, 0), A_PROVIDER, first))
-    homes = session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id))
+    homes = list(session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id)))
     names += [Name(_whole_word(home.name), A_HOME, home.name) for home in homes if home.name.strip()]
-    return names
+    # An Ofsted URN is on Ofsted's public register: it names the home as surely as its name does.
+    urns = [home.ofsted_urn.strip() for home in homes if home.ofsted_urn and home.ofsted_urn.strip()]
+    return names + [Name(_whole_word(urn), A_HOME, urn) for urn in urns]
 
 
 def _authority_names(authority: LocalAuthority) -> list[Name]:
