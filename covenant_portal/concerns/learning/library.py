@@ -49,6 +49,11 @@ def _raised_by(concern: Concern, named: bool) -> str:
     return "the portal" if concern.raised_by_id is None else "an escalation officer"
 
 
+def parties_named(concern: Concern) -> tuple[str, str]:
+    """Who the concern was about and who raised it, as the summary shows them once every party agrees."""
+    return _about(concern, True), _raised_by(concern, True)
+
+
 def shown(session: Session, summary: LearningSummary) -> ShownSummary:
     named = names_shown(summary)
     names = [] if named else naming.party_names(session, summary.concern)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.concerns.forms import CATEGORY_LABELS
 from covenant_portal.concerns.learning import library as shelves
+from covenant_portal.concerns.learning import names as naming
 from covenant_portal.concerns.learning import service
 from covenant_portal.concerns.learning.forms import (
     KIND_LABELS,
@@ -168,5 +169,7 @@ def names(summary_id):
         shown=shelves.shown(session, found),
         agreed=getattr(found, f"{role}_agreed_at") is not None,
         names_shown=service.names_shown(found),
+        named=shelves.parties_named(found.concern),
+        one_party=not naming.has_raiser_party(found.concern),
         **LABELS,
     )
