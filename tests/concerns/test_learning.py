@@ -254,3 +254,25 @@ def test_a_home_s_ofsted_urn_is_a_name_too(db_session, parties, concern):
     service.edit(db_session, parties.officer, summary, text(what_happened="The home SC480123 waited."), LATER)
     service.withdraw(db_session, parties.provider, summary, LATER)
     assert shown(db_session, summary).what_happened == "The home a children's home waited."
+
+
+def test_a_provider_or_home_that_is_not_a_party_is_never_named(db_session, parties, concern):
+    from tests.factories import create_provider
+    from tests.homes.homes import create_home
+
+    other = create_provider(db_session, name="Heronsgate Care Ltd")
+    create_home(db_session, other, name="Larch View")
+    db_session.commit()
+    summary = draft(db_session, parties, concern)
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    for words, named in [
+        ("The young person left Larch View.", "Larch View"),
+        ("Heronsgate Care helped.", "Heronsgate"),
+    ]:
+        with pytest.raises(ConcernError, match=f"Remove {named}.*never that of a provider or home that is not a party"):
+            service.edit(db_session, parties.officer, summary, text(what_happened=words), LATER)
+    service.edit(db_session, parties.officer, summary, text(what_happened="Acorn Lodge Care met Aspen Rise Care."), LATER)
+    later = create_provider(db_session, name="Aspen Rise Care")  # a provider that joins after it is written
+    db_session.commit()
+    assert later.name and shown(db_session, summary).what_happened == "Acorn Lodge Care met a provider."

@@ -56,7 +56,7 @@ def parties_named(concern: Concern) -> tuple[str, str]:
 
 def shown(session: Session, summary: LearningSummary) -> ShownSummary:
     named = names_shown(summary)
-    names = [] if named else naming.party_names(session, summary.concern)
+    names = naming.hidden_names(session, summary.concern, agreed=named)
     words = {name: naming.anonymised(getattr(summary, name), names) for name in TEXT_FIELDS}
     concern = summary.concern
     return ShownSummary(

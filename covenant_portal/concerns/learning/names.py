@@ -6,6 +6,9 @@ refused if it holds such a name (service.py), and what is shown is anonymised ag
 (a party may withdraw after publication), each name read as "a provider", "a children's home" or
 "a local authority".
 
+Another provider's name, or one of its homes', is never shown with a summary of a concern it is
+not a party to: no one can agree for it.
+
 A name is found as a whole word, in any case: the full name, the name without a legal ending
 (Ltd, Limited, CIC, plc), and an organisation's first word when it is a name of its own (five
 letters or more, with its capital: "Brightwater"). "Greater Manchester" is the region, not Manchester
@@ -83,6 +86,19 @@ def party_names(session: Session, concern: Concern | None) -> list[Name]:
     else:
         names = _party_names(session, concern.about_organisation, concern.about_local_authority)
         names += _party_names(session, concern.raised_for_organisation, concern.raised_for_local_authority)
+    return sorted(names, key=lambda name: -len(name.words))
+
+
+def hidden_names(session: Session, concern: Concern | None, agreed: bool) -> list[Name]:
+    """The names a summary of the concern may not show, longest first: its parties' unless every
+    party agreed, and always every other provider's and its homes' (not a party to the concern, so
+    no one can agree for it)."""
+    if concern is None:
+        return party_names(session, None)
+    names = [] if agreed else party_names(session, concern)
+    parties = {concern.about_organisation_id, concern.raised_for_organisation_id} - {None}
+    others = session.scalars(select(ProviderOrganisation).where(ProviderOrganisation.id.not_in(parties)))
+    names += [name for organisation in others for name in _organisation_names(session, organisation)]
     return sorted(names, key=lambda name: -len(name.words))
 
 

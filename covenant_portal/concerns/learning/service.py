@@ -55,9 +55,7 @@ def _check(session: Session, summary_concern: Concern | None, text: SummaryText,
             raise ConcernError(problem, name)
     if not text.themes:
         raise ConcernError("Select at least one theme", "themes")
-    if agreed:
-        return
-    names = naming.party_names(session, summary_concern)
+    names = naming.hidden_names(session, summary_concern, agreed)
     for name in TEXT_FIELDS:
         found = naming.names_in(getattr(text, name), names)
         if found:
@@ -72,7 +70,8 @@ def _why_no_names(concern: Concern | None) -> str:
         )
     return (
         "the library shows no organisation’s, authority’s or home’s name unless every party to the concern has "
-        "agreed. Write “a provider”, “a children’s home” or “a local authority” instead."
+        "agreed, and never that of a provider or home that is not a party. Write “a provider”, “a children’s "
+        "home” or “a local authority” instead."
     )
 
 
