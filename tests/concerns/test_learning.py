@@ -272,7 +272,9 @@ def test_a_provider_or_home_that_is_not_a_party_is_never_named(db_session, parti
     ]:
         with pytest.raises(ConcernError, match=f"Remove {named}.*never that of a provider or home that is not a party"):
             service.edit(db_session, parties.officer, summary, text(what_happened=words), LATER)
-    service.edit(db_session, parties.officer, summary, text(what_happened="Acorn Lodge Care met Aspen Rise Care."), LATER)
+    service.edit(
+        db_session, parties.officer, summary, text(what_happened="Acorn Lodge Care met Aspen Rise Care."), LATER
+    )
     later = create_provider(db_session, name="Aspen Rise Care")  # a provider that joins after it is written
     db_session.commit()
     assert later.name and shown(db_session, summary).what_happened == "Acorn Lodge Care met a provider."
