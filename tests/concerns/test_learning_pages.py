@@ -198,3 +198,13 @@ def test_the_names_page_of_an_officer_raised_concern_asks_only_the_party_it_is_a
     )
     state = client_request.get_page("learning.names", summary_id=summary.id).main.find(id="names-state").text
     assert state == "You have agreed: the names are shown."
+
+
+def test_a_post_without_either_button_does_not_withdraw_an_agreement(client_request, db_session, parties, concern):
+    summary = published(db_session, parties, concern)
+    service.agree(db_session, parties.provider, summary, LOGGED_AT)
+    client_request.login(parties.provider)
+    client_request.post("learning.names", {}, summary_id=summary.id, expected_status=200)
+    db_session.refresh(summary)
+    assert summary.raiser_agreed_at is not None  # the provider raised the concern
+    assert "You have agreed" in client_request.get_page("learning.names", summary_id=summary.id).text

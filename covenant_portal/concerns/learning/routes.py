@@ -153,7 +153,8 @@ def names(summary_id):
     session = get_session()
     found = found_or_404(service.summary_for_party(session, summary_id, current_user))
     form = AgreementForm()
-    if form.validate_on_submit():
+    # Only a press of one of the two buttons changes anything: a post with neither withdraws nothing.
+    if form.validate_on_submit() and (form.agree.data or form.withdraw.data):
         if form.agree.data:
             service.agree(session, current_user, found, utcnow())
             flash("Your agreement is recorded.", "success")
