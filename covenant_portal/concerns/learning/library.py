@@ -54,9 +54,9 @@ def parties_named(concern: Concern) -> tuple[str, str]:
     return _about(concern, True), _raised_by(concern, True)
 
 
-def shown(session: Session, summary: LearningSummary) -> ShownSummary:
+def shown(session: Session, summary: LearningSummary, by_organisation: dict | None = None) -> ShownSummary:
     named = names_shown(summary)
-    names = naming.hidden_names(session, summary.concern, agreed=named)
+    names = naming.hidden_names(session, summary.concern, named, by_organisation)
     words = {name: naming.anonymised(getattr(summary, name), names) for name in TEXT_FIELDS}
     concern = summary.concern
     return ShownSummary(
@@ -80,5 +80,6 @@ def library(
         query = query.where(LearningSummary.category == category)
     found = [summary for summary in session.scalars(query) if theme is None or theme in summary.theme_values]
     searched = text.casefold().split()
-    views = [shown(session, summary) for summary in found]
+    by_organisation = naming.names_by_organisation(session)
+    views = [shown(session, summary, by_organisation) for summary in found]
     return [view for view in views if all(word in view.words() for word in searched)]

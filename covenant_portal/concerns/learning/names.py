@@ -15,6 +15,7 @@ letters or more, with its capital: "Brightwater"). "Greater Manchester" is the r
 City Council, so it is not read as a name."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -42,7 +43,7 @@ def _whole_word(words: str, flags=re.IGNORECASE) -> re.Pattern:
     return re.compile(r"(?<![\w’'])" + re.escape(words) + r"(?![\w])", flags)
 
 
-def _organisation_names(session: Session, organisation: ProviderOrganisation) -> list[Name]:
+def _organisation_names(organisation: ProviderOrganisation, homes: list[ProviderHome]) -> list[Name]:
     names = [Name(_whole_word(organisation.name), A_PROVIDER, organisation.name)]
     short = LEGAL_ENDINGS.sub("", organisation.name).strip()
     if short and short != organisation.name:
@@ -50,20 +51,31 @@ def _organisation_names(session: Session, organisation: ProviderOrganisation) ->
     first = organisation.name.split()[0] if organisation.name.split() else ""
     if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short, *GENERIC_WORDS):
         names.append(Name(_whole_word(first, 0), A_PROVIDER, first))
-    homes = list(session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id)))
     names += [Name(_whole_word(home.name), A_HOME, home.name) for home in homes if home.name.strip()]
     # An Ofsted URN is on Ofsted's public register: it names the home as surely as its name does.
     urns = [home.ofsted_urn.strip() for home in homes if home.ofsted_urn and home.ofsted_urn.strip()]
     return names + [Name(_whole_word(urn), A_HOME, urn) for urn in urns]
 
 
+def names_by_organisation(session: Session) -> dict[int, list[Name]]:
+    """Every provider's names and its homes', by organisation id, in two queries (the library
+    anonymises every summary it lists with them)."""
+    homes: dict[int, list[ProviderHome]] = defaultdict(list)
+    for home in session.scalars(select(ProviderHome)):
+        homes[home.organisation_id].append(home)
+    organisations = session.scalars(select(ProviderOrganisation))
+    return {
+        organisation.id: _organisation_names(organisation, homes[organisation.id]) for organisation in organisations
+    }
+
+
 def _authority_names(authority: LocalAuthority) -> list[Name]:
     return [Name(_whole_word(authority.name), AN_AUTHORITY, authority.name)]
 
 
-def _party_names(session: Session, organisation, authority) -> list[Name]:
+def _party_names(by_organisation: dict[int, list[Name]], organisation, authority) -> list[Name]:
     if organisation is not None:
-        return _organisation_names(session, organisation)
+        return by_organisation.get(organisation.id, [])
     if authority is not None:
         return _authority_names(authority)
     return []
@@ -74,31 +86,24 @@ def has_raiser_party(concern: Concern) -> bool:
     return concern.raised_by_side in (Side.PROVIDER, Side.LOCAL_AUTHORITY)
 
 
-def party_names(session: Session, concern: Concern | None) -> list[Name]:
-    """Every name of the concern's parties, longest first (so a full name is read before its part);
-    for good practice tied to no concern, every provider's and home's name."""
-    if concern is None:
-        names = [
-            name
-            for organisation in session.scalars(select(ProviderOrganisation))
-            for name in _organisation_names(session, organisation)
-        ]
-    else:
-        names = _party_names(session, concern.about_organisation, concern.about_local_authority)
-        names += _party_names(session, concern.raised_for_organisation, concern.raised_for_local_authority)
-    return sorted(names, key=lambda name: -len(name.words))
-
-
-def hidden_names(session: Session, concern: Concern | None, agreed: bool) -> list[Name]:
-    """The names a summary of the concern may not show, longest first: its parties' unless every
-    party agreed, and always every other provider's and its homes' (not a party to the concern, so
-    no one can agree for it)."""
-    if concern is None:
-        return party_names(session, None)
-    names = [] if agreed else party_names(session, concern)
-    parties = {concern.about_organisation_id, concern.raised_for_organisation_id} - {None}
-    others = session.scalars(select(ProviderOrganisation).where(ProviderOrganisation.id.not_in(parties)))
-    names += [name for organisation in others for name in _organisation_names(session, organisation)]
+def hidden_names(
+    session: Session, concern: Concern | None, agreed: bool, by_organisation: dict[int, list[Name]] | None = None
+) -> list[Name]:
+    """The names a summary of the concern may not show, longest first (so a full name is read
+    before its part): its parties' unless every party agreed, and always every other provider's
+    and its homes' (not a party to the concern, so no one can agree for it). For good practice tied
+    to no concern, every provider's and home's name. `by_organisation` is names_by_organisation's
+    answer, if the caller has it already."""
+    if by_organisation is None:
+        by_organisation = names_by_organisation(session)
+    parties: set[int] = set()
+    names: list[Name] = []
+    if concern is not None:
+        parties = {key for key in (concern.about_organisation_id, concern.raised_for_organisation_id) if key}
+        if not agreed:
+            names += _party_names(by_organisation, concern.about_organisation, concern.about_local_authority)
+            names += _party_names(by_organisation, concern.raised_for_organisation, concern.raised_for_local_authority)
+    names += [name for key, found in by_organisation.items() if key not in parties for name in found]
     return sorted(names, key=lambda name: -len(name.words))
 
 
