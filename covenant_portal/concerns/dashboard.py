@@ -63,7 +63,23 @@ def concern_actions(session, user, now) -> list[DashboardAction]:
         if step is not None and step[0] in service.steps_open_to(concern, user):
             text, hint = _described(concern, step[1], today)
             actions.append(DashboardAction(text, url_for(f"concerns.{step[0]}", concern_id=concern.id), hint))
+        actions += _learning_actions(concern, today)
     return actions
+
+
+def _learning_actions(concern: Concern, today) -> list[DashboardAction]:
+    """Each learning action of the concern not yet done, by its own due date (both parties are
+    chased for it, also after the concern is closed)."""
+    return [
+        DashboardAction(
+            f"Mark the learning action of concern {concern.id} done once it is: {action.what}, "
+            f"due {action.due_on.strftime('%-d %B')}",
+            url_for("concerns.action_done", concern_id=concern.id, action_id=action.id),
+            timers.action_clock(action, today).describe(),
+        )
+        for action in concern.actions
+        if action.done_at is None
+    ]
 
 
 def panel_rows() -> list[PanelRow]:
@@ -74,12 +90,11 @@ def panel_rows() -> list[PanelRow]:
     for concern in service.concerns_for(get_session(), current_user):
         if service.is_officer(current_user) and concern.stage is Stage.CLOSED:
             continue
-        running = timers.running_timers(concern, today)
         rows.append(
             PanelRow(
                 concern,
                 service.STAGE_LABELS[concern.stage],
-                running[0].clock if running else None,
+                timers.next_deadline(concern, today),
                 timers.breached(concern, today),
             )
         )

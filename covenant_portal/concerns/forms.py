@@ -105,15 +105,16 @@ def _choice(label: str, labels: dict, missing: str, **kwargs) -> RadioField:
     )
 
 
-def _optional_text(label: str, max_length: int = 2000) -> TextAreaField:
-    message = f"{label.removesuffix(' (optional)')} must be {max_length} characters or fewer"
+def _optional_text(label: str, max_length: int = 2000, called: str | None = None) -> TextAreaField:
+    """An optional text; `called` names it in the message when its label is a question."""
+    message = f"{called or label.removesuffix(' (optional)')} must be {max_length} characters or fewer"
     return TextAreaField(
         label, widget=GovTextArea(), filters=[strip], validators=[Optional(), Length(max=max_length, message=message)]
     )
 
 
 class AcknowledgeForm(PortalForm):
-    note = _optional_text("Anything to add? (optional)")
+    note = _optional_text("Anything to add? (optional)", called="Your note")
     submit = SubmitField("Acknowledge the concern", widget=GovSubmitInput())
 
 
@@ -157,12 +158,12 @@ class HeldForm(PortalForm):
 
 class LearningForm(PortalForm):
     learned = textarea_field("What was learned?", missing="Enter what was learned")
-    went_well = _optional_text("What went well? (optional)")
+    went_well = _optional_text("What went well? (optional)", called="What went well")
     action_1 = _optional_text("Action 1 (optional)", max_length=500)
-    owner_1 = _optional_text("Who owns action 1?", max_length=200)
+    owner_1 = _optional_text("Who owns action 1?", max_length=200, called="The owner of action 1")
     due_1 = DayMonthYearField("When is action 1 due?", description="For example, 1 4 2026")
     action_2 = _optional_text("Action 2 (optional)", max_length=500)
-    owner_2 = _optional_text("Who owns action 2?", max_length=200)
+    owner_2 = _optional_text("Who owns action 2?", max_length=200, called="The owner of action 2")
     due_2 = DayMonthYearField("When is action 2 due?", description="For example, 1 4 2026")
     submit = SubmitField("Record the learning", widget=GovSubmitInput())
 
@@ -205,5 +206,5 @@ class ExtendForm(PortalForm):
 
 
 class ActionDoneForm(PortalForm):
-    note = _optional_text("Anything to add? (optional)", max_length=1000)
+    note = _optional_text("Anything to add? (optional)", max_length=1000, called="Your note")
     submit = SubmitField("Mark the action done", widget=GovSubmitInput())

@@ -6,7 +6,7 @@ Officers' extensions add working days to a timer."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from covenant_portal.concerns.models import Concern, Severity, Stage, Timer
+from covenant_portal.concerns.models import Concern, ConcernAction, Severity, Stage, Timer
 from covenant_portal.filters import LONDON
 from covenant_portal.web.working_days import Clock, clock, working_days_between
 
@@ -64,7 +64,19 @@ def running_timers(concern: Concern, today: date) -> list[RunningTimer]:
 
 def open_actions(concern: Concern, today: date) -> list[tuple[str, Clock]]:
     """Each action not yet done, with its clock to its own due date."""
-    return [(action.what, _to_due_date(action.due_on, today)) for action in concern.actions if action.done_at is None]
+    return [(action.what, action_clock(action, today)) for action in concern.actions if action.done_at is None]
+
+
+def action_clock(action: ConcernAction, today: date) -> Clock:
+    return _to_due_date(action.due_on, today)
+
+
+def next_deadline(concern: Concern, today: date) -> Clock | None:
+    """The earliest deadline still to meet: a running timer's or an open action's (so a panel that
+    says a deadline was missed also says which, also after the concern is closed)."""
+    clocks = [item.clock for item in running_timers(concern, today)]
+    clocks += [found for _what, found in open_actions(concern, today)]
+    return min(clocks, key=lambda found: found.due_on, default=None)
 
 
 def _to_due_date(due_on: date, today: date) -> Clock:

@@ -107,3 +107,17 @@ def test_an_action_still_open_after_closing_is_chased_by_its_own_date(
     run(flask_command, DUE)
     subjects = {subject for _to, subject in received_on(db_session, smtp_server, DUE)}
     assert subjects == {f"Concern {concern.id}: action “after closing” is due"}
+
+
+def test_a_note_too_long_is_named_in_its_message_and_kept(client_request, db_session, parties):
+    concern = learned(db_session, parties)
+    client_request.login(parties.provider)
+    page = client_request.post(
+        "concerns.action_done",
+        {"note": "n" * 1001},
+        concern_id=concern.id,
+        action_id=concern.actions[0].id,
+        expected_status=400,
+    ).page
+    assert page.error_summary == ["Your note must be 1000 characters or fewer"]
+    assert page.main.find("textarea", id="note").text.strip() == "n" * 1001

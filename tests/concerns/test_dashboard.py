@@ -66,3 +66,49 @@ def test_an_officer_is_asked_to_close_a_concern_once_its_learning_is_recorded(cl
     page = client_request.get_page("/dashboard")
     link = page.main.find("a", href=f"/concerns/{concern.id}", string=lambda text: text and "Close the concern" in text)
     assert link is not None and "about referral information" in link.text
+
+
+def test_a_missed_action_deadline_after_closing_is_named_in_the_panel_and_on_the_concern(
+    client_request, db_session, parties
+):
+    from tests.concerns.helpers import LOGGED_AT, close_concern
+
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    close_concern(db_session, concern, parties, LOGGED_AT)  # its action was due on 1 April 2026
+    client_request.login(parties.la_contact)
+    page = client_request.get_page("/dashboard")
+    row = page.main.find("a", href=f"/concerns/{concern.id}").find_parent("tr")
+    assert "Deadline missed: 1 April 2026 (" in row.text and "working days overdue)" in row.text
+    assert "No deadline running" not in row.text
+    page = client_request.get_page("concerns.concern", concern_id=concern.id)
+    assert "No step has a deadline running" in page.text
+    actions = page.main.find(id="actions").text
+    assert "due 1 April 2026:\nnot done yet (" in actions and "working days overdue)" in actions
+
+
+def test_both_parties_are_asked_on_their_dashboards_to_mark_an_open_learning_action_done(
+    client_request, db_session, parties
+):
+    from tests.concerns.helpers import LOGGED_AT, close_concern
+
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    close_concern(db_session, concern, parties, LOGGED_AT)
+    action = concern.actions[0]
+    href = f"/concerns/{concern.id}/actions/{action.id}/done"
+    for party in (parties.provider, parties.la_contact):
+        client_request.login(party)
+        page = client_request.get_page("/dashboard")
+        link = page.main.find("a", href=href)
+        assert link is not None and "Checklist, due 1 April" in link.text
+        assert "working days overdue" in link.find_parent().text
+    client_request.login(parties.other_provider)
+    assert client_request.get_page("/dashboard").main.find("a", href=href) is None
+    client_request.login(parties.la_contact)
+    client_request.post(
+        "concerns.action_done",
+        {"note": ""},
+        concern_id=concern.id,
+        action_id=action.id,
+        expected_redirect=f"/concerns/{concern.id}",
+    )
+    assert client_request.get_page("/dashboard").main.find("a", href=href) is None

@@ -158,7 +158,7 @@ def test_an_officer_raised_concern_needs_only_the_agreement_of_the_party_it_is_a
 
 
 def test_good_practice_tied_to_no_concern_names_no_provider_or_home(db_session, parties):
-    with pytest.raises(ConcernError, match="Remove Oak Tree House"):
+    with pytest.raises(ConcernError, match="Remove Oak Tree House: good practice tied to no concern names no provider"):
         service.draft_good_practice(
             db_session, parties.officer, Category.QUALITY_OF_CARE, text(what_happened="Oak Tree House shone."), LATER
         )
@@ -225,3 +225,56 @@ def test_closed_concerns_without_a_summary_are_listed_for_officers(db_session, p
     draft(db_session, parties, concern)
     assert concern not in service.closed_without_summary(db_session)
     assert Side.LOCAL_AUTHORITY is concern.about_side
+
+
+def test_a_search_for_a_party_finds_the_summaries_that_show_it_as_about_or_raised_by(db_session, parties, concern):
+    summary = draft(db_session, parties, concern)  # its text names no one
+    service.publish(db_session, parties.officer, summary, LATER)
+    assert library(db_session, parties.other_provider, text="acorn") == []
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    found = library(db_session, parties.other_provider, text="acorn lodge")
+    assert [view.summary.id for view in found] == [summary.id] and found[0].raised_by == "Acorn Lodge Care Ltd"
+    assert len(library(db_session, parties.other_provider, text="Bolton")) == 1
+    service.withdraw(db_session, parties.provider, summary, LATER)
+    assert library(db_session, parties.other_provider, text="acorn") == []
+    assert library(db_session, parties.other_provider, text="bolton") == []
+
+
+def test_a_home_s_ofsted_urn_is_a_name_too(db_session, parties, concern):
+    from tests.homes.homes import create_home
+
+    create_home(db_session, parties.provider.organisation, name="Ash Court", ofsted_urn="SC480123")
+    db_session.commit()
+    with pytest.raises(ConcernError, match="Remove SC480123: the library shows no"):
+        draft(db_session, parties, concern, summary_text=text(what_happened="The home SC480123 waited."))
+    summary = draft(db_session, parties, concern)
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    service.edit(db_session, parties.officer, summary, text(what_happened="The home SC480123 waited."), LATER)
+    service.withdraw(db_session, parties.provider, summary, LATER)
+    assert shown(db_session, summary).what_happened == "The home a children's home waited."
+
+
+def test_a_provider_or_home_that_is_not_a_party_is_never_named(db_session, parties, concern):
+    from tests.factories import create_provider
+    from tests.homes.homes import create_home
+
+    other = create_provider(db_session, name="Heronsgate Care Ltd")
+    create_home(db_session, other, name="Larch View")
+    db_session.commit()
+    summary = draft(db_session, parties, concern)
+    service.agree(db_session, parties.la_contact, summary, LATER)
+    service.agree(db_session, parties.provider, summary, LATER)
+    for words, named in [
+        ("The young person left Larch View.", "Larch View"),
+        ("Heronsgate Care helped.", "Heronsgate"),
+    ]:
+        with pytest.raises(ConcernError, match=f"Remove {named}.*never that of a provider or home that is not a party"):
+            service.edit(db_session, parties.officer, summary, text(what_happened=words), LATER)
+    service.edit(
+        db_session, parties.officer, summary, text(what_happened="Acorn Lodge Care met Aspen Rise Care."), LATER
+    )
+    later = create_provider(db_session, name="Aspen Rise Care")  # a provider that joins after it is written
+    db_session.commit()
+    assert later.name and shown(db_session, summary).what_happened == "Acorn Lodge Care met a provider."

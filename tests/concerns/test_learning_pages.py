@@ -6,7 +6,7 @@ import pytest
 
 from covenant_portal.concerns.learning import service
 from covenant_portal.concerns.learning.models import LearningSummary, SummaryStatus
-from tests.concerns.helpers import make_parties
+from tests.concerns.helpers import LOGGED_AT, make_parties
 from tests.concerns.learning_helpers import SUMMARY, closed_concern, named_parties
 
 FORM = {
@@ -147,3 +147,64 @@ def test_a_draft_is_changed_then_published(client_request, db_session, parties, 
 def test_officers_are_asked_to_write_up_closed_concerns(client_request, parties, concern):
     client_request.login(parties.officer)
     assert f"Write a learning summary of closed concern {concern.id}" in client_request.get_page("/dashboard").text
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "first"),
+    [
+        ("learning.new_good_practice", "Select the category"),
+        ("learning.from_concern", "Select what kind of summary it is"),
+    ],
+)
+def test_the_error_summary_lists_the_errors_in_the_order_of_the_fields(
+    client_request, concern, parties, endpoint, first
+):
+    client_request.login(parties.officer)
+    page = client_request.post(endpoint, {}, concern_id=concern.id, expected_status=400).page
+    assert page.error_summary == [
+        first,
+        "Enter a title",
+        "Enter what happened",
+        "Enter what was learned",
+        "Select at least one theme",
+    ]
+
+
+def test_the_names_page_says_which_names_an_agreement_shows(client_request, db_session, parties, concern):
+    summary = published(db_session, parties, concern)
+    client_request.login(parties.la_contact)
+    page = client_request.get_page("learning.names", summary_id=summary.id)
+    said = page.main.find(id="names-agreed-to").text
+    assert "about Bolton and raised by Acorn Lodge Care Ltd" in said
+    assert "only if both parties agree" in page.text
+
+
+def test_the_names_page_of_an_officer_raised_concern_asks_only_the_party_it_is_about(
+    client_request, db_session, parties
+):
+    from covenant_portal.concerns import service as concerns
+    from tests.concerns.helpers import about_la
+    from tests.concerns.learning_helpers import close_decided_by_officer
+
+    raised = concerns.raise_concern(db_session, parties.officer, about_la(parties), LOGGED_AT)
+    close_decided_by_officer(db_session, raised, parties)
+    summary = published(db_session, parties, raised)
+    client_request.login(parties.la_contact)
+    page = client_request.get_page("learning.names", summary_id=summary.id)
+    assert "only you can agree" in page.text and "both parties" not in page.text
+    assert "about Bolton and raised by an escalation officer" in page.main.find(id="names-agreed-to").text
+    client_request.post(
+        "learning.names", {"agree": "y"}, summary_id=summary.id, expected_redirect=f"/learning/{summary.id}/names"
+    )
+    state = client_request.get_page("learning.names", summary_id=summary.id).main.find(id="names-state").text
+    assert state == "You have agreed: the names are shown."
+
+
+def test_a_post_without_either_button_does_not_withdraw_an_agreement(client_request, db_session, parties, concern):
+    summary = published(db_session, parties, concern)
+    service.agree(db_session, parties.provider, summary, LOGGED_AT)
+    client_request.login(parties.provider)
+    client_request.post("learning.names", {}, summary_id=summary.id, expected_status=200)
+    db_session.refresh(summary)
+    assert summary.raiser_agreed_at is not None  # the provider raised the concern
+    assert "You have agreed" in client_request.get_page("learning.names", summary_id=summary.id).text

@@ -32,6 +32,24 @@ KIND_LABELS = {
 NO_NAMES = "Write in general terms: “a provider”, “a children’s home”, “a local authority”."
 
 
+# Made before SummaryForm's fields so that each comes first in its form, as on the page: WTForms
+# orders a form's fields by when they were made, and the error summary lists the errors in that order.
+_KIND = RadioField(
+    "What kind of summary is it?",
+    widget=RadioInput(),
+    choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+    validators=[InputRequired(message="Select what kind of summary it is")],
+    invalid_choice_message="Select what kind of summary it is",
+)
+_CATEGORY = RadioField(
+    "Category",
+    widget=RadioInput(),
+    choices=[SelectChoice(item.value, label) for item, label in CATEGORY_LABELS.items()],
+    validators=[InputRequired(message="Select the category")],
+    invalid_choice_message="Select the category",
+)
+
+
 class SummaryForm(PortalForm):
     title = text_field("Title", missing="Enter a title", too_long="Title must be 200 characters or fewer")
     what_happened = textarea_field(
@@ -65,23 +83,11 @@ class SummaryForm(PortalForm):
 
 
 class ConcernSummaryForm(SummaryForm):
-    kind = RadioField(
-        "What kind of summary is it?",
-        widget=RadioInput(),
-        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
-        validators=[InputRequired(message="Select what kind of summary it is")],
-        invalid_choice_message="Select what kind of summary it is",
-    )
+    kind = _KIND
 
 
 class GoodPracticeForm(SummaryForm):
-    category = RadioField(
-        "Category",
-        widget=RadioInput(),
-        choices=[SelectChoice(item.value, label) for item, label in CATEGORY_LABELS.items()],
-        validators=[InputRequired(message="Select the category")],
-        invalid_choice_message="Select the category",
-    )
+    category = _CATEGORY
 
     def chosen_category(self) -> Category:
         return Category(self.category.data)

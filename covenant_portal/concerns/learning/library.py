@@ -27,7 +27,10 @@ class ShownSummary:
     names_shown: bool
 
     def words(self) -> str:
-        return " ".join((self.title, self.what_happened, self.what_learned, self.what_changed)).casefold()
+        """Everything the summary's page shows in words, the parties as shown included (so a search
+        for a party's name finds the summaries that show it, and only those)."""
+        shown = (self.title, self.what_happened, self.what_learned, self.what_changed, self.about, self.raised_by)
+        return " ".join(shown).casefold()
 
 
 def _about(concern: Concern, named: bool) -> str:
@@ -46,9 +49,14 @@ def _raised_by(concern: Concern, named: bool) -> str:
     return "the portal" if concern.raised_by_id is None else "an escalation officer"
 
 
-def shown(session: Session, summary: LearningSummary) -> ShownSummary:
+def parties_named(concern: Concern) -> tuple[str, str]:
+    """Who the concern was about and who raised it, as the summary shows them once every party agrees."""
+    return _about(concern, True), _raised_by(concern, True)
+
+
+def shown(session: Session, summary: LearningSummary, by_organisation: dict | None = None) -> ShownSummary:
     named = names_shown(summary)
-    names = [] if named else naming.party_names(session, summary.concern)
+    names = naming.hidden_names(session, summary.concern, named, by_organisation)
     words = {name: naming.anonymised(getattr(summary, name), names) for name in TEXT_FIELDS}
     concern = summary.concern
     return ShownSummary(
@@ -72,5 +80,6 @@ def library(
         query = query.where(LearningSummary.category == category)
     found = [summary for summary in session.scalars(query) if theme is None or theme in summary.theme_values]
     searched = text.casefold().split()
-    views = [shown(session, summary) for summary in found]
+    by_organisation = naming.names_by_organisation(session)
+    views = [shown(session, summary, by_organisation) for summary in found]
     return [view for view in views if all(word in view.words() for word in searched)]

@@ -1,10 +1,13 @@
 """What "names removed" means for a learning summary. A summary from a concern has up to two
 parties: the one the concern is about and the one that raised it (none when an officer or the
 portal raised it). Unless every party has agreed on the summary's page, no name of theirs is shown:
-not their organisation's or authority's name, nor one of their homes'. The officer's text is
+not their organisation's or authority's name, nor one of their homes' names or Ofsted URNs. The officer's text is
 refused if it holds such a name (service.py), and what is shown is anonymised again as it is shown
 (a party may withdraw after publication), each name read as "a provider", "a children's home" or
 "a local authority".
+
+Another provider's name, or one of its homes', is never shown with a summary of a concern it is
+not a party to: no one can agree for it.
 
 A name is found as a whole word, in any case: the full name, the name without a legal ending
 (Ltd, Limited, CIC, plc), and an organisation's first word when it is a name of its own (five
@@ -12,6 +15,7 @@ letters or more, with its capital: "Brightwater"). "Greater Manchester" is the r
 City Council, so it is not read as a name."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -39,7 +43,7 @@ def _whole_word(words: str, flags=re.IGNORECASE) -> re.Pattern:
     return re.compile(r"(?<![\w’'])" + re.escape(words) + r"(?![\w])", flags)
 
 
-def _organisation_names(session: Session, organisation: ProviderOrganisation) -> list[Name]:
+def _organisation_names(organisation: ProviderOrganisation, homes: list[ProviderHome]) -> list[Name]:
     names = [Name(_whole_word(organisation.name), A_PROVIDER, organisation.name)]
     short = LEGAL_ENDINGS.sub("", organisation.name).strip()
     if short and short != organisation.name:
@@ -47,18 +51,31 @@ def _organisation_names(session: Session, organisation: ProviderOrganisation) ->
     first = organisation.name.split()[0] if organisation.name.split() else ""
     if len(first) >= 5 and first[0].isupper() and first not in (organisation.name, short, *GENERIC_WORDS):
         names.append(Name(_whole_word(first, 0), A_PROVIDER, first))
-    homes = session.scalars(select(ProviderHome).where(ProviderHome.organisation_id == organisation.id))
     names += [Name(_whole_word(home.name), A_HOME, home.name) for home in homes if home.name.strip()]
-    return names
+    # An Ofsted URN is on Ofsted's public register: it names the home as surely as its name does.
+    urns = [home.ofsted_urn.strip() for home in homes if home.ofsted_urn and home.ofsted_urn.strip()]
+    return names + [Name(_whole_word(urn), A_HOME, urn) for urn in urns]
+
+
+def names_by_organisation(session: Session) -> dict[int, list[Name]]:
+    """Every provider's names and its homes', by organisation id, in two queries (the library
+    anonymises every summary it lists with them)."""
+    homes: dict[int, list[ProviderHome]] = defaultdict(list)
+    for home in session.scalars(select(ProviderHome)):
+        homes[home.organisation_id].append(home)
+    organisations = session.scalars(select(ProviderOrganisation))
+    return {
+        organisation.id: _organisation_names(organisation, homes[organisation.id]) for organisation in organisations
+    }
 
 
 def _authority_names(authority: LocalAuthority) -> list[Name]:
     return [Name(_whole_word(authority.name), AN_AUTHORITY, authority.name)]
 
 
-def _party_names(session: Session, organisation, authority) -> list[Name]:
+def _party_names(by_organisation: dict[int, list[Name]], organisation, authority) -> list[Name]:
     if organisation is not None:
-        return _organisation_names(session, organisation)
+        return by_organisation.get(organisation.id, [])
     if authority is not None:
         return _authority_names(authority)
     return []
@@ -69,18 +86,24 @@ def has_raiser_party(concern: Concern) -> bool:
     return concern.raised_by_side in (Side.PROVIDER, Side.LOCAL_AUTHORITY)
 
 
-def party_names(session: Session, concern: Concern | None) -> list[Name]:
-    """Every name of the concern's parties, longest first (so a full name is read before its part);
-    for good practice tied to no concern, every provider's and home's name."""
-    if concern is None:
-        names = [
-            name
-            for organisation in session.scalars(select(ProviderOrganisation))
-            for name in _organisation_names(session, organisation)
-        ]
-    else:
-        names = _party_names(session, concern.about_organisation, concern.about_local_authority)
-        names += _party_names(session, concern.raised_for_organisation, concern.raised_for_local_authority)
+def hidden_names(
+    session: Session, concern: Concern | None, agreed: bool, by_organisation: dict[int, list[Name]] | None = None
+) -> list[Name]:
+    """The names a summary of the concern may not show, longest first (so a full name is read
+    before its part): its parties' unless every party agreed, and always every other provider's
+    and its homes' (not a party to the concern, so no one can agree for it). For good practice tied
+    to no concern, every provider's and home's name. `by_organisation` is names_by_organisation's
+    answer, if the caller has it already."""
+    if by_organisation is None:
+        by_organisation = names_by_organisation(session)
+    parties: set[int] = set()
+    names: list[Name] = []
+    if concern is not None:
+        parties = {key for key in (concern.about_organisation_id, concern.raised_for_organisation_id) if key}
+        if not agreed:
+            names += _party_names(by_organisation, concern.about_organisation, concern.about_local_authority)
+            names += _party_names(by_organisation, concern.raised_for_organisation, concern.raised_for_local_authority)
+    names += [name for key, found in by_organisation.items() if key not in parties for name in found]
     return sorted(names, key=lambda name: -len(name.words))
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.concerns.forms import CATEGORY_LABELS
 from covenant_portal.concerns.learning import library as shelves
+from covenant_portal.concerns.learning import names as naming
 from covenant_portal.concerns.learning import service
 from covenant_portal.concerns.learning.forms import (
     KIND_LABELS,
@@ -152,7 +153,8 @@ def names(summary_id):
     session = get_session()
     found = found_or_404(service.summary_for_party(session, summary_id, current_user))
     form = AgreementForm()
-    if form.validate_on_submit():
+    # Only a press of one of the two buttons changes anything: a post with neither withdraws nothing.
+    if form.validate_on_submit() and (form.agree.data or form.withdraw.data):
         if form.agree.data:
             service.agree(session, current_user, found, utcnow())
             flash("Your agreement is recorded.", "success")
@@ -168,5 +170,7 @@ def names(summary_id):
         shown=shelves.shown(session, found),
         agreed=getattr(found, f"{role}_agreed_at") is not None,
         names_shown=service.names_shown(found),
+        named=shelves.parties_named(found.concern),
+        one_party=not naming.has_raiser_party(found.concern),
         **LABELS,
     )

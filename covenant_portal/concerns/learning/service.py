@@ -55,18 +55,24 @@ def _check(session: Session, summary_concern: Concern | None, text: SummaryText,
             raise ConcernError(problem, name)
     if not text.themes:
         raise ConcernError("Select at least one theme", "themes")
-    if agreed:
-        return
-    names = naming.party_names(session, summary_concern)
+    names = naming.hidden_names(session, summary_concern, agreed)
     for name in TEXT_FIELDS:
         found = naming.names_in(getattr(text, name), names)
         if found:
-            raise ConcernError(
-                f"Remove {', '.join(found)}: the library shows no organisation’s, authority’s or home’s name "
-                "unless every party to the concern has agreed. Write “a provider”, “a children’s home” or "
-                "“a local authority” instead.",
-                name,
-            )
+            raise ConcernError(f"Remove {', '.join(found)}: {_why_no_names(summary_concern)}", name)
+
+
+def _why_no_names(concern: Concern | None) -> str:
+    if concern is None:  # there are no parties, so no one to agree
+        return (
+            "good practice tied to no concern names no provider or home, as no one can agree to show a name. "
+            "Write “a provider” or “a children’s home” instead."
+        )
+    return (
+        "the library shows no organisation’s, authority’s or home’s name unless every party to the concern has "
+        "agreed, and never that of a provider or home that is not a party. Write “a provider”, “a children’s "
+        "home” or “a local authority” instead."
+    )
 
 
 def _write(summary: LearningSummary, text: SummaryText) -> None:
