@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from tests.authorization.matrix import only
 
 # Provider A's concern about Bolton (the LA contact's authority), in the matrix's world: provider B
@@ -120,10 +122,14 @@ ROUTES += [
     only("learning.publish", PUBLISHED + "/publish", method="POST", escalation_officer=400),
     only("learning.names", DRAFT + "/names", **PARTIES_ONLY),
     only("learning.names", PUBLISHED + "/names", **PARTIES_ONLY),
-    only(
-        "learning.names",
-        DRAFT + "/names",
-        method="POST",
-        **{name: 302 if s == 200 else s for name, s in PARTIES_ONLY.items()},
+    # Agreeing (a press of one of its buttons: a post with neither changes nothing, and shows the page).
+    replace(
+        only(
+            "learning.names",
+            DRAFT + "/names",
+            method="POST",
+            **{name: 302 if s == 200 else s for name, s in PARTIES_ONLY.items()},
+        ),
+        data={"agree": "Agree to show our name"},
     ),
 ]

@@ -86,7 +86,10 @@ def test_scheduled_runs_of_one_fire_time_claim_one_slot(app, db_session):
 
     runs = db_session.scalars(select(JobRun).where(JobRun.job_name == "send_outbox")).all()
     minutes = {before.strftime("%Y-%m-%dT%H:%M"), after.strftime("%Y-%m-%dT%H:%M")}
-    assert len(runs) == len(minutes)  # once, unless the minute turned between the two calls
+    if len(minutes) == 1:
+        assert len(runs) == 1
+    else:  # the minute turned during the calls: before the second took its slot (two runs) or after (one)
+        assert 1 <= len(runs) <= 2
     assert {run.slot for run in runs} <= minutes
 
 
