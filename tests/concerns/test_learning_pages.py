@@ -5,7 +5,7 @@ library; the library shows no organisation's name without both parties' agreemen
 import pytest
 
 from covenant_portal.concerns.learning import service
-from covenant_portal.concerns.learning.models import LearningSummary, SummaryStatus
+from covenant_portal.concerns.learning.models import LearningSummary, SummaryKind, SummaryStatus
 from tests.concerns.helpers import LOGGED_AT, make_parties
 from tests.concerns.learning_helpers import SUMMARY, closed_concern, named_parties
 
@@ -208,3 +208,20 @@ def test_a_post_without_either_button_does_not_withdraw_an_agreement(client_requ
     db_session.refresh(summary)
     assert summary.raiser_agreed_at is not None  # the provider raised the concern
     assert "You have agreed" in client_request.get_page("learning.names", summary_id=summary.id).text
+
+
+def test_officers_are_asked_to_publish_drafts_and_the_library_says_who_and_when(
+    client_request, db_session, parties, concern
+):
+    summary = service.draft_from_concern(db_session, parties.officer, concern, SummaryKind.LEARNING, SUMMARY, LOGGED_AT)
+    client_request.login(parties.officer)
+    assert f"Publish the draft learning summary “{summary.title}”" in client_request.get_page("/dashboard").text
+    assert "Not yet published" in client_request.get_page("learning.library").select_one("#summaries").text
+    service.publish(db_session, parties.officer, summary, LOGGED_AT)
+    assert "Publish the draft learning summary" not in client_request.get_page("/dashboard").text
+    client_request.login(parties.other_provider)
+    library = client_request.get_page("learning.library")
+    assert library.select_one("#summary-count").text == "1 summary"
+    listed = " ".join(library.select_one("#summaries").text.split())
+    assert "About a local authority" in listed
+    assert f"Published {LOGGED_AT.strftime('%-d %B %Y')}" in listed

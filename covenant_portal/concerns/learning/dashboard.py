@@ -1,5 +1,5 @@
 """What the learning library asks of people on their dashboards: officers, to write up the
-learning of closed concerns no summary has come from yet; the parties, to say whether their names
+learning of closed concerns no summary has come from yet, and to publish drafts; the parties, to say whether their names
 may be shown with a draft summary of their concern."""
 
 from flask import url_for
@@ -19,6 +19,13 @@ def learning_actions(session, user, now) -> list[DashboardAction]:
                 "Share what was learned in the library, without names unless both parties agree",
             )
             for concern in service.closed_without_summary(session)
+        ] + [
+            DashboardAction(
+                f"Publish the draft learning summary “{summary.title}”",
+                url_for("learning.summary", summary_id=summary.id),
+                "Nobody else can find it in the library until it is published",
+            )
+            for summary in service.unpublished_drafts(session)
         ]
     return [
         DashboardAction(

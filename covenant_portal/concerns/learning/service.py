@@ -204,3 +204,10 @@ def closed_without_summary(session: Session) -> list[Concern]:
     written = select(LearningSummary.concern_id).where(LearningSummary.concern_id.is_not(None))
     query = select(Concern).where(Concern.stage == Stage.CLOSED, Concern.id.not_in(written)).order_by(Concern.id)
     return list(session.scalars(query))
+
+
+def unpublished_drafts(session: Session) -> list[LearningSummary]:
+    """Drafts not yet published (for the officers' dashboard: a draft left unpublished is learning
+    nobody can find)."""
+    query = select(LearningSummary).where(LearningSummary.status == SummaryStatus.DRAFT).order_by(LearningSummary.id)
+    return list(session.scalars(query))
