@@ -225,3 +225,14 @@ def test_officers_are_asked_to_publish_drafts_and_the_library_says_who_and_when(
     listed = " ".join(library.select_one("#summaries").text.split())
     assert "About a local authority" in listed
     assert f"Published {LOGGED_AT.strftime('%-d %B %Y')}" in listed
+
+
+def test_a_search_refused_lists_nothing_and_keeps_what_was_typed(client_request, db_session, parties, concern):
+    published(db_session, parties, concern)
+    client_request.login(parties.other_provider)
+    typed = "x" * 201
+    page = client_request.get_page(f"/learning?q={typed}", expected_status=400)
+    assert page.title.startswith("Error: ")
+    assert "Search must be 200 characters or fewer" in page.select_one("#q-error").text
+    assert page.select_one("#q")["value"] == typed
+    assert page.select("#summaries") == [] and page.select("#no-summaries") == []

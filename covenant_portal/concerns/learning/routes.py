@@ -41,7 +41,9 @@ def library():
     form = LibraryFilterForm(formdata=request.args)
     if request.args:
         form.validate()
-    found = shelves.library(get_session(), current_user, *form.chosen())
+    # A search refused (too long, or holding what may identify a child) lists nothing: the whole
+    # library under an error would read as its results.
+    found = [] if form.errors else shelves.library(get_session(), current_user, *form.chosen())
     status = 400 if form.errors else 200
     return render_template("learning/library.html", form=form, summaries=found, **LABELS), status
 
