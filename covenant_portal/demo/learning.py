@@ -1,8 +1,8 @@
 """The demo's learning library (issue 13, points 8 and 10), made through the library's services
 on the demo's timeline: the learning of the Bolton referral concern published with both parties'
 agreement (their names shown), the learning of the Beacon family-time concern published
-anonymised (Beacon agreed, Wigan has not), and good practice tied to no concern; and the Bolton
-concern's learning action marked done by Bolton.
+anonymised (Beacon agreed, Wigan has not), good practice tied to no concern, and a second piece
+of good practice still a draft; and the Bolton concern's learning action marked done by Bolton.
 
 Made only with the demo's history, after the concerns it comes from are closed."""
 
@@ -46,6 +46,15 @@ GOOD_PRACTICE = SummaryText(
     [Theme.GOOD_PRACTICE, Theme.TRANSITIONS, Theme.VOICE_OF_THE_CHILD],
 )
 
+SCHOOL_PLACE = SummaryText(
+    "A school place agreed before the move",
+    "A local authority and a provider agreed a young person's school place, and the transport to it, "
+    "before the young person moved, so no school day was missed.",
+    "Agreeing education first kept the young person's routine, and their exams, on track.",
+    "The local authority's placement team now asks the virtual school at the same time as the provider.",
+    [Theme.GOOD_PRACTICE, Theme.EDUCATION, Theme.TRANSITIONS],
+)
+
 
 def plan_learning(demo: Demo, concerns: dict) -> None:
     """Schedules the library's demo records; `concerns` holds each keyed concern plan's state."""
@@ -87,6 +96,12 @@ def plan_learning(demo: Demo, concerns: dict) -> None:
         service.publish(demo.session, user("officer"), made["practice"], now)
 
     then(30, 15, good_practice)
+    # Drafted this week and not yet published: the officer's dashboard asks for it.
+    then(
+        2,
+        16,
+        lambda now: service.draft_good_practice(demo.session, user("officer"), Category.EDUCATION, SCHOOL_PLACE, now),
+    )
 
     def action_done(now):
         concern = concerns["bolton-referral"]["concern"]

@@ -42,6 +42,7 @@ def test_seeding_again_adds_no_concern(app, db_session):
         ("bury.contact@demo.gm-first.example", Role.LA_CONTACT, "Acknowledge the concern raised by Brightwater"),
         ("brightwater.admin@demo.gm-first.example", Role.PROVIDER, "Acknowledge the concern raised by Bury"),
         ("escalation@demo.gm-first.example", Role.ESCALATION_OFFICER, "Close the concern raised by Salford"),
+        ("escalation@demo.gm-first.example", Role.ESCALATION_OFFICER, "Publish the draft learning summary"),
     ],
 )
 def test_each_party_and_the_officer_has_a_concern_step_to_take(client_request, email, role, asked):
@@ -57,8 +58,10 @@ def test_the_demo_library_has_two_published_summaries_one_named_one_anonymised_a
     from covenant_portal.concerns.learning.service import names_shown
     from covenant_portal.concerns.models import ConcernAction
 
-    summaries = list(db_session.scalars(select(LearningSummary).order_by(LearningSummary.id)))
-    assert all(summary.status is SummaryStatus.PUBLISHED for summary in summaries)
+    every_summary = list(db_session.scalars(select(LearningSummary).order_by(LearningSummary.id)))
+    summaries = [summary for summary in every_summary if summary.status is SummaryStatus.PUBLISHED]
+    [draft] = [summary for summary in every_summary if summary.status is SummaryStatus.DRAFT]
+    assert draft.kind is SummaryKind.GOOD_PRACTICE and draft.concern is None
     from_concerns = [summary for summary in summaries if summary.concern is not None]
     assert [names_shown(summary) for summary in from_concerns] == [False, True]  # Beacon's first, then Bolton's
     assert [summary.kind for summary in summaries if summary.concern is None] == [SummaryKind.GOOD_PRACTICE]
