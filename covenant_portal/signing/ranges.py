@@ -21,6 +21,10 @@ LEDGER = LedgerEntry.__table__
 # Integrity-only verification runs at well over 100,000 entries a second in one process: workers
 # (each about a second to start) pay only on a longer ledger.
 INTEGRITY_PARALLEL_FROM_ENTRIES = 50_000
+# Ranges per worker: ranges start at multiples of a power of two, so with one range a worker the
+# last could be far shorter than the others (50,000 entries split 32,768 and 17,232), and workers
+# that finish early idle; with many, each takes the next as it finishes, and they end together.
+RANGES_PER_WORKER = 16
 
 
 def split(head: int, parts: int) -> list[tuple[int, int]]:
@@ -90,7 +94,7 @@ def check_integrity(session: Session, sizes, head: int, workers: int) -> tuple[s
     """The chain and tree of entries 1..head: the first problem, and the roots at `sizes`."""
     connection = session.connection()
     url = database_url(session) if workers > 1 and head >= INTEGRITY_PARALLEL_FROM_ENTRIES else None
-    bounds = split(head, workers if url else 1)
+    bounds = split(head, workers * RANGES_PER_WORKER if url else 1)
     if url is None:
         checks = [integrity_of_range(connection, lo, hi, sizes) for lo, hi in bounds]
     else:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
@@ -86,7 +87,7 @@ def decode_statement(payload: bytes) -> dict | None:
     """The in-toto Statement v1 in a signed payload (one subject with a sha256 digest, a
     predicateType and a predicate object), or None if the payload is anything else."""
     try:
-        statement = json.loads(payload)
+        statement = loads_payload(payload)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
@@ -102,6 +103,18 @@ def decode_statement(payload: bytes) -> dict | None:
     if not isinstance(statement.get("predicateType"), str) or not isinstance(statement.get("predicate"), dict):
         return None
     return statement
+
+
+def loads_payload(payload: bytes):
+    """json.loads(payload), with orjson's parser first (`ledger verify` reads every statement, and
+    json's parser costs a tenth of an Ed25519 verification). What orjson refuses (a byte order mark,
+    NaN, a lone surrogate, UTF-16) json still reads; the one difference left is an integer of 2**64 or
+    more, which orjson reads as a float, so that it never equals the integer a record gives: no
+    statement the portal signs holds one (RFC 8785 refuses integers beyond 2**53)."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return json.loads(payload)
 
 
 def subject_name_of(statement: dict) -> str:

@@ -7,9 +7,11 @@ first entry, the entry_hash of its last, and the complete subtrees of its leaves
 starts ranges at multiples of a power of two, so those subtrees are nodes of the whole tree.
 """
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from covenant_portal.signing.ledger import entry_hash_matches
@@ -109,15 +111,33 @@ def check_integrity(new_cursor, dialect: str, lo: int, hi: int, sizes, slow_row,
     kind, subject, envelope, ...) that other checks find, so that each row is read once."""
     check = RangeCheck(lo, frozenset(size for size in sizes if lo < size <= hi))
     cursor, leaf_cursor = new_cursor(), new_cursor()
-    for page in pages(cursor, integrity_sql(dialect), lo, hi, dialect):
-        leaves, problem = _chain_page(check, page, dialect, slow_row)
-        found = [problem, _leaves_problem(leaf_cursor, dialect, page[0][0] - 1, leaves)]
-        if page_problem is not None:
-            found.append(page_problem(page))
-        if any(found):
-            check.problem = min(p for p in found if p is not None)
-            return check
+    with collecting_between_pages() as page_done:
+        for page in pages(cursor, integrity_sql(dialect), lo, hi, dialect):
+            leaves, problem = _chain_page(check, page, dialect, slow_row)
+            found = [problem, _leaves_problem(leaf_cursor, dialect, page[0][0] - 1, leaves)]
+            if page_problem is not None:
+                found.append(page_problem(page))
+            if any(found):
+                check.problem = min(p for p in found if p is not None)
+                return check
+            page_done()
     return check
+
+
+@contextmanager
+def collecting_between_pages() -> Iterator:
+    """The garbage collector paused while a page is checked, and run on the young objects between
+    pages. A page makes tens of thousands of short-lived objects (rows, statements), each freed as
+    soon as it is dropped; left to itself the collector would also walk every object the app holds,
+    again and again, a third of what checking an entry's statement costs. What a page leaves in a
+    cycle is collected after it, so memory stays flat."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield lambda: gc.collect(1)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _plain_kinds: dict[str, bool] = {}

@@ -3,16 +3,18 @@ database themselves (committed data, so these tests commit): whichever range hol
 same entry and the same problem are named as by a check in one process, and the ranges' Merkle
 subtrees fold to the roots the portal signed."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import get_session
-from covenant_portal.signing import dsse, entry_ranges, ledger, merkle, ranges, scan
+from covenant_portal.signing import dsse, ledger, merkle, ranges, scan
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.log_check import SavedCheckpoint
-from covenant_portal.signing.models import LedgerCheckpoint, LedgerEntry, LedgerTreeNode
+from covenant_portal.signing.models import LedgerCheckpoint, LedgerEntry, LedgerTreeNode, SigningKey
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.signing.helpers import allow_tampering, sign_covenants
@@ -24,10 +26,10 @@ SIGNATURE_PROBLEM = "its envelope signature does not verify with any published k
 
 @pytest.fixture
 def long_ledger(committed_app, monkeypatch):
-    """Twelve committed entries, checked as a long ledger is: pages of three, ranges of four (eight
-    for integrity only), two workers, whatever the (small) size."""
+    """Twelve committed entries, checked as a long ledger is: pages of three, ranges of four, two
+    workers, whatever the (small) size."""
     monkeypatch.setattr(scan, "PAGE", 3)
-    monkeypatch.setattr(entry_ranges, "RANGES_PER_WORKER", 2)
+    monkeypatch.setattr(ranges, "RANGES_PER_WORKER", 2)
     monkeypatch.setattr(ranges, "INTEGRITY_PARALLEL_FROM_ENTRIES", 0)
     with committed_app.app_context():
         sign_covenants(get_session(), ENTRIES)
@@ -144,3 +146,28 @@ def test_a_changed_record_in_a_worker_s_range_is_named_before_a_later_broken_ent
 
     assert (result.first_bad_seq, result.entries) == (9, 8)
     assert result.problem == f"{label} signer_name differs from the signed record"
+
+
+def test_entries_signed_before_their_key_retired_pass_and_those_after_are_named(long_ledger):
+    """Workers compare created_at's text with the moment a key was retired, without reading either
+    as a datetime: the entry at the very moment of retirement is already too late."""
+    with long_ledger.app_context():
+        session = get_session()
+        [key] = session.scalars(sa.select(SigningKey)).all()
+        moments = dict(session.execute(sa.select(LedgerEntry.seq, LedgerEntry.created_at)).all())
+        keyid = key.keyid
+
+    def retire_at(moment) -> None:
+        with long_ledger.app_context():
+            session = get_session()
+            session.get(SigningKey, keyid).valid_until = moment
+            session.commit()
+
+    retire_at(moments[ENTRIES] + timedelta(microseconds=1))
+    for workers in (2, 0):
+        assert verified(long_ledger, workers).ok
+    retire_at(moments[7])
+    for workers in (2, 0):
+        result = verified(long_ledger, workers)
+        assert (result.first_bad_seq, result.entries) == (7, 6)
+        assert result.problem.startswith(f"it was signed with key {keyid} after that key was retired at ")
