@@ -10,7 +10,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import ledger
 from covenant_portal.signing.log_check import SavedCheckpoint
 from covenant_portal.signing.portal_key import portal_key, signing_key_path
-from covenant_portal.signing.records import record_kinds
+from covenant_portal.signing.records import record_kinds, without_records
 from covenant_portal.signing.service import (
     ensure_checkpoint,
     ensure_published,
@@ -78,20 +78,32 @@ def ledger_cli():
     help="Check the chain, the Merkle tree and the checkpoints only, not each entry's signature, "
     "statement, record or files (much faster).",
 )
-def verify_command(checkpoint_file, integrity_only):
+@click.option(
+    "--no-records",
+    is_flag=True,
+    help="Check the chain, the Merkle tree, the checkpoints and every entry's signature and statement, "
+    "but not the stored records and evidence files the entries seal (what the log alone shows).",
+)
+def verify_command(checkpoint_file, integrity_only, no_records):
     """Recompute the whole chain and Merkle tree, check every signature, record and evidence file and
     the checkpoints: exit 0 if intact, 1 naming the first problem."""
     saved = SavedCheckpoint(checkpoint_file.read(), checkpoint_file.name) if checkpoint_file else None
     result = verify_ledger(
         get_session(),
-        record_kinds(),
+        without_records(record_kinds()) if no_records else record_kinds(),
         app=current_app._get_current_object(),  # type: ignore[attr-defined]
         origin=portal_key().origin,
         saved=saved,
         integrity_only=integrity_only,
     )
     if result.ok:
-        checked = " (integrity only: chain, tree and checkpoints)" if integrity_only else ""
+        checked = (
+            " (integrity only: chain, tree and checkpoints)"
+            if integrity_only
+            else " (no records: chain, tree, checkpoints, signatures and statements)"
+            if no_records
+            else ""
+        )
         against = f"; consistent with the checkpoint in {saved.label}" if saved else ""
         click.echo(f"Ledger OK: {result.entries} entries, head {result.head_hash}{against}{checked}.")
         return

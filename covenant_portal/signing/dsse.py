@@ -10,6 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
+import pybase64
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -115,16 +117,31 @@ def plain_parts(raw: bytes) -> tuple[str, bytes, str, bytes] | None:
     sig_at = raw.find(_SIG, keyid_at + len(_KEYID))
     if min(type_at, keyid_at, sig_at) < 0:
         return None
-    payload_type, keyid = raw[type_at + len(_TYPE) : keyid_at], raw[keyid_at + len(_KEYID) : sig_at]
-    if not (_PLAIN(payload_type) and _PLAIN(keyid)):
+    payload_type = _plain_text(raw[type_at + len(_TYPE) : keyid_at])
+    keyid = _plain_text(raw[keyid_at + len(_KEYID) : sig_at])
+    if payload_type is None or keyid is None:
         return None
     try:
         # Strict: only the alphabet, correctly padded (so no quote hides in them either).
-        payload = binascii.a2b_base64(raw[len(_HEAD) : type_at], strict_mode=True)
-        signature = binascii.a2b_base64(raw[sig_at + len(_SIG) : -len(_TAIL)], strict_mode=True)
+        payload = pybase64.b64decode(raw[len(_HEAD) : type_at], validate=True)
+        signature = pybase64.b64decode(raw[sig_at + len(_SIG) : -len(_TAIL)], validate=True)
     except binascii.Error:
         return None
-    return payload_type.decode(), payload, keyid.decode(), signature
+    return payload_type, payload, keyid, signature
+
+
+# The few payloadTypes and keyids the ledger holds, each read once (the ledger repeats them all).
+_plain_texts: dict[bytes, str | None] = {}
+
+
+def _plain_text(raw: bytes) -> str | None:
+    """A JSON string's raw bytes as the string, if they need no unescaping; else None."""
+    if raw in _plain_texts:
+        return _plain_texts[raw]
+    text = raw.decode() if _PLAIN(raw) else None
+    if len(_plain_texts) < 64:
+        _plain_texts[raw] = text
+    return text
 
 
 def _envelope_from_dict(data) -> Envelope:

@@ -1,11 +1,13 @@
 """`ledger verify --checkpoint FILE`: a checkpoint saved earlier (say by an LA) shows a ledger cut
 short, rewritten or forked, which the hash chain alone cannot; the portal's own latest checkpoint and
-stored tree are checked too, and `--integrity-only` checks the chain, tree and checkpoints alone."""
+stored tree are checked too; `--integrity-only` checks the chain, tree and checkpoints alone, and
+`--no-records` every signature and statement as well, but not the stored records."""
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from covenant_portal.signing import merkle, note
+from covenant_portal.signing import dsse, ledger, merkle, note
+from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.models import LedgerTreeNode
 from covenant_portal.signing.portal_key import portal_key
 from tests.signing.helpers import allow_tampering, ledger_entries, remove_entry, run_ledger, sign_covenants
@@ -132,3 +134,40 @@ def test_integrity_only_checks_the_chain_tree_and_checkpoints_without_signatures
     assert result.exit_code == 1
     assert result.output.startswith("Ledger BROKEN at entry 2: its entry_hash does not match its fields.")
     assert entry.seq == 2
+
+
+def test_no_records_checks_every_signature_and_statement_but_not_the_stored_records(app, db_session):
+    [first, _second, third] = sign_covenants(db_session, 3)
+    first.signer_name = "Mallory Smith"  # the stored record no longer says what was signed
+    db_session.flush()
+    assert run_ledger(app, "verify").output.startswith(
+        f"Ledger BROKEN at entry 1: covenant_signature {first.id} signer_name differs from the signed record."
+    )
+    result = run_ledger(app, "verify", "--no-records")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("(no records: chain, tree, checkpoints, signatures and statements).")
+
+    # The newest entry re-signed by a key nobody published, its hashes made to match.
+    entry = ledger_entries(db_session)[2]
+    original = dsse.parse(entry.envelope)
+    forged = dsse.sign(original.payload, original.payload_type, Ed25519PrivateKey.generate(), portal_key().keyid)
+    envelope = canonical_json(forged.to_dict())
+    envelope_sha256 = sha256_hex(envelope)
+    allow_tampering(db_session)
+    db_session.execute(
+        sa.text(
+            "UPDATE ledger_entry SET envelope = :envelope, envelope_sha256 = :sha, entry_hash = :hash WHERE seq = 3"
+        ),
+        {
+            "envelope": envelope,
+            "sha": envelope_sha256,
+            "hash": ledger.entry_hash(3, entry.created_at, entry.kind, entry.subject, envelope_sha256, entry.prev_hash),
+        },
+    )
+    db_session.expire_all()
+    result = run_ledger(app, "verify", "--no-records")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Ledger BROKEN at entry 3: its envelope signature does not verify with any published key."
+    )
+    assert third.ledger_seq == 3
