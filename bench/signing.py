@@ -12,17 +12,20 @@ dropped afterwards) with a throwaway signing key: nothing of the portal's own da
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,6 +44,7 @@ from covenant_portal.db import create_db_engine, get_session, upgrade_database  
 from covenant_portal.reference import load_covenant, load_local_authorities  # noqa: E402
 from covenant_portal.signing import dsse, ledger, merkle  # noqa: E402
 from covenant_portal.signing.checkpoints import sign_checkpoint  # noqa: E402
+from covenant_portal.signing.keys import raw_public_bytes  # noqa: E402
 from covenant_portal.signing.canonical import sha256_hex  # noqa: E402
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry, LedgerTreeNode  # noqa: E402
 from covenant_portal.signing.portal_key import portal_key  # noqa: E402
@@ -335,18 +339,40 @@ def without_record_checks() -> dict[str, RecordKind]:
     return without_records(record_kinds())
 
 
-def ed25519_baseline(app, seconds: float = 2.0) -> float:
-    """Bare Ed25519 verifications per second on this machine, of a real envelope's signed bytes."""
+def signed_bytes(app) -> tuple[bytes, bytes, bytes]:
+    """(raw public key, signature, signed bytes) of the ledger's first real envelope."""
     with app.app_context():
         envelope = dsse.parse(get_session().get(LedgerEntry, 1).envelope)
         public_key = portal_key().private_key.public_key()
     message, signature = dsse.pae(envelope.payload_type, envelope.payload), envelope.signatures[0].sig
+    return raw_public_bytes(public_key), signature, message
+
+
+def bare_ed25519_rate(raw_key: bytes, signature: bytes, message: bytes, seconds: float) -> float:
+    """Verifications per second of one signature, in this process, for `seconds`."""
+    public_key = Ed25519PublicKey.from_public_bytes(raw_key)
     count, began = 0, time.perf_counter()
     while time.perf_counter() - began < seconds:
         for _ in range(200):
             public_key.verify(signature, message)
         count += 200
     return count / (time.perf_counter() - began)
+
+
+def ed25519_baseline(app, seconds: float = 2.0) -> float:
+    """Bare Ed25519 verifications per second on one core (the others idle), of a real envelope's
+    signed bytes."""
+    return bare_ed25519_rate(*signed_bytes(app), seconds)
+
+
+def ed25519_baseline_all_cores(app, seconds: float = 1.0) -> float:
+    """Bare Ed25519 verifications per second per core with every core verifying at once (a forked
+    process each): what each core gives when all are busy, as they are in a verification with a
+    worker on every core."""
+    cores = os.cpu_count() or 1
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        rates = list(pool.map(bare_ed25519_rate, *zip(*[(*signed_bytes(app), seconds)] * cores)))
+    return sum(rates) / cores
 
 
 # Report

@@ -1,15 +1,16 @@
 """The ledger as a transparency log, measured: `make bench-tlog` (or `python bench/tlog.py --help`).
 
 In one run, on one machine, in scratch databases (SQLite, and PostgreSQL when reachable):
-(a) bare Ed25519 verifications per second on one core, and the CPU count: the baseline;
+(a) bare Ed25519 verifications per second per core, with every core verifying at once (a process
+    each) and on one core while the others idle; and the CPU count: the baseline;
 (b) integrity-only `ledger verify` (chain, tree, checkpoints; no per-entry signature) on a ledger of
-    real covenant signatures, in entries per second;
-(c) full verification with every envelope's signature (and every stored record), with worker
-    processes, in entries per second and as a share of cores x the bare Ed25519 rate; and the same
-    without the stored-record comparisons (signatures, statements, chain, tree); and what one
-    worker's checks run at in one process, as a share of one core's bare rate;
-The machine's load while it runs is printed too: other processes' CPU time is taken from (b) and
-(c) (whose workers assume every core is theirs) but not from (a)'s baseline share in the same way.
+    real covenant signatures, in entries per second (the median of three);
+(c) full verification with every envelope's signature and statement (`ledger verify --no-records`),
+    with a worker process on every core, in entries per second and as a share of cores x the bare
+    Ed25519 rate per core measured with every core busy just before and after it (the median of
+    three rounds; beside it the share of cores x one idle core's rate); then the same with every
+    stored record compared as well (`ledger verify`); and what one worker's checks run at in one
+    process, as a share of one idle core's bare rate;
 (d) serving an inclusion proof (GET /ledger/proof/inclusion, through the app) from a tree of
     1,000,000 leaves: median and 95th percentile, beside a trivial page of the same app;
 (e) memory: the peak Python allocations of integrity-only verification at two ledger sizes.
@@ -35,6 +36,7 @@ from signing import (  # noqa: E402
     ScratchDatabases,
     build_ledger,
     ed25519_baseline,
+    ed25519_baseline_all_cores,
     fresh_app,
     without_record_checks,
 )
@@ -61,11 +63,28 @@ def timed(portal, kinds=None, **options) -> tuple[float, int]:
     return elapsed, result.entries
 
 
-def beside_baseline(app, run) -> tuple[float, float]:
-    """run()'s seconds, and the bare Ed25519 rate per core measured just before and after it."""
-    before = ed25519_baseline(app, 1.0)
-    seconds = run()
-    return seconds, (before + ed25519_baseline(app, 1.0)) / 2
+class Shares:
+    """A verification's rate beside cores x the bare Ed25519 rate per core, in rounds: each round
+    measures that rate with every core verifying at once just before and just after one
+    verification, since on a shared machine the CPU left to this run drifts from one minute to the
+    next. The median round is reported."""
+
+    def __init__(self, app, run, rounds: int):
+        self.cores = os.cpu_count() or 1
+        self.rounds = []  # (entries per second, bare rate per core with every core busy)
+        for _ in range(rounds):
+            before = ed25519_baseline_all_cores(app)
+            seconds, entries = run()
+            self.rounds.append((entries / seconds, (before + ed25519_baseline_all_cores(app)) / 2))
+
+    def median(self) -> tuple[float, float, float]:
+        """(entries per second, bare rate per core, share) of the median round by share."""
+        by_share = sorted((rate / (self.cores * bare), rate, bare) for rate, bare in self.rounds)
+        share, rate, bare = by_share[len(by_share) // 2]
+        return rate, bare, share
+
+    def each(self) -> str:
+        return ", ".join(f"{rate / (self.cores * bare):.0%}" for rate, bare in self.rounds)
 
 
 def one_worker_rate(app, kinds, baseline: float) -> float:
@@ -134,29 +153,33 @@ def report(kind: str, databases: ScratchDatabases, workdir: Path, arguments) -> 
     build_ledger(app, arguments.entries)
     print(f"ledger of {arguments.entries:,} covenant signatures built in {time.perf_counter() - began:.0f} s")
     cores = os.cpu_count() or 1
-    integrity_seconds, entries = timed(app, integrity_only=True)
-    # The baseline is measured just before and just after each full verification, and the two
-    # averaged: on a shared machine the CPU left to this run drifts from one minute to the next.
-    full_seconds, full_baseline = beside_baseline(app, lambda: timed(app, app=app)[0])
+    integrity = sorted(entries / seconds for seconds, entries in (timed(app, integrity_only=True) for _ in range(3)))
+    alone = ed25519_baseline(app, 1.0)
     with app.app_context():
-        bare_kinds = without_record_checks()
-    signatures_seconds, signatures_baseline = beside_baseline(app, lambda: timed(app, kinds=bare_kinds)[0])
-    baseline = (full_baseline + signatures_baseline) / 2
+        log_kinds = without_record_checks()
+    log_only = Shares(app, lambda: timed(app, kinds=log_kinds), arguments.rounds)
+    with_records = Shares(app, lambda: timed(app, app=app), arguments.rounds)
+    rate, bare, share = log_only.median()
     print(f"    (load average now {os.getloadavg()[0]:.1f} on {cores} CPUs)")
-    print(f"(a) bare Ed25519 verify: {baseline:,.0f}/s per core x {cores} cores = {cores * baseline:,.0f}/s")
     print(
-        f"(b) integrity-only verify (chain, tree, checkpoint)  {entries / integrity_seconds:10,.0f} entries/s"
-        f"  (goal 200,000)"
+        f"(a) bare Ed25519 verify: {bare:,.0f}/s per core with all {cores} cores verifying at once "
+        f"(x {cores} = {cores * bare:,.0f}/s); {alone:,.0f}/s on one core while the others idle"
     )
     print(
-        f"(c) full verify, every signature and record          {entries / full_seconds:10,.0f} entries/s"
-        f"  = {entries / full_seconds / (cores * full_baseline):.0%} of cores x bare Ed25519 (goal 80%)"
+        f"(b) integrity-only verify (chain, tree, checkpoint)  {integrity[1]:10,.0f} entries/s"
+        f"  (goal 200,000; median of 3: {', '.join(f'{each:,.0f}' for each in integrity)})"
     )
     print(
-        f"    ... every signature, without the stored-record comparisons {entries / signatures_seconds:10,.0f} "
-        f"entries/s  = {entries / signatures_seconds / (cores * signatures_baseline):.0%}"
+        f"(c) full verify, every signature and statement     {rate:10,.0f} entries/s  = {share:.0%} of cores x bare"
+        f" Ed25519 (goal 80%; rounds: {log_only.each()}); {rate / (cores * alone):.0%} of cores x one idle core's rate"
+        "  [ledger verify --no-records]"
     )
-    one, one_bare = one_worker_rate(app, record_kinds(app), baseline), one_worker_rate(app, bare_kinds, baseline)
+    rate, bare, share = with_records.median()
+    print(
+        f"    ... and every stored record compared as well     {rate:10,.0f} entries/s  = {share:.0%} "
+        f"(rounds: {with_records.each()})  [ledger verify]"
+    )
+    one, one_bare = one_worker_rate(app, record_kinds(app), alone), one_worker_rate(app, log_kinds, alone)
     print(
         f"    one worker's rate, in one process, as a share of one core's bare Ed25519: {one:.0%} with the "
         f"records, {one_bare:.0%} without (what (c) approaches when no other process wants the CPUs)"
@@ -186,6 +209,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000, help="ledger size for (b), (c), (e)")
     parser.add_argument("--proof-leaves", type=int, default=PROOF_LEAVES, help="tree size for (d)")
     parser.add_argument("--requests", type=int, default=500, help="inclusion proofs timed in (d)")
+    parser.add_argument("--rounds", type=int, default=3, help="full verifications timed in (c), each way")
     parser.add_argument("--sqlite-only", action="store_true", help="do not try PostgreSQL")
     arguments = parser.parse_args()
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")

@@ -7,6 +7,7 @@ caller's session is bound to an engine (as in `ledger verify`); a session on a c
 transaction of its own (the tests') is checked in this process, where its uncommitted rows are seen.
 """
 
+import gc
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -125,6 +126,10 @@ def worker_pool(url: str, workers: int, initializer=None, initargs=()) -> Proces
 
 def _start_worker(url: str, initializer, initargs) -> None:
     from covenant_portal.db import create_db_engine
+
+    # Everything inherited from the verifying process lives as long as the worker: left to the
+    # collector, each full collection would walk it all (and copy every page it touches).
+    gc.freeze()
 
     # On SQLite, the portal's engines begin every transaction IMMEDIATE (a write lock), which the
     # verifying process already holds: the workers only read, outside any transaction.
