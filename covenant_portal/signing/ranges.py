@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import merkle, scan
+from covenant_portal.signing import hashed_scan, merkle, scan
 from covenant_portal.signing.models import GENESIS_HASH, LedgerEntry
 
 LEDGER = LedgerEntry.__table__
@@ -61,7 +61,10 @@ def slow_rows(connection: sa.Connection) -> Callable[[int], sa.Row]:
 
 def integrity_of_range(connection: sa.Connection, lo: int, hi: int, sizes) -> scan.RangeCheck:
     dialect = connection.dialect.name
-    return scan.check_integrity(lambda: raw_cursor(connection), dialect, lo, hi, sizes, slow_rows(connection))
+    reader = hashed_scan.READER if dialect == "postgresql" else None
+    return scan.check_integrity(
+        lambda: raw_cursor(connection), dialect, lo, hi, sizes, slow_rows(connection), reader=reader
+    )
 
 
 def stitch(

@@ -103,17 +103,21 @@ class RangeCheck:
     borders: dict = field(default_factory=dict)  # size -> the border at that size (inside the range)
 
 
-def check_integrity(new_cursor, dialect: str, lo: int, hi: int, sizes, slow_row, page_problem=None) -> RangeCheck:
+def check_integrity(
+    new_cursor, dialect: str, lo: int, hi: int, sizes, slow_row, page_problem=None, reader=None
+) -> RangeCheck:
     """Each entry of (lo, hi]: its place, prev_hash (after the first), envelope_sha256, entry_hash and
     stored leaf; the tree folded as it goes. new_cursor() gives a DBAPI cursor; `slow_row(seq)` the
     entry as SQLAlchemy reads it, for the rare entry the quick entry_hash check cannot vouch for;
     `page_problem(page)`, if given, the first problem of the page's rows (seq, created_at's text,
-    kind, subject, envelope, ...) that other checks find, so that each row is read once."""
+    kind, subject, envelope, ...) that other checks find, so that each row is read once. `reader`:
+    another (SQL, chain page) to read and check the rows with (hashed_scan.py), without page_problem."""
     check = RangeCheck(lo, frozenset(size for size in sizes if lo < size <= hi))
     cursor, leaf_cursor = new_cursor(), new_cursor()
+    sql, chain_page = reader or (integrity_sql(dialect), _chain_page)
     with collecting_between_pages() as page_done:
-        for page in pages(cursor, integrity_sql(dialect), lo, hi, dialect):
-            leaves, problem = _chain_page(check, page, dialect, slow_row)
+        for page in pages(cursor, sql, lo, hi, dialect):
+            leaves, problem = chain_page(check, page, dialect, slow_row)
             found = [problem, _leaves_problem(leaf_cursor, dialect, page[0][0] - 1, leaves)]
             if page_problem is not None:
                 found.append(page_problem(page))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from covenant_portal.covenant.models import CovenantSignature
-from covenant_portal.db import get_session
+from covenant_portal.db import get_session, utcnow
 from covenant_portal.signing import dsse, ledger, merkle, ranges, scan
 from covenant_portal.signing.canonical import canonical_json, sha256_hex
 from covenant_portal.signing.log_check import SavedCheckpoint
@@ -171,3 +171,19 @@ def test_entries_signed_before_their_key_retired_pass_and_those_after_are_named(
         result = verified(long_ledger, workers)
         assert (result.first_bad_seq, result.entries) == (7, 6)
         assert result.problem.startswith(f"it was signed with key {keyid} after that key was retired at ")
+
+
+def test_an_entry_whose_fields_need_json_escapes_is_decided_by_its_canonical_entry_hash(long_ledger):
+    """The quick entry_hash check (in Python on SQLite, in the database on PostgreSQL) builds the
+    canonical JSON only for fields that need no escapes; any other entry is decided the slow way."""
+    with long_ledger.app_context():
+        session = get_session()
+        entry = ledger.append(session, 'test-"kind"', 'urn:test:"Ünïcode"\\', b'{"not": "a receipt"}', utcnow())
+        session.commit()
+        seq, created_at = entry.seq, entry.created_at
+    for workers in (2, 0):
+        result = verified(long_ledger, workers, integrity_only=True)
+        assert (result.ok, result.entries) == (True, ENTRIES + 1), result.problem
+    committed_change(long_ledger, seq, {"created_at": created_at + timedelta(seconds=1)})
+    result = verified(long_ledger, integrity_only=True)
+    assert (result.first_bad_seq, result.problem) == (seq, scan.ENTRY_HASH_MISMATCH)
