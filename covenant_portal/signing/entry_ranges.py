@@ -29,16 +29,17 @@ _shared: dict = {}
 
 
 class RangeChecker:
-    def __init__(self, session: Session, keys: dict, kinds: dict[str, RecordKind], app=None, dialect="sqlite"):
+    def __init__(self, session: Session, keys: dict, kinds: dict[str, RecordKind], app=None):
         """keys: keyid -> (Ed25519PublicKey, the time it was retired or None)."""
         self.session, self.kinds, self.app = session, kinds, app
         self.public_keys = {keyid: key for keyid, (key, _until) in keys.items()}
         self.valid_until = {keyid: until for keyid, (_key, until) in keys.items()}
         self.predicate_types = {name: kind.predicate_type for name, kind in kinds.items()}
-        # When each retired key stopped signing, as created_at's text reads (scan.created_text_sql)
-        self.retired_text = {keyid: _created_text(until, dialect) for keyid, until in self.valid_until.items() if until}
+        # When each retired key stopped signing, as created_at's text reads (scan.created_text_sql):
+        # two such texts of the same length compare as their moments do.
+        self.retired_text = {keyid: rfc3339(until) for keyid, until in self.valid_until.items() if until}
 
-    def page_problem(self, page: list[tuple], dialect: str) -> scan.Problem | None:
+    def page_problem(self, page: list[tuple]) -> scan.Problem | None:
         """The first problem of a page of rows (seq, created_at's text, kind, subject, envelope, ...)."""
         sealed: dict[str, list] = defaultdict(list)
         broken, quickly = None, self.quickly_sealed
@@ -46,7 +47,7 @@ class RangeChecker:
             seq, kind, subject = row[0], row[2], row[3]
             found = quickly(row[1], kind, subject, row[4])
             if found is None:
-                found = self.entry_problem(seq, row[1], kind, subject, bytes(row[4]), dialect)
+                found = self.entry_problem(seq, row[1], kind, subject, bytes(row[4]))
                 if isinstance(found, scan.Problem):
                     broken = found
                     break
@@ -73,7 +74,7 @@ class RangeChecker:
         except (InvalidSignature, StatementProblem):
             return None
 
-    def entry_problem(self, seq: int, created, kind: str, subject: str, envelope: bytes, dialect: str):
+    def entry_problem(self, seq: int, created: str, kind: str, subject: str, envelope: bytes):
         """The entry's signed statement, or its first problem."""
         try:
             parsed = dsse.parse_quickly(envelope)
@@ -83,7 +84,7 @@ class RangeChecker:
         if keyid is None:
             return scan.Problem(seq, scan.SIGNATURE, SIGNATURE_PROBLEM)
         until = self.valid_until.get(keyid)
-        if until is not None and _created_at(created, dialect) >= until:
+        if until is not None and _created_at(created) >= until:
             message = f"it was signed with key {keyid} after that key was retired at {rfc3339(until)}"
             return scan.Problem(seq, scan.RETIRED, message)
         try:
@@ -117,16 +118,9 @@ def _hinted_key_verifies(parsed: dsse.Envelope, public_keys: dict[str, Ed25519Pu
     return signature.keyid
 
 
-def _created_text(moment: datetime, dialect: str) -> str:
-    """A moment as created_at's text reads in the dialect: in UTC, to the microsecond, so that a
-    plain comparison of two such texts of the same length orders the moments."""
-    utc = moment.astimezone(timezone.utc)
-    return rfc3339(utc) if dialect == "postgresql" else utc.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _created_at(created: str, dialect: str) -> datetime:
-    """The stored created_at as the aware UTC datetime SQLAlchemy would read."""
-    moment = datetime.fromisoformat(scan.utc_text(created) if dialect == "sqlite" else created)
+def _created_at(created: str) -> datetime:
+    """created_at's text (scan.created_text_sql) as the aware UTC datetime SQLAlchemy would read."""
+    moment = datetime.fromisoformat(created)
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -161,7 +155,7 @@ def check_range(
     """What a worker checks of (lo, hi]: its chain and tree (as ranges.integrity_of_range) and its
     entries' other checks, each row read once (also what bench/tlog.py times in one process)."""
     dialect = connection.dialect.name
-    checker = RangeChecker(session, keys, kinds, app, dialect)
+    checker = RangeChecker(session, keys, kinds, app)
     return scan.check_integrity(
         lambda: ranges.raw_cursor(connection),
         dialect,
@@ -169,7 +163,7 @@ def check_range(
         hi,
         sizes,
         ranges.slow_rows(connection),
-        lambda page: checker.page_problem(page, dialect),
+        checker.page_problem,
     )
 
 

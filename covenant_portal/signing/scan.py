@@ -45,17 +45,12 @@ def gap_problem(expected_seq: int, found_seq: int) -> Problem:
 
 
 def created_text_sql(dialect: str) -> str:
-    """created_at as the text entry_hash covers (RFC 3339 in UTC, microseconds) where the database can
-    say it; SQLite's stored text is turned into it here (utc_text)."""
+    """created_at as the text entry_hash covers (RFC 3339 in UTC, microseconds), said by the database:
+    SQLite keeps naive UTC text ('2026-01-05 09:00:01.000000'). Only ever the quick path's guess:
+    an entry_hash that does not match it is decided by entry_hash_matches."""
     if dialect == "postgresql":
         return "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-    return "created_at"
-
-
-def utc_text(stored: str) -> str:
-    """SQLite's stored created_at ('2026-01-05 09:00:01.000000', naive UTC) as RFC 3339. Only ever
-    the quick path's guess: an entry_hash that does not match it is decided by entry_hash_matches."""
-    return f"{stored[:10]}T{stored[11:]}Z" if len(stored) == 26 else stored
+    return "replace(created_at, ' ', 'T') || 'Z'"
 
 
 def _marks(sql: str, dialect: str) -> str:
@@ -155,7 +150,6 @@ def _plain(kind: str) -> bool:
 def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
     """The page's leaf hashes, up to its first broken link, and that link's problem."""
     sha256, border, sizes, borders, plain = hashlib.sha256, check.border, check.sizes, check.borders, _plain_kinds
-    quick_time = utc_text if dialect == "sqlite" else str
     expected = check.lo + check.count + 1
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
@@ -172,7 +166,7 @@ def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) ->
             (plain[kind] if kind in plain else _plain(kind))
             and _PLAIN(subject)
             and sha256(
-                f'{{"created_at":"{quick_time(created)}","envelope_sha256":"{envelope_sha256}","kind":"{kind}",'
+                f'{{"created_at":"{created}","envelope_sha256":"{envelope_sha256}","kind":"{kind}",'
                 f'"prev_hash":"{prev}","seq":{seq},"subject":"{subject}"}}'.encode()
             ).hexdigest()
             == entry_hash
