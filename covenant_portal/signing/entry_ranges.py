@@ -44,10 +44,10 @@ class RangeChecker:
         sealed: dict[str, list] = defaultdict(list)
         broken, quickly = None, self.quickly_sealed
         for row in page:
-            seq, kind, subject = row[0], row[2], row[3]
-            found = quickly(row[1], kind, subject, row[4])
+            seq, kind, subject, envelope = row[0], row[2], row[3], bytes(row[4])
+            found = quickly(row[1], kind, subject, envelope)
             if found is None:
-                found = self.entry_problem(seq, row[1], kind, subject, bytes(row[4]))
+                found = self.entry_problem(seq, row[1], kind, subject, envelope)
                 if isinstance(found, scan.Problem):
                     broken = found
                     break

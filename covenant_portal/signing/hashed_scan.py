@@ -46,7 +46,7 @@ SQL = (
 def chain_page(check: RangeCheck, page: list[tuple], _dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
     """scan._chain_page for rows of SQL: the page's leaf hashes, up to its first broken link, and
     that link's problem."""
-    sha256, border, sizes, borders = hashlib.sha256, check.border, check.sizes, check.borders
+    sha256, add_leaf = hashlib.sha256, check.add_leaf
     expected = check.lo + check.count + 1
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
@@ -64,18 +64,9 @@ def chain_page(check: RangeCheck, page: list[tuple], _dialect: str, slow_row) ->
             leaf = sha256(b"\x00" + bytes(row.envelope)).digest()
         if not entry_hash_ok and not entry_hash_matches(slow_row(seq)):
             return leaves, Problem(seq, ENTRY_HASH, ENTRY_HASH_MISMATCH)
-        node = bytes(leaf)
-        leaves.append(node)
-        at = expected - 1 - check.lo
-        while at & 1:
-            node = sha256(b"\x01" + border.pop() + node).digest()
-            at >>= 1
-        border.append(node)
-        check.count += 1
+        leaves.append(add_leaf(bytes(leaf), seq, entry_hash))
         expected += 1
-        prev_hash = check.last_entry_hash = entry_hash
-        if seq in sizes:
-            borders[seq] = list(border)
+        prev_hash = entry_hash
     return leaves, None
 
 

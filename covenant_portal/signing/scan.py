@@ -97,6 +97,19 @@ class RangeCheck:
     border: list = field(default_factory=list)  # complete subtrees of the range's leaves, left to right
     borders: dict = field(default_factory=dict)  # size -> the border at that size (inside the range)
 
+    def add_leaf(self, leaf: bytes, seq: int, entry_hash: str) -> bytes:
+        """Entry `seq` (the range's next) found intact: its leaf folded into the range's subtrees."""
+        node, border, at = leaf, self.border, self.count
+        while at & 1:
+            node = hashlib.sha256(b"\x01" + border.pop() + node).digest()
+            at >>= 1
+        border.append(node)
+        self.count += 1
+        self.last_entry_hash = entry_hash
+        if seq in self.sizes:
+            self.borders[seq] = list(border)
+        return leaf
+
 
 def check_integrity(
     new_cursor, dialect: str, lo: int, hi: int, sizes, slow_row, page_problem=None, reader=None
@@ -149,7 +162,7 @@ def _plain(kind: str) -> bool:
 
 def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
     """The page's leaf hashes, up to its first broken link, and that link's problem."""
-    sha256, border, sizes, borders, plain = hashlib.sha256, check.border, check.sizes, check.borders, _plain_kinds
+    sha256, plain, add_leaf = hashlib.sha256, _plain_kinds, check.add_leaf
     expected = check.lo + check.count + 1
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
@@ -173,18 +186,9 @@ def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) ->
         )
         if not quick and not entry_hash_matches(slow_row(seq)):
             return leaves, Problem(seq, ENTRY_HASH, ENTRY_HASH_MISMATCH)
-        node = sha256(b"\x00" + envelope).digest()
-        leaves.append(node)
-        at = expected - 1 - check.lo
-        while at & 1:
-            node = sha256(b"\x01" + border.pop() + node).digest()
-            at >>= 1
-        border.append(node)
-        check.count += 1
+        leaves.append(add_leaf(sha256(b"\x00" + envelope).digest(), seq, entry_hash))
         expected += 1
-        prev_hash = check.last_entry_hash = entry_hash
-        if seq in sizes:
-            borders[seq] = list(border)
+        prev_hash = entry_hash
     return leaves, None
 
 
