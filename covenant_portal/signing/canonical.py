@@ -5,6 +5,11 @@ from typing import Any
 
 import rfc8785
 
+# Printable ASCII but for " and \: text that is its own JSON (and RFC 8785) string, put in quotes.
+# The quick paths of `ledger verify` (dsse.plain_parts, scan.py, hashed_scan.py) build or read JSON
+# directly only for such text, and leave any other to a real JSON encoder or decoder.
+PLAIN_JSON_TEXT = r"[ !#-\[\]-~]*"
+
 
 class FloatInSignedData(TypeError):
     """Signed payloads keep numbers as integers or strings: floats do not survive every parser."""

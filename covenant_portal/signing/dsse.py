@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 import pybase64
-
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from covenant_portal.signing.canonical import PLAIN_JSON_TEXT
 
 IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 MAX_ENVELOPE_BYTES = 1024 * 1024
@@ -95,7 +96,7 @@ _HEAD, _TYPE, _KEYID, _SIG, _TAIL = (
     b'","sig":"',
     b'"}]}',
 )
-_PLAIN = re.compile(rb"[ !#-\[\]-~]*").fullmatch  # printable ASCII but for " and \
+_PLAIN = re.compile(PLAIN_JSON_TEXT.encode()).fullmatch
 
 
 def parse_quickly(raw: bytes) -> Envelope:

@@ -23,7 +23,6 @@ from covenant_portal.signing import dsse, ranges, scan
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.records import RecordKind, StatementProblem, signed_statement
 
-SIGNATURE_PROBLEM = "its envelope signature does not verify with any published key"
 
 _shared: dict = {}
 
@@ -79,14 +78,13 @@ class RangeChecker:
         try:
             parsed = dsse.parse_quickly(envelope)
         except dsse.EnvelopeError as error:
-            return scan.Problem(seq, scan.MALFORMED, f"its envelope is malformed: {error}")
-        keyid = _hinted_key_verifies(parsed, self.public_keys) or dsse.verify(parsed, self.public_keys)
+            return scan.Problem(seq, scan.MALFORMED, scan.malformed_message(error))
+        keyid = dsse.verify(parsed, self.public_keys)
         if keyid is None:
-            return scan.Problem(seq, scan.SIGNATURE, SIGNATURE_PROBLEM)
+            return scan.Problem(seq, scan.SIGNATURE, scan.SIGNATURE_MISMATCH)
         until = self.valid_until.get(keyid)
         if until is not None and _created_at(created) >= until:
-            message = f"it was signed with key {keyid} after that key was retired at {rfc3339(until)}"
-            return scan.Problem(seq, scan.RETIRED, message)
+            return scan.Problem(seq, scan.RETIRED, scan.retired_message(keyid, rfc3339(until)))
         try:
             return signed_statement(self.predicate_types, kind, subject, parsed.payload_type, parsed.payload)
         except StatementProblem as error:
@@ -103,19 +101,6 @@ class RangeChecker:
                 if problem
             ]
         return min(found, default=None)
-
-
-def _hinted_key_verifies(parsed: dsse.Envelope, public_keys: dict[str, Ed25519PublicKey]) -> str | None:
-    """dsse.verify's answer for the usual envelope (one signature, by the key it names), quicker."""
-    signature = parsed.signatures[0]
-    key = public_keys.get(signature.keyid)
-    if len(parsed.signatures) != 1 or key is None:
-        return None
-    try:
-        key.verify(signature.sig, dsse.pae(parsed.payload_type, parsed.payload))
-    except InvalidSignature:
-        return None
-    return signature.keyid
 
 
 def _created_at(created: str) -> datetime:

@@ -12,6 +12,7 @@ same whichever path found it.
 
 import hashlib
 
+from covenant_portal.signing.canonical import PLAIN_JSON_TEXT
 from covenant_portal.signing.ledger import entry_hash_matches
 from covenant_portal.signing.scan import (
     ENTRY_HASH,
@@ -26,8 +27,7 @@ from covenant_portal.signing.scan import (
     gap_problem,
 )
 
-# Printable ASCII but for " and \\ (scan._PLAIN): such text is its own JSON string, in quotes.
-_PLAIN = "'^[ !#-\\[\\]-~]*$'"
+_PLAIN = f"'^{PLAIN_JSON_TEXT}$'"  # as a PostgreSQL regular expression
 _CANONICAL_FIELDS = (
     '\'{"created_at":"\' || ' + created_text_sql("postgresql") + ' || \'","envelope_sha256":"\' || envelope_sha256'
     ' || \'","kind":"\' || kind || \'","prev_hash":"\' || prev_hash || \'","seq":\' || seq'
@@ -43,7 +43,7 @@ SQL = (
 )
 
 
-def chain_page(check: RangeCheck, page: list[tuple], _dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
+def chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[bytes], Problem | None]:
     """scan._chain_page for rows of SQL: the page's leaf hashes, up to its first broken link, and
     that link's problem."""
     sha256, add_leaf = hashlib.sha256, check.add_leaf

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from covenant_portal.signing.canonical import PLAIN_JSON_TEXT
 from covenant_portal.signing.ledger import entry_hash_matches
 
 PAGE = 1000
@@ -26,9 +27,19 @@ ENVELOPE_MISMATCH = "its envelope does not match its envelope_sha256"
 ENTRY_HASH_MISMATCH = "its entry_hash does not match its fields"
 PREV_HASH_MISMATCH = "its prev_hash is not the previous entry's entry_hash"
 LEAF_MISMATCH = "its leaf in the Merkle tree (ledger_tree_node) is not the hash of its receipt"
+SIGNATURE_MISMATCH = "its envelope signature does not verify with any published key"
 
-# Printable ASCII but for " and \\: such a string's JSON (and RFC 8785) form is itself in quotes.
-_PLAIN = re.compile(r"[ !#-\[\]-~]*\Z").match
+
+def malformed_message(error: Exception) -> str:
+    return f"its envelope is malformed: {error}"
+
+
+def retired_message(keyid: str, retired_at: str) -> str:
+    """`retired_at`: the moment the key was retired, in RFC 3339."""
+    return f"it was signed with key {keyid} after that key was retired at {retired_at}"
+
+
+_PLAIN = re.compile(PLAIN_JSON_TEXT + r"\Z").match
 
 
 @dataclass(frozen=True, order=True)
@@ -125,7 +136,7 @@ def check_integrity(
     sql, chain_page = reader or (integrity_sql(dialect), _chain_page)
     with collecting_between_pages() as page_done:
         for page in pages(cursor, sql, lo, hi, dialect):
-            leaves, problem = chain_page(check, page, dialect, slow_row)
+            leaves, problem = chain_page(check, page, slow_row)
             found = [problem, _leaves_problem(leaf_cursor, dialect, page[0][0] - 1, leaves)]
             if page_problem is not None:
                 found.append(page_problem(page))
@@ -160,7 +171,7 @@ def _plain(kind: str) -> bool:
     return found
 
 
-def _chain_page(check: RangeCheck, page: list[tuple], dialect: str, slow_row) -> tuple[list[bytes], Problem | None]:
+def _chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[bytes], Problem | None]:
     """The page's leaf hashes, up to its first broken link, and that link's problem."""
     sha256, plain, add_leaf = hashlib.sha256, _plain_kinds, check.add_leaf
     expected = check.lo + check.count + 1

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import dsse
+from covenant_portal.signing import dsse, scan
 from covenant_portal.signing.canonical import sha256_hex
 from covenant_portal.signing.keys import raw_public_bytes
 from covenant_portal.signing.ledger import entry_hash_matches, rfc3339
@@ -109,16 +109,16 @@ def check_entry(
     """The checks that need nothing but the entry and the published keys (without envelope_sha256
     and entry_hash when not `hashes`: scan.py checked them already)."""
     if hashes and sha256_hex(entry.envelope) != entry.envelope_sha256:
-        return EntryCheck("its envelope does not match its envelope_sha256", None, None, None)
+        return EntryCheck(scan.ENVELOPE_MISMATCH, None, None, None)
     if hashes and not entry_hash_matches(entry):
-        return EntryCheck("its entry_hash does not match its fields", None, None, None)
+        return EntryCheck(scan.ENTRY_HASH_MISMATCH, None, None, None)
     try:
         envelope = dsse.parse_quickly(entry.envelope)
     except dsse.EnvelopeError as error:
-        return EntryCheck(f"its envelope is malformed: {error}", None, None, None)
+        return EntryCheck(scan.malformed_message(error), None, None, None)
     keyid = dsse.verify(envelope, public_keys)
     if keyid is None:
-        return EntryCheck("its envelope signature does not verify with any published key", None, None, None)
+        return EntryCheck(scan.SIGNATURE_MISMATCH, None, None, None)
     try:
         statement = signed_statement(
             predicate_types, entry.kind, entry.subject, envelope.payload_type, envelope.payload
@@ -203,17 +203,15 @@ class ChainVerifier:
 
     def entry_problem(self, entry: EntryFields, check: EntryCheck, expected_seq: int, prev_hash: str) -> Broken | None:
         if entry.seq != expected_seq:
-            return Broken(expected_seq, _gap_problem(expected_seq, entry.seq))
+            return Broken(expected_seq, scan.gap_problem(expected_seq, entry.seq).message)
         if entry.prev_hash != prev_hash:
-            return Broken(entry.seq, "its prev_hash is not the previous entry's entry_hash")
+            return Broken(entry.seq, scan.PREV_HASH_MISMATCH)
         if check.sealing_problem is not None:
             return Broken(entry.seq, check.sealing_problem)
         assert check.keyid is not None  # check_entry names the key whenever it finds no sealing problem
         valid_until = self.keys[check.keyid].valid_until
         if valid_until is not None and entry.created_at >= valid_until:
-            return Broken(
-                entry.seq, f"it was signed with key {check.keyid} after that key was retired at {rfc3339(valid_until)}"
-            )
+            return Broken(entry.seq, scan.retired_message(check.keyid, rfc3339(valid_until)))
         if check.statement_problem is not None:
             return Broken(entry.seq, check.statement_problem)
         return None
@@ -257,12 +255,6 @@ def _split(page: list, parts: int) -> list[list]:
 
 def _resolved(page: list[EntryFields], futures: list[Future]) -> tuple[list[EntryFields], list[EntryCheck]]:
     return page, [check for future in futures for check in future.result()]
-
-
-def _gap_problem(expected_seq: int, found_seq: int) -> str:
-    if found_seq < expected_seq:
-        return f"entry {found_seq} appears again after entry {expected_seq - 1}"
-    return f"entry {expected_seq} is missing (the next entry is {found_seq})"
 
 
 @contextmanager
