@@ -31,9 +31,6 @@ def concern(db_session, parties):
 
 
 def published(db_session, parties, concern) -> LearningSummary:
-    from tests.concerns.learning_helpers import LOGGED_AT
-    from covenant_portal.concerns.learning.models import SummaryKind
-
     summary = service.draft_from_concern(db_session, parties.officer, concern, SummaryKind.LEARNING, SUMMARY, LOGGED_AT)
     service.publish(db_session, parties.officer, summary, LOGGED_AT)
     return summary
