@@ -7,7 +7,7 @@ Functions take a session, the acting user and an explicit `now`; they own the co
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from covenant_portal.access import Role
@@ -79,20 +79,43 @@ def is_officer(user: User) -> bool:
     return user.role is Role.ESCALATION_OFFICER
 
 
+# Where a concern keeps the id of the party it is about, and of the party that raised it, by side:
+# read from a concern by is_about and is_raiser, and put in SQL by party_clause, so the rule is said once.
+_ABOUT_ID = {Side.PROVIDER: "about_organisation_id", Side.LOCAL_AUTHORITY: "about_local_authority_id"}
+_RAISER_ID = {Side.PROVIDER: "raised_for_organisation_id", Side.LOCAL_AUTHORITY: "raised_for_local_authority_id"}
+
+
+def party_of(user: User) -> tuple[Side, int] | None:
+    """The side a user speaks for and the id of their organisation or council on it, if any."""
+    side = side_of(user)
+    party_id = user.organisation_id if side is Side.PROVIDER else user.local_authority_id
+    return (side, party_id) if side is not None and party_id is not None else None
+
+
 def is_about(concern: Concern, user: User) -> bool:
     """True if the user belongs to the party the concern is about."""
-    if concern.about_side is Side.PROVIDER:
-        return user.role is Role.PROVIDER and user.organisation_id == concern.about_organisation_id
-    return user.role is Role.LA_CONTACT and user.local_authority_id == concern.about_local_authority_id
+    party = party_of(user)
+    return party is not None and concern.about_side is party[0] and getattr(concern, _ABOUT_ID[party[0]]) == party[1]
 
 
 def is_raiser(concern: Concern, user: User) -> bool:
-    """True if the user belongs to the party that raised it (or is an officer, who logs for anyone)."""
-    if concern.raised_by_side is Side.PROVIDER:
-        return user.role is Role.PROVIDER and user.organisation_id == concern.raised_for_organisation_id
-    if concern.raised_by_side is Side.LOCAL_AUTHORITY:
-        return user.role is Role.LA_CONTACT and user.local_authority_id == concern.raised_for_local_authority_id
-    return False
+    """True if the user belongs to the party that raised it (an officer logs for anyone, and raises none)."""
+    party = party_of(user)
+    return (
+        party is not None and concern.raised_by_side is party[0] and getattr(concern, _RAISER_ID[party[0]]) == party[1]
+    )
+
+
+def party_clause(user: User) -> ColumnElement[bool]:
+    """SQL for is_about(concern, user) or is_raiser(concern, user): the concerns the user's side is party to."""
+    party = party_of(user)
+    if party is None:
+        return false()
+    side, party_id = party
+    return or_(
+        and_(Concern.about_side == side, getattr(Concern, _ABOUT_ID[side]) == party_id),
+        and_(Concern.raised_by_side == side, getattr(Concern, _RAISER_ID[side]) == party_id),
+    )
 
 
 def may_see(concern: Concern, user: User) -> bool:
@@ -337,7 +360,7 @@ def receipt_bytes(session: Session, closure: ConcernClosure) -> bytes:
 def concerns_for(session: Session, user: User) -> list[Concern]:
     """The concerns a user sees: all for an officer, else those their side raised or is about."""
     query = select(Concern).order_by(Concern.logged_at.desc())
-    return [concern for concern in session.scalars(query) if may_see(concern, user)]
+    return list(session.scalars(query if is_officer(user) else query.where(party_clause(user))))
 
 
 def steps_open_to(concern: Concern, user: User) -> list[str]:

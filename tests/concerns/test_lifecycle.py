@@ -180,3 +180,28 @@ def test_actions_run_to_their_own_due_dates(db_session, parties):
     [(what, clock)] = timers.open_actions(concern, date(2026, 3, 18))
     assert what == "Checklist" and clock.describe() == "2 working days left"
     assert timers.breached(concern, date(2026, 3, 23))
+
+
+def test_the_list_of_concerns_each_user_sees_is_exactly_those_the_per_concern_rule_lets_them_see(db_session, parties):
+    # Concerns raised by each side and by an officer, about each side: concerns_for asks the
+    # database (party_clause), may_see asks the concern; they must agree for everyone.
+    raised = [
+        service.raise_concern(db_session, parties.la_contact, about_provider(parties), LOGGED_AT),
+        service.raise_concern(db_session, parties.provider, about_la(parties), hour(1)),
+        service.raise_concern(db_session, parties.officer, about_provider(parties), hour(2)),
+        service.raise_concern(db_session, parties.officer, about_la(parties), hour(3)),
+        service.raise_concern(
+            db_session,
+            parties.other_la_contact,
+            about_provider(parties, about_id=parties.other_provider.organisation_id),
+            hour(4),
+        ),
+    ]
+    for user in vars(parties).values():
+        seen = service.concerns_for(db_session, user)
+        assert seen == sorted(seen, key=lambda concern: concern.logged_at, reverse=True)
+        assert {concern.id for concern in seen} == {
+            concern.id for concern in raised if service.may_see(concern, user)
+        }, user.role
+    assert len(service.concerns_for(db_session, parties.provider)) == 3  # about it, raised by it, officer-raised about it
+    assert len(service.concerns_for(db_session, parties.other_provider)) == 1

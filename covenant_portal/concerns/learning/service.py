@@ -18,7 +18,14 @@ from covenant_portal.audit.service import Actor, record
 from covenant_portal.concerns.learning import names as naming
 from covenant_portal.concerns.learning.models import LearningSummary, SummaryKind, SummaryStatus, SummaryTheme, Theme
 from covenant_portal.concerns.models import Category, Concern, Stage
-from covenant_portal.concerns.service import STAGE_LABELS, ConcernError, is_about, is_officer, is_raiser
+from covenant_portal.concerns.service import (
+    STAGE_LABELS,
+    ConcernError,
+    is_about,
+    is_officer,
+    is_raiser,
+    party_clause,
+)
 from covenant_portal.web.identifiers import identifying_data_problem
 
 ABOUT, RAISER = "about", "raiser"
@@ -190,8 +197,9 @@ def summary_for_party(session: Session, summary_id: int, user: User) -> Learning
 
 
 def summaries_to_agree(session: Session, user: User) -> list[LearningSummary]:
-    query = select(LearningSummary).where(LearningSummary.concern_id.is_not(None)).order_by(LearningSummary.id)
-    return [summary for summary in session.scalars(query) if party_role(summary, user) is not None]
+    """The summaries of concerns the user's side is party to."""
+    query = select(LearningSummary).join(Concern, LearningSummary.concern_id == Concern.id)
+    return list(session.scalars(query.where(party_clause(user)).order_by(LearningSummary.id)))
 
 
 def summaries_of(session: Session, concern: Concern) -> list[LearningSummary]:
