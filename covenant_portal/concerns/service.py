@@ -7,13 +7,21 @@ Functions take a session, the acting user and an explicit `now`; they own the co
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import SYSTEM, Actor, record
 from covenant_portal.concerns.closure import seal_closure
+from covenant_portal.concerns.parties import (  # noqa: F401 (the parties' rules, used from here too)
+    is_about,
+    is_officer,
+    is_raiser,
+    may_see,
+    party_clause,
+    party_of,
+    side_of,
+)
 from covenant_portal.concerns.models import (
     Category,
     Concern,
@@ -65,61 +73,6 @@ class LearningDetails:
     learned: str
     went_well: str
     actions: list[ActionDetails] = field(default_factory=list)
-
-
-def side_of(user: User) -> Side | None:
-    if user.role is Role.PROVIDER:
-        return Side.PROVIDER
-    if user.role is Role.LA_CONTACT:
-        return Side.LOCAL_AUTHORITY
-    return None
-
-
-def is_officer(user: User) -> bool:
-    return user.role is Role.ESCALATION_OFFICER
-
-
-# Where a concern keeps the id of the party it is about, and of the party that raised it, by side:
-# read from a concern by is_about and is_raiser, and put in SQL by party_clause, so the rule is said once.
-_ABOUT_ID = {Side.PROVIDER: "about_organisation_id", Side.LOCAL_AUTHORITY: "about_local_authority_id"}
-_RAISER_ID = {Side.PROVIDER: "raised_for_organisation_id", Side.LOCAL_AUTHORITY: "raised_for_local_authority_id"}
-
-
-def party_of(user: User) -> tuple[Side, int] | None:
-    """The side a user speaks for and the id of their organisation or council on it, if any."""
-    side = side_of(user)
-    party_id = user.organisation_id if side is Side.PROVIDER else user.local_authority_id
-    return (side, party_id) if side is not None and party_id is not None else None
-
-
-def is_about(concern: Concern, user: User) -> bool:
-    """True if the user belongs to the party the concern is about."""
-    party = party_of(user)
-    return party is not None and concern.about_side is party[0] and getattr(concern, _ABOUT_ID[party[0]]) == party[1]
-
-
-def is_raiser(concern: Concern, user: User) -> bool:
-    """True if the user belongs to the party that raised it (an officer logs for anyone, and raises none)."""
-    party = party_of(user)
-    return (
-        party is not None and concern.raised_by_side is party[0] and getattr(concern, _RAISER_ID[party[0]]) == party[1]
-    )
-
-
-def party_clause(user: User) -> ColumnElement[bool]:
-    """SQL for is_about(concern, user) or is_raiser(concern, user): the concerns the user's side is party to."""
-    party = party_of(user)
-    if party is None:
-        return false()
-    side, party_id = party
-    return or_(
-        and_(Concern.about_side == side, getattr(Concern, _ABOUT_ID[side]) == party_id),
-        and_(Concern.raised_by_side == side, getattr(Concern, _RAISER_ID[side]) == party_id),
-    )
-
-
-def may_see(concern: Concern, user: User) -> bool:
-    return is_officer(user) or is_about(concern, user) or is_raiser(concern, user)
 
 
 def visible_concern(session: Session, concern_id: int, user: User) -> Concern | None:

@@ -157,7 +157,6 @@ def test_an_officer_raised_concern_needs_only_the_agreement_of_the_party_it_is_a
     assert shown(db_session, summary).raised_by == "an escalation officer"
 
 
-
 def test_each_party_is_asked_about_the_summaries_of_its_own_concerns_only(db_session, parties, concern):
     officer_concern = concerns.raise_concern(db_session, parties.officer, about_la(parties), LOGGED_AT)
     close_decided_by_officer(db_session, officer_concern, parties)
@@ -170,6 +169,7 @@ def test_each_party_is_asked_about_the_summaries_of_its_own_concerns_only(db_ses
         ], user.role
     assert service.summaries_to_agree(db_session, parties.provider) == summaries[:1]
     assert service.summaries_to_agree(db_session, parties.la_contact) == summaries
+
 
 def test_good_practice_tied_to_no_concern_names_no_provider_or_home(db_session, parties):
     with pytest.raises(ConcernError, match="Remove Oak Tree House: good practice tied to no concern names no provider"):

@@ -203,5 +203,7 @@ def test_the_list_of_concerns_each_user_sees_is_exactly_those_the_per_concern_ru
         assert {concern.id for concern in seen} == {
             concern.id for concern in raised if service.may_see(concern, user)
         }, user.role
-    assert len(service.concerns_for(db_session, parties.provider)) == 3  # about it, raised by it, officer-raised about it
+    assert (
+        len(service.concerns_for(db_session, parties.provider)) == 3
+    )  # about it, raised by it, officer-raised about it
     assert len(service.concerns_for(db_session, parties.other_provider)) == 1
