@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import SYSTEM, Actor, record
 from covenant_portal.concerns.closure import seal_closure
-from covenant_portal.concerns.parties import (  # noqa: F401 (the parties' rules, used from here too)
+from covenant_portal.concerns.parties import (
     is_about,
     is_officer,
     is_raiser,
     may_see,
     party_clause,
-    party_of,
     side_of,
 )
 from covenant_portal.concerns.models import (

@@ -19,12 +19,10 @@ from covenant_portal.signing.scan import (
     ENTRY_HASH_MISMATCH,
     ENVELOPE_MISMATCH,
     ENVELOPE_SHA256,
-    PREV_HASH,
-    PREV_HASH_MISMATCH,
     Problem,
     RangeCheck,
     created_text_sql,
-    gap_problem,
+    link_problem,
 )
 
 _PLAIN = f"'^{PLAIN_JSON_TEXT}$'"  # as a PostgreSQL regular expression
@@ -51,12 +49,9 @@ def chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[byt
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
     for seq, prev, entry_hash, envelope_matches, entry_hash_ok, leaf in page:
-        if seq != expected:
-            return leaves, gap_problem(expected, seq)
-        if prev_hash is None:
-            check.first_prev_hash = prev
-        elif prev != prev_hash:
-            return leaves, Problem(seq, PREV_HASH, PREV_HASH_MISMATCH)
+        broken = link_problem(check, expected, prev_hash, seq, prev)
+        if broken is not None:
+            return leaves, broken
         if not envelope_matches:
             row = slow_row(seq)
             if sha256(bytes(row.envelope)).hexdigest() != row.envelope_sha256:

@@ -171,6 +171,19 @@ def _plain(kind: str) -> bool:
     return found
 
 
+def link_problem(check: RangeCheck, expected: int, prev_hash: str | None, seq: int, prev: str) -> Problem | None:
+    """Entry `seq`'s link to the chain, in either reader: it is the one `expected`, and its prev_hash
+    is the entry_hash before it (`prev_hash`; None at the range's first entry, whose prev_hash is
+    noted for ranges.stitch to check)."""
+    if seq != expected:
+        return gap_problem(expected, seq)
+    if prev_hash is None:
+        check.first_prev_hash = prev
+    elif prev != prev_hash:
+        return Problem(seq, PREV_HASH, PREV_HASH_MISMATCH)
+    return None
+
+
 def _chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[bytes], Problem | None]:
     """The page's leaf hashes, up to its first broken link, and that link's problem."""
     sha256, plain, add_leaf = hashlib.sha256, _plain_kinds, check.add_leaf
@@ -178,12 +191,9 @@ def _chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[by
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
     for seq, created, kind, subject, envelope, envelope_sha256, prev, entry_hash in page:
-        if seq != expected:
-            return leaves, gap_problem(expected, seq)
-        if prev_hash is None:
-            check.first_prev_hash = prev
-        elif prev != prev_hash:
-            return leaves, Problem(seq, PREV_HASH, PREV_HASH_MISMATCH)
+        broken = link_problem(check, expected, prev_hash, seq, prev)
+        if broken is not None:
+            return leaves, broken
         if sha256(envelope).hexdigest() != envelope_sha256:
             return leaves, Problem(seq, ENVELOPE_SHA256, ENVELOPE_MISMATCH)
         quick = (
