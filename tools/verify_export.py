@@ -257,21 +257,26 @@ def check_head(head_envelope: dict, keys: dict, hashes: dict[int, str]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("export", type=argparse.FileType("r", encoding="utf-8"))
+    # The export is read as bytes, a line at a time: a line that is not UTF-8 is a broken entry.
+    parser.add_argument("export", type=argparse.FileType("rb"))
     parser.add_argument("keys", type=argparse.FileType("r", encoding="utf-8"))
     parser.add_argument("--head", type=argparse.FileType("r", encoding="utf-8"))
     parser.add_argument("--checkpoint", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
     parser.add_argument("--proof", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
     arguments = parser.parse_args(argv)
     try:
-        document = json.load(arguments.keys)
+        document = _read(arguments.keys, json.loads)
+        saved = [(file.name, _read(file, str)) for file in arguments.checkpoint]
+        proofs = [(file.name, _read(file, _proof)) for file in arguments.proof]
+        signed_head = _read(arguments.head, json.loads) if arguments.head else None
+    except Unreadable as error:
+        parser.error(str(error))  # exit 2: a file given that is not what it should be, not a broken log
+    try:
         keys, vkeys = load_keys(document), checkpoint_keys(document)
-        saved = [(file.name, file.read()) for file in arguments.checkpoint]
-        proofs = [(file.name, json.load(file)) for file in arguments.proof]
         sizes = [_size(text) for _name, text in saved] + [_size(proof["checkpoint"]) for _name, proof in proofs]
         tree = Tree(sizes, [proof["seq"] for _name, proof in proofs])
         hashes = check_export(arguments.export, keys, tree)
-        about_head = check_head(json.load(arguments.head), keys, hashes) if arguments.head else ""
+        about_head = check_head(signed_head, keys, hashes) if signed_head else ""
         about = [
             f"; consistent with the checkpoint of size {check_checkpoint(name, text, vkeys, tree)[0]}"
             for name, text in saved
@@ -283,6 +288,28 @@ def main(argv=None) -> int:
     head = hashes[len(hashes)] if hashes else GENESIS_HASH
     print(f"OK: {len(hashes)} entries, head {head}{about_head}{''.join(about)}.")
     return 0
+
+
+class Unreadable(Exception):
+    """A file given is not UTF-8 text, or not the JSON it should be."""
+
+
+def _read(file, parse):
+    try:
+        return parse(file.read())
+    except (ValueError, KeyError, TypeError) as error:  # UnicodeDecodeError and JSON's errors are ValueErrors
+        raise Unreadable(f"{file.name} cannot be read: {error}") from error
+
+
+def _proof(text: str) -> dict:
+    proof = json.loads(text)
+    if (
+        not isinstance(proof, dict)
+        or not isinstance(proof.get("seq"), int)
+        or not isinstance(proof.get("checkpoint"), str)
+    ):
+        raise ValueError("it is not a proof of inclusion (a JSON object with seq and checkpoint)")
+    return proof
 
 
 def _size(checkpoint: str) -> int:

@@ -12,7 +12,9 @@ built from the portal's tiles (c2sp.org/tlog-tiles, RFC 6962 hashing) that the l
 the checkpoint it kept in --state. Only then does it keep the new checkpoint (replacing the file in
 one step) and cosign it (c2sp.org/tlog-cosignature, Ed25519) with its own key, posting the cosigned
 checkpoint to <portal>/checkpoint/cosignatures, where an admin has registered the key `keygen`
-printed. A log cut short or rewritten is refused: nothing is kept or cosigned, it exits 1 saying why.
+printed. A log cut short or rewritten is refused: nothing is kept or cosigned, it exits 1 saying why. A
+mistake in the witness's own setup (--log-key, --key or --state not what they should be), or the
+portal out of reach, exits 2, before anything is kept.
 
 Needs only Python 3.11+ and `cryptography`; no portal code. docs/signing.md describes the formats.
 """
@@ -37,7 +39,11 @@ DASH = "\u2014 "
 
 
 class Refused(Exception):
-    pass
+    """What the portal served is not a checkpoint of a log that only grew: exit 1."""
+
+
+class Misconfigured(Exception):
+    """The witness's own setup is wrong (its keys or its state file): exit 2, the log not judged."""
 
 
 # Signed notes (c2sp.org/signed-note) and checkpoints
@@ -49,10 +55,13 @@ def key_id(name: str, key_type: int, public: bytes) -> bytes:
 
 def parse_vkey(vkey: str) -> tuple[str, bytes, bytes]:
     """(name, key ID, 32-byte Ed25519 public key) of a log's verifier key <name>+<hex id>+<base64>."""
-    name, hex_id, encoded = vkey.strip().split("+", 2)
-    raw = base64.b64decode(encoded, validate=True)
+    name, hex_id, encoded = ([*vkey.strip().split("+", 2), "", ""])[:3]
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except ValueError:  # not base64 (binascii.Error is a ValueError)
+        raw = b""
     if len(raw) != 33 or raw[0] != 0x01 or key_id(name, 0x01, raw[1:]).hex() != hex_id:
-        raise Refused("--log-key is not an Ed25519 verifier key (name+keyid+base64 of 0x01 and the key)")
+        raise Misconfigured("--log-key is not an Ed25519 verifier key (name+keyid+base64 of 0x01 and the key)")
     return name, bytes.fromhex(hex_id), raw[1:]
 
 
@@ -239,19 +248,45 @@ def keep(state: Path, text: str) -> None:
 
 
 def run(arguments) -> str:
+    # The witness's own setup first (the log's key, its own key, the checkpoint it kept): a mistake
+    # there is a mistake in running it (exit 2), found before anything is fetched, kept or posted.
+    parse_vkey(arguments.log_key)
+    private_key = own_key(arguments.key)
+    state = Path(arguments.state)
+    kept = kept_checkpoint(state, arguments.log_key)
     portal = arguments.portal.rstrip("/")
     text = fetch(f"{portal}/checkpoint").decode("utf-8")
     new = verified_checkpoint(text, arguments.log_key)
-    state = Path(arguments.state)
-    kept = verified_checkpoint(state.read_text(encoding="utf-8"), arguments.log_key) if state.exists() else None
     check_growth(portal, kept, new)
     body, _lines = split_note(text)
     own = body + "\n" + new[3] + "\n"  # the checkpoint with the log's signature only
     keep(state, own)
-    private_key = serialization.load_pem_private_key(Path(arguments.key).read_bytes(), password=None)
     cosigned = own + cosignature_line(body, arguments.name, private_key, int(time.time()))
     answer = fetch(f"{portal}/checkpoint/cosignatures", cosigned.encode()).decode().strip()
     return f"Cosigned the checkpoint of {new[1]} entries: {answer}"
+
+
+def own_key(path: str) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as error:
+        raise Misconfigured(f"--key {path} is not the witness's private key (PEM): {error}") from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise Misconfigured(f"--key {path} is not an Ed25519 key")
+    return key
+
+
+def kept_checkpoint(state: Path, vkey: str):
+    """The checkpoint this witness kept last, or None on its first run."""
+    if not state.exists():
+        return None
+    try:
+        return verified_checkpoint(state.read_text(encoding="utf-8"), vkey)
+    except (Refused, ValueError) as error:  # the witness's own file: not the log's doing
+        raise Misconfigured(
+            f"--state {state} does not hold a checkpoint signed by the log's key ({error}); "
+            "restore it from a backup, or remove it to start again from the latest checkpoint"
+        ) from error
 
 
 def keygen(arguments) -> str:
@@ -280,6 +315,9 @@ def main(argv=None) -> int:
     arguments = parser.parse_args(argv)
     try:
         print(keygen(arguments) if arguments.command == "keygen" else run(arguments))
+    except Misconfigured as mistake:
+        print(f"ERROR: {mistake}. Nothing was fetched, kept or cosigned.", file=sys.stderr)
+        return 2
     except Refused as refused:
         print(f"REFUSED: {refused}. Nothing was kept or cosigned.", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.signing import ledger
+from covenant_portal.signing import ledger, note
 from covenant_portal.signing.log_check import SavedCheckpoint
 from covenant_portal.signing.portal_key import portal_key, signing_key_path
 from covenant_portal.signing.records import record_kinds, without_records
@@ -69,7 +69,7 @@ def ledger_cli():
 @click.option(
     "--checkpoint",
     "checkpoint_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     help="A checkpoint saved earlier (from /checkpoint): the ledger must be consistent with it.",
 )
 @click.option(
@@ -87,7 +87,7 @@ def ledger_cli():
 def verify_command(checkpoint_file, integrity_only, no_records):
     """Recompute the whole chain and Merkle tree, check every signature, record and evidence file and
     the checkpoints: exit 0 if intact, 1 naming the first problem."""
-    saved = SavedCheckpoint(checkpoint_file.read(), checkpoint_file.name) if checkpoint_file else None
+    saved = _saved_checkpoint(checkpoint_file) if checkpoint_file else None
     result = verify_ledger(
         get_session(),
         without_records(record_kinds()) if no_records else record_kinds(),
@@ -116,6 +116,17 @@ def verify_command(checkpoint_file, integrity_only, no_records):
             err=True,
         )
     sys.exit(1)
+
+
+def _saved_checkpoint(file) -> SavedCheckpoint:
+    """FILE's checkpoint, or a usage error (exit 2) if FILE is not one: a wrong file given is a
+    mistake of the person running the check, not a sign that the ledger is broken."""
+    raw = file.read(note.MAX_NOTE_BYTES + 1)
+    try:
+        note.parse_checkpoint(note.parse_note(raw).text)
+    except note.NoteError as error:
+        raise click.BadParameter(f"{file.name} is not a checkpoint: {error}", param_hint="--checkpoint") from error
+    return SavedCheckpoint(raw.decode("utf-8"), file.name)
 
 
 @ledger_cli.command("export")

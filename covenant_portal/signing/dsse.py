@@ -80,8 +80,10 @@ def parse(raw: bytes | str) -> Envelope:
         raise EnvelopeError("The receipt is larger than 1 MB, so it cannot be a portal receipt.")
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        # RecursionError: arrays or objects nested thousands deep, which no receipt is.
+    except (ValueError, RecursionError) as error:
+        # ValueError: also a UnicodeDecodeError, and an integer of more than 4,300 digits, which
+        # Python refuses to read; RecursionError: arrays or objects nested thousands deep. No receipt
+        # is either.
         raise EnvelopeError("The receipt is not valid JSON. It may be truncated or damaged.") from error
     return _envelope_from_dict(data)
 

@@ -1,11 +1,11 @@
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
 from covenant_portal.signing.references import reference_seq
-from covenant_portal.web.forms import PortalForm
+from covenant_portal.web.forms import PortalForm, strip
 
 
 class VerifyForm(PortalForm):
@@ -83,8 +83,9 @@ class WitnessKeyForm(PortalForm):
         "Who runs it",
         widget=GovTextInput(),
         description="For example: Bolton Council, internal audit.",
+        filters=[strip],
         validators=[
-            InputRequired("Enter who runs the witness"),
+            DataRequired("Enter who runs the witness"),
             Length(max=255, message="Enter 255 characters or fewer"),
         ],
     )

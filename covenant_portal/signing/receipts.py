@@ -89,6 +89,12 @@ class CheckedReceipt:
         return until is not None and self.signed_at is not None and self.signed_at >= until
 
 
+def _shown(text: str) -> str:
+    """Text from a receipt as a page can show it: JSON may hold a lone surrogate (\\ud800), which is
+    no character and cannot be sent as UTF-8, so it is shown as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     """The checked receipt, or ReceiptProblem saying what is wrong with it."""
     try:
@@ -97,7 +103,7 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
         raise ReceiptProblem(str(error)) from error
     if envelope.payload_type != dsse.IN_TOTO_PAYLOAD_TYPE:
         raise ReceiptProblem(
-            f"The receipt’s payloadType is “{envelope.payload_type[:100]}”, not {dsse.IN_TOTO_PAYLOAD_TYPE}, "
+            f"The receipt’s payloadType is “{_shown(envelope.payload_type[:100])}”, not {dsse.IN_TOTO_PAYLOAD_TYPE}, "
             "so it is not a portal receipt."
         )
     keys = verifying_keys(session)

@@ -98,7 +98,7 @@ def decode_statement(payload: bytes) -> dict | None:
     predicateType and a predicate object), or None if the payload is anything else."""
     try:
         statement = loads_payload(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # as in dsse.parse
         return None
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         return None

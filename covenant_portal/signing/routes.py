@@ -1,6 +1,6 @@
 """The public signing surface: the published keys, the signed ledger head, and the receipt checker."""
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from covenant_portal.access import public
 from covenant_portal.web.views import form_page
@@ -73,6 +73,13 @@ def ensure_checkpoint(session):
 def receipt_too_large(_error):
     # Raised while the request body is read, before any view: so nothing sent can be shown again,
     # and the form must not read the request either.
+    if request.endpoint != "signing.verify":  # a witness's script posting cosignatures: plain text
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return Response(
+            f"The request body is larger than {limit} MB, so it is not read.\n",
+            413,
+            content_type="text/plain; charset=utf-8",
+        )
     form = VerifyForm(formdata=None)
     form.receipt_file.errors = [TOO_LARGE]
     return render_template("signing/verify.html", form=form), 413

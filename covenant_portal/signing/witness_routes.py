@@ -31,7 +31,7 @@ def witnesses():
         return _page(form, 400 if form.errors else 200)
     try:
         witness = checkpoints.register_witness(
-            get_session(), current_actor(), form.verifier_key.data, form.description.data.strip(), utcnow()
+            get_session(), current_actor(), form.verifier_key.data, form.description.data, utcnow()
         )
     except checkpoints.WitnessKeyProblem as problem:
         form.verifier_key.errors.append(str(problem))

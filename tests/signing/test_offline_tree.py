@@ -81,3 +81,25 @@ def test_a_proof_of_another_entry_or_a_forged_checkpoint_fails(app, client_reque
     (tmp_path / "forged.txt").write_text(forged)
     result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "forged.txt"))
     assert result.returncode == 1 and "not signed by any published checkpoint key" in result.stderr
+
+
+def test_a_file_that_is_not_what_it_should_be_is_named_with_exit_2_and_no_traceback(
+    app, client_request, db_session, tmp_path
+):
+    sign_covenants(db_session, 2)
+    download(app, client_request, db_session, tmp_path)
+    (tmp_path / "utf16.txt").write_bytes("localhost\n2\n".encode("utf-16"))
+    (tmp_path / "not-a-proof.json").write_text('{"hello": "world"}')
+    for option, name, reason in [
+        ("--checkpoint", "utf16.txt", "'utf-8' codec can't decode byte 0xff"),
+        ("--proof", "not-a-proof.json", "it is not a proof of inclusion (a JSON object with seq and checkpoint)"),
+    ]:
+        result = verify_offline(tmp_path, option, str(tmp_path / name))
+        assert result.returncode == 2, result.stderr
+        assert f"{tmp_path / name} cannot be read: {reason}" in result.stderr
+        assert "Traceback" not in result.stderr
+    export = tmp_path / "ledger.jsonl"
+    lines = export.read_bytes().splitlines(keepends=True)
+    export.write_bytes(lines[0] + b"\xff" + lines[1])
+    result = verify_offline(tmp_path)
+    assert result.returncode == 1 and "BROKEN at entry 2: 'utf-8' codec can't decode byte 0xff" in result.stderr

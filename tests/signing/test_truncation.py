@@ -3,6 +3,7 @@ short, rewritten or forked, which the hash chain alone cannot; the portal's own 
 stored tree are checked too; `--integrity-only` checks the chain, tree and checkpoints alone, and
 `--no-records` every signature and statement as well, but not the stored records."""
 
+import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -98,12 +99,29 @@ def test_a_checkpoint_not_signed_by_the_portal_proves_nothing(app, client_reques
     body = text.split("\n\n")[0] + "\n"
     forged = note.Note(body, (note.sign_note(body, portal_key().origin, Ed25519PrivateKey.generate()),))
     (tmp_path / "forged.txt").write_text(str(forged))
-    (tmp_path / "garbage.txt").write_text("not a checkpoint")
     result = verify_against(app, tmp_path / "forged.txt")
     assert result.exit_code == 1
     assert "is not signed by any of the portal's published keys for the origin 'localhost'" in result.output
-    result = verify_against(app, tmp_path / "garbage.txt")
-    assert result.exit_code == 1 and "is not a checkpoint:" in result.output
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"not a checkpoint", "a note is its text, a blank line, then its signature lines"),
+        (b"\xff\xfe l\x00o\x00g\x00", "the note is not UTF-8 text"),
+        (b"localhost\n1\n\n", "the note has no signature lines"),
+    ],
+    ids=["words", "not UTF-8", "no signature"],
+)
+def test_a_file_that_is_not_a_checkpoint_is_a_mistake_in_the_command_not_a_broken_ledger(
+    app, db_session, tmp_path, content, reason
+):
+    sign_covenants(db_session, 1)
+    (tmp_path / "wrong.txt").write_bytes(content)
+    result = verify_against(app, tmp_path / "wrong.txt")
+    assert result.exit_code == 2, result.output
+    assert "wrong.txt is not a checkpoint: " + reason in result.output
+    assert "BROKEN" not in result.output
 
 
 def test_a_stored_tree_leaf_that_is_not_its_receipt_s_hash_is_named(app, db_session):

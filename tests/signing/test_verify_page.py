@@ -168,6 +168,21 @@ NOT_THE_PORTALS = (
             lambda receipt: signed_by_the_portal(b"[" * 5000 + b"]" * 5000),
             "The receipt is signed by the portal but what it signs is not an in-toto statement.",
         ),
+        # Python refuses to read an integer of more than 4,300 digits (a ValueError, not a
+        # JSONDecodeError): still not a receipt.
+        (
+            lambda receipt: '{"payload":1' + "0" * 5000 + "}",
+            "The receipt is not valid JSON. It may be truncated or damaged.",
+        ),
+        (
+            lambda receipt: signed_by_the_portal(b'{"_type":1' + b"0" * 5000 + b"}"),
+            "The receipt is signed by the portal but what it signs is not an in-toto statement.",
+        ),
+        # A lone surrogate is valid JSON but no text: the message names it without breaking the page.
+        (
+            lambda receipt: receipt.decode().replace("application/vnd.in-toto+json", "\\ud800"),
+            "The receipt’s payloadType is “\\ud800”",
+        ),
     ],
     ids=[
         "garbage",
@@ -182,6 +197,9 @@ NOT_THE_PORTALS = (
         "nested deep",
         "objects nested deep",
         "signed payload nested deep",
+        "huge number",
+        "signed huge number",
+        "lone surrogate",
     ],
 )
 def test_bad_receipts_get_a_clear_message_next_to_the_field_and_keep_what_was_typed(

@@ -66,15 +66,15 @@ class Scene:
                 remove_entry(session, seq)
             session.commit()
 
-    def run(self) -> subprocess.CompletedProcess:
+    def run(self, log_key: str | None = None, key: Path | None = None) -> subprocess.CompletedProcess:
         return witness(
             "run",
             "--portal",
             self.server.base_url,
             "--log-key",
-            self.log_key,
+            log_key or self.log_key,
             "--key",
-            str(self.key),
+            str(key or self.key),
             "--name",
             NAME,
             "--state",
@@ -155,4 +155,25 @@ def test_a_witness_nobody_registered_is_refused_by_the_portal(scene):
     assert "The portal answered 403: No cosignature in it verifies with a witness key an admin has registered." in (
         result.stderr
     )
+    assert scene.cosignatures() == 0
+
+
+def test_a_mistake_in_the_witness_s_own_setup_exits_2_before_anything_is_kept(scene):
+    scene.register()
+    scene.sign(2)
+    for log_key, key, message in [
+        ("nonsense", None, "ERROR: --log-key is not an Ed25519 verifier key"),
+        (scene.vkey, None, "ERROR: --log-key is not an Ed25519 verifier key"),  # the witness's own key
+        (None, scene.state.with_name("missing.pem"), "ERROR: --key "),
+    ]:
+        result = scene.run(log_key, key)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(message)
+        assert result.stderr.endswith(". Nothing was fetched, kept or cosigned.\n")
+        assert not scene.state.exists()
+    scene.state.write_text("garbage\n")
+    result = scene.run()
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"ERROR: --state {scene.state} does not hold a checkpoint signed by the log's key")
+    assert scene.state.read_text() == "garbage\n"
     assert scene.cosignatures() == 0

@@ -107,3 +107,33 @@ def test_cosignatures_of_unregistered_keys_or_unknown_checkpoints_are_refused(ap
     assert script.post("/checkpoint/cosignatures", data=never_signed.encode()).status_code == 409
     assert script.post("/checkpoint/cosignatures", data=b"garbage").status_code == 400
     assert db_session.scalars(select(CheckpointCosignature)).all() == []
+
+
+def test_a_body_over_the_limit_gets_a_plain_text_413_not_the_receipt_checker(app):
+    response = app.test_client().post("/checkpoint/cosignatures", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert response.status_code == 413
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True) == "The request body is larger than 2 MB, so it is not read.\n"
+
+
+def test_who_runs_a_witness_must_be_said_in_words_not_spaces(client_request, db_session):
+    _private, vkey = witness_key()
+    client_request.login(create_user(db_session, Role.ADMIN))
+    page = client_request.post(
+        "/admin/witnesses", {"verifier_key": vkey, "description": "   "}, expected_status=400
+    ).get_data(as_text=True)
+    assert "Enter who runs the witness" in page
+    assert db_session.scalars(select(WitnessKey)).all() == []
+    register(client_request, db_session, vkey)
+    assert db_session.scalars(select(WitnessKey.description)).one() == "Wigan Council"
+
+
+def test_admins_find_the_witnesses_under_logs_and_on_their_dashboard(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    for url in ("/admin/audit", "/admin/witnesses"):
+        page = client_request.get_page(url)
+        navigation = page.select_one('nav[aria-label="Logs"]')
+        assert navigation is not None and navigation.select_one('a[href="/admin/witnesses"]') is not None
+    witnesses = client_request.get_page("/admin/witnesses").select_one('nav[aria-label="Logs"] a[aria-current="page"]')
+    assert witnesses.get_text(strip=True) == "Witnesses"
+    assert client_request.get_page("/dashboard").select_one('a[href="/admin/witnesses"]') is not None
