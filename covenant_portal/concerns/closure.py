@@ -17,6 +17,7 @@ from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
 from covenant_portal.signing.stored_records import seal_record, subject_id
+from covenant_portal.signing.summaries import on_when, signed_fact
 
 KIND = "concern-closure"
 PREDICATE_TYPE = "urn:gm-first:predicate:concern-closure:v1"
@@ -141,4 +142,13 @@ def check_closure(session: Session, subject_name: str, statement: dict) -> str |
     return predicate_problem(predicate_of(closure), statement.get("predicate"), "concern_closure", SOURCE_OF)
 
 
-CONCERN_CLOSURE = RecordKind(KIND, PREDICATE_TYPE, check_closure)
+def describe_closure(statement: dict) -> str:
+    """E.g. "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14"."""
+    name = signed_fact(statement, "closedBy", "name")
+    who = f"{name}, escalation officer," if name else "An escalation officer"
+    number = signed_fact(statement, "concern", "id")
+    which = f"concern {number}" if number else "a concern"
+    return f"{who} closed {which}{on_when(statement, 'closedAt')}."
+
+
+CONCERN_CLOSURE = RecordKind(KIND, PREDICATE_TYPE, check_closure, describe=describe_closure)

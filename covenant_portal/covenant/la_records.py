@@ -7,7 +7,12 @@ authorised officer, the LA contact who signed on their authority and the LA pled
 from sqlalchemy.orm import Session
 
 from covenant_portal.covenant.models import CovenantVersion, LaCovenantSignature
-from covenant_portal.covenant.records import AUTHENTICATION_METHOD, check_signature_page, declaration_sha256
+from covenant_portal.covenant.records import (
+    AUTHENTICATION_METHOD,
+    check_signature_page,
+    declaration_sha256,
+    describe_signature,
+)
 from covenant_portal.signing.canonical import sha256_hex
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.records import RecordKind
@@ -85,4 +90,6 @@ def check_la_signature(session: Session, subject_name: str, statement: dict) -> 
     return check_la_signatures(session, [(subject_name, statement)])[0]
 
 
-LA_COVENANT_SIGNATURE = RecordKind(KIND, PREDICATE_TYPE, check_la_signature, check_la_signatures)
+LA_COVENANT_SIGNATURE = RecordKind(
+    KIND, PREDICATE_TYPE, check_la_signature, check_la_signatures, describe=describe_signature
+)

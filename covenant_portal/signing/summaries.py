@@ -43,9 +43,10 @@ def london_moment(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")
 
 
-def on_when(statement: dict) -> str:
-    """The words " on 3 March 2026 at 10:14", or nothing if the statement does not say when."""
-    moment = signed_moment(statement)
+def on_when(statement: dict, field: str = "signedAt") -> str:
+    """The words " on 3 March 2026 at 10:14", or nothing if the statement does not say when (at
+    `field`)."""
+    moment = signed_moment(statement, field)
     return f" on {london_moment(moment)}" if moment is not None else ""
 
 

@@ -196,3 +196,63 @@ def test_hostile_references_get_a_message_never_a_500(client_request, value):
     assert 'id="reference-error"' in page
     for marker in UNESCAPED:
         assert marker not in page
+
+
+def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
+    with app.app_context():
+        assert [name for name, kind in record_kinds().items() if kind.describe is None] == []
+
+
+@pytest.mark.parametrize(
+    "kind, predicate, sentence",
+    [
+        (
+            "la_covenant_signature",
+            {
+                "localAuthority": {"name": "Bolton"},
+                "signer": {"name": "Priya Shah"},
+                "covenant": {"version": 2},
+                "signedAt": "2026-03-03T10:14:00Z",
+            },
+            "Priya Shah signed version 2 of the GM First Covenant for Bolton on 3 March 2026 at 10:14.",
+        ),
+        (
+            "expansion_proposal",
+            {
+                "proposal": {"id": 7, "version": 2},
+                "organisation": {"name": "Acorn Care Ltd"},
+                "submitter": {"name": "Sam Lee"},
+                "submittedAt": "2026-07-01T09:05:00Z",
+            },
+            "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 1 July 2026 at 10:05.",
+        ),
+        (
+            "expansion_outcome",
+            {
+                "outcome": {"label": "Needed"},
+                "proposal": {"id": 7, "version": 2},
+                "localAuthority": {"name": "Bolton"},
+                "decidedBy": {"name": "Priya Shah"},
+                "decidedAt": "2026-03-03T10:14:00Z",
+            },
+            "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 "
+            "on 3 March 2026 at 10:14.",
+        ),
+        (
+            "concern-closure",
+            {
+                "concern": {"id": 4, "closureId": 1},
+                "closedBy": {"name": "Alex Morgan"},
+                "closedAt": "2026-03-03T10:14:00Z",
+            },
+            "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14.",
+        ),
+        ("concern-closure", {}, "An escalation officer closed a concern."),
+    ],
+    ids=["LA signature", "proposal", "outcome", "closure", "closure saying nothing"],
+)
+def test_signed_records_of_each_kind_say_their_own_sentence(app, kind, predicate, sentence):
+    with app.app_context():
+        kinds = record_kinds()
+        signed = {"predicateType": kinds[kind].predicate_type, "predicate": predicate, "subject": [{"name": "x"}]}
+        assert describe(kinds, signed) == sentence

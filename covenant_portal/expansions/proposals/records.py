@@ -11,6 +11,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
 from covenant_portal.signing.stored_records import StoredRecords, check_page
+from covenant_portal.signing.summaries import on_when, signed_fact
 
 KIND = "expansion_proposal"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-proposal:v1"
@@ -107,4 +108,15 @@ def _problem(row, subject: str, statement: dict, label: str) -> str | None:
     ) or predicate_problem(expected, statement.get("predicate"), label, SOURCE_OF)
 
 
-EXPANSION_PROPOSAL = RecordKind(KIND, PREDICATE_TYPE, check_proposal, check_proposals)
+def describe_proposal(statement: dict) -> str:
+    """E.g. "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 3 March 2026 at 10:14"."""
+    who = signed_fact(statement, "submitter", "name") or "Someone"
+    version = signed_fact(statement, "proposal", "version")
+    number = signed_fact(statement, "proposal", "id")
+    organisation = signed_fact(statement, "organisation", "name") or "an organisation"
+    which = f"expansion proposal {number}" if number else "an expansion proposal"
+    which = f"version {version} of {which}" if version else which
+    return f"{who} submitted {which} for {organisation}{on_when(statement, 'submittedAt')}."
+
+
+EXPANSION_PROPOSAL = RecordKind(KIND, PREDICATE_TYPE, check_proposal, check_proposals, describe=describe_proposal)

@@ -12,6 +12,7 @@ from covenant_portal.signing.canonical import canonical_sha256
 from covenant_portal.signing.ledger import rfc3339
 from covenant_portal.signing.records import RecordKind, predicate_problem, statement_problem
 from covenant_portal.signing.stored_records import StoredRecords, check_page
+from covenant_portal.signing.summaries import on_when, signed_fact
 
 KIND = "expansion_outcome"
 PREDICATE_TYPE = "urn:gm-first:predicate:expansion-outcome:v1"
@@ -82,4 +83,17 @@ def _problem(row, subject: str, statement: dict, label: str) -> str | None:
     ) or predicate_problem(predicate_for(document), statement.get("predicate"), label, {})
 
 
-EXPANSION_OUTCOME = RecordKind(KIND, PREDICATE_TYPE, check_outcome, check_outcomes)
+def describe_outcome(statement: dict) -> str:
+    """E.g. "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 on
+    3 March 2026 at 10:14"."""
+    who = signed_fact(statement, "decidedBy", "name") or "Someone"
+    authority = signed_fact(statement, "localAuthority", "name") or "a local authority"
+    label = signed_fact(statement, "outcome", "label")
+    number, version = signed_fact(statement, "proposal", "id"), signed_fact(statement, "proposal", "version")
+    which = f"expansion proposal {number}" if number else "an expansion proposal"
+    which = f"version {version} of {which}" if version else which
+    what = f"the outcome “{label}”" if label else "an outcome"
+    return f"{who}, for {authority}, recorded {what} for {which}{on_when(statement, 'decidedAt')}."
+
+
+EXPANSION_OUTCOME = RecordKind(KIND, PREDICATE_TYPE, check_outcome, check_outcomes, describe=describe_outcome)
