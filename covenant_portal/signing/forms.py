@@ -9,7 +9,8 @@ from covenant_portal.web.forms import PortalForm, strip
 
 
 class VerifyForm(PortalForm):
-    not_free_text = frozenset({"receipt_text"})  # a receipt the portal wrote: its dates are not people's
+    not_free_text = frozenset({"receipt_text", "reference"})  # what the portal wrote: not people's words
+    named_in_messages = {"receipt_text": "The pasted receipt"}
     receipt_file = FileField(
         "Upload a receipt file",
         widget=GovFileInput(),

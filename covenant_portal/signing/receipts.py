@@ -15,7 +15,7 @@ from covenant_portal.signing.checkpoints import checkpoint_verifier_keys
 from covenant_portal.signing.checkpoints import latest as latest_checkpoint
 from covenant_portal.signing.models import LedgerEntry, SigningKey
 from covenant_portal.signing.records import decode_statement, subject_name_of, subject_sha256_of
-from covenant_portal.signing.references import MAX_SEQ, receipt_reference, reference_seq
+from covenant_portal.signing.references import MAX_SEQ, in_range, receipt_reference, reference_seq
 from covenant_portal.signing.service import LEDGER_HEAD_PREDICATE_TYPE, verifying_keys
 from covenant_portal.signing.summaries import signed_fact, signed_moment
 
@@ -137,7 +137,7 @@ def check_reference(session: Session, text: str) -> CheckedReceipt:
     seq = reference_seq(text)
     if seq is None:
         raise UnknownReference("Enter a receipt reference in the form GMF-000012")
-    entry = session.get(LedgerEntry, seq)
+    entry = session.get(LedgerEntry, seq) if in_range(seq) else None
     if entry is None:
         raise UnknownReference(
             f"There is no signed record with the reference {receipt_reference(seq)}. Check the reference and try again."

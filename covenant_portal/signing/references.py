@@ -13,9 +13,13 @@ def receipt_reference(ledger_seq: int) -> str:
 
 
 def reference_seq(text: str) -> int | None:
-    """The ledger position a reference such as " gmf-000012 " names, or None if it names none."""
+    """The ledger position a reference such as " gmf-000012 " names, or None if it is not in the
+    form of one. GMF-000000 is in the form but names no entry (nor does a position beyond MAX_SEQ):
+    `in_range` says which could."""
     match = _REFERENCE.fullmatch(text.strip().upper())
-    if match is None:
-        return None
-    seq = int(match.group(1))
-    return seq if 1 <= seq <= MAX_SEQ else None
+    return int(match.group(1)) if match is not None else None
+
+
+def in_range(seq: int) -> bool:
+    """Whether a ledger entry could be at `seq` (and the database can be asked for it)."""
+    return 1 <= seq <= MAX_SEQ

@@ -42,12 +42,14 @@ class PortalForm(FlaskForm):
     a key: text a machine wrote, never a person's words)."""
 
     not_free_text: frozenset[str] = frozenset()
+    # What a message calls a field whose label does not begin a sentence ("Or paste the receipt").
+    named_in_messages: dict[str, str] = {}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field, StringField) and _typed_control_character(field):
-                field.errors = [cannot_be_stored(field.label.text)]
+                field.errors = [cannot_be_stored(self.named_in_messages.get(field.name, field.label.text))]
                 valid = False
             elif is_free_text(self, field.name, field.type) and not field.errors:
                 problem = identifying_data_problem(field.data if isinstance(field.data, str) else None)

@@ -9,7 +9,7 @@ import pytest
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.records import RecordKind, record_kinds
-from covenant_portal.signing.references import receipt_reference, reference_seq
+from covenant_portal.signing.references import in_range, receipt_reference, reference_seq
 from covenant_portal.signing.statements import statement
 from covenant_portal.signing.summaries import describe, describe_entry
 from tests.returns.helpers import filled_return, period_of, sign_again, signed_organisation
@@ -116,7 +116,11 @@ def test_verify_takes_a_receipt_reference(client_request, db_session, signature,
     "typed, message",
     [
         ("GMF-999999", "There is no signed record with the reference GMF-999999. Check the reference and try again."),
-        ("GMF-000000", "Enter a receipt reference in the form GMF-000012"),
+        ("GMF-000000", "There is no signed record with the reference GMF-000000. Check the reference and try again."),
+        (
+            "GMF-2147483648",
+            "There is no signed record with the reference GMF-2147483648. Check the reference and try again.",
+        ),
         ("GMF-12a", "Enter a receipt reference in the form GMF-000012"),
         ("12", "Enter a receipt reference in the form GMF-000012"),
         ("GMF-99999999999", "Enter a receipt reference in the form GMF-000012"),
@@ -143,8 +147,9 @@ def test_a_reference_and_a_receipt_together_are_refused(client_request, db_sessi
 def test_references_are_read_whatever_their_case_and_spaces():
     assert reference_seq(" gmf-000012\t") == 12
     assert reference_seq("GMF-12") == 12
-    assert reference_seq("GMF-0") is None and reference_seq("GMF 12") is None and reference_seq("GMF-１２") is None
-    assert reference_seq(f"GMF-{2**31}") is None
+    assert reference_seq("GMF 12") is None and reference_seq("GMF-１２") is None and reference_seq("GMF-") is None
+    assert reference_seq("GMF-0") == 0 and not in_range(0)  # in the form of a reference, but naming no entry
+    assert reference_seq(f"GMF-{2**31}") == 2**31 and not in_range(2**31)
     assert receipt_reference(12) == "GMF-000012"
 
 
@@ -235,8 +240,10 @@ def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
                 "decidedBy": {"name": "Priya Shah"},
                 "decidedAt": "2026-03-03T10:14:00Z",
             },
-            "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 "
-            "on 3 March 2026 at 10:14.",
+            (
+                "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 "
+                "on 3 March 2026 at 10:14."
+            ),
         ),
         (
             "concern-closure",

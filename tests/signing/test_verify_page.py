@@ -289,3 +289,8 @@ def test_a_signed_ledger_head_shows_a_rewritten_ledger(client_request, db_sessio
 def test_people_who_are_not_signed_in_find_the_page_in_the_navigation(client_request):
     page = client_request.get("/").get_data(as_text=True)
     assert re.search(r'<a class="govuk-service-navigation__link" href="/verify"[^>]*>\s*Check a receipt', page)
+
+
+def test_a_control_character_in_a_pasted_receipt_is_named_in_a_sentence(client_request, receipt):
+    page = paste(client_request, receipt.decode() + "\x1b", expected_status=400)
+    assert error_shown(page).startswith("The pasted receipt contains a character that cannot be stored")
