@@ -31,3 +31,32 @@ def test_every_page_reflows_at_320_pixels(open_portal, live_server, persona):
         if page_width(portal) > NARROW["width"]:
             too_wide.append((url, page_width(portal)))
     assert too_wide == []
+
+
+def test_a_witness_s_remove_button_is_in_view_and_takes_the_click_at_320_pixels(open_portal, live_server):
+    """The witness column holds a long key: were it held in view as other tables' first columns are,
+    it would cover the Remove button beside it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from covenant_portal.audit.service import Actor
+    from covenant_portal.db import get_session, utcnow
+    from covenant_portal.signing import checkpoints, note
+
+    world = live_server.build_world()
+    public = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    vkey = str(note.VerifierKey("witness.bolton.example/gm-first", note.COSIGNATURE_V1, public))
+    with live_server.app.app_context():
+        session = get_session()
+        checkpoints.register_witness(session, Actor(world.admin.id), vkey, "Bolton Council", utcnow())
+    portal = open_portal()
+    portal.page.set_viewport_size(NARROW)
+    portal.sign_in(world.admin.email, PASSWORD)
+    portal.visit("/admin/witnesses")
+    button = portal.page.get_by_role("button", name="Remove witness.bolton.example/gm-first")
+    button.focus()
+    portal.page.evaluate("document.activeElement.scrollIntoView({block: 'center'})")
+    box = button.bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+    assert portal.page.evaluate("([x, y]) => document.elementFromPoint(x, y) === document.activeElement", centre)
+    assert page_width(portal) <= NARROW["width"]
