@@ -137,3 +137,12 @@ def test_admins_find_the_witnesses_under_logs_and_on_their_dashboard(client_requ
     witnesses = client_request.get_page("/admin/witnesses").select_one('nav[aria-label="Logs"] a[aria-current="page"]')
     assert witnesses.get_text(strip=True) == "Witnesses"
     assert client_request.get_page("/dashboard").select_one('a[href="/admin/witnesses"]') is not None
+
+
+def test_the_witnesses_page_has_each_id_once(client_request, db_session):
+    register(client_request, db_session, witness_key()[1])
+    register(client_request, db_session, witness_key("witness.example.org/bury")[1])
+    page = client_request.get_page("/admin/witnesses")
+    ids = [element["id"] for element in page.select("[id]")]
+    assert len(page.select('form[action$="/remove"]')) == 2
+    assert len(ids) == len(set(ids)), sorted(ids)
