@@ -220,12 +220,14 @@ def test_who_may_see_a_signed_version(client_request, db_session, signed, quarte
     client_request.login(signed.user)
     sign_through_the_page(client_request, quarterly_return)
     base = f"/returns/{quarterly_return.id}/submissions/1"
+    assert "Your signed receipt" in client_request.get(base).get_data(as_text=True)
 
     client_request.login(
         create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bolton"))
     )
     page = client_request.get(base).get_data(as_text=True)
     assert "Correct this return" not in page
+    assert "Your signed receipt" not in page and "The signed receipt" in page  # it is the provider's
     client_request.get(f"{base}/receipt")
     client_request.client.post(f"/returns/{quarterly_return.id}/correct")  # not a provider: refused by role
 
