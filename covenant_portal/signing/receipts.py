@@ -4,6 +4,7 @@ Only the signature decides validity, checked over the payload bytes exactly as r
 and the keys' dates add what the portal knows about it.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,6 +90,22 @@ class CheckedReceipt:
         return until is not None and self.signed_at is not None and self.signed_at >= until
 
 
+PROOF_NOT_RECEIPT = (
+    "This is a proof of inclusion, not a receipt. Upload the signed receipt (a file whose name starts "
+    "gm-first-receipt), or enter the record’s receipt reference."
+)
+
+
+def _is_inclusion_proof(raw: bytes) -> bool:
+    """Whether what was sent is a proof of inclusion the portal served (the other file a record's
+    page offers), which people may take for the receipt."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and {"leafIndex", "hashes", "checkpoint"} <= data.keys()
+
+
 def _shown(text: str) -> str:
     """Text from a receipt as a page can show it: JSON may hold a lone surrogate (\\ud800), which is
     no character and cannot be sent as UTF-8, so it is shown as its escape."""
@@ -100,7 +117,7 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     try:
         envelope = dsse.parse(raw)
     except dsse.EnvelopeError as error:
-        raise ReceiptProblem(str(error)) from error
+        raise ReceiptProblem(PROOF_NOT_RECEIPT if _is_inclusion_proof(raw) else str(error)) from error
     if envelope.payload_type != dsse.IN_TOTO_PAYLOAD_TYPE:
         raise ReceiptProblem(
             f"The receipt’s payloadType is “{_shown(envelope.payload_type[:100])}”, not {dsse.IN_TOTO_PAYLOAD_TYPE}, "

@@ -294,3 +294,12 @@ def test_people_who_are_not_signed_in_find_the_page_in_the_navigation(client_req
 def test_a_control_character_in_a_pasted_receipt_is_named_in_a_sentence(client_request, receipt):
     page = paste(client_request, receipt.decode() + "\x1b", expected_status=400)
     assert error_shown(page).startswith("The pasted receipt contains a character that cannot be stored")
+
+
+def test_a_proof_of_inclusion_taken_for_the_receipt_is_told_apart(client_request, signature):
+    proof = client_request.get(f"/ledger/entries/{signature.ledger_seq}/inclusion-proof.json").get_data()
+    page = upload(client_request, proof, expected_status=400, filename="gm-first-inclusion-proof-GMF-000003.json")
+    assert error_shown(page) == (
+        "This is a proof of inclusion, not a receipt. Upload the signed receipt (a file whose name starts "
+        "gm-first-receipt), or enter the record’s receipt reference."
+    )
