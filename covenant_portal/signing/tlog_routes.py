@@ -2,7 +2,7 @@
 cosignatures), tiles of the Merkle tree (c2sp.org/tlog-tiles), inclusion and consistency proofs as
 JSON, and the endpoint registered witnesses post their cosignatures to. All public."""
 
-from flask import Response, abort, jsonify, request
+from flask import Response, jsonify, request
 
 from covenant_portal.access import public
 from covenant_portal.db import get_session, utcnow
@@ -34,9 +34,9 @@ def checkpoint():
 @blueprint.get("/ledger/checkpoints/<int:size>")
 @public
 def earlier_checkpoint(size):
-    found = get_session().get(LedgerCheckpoint, size)
+    found = get_session().get(LedgerCheckpoint, size)  # size: web.ids.IdConverter keeps it in range
     if found is None:
-        abort(404)
+        return _text(f"The portal signed no checkpoint of size {size}.\n", "no-store", 404)
     # The portal's signature never changes, but witnesses may still add cosignatures.
     return _text(checkpoints.cosigned_note(get_session(), found), "public, max-age=60")
 
@@ -62,20 +62,22 @@ def add_cosignatures():
 def tile(tile_path):
     parsed = tree.parse_tile_path(tile_path)
     if parsed is None:
-        abort(404)
+        return _text("Not a tile: tiles are at /tile/<L>/<N>[.p/<W>] (c2sp.org/tlog-tiles).\n", "no-store", 404)
     session = get_session()
     latest = checkpoints.latest(session)
     found = tree.tile(session, *parsed, latest.tree_size) if latest is not None else None
-    if found is None:
-        abort(404)
+    if found is None:  # not yet: a tile beyond the latest checkpoint may be served later
+        return _text("No such tile in the latest checkpoint's tree.\n", "no-store", 404)
     response = Response(found, content_type="application/octet-stream")
     return _public_json(response, IMMUTABLE)
 
 
 def _number(name: str) -> int:
     value = request.args.get(name, "")
-    if not value.isascii() or not value.isdigit() or len(value) > 12:
+    if not value.isascii() or not value.isdigit():
         raise proofs.ProofUnavailable(400, f"{name} must be a whole number.")
+    if len(value) > 12:  # far beyond any ledger (and any integer column)
+        raise proofs.ProofUnavailable(400, f"{name} is larger than the ledger.")
     return int(value)
 
 

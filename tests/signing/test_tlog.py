@@ -203,7 +203,25 @@ def test_tiles_are_the_tree_s_hashes_and_immutable(client_request, db_session):
         "/tile/64/000.p/1",
         "/tile/entries/000.p/1",
     ):
-        client_request.get(missing, expected_status=404)
+        response = client_request.get(missing, expected_status=404)
+        assert response.mimetype == "text/plain"  # for witnesses' scripts
+        assert response.headers["Cache-Control"] == "no-store"  # a tile missing now may be served later
+    assert client_request.get("/tile/0/000.p/4", expected_status=404).get_data(as_text=True) == (
+        "No such tile in the latest checkpoint's tree.\n"
+    )
+
+
+def test_an_unknown_checkpoint_or_a_number_too_large_is_a_clear_answer_not_a_failure(client_request, db_session):
+    sign_covenants(db_session, 2)
+    response = client_request.get("/ledger/checkpoints/3", expected_status=404)
+    assert response.get_data(as_text=True) == "The portal signed no checkpoint of size 3.\n"
+    client_request.get("/ledger/checkpoints/99999999999999999999", expected_status=404)  # the URL's own limit
+    for query, message in [
+        ("seq=99999999999999999999", "seq is larger than the ledger."),
+        ("seq=1&size=1e3", "size must be a whole number."),
+    ]:
+        answer = client_request.get(f"/ledger/proof/inclusion?{query}", expected_status=400).get_json()
+        assert answer == {"error": message}
 
 
 def test_a_full_tile_and_the_level_above(client_request, db_session):
