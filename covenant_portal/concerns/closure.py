@@ -143,7 +143,7 @@ def check_closure(session: Session, subject_name: str, statement: dict) -> str |
 
 
 def describe_closure(statement: dict) -> str:
-    """E.g. "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14"."""
+    """E.g. "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14am"."""
     name = signed_fact(statement, "closedBy", "name")
     who = f"{name}, escalation officer," if name else "An escalation officer"
     number = signed_fact(statement, "concern", "id")

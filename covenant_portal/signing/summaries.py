@@ -1,5 +1,5 @@
 """Signed records in plain English: the sentence every signed-record page says first ("Jo Bloggs
-signed version 2 of the GM First Covenant for Acorn Care Ltd on 3 March 2026 at 10:14").
+signed version 2 of the GM First Covenant for Acorn Care Ltd on 3 March 2026 at 10:14am").
 
 Each kind of record says it its own way (`RecordKind.describe`, given the signed Statement); a kind
 that does not gets `generic_description`, built from what most predicates state (signer, organisation
@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from covenant_portal.filters import LONDON
+from covenant_portal.filters import london_datetime
 from covenant_portal.signing import dsse
 from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.signing.records import RecordKind, decode_statement, subject_name_of
@@ -39,12 +39,12 @@ def signed_moment(statement: dict, field: str = "signedAt") -> datetime | None:
 
 
 def london_moment(moment: datetime) -> str:
-    """E.g. "3 March 2026 at 10:14", in Europe/London time."""
-    return moment.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")
+    """E.g. "3 March 2026 at 10:14am", in Europe/London time, as every page shows a moment."""
+    return london_datetime(moment)
 
 
 def on_when(statement: dict, field: str = "signedAt") -> str:
-    """The words " on 3 March 2026 at 10:14", or nothing if the statement does not say when (at
+    """The words " on 3 March 2026 at 10:14am", or nothing if the statement does not say when (at
     `field`)."""
     moment = signed_moment(statement, field)
     return f" on {london_moment(moment)}" if moment is not None else ""

@@ -32,7 +32,7 @@ def signature(db_session):
 def sentence_of(signature) -> str:
     return (
         f"{signature.signer_name} signed version {signature.covenant_version.number} of the GM First Covenant "
-        f"for {signature.organisation_name} on 1 July 2026 at 10:05."
+        f"for {signature.organisation_name} on 1 July 2026 at 10:05am."
     )
 
 
@@ -77,14 +77,14 @@ def test_the_return_receipt_page_says_it_in_words_too(client_request, db_session
 
     page = client_request.get(f"/returns/{quarterly_return.id}/submissions/1").get_data(as_text=True)
     assert (
-        "Jo Bloggs signed the quarterly return for Q1 2026 to 2027 for Acorn Care Ltd on 20 July 2026 at 14:30."
+        "Jo Bloggs signed the quarterly return for Q1 2026 to 2027 for Acorn Care Ltd on 20 July 2026 at 2:30pm."
         in before_auditors(page)
     )
     assert first.document_sha256 in auditors_part(page) and first.document_sha256 not in before_auditors(page)
     page = client_request.get(f"/returns/{quarterly_return.id}/submissions/2").get_data(as_text=True)
     assert (
         "Jo Bloggs signed version 2 of the quarterly return for Q1 2026 to 2027 (correcting version 1) "
-        "for Acorn Care Ltd on 21 July 2026 at 14:30." in before_auditors(page)
+        "for Acorn Care Ltd on 21 July 2026 at 2:30pm." in before_auditors(page)
     )
     assert describe_entry(db_session, record_kinds(), second.ledger_seq) in before_auditors(page)
 
@@ -172,7 +172,7 @@ def test_a_kind_describes_its_records_and_others_get_the_generic_sentence():
         "signedAt": SIGNED_AT.isoformat(),
     }
     assert describe({"expansion-outcome": undescribed}, record(predicate)) == (
-        "Jo Bloggs signed a record (urn:gm-first:expansion-outcome:7) for Bury on 3 March 2026 at 10:14."
+        "Jo Bloggs signed a record (urn:gm-first:expansion-outcome:7) for Bury on 3 March 2026 at 10:14am."
     )
     assert describe({}, record({})) == "The portal signed a record (urn:gm-first:expansion-outcome:7)."
 
@@ -219,7 +219,7 @@ def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
                 "covenant": {"version": 2},
                 "signedAt": "2026-03-03T10:14:00Z",
             },
-            "Priya Shah signed version 2 of the GM First Covenant for Bolton on 3 March 2026 at 10:14.",
+            "Priya Shah signed version 2 of the GM First Covenant for Bolton on 3 March 2026 at 10:14am.",
         ),
         (
             "expansion_proposal",
@@ -229,7 +229,7 @@ def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
                 "submitter": {"name": "Sam Lee"},
                 "submittedAt": "2026-07-01T09:05:00Z",
             },
-            "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 1 July 2026 at 10:05.",
+            "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 1 July 2026 at 10:05am.",
         ),
         (
             "expansion_outcome",
@@ -242,7 +242,7 @@ def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
             },
             (
                 "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 "
-                "on 3 March 2026 at 10:14."
+                "on 3 March 2026 at 10:14am."
             ),
         ),
         (
@@ -252,7 +252,7 @@ def test_every_kind_of_record_says_who_did_what_in_its_own_words(app):
                 "closedBy": {"name": "Alex Morgan"},
                 "closedAt": "2026-03-03T10:14:00Z",
             },
-            "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14.",
+            "Alex Morgan, escalation officer, closed concern 4 on 3 March 2026 at 10:14am.",
         ),
         ("concern-closure", {}, "An escalation officer closed a concern."),
     ],

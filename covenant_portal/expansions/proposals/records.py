@@ -109,7 +109,7 @@ def _problem(row, subject: str, statement: dict, label: str) -> str | None:
 
 
 def describe_proposal(statement: dict) -> str:
-    """E.g. "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 3 March 2026 at 10:14"."""
+    """E.g. "Sam Lee submitted version 2 of expansion proposal 7 for Acorn Care Ltd on 3 March 2026 at 10:14am"."""
     who = signed_fact(statement, "submitter", "name") or "Someone"
     version = signed_fact(statement, "proposal", "version")
     number = signed_fact(statement, "proposal", "id")

@@ -85,7 +85,7 @@ def _problem(row, subject: str, statement: dict, label: str) -> str | None:
 
 def describe_outcome(statement: dict) -> str:
     """E.g. "Priya Shah, for Bolton, recorded the outcome “Needed” for version 2 of expansion proposal 7 on
-    3 March 2026 at 10:14"."""
+    3 March 2026 at 10:14am"."""
     who = signed_fact(statement, "decidedBy", "name") or "Someone"
     authority = signed_fact(statement, "localAuthority", "name") or "a local authority"
     label = signed_fact(statement, "outcome", "label")

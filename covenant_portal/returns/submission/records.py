@@ -265,7 +265,7 @@ def _rows_problem(document: dict, stored: dict, label: str) -> str | None:
 
 def describe_return(statement: dict) -> str:
     """E.g. "Jo Bloggs signed the quarterly return for Q3 2025 to 2026 for Acorn Care Ltd on 20 January
-    2026 at 10:14"; a correction says which version it is and which it corrects."""
+    2026 at 10:14am"; a correction says which version it is and which it corrects."""
     signer = signed_fact(statement, "signer", "name") or "Someone"
     organisation = signed_fact(statement, "organisation", "name") or "an organisation"
     year, quarter = signed_fact(statement, "period", "financialYear"), signed_fact(statement, "period", "quarter")
