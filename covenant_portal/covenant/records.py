@@ -131,7 +131,7 @@ def check_covenant_signature(session: Session, subject_name: str, statement: dic
 
 def describe_signature(statement: dict) -> str:
     """E.g. "Jo Bloggs signed version 2 of the GM First Covenant for Acorn Care Ltd on 3 March 2026 at
-    10:14", for a provider or (la_records.py) a local authority."""
+    10:14am", for a provider or (la_records.py) a local authority."""
     signer = signed_fact(statement, "signer", "name") or "Someone"
     version = signed_fact(statement, "covenant", "version")
     organisation = (
