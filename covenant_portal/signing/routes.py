@@ -24,6 +24,11 @@ def _public_json(response: Response, cache_control: str) -> Response:
     return response
 
 
+def _text(body: str, cache_control: str, status: int = 200) -> Response:
+    """A plain-text answer for scripts (checkpoints, tiles' and witnesses' errors)."""
+    return _public_json(Response(body, status=status, content_type="text/plain; charset=utf-8"), cache_control)
+
+
 @blueprint.get("/.well-known/gm-first-keys.json")
 @public
 def keys():
@@ -75,11 +80,7 @@ def receipt_too_large(_error):
     # and the form must not read the request either.
     if request.endpoint != "signing.verify":  # a witness's script posting cosignatures: plain text
         limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return Response(
-            f"The request body is larger than {limit} MB, so it is not read.\n",
-            413,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _text(f"The request body is larger than {limit} MB, so it is not read.\n", "no-store", 413)
     form = VerifyForm(formdata=None)
     form.receipt_file.errors = [TOO_LARGE]
     return render_template("signing/verify.html", form=form), 413

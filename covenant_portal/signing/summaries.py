@@ -38,16 +38,11 @@ def signed_moment(statement: dict, field: str = "signedAt") -> datetime | None:
     return parsed.astimezone(timezone.utc) if parsed is not None and parsed.tzinfo is not None else None
 
 
-def london_moment(moment: datetime) -> str:
-    """E.g. "3 March 2026 at 10:14am", in Europe/London time, as every page shows a moment."""
-    return london_datetime(moment)
-
-
 def on_when(statement: dict, field: str = "signedAt") -> str:
     """The words " on 3 March 2026 at 10:14am", or nothing if the statement does not say when (at
     `field`)."""
     moment = signed_moment(statement, field)
-    return f" on {london_moment(moment)}" if moment is not None else ""
+    return f" on {london_datetime(moment)}" if moment is not None else ""
 
 
 def generic_description(statement: dict) -> str:
@@ -88,5 +83,5 @@ def describe_head(statement: dict) -> str:
     size = signed_fact(statement, "size")
     moment = signed_moment(statement, "observedAt")
     entries = "1 signed record" if size == "1" else f"{size or 'an unknown number of'} signed records"
-    when = f" on {london_moment(moment)}" if moment is not None else ""
+    when = f" on {london_datetime(moment)}" if moment is not None else ""
     return f"The portal signed a statement that its ledger held {entries}{when}."

@@ -9,15 +9,9 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.security import csrf
 from covenant_portal.signing import checkpoints, proofs, tree
 from covenant_portal.signing.models import LedgerCheckpoint
-from covenant_portal.signing.routes import _public_json, blueprint
+from covenant_portal.signing.routes import _public_json, _text, blueprint
 
-TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def _text(body: str, cache_control: str, status: int = 200) -> Response:
-    response = Response(body, status=status, content_type=TEXT)
-    return _public_json(response, cache_control)
 
 
 @blueprint.get("/checkpoint")
