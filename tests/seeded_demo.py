@@ -32,6 +32,8 @@ def seeded_demo(request, tmp_path_factory):
     engine = migrate(url)
     app = make_app(url)
     with app.app_context():  # as `flask` gives its commands
+        # The README's order: `db upgrade` has published the key (today) before seed-demo runs.
+        assert app.test_cli_runner().invoke(args=["keys", "publish"]).exit_code == 0
         result = app.test_cli_runner().invoke(args=["seed-demo", "--as-of", SEEDED_AS_OF])
     assert result.exit_code == 0, result.output
     yield SimpleNamespace(app=app, engine=engine, output=result.output)

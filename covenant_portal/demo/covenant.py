@@ -26,6 +26,7 @@ from covenant_portal.filters import LONDON
 from covenant_portal.demo.providers import DOMAIN, PROVIDERS
 from covenant_portal.demo.timeline import Demo, at_london
 from covenant_portal.signing.portal_key import portal_key
+from covenant_portal.signing.service import date_key_from
 
 STRAY = "upcoming referrals a to see"
 FIXED = "upcoming referrals to see"
@@ -49,6 +50,9 @@ def plan_covenant(demo: Demo) -> None:
     """The covenant area's demo step."""
     if not demo.builds_history:
         return
+    # The first thing the demo's history does: the portal key, published as the portal started today,
+    # dated from the demo's start, before it signs a record dated years ago.
+    demo.at(demo.calendar.start, lambda: date_key_from(demo.session, portal_key(), demo.calendar.start, demo.now))
     for number, provider in enumerate(signatories()):
         demo.at(
             first_signing(demo, number),

@@ -16,6 +16,7 @@ SIGNING_AUDIT_VOCABULARY = AuditVocabulary(
     actions={
         "signing_key.published": "Published a signing key",
         "signing_key.rotated": "Rotated the signing key",
+        "signing_key.dated_back": "Dated the signing key from the demo's start",
         "checkpoint.cosigned": "A witness cosigned a ledger checkpoint",
         "witness_key.registered": "Registered a witness key",
         "witness_key.removed": "Removed a witness key",

@@ -64,6 +64,21 @@ def publish_key(session: Session, key: PortalKey, now: datetime) -> SigningKey:
     return published
 
 
+def date_key_from(session: Session, key: PortalKey, when: datetime, now: datetime) -> bool:
+    """For a history made after the fact (`seed-demo`, whose records are dated back to its start): the
+    key, published when the portal first started, is dated from `when`, so that none of the records
+    it is about to sign is older than the key that signed them (/.well-known/gm-first-keys.json gives
+    each key's valid_from). Only while the ledger is empty, so no signed record is older than the
+    key's new date either; whether it was dated back. Commits."""
+    published = publish_key(session, key, now)
+    if published.valid_from <= when or session.scalar(select(LedgerEntry.seq).limit(1)) is not None:
+        return False
+    record(session, SYSTEM, "signing_key.dated_back", published, now, valid_from=ledger.rfc3339(when))
+    published.valid_from = when
+    session.commit()
+    return True
+
+
 class KeyNotPublished(RuntimeError):
     """The key is not in the published list yet (`flask keys publish` adds it; so does start-up)."""
 

@@ -37,6 +37,7 @@ from covenant_portal.returns.models import (
     ReturnSubmission,
 )
 from covenant_portal.returns.status import ReturnState, return_states
+from covenant_portal.signing.models import LedgerEntry, SigningKey
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.service import verify_ledger
 from tests.seeded_demo import LONG_PAST_DUE
@@ -218,6 +219,13 @@ def test_the_ledger_verifies_and_exports_every_kind_of_signed_record(app, db_ses
         "concern-closure",
     }
     assert len(kinds) == result.entries
+
+
+def test_no_signed_record_is_older_than_the_key_that_signed_it(db_session):
+    # The key was published today, before seed-demo; the demo dated it from its start.
+    [key] = db_session.scalars(sa.select(SigningKey)).all()
+    first_signed = db_session.scalar(sa.select(sa.func.min(LedgerEntry.created_at)))
+    assert key.valid_from <= first_signed < key.valid_from + timedelta(days=60)
 
 
 def test_expansion_proposals_at_every_stage_give_las_and_providers_something_to_do(app, db_session):

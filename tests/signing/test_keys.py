@@ -16,7 +16,7 @@ from covenant_portal.signing import ledger
 from covenant_portal.signing.models import SigningKey
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.records import record_kinds
-from covenant_portal.signing.service import KeyRetired, seal, signed_envelope, verify_ledger
+from covenant_portal.signing.service import KeyRetired, date_key_from, seal, signed_envelope, verify_ledger
 from tests.conftest import make_app
 from tests.signing.helpers import receipt_of, run_ledger, sign_covenants, sslib_keys, statement_in
 
@@ -177,3 +177,22 @@ def test_a_key_file_missing_for_an_instant_keeps_the_loaded_key(app, db_session,
     loaded = portal_key()
     key_file.rename(key_file.with_name("moved-aside.pem"))  # as rotation does, just before the new file
     assert portal_key() is loaded
+
+
+def test_a_history_made_after_the_fact_dates_the_unused_key_from_its_start(app, client_request, db_session):
+    # As seed-demo: the key published as the portal started today, then records dated years back.
+    now = utcnow()
+    run_start_up_steps(app)
+    history_starts = now - timedelta(days=1000)
+    with app.app_context():
+        assert date_key_from(db_session, portal_key(), now + timedelta(days=1), now) is False  # never forward
+        assert date_key_from(db_session, portal_key(), history_starts, now) is True
+        sign_covenants(db_session, 1, history_starts + timedelta(days=1))
+        # Once anything is signed, the key's date stays as it is.
+        assert date_key_from(db_session, portal_key(), history_starts - timedelta(days=1), now) is False
+
+    [key] = published(client_request)["keys"]
+    assert datetime.fromisoformat(key["valid_from"]) == history_starts
+    assert db_session.scalar(select(AuditEvent.details).where(AuditEvent.action == "signing_key.dated_back")) == {
+        "valid_from": ledger.rfc3339(history_starts)
+    }
