@@ -20,7 +20,7 @@ PYTHON_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 ASSETS := covenant_portal/static/govuk/portal.css
 
-.PHONY: install run test chromium lint lock format
+.PHONY: install run test chromium system-python lint lock format
 
 install: $(PYTHON_STAMP) $(ASSETS)
 
@@ -76,13 +76,20 @@ TEST_LINT ?= lint
 # The whole suite in three parts side by side (each line of output marked with its part): SQLite and
 # PostgreSQL without the browser tests, and the browser tests once, on PostgreSQL. Ends with each
 # part's wall time and counts; fails if any part fails (scripts/test-parts.sh).
-test: install chromium $(TEST_LINT)
+test: install chromium system-python $(TEST_LINT)
 	@BIN=$(BIN) scripts/test-parts.sh
 
 chromium:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+# Debian's own python3 with its python3-cryptography (38): tools/witness.py is tested on it, as an
+# LA's cron runs it (no virtualenv, the distribution's packages).
+system-python:
+	@/usr/bin/python3 -c 'import cryptography' 2>/dev/null || { \
+	  echo "Installing Debian's python3-cryptography for the witness's tests"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-cryptography; }
 
 # What signing costs: time added per signing, and `ledger verify` throughput on 100,000 entries
 # (SQLite, and PostgreSQL if reachable at BENCH_POSTGRESQL_URL), then the transparency log's figures

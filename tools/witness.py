@@ -7,16 +7,20 @@ its history.
         --key witness-key.pem --name witness.example.org/bolton --state witness-state.txt
 
 `run` fetches <portal>/checkpoint (c2sp.org/tlog-checkpoint), checks the portal's Ed25519 signature
-with --log-key (the "vkey" at /.well-known/gm-first-keys.json), and checks with a consistency proof
+with --log-key (the "vkey" at /.well-known/gm-first-keys.json; after the portal rotates its key, give
+the old and the new, one per line or one per --log-key, since the kept checkpoint was signed by the
+old), and checks with a consistency proof
 built from the portal's tiles (c2sp.org/tlog-tiles, RFC 6962 hashing) that the log only grew since
 the checkpoint it kept in --state. Only then does it keep the new checkpoint (replacing the file in
 one step) and cosign it (c2sp.org/tlog-cosignature, Ed25519) with its own key, posting the cosigned
 checkpoint to <portal>/checkpoint/cosignatures, where an admin has registered the key `keygen`
 printed. A log cut short or rewritten is refused: nothing is kept or cosigned, it exits 1 saying why. A
-mistake in the witness's own setup (--log-key, --key or --state not what they should be), or the
-portal out of reach, exits 2, before anything is kept.
+mistake in the witness's own setup (--portal, --log-key, --key or --state not what they should be),
+the portal out of reach, or the portal refusing the cosignature, exits 2 with "ERROR: ...". Each line
+`run` prints starts with the time (UTC), for the log cron keeps.
 
-Needs only Python 3.11+ and `cryptography`; no portal code. docs/signing.md describes the formats.
+Needs only Python 3.11+ and `cryptography` (Debian 12's python3-cryptography, 38, or newer); no
+portal code. docs/signing.md describes the formats.
 """
 
 import argparse
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -43,7 +48,15 @@ class Refused(Exception):
 
 
 class Misconfigured(Exception):
-    """The witness's own setup is wrong (its keys or its state file): exit 2, the log not judged."""
+    """The witness's own setup is wrong (its keys, its state file, the portal's address): exit 2, the
+    log not judged. `after` says what had been done by then."""
+
+    def __init__(self, message: str, after: str = "Nothing was fetched, kept or cosigned"):
+        super().__init__(message)
+        self.after = after
+
+
+NOT_KEPT = "Nothing was kept or cosigned"
 
 
 # Signed notes (c2sp.org/signed-note) and checkpoints
@@ -65,6 +78,16 @@ def parse_vkey(vkey: str) -> tuple[str, bytes, bytes]:
     return name, bytes.fromhex(hex_id), raw[1:]
 
 
+def parse_vkeys(values: list[str]) -> list[tuple[str, bytes, bytes]]:
+    """Every verifier key given (each --log-key may hold several, one per line)."""
+    keys = [parse_vkey(line) for value in values for line in value.splitlines() if line.strip()]
+    if not keys:
+        raise Misconfigured("--log-key is empty: give the log's verifier key (vkey)")
+    if len({name for name, _id, _public in keys}) > 1:
+        raise Misconfigured("the --log-key keys name different logs: give only this log's keys")
+    return keys
+
+
 def split_note(text: str) -> tuple[str, list[str]]:
     """(the signed text, its signature lines)."""
     at = text.rfind("\n\n")
@@ -73,9 +96,10 @@ def split_note(text: str) -> tuple[str, list[str]]:
     return text[: at + 1], text[at + 2 :].splitlines()
 
 
-def verified_checkpoint(text: str, vkey: str) -> tuple[str, int, bytes, str]:
-    """(origin, size, root hash, the log's signature line) once the log's signature is checked."""
-    name, wanted_id, public = parse_vkey(vkey)
+def verified_checkpoint(text: str, vkeys: list[tuple[str, bytes, bytes]]) -> tuple[str, int, bytes, str]:
+    """(origin, size, root hash, the log's signature line) once the log's signature is checked (by any
+    of its keys)."""
+    name = vkeys[0][0]
     body, lines = split_note(text)
     origin, size, root = (body.split("\n")[:-1] + ["", "", ""])[:3]
     if origin != name:
@@ -84,16 +108,20 @@ def verified_checkpoint(text: str, vkey: str) -> tuple[str, int, bytes, str]:
         if not line.startswith(DASH + name + " "):
             continue  # another signer's line (a cosignature): not ours to check
         signature = base64.b64decode(line.split(" ")[2])
-        if signature[:4] != wanted_id:
-            continue
-        try:
-            Ed25519PublicKey.from_public_bytes(public).verify(signature[4:], body.encode())
-        except InvalidSignature:
-            continue
-        if not size.isdigit():
-            raise Refused("the checkpoint's tree size is not a number")
-        return origin, int(size), base64.b64decode(root, validate=True), line
-    raise Refused("the checkpoint is not signed by the log's key")
+        for _name, wanted_id, public in vkeys:
+            if signature[:4] != wanted_id:
+                continue
+            try:
+                Ed25519PublicKey.from_public_bytes(public).verify(signature[4:], body.encode())
+            except InvalidSignature:
+                continue
+            if not size.isdigit():
+                raise Refused("the checkpoint's tree size is not a number")
+            return origin, int(size), base64.b64decode(root, validate=True), line
+    raise Refused(
+        "the checkpoint is not signed by the log's key (if the portal's operators say they rotated it, "
+        "add its new vkey to --log-key, keeping the old)"
+    )
 
 
 # RFC 6962 hashing, and a consistency proof from the tiles
@@ -193,6 +221,14 @@ class Tiles:
 # The witness
 
 
+class PortalAnswered(Exception):
+    """The portal answered with an error status: exit 2."""
+
+    def __init__(self, url: str, status: int, text: str):
+        super().__init__(f"the portal answered {status} to {url}{': ' + text if text else ''}")
+        self.status = status
+
+
 def fetch(url: str, data: bytes | None = None) -> bytes:
     request = urllib.request.Request(
         url,
@@ -200,8 +236,23 @@ def fetch(url: str, data: bytes | None = None) -> bytes:
         method="POST" if data is not None else "GET",
         headers={"Content-Type": "text/plain; charset=utf-8", "User-Agent": "gm-first-witness/1"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise PortalAnswered(url, error.code, _short(error)) from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise Misconfigured(f"cannot reach the portal at {url} ({reason})", "Nothing was kept or cosigned") from error
+
+
+def _short(error: urllib.error.HTTPError) -> str:
+    """The portal's own words for an error, if it sent plain text; a page of HTML is not repeated (it
+    would fill the log): only a hint that the address may be wrong."""
+    body = error.read(2000).decode("utf-8", errors="replace").strip()
+    if "html" in (error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
+        return "a web page, not the portal's answer (is --portal the portal's address?)"
+    return " ".join(body.split())[:300]
 
 
 def check_growth(portal: str, kept: tuple | None, new: tuple) -> None:
@@ -230,8 +281,14 @@ def check_growth(portal: str, kept: tuple | None, new: tuple) -> None:
         )
 
 
+def raw_public(private_key: Ed25519PrivateKey) -> bytes:
+    # public_bytes(Raw, Raw), not public_bytes_raw(): that arrived in cryptography 40, and Debian 12
+    # has 38.
+    return private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
 def cosignature_line(body: str, name: str, private_key: Ed25519PrivateKey, timestamp: int) -> str:
-    public = private_key.public_key().public_bytes_raw()
+    public = raw_public(private_key)
     message = f"cosignature/v1\ntime {timestamp}\n".encode() + body.encode()
     signature = struct.pack(">Q", timestamp) + private_key.sign(message)
     return f"{DASH}{name} {base64.b64encode(key_id(name, 0x04, public) + signature).decode()}\n"
@@ -248,22 +305,59 @@ def keep(state: Path, text: str) -> None:
 
 
 def run(arguments) -> str:
-    # The witness's own setup first (the log's key, its own key, the checkpoint it kept): a mistake
-    # there is a mistake in running it (exit 2), found before anything is fetched, kept or posted.
-    parse_vkey(arguments.log_key)
+    # The witness's own setup first (the portal's address, the log's keys, its own key, the
+    # checkpoint it kept): a mistake there is a mistake in running it (exit 2), found before anything
+    # is fetched, kept or posted.
+    portal = portal_address(arguments.portal)
+    vkeys = parse_vkeys(arguments.log_key)
     private_key = own_key(arguments.key)
     state = Path(arguments.state)
-    kept = kept_checkpoint(state, arguments.log_key)
-    portal = arguments.portal.rstrip("/")
-    text = fetch(f"{portal}/checkpoint").decode("utf-8")
-    new = verified_checkpoint(text, arguments.log_key)
+    kept = kept_checkpoint(state, vkeys)
+    text = served_checkpoint(portal, vkeys[0][0])
+    new = verified_checkpoint(text, vkeys)
     check_growth(portal, kept, new)
     body, _lines = split_note(text)
     own = body + "\n" + new[3] + "\n"  # the checkpoint with the log's signature only
     keep(state, own)
     cosigned = own + cosignature_line(body, arguments.name, private_key, int(time.time()))
-    answer = fetch(f"{portal}/checkpoint/cosignatures", cosigned.encode()).decode().strip()
+    try:
+        answer = fetch(f"{portal}/checkpoint/cosignatures", cosigned.encode()).decode().strip()
+    except PortalAnswered as refused:
+        hint = (
+            " Is this witness's key, with the --name it was made with, the one an admin registered at /admin/witnesses?"
+            if refused.status == 403
+            else ""
+        )
+        raise Misconfigured(
+            sentence(str(refused)) + hint, f"The checkpoint of {new[1]} entries was checked and kept, not cosigned"
+        ) from refused
     return f"Cosigned the checkpoint of {new[1]} entries: {answer}"
+
+
+def portal_address(text: str) -> str:
+    address = urllib.parse.urlsplit(text.strip())
+    if address.scheme not in ("http", "https") or not address.netloc or address.query or address.fragment:
+        raise Misconfigured(f"--portal {text!r} is not the portal's address (e.g. https://covenant.example.org)")
+    return text.strip().rstrip("/")
+
+
+def served_checkpoint(portal: str, origin: str) -> str:
+    """<portal>/checkpoint, once it is seen to be this log's checkpoint at all: anything else (a web
+    page, another log's checkpoint) means --portal or --log-key is wrong, not that the log misbehaved."""
+    url = f"{portal}/checkpoint"
+    try:
+        text = fetch(url).decode("utf-8")
+        split_note(text)
+    except (Refused, UnicodeDecodeError) as error:
+        raise Misconfigured(f"{url} is not a checkpoint: is --portal the portal's address?", NOT_KEPT) from error
+    served_origin = text.split("\n", 1)[0]
+    if served_origin != origin:
+        raise Misconfigured(
+            f"{url} is the checkpoint of the log {served_origin!r}, not of {origin!r} that --log-key names: "
+            "is --portal or --log-key wrong?",
+            NOT_KEPT,
+        )
+    return text
 
 
 def own_key(path: str) -> Ed25519PrivateKey:
@@ -276,28 +370,35 @@ def own_key(path: str) -> Ed25519PrivateKey:
     return key
 
 
-def kept_checkpoint(state: Path, vkey: str):
+def kept_checkpoint(state: Path, vkeys: list):
     """The checkpoint this witness kept last, or None on its first run."""
     if not state.exists():
         return None
     try:
-        return verified_checkpoint(state.read_text(encoding="utf-8"), vkey)
-    except (Refused, ValueError) as error:  # the witness's own file: not the log's doing
+        return verified_checkpoint(state.read_text(encoding="utf-8"), vkeys)
+    except (Refused, ValueError, OSError) as error:  # the witness's own file: not the log's doing
         raise Misconfigured(
-            f"--state {state} does not hold a checkpoint signed by the log's key ({error}); "
-            "restore it from a backup, or remove it to start again from the latest checkpoint"
+            f"--state {state} does not hold a checkpoint signed by the log's key ({error}); if the portal's "
+            "key was rotated since, give the old vkey too; otherwise restore the file from a backup, or "
+            "remove it to start again from the latest checkpoint"
         ) from error
 
 
 def keygen(arguments) -> str:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    descriptor = os.open(arguments.key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    public = raw_public(key)
+    encoded = base64.b64encode(bytes([0x04]) + public).decode()
+    vkey = f"{arguments.name}+{key_id(arguments.name, 0x04, public).hex()}+{encoded}"
+    try:
+        descriptor = os.open(arguments.key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as error:
+        raise Misconfigured(
+            f"--key {arguments.key} exists already: keygen never overwrites a key", "No key was written"
+        ) from error
     with os.fdopen(descriptor, "wb") as file:
         file.write(pem)
-    public = key.public_key().public_bytes_raw()
-    raw = base64.b64encode(b"\x04" + public).decode()
-    return f"{arguments.name}+{key_id(arguments.name, 0x04, public).hex()}+{raw}"
+    return vkey
 
 
 def main(argv=None) -> int:
@@ -308,24 +409,49 @@ def main(argv=None) -> int:
     make.add_argument("--key", required=True, help="where to write the private key (PEM, mode 0600)")
     check = commands.add_parser("run", help="check the latest checkpoint, keep it and cosign it")
     check.add_argument("--portal", required=True, help="the portal's address, e.g. https://covenant.example.org")
-    check.add_argument("--log-key", required=True, help="the portal's checkpoint verifier key (vkey)")
+    check.add_argument(
+        "--log-key",
+        required=True,
+        action="append",
+        help="the portal's checkpoint verifier key (vkey); after a key rotation the old and the new "
+        "(one per line, or --log-key again)",
+    )
     check.add_argument("--key", required=True, help="the witness's private key (PEM)")
     check.add_argument("--name", required=True, help="the witness's name, as in its registered key")
     check.add_argument("--state", required=True, help="the file that keeps the last checkpoint checked")
     arguments = parser.parse_args(argv)
+    if arguments.command == "keygen":
+        return _reported(lambda: keygen(arguments), lambda line: line)
+    return _reported(
+        lambda: run(arguments), lambda line: f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {line}"
+    )
+
+
+def sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _reported(command, line) -> int:
+    """Runs the command, printing what it did or why it stopped (`line` dates each line); the exit code."""
     try:
-        print(keygen(arguments) if arguments.command == "keygen" else run(arguments))
+        print(line(command()))
     except Misconfigured as mistake:
-        print(f"ERROR: {mistake}. Nothing was fetched, kept or cosigned.", file=sys.stderr)
+        print(line(f"ERROR: {sentence(str(mistake))} {mistake.after}."), file=sys.stderr)
         return 2
     except Refused as refused:
-        print(f"REFUSED: {refused}. Nothing was kept or cosigned.", file=sys.stderr)
+        print(
+            line(
+                f"REFUSED: {refused}. {NOT_KEPT}: tell the portal's operators, and keep the state file "
+                "as it is (it is the evidence)."
+            ),
+            file=sys.stderr,
+        )
         return 1
-    except urllib.error.HTTPError as error:
-        print(f"The portal answered {error.code}: {error.read().decode(errors='replace').strip()}", file=sys.stderr)
+    except PortalAnswered as answered:
+        print(line(f"ERROR: {sentence(str(answered))} {NOT_KEPT}."), file=sys.stderr)
         return 2
     except (OSError, ValueError) as error:
-        print(f"ERROR: {error}", file=sys.stderr)
+        print(line(f"ERROR: {error}"), file=sys.stderr)
         return 2
     return 0
 

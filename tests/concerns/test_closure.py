@@ -102,3 +102,12 @@ def test_reopened_and_closed_again_is_a_second_signed_closure(db_session, partie
     assert concern.stage is Stage.ACKNOWLEDGED
     assert [item.id for item in service.closures_of(db_session, concern)] == [first.id]
     assert run_ledger(app, "verify").exit_code == 0
+
+
+def test_the_concern_page_offers_each_closure_s_proof_of_inclusion(client_request, db_session, parties):
+    concern, closure = closed(db_session, parties)
+    client_request.login(parties.provider)
+    page = client_request.get("concerns.concern", concern_id=concern.id).page
+    [link] = page.select(f'a[href="/ledger/entries/{closure.ledger_seq}/inclusion-proof.json"]')
+    assert link.get_text(" ", strip=True) == f"Download proof of inclusion of GMF-{closure.ledger_seq:06d}"
+    assert client_request.get(link["href"]).get_json()["seq"] == closure.ledger_seq

@@ -152,3 +152,20 @@ def test_the_letter_has_print_styles_from_a_css_file(client_request, db_session,
     assert proposal.latest_version.document_sha256 in response.page.text
     receipt = client_request.get("expansion_triage.outcome_receipt", proposal_id=proposal.id, outcome_id=row.id)
     assert receipt.mimetype == "application/json"
+
+
+def test_the_version_page_and_the_letter_offer_their_proofs_of_inclusion(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    row = outcome(db_session, who.bury, proposal, "supported")
+    client_request.login(who.provider)
+    pages = [
+        (
+            client_request.get("expansion_proposals.version", proposal_id=proposal.id, version=1),
+            proposal.latest_version,
+        ),
+        (client_request.get("expansion_triage.letter", proposal_id=proposal.id, outcome_id=row.id), row),
+    ]
+    for page, record in pages:
+        [link] = page.page.select(f'a[href="/ledger/entries/{record.ledger_seq}/inclusion-proof.json"]')
+        assert link.get_text(strip=True) == "Download proof of inclusion"
+        assert client_request.get(link["href"]).get_json()["seq"] == record.ledger_seq
