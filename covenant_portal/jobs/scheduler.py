@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -116,11 +117,21 @@ def write_heartbeat(app: Flask, started_at: datetime) -> None:
 
 
 def _stop_on_signals(scheduler: BlockingScheduler) -> None:
+    # A signal that comes before scheduler.start() has the scheduler running is remembered, and the
+    # scheduler stops as soon as it has started: otherwise it would be lost and the scheduler run on.
+    requested = []
+
     def stop(signal_number, _frame):
+        logger.info("%s received: stopping once running jobs finish", signal.Signals(signal_number).name)
+        requested.append(signal_number)
         if scheduler.running:
-            logger.info("%s received: stopping once running jobs finish", signal.Signals(signal_number).name)
             scheduler.shutdown(wait=True)
 
+    def stop_if_asked_before(_event):
+        if requested and scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(stop_if_asked_before, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
