@@ -136,6 +136,26 @@ def test_a_stored_tree_leaf_that_is_not_its_receipt_s_hash_is_named(app, db_sess
     )
 
 
+def test_stored_tree_leaves_swapped_or_missing_are_named_at_the_first_wrong_one(app, db_session):
+    sign_covenants(db_session, 4)
+    allow_tampering(db_session)
+    nodes = LedgerTreeNode.__table__
+    leaf = {
+        idx: db_session.execute(sa.select(nodes.c.hash).where(nodes.c.level == 0, nodes.c.idx == idx)).scalar_one()
+        for idx in (1, 2)
+    }
+    for idx, other in ((1, 2), (2, 1)):
+        db_session.execute(sa.update(nodes).where(nodes.c.level == 0, nodes.c.idx == idx).values(hash=leaf[other]))
+    result = run_ledger(app, "verify", "--integrity-only")
+    assert result.exit_code == 1
+    assert result.output.startswith("Ledger BROKEN at entry 2: its leaf in the Merkle tree (ledger_tree_node)")
+    db_session.execute(sa.delete(nodes).where(nodes.c.level == 0, nodes.c.idx.in_([1, 2])))
+    db_session.execute(sa.insert(nodes), [{"level": 0, "idx": 1, "hash": leaf[1]}])
+    result = run_ledger(app, "verify", "--integrity-only")
+    assert result.exit_code == 1
+    assert result.output.startswith("Ledger BROKEN at entry 3: its leaf in the Merkle tree (ledger_tree_node)")
+
+
 def test_integrity_only_checks_the_chain_tree_and_checkpoints_without_signatures(
     app, client_request, db_session, tmp_path
 ):
