@@ -4,14 +4,19 @@ stored tree's leaves, the portal's latest checkpoint, and a checkpoint kept by s
 A hash chain alone cannot show that its newest entries were removed, or that it was rebuilt from
 some entry on: the remaining chain is intact. A checkpoint signed earlier can: the ledger must
 still have at least its size, and its first entries must hash to its root.
+
+Every other checkpoint the portal keeps is checked too (kept_checkpoints_problem): each is published
+for ever at /ledger/checkpoints/<size>, and proofs at its size refer to it.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import note
+from covenant_portal.signing import merkle, note
 from covenant_portal.signing.models import LedgerCheckpoint
 from covenant_portal.signing.verification import VerificationResult
 
@@ -64,30 +69,97 @@ def checkpoint_problem(
 
 def _own_checkpoint_problem(latest: LedgerCheckpoint, vkeys: dict, size: int, root: bytes | None) -> str | None:
     label = f"the portal's latest checkpoint (size {latest.tree_size})"
-    found = vkeys.get(latest.keyid)
-    try:
-        signed = note.parse_note(latest.note)
-        stated = note.parse_checkpoint(signed.text)
-    except note.NoteError as error:
-        return f"{label} is not a checkpoint: {error}"
-    if found is None or not note.signed_by(signed, found[0]):
-        return f"{label} is not signed by its key {latest.keyid}"
-    key = found[1]
-    if key.valid_until is not None and latest.signed_at >= key.valid_until:
-        return f"{label} was signed with key {latest.keyid} after that key was retired"
-    if (stated.size, stated.root_hash) != (latest.tree_size, bytes(latest.root_hash)):
-        return f"{label} does not say the size and root hash kept beside it"
+    problem = kept_checkpoint_problem(label, latest, vkeys, signature=True)
+    if problem:
+        return problem
     if latest.tree_size > size:
         return (
             f"the ledger has been cut short: it has {size} entries, but {label} covers {latest.tree_size} "
             f"(entries {size + 1} to {latest.tree_size} are gone)"
         )
-    if root != stated.root_hash:
+    if root != bytes(latest.root_hash):
         return (
             f"the ledger is not consistent with {label}: its first {latest.tree_size} entries do not hash to "
             "that checkpoint's root, so an entry among them was changed or replaced since"
         )
     return None
+
+
+def kept_checkpoint_problem(
+    label: str, kept: LedgerCheckpoint, vkeys: dict, signature: bool, any_origin=False
+) -> str | None:
+    """What is wrong with a checkpoint the portal keeps, by itself: its note, which must say the size
+    and root kept beside it, and (if `signature`) its signature by its key, made before that key was
+    retired. `vkeys`: keyid -> (verifier key, SigningKey), named for the origin the note must be of;
+    with `any_origin`, the note's own origin is the key's name (a portal whose address, and so its
+    log's origin, changed signed its earlier checkpoints under the earlier origin)."""
+    found = vkeys.get(kept.keyid)
+    try:
+        signed = note.parse_note(kept.note)
+        stated = note.parse_checkpoint(signed.text)
+    except note.NoteError as error:
+        return f"{label} is not a checkpoint: {error}"
+    if signature:
+        if found is None or not note.signed_by(
+            signed, replace(found[0], name=stated.origin) if any_origin else found[0]
+        ):
+            return f"{label} is not signed by its key {kept.keyid}"
+        if found[1].valid_until is not None and kept.signed_at >= found[1].valid_until:
+            return f"{label} was signed with key {kept.keyid} after that key was retired"
+    if (stated.size, stated.root_hash) != (kept.tree_size, bytes(kept.root_hash)):
+        return f"{label} does not say the size and root hash kept beside it"
+    return None
+
+
+def kept_checkpoints_problem(session: Session, vkeys: dict, checked: set[int], signatures: bool) -> str | None:
+    """The first problem of the checkpoints the portal keeps, by size, but those of `checked` sizes
+    (the latest, checked already): each by itself (kept_checkpoint_problem), then its root against
+    the tree rebuilt from the stored leaves up to its size. Run once the chain and tree are found
+    intact, when the stored leaves are known to be the receipts' hashes; the tree keeps only its
+    right border and the checkpoints and leaves are read a page at a time, so memory stays flat."""
+    builder, leaves = merkle.TreeBuilder(), _stored_leaves(session.connection())
+    for kept in _kept_checkpoints(session, checked):
+        label = f"the portal's checkpoint of size {kept.tree_size}"
+        problem = kept_checkpoint_problem(label, kept, vkeys, signatures, any_origin=True)
+        if problem:
+            return problem
+        while builder.size < kept.tree_size and (leaf := next(leaves, None)) is not None:
+            builder.push_quick(leaf)
+        if builder.size < kept.tree_size or builder.root() != bytes(kept.root_hash):
+            return (
+                f"{label} does not match the ledger: its first {kept.tree_size} entries hash to another root, "
+                "so that checkpoint was changed or replaced after it was signed"
+            )
+    return None
+
+
+_PAGE = 1000
+
+
+def _kept_checkpoints(session: Session, checked: set[int]) -> Iterator[LedgerCheckpoint]:
+    after = -1
+    while True:
+        page = session.scalars(
+            select(LedgerCheckpoint)
+            .where(LedgerCheckpoint.tree_size > after)
+            .order_by(LedgerCheckpoint.tree_size)
+            .limit(_PAGE)
+        ).all()
+        if not page:
+            return
+        yield from (kept for kept in page if kept.tree_size not in checked)
+        after = page[-1].tree_size
+
+
+def _stored_leaves(connection: sa.Connection) -> Iterator[bytes]:
+    query = sa.text("SELECT hash FROM ledger_tree_node WHERE level = 0 AND idx >= :lo AND idx < :hi ORDER BY idx")
+    lo = 0
+    while True:
+        page = connection.execute(query, {"lo": lo, "hi": lo + _PAGE}).scalars().all()
+        if not page:
+            return
+        yield from (bytes(leaf) for leaf in page)
+        lo += _PAGE
 
 
 def latest_checkpoint(session: Session) -> LedgerCheckpoint | None:

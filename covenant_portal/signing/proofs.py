@@ -6,14 +6,15 @@ seq - 1, whose leaf is the entry's receipt (the RFC 8785 bytes the receipt downl
 
 from sqlalchemy.orm import Session
 
-from covenant_portal.signing import merkle, note, tree
+from covenant_portal.signing import note, tree
 from covenant_portal.signing.models import LedgerCheckpoint
 
 INCLUSION_PROOF_FORMAT = "urn:gm-first:ledger-inclusion-proof:v1"
 
 
 class ProofUnavailable(ValueError):
-    """No such proof; `status` is 400 for a request that makes no sense, 404 for one the ledger cannot answer."""
+    """No such proof; `status` is 400 for a request that makes no sense, 404 for one the ledger cannot
+    answer, 503 while the portal's stored tree and a checkpoint it signed disagree (its fault)."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -58,8 +59,7 @@ def inclusion_document(session: Session, seq: int, size: int | None = None) -> d
         if not 1 <= seq <= checkpoint.tree_size:
             raise ProofUnavailable(404, f"Entry {seq} is not in the checkpoint of size {checkpoint.tree_size}.")
         leaf, proof, root = tree.inclusion_proof(session, seq - 1, checkpoint.tree_size)
-    if root != bytes(checkpoint.root_hash):
-        raise merkle.ProofError("the stored tree does not lead to the signed checkpoint's root")
+    _check_leads_to(checkpoint, root)
     return {
         "format": INCLUSION_PROOF_FORMAT,
         "seq": seq,
@@ -77,12 +77,34 @@ def consistency_document(session: Session, old: int, new: int | None = None) -> 
     if not 0 <= old <= checkpoint.tree_size:
         raise ProofUnavailable(400, f"from must be between 0 and {checkpoint.tree_size}.")
     earlier = session.get(LedgerCheckpoint, old)
+    from_root = tree.root_hash(session, old)
+    _check_leads_to(checkpoint, tree.root_hash(session, checkpoint.tree_size))
+    if earlier is not None:
+        _check_leads_to(earlier, from_root)
     return {
         "from": old,
         "to": checkpoint.tree_size,
         "hashes": [note.b64(value) for value in tree.consistency_proof(session, old, checkpoint.tree_size)],
-        "fromRootHash": note.b64(tree.root_hash(session, old)),
+        "fromRootHash": note.b64(from_root),
         "toRootHash": note.b64(bytes(checkpoint.root_hash)),
         "checkpoint": checkpoint.note,
         "fromCheckpoint": earlier.note if earlier is not None else None,
     }
+
+
+def _check_leads_to(checkpoint: LedgerCheckpoint, root: bytes) -> None:
+    """Refuses a proof at a checkpoint that the stored tree does not lead to, or whose note does not
+    say the size and root kept beside it: a proof that cannot verify, or whose checkpoint says
+    otherwise, is worse than none. `ledger verify` names what was changed."""
+    try:
+        stated = note.parse_checkpoint(note.parse_note(checkpoint.note).text)
+        sound = root == bytes(checkpoint.root_hash) and (stated.size, stated.root_hash) == (checkpoint.tree_size, root)
+    except note.NoteError:
+        sound = False
+    if not sound:
+        raise ProofUnavailable(
+            503,
+            f"The portal's stored tree does not lead to its signed checkpoint of size {checkpoint.tree_size}. "
+            "This is a fault at the portal, not in the request: its administrators can find it with "
+            "`ledger verify`. No proof can be given at that size until it is put right.",
+        )

@@ -240,7 +240,7 @@ def verify_ledger(
     """The whole ledger checked against the published keys and the stored records (with worker
     processes for a long ledger unless `workers` says how many: 0 for none), its Merkle tree
     recomputed from the receipts against the stored tree and the portal's latest checkpoint, and
-    against `saved`, a checkpoint someone kept. Given the app, kinds re-hash the files their records
+    against `saved`, a checkpoint someone kept; then every other checkpoint the portal keeps. Given the app, kinds re-hash the files their records
     name. integrity_only: the chain, tree and checkpoints, without each entry's signature or record."""
     latest = log_check.latest_checkpoint(session)
     sizes = ({latest.tree_size} if latest else set()) | _saved_size(saved)
@@ -261,6 +261,9 @@ def verify_ledger(
         origin = note.parse_note(latest.note).text.split("\n", 1)[0]
     vkeys = checkpoints.checkpoint_verifier_keys(session, origin or "")
     problem = log_check.checkpoint_problem(session, result, roots, latest, vkeys, saved)
+    if problem is None:
+        checked = {latest.tree_size} if latest is not None else set()
+        problem = log_check.kept_checkpoints_problem(session, vkeys, checked, signatures=not integrity_only)
     return result if problem is None else VerificationResult(result.entries, result.head_hash, None, problem)
 
 

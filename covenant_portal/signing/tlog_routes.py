@@ -2,7 +2,7 @@
 cosignatures), tiles of the Merkle tree (c2sp.org/tlog-tiles), inclusion and consistency proofs as
 JSON, and the endpoint registered witnesses post their cosignatures to. All public."""
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from covenant_portal.access import public
 from covenant_portal.db import get_session, utcnow
@@ -83,6 +83,8 @@ def _proof(make) -> Response | tuple[Response, int]:
     try:
         document = make()
     except proofs.ProofUnavailable as problem:
+        if problem.status >= 500:
+            current_app.logger.error("%s %s: %s", request.method, request.full_path, problem)
         return _public_json(jsonify({"error": str(problem)}), "no-store"), problem.status
     return _public_json(jsonify(document), "public, max-age=60")
 
