@@ -1,7 +1,7 @@
 """The portal's check for child-identifying data (kernel: knows no area), so that every area can
-refuse what could identify a child in what it is sent: a date of birth (any full date), an NHS
-number (10 digits passing the modulus 11 check), a unique pupil number, a full UK postcode, or a
-child named with an age. PortalForm runs it over every free-text field (web/forms.py)."""
+refuse what could identify a child in what it is sent: a date of birth (any full date, or "born"
+with a year), an NHS number (10 digits passing the modulus 11 check), a unique pupil number, a full
+UK postcode, or a child named with an age or a school year. PortalForm runs it over every free-text field (web/forms.py)."""
 
 import re
 
@@ -35,13 +35,29 @@ _POSTCODE = re.compile(
     r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)\s?\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
-# A child named with an age: "Sam Smith, aged 12", "Sam, 12 years old", "12-year-old Sam".
+# A birth year, with or without its month: "born 2012", "born in Feb 2012".
+_BORN_IN = re.compile(rf"\bborn(?:\s+in)?\s+((?:{_MONTHS}\s+)?(?:19|20)\d\d)\b", re.IGNORECASE)
+# A child named with an age: "Sam Smith, aged 12", "Sam, 12 years old", "Sam Smith who is 12 years
+# old", "Sam Smith age: 12", "Sam, aged twelve", "12-year-old Sam".
 _NAME = r"(?:[A-Z][a-z'’-]+)(?:\s+[A-Z][a-z'’-]+)?"
+_AGE = (
+    r"(?i:(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen))\b"
+)
 _AGE_AFTER_NAME = re.compile(
-    rf"(?<![A-Za-z])({_NAME}),?\s+(?:\(?aged?\s+(\d{{1,2}})\)?|\(?(\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old\)?)"
+    rf"(?<![A-Za-z])({_NAME}),?\s+(?:(?:who\s+is|who['’]s|is)\s+)?"
+    rf"(?:\(?(?i:aged?)\s*:?\s*{_AGE}\)?|\(?{_AGE}[\s-]*(?i:years?|yrs?)[\s-]*(?i:old)\)?)"
     r"(?!\s*(?:to|-|–|—|and|or|plus|\+)\s*\d)(?![\d+-])(?!\s*(?:months?|weeks?|days?)\b)"
 )
 _AGE_BEFORE_NAME = re.compile(rf"\b(\d{{1,2}})[\s-]*(?:years?|yrs?)[\s-]*old,?\s+({_NAME})\b")
+# A full name (forename and surname) with a bare number that can only be an age or a school year:
+# "Sam Smith (12)", "Sam Smith, 12, from Bury", "Sam Smith is 12", "Sam Smith in Year 7". A single
+# word before a number is too often a place or a home ("Bolton (12)", "Oak House, 3, ...").
+_FULL_NAME = r"[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+"
+_FULL_NAME_WITH_NUMBER = re.compile(
+    rf"(?<![A-Za-z])({_FULL_NAME})(?:\s*\(\s*{_AGE}\s*\)|,\s*{_AGE}\s*(?:,|$|\.(?!\d))"
+    rf"|\s+is\s+{_AGE}(?=\s*(?:[.,;:!?)]|$|and\b))|\s+(?:is\s+)?in\s+(?i:year)\s+(\d{{1,2}})\b)"
+)
 # Words before an age that are not a child's name: "Children aged 12", "Young people, 12 years old".
 _NOT_NAME_WORDS = (
     "Children Child Young People Person Persons Boys Boy Girls Girl Siblings Sibling Pupils Pupil Residents "
@@ -50,7 +66,10 @@ _NOT_NAME_WORDS = (
     "Care Leavers Leaver Homes Home Unaccompanied Asylum Seekers Seeker All Some Most Many Few Both Each Every "
     "Any Ages Age Aged Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday The A An "
     "And Or Of For From To With Between Under Over Only Just We Our They Their He She "
-    "His Her It Its This That These Who When Where Up Upto Around About Approximately Roughly"
+    "His Her It Its This That These Who When Where Up Upto Around About Approximately Roughly "
+    "Greater Manchester Bolton Bury Oldham Rochdale Salford Stockport Tameside Trafford Wigan "
+    "House Lodge Court Road Street Lane Close Place Cottage Farm Hall View Grange Mews Gardens Park Avenue "
+    "Drive Way Villa Manor Barn Pledge Section Quarter Return Version Total Team"
 )
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.lower().split())
 _ORDINAL_WORDS = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -81,7 +100,7 @@ def identifying_data_problem(text: str | None) -> str | None:
 
 
 def _date_of_birth(text: str) -> str | None:
-    born = _BORN.search(text)
+    born = _BORN.search(text) or _BORN_IN.search(text)
     if born:
         return f"Remove the date of birth ({born.group(1)}). {_GUIDANCE}"
     for match in _NUMERIC_DATE.finditer(text):
@@ -140,6 +159,9 @@ def _child_with_age(text: str) -> str | None:
     for match in _AGE_BEFORE_NAME.finditer(text):
         if _is_name(match.group(2)):
             return _named_message(match.group(0).strip())
+    for match in _FULL_NAME_WITH_NUMBER.finditer(text):
+        if _is_name(match.group(1)):
+            return _named_message(match.group(0).strip(" ,."))
     return None
 
 
@@ -149,6 +171,6 @@ def _is_name(words: str) -> bool:
 
 def _named_message(found: str) -> str:
     return (
-        f"Remove “{found}”: a child’s name with their age could identify them. {_GUIDANCE} "
+        f"Remove “{found}”: a child’s name with their age or school year could identify them. {_GUIDANCE} "
         "Write “a young person” instead of their name."
     )

@@ -66,11 +66,28 @@ def test_full_postcodes_are_refused(text, found):
         ("Sam, 12 years old", "Sam, 12 years old"),
         ("12-year-old Sam was upset", "12-year-old Sam"),
         ("Jo (aged 9) settled well", "Jo (aged 9)"),
+        ("Jane Smith is 12", "Jane Smith is 12"),
+        ("Jane Smith (12) settled", "Jane Smith (12)"),
+        ("Jane Smith, 12, from Bury", "Jane Smith, 12"),
+        ("Jane Smith age: 12", "Jane Smith age: 12"),
+        ("Jane Smith, aged twelve", "Jane Smith, aged twelve"),
+        ("Jane Smith who is 12 years old", "Jane Smith who is 12 years old"),
+        ("Jane Smith in Year 7 at St Mary's", "Jane Smith in Year 7"),
     ],
 )
 def test_a_child_named_with_an_age_is_refused(text, found):
     problem = identifying_data_problem(text)
-    assert problem and found in problem and "name with their age" in problem
+    assert problem and f"“{found}”" in problem and "name with their age or school year" in problem
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("Jane Smith, born Feb 2012", "Feb 2012"), ("J.S. born 2012", "2012"), ("born in March 2011", "March 2011")],
+)
+def test_born_with_a_year_is_refused_as_a_date_of_birth(text, found):
+    assert identifying_data_problem(text) == (
+        f"Remove the date of birth ({found}). Do not include information that could identify a child."
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,6 +106,9 @@ def test_a_child_named_with_an_age_is_refused(text, found):
         "A 12-year-old was placed; 15 year olds are welcome.",
         "The meeting on Monday, 3 March, went well. Section A1 2nd part.",
         "Oak House (12 places) in Bury",
+        "Greater Manchester (12); Bolton (12), Bury (8); places in Bolton, 12, and Bury, 8.",
+        "Oak House is 12 miles from Bury. Total beds is 12. Rose Cottage, 4, opens soon.",
+        "Opened in Year 2 of the plan; we have been open since 2012, and our founder was born in Bury.",
     ],
 )
 def test_allowed_text_passes(text):
