@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import dsse, merkle, note, tree
+from covenant_portal.signing.canonical import canonical_json
 from covenant_portal.signing.checkpoints import checkpoint_verifier_keys
 from covenant_portal.signing.checkpoints import latest as latest_checkpoint
 from covenant_portal.signing.models import LedgerEntry, SigningKey
@@ -58,6 +59,9 @@ class CheckedReceipt:
     ledger_entry: LedgerEntry | None  # the entry holding this very record, for records
     head: HeadCheck | None  # for a signed ledger head
     inclusion: Inclusion | None = None  # for a record in the ledger
+    # False for a file that is the ledger's record but not byte for byte its receipt (once put in
+    # RFC 8785 form): outside what is signed, a key id, a signature repeated or a field added.
+    is_ledger_copy: bool = True
 
     @property
     def subject_name(self) -> str:
@@ -141,7 +145,19 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
         ledger_entry=entry,
         head=_head_check(session, statement),
         inclusion=_inclusion(session, entry) if entry is not None else None,
+        is_ledger_copy=entry is None or _same_receipt(raw, bytes(entry.envelope)),
     )
+
+
+def _same_receipt(raw: bytes, stored: bytes) -> bool:
+    """Whether the file is the stored receipt, perhaps re-formatted by a tool (pretty-printed, its
+    keys in another order): the same bytes once in RFC 8785 form, as the receipt's leaf is."""
+    if raw == stored:
+        return True
+    try:
+        return canonical_json(json.loads(raw)) == stored
+    except (ValueError, TypeError, RecursionError):
+        return False
 
 
 class UnknownReference(ValueError):

@@ -93,6 +93,10 @@ def test_a_receipt_reformatted_by_a_tool_is_still_the_same_record_in_the_ledger(
     assert pretty.encode() != receipt
     page = text_of(paste(client_request, pretty))
     assert "This record is entry 3 of the portal’s ledger" in page
+    # Once in RFC 8785 form it is the ledger's receipt, byte for byte: the proof leads from it.
+    assert "The portal signed it, and it has not been changed since." in page
+    assert "its hashes lead from this receipt to the root" in page
+    assert "not exactly the ledger’s copy" not in page
 
 
 def test_url_safe_base64_and_a_wrong_keyid_hint_are_accepted(client_request, receipt):
@@ -104,6 +108,10 @@ def test_url_safe_base64_and_a_wrong_keyid_hint_are_accepted(client_request, rec
     page = text_of(paste(client_request, json.dumps(envelope)))
     assert "The receipt is valid" in page
     assert "This record is entry 3 of the portal’s ledger" in page
+    # The same record, but not the ledger's receipt: the page does not say the proof leads from it.
+    assert "The portal signed what it says, and that has not been changed since." in page
+    assert "This file is not exactly the ledger’s copy of the receipt." in page
+    assert "lead from the ledger’s copy of this receipt (not this file, see above) to the root" in page
 
 
 def error_shown(page: str) -> str:
