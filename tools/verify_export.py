@@ -23,6 +23,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 from datetime import datetime
 
@@ -261,12 +262,13 @@ def main(argv=None) -> int:
     parser.add_argument("export", type=argparse.FileType("rb"))
     parser.add_argument("keys", type=argparse.FileType("r", encoding="utf-8"))
     parser.add_argument("--head", type=argparse.FileType("r", encoding="utf-8"))
-    parser.add_argument("--checkpoint", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
+    # Read as bytes: a checkpoint's lines end in LF alone, and text mode would hide a CRLF.
+    parser.add_argument("--checkpoint", type=argparse.FileType("rb"), action="append", default=[])
     parser.add_argument("--proof", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
     arguments = parser.parse_args(argv)
     try:
         document = _read(arguments.keys, json.loads)
-        saved = [(file.name, _read(file, str)) for file in arguments.checkpoint]
+        saved = [(file.name, _read(file, _checkpoint)) for file in arguments.checkpoint]
         proofs = [(file.name, _read(file, _proof)) for file in arguments.proof]
         signed_head = _read(arguments.head, json.loads) if arguments.head else None
     except Unreadable as error:
@@ -309,7 +311,32 @@ def _proof(text: str) -> dict:
         or not isinstance(proof.get("checkpoint"), str)
     ):
         raise ValueError("it is not a proof of inclusion (a JSON object with seq and checkpoint)")
+    _checkpoint(proof["checkpoint"].encode("utf-8", "surrogatepass"))
     return proof
+
+
+_SIGNATURE_LINE = re.compile(r"\u2014 [^\s]+ [A-Za-z0-9+/]+={0,2}")
+
+
+def _checkpoint(data: bytes) -> str:
+    """The text of a file that has a checkpoint's form (c2sp.org/tlog-checkpoint in a signed note:
+    an origin, a tree size and a root hash, a blank line, signature lines), for read_checkpoint to
+    check its signature; ValueError naming what is not, as `ledger verify --checkpoint` does."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("it is not a checkpoint: the note is not UTF-8 text") from None
+    if any(ord(character) < 0x20 and character != "\n" for character in text):
+        raise ValueError("it is not a checkpoint: the note holds control characters (lines end in LF alone)")
+    body, blank, signatures = text.rpartition("\n\n")
+    if not blank or not text.endswith("\n"):
+        raise ValueError("it is not a checkpoint: a note is its text, a blank line, then its signature lines")
+    lines = body.split("\n")
+    if len(lines) < 3 or not lines[1].isdigit() or not re.fullmatch(r"[A-Za-z0-9+/]{43}=", lines[2]):
+        raise ValueError("it is not a checkpoint: its text is not an origin, a tree size and a root hash")
+    if not all(_SIGNATURE_LINE.fullmatch(line) for line in signatures.splitlines()):
+        raise ValueError("it is not a checkpoint: a signature line is not an em dash, a key name and base64")
+    return text
 
 
 def _size(checkpoint: str) -> int:

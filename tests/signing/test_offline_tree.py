@@ -88,10 +88,16 @@ def test_a_file_that_is_not_what_it_should_be_is_named_with_exit_2_and_no_traceb
 ):
     sign_covenants(db_session, 2)
     download(app, client_request, db_session, tmp_path)
+    checkpoint = client_request.get("/checkpoint").get_data()
     (tmp_path / "utf16.txt").write_bytes("localhost\n2\n".encode("utf-16"))
+    (tmp_path / "crlf.txt").write_bytes(checkpoint.replace(b"\n", b"\r\n"))
+    (tmp_path / "words.txt").write_text("not a checkpoint")
     (tmp_path / "not-a-proof.json").write_text('{"hello": "world"}')
     for option, name, reason in [
-        ("--checkpoint", "utf16.txt", "'utf-8' codec can't decode byte 0xff"),
+        ("--checkpoint", "utf16.txt", "it is not a checkpoint: the note is not UTF-8 text"),
+        # As `ledger verify --checkpoint` refuses it: a note's lines end in LF alone.
+        ("--checkpoint", "crlf.txt", "it is not a checkpoint: the note holds control characters"),
+        ("--checkpoint", "words.txt", "it is not a checkpoint: a note is its text, a blank line, then its signature"),
         ("--proof", "not-a-proof.json", "it is not a proof of inclusion (a JSON object with seq and checkpoint)"),
     ]:
         result = verify_offline(tmp_path, option, str(tmp_path / name))
