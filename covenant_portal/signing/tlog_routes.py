@@ -25,12 +25,13 @@ def checkpoint():
     return _text(checkpoints.cosigned_note(session, latest), "no-cache")
 
 
-@blueprint.get("/ledger/checkpoints/<int:size>")
+@blueprint.get("/ledger/checkpoints/<size>")
 @public
 def earlier_checkpoint(size):
-    found = get_session().get(LedgerCheckpoint, size)  # size: web.ids.IdConverter keeps it in range
+    number = _canonical_number(size)
+    found = get_session().get(LedgerCheckpoint, number) if number is not None else None
     if found is None:
-        return _text(f"The portal signed no checkpoint of size {size}.\n", "no-store", 404)
+        return _text(f"The portal signed no checkpoint of size {size[:20]}.\n", "no-store", 404)
     # The portal's signature never changes, but witnesses may still add cosignatures.
     return _text(checkpoints.cosigned_note(get_session(), found), "public, max-age=60")
 
@@ -64,6 +65,15 @@ def tile(tile_path):
         return _text("No such tile in the latest checkpoint's tree.\n", "no-store", 404)
     response = Response(found, content_type="application/octet-stream")
     return _public_json(response, IMMUTABLE)
+
+
+def _canonical_number(text: str) -> int | None:
+    """A size or seq in a path, written as the portal writes it (digits, no leading zero, within any
+    ledger's range), or None: one URL for each checkpoint and each proof, and any other path a 404
+    in the same form as the URL's own answers, not the site's HTML page."""
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or (text.startswith("0") and text != "0"):
+        return None
+    return int(text)
 
 
 def _number(name: str) -> int:
@@ -101,12 +111,20 @@ def consistency_proof():
     return _proof(lambda: proofs.consistency_document(get_session(), _number("from"), _optional_number("to")))
 
 
-@blueprint.get("/ledger/entries/<int:seq>/inclusion-proof.json")
+@blueprint.get("/ledger/entries/<seq>/inclusion-proof.json")
 @public
 def inclusion_proof_download(seq):
     """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
-    session = get_session()
-    response = _proof(lambda: proofs.inclusion_document(session, seq))
+    session, number = get_session(), _canonical_number(seq)
+    if number is None:
+        return _proof(lambda: _no_entry(seq))
+    response = _proof(lambda: proofs.inclusion_document(session, number))
     if isinstance(response, Response):
-        response.headers["Content-Disposition"] = f'attachment; filename="gm-first-inclusion-proof-GMF-{seq:06d}.json"'
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="gm-first-inclusion-proof-GMF-{number:06d}.json"'
+        )
     return response
+
+
+def _no_entry(seq: str):
+    raise proofs.ProofUnavailable(404, f"The ledger has no entry {seq[:20]}.")

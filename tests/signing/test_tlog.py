@@ -215,7 +215,16 @@ def test_an_unknown_checkpoint_or_a_number_too_large_is_a_clear_answer_not_a_fai
     sign_covenants(db_session, 2)
     response = client_request.get("/ledger/checkpoints/3", expected_status=404)
     assert response.get_data(as_text=True) == "The portal signed no checkpoint of size 3.\n"
-    client_request.get("/ledger/checkpoints/99999999999999999999", expected_status=404)  # the URL's own limit
+    # Any other path below it is the same plain-text answer (not the site's HTML page), and each
+    # checkpoint has one URL: its size as the portal writes it.
+    for size in ("99999999999999999999", "-1", "abc", "007", "٣"):
+        response = client_request.get(f"/ledger/checkpoints/{size}", expected_status=404)
+        assert response.mimetype == "text/plain", size
+        assert response.get_data(as_text=True) == f"The portal signed no checkpoint of size {size}.\n"
+    for seq in ("-1", "abc", "01", "99999999999999999999"):
+        response = client_request.get(f"/ledger/entries/{seq}/inclusion-proof.json", expected_status=404)
+        assert response.get_json() == {"error": f"The ledger has no entry {seq}."}
+    assert client_request.get("/ledger/checkpoints/2").get_data(as_text=True).startswith("localhost\n2\n")
     for query, message in [
         ("seq=99999999999999999999", "seq is larger than the ledger."),
         ("seq=1&size=1e3", "size must be a whole number."),
