@@ -95,8 +95,8 @@ class CheckedReceipt:
 
 
 PROOF_NOT_RECEIPT = (
-    "This is a proof of inclusion, not a receipt. Upload the signed receipt (a file whose name starts "
-    "gm-first-receipt), or enter the record’s receipt reference."
+    "This is a proof of inclusion, not a receipt. Upload the record’s receipt (the other file its page "
+    "offers), or enter the record’s receipt reference."
 )
 
 

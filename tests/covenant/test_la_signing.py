@@ -26,6 +26,7 @@ from covenant_portal.signing.models import LedgerEntry
 from tests.covenant.helpers import sslib_keys_from_rows, verify_with_securesystemslib
 from tests.covenant.la_helpers import sign_for_la
 from tests.factories import create_user, local_authority
+from tests.page import text_of
 from tests.signing.helpers import allow_tampering, run_ledger
 
 SIGN_FORM = {"full_name": "Olu Officer", "job_title": "Director of Children’s Services", "confirm": "y"}
@@ -72,6 +73,13 @@ def test_an_la_contact_signs_for_their_authority_and_gets_a_receipt(client_reque
     assert event.object_id == str(signature.id)
     checked = client_request.post("/verify", {"receipt_text": receipt.decode()}, expected_status=200)
     assert "The receipt is valid" in checked.page
+    what = {
+        text_of(row.select_one(".govuk-summary-list__key")): text_of(row.select_one(".govuk-summary-list__value"))
+        for row in checked.page.select(".govuk-summary-list__row")
+    }
+    assert what["Signed by"].startswith("Bo Bury")
+    assert what["Local authority"] == "Bury"
+    assert "Organisation" not in what
 
 
 def test_the_officer_and_the_confirmation_are_required(client_request, db_session, bury):

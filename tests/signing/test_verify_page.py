@@ -308,6 +308,6 @@ def test_a_proof_of_inclusion_taken_for_the_receipt_is_told_apart(client_request
     proof = client_request.get(f"/ledger/entries/{signature.ledger_seq}/inclusion-proof.json").get_data()
     page = upload(client_request, proof, expected_status=400, filename="gm-first-inclusion-proof-GMF-000003.json")
     assert error_shown(page) == (
-        "This is a proof of inclusion, not a receipt. Upload the signed receipt (a file whose name starts "
-        "gm-first-receipt), or enter the record’s receipt reference."
+        "This is a proof of inclusion, not a receipt. Upload the record’s receipt (the other file its page "
+        "offers), or enter the record’s receipt reference."
     )
