@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.audit.service import SYSTEM, Actor, record
+from covenant_portal.audit.service import Actor, record
 from covenant_portal.signing import note
 from covenant_portal.signing.keys import public_key_from_pem, raw_public_bytes
 from covenant_portal.signing.models import CheckpointCosignature, LedgerCheckpoint, SigningKey, WitnessKey
@@ -85,9 +85,10 @@ def active_witnesses(session: Session) -> list[WitnessKey]:
     return list(session.scalars(select(WitnessKey).where(WitnessKey.removed_at.is_(None)).order_by(WitnessKey.id)))
 
 
-def accept_cosignatures(session: Session, body: bytes, now: datetime) -> list[Cosigned]:
+def accept_cosignatures(session: Session, actor: Actor, body: bytes, now: datetime) -> list[Cosigned]:
     """Keeps each registered witness's valid cosignature in a cosigned checkpoint someone posts
-    (the checkpoint as /checkpoint served it, with the witness's lines added), and commits."""
+    (the checkpoint as /checkpoint served it, with the witness's lines added), and commits; the
+    audit trail records who posted it (`actor`: nobody signed in, from the witness's address)."""
     try:
         posted = note.parse_note(body)
         checkpoint = note.parse_checkpoint(posted.text)
@@ -100,14 +101,16 @@ def accept_cosignatures(session: Session, body: bytes, now: datetime) -> list[Co
     for witness in active_witnesses(session):
         found = note.cosigned_at(posted, note.parse_verifier_key(witness.verifier_key))
         if found is not None:
-            accepted.append(_keep(session, witness, stored, found, now))
+            accepted.append(_keep(session, actor, witness, stored, found, now))
     if not accepted:
         raise CosignatureRefused(403, "No cosignature in it verifies with a witness key an admin has registered.")
     session.commit()
     return accepted
 
 
-def _keep(session: Session, witness: WitnessKey, stored: LedgerCheckpoint, found: tuple, now: datetime) -> Cosigned:
+def _keep(
+    session: Session, actor: Actor, witness: WitnessKey, stored: LedgerCheckpoint, found: tuple, now: datetime
+) -> Cosigned:
     timestamp, signature = found
     kept = session.scalars(
         select(CheckpointCosignature).where(
@@ -126,7 +129,7 @@ def _keep(session: Session, witness: WitnessKey, stored: LedgerCheckpoint, found
     )
     session.add(cosignature)
     session.flush()
-    record(session, SYSTEM, "checkpoint.cosigned", cosignature, now, witness=witness.name, tree_size=stored.tree_size)
+    record(session, actor, "checkpoint.cosigned", cosignature, now, witness=witness.name, tree_size=stored.tree_size)
     return Cosigned(witness, stored.tree_size, True)
 
 

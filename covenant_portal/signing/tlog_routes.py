@@ -10,6 +10,7 @@ from covenant_portal.security import csrf
 from covenant_portal.signing import checkpoints, proofs, tree
 from covenant_portal.signing.models import LedgerCheckpoint
 from covenant_portal.signing.routes import _public_json, _text, blueprint
+from covenant_portal.web import current_actor
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -41,7 +42,9 @@ def earlier_checkpoint(size):
 @public
 def add_cosignatures():
     try:
-        accepted = checkpoints.accept_cosignatures(get_session(), request.get_data(cache=False), utcnow())
+        accepted = checkpoints.accept_cosignatures(
+            get_session(), current_actor(), request.get_data(cache=False), utcnow()
+        )
     except checkpoints.CosignatureRefused as refused:
         return _text(f"{refused}\n", "no-store", refused.status)
     lines = [

@@ -78,7 +78,13 @@ def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, clie
     register(client_request, db_session, vkey)
     body = cosigned(client_request, private)
     script = app.test_client()  # a script: no session, no CSRF token
-    response = script.post("/checkpoint/cosignatures", data=body, content_type="text/plain")
+    response = script.post(
+        "/checkpoint/cosignatures",
+        data=body,
+        content_type="text/plain",
+        headers={"User-Agent": "gm-first-witness"},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_data(as_text=True) == f"Kept {NAME}'s cosignature of the checkpoint of size 2\n"
     again = script.post("/checkpoint/cosignatures", data=body, content_type="text/plain")
@@ -86,7 +92,9 @@ def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, clie
     assert len(db_session.scalars(select(CheckpointCosignature)).all()) == 1
     served = note.parse_note(script.get("/checkpoint").get_data())
     assert note.cosigned_at(served, note.parse_verifier_key(vkey)) is not None
-    assert "checkpoint.cosigned" in db_session.scalars(select(AuditEvent.action)).all()
+    # Posted by the witness's script, from its address: not by the portal itself.
+    [event] = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "checkpoint.cosigned")).all()
+    assert (event.actor_id, event.ip_address, event.user_agent) == (None, "192.0.2.7", "gm-first-witness")
     assert "size 2" in client_request.get("/admin/witnesses").get_data(as_text=True)
 
 
