@@ -7,6 +7,7 @@ Providers' GM share (and a host LA's, and GM's):
   red    "Below dialogue threshold"
   grey   "No GM share"             nothing occupied (no share, not 0 %)
   grey   "Missing"                 no signed return for the quarter
+  grey   "Not published"           in the public release, a share withheld ("c": too few children)
 
 An LA's own pledge figure (duties.LaPledgeFigure) against its target, by the same bands: green when
 the target is met, amber when within half again of it (the partner and dialogue bands' idea: on
@@ -38,6 +39,7 @@ BETWEEN = Rating("amber", "Between thresholds")
 BELOW = Rating("red", "Below dialogue threshold")
 NO_SHARE = Rating("grey", "No GM share")
 MISSING = Rating("grey", "Missing")
+SUPPRESSED = Rating("grey", "Not published")
 NO_CASES = Rating("grey", "No cases")
 NO_TARGET = Rating("grey", "No target set")
 MET = Rating("green", "Meeting the pledge")
@@ -46,9 +48,11 @@ NOT_MET = Rating("red", "Not meeting the pledge")
 
 
 def rate_share(share: float | int | str | None, settings: ObservatorySettings) -> Rating:
-    """`share` a percent, None (nothing occupied) or anything else (missing, or not published)."""
+    """`share` a percent, None (nothing occupied), "c" (suppressed) or anything else (missing)."""
     if share is None:
         return NO_SHARE
+    if share == "c":  # the open-data code for a figure suppressed so that no child can be picked out
+        return SUPPRESSED
     if not isinstance(share, float | int):
         return MISSING
     if share >= settings.partner_share:

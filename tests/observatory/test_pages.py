@@ -6,6 +6,8 @@ import re
 import pytest
 
 from covenant_portal.access import Role
+from covenant_portal.observatory import rag
+from covenant_portal.observatory.settings import ObservatorySettings
 from tests.factories import create_user, local_authority
 from tests.observatory import scene as scene_module
 
@@ -64,3 +66,14 @@ def test_a_provider_with_nothing_occupied_has_no_share(client_request, db_sessio
 def test_a_provider_cannot_see_detail(client_request, scene):
     client_request.login(scene.p.user)
     client_request.get("observatory.provider", organisation_id=scene.p.organisation.id, expected_status=403)
+
+
+def test_a_share_withheld_from_the_public_release_is_rated_not_published_not_missing(client_request, scene):
+    page = client_request.get_page("observatory.overview")
+    rows = [row for row in page.soup.select("tbody tr") if row.select_one(".govuk-tag")]
+    withheld = [row for row in rows if row.select("td")[-2].get_text(strip=True) == "c"]
+    assert withheld, "the scene has a host LA whose GM share is suppressed"
+    assert {row.select_one(".govuk-tag").get_text(strip=True) for row in withheld} == {"Not published"}
+    settings = ObservatorySettings.from_config({})
+    assert rag.rate_share("c", settings) == rag.SUPPRESSED
+    assert rag.rate_share("x", settings) == rag.MISSING == rag.rate_share("missing", settings)
