@@ -53,7 +53,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
         shares.append(share)
         gm_rows.append(
             Row(
-                quarter.label,
+                quarter.label if quarter in found.settled else f"{quarter.label} (returns still coming in)",
                 [release.shown(supply(quarter.period_id, GM, measure)) for measure in MEASURES] + [shown_share(share)],
                 rag.rate_share(_public_share_value(share), settings),
             )
@@ -82,7 +82,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
             )
     chart = bar_chart(
         "GM share of occupied places in GM-based homes",
-        _share_summary(quarters, shares),
+        _share_summary(quarters, shares, found.settled),
         [quarter.short_label for quarter in quarters],
         {"GM share": [share if isinstance(share, int) else CHART_WORDS.get(share, share) for share in shares]},
         unit="%",
@@ -99,18 +99,26 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
     }
 
 
-def _share_summary(quarters: list[Quarter], shares: list) -> str:
-    known = [(quarter, share) for quarter, share in zip(quarters, shares) if isinstance(share, int | float)]
+def _share_summary(quarters: list[Quarter], shares: list, settled: list[Quarter]) -> str:
+    """The chart's summary, from the quarters whose returns were due before today: a quarter whose
+    returns are still coming in is shown, but not taken for where the share has got to."""
+    coming_in = [quarter for quarter in quarters if quarter not in settled]
+    note = f" Returns for {coming_in[-1].label} are still coming in: its figures will change." if coming_in else ""
+    known = [
+        (quarter, share)
+        for quarter, share in zip(quarters, shares)
+        if isinstance(share, int | float) and quarter in settled
+    ]
     if not known:
-        return "No quarter has published figures yet."
+        return "No quarter has published figures yet." + note
     (first_quarter, first), (last_quarter, last) = known[0], known[-1]
-    missing = len(quarters) - len(known)
+    missing = len(settled) - len(known)
     text = (
         f"The GM share went from {round(first)}% in {first_quarter.label} to {round(last)}% in {last_quarter.label}."
         if first_quarter != last_quarter
         else f"The GM share was {round(last)}% in {last_quarter.label}."
     )
-    return text + (f" {missing} quarters have no published figure." if missing else "")
+    return text + (f" {missing} quarters have no published figure." if missing else "") + note
 
 
 def _figure_cells(each: Figures | None, placing: list) -> list:

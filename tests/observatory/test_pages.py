@@ -7,6 +7,8 @@ import pytest
 
 from covenant_portal.access import Role
 from covenant_portal.observatory import rag
+from covenant_portal.observatory.measures import Quarter
+from covenant_portal.observatory.pages import _share_summary
 from covenant_portal.observatory.settings import ObservatorySettings
 from tests.factories import create_user, local_authority
 from tests.observatory import scene as scene_module
@@ -77,3 +79,14 @@ def test_a_share_withheld_from_the_public_release_is_rated_not_published_not_mis
     settings = ObservatorySettings.from_config({})
     assert rag.rate_share("c", settings) == rag.SUPPRESSED
     assert rag.rate_share("x", settings) == rag.MISSING == rag.rate_share("missing", settings)
+
+
+def test_the_share_s_summary_leaves_out_a_quarter_whose_returns_are_still_coming_in():
+    first, second, open_now = (Quarter(period, 2026, quarter) for period, quarter in ((1, 1), (2, 2), (3, 3)))
+    assert _share_summary([first, second, open_now], [61, 70, 82], [first, second]) == (
+        "The GM share went from 61% in Q1 2026 to 2027 to 70% in Q2 2026 to 2027. "
+        "Returns for Q3 2026 to 2027 are still coming in: its figures will change."
+    )
+    assert _share_summary([first, second], [61, 70], [first, second]) == (
+        "The GM share went from 61% in Q1 2026 to 2027 to 70% in Q2 2026 to 2027."
+    )
