@@ -84,7 +84,11 @@ def _chase_resigning(demo: Demo, when) -> None:
     version = current_version(demo.session)
     if version is None or version.number != 2:
         return  # not the demo's version 2: nothing of the demo's to chase
-    chase_resigning(demo.session, demo.settings.links, demo.settings.resign_grace_weeks, demo.clock(when))
+    demo.run_job(
+        "chase_covenant_resigning",
+        when,
+        lambda as_of: chase_resigning(demo.session, demo.settings.links, demo.settings.resign_grace_weeks, as_of),
+    )
 
 
 def _sign(demo: Demo, slug: str, number: int, when) -> None:

@@ -272,7 +272,9 @@ def _plan_chasing(demo: Demo, current_due_on: date) -> None:
         when = at_london(day, 7)
         demo.at(
             when,
-            lambda when=when: chase_returns(
-                demo.session, demo.settings.calendar, demo.settings.links, demo.clock(when)
+            lambda when=when: demo.run_job(
+                "chase_overdue_returns",
+                when,
+                lambda as_of: chase_returns(demo.session, demo.settings.calendar, demo.settings.links, as_of),
             ),
         )

@@ -17,6 +17,7 @@ run of any job: a run still alive when its lease ends would be run a second time
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -68,8 +69,11 @@ def run_job(
 ) -> RunResult:
     """Runs `job` as of `as_of` unless its slot is already claimed (or, with retry_failed, unless
     the slot is claimed and did not fail). A slot claimed `lease` (default: JOB_LEASE_MINUTES) or
-    longer before `now` (default: the clock) and still "running" is taken over."""
+    longer before `now` (default: the clock) and still "running" is taken over. Given `now` (a run
+    replayed as of then, as seed-demo does), the run is dated then, its end too."""
+    replayed = now
     now = now or utcnow()
+    finished_at: Callable[[], datetime] = utcnow if replayed is None else (lambda: now)
     lease = lease if lease is not None else timedelta(minutes=float(current_app.config["JOB_LEASE_MINUTES"]))
     slot = job.slot_for(as_of)
     run = (
@@ -86,9 +90,9 @@ def run_job(
     except Exception as error:  # any failure of the job is recorded on its run, not raised
         logger.exception("Job %s for slot %s failed", job.name, slot)
         session.rollback()
-        run = _finish(session, run_id, JobRunStatus.FAILED, error=f"{type(error).__name__}: {error}")
+        run = _finish(session, run_id, finished_at(), JobRunStatus.FAILED, error=f"{type(error).__name__}: {error}")
         return RunResult(job.name, slot, Outcome.FAILED, run)
-    run = _finish(session, run_id, JobRunStatus.SUCCEEDED, summary=summary)
+    run = _finish(session, run_id, finished_at(), JobRunStatus.SUCCEEDED, summary=summary)
     return RunResult(job.name, slot, Outcome.SUCCEEDED, run)
 
 
@@ -159,12 +163,17 @@ def _reclaim(
 
 
 def _finish(
-    session: Session, run_id: int, status: JobRunStatus, summary: str | None = None, error: str | None = None
+    session: Session,
+    run_id: int,
+    finished_at: datetime,
+    status: JobRunStatus,
+    summary: str | None = None,
+    error: str | None = None,
 ) -> JobRun:
     run = session.get_one(JobRun, run_id)  # fetched again: the job may have rolled back or closed the session
     run.status = status
     run.summary = summary
     run.error = error
-    run.finished_at = utcnow()
+    run.finished_at = finished_at
     session.commit()
     return run

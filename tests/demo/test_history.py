@@ -23,6 +23,7 @@ from covenant_portal.expansions.models import ProposalOutcome, ProposalVersion
 from covenant_portal.demo.covenant import FIXED, STRAY
 from covenant_portal.demo.providers import DOMAIN, HOMES, PROVIDERS
 from covenant_portal.homes.models import HomeType, ProviderHome
+from covenant_portal.jobs.models import JobRun, JobRunStatus
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.returns.calendar.periods import LONDON, london_day
 from covenant_portal.returns.chasing.emails import dedupe_key
@@ -191,6 +192,15 @@ def test_the_current_quarter_in_each_state_with_the_reminders_the_chase_job_sent
             )
             assert message is not None and utc(message.created_at) == utc(reminder.created_at)
             assert london_day(utc(reminder.created_at)) == reminder.sent_on
+    # Each day the chase ran is a run of the job, dated then, as the admin's job runs page shows.
+    runs = db_session.scalars(sa.select(JobRun).where(JobRun.job_name == "chase_overdue_returns")).all()
+    assert {run.status for run in runs} == {JobRunStatus.SUCCEEDED}
+    assert {london_day(utc(reminder.created_at)) for reminder in reminders} <= {
+        london_day(utc(run.started_at)) for run in runs
+    }
+    assert all(run.finished_at == run.started_at for run in runs)
+    resigning = db_session.scalars(sa.select(JobRun).where(JobRun.job_name == "chase_covenant_resigning")).all()
+    assert resigning and {run.status for run in resigning} == {JobRunStatus.SUCCEEDED}
     # The job, run again today, finds nothing more to send.
     before = len(reminders)
     chase_overdue_returns(db_session, LONG_PAST_DUE)
