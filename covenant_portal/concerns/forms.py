@@ -1,6 +1,6 @@
 """Forms for raising a concern and for the messages between its parties."""
 
-from datetime import date
+from datetime import date, datetime
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -9,7 +9,13 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from covenant_portal.audit.forms import DayMonthYearField
 from covenant_portal.concerns.models import Category, Severity, Side
-from covenant_portal.concerns.service import LEARNING_LABELS, ActionDetails, ConcernDetails, LearningDetails
+from covenant_portal.concerns.service import (
+    LEARNING_LABELS,
+    ActionDetails,
+    ConcernDetails,
+    LearningDetails,
+    event_date_problem,
+)
 from covenant_portal.concerns.timers import TIMER_LABELS
 from covenant_portal.web.forms import PortalForm, strip, text_field, textarea_field, whole_number
 from covenant_portal.web.ids import parse_id
@@ -59,8 +65,10 @@ class RaiseForm(PortalForm):
     )
     submit = SubmitField("Raise the concern", widget=GovSubmitInput())
 
-    def __init__(self, parties: list[tuple[str, str]], *args, **kwargs):
+    def __init__(self, parties: list[tuple[str, str]], now: datetime, *args, **kwargs):
+        """`now`: when it is raised, the latest moment it can have happened."""
         super().__init__(*args, **kwargs)
+        self.now = now
         self.about.choices = [SelectChoice("", "Select")] + [SelectChoice(value, label) for value, label in parties]
 
     def validate_about(self, field):
@@ -70,6 +78,8 @@ class RaiseForm(PortalForm):
     def validate_event_on(self, field):
         if field.data is None:
             raise ValidationError("Enter the date it happened")
+        if problem := event_date_problem(field.data, self.now):
+            raise ValidationError(problem)
 
     def details(self) -> ConcernDetails:
         side, _, party_id = self.about.data.partition(":")

@@ -71,11 +71,12 @@ def _parties_to_raise_about(session) -> list[tuple[str, str]]:
 @allowed(*PARTIES)
 def raise_concern():
     session = get_session()
-    form = RaiseForm(_parties_to_raise_about(session))
+    now = utcnow()
+    form = RaiseForm(_parties_to_raise_about(session), now)
     if not form.validate_on_submit():
         return form_page("concerns/new.html", form)
     try:
-        concern = service.raise_concern(session, current_user, form.details(), utcnow())
+        concern = service.raise_concern(session, current_user, form.details(), now)
     except service.ConcernError as error:
         add_error(form, error.field if error.field in form else "about", error.message)
         return form_page("concerns/new.html", form)

@@ -34,6 +34,7 @@ from covenant_portal.concerns.models import (
     Stage,
     Timer,
 )
+from covenant_portal.concerns.timers import london_day
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.signing.stored_records import receipt_envelope
 from covenant_portal.signing.portal_key import PortalKey
@@ -80,6 +81,13 @@ def visible_concern(session: Session, concern_id: int, user: User) -> Concern | 
     return concern if concern is not None and may_see(concern, user) else None
 
 
+def event_date_problem(event_on: date, now: datetime) -> str | None:
+    """A concern is about something that has happened: its date cannot be after today (London)."""
+    if event_on > london_day(now):
+        return "The date it happened must be today or in the past"
+    return None
+
+
 def _checked(text: str, field_name: str) -> str:
     problem = identifying_data_problem(text)
     if problem:
@@ -106,6 +114,8 @@ def raise_concern(
     if user is not None:  # what the portal writes itself (a broken duty's summary) is not a person's words
         for name in ("description", "done_so_far"):
             _checked(getattr(details, name), name)
+        if problem := event_date_problem(details.event_on, now):
+            raise ConcernError(problem, "event_on")
     home_id = details.home_id if details.about_side is Side.PROVIDER else None
     if home_id is not None:
         home = session.get(ProviderHome, home_id)

@@ -1,4 +1,5 @@
-"""What the expansions area's routes share: a one-field form posted from a proposal's page."""
+"""What the expansions area's routes share: a one-field form posted from a proposal's page, and the
+service's messages shown beside what a form refused itself."""
 
 from collections.abc import Callable
 
@@ -23,3 +24,12 @@ def posted(form, field: str, action: Callable[[], object], done: str, back: str,
         flash(done, "success")
         return redirect(back)
     return again()
+
+
+def show_problems(form, problems: dict[str, str]) -> None:
+    """Shows the service's messages (its rules, checked on what was typed) next to their fields,
+    beside what the form refused itself (a control character, child-identifying data, a date that
+    is not one): every field's problem at once, one a field, so none waits for the next submit."""
+    for name, message in problems.items():
+        if name in form and not form[name].errors:
+            add_error(form, name, message)

@@ -1,6 +1,6 @@
 """Issue 13, points 1, 4 and 5: raising a concern, its lifecycle, its timeline and its timers."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
@@ -34,6 +34,23 @@ def test_an_la_contact_raises_a_concern_about_a_provider_and_it_is_logged_and_au
     assert [event.kind for event in concern.events] == [EventKind.LOGGED]
     audited = db_session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(concern.id))).all()
     assert "concern.logged" in audited
+
+
+def test_a_concern_cannot_have_happened_after_today_in_london():
+    late_evening = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # already 1 July in London (BST)
+    future = "The date it happened must be today or in the past"
+    for day, problem in ((date(2026, 6, 29), None), (date(2026, 7, 1), None), (date(2026, 7, 2), future)):
+        assert service.event_date_problem(day, late_evening) == problem
+
+
+def test_a_concern_dated_in_the_future_is_not_raised(db_session, parties):
+    tomorrow = LOGGED_AT.date() + timedelta(days=1)
+    with pytest.raises(ConcernError) as refused:
+        service.raise_concern(db_session, parties.la_contact, about_provider(parties, event_on=tomorrow), LOGGED_AT)
+    assert (refused.value.field, refused.value.message) == ("event_on", service.event_date_problem(tomorrow, LOGGED_AT))
+    assert service.raise_concern(
+        db_session, parties.la_contact, about_provider(parties, event_on=LOGGED_AT.date()), LOGGED_AT
+    )
 
 
 def test_a_party_raises_only_about_the_other_side(db_session, parties):

@@ -1,10 +1,14 @@
 """Issue 13: the concerns pages as each party uses them."""
 
+from datetime import timedelta
+
 import pytest
 
 from tests.conftest import csrf_token_in
 
 from covenant_portal.concerns import service
+from covenant_portal.concerns.timers import london_day
+from covenant_portal.db import utcnow
 from covenant_portal.concerns.models import Concern, Stage
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
 
@@ -50,6 +54,40 @@ def test_a_date_of_birth_in_the_description_is_refused_and_kept(client_request, 
     )
     assert "Remove the date of birth" in page.page.text and typed in page.get_data(as_text=True)
     assert db_session.query(Concern).count() == 0
+
+
+def test_a_date_in_the_future_is_refused_next_to_the_field_and_everything_typed_kept(
+    client_request, db_session, parties
+):
+    tomorrow = london_day(utcnow()) + timedelta(days=1)
+    typed = raise_form(
+        parties.la_contact.local_authority_id,
+        event_on=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+        done_so_far="We phoned them.",
+    )
+    client_request.login(parties.provider)
+    response = client_request.post("concerns.raise_concern", typed, expected_status=400)
+    page = response.page
+    assert page.error_for("event_on-date-input") == "The date it happened must be today or in the past"
+    assert page.error_summary == ["The date it happened must be today or in the past"]
+    assert page.value_of("description") == typed["description"] and page.value_of("done_so_far") == "We phoned them."
+    assert page.value_of("about") == typed["about"] and page.value_of("severity") == "high"
+    html = response.get_data(as_text=True)
+    assert all(f'value="{part}"' in html for part in typed["event_on"])
+    assert db_session.query(Concern).count() == 0
+
+
+def test_a_future_date_and_a_date_of_birth_are_refused_at_once(client_request, db_session, parties):
+    tomorrow = london_day(utcnow()) + timedelta(days=1)
+    typed = raise_form(
+        parties.la_contact.local_authority_id,
+        event_on=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+        description="The young person, born 3 May 2012, was moved",
+    )
+    client_request.login(parties.provider)
+    page = client_request.post("concerns.raise_concern", typed, expected_status=400).page
+    assert "date of birth" in page.error_for("description")
+    assert page.error_for("event_on-date-input") == "The date it happened must be today or in the past"
 
 
 def test_a_party_not_involved_gets_404(client_request, db_session, parties):

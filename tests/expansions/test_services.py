@@ -11,7 +11,7 @@ from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.common import ExpansionError, Invalid, timeline
 from covenant_portal.expansions.models import EventKind, Outcome, ProposalStatus
 from covenant_portal.expansions.needs import service as needs
-from covenant_portal.expansions.proposals import drafts, submission
+from covenant_portal.expansions.proposals import drafts, submission, wording
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.mail.models import OutboxMessage
 from tests.expansions.helpers import (
@@ -85,7 +85,7 @@ def test_a_section_is_saved_and_kept_as_typed(db_session, who):
     assert proposal.title == "Radcliffe House"
     assert drafts.section_status(proposal, "service") == "Completed"
     assert drafts.section_status(proposal, "location") == "Not started"
-    assert [u.section for u in drafts.unfinished(db_session, proposal)][:1] == ["registration"]
+    assert [u.section for u in drafts.unfinished(db_session, proposal, NOW.date())][:1] == ["registration"]
 
 
 @pytest.mark.parametrize("typed", ["BL9 0AA", "BL90AA", "Bury", "9BL", "M1 1AE"])
@@ -320,7 +320,7 @@ def test_a_revision_is_a_new_signed_version_that_restarts_the_clock(db_session, 
     submission.submit(db_session, links(), key, who.provider, proposal, proposal.draft_lock, SYSTEM, later)
     second = proposal.latest_version
     assert (first.version, second.version) == (1, 2) and second.supersedes == first
-    assert submission.differences(first, second) == [("Number of places", "3", "2")]
+    assert wording.differences(first.document, second.document) == [("Number of places", "3", "2")]
     assert triage.clock_of(db_session, second, date(2026, 10, 13)).due_on == date(2026, 10, 27)
 
 

@@ -10,6 +10,7 @@ from covenant_portal.expansions.common import ExpansionError, Invalid, gm_author
 from covenant_portal.expansions.forms import ButtonForm, NeedForm, NeedsFilterForm
 from covenant_portal.expansions.models import NEED_CATEGORY_LABELS
 from covenant_portal.expansions.needs import service
+from covenant_portal.expansions.views import show_problems
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.csv import csv_response
 from covenant_portal.web.forms import add_error
@@ -99,6 +100,8 @@ def new_need():
     session = get_session()
     form = _need_form(session)
     if not form.validate_on_submit():
+        if form.is_submitted():
+            show_problems(form, service.problems(_typed(form)))
         return form_page("expansions/need_form.html", form, need=None)
     try:
         service.publish(session, signed_in_user(), _typed(form), current_actor(), utcnow())
@@ -121,6 +124,8 @@ def edit_need(need_id):
     need = _editable(need_id)
     form = _need_form(session, need)
     if not form.validate_on_submit():
+        if form.is_submitted():
+            show_problems(form, service.problems(_typed(form)))
         return form_page("expansions/need_form.html", form, need=need)
     try:
         service.change(session, signed_in_user(), need, _typed(form), current_actor(), utcnow())

@@ -10,7 +10,7 @@ ahead on top of theirs."""
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import Actor
-from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities
+from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities, london_day
 from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement, ProposalStatus
 from covenant_portal.expansions.proposals import rules
 
@@ -96,7 +96,7 @@ def choices(session: Session, draft: dict | None) -> dict[str, dict[str, str]]:
     and the current needs of the host LA chosen (by id, with "none")."""
     authorities = gm_authorities(session)
     host = ((draft or {}).get("service") or {}).get("host_la")
-    needs = {rules.NO_NEED: "It answers no published need"}
+    needs = {rules.NO_NEED: rules.NO_NEED_WORDS}
     authority = next((la for la in authorities if la.ons_code == host), None)
     if authority is not None:
         for need in session.scalars(
@@ -124,9 +124,7 @@ def save_section(
     """Saves one section's answers (Invalid if any breaks a rule; nothing is saved then)."""
     if section not in rules.SECTIONS:
         raise ExpansionError("There is no such section.")
-    options = {name: set(values) for name, values in choices(session, _with(proposal.draft, section, answers)).items()}
-    problems = rules.section_problems(section, answers, options, complete=False)
-    if problems:
+    if problems := section_problems(session, proposal, section, answers, now):
         raise Invalid(problems)
     kept = rules.tidy(section, answers)
     for _attempt in range(SAVE_ATTEMPTS):
@@ -162,6 +160,15 @@ def save_section(
     raise ExpansionError("Colleagues are saving this proposal at the same moment. Try again.")
 
 
+def section_problems(
+    session: Session, proposal: ExpansionProposal, section: str, answers: dict, now: datetime
+) -> dict[str, str]:
+    """What saving these answers of a section would refuse, by question: every rule of the section
+    at once (a page shows them all, beside what its form refused itself)."""
+    options = {name: set(values) for name, values in choices(session, _with(proposal.draft, section, answers)).items()}
+    return rules.section_problems(section, answers, options, complete=False, today=london_day(now))
+
+
 def _with(draft: dict | None, section: str, answers: dict) -> dict:
     return {**(draft or {}), section: answers}
 
@@ -172,12 +179,13 @@ class Unfinished:
     message: str
 
 
-def unfinished(session: Session, proposal: ExpansionProposal) -> list[Unfinished]:
+def unfinished(session: Session, proposal: ExpansionProposal, today: date) -> list[Unfinished]:
     draft = proposal.draft or {}
     options = {name: set(values) for name, values in choices(session, draft).items()}
     found = []
     for section, (title, _questions) in rules.SECTIONS.items():
-        for message in rules.section_problems(section, draft.get(section) or {}, options, complete=True).values():
+        given = draft.get(section) or {}
+        for message in rules.section_problems(section, given, options, complete=True, today=today).values():
             found.append(Unfinished(section, f"{title}: {message}"))
     return found
 

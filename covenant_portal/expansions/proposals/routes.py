@@ -15,9 +15,9 @@ from covenant_portal.expansions.forms import (
     SubmitProposalForm,
 )
 from covenant_portal.expansions.models import ProposalStatus
-from covenant_portal.expansions.proposals import drafts, rules, submission
+from covenant_portal.expansions.proposals import drafts, rules, submission, wording
 from covenant_portal.expansions.triage import service as triage
-from covenant_portal.expansions.views import posted
+from covenant_portal.expansions.views import posted, show_problems
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
@@ -101,6 +101,8 @@ def section(proposal_id, section):
         form.show(drafts.seen(found, section))
     form.offer(drafts.choices(session, {**found.draft, section: form.answers()}))
     if not form.validate_on_submit():
+        if form.is_submitted():
+            show_problems(form, drafts.section_problems(session, found, section, form.answers(), utcnow()))
         return _section_page(form, found, section)
     try:
         drafts.save_section(
@@ -151,9 +153,8 @@ def check(proposal_id):
             "expansions/check.html",
             form=form,
             proposal=found,
-            sections=rules.SECTIONS,
-            options=drafts.choices(session, found.draft),
-            unfinished=drafts.unfinished(session, found),
+            shown=wording.in_words(found.draft, drafts.choices(session, found.draft)),
+            unfinished=drafts.unfinished(session, found, london_day(utcnow())),
             problem=problem,
         ),
         400 if problem else 200,
@@ -173,8 +174,8 @@ def _version_page(found, number: int, back: str = "expansion_proposals.proposal"
         "expansions/version.html",
         proposal=found,
         version=chosen,
-        sections=rules.SECTIONS,
-        changes=submission.differences(chosen.supersedes, chosen) if chosen.supersedes else None,
+        shown=wording.version_in_words(chosen.document),
+        changes=wording.differences(chosen.supersedes.document, chosen.document) if chosen.supersedes else None,
         back=back,
     )
 

@@ -3,6 +3,7 @@ what is typed (the one home of them: forms only carry the text, the services app
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from covenant_portal.expansions.models import NEED_CATEGORY_LABELS
 from covenant_portal.web.forms import whole_number
@@ -29,6 +30,7 @@ PLANNING_LABELS = {
 }
 CATEGORY_LABELS = {str(category): label for category, label in NEED_CATEGORY_LABELS.items()}
 NO_NEED = "none"
+NO_NEED_WORDS = "It answers no published need"
 LONGEST_TEXT = 2000
 MOST_PLACES = 50
 
@@ -97,10 +99,13 @@ def questions(section: str) -> tuple[Question, ...]:
     return SECTIONS[section][1]
 
 
-def section_problems(section: str, answers: dict, choices: dict[str, set[str]], complete: bool) -> dict[str, str]:
+def section_problems(
+    section: str, answers: dict, choices: dict[str, set[str]], complete: bool, today: date
+) -> dict[str, str]:
     """Messages by question for what is typed in a section. `choices` gives the allowed values of
     the choice questions whose options come from the database (host_la, need_id). With `complete`
-    (checking before submitting), unanswered questions are problems too."""
+    (checking before submitting), unanswered questions are problems too. `today` (London) is the
+    earliest month a planned opening may be in."""
     problems: dict[str, str] = {}
     for question in questions(section):
         value = (answers.get(question.name) or "").strip()
@@ -122,7 +127,21 @@ def section_problems(section: str, answers: dict, choices: dict[str, set[str]], 
         elif question.kind in ("text", "textarea") and (identifying := identifying_data_problem(value)):
             problems[question.name] = identifying
     problems.update(_across(section, answers, complete))
+    if section == "service" and not {"opening_month", "opening_year"} & problems.keys():
+        opening = opening_problem(answers.get("opening_month"), answers.get("opening_year"), today)
+        if opening:
+            problems["opening_month"] = opening
     return problems
+
+
+def opening_problem(month: str | None, year: str | None, today: date) -> str | None:
+    """A planned opening (month and year as typed) may not be in a month before today's."""
+    month_number, year_number = whole_number((month or "").strip()), whole_number((year or "").strip())
+    if month_number is None or year_number is None or not 1 <= month_number <= 12:
+        return None
+    if (year_number, month_number) < (today.year, today.month):
+        return f"The planned opening must be in {today:%B %Y} or later"
+    return None
 
 
 _RANGES = {

@@ -17,7 +17,7 @@ from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.audit.service import Actor
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import next_id
-from covenant_portal.expansions.common import ExpansionError, add_event, gm_authorities, named_contacts
+from covenant_portal.expansions.common import ExpansionError, add_event, gm_authorities, london_day, named_contacts
 from covenant_portal.expansions.models import EventKind, ExpansionProposal, ProposalStatus, ProposalVersion
 from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import choices, unfinished
@@ -80,7 +80,7 @@ def submit(
         raise ExpansionError("This proposal was withdrawn.")
     if draft_lock != proposal.draft_lock:
         raise Changed("The proposal was changed after you opened this page, perhaps by a colleague. Check it again.")
-    if unfinished(session, proposal):
+    if unfinished(session, proposal, london_day(now)):
         raise ExpansionError("Some answers are missing: finish every section first.")
     return sign_or_refuse(
         session,
@@ -235,18 +235,6 @@ def withdraw(session: Session, user: User, proposal: ExpansionProposal, actor: A
     add_event(session, proposal, EventKind.WITHDRAWN, user.id, now)
     audit.record(session, actor, "expansion.withdrawn", proposal, now)
     session.commit()
-
-
-def differences(older: ProposalVersion, newer: ProposalVersion) -> list[tuple[str, str, str]]:
-    """(question, what version n said, what n + 1 says) for each answer that changed."""
-    changed = []
-    for section, (_title, questions) in rules.SECTIONS.items():
-        before = older.document["answers"].get(section) or {}
-        after = newer.document["answers"].get(section) or {}
-        for question in questions:
-            if before.get(question.name, "") != after.get(question.name, ""):
-                changed.append((question.label, before.get(question.name, ""), after.get(question.name, "")))
-    return changed
 
 
 def receipt_bytes(session: Session, ledger_seq: int | None) -> bytes:

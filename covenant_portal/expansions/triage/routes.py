@@ -11,11 +11,11 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.expansions.common import ExpansionError, Invalid, london_day, timeline
 from covenant_portal.expansions.forms import ButtonForm, MessageForm, OutcomeForm, QuestionForm
 from covenant_portal.expansions.models import ProposalOutcome
-from covenant_portal.expansions.proposals import rules, submission
+from covenant_portal.expansions.proposals import submission, wording
 from covenant_portal.expansions.proposals.drafts import proposal_of
 from covenant_portal.expansions.proposals.routes import _version_page, receipt_response
 from covenant_portal.expansions.triage import service
-from covenant_portal.expansions.views import posted
+from covenant_portal.expansions.views import posted, show_problems
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
@@ -60,7 +60,7 @@ def proposal(proposal_id, forms=None):
         "expansions/la_proposal.html",
         proposal=found,
         version=version,
-        sections=rules.SECTIONS,
+        shown=wording.version_in_words(version.document),
         clock=service.clock_of(session, version, london_day(utcnow())),
         responded=service.first_response(session, version.id),
         events=timeline(session, found.id),
@@ -138,8 +138,11 @@ def outcome(proposal_id):
     found = _for_la(proposal_id)
     found_or_404(found if service.is_host_contact(current_user, found) else None)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)
+    typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            show_problems(form, service.outcome_problems(typed, utcnow()))
+    else:
         try:
             row = service.record_outcome(
                 session, email_links(), portal_key, signed_in_user(), found, typed, current_actor(), utcnow()

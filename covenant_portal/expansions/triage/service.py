@@ -258,7 +258,8 @@ class OutcomeInput:
     meeting_on: date | None
 
 
-def outcome_problems(typed: OutcomeInput) -> dict[str, str]:
+def outcome_problems(typed: OutcomeInput, now: datetime) -> dict[str, str]:
+    """Messages by field for a response as typed; a meeting cannot be before today (London)."""
     if typed.outcome not in set(Outcome):
         return {"outcome": "Choose the outcome"}
     outcome = Outcome(typed.outcome)
@@ -276,6 +277,8 @@ def outcome_problems(typed: OutcomeInput) -> dict[str, str]:
             problems.update(invalid.errors)
     if outcome == Outcome.DISCUSS_FURTHER and typed.meeting_on is None:
         problems["meeting_on"] = "Enter the date of the meeting"
+    elif outcome == Outcome.DISCUSS_FURTHER and typed.meeting_on is not None and typed.meeting_on < london_day(now):
+        problems["meeting_on"] = "The meeting date must be today or in the future"
     return problems
 
 
@@ -290,7 +293,7 @@ def record_outcome(
     now: datetime,
 ) -> ProposalOutcome:
     _must_host(user, proposal)
-    if problems := outcome_problems(typed):
+    if problems := outcome_problems(typed, now):
         raise Invalid(problems)
     return sign_or_refuse(
         session,
