@@ -6,6 +6,7 @@ to start if any view declares nothing, so a forgotten declaration cannot leak a 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import Flask, abort, current_app, request
@@ -28,6 +29,15 @@ ROLE_LABELS = {
     Role.LA_CONTACT: "Local authority contact",
     Role.ESCALATION_OFFICER: "Escalation officer",
     Role.ADMIN: "Portal administrator",
+}
+
+
+# The people a page is for, as the 403 page names them.
+ROLE_PLURALS = {
+    Role.PROVIDER: "provider users",
+    Role.LA_CONTACT: "local authority contacts",
+    Role.ESCALATION_OFFICER: "escalation officers",
+    Role.ADMIN: "portal administrators",
 }
 
 
@@ -100,3 +110,41 @@ def enforce_access() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(enforce_access)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the 403 page tells a signed-in user: who the page is for (None when the view refused
+    them itself, not their role), and whom to ask if they think they should have access (None for
+    a portal administrator, who is the person others ask)."""
+
+    page_for: str | None
+    ask: str | None
+
+
+def _in_words(roles: frozenset[Role]) -> str:
+    names = [ROLE_PLURALS[role] for role in Role if role in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def refusal(user) -> Refusal | None:
+    """Why the request's page is refused to `user`, in words (None if no one is signed in)."""
+    if not user.is_authenticated:
+        return None
+    endpoint = request.endpoint
+    rule = rule_for(current_app, endpoint) if endpoint and endpoint in current_app.view_functions else None
+    roles = rule.roles if rule is not None and rule.roles is not None else None
+    # A provider refused a page of its organisation admins (their role is right, their standing not).
+    not_an_organisation_admin = (
+        roles is not None and rule is not None and rule.organisation_admin and user.role in roles
+    )
+    page_for = None
+    if roles is not None and rule is not None and not rule.permits(user):
+        page_for = "the organisation admins of a provider" if not_an_organisation_admin else _in_words(roles)
+    if user.role is Role.ADMIN:
+        return Refusal(page_for, None)
+    if user.role is Role.PROVIDER:
+        if not_an_organisation_admin:
+            return Refusal(page_for, "an organisation admin of your organisation")
+        return Refusal(page_for, "the administrator of your organisation or a portal administrator")
+    return Refusal(page_for, "a portal administrator")

@@ -3,8 +3,11 @@
 import logging
 
 from flask import Flask, g, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from covenant_portal.access import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ def form_expired(_error: CSRFError):
 
 def http_error(error: HTTPException):
     code = error.code or 500
+    if code == 403:  # the page says who it is for and whom to ask, fitting the person refused
+        return render_template(PAGES[code], refusal=refusal(current_user)), code
     return render_template(PAGES[code]), code
 
 

@@ -1,11 +1,16 @@
 """Template filters: times are stored in UTC and shown in Europe/London."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def london_day(moment: datetime) -> date:
+    """The day it is in London at that moment (deadlines and "today" are London days)."""
+    return moment.astimezone(LONDON).date()
 
 
 def london_datetime(value: datetime | None) -> str:

@@ -25,7 +25,11 @@ class DateInput(GovDateInput):
 
 
 class DayMonthYearField(Field):
-    """An optional date typed as day, month and year boxes (all three named like the field)."""
+    """An optional date typed as day, month and year boxes (all three named like the field).
+
+    Its messages name the field by its label in quotes, so that they read well whether the label
+    is a name ("Start date") or a question ("When did it happen?"): "Enter a real date for “When
+    did it happen?”"."""
 
     widget = DateInput()
 
@@ -39,15 +43,16 @@ class DayMonthYearField(Field):
         if not (day or month or year):
             self.data = None
             return
+        named = f"“{self.label.text}”"
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
-            raise ValueError(f"{self.label.text} must include a {' and a '.join(missing)}")
+            raise ValueError(f"Enter the {' and the '.join(missing)} for {named}")
         if len(year) != 4:
-            raise ValueError(f"{self.label.text} must have a year with 4 numbers, like 2026")
+            raise ValueError(f"Enter a year with 4 numbers, like 2026, for {named}")
         try:
             self.data = date(int(year), int(month), int(day))
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date") from None
+            raise ValueError(f"Enter a real date for {named}") from None
 
 
 def london_midnight_in_utc(day: date) -> datetime:

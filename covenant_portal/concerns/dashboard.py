@@ -60,6 +60,8 @@ def concern_actions(session, user, now) -> list[DashboardAction]:
                 actions.append(DashboardAction(text, url_for("concerns.concern", concern_id=concern.id), hint))
             continue
         step = NEXT_STEP.get(concern.stage)
+        if step is not None and step[0] == "held" and service.held_too_early_problem(concern, now):
+            step = None  # not asked before the day it was arranged for
         if step is not None and step[0] in service.steps_open_to(concern, user):
             text, hint = _described(concern, step[1], today)
             actions.append(DashboardAction(text, url_for(f"concerns.{step[0]}", concern_id=concern.id), hint))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.concerns.models import Concern, Side
-from covenant_portal.concerns.timers import ACKNOWLEDGEMENT_DAYS, london_day, resolved_within_deadline
+from covenant_portal.concerns.timers import ACKNOWLEDGEMENT_DAYS, resolved_within_deadline
+from covenant_portal.filters import london_day
 from covenant_portal.web.duties import LaPledgeFigure
 from covenant_portal.web.working_days import working_days_between
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.web import duties
 from covenant_portal.concerns.chasing import ChaseReport, chase, raise_for_broken_duties
-from covenant_portal.concerns.timers import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.mail.links import Links
 
 

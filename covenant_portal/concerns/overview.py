@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from covenant_portal.concerns.figures import quarter_of
 from covenant_portal.concerns.models import Concern, Stage
 from covenant_portal.concerns.service import STAGE_LABELS
-from covenant_portal.concerns.timers import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.web.working_days import working_days_between
 
 # Each stage with when a concern entered it and when it left it.

@@ -34,6 +34,15 @@ def party_of(user: User) -> tuple[Side, int] | None:
     return (side, party_id) if side is not None and party_id is not None else None
 
 
+def party_name(user: User) -> str | None:
+    """The name of the organisation or council whose concerns the user sees (None for an officer)."""
+    if side_of(user) is Side.PROVIDER:
+        return user.organisation.name if user.organisation is not None else None
+    if side_of(user) is Side.LOCAL_AUTHORITY:
+        return user.local_authority.name if user.local_authority is not None else None
+    return None
+
+
 def is_about(concern: Concern, user: User) -> bool:
     """True if the user belongs to the party the concern is about."""
     party = party_of(user)

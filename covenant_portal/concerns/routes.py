@@ -12,6 +12,7 @@ from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import ActionDoneForm, CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.learning.service import summaries_of
 from covenant_portal.concerns.models import LearningResponse, Side, Timer
+from covenant_portal.concerns.parties import party_name
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
@@ -38,7 +39,14 @@ def _today():
 @allowed(*PARTIES)
 def concerns():
     found = service.concerns_for(get_session(), current_user)
-    return render_template("concerns/list.html", concerns=found, today=_today(), timers=timers)
+    return render_template(
+        "concerns/list.html",
+        concerns=found,
+        today=_today(),
+        timers=timers,
+        is_officer=service.is_officer(current_user),
+        party=party_name(current_user),
+    )
 
 
 @blueprint.get("/concerns/overview")

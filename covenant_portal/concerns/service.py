@@ -34,7 +34,7 @@ from covenant_portal.concerns.models import (
     Stage,
     Timer,
 )
-from covenant_portal.concerns.timers import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.signing.stored_records import receipt_envelope
 from covenant_portal.signing.portal_key import PortalKey
@@ -204,13 +204,27 @@ def arrange_learning(
     concern.learning_format = _checked(meeting_format, "format")
     concern.learning_attendees = _checked(attendees, "attendees")
     concern.stage, concern.learning_arranged_at = Stage.LEARNING_ARRANGED, now
-    _event(session, concern, EventKind.LEARNING_ARRANGED, user, now, f"{LEARNING_LABELS[response]}: {meeting_format}")
+    arranged = f"{LEARNING_LABELS[response]} on {on:%-d %B %Y}: {meeting_format}"
+    _event(session, concern, EventKind.LEARNING_ARRANGED, user, now, arranged)
     session.commit()
+
+
+def held_too_early_problem(concern: Concern, now: datetime) -> str | None:
+    """A learning response cannot be recorded as held before the day it was arranged for (London)."""
+    if concern.learning_on is None or london_day(now) >= concern.learning_on:
+        return None
+    what = LEARNING_LABELS[concern.learning_response].lower() if concern.learning_response else "learning response"
+    return (
+        f"You cannot record the {what} as held before {concern.learning_on:%-d %B %Y}, the date it was arranged "
+        "for. Record it on or after that day, or arrange it again if it was held earlier."
+    )
 
 
 def record_held(session: Session, concern: Concern, user: User, notes: str, now: datetime) -> None:
     _expect(concern, Stage.LEARNING_ARRANGED)
     _party_or_officer(concern, user)
+    if problem := held_too_early_problem(concern, now):
+        raise ConcernError(problem, "submit")
     concern.held_notes = _checked(notes, "notes")
     concern.stage, concern.held_at = Stage.LEARNING_HELD, now
     _event(session, concern, EventKind.LEARNING_HELD, user, now, notes)

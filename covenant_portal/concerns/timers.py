@@ -4,10 +4,10 @@ the learning response arranged within 10 of resolution, and each action by its o
 Officers' extensions add working days to a timer."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from covenant_portal.filters import london_day
 from covenant_portal.concerns.models import Concern, ConcernAction, Severity, Stage, Timer
-from covenant_portal.filters import LONDON
 from covenant_portal.web.working_days import Clock, clock, working_days_between
 
 ACKNOWLEDGEMENT_DAYS = 2
@@ -23,10 +23,6 @@ _BEFORE = {
     Timer.RESOLUTION: (Stage.LOGGED, Stage.ACKNOWLEDGED, Stage.RESOLUTION_PROPOSED),
     Timer.LEARNING: (Stage.RESOLVED,),
 }
-
-
-def london_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from covenant_portal.accounts.models import LocalAuthority
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.db import utcnow
 from covenant_portal.web.duties import LaPledgeFigure
-from covenant_portal.returns.calendar.periods import london_day, quarter_dates
+from covenant_portal.returns.calendar.periods import quarter_dates
+from covenant_portal.filters import london_day
 
 MEASURE = "named_contact_days_without"
 LABEL = "Days without a named contact"

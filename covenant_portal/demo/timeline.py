@@ -28,11 +28,11 @@ from covenant_portal.returns.calendar.service import CalendarSettings
 from covenant_portal.returns.calendar.periods import (
     LONDON,
     default_due_date,
-    london_day,
     next_quarter,
     quarter_dates,
     quarter_of,
 )
+from covenant_portal.filters import london_day
 
 HISTORY_QUARTERS = 12  # quarters with signed returns before the current one
 

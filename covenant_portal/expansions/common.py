@@ -1,7 +1,7 @@
 """What every part of the expansions area shares: errors, the GM LAs, named contacts, the timeline
 and London days."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +11,6 @@ from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.expansions.models import EventKind, ExpansionProposal, ProposalEvent, ProposalVersion
-from covenant_portal.filters import LONDON
 
 
 class ExpansionError(ValueError):
@@ -24,10 +23,6 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-def london_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
 
 
 def gm_authorities(session: Session) -> list[LocalAuthority]:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from covenant_portal.access import Role
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ProposalStatus
 from covenant_portal.expansions.proposals.drafts import proposals_of
 from covenant_portal.expansions.triage import service as triage

@@ -10,6 +10,7 @@ from covenant_portal.expansions.models import NEED_CATEGORY_LABELS, OUTCOME_LABE
 from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import Seen
 from covenant_portal.web.forms import PortalForm, strip
+from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.ids import parse_id
 from covenant_portal.web.widgets import RadioInput
 
@@ -92,6 +93,17 @@ class SectionForm(PortalForm):
     def fill(self, answers: dict) -> None:
         for question in rules.questions(self.section):
             self[question.name].data = answers.get(question.name, "")
+
+    def validate(self, extra_validators=None) -> bool:
+        """PortalForm's checks, with the identifier check's message naming its question (the same
+        postcode typed in four answers gives four messages, each saying which answer it is in)."""
+        valid = super().validate(extra_validators)
+        for question in rules.questions(self.section):
+            field = self[question.name]
+            plain = identifying_data_problem(field.data if isinstance(field.data, str) else None)
+            if plain is not None and field.errors == [plain]:
+                field.errors = [rules.identifying_problem(question, field.data)]
+        return valid
 
     def offer(self, options: dict[str, dict[str, str]]) -> None:
         for name, labels in options.items():

@@ -23,7 +23,7 @@ from covenant_portal.mail.service import queue_email
 from covenant_portal.observatory import measures
 from covenant_portal.observatory.measures import Quarter
 from covenant_portal.observatory.settings import ObservatorySettings
-from covenant_portal.returns.calendar.periods import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.returns.models import ReturnPeriod
 
 SENT = "observatory.variance_alert_sent"

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.covenant.service import current_version
-from covenant_portal.returns.calendar.periods import london_day, open_periods
+from covenant_portal.returns.calendar.periods import open_periods
+from covenant_portal.filters import london_day
 from covenant_portal.returns.compliance import service as compliance
 from covenant_portal.returns.drafts.sections import SectionStatus, sections
 from covenant_portal.returns.drafts.service import OwedReturn, owed_returns

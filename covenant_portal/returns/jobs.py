@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from covenant_portal.returns.calendar.periods import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.returns.calendar.service import CalendarSettings, ensure_periods_saved
 from covenant_portal.mail.links import Links
 from covenant_portal.returns.chasing.service import chase_returns

@@ -15,7 +15,8 @@ from covenant_portal.returns.models import (
     ReturnPeriod,
     ReturnReminder,
 )
-from covenant_portal.returns.calendar.periods import london_day, owes_return_clause
+from covenant_portal.returns.calendar.periods import owes_return_clause
+from covenant_portal.filters import london_day
 
 
 class ReturnState(StrEnum):

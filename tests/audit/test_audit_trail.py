@@ -104,9 +104,9 @@ def test_filters_narrow_the_events(signed_in, three_events, query, expected_coun
 @pytest.mark.parametrize(
     "query, message, kept",
     [
-        ("start_date=31&start_date=2&start_date=2026", "Start date must be a real date", 'value="31"'),
-        ("start_date=1&start_date=&start_date=2026", "Start date must include a month", 'value="2026"'),
-        ("end_date=1&end_date=7&end_date=26", "End date must have a year with 4 numbers, like 2026", 'value="26"'),
+        ("start_date=31&start_date=2&start_date=2026", "Enter a real date for “Start date”", 'value="31"'),
+        ("start_date=1&start_date=&start_date=2026", "Enter the month for “Start date”", 'value="2026"'),
+        ("end_date=1&end_date=7&end_date=26", "Enter a year with 4 numbers, like 2026, for “End date”", 'value="26"'),
         (
             "start_date=2&start_date=7&start_date=2026&end_date=1&end_date=7&end_date=2026",
             "End date must be the same as or after the start date",

@@ -7,10 +7,13 @@ securesystemslib. Then the Bury contact marks the learning action done, and the 
 the learning in the shared library (a name in it refused), where another provider finds it, with
 no name shown."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from covenant_portal.access import Role
 from covenant_portal.db import get_session
+from covenant_portal.filters import london_day
 from tests.browser.receipts import verified_statement
 from tests.factories import PASSWORD, local_authority
 
@@ -73,7 +76,9 @@ def test_a_concern_goes_from_logging_to_a_signed_closure(open_portal, live_serve
     assert "what was learned" in desk.text
     desk.click_link("Arrange the learning response")
     desk.choose("Huddle")
-    fill_date(desk, "on", "8", "12", "2026")
+    # Arranged for today: it cannot be recorded as held before the day it was arranged for.
+    today = london_day(datetime.now(UTC))
+    fill_date(desk, "on", str(today.day), str(today.month), str(today.year))
     desk.fill("Format", "Video call")
     desk.fill("Who attends?", "The home's manager and the referrals team")
     desk.press("Arrange the learning response")

@@ -37,3 +37,28 @@ def test_an_admin_invites_an_la_contact_who_activates_their_account_and_signs_in
     invitee_portal.sign_in(INVITEE, INVITEE_PASSWORD)
     assert invitee_portal.heading == "Welcome, Jo Bennett"
     assert "Oldham" in invitee_portal.text
+
+
+@pytest.mark.parametrize("javascript_enabled", [True, False], ids=["with JavaScript", "without JavaScript"])
+def test_the_local_authority_question_is_revealed_by_its_role(open_portal, live_server, javascript_enabled):
+    """GOV.UK's conditional reveal: with JavaScript the question shows once "Local authority contact"
+    is chosen, the radio naming it in aria-controls (never aria-expanded, which ARIA does not allow on
+    a radio); without JavaScript it is always shown. Each state is checked by axe-core."""
+    admin = live_server.create_user(role=Role.ADMIN)
+    portal = open_portal(javascript_enabled)
+    portal.sign_in(admin.email, PASSWORD)
+    portal.visit("/admin/users/invite")
+    radio = portal.page.get_by_label("Local authority contact", exact=True)
+    question = portal.page.get_by_label("Local authority", exact=True)
+    assert radio.get_attribute("aria-expanded") is None
+    if not javascript_enabled:
+        assert question.is_visible() and radio.get_attribute("aria-controls") is None
+        return
+    assert radio.get_attribute("aria-controls") == "conditional-role" and not question.is_visible()
+    radio.check()
+    assert question.is_visible() and radio.get_attribute("aria-expanded") is None
+    portal.check()
+    portal.choose(Role.ESCALATION_OFFICER.label)
+    assert not question.is_visible() and radio.get_attribute("aria-expanded") is None
+    portal.check()
+    portal.press("Send invitation", expected_status=400)  # shown again as chosen, then checked

@@ -97,7 +97,7 @@ def close_concern(session, concern, parties_of, at: datetime):
             concern,
             parties_of.officer,
             LearningResponse.AFTER_ACTION_REVIEW,
-            date(2026, 3, 9),
+            at.date(),  # held later that day
             "Call",
             "Both",
             when,

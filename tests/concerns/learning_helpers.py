@@ -47,7 +47,7 @@ def close_decided_by_officer(session, concern, parties):
     service.acknowledge(session, concern, la_contact, now)
     service.propose_resolution(session, concern, la_contact, "Resend the plan.", now)
     service.resolve(session, concern, officer, now, "Fair.")
-    service.arrange_learning(session, concern, officer, LearningResponse.HUDDLE, date(2026, 3, 9), "Call", "Both", now)
+    service.arrange_learning(session, concern, officer, LearningResponse.HUDDLE, date(2026, 3, 2), "Call", "Both", now)
     service.record_held(session, concern, officer, "Held.", now)
     service.record_learning(session, concern, officer, LearningDetails("Attach the plan.", ""), now)
     return service.close(session, current_app.extensions["signing_key"], concern, officer, now)

@@ -25,7 +25,7 @@ def learned(session, parties, what="Add the plan to the checklist"):
     service.propose_resolution(session, concern, parties.la_contact, "Resend.", LOGGED_AT)
     service.resolve(session, concern, parties.provider, LOGGED_AT)
     service.arrange_learning(
-        session, concern, parties.officer, LearningResponse.HUDDLE, date(2026, 3, 9), "Call", "Both", LOGGED_AT
+        session, concern, parties.officer, LearningResponse.HUDDLE, date(2026, 3, 2), "Call", "Both", LOGGED_AT
     )
     service.record_held(session, concern, parties.officer, "Held.", LOGGED_AT)
     learning = LearningDetails("Attach the plan.", "", [ActionDetails(what, "Referrals team", DUE)])

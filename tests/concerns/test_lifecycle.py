@@ -74,7 +74,7 @@ def walk_to_learning_held(db_session, parties):
     service.propose_resolution(db_session, concern, parties.la_contact, "We will resend the plan.", hour(2))
     service.resolve(db_session, concern, parties.provider, hour(3))
     service.arrange_learning(
-        db_session, concern, parties.officer, LearningResponse.HUDDLE, date(2026, 3, 9), "Video call", "Both", hour(4)
+        db_session, concern, parties.officer, LearningResponse.HUDDLE, date(2026, 3, 2), "Video call", "Both", hour(4)
     )
     service.record_held(db_session, concern, parties.officer, "Fifteen minutes, both sides.", hour(5))
     return concern
@@ -224,3 +224,28 @@ def test_the_list_of_concerns_each_user_sees_is_exactly_those_the_per_concern_ru
         len(service.concerns_for(db_session, parties.provider)) == 3
     )  # about it, raised by it, officer-raised about it
     assert len(service.concerns_for(db_session, parties.other_provider)) == 1
+
+
+def test_a_learning_response_cannot_be_recorded_as_held_before_the_day_it_was_arranged_for(db_session, parties):
+    arranged_on = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # Thursday 3 December, for Thursday 10 December
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    service.acknowledge(db_session, concern, parties.la_contact, hour(1))
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", hour(2))
+    service.resolve(db_session, concern, parties.provider, hour(3))
+    service.arrange_learning(
+        db_session, concern, parties.officer, LearningResponse.HUDDLE, date(2026, 12, 10), "Call", "Both", arranged_on
+    )
+    arranged = [event for event in concern.events if event.kind is EventKind.LEARNING_ARRANGED]
+    assert arranged[-1].text == "Huddle on 10 December 2026: Call"  # the timeline shows the date arranged
+    for too_early in (arranged_on, datetime(2026, 12, 9, 23, 59, tzinfo=UTC)):  # still 9 December in London
+        with pytest.raises(ConcernError) as refused:
+            service.record_held(db_session, concern, parties.la_contact, "Held.", too_early)
+        assert refused.value.field == "submit"
+        assert refused.value.message.startswith(
+            "You cannot record the huddle as held before 10 December 2026, the date it was arranged for."
+        )
+        assert concern.stage is Stage.LEARNING_ARRANGED and concern.held_at is None
+    assert service.held_too_early_problem(concern, datetime(2026, 12, 10, 0, 0, tzinfo=UTC)) is None
+    on_the_day = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
+    service.record_held(db_session, concern, parties.la_contact, "Held.", on_the_day)
+    assert concern.stage is Stage.LEARNING_HELD and concern.held_at == on_the_day

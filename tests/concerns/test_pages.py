@@ -7,10 +7,12 @@ import pytest
 from tests.conftest import csrf_token_in
 
 from covenant_portal.concerns import service
-from covenant_portal.concerns.timers import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.db import utcnow
 from covenant_portal.concerns.models import Concern, Stage
+from covenant_portal.access import Role
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
+from tests.factories import create_user, local_authority
 
 
 @pytest.fixture
@@ -124,3 +126,26 @@ def test_a_message_is_shown_on_the_timeline(client_request, db_session, parties)
         expected_redirect=f"/concerns/{concern.id}",
     )
     assert "We will call you on Thursday." in client_request.get("concerns.concern", concern_id=concern.id).text
+
+
+def test_the_list_says_whose_concerns_it_shows(client_request, db_session, parties):
+    ours = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    wigan = about_la(parties, about_id=parties.other_la_contact.local_authority_id)
+    theirs = service.raise_concern(db_session, parties.other_provider, wigan, LOGGED_AT)
+    client_request.login(parties.officer)
+    page = client_request.get_page("concerns.concerns")
+    assert page.h1 == "All concerns"
+    assert "Every concern in the portal, whoever raised it" in page.text and "by you" not in page.text
+    assert {f"Concern {ours.id}", f"Concern {theirs.id}"} <= set(page.links())
+    organisation = parties.provider.organisation.name
+    authority = parties.la_contact.local_authority.name
+    for user, name in ((parties.provider, organisation), (parties.la_contact, authority)):
+        client_request.login(user)
+        page = client_request.get_page("concerns.concerns")
+        assert page.h1 == "Concerns"
+        assert f"Concerns raised by {name} and concerns about {name}" in page.text
+        assert f"Concern {ours.id}" in page.links() and f"Concern {theirs.id}" not in page.links()
+    client_request.login(parties.other_la_contact)
+    assert f"Concern {theirs.id}" in client_request.get_page("concerns.concerns").links()
+    client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury")))
+    assert "No concern has been raised by or about Bury." in client_request.get_page("concerns.concerns").text

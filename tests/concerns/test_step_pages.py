@@ -1,10 +1,14 @@
 """Issue 13, point 4: each step of a concern's lifecycle on its own page, offered only to whoever
 may take it, with errors next to the fields and what was typed kept."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm import object_session
 
 from covenant_portal.concerns import service
+from covenant_portal.filters import london_day
+from covenant_portal.db import utcnow
 from covenant_portal.concerns.models import Concern, EventKind, LearningResponse, Stage
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
 
@@ -96,7 +100,7 @@ def test_errors_sit_next_to_their_fields_and_keep_what_was_typed(client_request,
     html = response.get_data(as_text=True)
     for field in ("response", "on-date-input", "attendees"):
         assert f'id="{field}-error"' in html
-    assert "When will it be held? must be a real date" in html
+    assert "Enter a real date for “When will it be held?”" in html
     assert 'value="Video call"' in html and 'value="31"' in html
     assert concern.stage is Stage.RESOLVED
 
@@ -147,3 +151,30 @@ def test_an_officer_reopens_and_extends_with_reasons(client_request, db_session,
     take(client_request, parties.officer, "reopen", concern, {"reason": "The plan was not resent."})
     assert concern.stage is Stage.ACKNOWLEDGED
     assert concern.events[-1].kind is EventKind.REOPENED
+
+
+def test_holding_before_the_day_arranged_is_refused_by_the_button_and_the_timeline_shows_the_day(
+    client_request, db_session, parties, concern
+):
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend.", LOGGED_AT)
+    service.resolve(db_session, concern, parties.provider, LOGGED_AT)
+    week_on = london_day(utcnow()) + timedelta(days=7)
+    typed = [str(week_on.day), str(week_on.month), str(week_on.year)]
+    arrange = {"response": "huddle", "on": typed, "meeting_format": "Video call", "attendees": "Both teams"}
+    take(client_request, parties.officer, "arrange", concern, arrange)
+    day = f"{week_on:%-d %B %Y}"
+    timeline = client_request.get_page("concerns.concern", concern_id=concern.id).text
+    assert f"Huddle on {day}: Video call" in timeline
+    client_request.login(parties.provider)
+    assert "Record the learning response held" not in client_request.get_page("/dashboard").text
+    assert f"It was arranged for {day}" in client_request.get_page("concerns.held", concern_id=concern.id).text
+    response = client_request.post("concerns.held", {"notes": "Short."}, concern_id=concern.id, expected_status=400)
+    page = response.page
+    message = f"You cannot record the huddle as held before {day}, the date it was arranged for."
+    assert page.title.startswith("Error: ")
+    assert [entry[: len(message)] for entry in page.error_summary] == [message]
+    assert page.select_one(".govuk-error-summary__list a")["href"] == "#submit"
+    assert page.select_one("#submit-error").get_text().replace("Error:", "").strip().startswith(message)
+    assert "Short." in response.get_data(as_text=True)  # what was typed is kept
+    assert concern.stage is Stage.LEARNING_ARRANGED

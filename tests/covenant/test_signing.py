@@ -89,6 +89,11 @@ def test_signing_the_covenant(client_request, db_session, provider_admin):
         "of the GM First Covenant on its behalf."
     )
     assert declaration in page
+    # The declaration is the checkbox's label, said once (no legend repeating it), never ticked for them.
+    (label,) = page.select('label[for="confirm"]')
+    assert " ".join(label.get_text().split()) == declaration
+    assert not page.select("form legend") and page.text.count(declaration) == 1
+    assert page.value_of("confirm") is None
     assert page.value_of("full_name") == "Ada Okoro", "prefilled from the account"
     assert page.value_of("job_title") == "Registered manager", "prefilled from the account"
 

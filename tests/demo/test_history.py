@@ -25,7 +25,8 @@ from covenant_portal.demo.providers import DOMAIN, HOMES, PROVIDERS
 from covenant_portal.homes.models import HomeType, ProviderHome
 from covenant_portal.jobs.models import JobRun, JobRunStatus
 from covenant_portal.mail.models import OutboxMessage
-from covenant_portal.returns.calendar.periods import LONDON, london_day
+from covenant_portal.returns.calendar.periods import LONDON
+from covenant_portal.filters import london_day
 from covenant_portal.returns.chasing.emails import dedupe_key
 from covenant_portal.returns.jobs import chase_overdue_returns
 from covenant_portal.returns.models import (

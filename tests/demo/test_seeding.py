@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from covenant_portal.db import Base
 from covenant_portal.demo import DemoSettings, seed_demo
-from covenant_portal.returns.calendar.periods import LONDON, london_day
+from covenant_portal.returns.calendar.periods import LONDON
+from covenant_portal.filters import london_day
 from covenant_portal.returns.models import ReturnPeriod, ReturnSubmission
 from covenant_portal.returns.status import ReturnState, return_states
 from covenant_portal.signing.records import record_kinds

@@ -8,7 +8,8 @@ import pytest
 
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import utcnow
-from covenant_portal.expansions.common import Invalid, london_day
+from covenant_portal.expansions.common import Invalid
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ProposalOutcome
 from covenant_portal.expansions.proposals import drafts, rules, wording
 from covenant_portal.expansions.triage import service as triage

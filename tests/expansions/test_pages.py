@@ -11,7 +11,7 @@ from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import utcnow
 
 from covenant_portal.access import Role
-from covenant_portal.expansions.proposals import drafts
+from covenant_portal.expansions.proposals import drafts, rules
 from tests.factories import create_user
 from tests.expansions.helpers import ANSWERS, draft, outcome, people, publish_need, submitted
 
@@ -83,6 +83,26 @@ def test_the_draft_is_saved_section_by_section_and_a_colleagues_save_is_shown(cl
     response = client_request.post(url, {**ANSWERS["service"], **shown, "places": "4"}, expected_status=409)
     assert "saved this section" in response.page.text and 'value="4"' in response.get_data(as_text=True)
     assert proposal.draft["service"]["places"] == "6"
+
+
+def test_the_same_postcode_in_every_location_answer_is_named_once_for_each_answer(client_request, db_session, who):
+    proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    client_request.login(who.provider)
+    url = client_request.url_for("expansion_proposals.section", proposal_id=proposal.id, section="location")
+    shown = hidden(client_request.get(url).get_data(as_text=True))
+    typed = {name: "Near BL9 0AA" for name in ANSWERS["location"]}
+    response = client_request.post(url, {**shown, **typed}, expected_status=400)
+    links = [
+        (item["href"].removeprefix("#"), " ".join(item.get_text().split()))
+        for item in response.page.select(".govuk-error-summary__list a")
+    ]
+    labels = {question.name: question.label for question in rules.questions("location")}
+    assert [name for name, _text in links] == list(typed)  # each entry links to its own field
+    assert len({text for _name, text in links}) == len(links)  # no two say the same
+    for name, text in links:
+        assert text.startswith(f"In “{labels[name]}”, remove the postcode BL9 0AA")
+        assert response.page.error_for(name) == text  # the same words next to the field
+    assert proposal.draft.get("location") in (None, {})
 
 
 def test_check_and_submit_then_the_host_la_triages(client_request, another_browser, db_session, who):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.observatory.service import for_dialogue, partners, work_out
 from covenant_portal.observatory.settings import ObservatorySettings
-from covenant_portal.returns.calendar.periods import london_day
+from covenant_portal.filters import london_day
 from tests.demo.test_history import organisations
 from tests.factories import local_authority
 from tests.seeded_demo import LONG_PAST_DUE

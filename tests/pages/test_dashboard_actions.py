@@ -8,7 +8,7 @@ from covenant_portal.audit.service import SYSTEM
 from covenant_portal.covenant import service as covenant
 from covenant_portal.db import utcnow
 from covenant_portal.mail.links import Links
-from covenant_portal.returns.calendar.periods import london_day
+from covenant_portal.filters import london_day
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.factories import create_provider, create_user
 from tests.homes.homes import create_home

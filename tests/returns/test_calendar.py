@@ -99,8 +99,8 @@ def test_an_admin_moves_a_due_date_and_the_calendar_says_who_why_and_from_when(a
     ("due_on", "reason", "errors"),
     [
         (["", "", ""], "", ["Enter the new due date", "Say why the due date is changing"]),
-        (["5", "", "2026"], "Outage", ["New due date must include a month"]),
-        (["31", "2", "2026"], "Outage", ["New due date must be a real date"]),
+        (["5", "", "2026"], "Outage", ["Enter the month for “New due date”"]),
+        (["31", "2", "2026"], "Outage", ["Enter a real date for “New due date”"]),
         (["30", "6", "2026"], "Outage", ["The due date must be on or after 1 July 2026, when the return opens."]),
     ],
 )

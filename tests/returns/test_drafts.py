@@ -187,7 +187,8 @@ def test_starting_from_last_quarter_carries_answers_over_marked_for_review(db_se
         "registered_places": 4,
         "from_last_quarter": True,
     }
-    assert draft["contacts"] == {"confirmed": True, "from_last_quarter": True}
+    # Last quarter's declaration is not carried over: the contacts wait to be confirmed again.
+    assert draft["contacts"] == {"confirmed": False, "from_last_quarter": True}
     [event] = events(db_session, "attestation_return.started")
     assert event.details["from_submission_id"] == submitted.id
 

@@ -366,6 +366,38 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
     assert "You need to finish 12 sections before you can sign" in check
 
 
+def test_no_declaration_is_ever_ticked_for_the_person(client_request, db_session, signed, q1):
+    submit_filled_return(db_session, signed, q1, now=datetime(2026, 7, 10, tzinfo=UTC))
+    q2 = period_of(db_session, 2026, 2)
+    client_request.login(signed.user)
+    response = client_request.post(
+        f"/returns/{q2.id}/start",
+        {"start_from": "last_quarter"},
+        form_url="/returns",
+        expected_redirect="returns.task_list",
+    )
+    return_id = int(response.location.rsplit("/", 1)[1])
+    contacts_url = f"/returns/{return_id}/contacts"
+
+    # Last quarter's contacts are carried over for review, but not their confirmation.
+    page = client_request.get_page(contacts_url)
+    assert page.select_one('input[name="confirmed"]') and page.value_of("confirmed") is None
+    assert (
+        "Confirm your named contacts From last quarter – review"
+        in client_request.get_page(f"/returns/{return_id}").text
+    )
+    refused = save(client_request, contacts_url, {}, expected_status=400)
+    assert "Confirm that these are your named contacts" in text_of(refused)
+
+    # Confirmed, it is kept as confirmed; the page still asks for the tick each time it is shown.
+    save(client_request, contacts_url, {"confirmed": "y"}, goes_to=f"/returns/{return_id}/check")
+    assert db_session.get(QuarterlyReturn, return_id).draft["contacts"] == {
+        "confirmed": True,
+        "from_last_quarter": False,
+    }
+    assert client_request.get_page(contacts_url).value_of("confirmed") is None
+
+
 def test_the_check_page_of_a_complete_return_has_the_sign_form(client_request, db_session, signed, q1):
     quarterly_return = create_return(db_session, signed.organisation, q1, filled_draft(db_session, signed.homes))
     client_request.login(signed.user)
@@ -373,6 +405,9 @@ def test_the_check_page_of_a_complete_return_has_the_sign_form(client_request, d
     assert "You need to finish" not in check
     assert f'<form method="post" action="/returns/{quarterly_return.id}/sign" novalidate>' in check
     assert "This is your first signed return" in check
+    # The signing declaration is for the signer to tick.
+    page = client_request.get_page(f"/returns/{quarterly_return.id}/check")
+    assert page.select_one('input[name="confirm"]') and page.value_of("confirm") is None
 
 
 def test_a_signed_return_sends_its_pages_to_the_signed_version(client_request, db_session, signed, q1):

@@ -299,6 +299,21 @@ def test_a_correction_is_a_new_version_superseding_the_old_one(db_session, signe
     assert any(s.startswith("Your correction to the return for Q1 2026 to 2027 is signed") for s in subjects)
 
 
+def test_differences_show_an_empty_answer_in_words_never_none():
+    evidence = [{"filename": "rota.pdf", "sizeBytes": 2048, "sha256": "ab" * 32}]
+    contact = {"name": "Priya Shah", "role": "Manager", "email": "priya@example.com", "phone": ""}
+    old = {"pledges": [{"number": 1, "narrative": "", "evidence": evidence}], "namedContacts": [contact]}
+    new = {"pledges": [{"number": 1, "narrative": "How we kept it.", "evidence": []}], "namedContacts": []}
+
+    changes = [(c.label, c.before, c.after) for c in differences(old, new)]
+    assert changes == [
+        ("Pledge 1: Narrative", "Not answered", "How we kept it."),
+        ("Pledge 1: Evidence files", f"rota.pdf (2 KB, SHA-256 {'ab' * 6})", "No files"),
+        ("Named contacts: Contacts", "Priya Shah (Manager, priya@example.com)", "No named contacts"),
+    ]
+    assert [(c.before, c.after) for c in differences(new, old)] == [(after, before) for _, before, after in changes]
+
+
 def test_starting_a_correction_twice_keeps_the_open_draft(db_session, signed, quarterly_return):
     sign(db_session, signed, quarterly_return)
     submission.start_correction(db_session, quarterly_return, signed.user, SYSTEM, NOW)

@@ -216,6 +216,28 @@ def test_a_correction_is_signed_as_version_2_showing_what_changed(client_request
     assert [s.version for s in db_session.get(QuarterlyReturn, quarterly_return.id).submissions] == [1, 2]
 
 
+def test_what_changed_shows_an_empty_answer_in_words(client_request, db_session, signed, quarterly_return):
+    client_request.login(signed.user)
+    sign_through_the_page(client_request, quarterly_return)
+    version_1 = f"/returns/{quarterly_return.id}/submissions/1"
+    client_request.post(
+        f"/returns/{quarterly_return.id}/correct", form_url=version_1, expected_redirect="returns.task_list"
+    )
+    db_session.expire_all()
+    draft = json.loads(json.dumps(quarterly_return.draft))
+    draft["pledges"]["9"] = {"status": "met", "narrative": "", "from_last_quarter": False}
+    quarterly_return.draft = draft
+    db_session.commit()
+
+    page = client_request.get_page(check_url(quarterly_return))
+
+    assert page.table("#changes-table")[1:] == [
+        ["Pledge 9: Status", "Partly met", "Met"],
+        ["Pledge 9: Narrative", "How we kept pledge 9.", "Not answered"],
+    ]
+    assert "None" not in page.text
+
+
 def test_who_may_see_a_signed_version(client_request, db_session, signed, quarterly_return):
     client_request.login(signed.user)
     sign_through_the_page(client_request, quarterly_return)

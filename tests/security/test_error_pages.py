@@ -6,6 +6,7 @@ from flask import Blueprint, abort
 from covenant_portal.access import public
 from covenant_portal.access import Role
 from tests.conftest import check_page, make_app
+from tests.page import Page
 from tests.factories import create_user
 
 
@@ -24,6 +25,34 @@ def test_a_page_for_another_role_says_so(client_request, db_session):
     html = response.get_data(as_text=True)
     check_page(html)
     assert '<h1 class="govuk-heading-l">You do not have permission to see this page</h1>' in html
+
+
+def _refused(client_request, user, url):
+    client_request.login(user)
+    response = client_request.client.get(url)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    check_page(html)
+    return Page(html).text
+
+
+def test_the_refusal_fits_the_person_refused(client_request, db_session):
+    # An admin is the person others ask: never told to ask a portal administrator.
+    admin = _refused(client_request, create_user(db_session, Role.ADMIN), "/concerns")
+    assert (
+        "This page is for provider users, local authority contacts and escalation officers. "
+        "Your account (portal administrator) cannot open it." in admin
+    )
+    assert "ask a portal administrator" not in admin and "administrator of your organisation" not in admin
+    officer = _refused(client_request, create_user(db_session, Role.ESCALATION_OFFICER), "/admin/audit")
+    assert "This page is for portal administrators." in officer
+    assert "If you think you should have access, ask a portal administrator." in officer
+    provider = _refused(client_request, create_user(db_session, Role.PROVIDER), "/admin/audit")
+    assert "ask the administrator of your organisation or a portal administrator" in provider
+    colleague = create_user(db_session, Role.PROVIDER, is_organisation_admin=False)
+    team = _refused(client_request, colleague, "/team")
+    assert "This page is for the organisation admins of a provider" in team
+    assert "ask an organisation admin of your organisation" in team
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Every radio and checkbox group asks its question: a legend with the label's text, whatever the
-template adds to the fieldset, and no empty hint for aria-describedby to point at."""
+template adds to the fieldset, and no empty hint for aria-describedby to point at. A single checkbox
+is a statement, its label: it has no fieldset, so its words are not read twice."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
@@ -22,6 +23,9 @@ class Example(Form):
         description="Select all that apply",
     )
     confirm = BooleanField("I confirm this", widget=CheckboxInput())
+    make_admin = BooleanField(
+        "Make them an organisation admin too", widget=CheckboxInput(), description="Admins can invite colleagues"
+    )
 
 
 def test_a_legend_keeps_its_question_when_the_template_sizes_it(app):
@@ -65,3 +69,18 @@ def test_no_form_of_the_portal_uses_govuk_frontend_wtfs_own_radios_or_checkboxes
             ):
                 offenders.append(f"{form_class.__module__}.{form_class.__name__}.{name}")
     assert offenders == []
+
+
+def test_a_single_checkbox_says_its_statement_once_as_its_label(app):
+    form = Example()
+    form.make_admin.errors = ["Confirm it"]
+    with app.test_request_context():
+        plain, described = str(form.confirm()), str(form.make_admin())
+    for html, words in ((plain, "I confirm this"), (described, "Make them an organisation admin too")):
+        assert "<fieldset" not in html and "<legend" not in html
+        assert html.count(words) == 1
+        assert words in html[html.index("<label") : html.index("</label>")]
+    # Its hint follows the label and its error comes first, each read with the checkbox.
+    assert 'aria-describedby="make_admin-error make_admin-item-hint"' in described
+    assert described.index("</label>") < described.index("Admins can invite colleagues")
+    assert described.index('id="make_admin-error"') < described.index("<input")

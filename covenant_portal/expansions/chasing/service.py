@@ -27,7 +27,8 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import User, can_sign_in
 from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
-from covenant_portal.expansions.common import host_of, london_day, named_contacts, provider_recipients
+from covenant_portal.expansions.common import host_of, named_contacts, provider_recipients
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus
 from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
 from covenant_portal.expansions.triage.service import clock_of, first_response, open_request

@@ -6,7 +6,8 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.expansions.dashboard import panel_figures
-from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities, london_day
+from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.forms import ButtonForm, NeedForm, NeedsFilterForm
 from covenant_portal.expansions.models import NEED_CATEGORY_LABELS
 from covenant_portal.expansions.needs import service

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import Actor
-from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities, london_day
+from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement, ProposalStatus
 from covenant_portal.expansions.proposals import rules
 

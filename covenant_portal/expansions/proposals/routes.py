@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import ExpansionError, Invalid, london_day, timeline
+from covenant_portal.expansions.common import ExpansionError, Invalid, timeline
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.forms import (
     SECTION_FORMS,
     AnswerForm,

@@ -124,7 +124,7 @@ def section_problems(
             problems[question.name] = (
                 f"{question.label} must be {200 if question.kind == 'text' else LONGEST_TEXT} characters or fewer"
             )
-        elif question.kind in ("text", "textarea") and (identifying := identifying_data_problem(value)):
+        elif question.kind in ("text", "textarea") and (identifying := identifying_problem(question, value)):
             problems[question.name] = identifying
     problems.update(_across(section, answers, complete))
     if section == "service" and not {"opening_month", "opening_year"} & problems.keys():
@@ -132,6 +132,14 @@ def section_problems(
         if opening:
             problems["opening_month"] = opening
     return problems
+
+
+def identifying_problem(question: Question, value: str | None) -> str | None:
+    """The identifier check's message for an answer, naming its question: a section may hold the same
+    words in several answers, and each message (next to its field and in the error summary) must say
+    which answer it is about."""
+    problem = identifying_data_problem(value)
+    return f"In “{question.label}”, {problem[0].lower()}{problem[1:]}" if problem else None
 
 
 def opening_problem(month: str | None, year: str | None, today: date) -> str | None:

@@ -17,7 +17,8 @@ from covenant_portal.accounts.service import signer_and_organisation_admins
 from covenant_portal.audit.service import Actor
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import next_id
-from covenant_portal.expansions.common import ExpansionError, add_event, gm_authorities, london_day, named_contacts
+from covenant_portal.expansions.common import ExpansionError, add_event, gm_authorities, named_contacts
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import EventKind, ExpansionProposal, ProposalStatus, ProposalVersion
 from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import choices, unfinished

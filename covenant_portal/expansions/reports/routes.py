@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.reports import service
 from covenant_portal.web.csv import csv_response
 

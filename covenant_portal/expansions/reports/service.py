@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from covenant_portal.web.duties import BrokenDuty, LaPledgeFigure, Party
-from covenant_portal.expansions.common import host_of, latest_of, london_day
+from covenant_portal.expansions.common import host_of, latest_of
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import (
     ExpansionProposal,
     ProposalOutcome,

@@ -8,7 +8,8 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import ExpansionError, Invalid, london_day, timeline
+from covenant_portal.expansions.common import ExpansionError, Invalid, timeline
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.forms import ButtonForm, MessageForm, OutcomeForm, QuestionForm
 from covenant_portal.expansions.models import ProposalOutcome
 from covenant_portal.expansions.proposals import submission, wording

@@ -22,10 +22,10 @@ from covenant_portal.expansions.common import (
     add_event,
     host_of,
     latest_of,
-    london_day,
     named_contacts,
     provider_recipients,
 )
+from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import (
     EventKind,
     ExpansionProposal,

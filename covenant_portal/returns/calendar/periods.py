@@ -6,7 +6,6 @@ a return for every quarter that starts after it first signed the covenant (`owes
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -16,18 +15,14 @@ from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.audit.service import Actor
 from covenant_portal.covenant.models import CovenantSignature
+from covenant_portal.filters import LONDON, london_day
 from covenant_portal.web.working_days import next_working_day
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_DUE_DAYS = 28
 
 
 class CalendarError(ValueError):
     """An adjustment to the calendar breaks its rules; the message is fit to show the user."""
-
-
-def london_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
 
 
 def start_of_london_day(day: date) -> datetime:

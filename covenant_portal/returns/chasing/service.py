@@ -53,10 +53,10 @@ from covenant_portal.returns.models import (
     ReturnReminder,
 )
 from covenant_portal.returns.calendar.periods import (
-    london_day,
     owing_organisation_ids,
     start_of_london_day,
 )
+from covenant_portal.filters import london_day
 from covenant_portal.audit.service import record_many
 from covenant_portal.covenant.models import CovenantSignature
 from covenant_portal.db import insert_ignoring_duplicates

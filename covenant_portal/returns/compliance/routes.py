@@ -10,7 +10,8 @@ from covenant_portal.access import allowed
 from covenant_portal.access import Role
 from covenant_portal.returns.compliance import service as compliance
 from covenant_portal.returns.models import PledgeStatus
-from covenant_portal.returns.calendar.periods import london_day, open_periods
+from covenant_portal.returns.calendar.periods import open_periods
+from covenant_portal.filters import london_day
 from covenant_portal.returns.status import ReturnState
 from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow

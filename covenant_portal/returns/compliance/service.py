@@ -27,7 +27,8 @@ from covenant_portal.returns.models import (
     ReturnPeriod,
     ReturnReminder,
 )
-from covenant_portal.returns.calendar.periods import london_day, open_periods
+from covenant_portal.returns.calendar.periods import open_periods
+from covenant_portal.filters import london_day
 from covenant_portal.returns.status import (
     ReturnState,
     days_late,

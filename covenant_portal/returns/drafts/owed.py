@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_portal.returns.calendar.periods import london_day, open_periods, owes_return
+from covenant_portal.returns.calendar.periods import open_periods, owes_return
+from covenant_portal.filters import london_day
 
 from covenant_portal.returns.models import (
     QuarterlyReturn,

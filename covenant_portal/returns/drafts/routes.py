@@ -11,7 +11,7 @@ from covenant_portal.contacts.service import current_contacts
 from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.returns.blueprint import blueprint
-from covenant_portal.returns.calendar.periods import london_day
+from covenant_portal.filters import london_day
 from covenant_portal.returns.chasing.service import reminders_for
 from covenant_portal.returns.drafts import service as drafts
 from covenant_portal.returns.drafts.forms import (
@@ -278,7 +278,9 @@ def contacts(return_id):
     if elsewhere:
         return elsewhere
     saved = drafts.section_of(quarterly_return.draft, drafts.CONTACTS_PATH) or {}
-    form = ContactsForm(data={"confirmed": bool(saved.get("confirmed"))})
+    # A declaration: never ticked for the person, whatever the draft holds (last quarter's, or
+    # their own earlier confirmation); only what they send back is kept when the page is shown again.
+    form = ContactsForm()
     context = draft_context(
         quarterly_return,
         contacts=current_contacts(session, quarterly_return.organisation_id),

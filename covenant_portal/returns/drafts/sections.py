@@ -65,9 +65,11 @@ def occupancy_status(draft: dict | None, homes: list[ProviderHome]) -> SectionSt
 
 def contacts_status(draft: dict | None) -> SectionStatus:
     answer = section_of(draft, CONTACTS_PATH)
+    if answer and answer.get("from_last_quarter"):
+        return SectionStatus.FROM_LAST_QUARTER
     if not answer or not answer.get("confirmed"):
         return SectionStatus.NOT_STARTED
-    return SectionStatus.FROM_LAST_QUARTER if answer.get("from_last_quarter") else SectionStatus.COMPLETED
+    return SectionStatus.COMPLETED
 
 
 def sections(session: Session, quarterly_return: QuarterlyReturn, pledges: list[dict]) -> list[Section]:

@@ -26,7 +26,8 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.service import current_contacts
-from covenant_portal.returns.calendar.periods import london_day, owes_return
+from covenant_portal.returns.calendar.periods import owes_return
+from covenant_portal.filters import london_day
 from covenant_portal.returns.drafts.owed import (  # noqa: F401 (part of this module's interface)
     OwedReturn,
     compared_submission,
@@ -189,7 +190,8 @@ def carried_over(session: Session, organisation_id: int, submission: ReturnSubmi
             for home in document.get("occupancy") or []
             if home.get("homeId") in open_ids
         },
-        "contacts": {"confirmed": True, "from_last_quarter": True},
+        # Last quarter's confirmation is not this quarter's: the person ticks the declaration again.
+        "contacts": {"confirmed": False, "from_last_quarter": True},
         "based_on": submission.id,
     }
 

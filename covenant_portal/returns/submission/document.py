@@ -43,6 +43,9 @@ from covenant_portal.homes.models import HomeStatus, ProviderHome
 
 DOCUMENT_TYPE = "urn:gm-first:document:attestation-return:v1"
 NOT_ANSWERED = "Not answered"
+# How the differences show an empty answer (never Python's "None"), in the words of check answers.
+NO_EVIDENCE = "No files"
+NO_NAMED_CONTACTS = "No named contacts"
 
 
 def document_for(session: Session, quarterly_return: QuarterlyReturn, draft: dict | None) -> dict:
@@ -218,7 +221,7 @@ def differences(old_document: dict | None, new_document: dict | None) -> list[Di
         "Contacts",
         _contacts_text(old_document.get("namedContacts")),
         _contacts_text(new_document.get("namedContacts")),
-        empty="None",
+        empty=NO_NAMED_CONTACTS,
     )
     return found
 
@@ -252,14 +255,14 @@ def _pledge_differences(found: list[Difference], old: list[dict], new: list[dict
         section = f"Pledge {number}"
         _compare(found, section, "Pledge wording", before.get("pledge"), after.get("pledge"))
         _compare(found, section, "Status", status_label(before.get("status")), status_label(after.get("status")))
-        _compare(found, section, "Narrative", before.get("narrative"), after.get("narrative"), empty="None")
+        _compare(found, section, "Narrative", before.get("narrative"), after.get("narrative"))
         _compare(
             found,
             section,
             "Evidence files",
             _evidence_text(before.get("evidence")),
             _evidence_text(after.get("evidence")),
-            empty="None",
+            empty=NO_EVIDENCE,
         )
 
 
