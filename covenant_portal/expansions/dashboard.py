@@ -7,6 +7,7 @@ from covenant_portal.access import Role
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ProposalStatus
+from covenant_portal.expansions.needs import service as needs
 from covenant_portal.expansions.proposals.drafts import proposals_of
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.web.areas import DashboardAction
@@ -14,16 +15,26 @@ from covenant_portal.web.areas import DashboardAction
 
 def expansion_actions(session, user, now) -> list[DashboardAction]:
     if user.role == Role.LA_CONTACT and user.local_authority_id:
+        actions = []
         waiting = triage.queue(session, user.local_authority_id, london_day(now))
         if waiting:
             first = waiting[0]
-            return [
+            actions.append(
                 DashboardAction(
                     f"Triage {len(waiting)} expansion proposal{'s' if len(waiting) != 1 else ''}",
                     url_for("expansion_triage.queue"),
                     f"First due: {first.proposal.title}, {first.clock.describe()}",
                 )
-            ]
+            )
+        return actions + [
+            DashboardAction(
+                f"Review {need.local_authority.name}’s {need.category.label.lower()} need: its review date, "
+                f"{need.review_on:%-d %B %Y}, has passed",
+                url_for("expansion_needs.edit_need", need_id=need.id),
+                "Change it to say what is needed now, with a new review date, or withdraw it",
+            )
+            for need in needs.past_review(session, user.local_authority_id, london_day(now))
+        ]
     if user.role == Role.PROVIDER and user.organisation_id:
         asked = [
             p for p in proposals_of(session, user.organisation_id) if p.status == ProposalStatus.INFORMATION_REQUESTED

@@ -4,11 +4,13 @@ kept and conflicts shown, check and submit, the LA's triage page, the letter, an
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import utcnow
+from covenant_portal.filters import london_day
 
 from covenant_portal.access import Role
 from covenant_portal.expansions.proposals import drafts, rules
@@ -59,6 +61,21 @@ def test_an_la_contact_publishes_a_need_and_errors_keep_what_was_typed(client_re
     assert 'value="Ramsbottom"' in response.get_data(as_text=True)
     client_request.post("expansion_needs.new_need", {**data, "age_to": "15"}, expected_redirect="expansion_needs.needs")
     assert "Ramsbottom" in client_request.get_page("expansion_needs.needs").text
+
+
+def test_an_la_contacts_dashboard_asks_them_to_review_a_need_past_its_review_date(client_request, db_session, who):
+    today = london_day(utcnow())
+    past = publish_need(db_session, who.bury, now=utcnow() - timedelta(days=90), review_on=today - timedelta(days=1))
+    publish_need(db_session, who.bury, category="fostering", review_on=today + timedelta(days=30))
+    publish_need(db_session, who.wigan, name="Wigan", now=utcnow() - timedelta(days=90), review_on=today)
+    client_request.login(who.bury)
+    page = client_request.get_page("pages.dashboard")
+    asked = [a for a in page.select("a") if a.get_text(" ", strip=True).startswith("Review ")]
+    words = f"Review Bury’s emotional and behavioural difficulties need: its review date, {past.review_on:%-d %B %Y}"
+    assert [a.get_text(" ", strip=True) for a in asked] == [f"{words}, has passed"]
+    assert asked[0]["href"] == f"/expansions/needs/{past.id}/edit"
+    edit = client_request.get_page("expansion_needs.edit_need", need_id=past.id)
+    assert edit.select_one(f'a[href="/expansions/needs/{past.id}/withdraw"]') is not None
 
 
 def test_the_draft_is_saved_section_by_section_and_a_colleagues_save_is_shown(client_request, db_session, who):

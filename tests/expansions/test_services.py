@@ -61,13 +61,24 @@ def test_a_need_refuses_bad_figures_and_child_details(db_session, who):
 
 
 def test_the_combined_view_filters_and_marks_passed_review_dates(db_session, who):
-    publish_need(db_session, who.bury, review_on=date(2026, 9, 1))
+    publish_need(db_session, who.bury, now=NOW - timedelta(days=60), review_on=date(2026, 9, 1))
     publish_need(db_session, who.admin, name="Wigan", category="fostering")
     assert {n.local_authority.name for n in needs.combined(db_session)} >= {"Bury", "Wigan"}
     assert [n.local_authority.name for n in needs.combined(db_session, "E08000010")] == ["Wigan"]
     assert [n.category.value for n in needs.combined(db_session, category="fostering")] == ["fostering"]
     rows = needs.csv_rows(needs.combined(db_session, "E08000002"), date(2026, 10, 6))
     assert rows[0][-1] == "Review date passed"
+
+
+def test_a_need_is_not_published_or_changed_with_a_review_date_already_passed(db_session, who):
+    late_evening = NOW.replace(hour=23, minute=30) - timedelta(days=1)  # 6 October in London (BST)
+    with pytest.raises(Invalid) as invalid:
+        publish_need(db_session, who.bury, now=late_evening, review_on=date(2026, 10, 5))
+    assert invalid.value.errors == {"review_on": "The review date must be today or in the future"}
+    need = publish_need(db_session, who.bury, now=late_evening, review_on=date(2026, 10, 6))
+    with pytest.raises(Invalid):
+        needs.change(db_session, who.bury, need, need_input(db_session, review_on=date(2026, 10, 1)), SYSTEM, NOW)
+    assert need.review_on == date(2026, 10, 6)
 
 
 def test_a_withdrawn_need_is_no_longer_shown(db_session, who):

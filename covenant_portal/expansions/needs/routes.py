@@ -102,7 +102,7 @@ def new_need():
     form = _need_form(session)
     if not form.validate_on_submit():
         if form.is_submitted():
-            show_problems(form, service.problems(_typed(form)))
+            show_problems(form, service.problems(_typed(form), utcnow()))
         return form_page("expansions/need_form.html", form, need=None)
     try:
         service.publish(session, signed_in_user(), _typed(form), current_actor(), utcnow())
@@ -126,7 +126,7 @@ def edit_need(need_id):
     form = _need_form(session, need)
     if not form.validate_on_submit():
         if form.is_submitted():
-            show_problems(form, service.problems(_typed(form)))
+            show_problems(form, service.problems(_typed(form), utcnow()))
         return form_page("expansions/need_form.html", form, need=need)
     try:
         service.change(session, signed_in_user(), need, _typed(form), current_actor(), utcnow())

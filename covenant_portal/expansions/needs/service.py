@@ -14,6 +14,7 @@ from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.audit.service import Actor
 from covenant_portal.expansions.common import ExpansionError, Invalid
 from covenant_portal.expansions.models import NeedCategory, NeedPriority, NeedsStatement
+from covenant_portal.filters import london_day
 from covenant_portal.web.forms import whole_number
 from covenant_portal.web.identifiers import identifying_data_problem
 
@@ -37,7 +38,8 @@ def may_edit(user: User, local_authority_id: int) -> bool:
     return user.role == Role.ADMIN or (user.role == Role.LA_CONTACT and user.local_authority_id == local_authority_id)
 
 
-def problems(typed: NeedInput) -> dict[str, str]:
+def problems(typed: NeedInput, now: datetime) -> dict[str, str]:
+    """Messages by field for a need as typed; its review date cannot be before today (London)."""
     found: dict[str, str] = {}
     if typed.category not in set(NeedCategory):
         found["category"] = "Choose the category of service"
@@ -65,6 +67,8 @@ def problems(typed: NeedInput) -> dict[str, str]:
         found["notes"] = problem
     if typed.review_on is None:
         found["review_on"] = "Enter the review date"
+    elif typed.review_on < london_day(now):
+        found["review_on"] = "The review date must be today or in the future"
     return found
 
 
@@ -88,7 +92,7 @@ def publish(session: Session, user: User, typed: NeedInput, actor: Actor, now: d
         raise Invalid({"local_authority": "Choose the local authority"})
     if not may_edit(user, authority.id):
         raise ExpansionError("Only the local authority’s contacts and admins can publish its needs.")
-    if found := problems(typed):
+    if found := problems(typed, now):
         raise Invalid(found)
     need = NeedsStatement(local_authority_id=authority.id, created_at=now)
     _apply(need, typed, user, now)
@@ -102,7 +106,7 @@ def publish(session: Session, user: User, typed: NeedInput, actor: Actor, now: d
 def change(session: Session, user: User, need: NeedsStatement, typed: NeedInput, actor: Actor, now) -> None:
     if not may_edit(user, need.local_authority_id):
         raise ExpansionError("Only the local authority’s contacts and admins can change its needs.")
-    if found := problems(typed):
+    if found := problems(typed, now):
         raise Invalid(found)
     _apply(need, typed, user, now)
     audit.record(session, actor, "expansion_need.changed", need, now)
@@ -120,6 +124,21 @@ def withdraw(session: Session, user: User, need: NeedsStatement, actor: Actor, n
 def current_need(session: Session, need_id: int) -> NeedsStatement | None:
     return session.scalar(
         select(NeedsStatement).where(NeedsStatement.id == need_id, NeedsStatement.withdrawn_at.is_(None))
+    )
+
+
+def past_review(session: Session, local_authority_id: int, today: date) -> list[NeedsStatement]:
+    """The LA's current needs whose review date has gone by, the longest overdue first."""
+    return list(
+        session.scalars(
+            select(NeedsStatement)
+            .where(
+                NeedsStatement.local_authority_id == local_authority_id,
+                NeedsStatement.withdrawn_at.is_(None),
+                NeedsStatement.review_on < today,
+            )
+            .order_by(NeedsStatement.review_on, NeedsStatement.id)
+        )
     )
 
 
