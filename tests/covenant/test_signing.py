@@ -1,6 +1,7 @@
 """A provider organisation admin reads the covenant and signs it for their organisation."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -270,7 +271,10 @@ def test_signing_is_in_the_audit_trail(client_request, db_session, provider_admi
 
 def test_the_dashboard_shows_whether_the_organisation_has_signed(client_request, db_session, provider_admin):
     client_request.login(provider_admin)
-    assert "has not signed the covenant yet" in client_request.get("/dashboard").get_data(as_text=True)
+    unsigned = client_request.get("/dashboard").get_data(as_text=True)
+    assert "has not signed the covenant yet" in unsigned
+    # The sentence and the link after it are apart ("sign it. Read the covenant", not "it.Read").
+    assert re.search(r"you can sign it\.\s+<a [^>]*>Read the covenant</a>", unsigned)
     signature = sign_current_version(db_session, provider_admin)
     html = client_request.get("/dashboard").get_data(as_text=True)
     assert "signed version 1 of the covenant on" in html

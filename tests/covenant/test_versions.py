@@ -1,6 +1,8 @@
 """Covenant versions: version 1 from the reference data; admins draft and publish new ones, and
 organisations that signed an older version are asked to sign again."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 from flask import current_app
@@ -131,6 +133,7 @@ def test_publishing_asks_organisations_that_signed_before_to_sign_again(
         another_browser.login(person)
         dashboard = another_browser.get("/dashboard").get_data(as_text=True)
         assert f"{signed.organisation.name} signed version 1 — re-signing needed" in dashboard
+        assert re.search(r"sign it(?: for your organisation)?\.\s+<a [^>]*>Read version 2</a>", dashboard)
     register = client_request.get("/signatories/all").get_data(as_text=True)
     assert "Signed version 1 — re-signing needed" in register
     # On the public register for the grace period, with the date it must sign again by.
