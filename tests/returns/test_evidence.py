@@ -149,6 +149,25 @@ def test_bad_files_are_refused_and_nothing_is_kept(
     assert not any(evidence_folder.iterdir())
 
 
+@pytest.mark.parametrize(
+    "filename, shown",
+    [
+        ("Jamie Smith DOB 03-04-2012.pdf", "Remove the date of birth (03-04-2012)"),
+        ("Jamie_aged_12.pdf", "Remove “Jamie aged 12”"),
+        ("NHS 943 476 5919.pdf", "it looks like an NHS number"),
+    ],
+)
+def test_a_file_whose_name_could_identify_a_child_is_refused(
+    db_session, signed, quarterly_return, evidence_folder, filename, shown
+):
+    """The name is signed with the return and shown to local authorities, like any free text."""
+    with pytest.raises(evidence.EvidenceError, match="Rename the file, then upload it again") as refused:
+        attach(db_session, signed, quarterly_return, filename=filename)
+    assert shown in str(refused.value)
+    assert db_session.scalar(select(EvidenceFile.id)) is None
+    assert not any(evidence_folder.iterdir())
+
+
 def test_a_file_of_exactly_10_mb_is_accepted(db_session, signed, quarterly_return):
     added = attach(db_session, signed, quarterly_return, data=files.padded_pdf(evidence.MAX_EVIDENCE_BYTES))
     assert added.size_bytes == 10 * 1024 * 1024
@@ -252,6 +271,7 @@ def test_a_provider_uploads_lists_downloads_and_removes_a_file(client_request, d
         (files.WINDOWS_PROGRAM, "photo.png", WRONG_TYPE),
         (b"", "empty.pdf", "The selected file is empty"),
         (files.padded_pdf(evidence.MAX_EVIDENCE_BYTES + 1), "big.pdf", "The selected file must be smaller than 10 MB"),
+        (files.PDF, "Jamie DOB 03.04.2012.pdf", "Rename the file, then upload it again. Remove the date of birth"),
     ],
 )
 def test_bad_files_get_a_clear_message(client_request, signed, quarterly_return, data, filename, message):

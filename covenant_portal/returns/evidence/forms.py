@@ -13,7 +13,7 @@ class EvidenceForm(PortalForm):
         "Upload a file",
         widget=GovFileInput(),
         description="A PDF, Word document (DOCX), Excel spreadsheet (XLSX), PNG or JPEG, smaller than 10 MB. "
-        "Do not include anything that identifies a child.",
+        "Do not include anything that identifies a child, in the file or in its name.",
         render_kw={"accept": ACCEPTED_EXTENSIONS},
     )
     submit = SubmitField("Upload file", widget=GovSubmitInput())

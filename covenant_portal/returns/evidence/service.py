@@ -35,6 +35,7 @@ from covenant_portal.returns.evidence.office import DEFAULT_LIMITS, OfficeLimits
 from covenant_portal.returns.models import QuarterlyReturn, EvidenceFile
 from covenant_portal.audit.service import Actor
 from covenant_portal.signing.canonical import sha256_hex
+from covenant_portal.web.identifiers import identifying_data_problem
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,14 @@ def safe_filename(typed: str, media_type: str) -> str:
     return name
 
 
+def name_problem(name: str) -> str | None:
+    """What in a file's name could identify a child, if anything: the name is signed with the return
+    and shown to local authorities, so it is free text like any other (underscores read as spaces)."""
+    stem = name.rsplit(".", 1)[0]
+    problem = identifying_data_problem(stem.replace("_", " "))
+    return f"Rename the file, then upload it again. {problem}" if problem else None
+
+
 def check_file(data: bytes, limits: OfficeLimits = DEFAULT_LIMITS) -> str:
     """The file's media type, if it may be attached; else EvidenceError saying why."""
     if not data:
@@ -229,6 +238,9 @@ def add_evidence(
     if pledge_number not in pledge_numbers(session):
         raise EvidenceError("There is no such pledge")
     media_type = check_file(data, limits)
+    filename = safe_filename(filename, media_type)
+    if problem := name_problem(filename):
+        raise EvidenceError(problem)
     attached = session.scalar(
         select(func.count(EvidenceFile.id)).where(
             EvidenceFile.return_id == quarterly_return.id,
@@ -242,7 +254,7 @@ def add_evidence(
     evidence = EvidenceFile(
         return_id=quarterly_return.id,
         pledge_number=pledge_number,
-        filename=safe_filename(filename, media_type),
+        filename=filename,
         stored_name=stored_name,
         media_type=media_type,
         size_bytes=len(data),
