@@ -309,7 +309,7 @@ def test_a_colleagues_save_is_not_overwritten_and_what_was_typed_is_kept(
     response = client_request.post(url, {**mine, "status": "met", "narrative": "My own words."}, expected_status=409)
 
     page = text_of(response)
-    assert "Your answers have not been saved: Dee Colleague saved this section at" in page
+    assert "Your answers have not been saved: Dee Colleague saved this section on " in page
     assert "Dee's account of pledge 1." in page  # what Dee saved, to compare
     assert ">My own words.</textarea>" in page  # what I typed, kept
     db_session.refresh(started)

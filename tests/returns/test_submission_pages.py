@@ -5,10 +5,11 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from covenant_portal.access import Role
 from covenant_portal.covenant.service import current_version
+from covenant_portal.filters import london_datetime
 from covenant_portal.returns.models import QuarterlyReturn, ReturnSubmission
 from covenant_portal.signing.models import LedgerEntry
 from tests.returns.helpers import filled_return, period_of, sign_again, signed_organisation
@@ -170,6 +171,37 @@ def test_a_change_saved_by_a_colleague_after_the_page_opened_is_checked_first(
     assert "The return was changed after you opened this page" in html
     assert DRAFT_LOCK.search(html).group(1) == str(lock + 1)
     assert db_session.scalar(select(ReturnSubmission)) is None
+
+
+def test_a_page_opened_before_signing_says_that_nothing_it_sent_was_saved(
+    client_request, db_session, signed, quarterly_return
+):
+    """Another tab, or the back button: the pledge page and the declaration were opened before the
+    return was signed; what they send afterwards is not saved, and the person is told so."""
+    client_request.login(signed.user)
+    pledge_page = client_request.get(f"/returns/{quarterly_return.id}/pledges/1").get_data(as_text=True)
+    second_tab = client_request.get(check_url(quarterly_return)).get_data(as_text=True)
+    assert sign_through_the_page(client_request, quarterly_return).status_code == 302
+    signed_at = db_session.scalar(select(ReturnSubmission)).signed_at
+
+    for url, page, typed in (
+        (f"/returns/{quarterly_return.id}/pledges/1", pledge_page, {"status": "not_met", "narrative": "Typed late."}),
+        (sign_url(quarterly_return), second_tab, {"confirm": "y", "full_name": "Amira Khan", "job_title": "Director"}),
+    ):
+        response = client_request.client.post(
+            url, data={"csrf_token": csrf_token_in(page), "draft_lock": DRAFT_LOCK.search(page).group(1), **typed}
+        )
+        assert response.location == f"/returns/{quarterly_return.id}/submissions/1"
+        shown = client_request.get(response.location).page
+        assert shown.h1 == "Signed return, version 1"
+        assert (
+            "Nothing was saved: Amira Khan signed this return (version 1) on "
+            f"{london_datetime(signed_at)}. To change an answer, correct the return below."
+        ) in shown.text
+    assert db_session.scalar(select(func.count(ReturnSubmission.id))) == 1
+    db_session.expire_all()
+    assert db_session.get(QuarterlyReturn, quarterly_return.id).draft is None
+    assert "Typed late." not in json.dumps(db_session.scalar(select(ReturnSubmission)).document)
 
 
 def test_the_receipt_and_the_document_are_the_signed_bytes(client_request, db_session, signed, quarterly_return):

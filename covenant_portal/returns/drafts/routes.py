@@ -3,7 +3,7 @@ section by section (task list, each pledge, occupancy, named contacts). Check an
 (submission/check_answers.py, submission/routes.py), signed versions and evidence files are on the
 same blueprint (blueprint.py)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import Role, allowed
@@ -11,7 +11,7 @@ from covenant_portal.contacts.service import current_contacts
 from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.returns.blueprint import blueprint
-from covenant_portal.filters import london_day
+from covenant_portal.filters import london_datetime, london_day
 from covenant_portal.returns.chasing.service import reminders_for
 from covenant_portal.returns.drafts import service as drafts
 from covenant_portal.returns.drafts.forms import (
@@ -50,10 +50,20 @@ def own_draft(return_id: int):
     if quarterly_return.draft is None:
         latest = quarterly_return.latest_submission
         found_or_404(latest)
+        if request.method == "POST":  # a page opened before the return was signed (another tab, the back button)
+            flash(signed_meanwhile(latest), "info")
         return None, redirect(
             link("returns.submission", return_id=return_id, version=latest.version) or url_for("returns.returns")
         )
     return quarterly_return, None
+
+
+def signed_meanwhile(latest) -> str:
+    """Why what was sent from a page of the draft was not saved: the return has been signed since."""
+    return (
+        f"Nothing was saved: {latest.signer_name} signed this return (version {latest.version}) on "
+        f"{london_datetime(latest.signed_at)}. To change an answer, correct the return below."
+    )
 
 
 def draft_context(quarterly_return, **extra) -> dict:

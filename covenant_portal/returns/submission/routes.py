@@ -17,6 +17,7 @@ from covenant_portal.returns.status import late_label, return_days_late
 from covenant_portal.returns.submission.records import subject_name_for
 from covenant_portal.returns.blueprint import blueprint
 from covenant_portal.returns.submission.check_answers import check_answers_page, sign_form
+from covenant_portal.returns.drafts.routes import signed_meanwhile
 from covenant_portal.returns.submission.forms import ActionForm
 from covenant_portal.signing.records import record_kinds
 from covenant_portal.signing.references import receipt_reference
@@ -56,6 +57,8 @@ def sign(return_id):
     if quarterly_return.draft is None:
         latest = quarterly_return.latest_submission
         if latest is not None:
+            if request.method == "POST":
+                flash(signed_meanwhile(latest), "info")
             return redirect(url_for("returns.submission", return_id=return_id, version=latest.version))
         return redirect(link("returns.returns") or url_for("pages.home"))
     if request.method == "GET":  # the declaration is on check answers now
