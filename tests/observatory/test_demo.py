@@ -4,6 +4,7 @@ partner", one below the dialogue threshold, and a variance alert sent."""
 import pytest
 import sqlalchemy as sa
 
+from covenant_portal.jobs.models import JobRun, JobRunStatus
 from covenant_portal.mail.models import OutboxMessage
 from covenant_portal.observatory.service import for_dialogue, partners, work_out
 from covenant_portal.observatory.settings import ObservatorySettings
@@ -32,3 +33,8 @@ def test_the_demo_shows_trends_a_partner_a_dialogue_and_an_alert(db_session):
         db_session.scalars(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key.like("observatory-variance:%")))
     )
     assert alerts and all("Medlock" in message.subject for message in alerts)
+    # Each morning after a deadline the demo ran the job, recorded as the admin's job runs page shows it.
+    runs = db_session.scalars(sa.select(JobRun).where(JobRun.job_name == "observatory_variance_alerts")).all()
+    assert len(runs) >= 10 and {run.status for run in runs} == {JobRunStatus.SUCCEEDED}
+    sent = {message.created_at for message in alerts}
+    assert sent <= {run.started_at for run in runs}
