@@ -137,13 +137,20 @@ class WitnessKeyProblem(ValueError):
     """A verifier key that cannot be registered; the message is fit to show next to the field."""
 
 
-def register_witness(session: Session, actor: Actor, text: str, description: str, now: datetime) -> WitnessKey:
+def witness_verifier_key(text: str) -> note.VerifierKey:
+    """The witness cosignature key `text` is, or WitnessKeyProblem saying what it is not (the form
+    asks it beside its other questions, so every mistake is shown at once)."""
     try:
         key = note.parse_verifier_key(text)
     except note.NoteError as error:
         raise WitnessKeyProblem(f"Enter a witness verifier key: {error}") from error
     if key.key_type != note.COSIGNATURE_V1:
         raise WitnessKeyProblem("Enter a cosignature key (type 0x04, c2sp.org/tlog-cosignature), not a log's key")
+    return key
+
+
+def register_witness(session: Session, actor: Actor, text: str, description: str, now: datetime) -> WitnessKey:
+    key = witness_verifier_key(text)
     if session.scalars(select(WitnessKey).where(WitnessKey.verifier_key == str(key))).first() is not None:
         raise WitnessKeyProblem("That witness key is already registered")
     witness = WitnessKey(

@@ -1,8 +1,9 @@
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from covenant_portal.signing import checkpoints
 from covenant_portal.signing.dsse import MAX_ENVELOPE_BYTES
 from covenant_portal.signing.references import reference_seq
 from covenant_portal.web.forms import PortalForm, strip
@@ -91,6 +92,14 @@ class WitnessKeyForm(PortalForm):
         ],
     )
     submit = SubmitField("Register witness", widget=GovSubmitInput())
+
+    def validate_verifier_key(self, field) -> None:
+        if field.errors:
+            return  # too long: said already
+        try:
+            checkpoints.witness_verifier_key(field.data)
+        except checkpoints.WitnessKeyProblem as problem:
+            raise ValidationError(str(problem)) from problem
 
 
 class RemoveWitnessForm(PortalForm):

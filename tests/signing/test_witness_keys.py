@@ -72,6 +72,19 @@ def test_a_wrong_key_is_refused_next_to_the_field_keeping_the_input(client_reque
     assert "That witness key is already registered" in page
 
 
+def test_a_wrong_key_and_no_one_named_to_run_it_are_both_said_at_once(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    response = client_request.post(
+        "/admin/witnesses", {"verifier_key": "not a key", "description": ""}, expected_status=400
+    )
+    assert response.page.error_summary == [
+        "Enter a witness verifier key: a verifier key is <name>+<key ID in hex>+<base64 key>",
+        "Enter who runs the witness",
+    ]
+    assert 'value="not a key"' in response.get_data(as_text=True)
+    assert db_session.scalars(select(WitnessKey)).all() == []
+
+
 def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, client_request, db_session):
     sign_covenants(db_session, 2)
     private, vkey = witness_key()
