@@ -39,7 +39,7 @@ class WholeNumber:
         if number < self.minimum:
             raise StopValidation(f"{self.what} must be {self.minimum} or more")
         if number > self.maximum:
-            raise StopValidation(f"{self.what} must be {self.maximum} or fewer")
+            raise StopValidation(f"{self.what} must be {self.maximum:,} or fewer")
 
 
 def age_field(label: str, what: str, example: str) -> StringField:

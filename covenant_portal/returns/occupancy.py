@@ -47,7 +47,7 @@ def count_fault(count: object) -> str | None:
     if count < 0:
         return "must be 0 or more"
     if count > MOST_PLACES:
-        return f"must be {MOST_PLACES} or fewer"
+        return f"must be {MOST_PLACES:,} or fewer"
     return None
 
 

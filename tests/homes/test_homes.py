@@ -87,7 +87,7 @@ def test_a_home_with_mistakes_is_shown_again_with_what_was_typed(client_request,
     ("field", "value", "message"),
     [
         ("registered_places", "-1", "Registered places must be 0 or more"),
-        ("registered_places", "10000", "Registered places must be 9999 or fewer"),
+        ("registered_places", "10000", "Registered places must be 9,999 or fewer"),
         ("registered_places", "", "Enter the number of registered places"),
         ("age_from", "2.5", "Youngest age must be a whole number, like 8"),
         ("age_to", "26", "Oldest age must be 25 or fewer"),

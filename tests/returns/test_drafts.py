@@ -246,7 +246,7 @@ def test_a_pledge_is_saved_with_its_narrative_and_audited(db_session, signed, q1
         ("partly_met", "", "narrative", "Explain how you kept the pledge"),
         ("not_applicable", "   ", "narrative", "Explain how you kept the pledge"),
         ("not_met", "A child joined us on 01/02/2015", "narrative", "could be a child’s date of birth"),
-        ("met", "x" * 5001, "narrative", "5000 characters or fewer"),
+        ("met", "x" * 5001, "narrative", "How you kept the pledge must be 5,000 characters or fewer"),
     ],
 )
 def test_a_pledge_breaking_the_rules_is_refused_and_nothing_is_saved(

@@ -63,7 +63,7 @@ class PledgeForm(DraftPageForm):
         widget=GovTextArea(),
         description=(
             "Required unless the pledge was met: say what you did, or why you could not keep it. "
-            f"Up to {LONGEST_NARRATIVE} characters. {NO_CHILD_DETAILS}"
+            f"Up to {LONGEST_NARRATIVE:,} characters. {NO_CHILD_DETAILS}"
         ),
         filters=[strip],
     )
@@ -114,7 +114,12 @@ def occupancy_form(homes, authorities, **kwargs) -> "DraftPageForm":
     class OccupancyForm(DraftPageForm):
         submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-        def answers(self) -> dict[int, OccupancyInput]:
+        def homes_without_errors(self) -> list:
+            """The homes none of whose figures has an error of its own: their sums can be checked
+            while other homes' figures are being put right, so every error shows at once."""
+            return [home for home in homes if not any(name.startswith(f"home_{home.id}_") for name in self.errors)]
+
+        def answers(self, of_homes=None) -> dict[int, OccupancyInput]:
             def count(home_id, part) -> int:
                 typed = self[field_name(home_id, part)].data or "0"
                 return int(typed)
@@ -129,7 +134,7 @@ def occupancy_form(homes, authorities, **kwargs) -> "DraftPageForm":
                     vacant_places=count(home.id, "vacant_places"),
                     registered_places=count(home.id, "registered_places"),
                 )
-                for home in homes
+                for home in (homes if of_homes is None else of_homes)
             }
 
     for home in homes:

@@ -277,6 +277,11 @@ def occupancy(return_id):
         ),
         saved_message="The occupancy of your homes has been saved.",
         field_for=lambda error_key: field_name(*error_key),
+        also_wrong=lambda: drafts.occupancy_problems(
+            form.homes_without_errors(),
+            [authority.ons_code for authority in authorities],
+            form.answers(form.homes_without_errors()),
+        ),
     )
 
 
@@ -316,13 +321,16 @@ def contacts(return_id):
     )
 
 
-def _section_page(template, form, context, quarterly_return, path, save, saved_message, field_for=str):
+def _section_page(template, form, context, quarterly_return, path, save, saved_message, field_for=str, also_wrong=dict):
     """A section's page: shown, re-shown with errors (400) or a colleague's conflicting save (409),
-    or saved. `field_for` names the form field of each error the draft service reports."""
+    or saved. `field_for` names the form field of each error the draft service reports; `also_wrong`
+    finds, when some fields are wrong, the rules' errors in the rest, so every error shows at once."""
     if not form.is_submitted():
         form.show(drafts.seen(quarterly_return, path))
         return render_template(template, form=form, **context)
     if not form.validate_on_submit():
+        for key, message in also_wrong().items():
+            add_error(form, field_for(key), message)
         return render_template(template, form=form, **context), 400
     try:
         save()

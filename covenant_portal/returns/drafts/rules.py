@@ -38,7 +38,7 @@ def pledge_problems(answer: PledgeInput) -> dict[str, str]:
     if not narrative and answer.status in set(PledgeStatus) - {PledgeStatus.MET}:
         problems["narrative"] = "Explain how you kept the pledge, or why you could not"
     elif len(narrative) > LONGEST_NARRATIVE:
-        problems["narrative"] = f"Explanation must be {LONGEST_NARRATIVE} characters or fewer"
+        problems["narrative"] = f"How you kept the pledge must be {LONGEST_NARRATIVE:,} characters or fewer"
     elif identifying := identifying_data_problem(narrative):
         problems["narrative"] = identifying
     return problems
