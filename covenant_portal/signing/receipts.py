@@ -94,20 +94,54 @@ class CheckedReceipt:
         return until is not None and self.signed_at is not None and self.signed_at >= until
 
 
+_UPLOAD_THE_RECEIPT = (
+    "Upload the record’s receipt (“Download signed receipt” on its page), or enter the record’s receipt reference."
+)
 PROOF_NOT_RECEIPT = (
     "This is a proof of inclusion, not a receipt. Upload the record’s receipt (the other file its page "
     "offers), or enter the record’s receipt reference."
 )
+KEYS_NOT_RECEIPT = f"This is the portal’s list of public keys, not a receipt. {_UPLOAD_THE_RECEIPT}"
+CHECKPOINT_NOT_RECEIPT = f"This is a checkpoint of the portal’s ledger, not a receipt. {_UPLOAD_THE_RECEIPT}"
+EXPORT_NOT_RECEIPT = (
+    "This is a ledger export, not a receipt. Enter the reference of the entry to check (entry 12 is GMF-000012), "
+    "or upload that record’s receipt."
+)
+NOT_AN_ENVELOPE = (
+    "This is not a receipt: a receipt holds a payload, its payloadType and signatures, and this file has none "
+    f"of them (it may be the document a receipt covers). {_UPLOAD_THE_RECEIPT}"
+)
+_ENVELOPE_FIELDS = {"payload", "payloadType", "signatures"}
 
 
-def _is_inclusion_proof(raw: bytes) -> bool:
-    """Whether what was sent is a proof of inclusion the portal served (the other file a record's
-    page offers), which people may take for the receipt."""
+def _other_file(raw: bytes) -> str | None:
+    """What to say of another file the portal serves (a proof of inclusion, the keys, a checkpoint,
+    a ledger export, a signed document), which people may take for a receipt; None for anything else."""
     try:
-        data = json.loads(raw)
+        signed = note.parse_note(raw)
+        note.parse_checkpoint(signed.text)
+        return CHECKPOINT_NOT_RECEIPT
+    except note.NoteError:
+        pass
+    data = _json_or_none(raw)
+    if data is None and b"\n" in raw.strip():
+        data = _json_or_none(raw.split(b"\n", 1)[0])  # the first line of JSON lines (an export)
+    if not isinstance(data, dict):
+        return None
+    if {"leafIndex", "hashes", "checkpoint"} <= data.keys():
+        return PROOF_NOT_RECEIPT
+    if {"keys", "checkpoints"} <= data.keys():
+        return KEYS_NOT_RECEIPT
+    if {"seq", "envelope", "entry_hash"} <= data.keys():
+        return EXPORT_NOT_RECEIPT
+    return NOT_AN_ENVELOPE if not _ENVELOPE_FIELDS & data.keys() else None
+
+
+def _json_or_none(raw: bytes):
+    try:
+        return json.loads(raw)
     except (ValueError, RecursionError):
-        return False
-    return isinstance(data, dict) and {"leafIndex", "hashes", "checkpoint"} <= data.keys()
+        return None
 
 
 def _shown(text: str) -> str:
@@ -121,7 +155,7 @@ def check_receipt(session: Session, raw: bytes) -> CheckedReceipt:
     try:
         envelope = dsse.parse(raw)
     except dsse.EnvelopeError as error:
-        raise ReceiptProblem(PROOF_NOT_RECEIPT if _is_inclusion_proof(raw) else str(error)) from error
+        raise ReceiptProblem(_other_file(raw) or str(error)) from error
     if envelope.payload_type != dsse.IN_TOTO_PAYLOAD_TYPE:
         raise ReceiptProblem(
             f"The receipt’s payloadType is “{_shown(envelope.payload_type[:100])}”, not {dsse.IN_TOTO_PAYLOAD_TYPE}, "

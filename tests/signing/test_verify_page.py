@@ -17,7 +17,7 @@ from covenant_portal.signing.models import SigningKey
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.service import signed_envelope
 from tests.conftest import check_page, csrf_token_in
-from tests.signing.helpers import receipt_of, remove_entry, sign_covenants, statement_in
+from tests.signing.helpers import receipt_of, remove_entry, run_ledger, sign_covenants, statement_in
 
 SIGNED_AT = datetime(2026, 7, 1, 11, 30, tzinfo=timezone.utc)  # 12:30pm in London (summer time)
 
@@ -310,4 +310,53 @@ def test_a_proof_of_inclusion_taken_for_the_receipt_is_told_apart(client_request
     assert error_shown(page) == (
         "This is a proof of inclusion, not a receipt. Upload the record’s receipt (the other file its page "
         "offers), or enter the record’s receipt reference."
+    )
+
+
+UPLOAD_THE_RECEIPT = (
+    "Upload the record’s receipt (“Download signed receipt” on its page), or enter the record’s receipt reference."
+)
+
+
+def test_the_portal_s_other_files_taken_for_the_receipt_are_each_named(
+    app, client_request, signature, receipt, tmp_path
+):
+    assert run_ledger(app, "export", str(tmp_path / "ledger.jsonl")).exit_code == 0
+    export = (tmp_path / "ledger.jsonl").read_bytes()
+    covenant = client_request.get(f"/covenant/versions/{signature.covenant_version.number}.json").get_data()
+    for content, message in [
+        (
+            client_request.get("/.well-known/gm-first-keys.json").get_data(),
+            f"This is the portal’s list of public keys, not a receipt. {UPLOAD_THE_RECEIPT}",
+        ),
+        (
+            client_request.get("/checkpoint").get_data(),
+            f"This is a checkpoint of the portal’s ledger, not a receipt. {UPLOAD_THE_RECEIPT}",
+        ),
+        (
+            export,
+            (
+                "This is a ledger export, not a receipt. Enter the reference of the entry to check (entry 12 is "
+                "GMF-000012), or upload that record’s receipt."
+            ),
+        ),
+        (
+            covenant,
+            (
+                "This is not a receipt: a receipt holds a payload, its payloadType and signatures, and this file "
+                f"has none of them (it may be the document a receipt covers). {UPLOAD_THE_RECEIPT}"
+            ),
+        ),
+    ]:
+        assert error_shown(upload(client_request, content, expected_status=400)) == message
+    # Pretty-printed, or one line of the export, is still told apart.
+    keys = json.dumps(json.loads(client_request.get("/.well-known/gm-first-keys.json").get_data()), indent=2)
+    assert error_shown(paste(client_request, keys, expected_status=400)).startswith("This is the portal’s list")
+    first_line = export.split(b"\n", 1)[0].decode()
+    assert error_shown(paste(client_request, first_line, expected_status=400)).startswith("This is a ledger export")
+    # A receipt with a field missing is still a damaged receipt, said as before.
+    damaged = json.loads(receipt)
+    del damaged["payloadType"]
+    assert error_shown(paste(client_request, json.dumps(damaged), expected_status=400)) == (
+        "The receipt has no payloadType."
     )
