@@ -9,6 +9,7 @@ from flask_login import current_user
 from covenant_portal.concerns import service, timers
 from covenant_portal.concerns.forms import CATEGORY_LABELS
 from covenant_portal.concerns.models import Concern, Stage
+from covenant_portal.concerns.parties import is_raiser
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web.areas import DashboardAction
 from covenant_portal.web.working_days import Clock
@@ -40,9 +41,22 @@ def raised_by(concern: Concern) -> str:
     return "the portal" if concern.raised_by is None else "an escalation officer"
 
 
-def _described(concern: Concern, words: str, today) -> tuple[str, str]:
+def about(concern: Concern) -> str:
+    if concern.about_organisation is not None:
+        return concern.about_organisation.name
+    return concern.about_local_authority.name if concern.about_local_authority is not None else ""
+
+
+def _described(concern: Concern, words: str, today, user) -> tuple[str, str]:
+    """The step in words for the person asked: the party it is about is told who raised it, the
+    raiser whom their concern is about, an officer both."""
     category = CATEGORY_LABELS[concern.category].lower()
-    text = f"{words} raised by {raised_by(concern)} about {category}"
+    if service.is_officer(user):
+        text = f"{words} raised by {raised_by(concern)} about {about(concern)} ({category})"
+    elif is_raiser(concern, user):
+        text = f"{words.replace('the concern', 'your concern')} about {about(concern)} ({category})"
+    else:
+        text = f"{words} raised by {raised_by(concern)} about {category}"
     running = timers.running_timers(concern, today)
     if running:
         text += f": due {running[0].clock.due_on.strftime('%-d %B')}"
@@ -56,14 +70,14 @@ def concern_actions(session, user, now) -> list[DashboardAction]:
     for concern in service.concerns_for(session, user):
         if service.is_officer(user):
             if concern.stage is Stage.LEARNING_RECORDED:
-                text, hint = _described(concern, "Close the concern", today)
+                text, hint = _described(concern, "Close the concern", today, user)
                 actions.append(DashboardAction(text, url_for("concerns.concern", concern_id=concern.id), hint))
             continue
         step = NEXT_STEP.get(concern.stage)
         if step is not None and step[0] == "held" and service.held_too_early_problem(concern, now):
             step = None  # not asked before the day it was arranged for
         if step is not None and step[0] in service.steps_open_to(concern, user):
-            text, hint = _described(concern, step[1], today)
+            text, hint = _described(concern, step[1], today, user)
             actions.append(DashboardAction(text, url_for(f"concerns.{step[0]}", concern_id=concern.id), hint))
         actions += _learning_actions(concern, today)
     return actions

@@ -1,7 +1,7 @@
 """Concerns' pages: the list, raising one, a concern with its timeline and timers, messages and
 closing. Thin: the rules are in service.py and timers.py."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from covenant_portal.concerns import actions, dashboard, overview, service, time
 from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import ActionDoneForm, CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.learning.service import summaries_of
-from covenant_portal.concerns.models import LearningResponse, Side, Timer
+from covenant_portal.concerns.models import LearningResponse, Side, Stage, Timer
 from covenant_portal.concerns.parties import party_name
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
@@ -104,6 +104,8 @@ def _page(concern, message_form=None, close_form=None, status=200):
             close_form=close_form or CloseForm(),
             is_officer=service.is_officer(current_user),
             steps=[(name, STEPS[name][0]) for name in service.steps_open_to(concern, current_user)],
+            missing=service.missing_for_closure(concern),
+            raised_by=dashboard.raised_by(concern),
             closures=service.closures_of(get_session(), concern),
             summaries=summaries_of(get_session(), concern),
             form=message_form if message_form is not None and message_form.errors else close_form,
@@ -142,6 +144,9 @@ def close(concern_id):
     try:
         with_current_key(portal_key, lambda key: service.close(session, key, found, current_user, utcnow()))
     except service.ConcernError as error:
+        if found.stage is Stage.CLOSED:  # closed meanwhile, from another tab or by another officer
+            flash("Nothing was changed: this concern is already closed.", "info")
+            return redirect(url_for("concerns.concern", concern_id=found.id))
         form.submit.errors = [error.message]
         return _page(found, close_form=form, status=400)
     flash("Concern closed.", "success")
@@ -256,7 +261,13 @@ def _step_view(name: str):
     def view(concern_id):
         session = get_session()
         found = found_or_404(service.visible_concern(session, concern_id, current_user))
-        found_or_404(name in service.steps_open_to(found, current_user) or None)
+        if name not in service.steps_open_to(found, current_user):
+            if request.method != "POST":
+                abort(404)
+            # Sent from a page opened before the concern moved on (another tab, a colleague): say so.
+            stage = service.STAGE_LABELS[found.stage].lower()
+            flash(f"Nothing was changed: this concern is now {stage}, and that step is not open to you.", "info")
+            return redirect(url_for("concerns.concern", concern_id=found.id))
         form = form_class()
         if name == "resolve" and not service.is_officer(current_user):
             del form.reasons  # the raiser agrees; only an officer deciding gives reasons

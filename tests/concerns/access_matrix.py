@@ -39,10 +39,13 @@ ROUTES += [
 ]
 
 # The steps' pages, each offered only to whoever may take the step at the concern's stage; anyone
-# else who may see the concern gets 404 too. Sent empty, a step is refused (400), but acknowledging
-# (a note is optional) and the raiser agreeing to a resolution, which need nothing typed.
+# else who may see the concern gets 404 too, but a step sent to it (from a page opened before the
+# concern moved on) is sent back to the concern's page saying nothing was changed. Sent empty, a step
+# is refused (400), but acknowledging (a note is optional) and the raiser agreeing to a resolution,
+# which need nothing typed.
 STAGE = "/concerns/{{w.concern_stages.{}.id}}"
 NOBODY = {name: 404 for name in PARTIES}
+NOBODY_POSTED = {"provider_a": 302, "provider_b": 404, "la_contact": 302, "escalation_officer": 302}
 BOTH_AND_OFFICER = {"provider_a": 200, "provider_b": 404, "la_contact": 200, "escalation_officer": 200}
 STEP_PAGES = [
     ("acknowledge", f"{CONCERN}/acknowledge", {"la_contact": 200}, {"la_contact": 302}),
@@ -69,7 +72,7 @@ for step, url, shown, posted in STEP_PAGES:
         posted = {name: 400 if status == 200 else status for name, status in shown.items()}
     ROUTES += [
         only(f"concerns.{step}", url, **(NOBODY | shown)),
-        only(f"concerns.{step}", url, method="POST", **(NOBODY | posted)),
+        only(f"concerns.{step}", url, method="POST", **(NOBODY_POSTED | posted)),
     ]
 # A step not open at the concern's stage is not found, even for whoever takes it at another.
 ROUTES.append(only("concerns.propose", f"{CONCERN}/propose", **NOBODY))

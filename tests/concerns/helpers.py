@@ -125,11 +125,12 @@ def world_closed_concern(session, provider: User, la_contact: User, now: datetim
 
 def world_concern_stages(session, provider: User, la_contact: User, now: datetime):
     """Concerns the provider raised about the LA contact's authority, one stopped at each stage
-    between acknowledged and learning held (for the shared test worlds' step pages)."""
+    between acknowledged and learning recorded (for the shared test worlds' step pages and closing)."""
     from types import SimpleNamespace
 
     from covenant_portal.concerns import service
     from covenant_portal.concerns.models import LearningResponse
+    from covenant_portal.concerns.service import LearningDetails
 
     officer = create_user(session, Role.ESCALATION_OFFICER)
     steps = [
@@ -143,6 +144,10 @@ def world_concern_stages(session, provider: User, la_contact: User, now: datetim
             ),
         ),
         ("held", lambda c: service.record_held(session, c, officer, "Held.", now)),
+        (
+            "recorded",
+            lambda c: service.record_learning(session, c, officer, LearningDetails("Attach the plan.", ""), now),
+        ),
     ]
     stages = {}
     for count, (name, _step) in enumerate(steps, 1):

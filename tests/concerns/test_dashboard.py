@@ -65,7 +65,23 @@ def test_an_officer_is_asked_to_close_a_concern_once_its_learning_is_recorded(cl
     service.record_learning(db_session, concern, parties.officer, LearningDetails("Attach the plan.", ""), now)
     page = client_request.get_page("/dashboard")
     link = page.main.find("a", href=f"/concerns/{concern.id}", string=lambda text: text and "Close the concern" in text)
-    assert link is not None and "about referral information" in link.text
+    about = parties.la_contact.local_authority.name
+    assert link is not None
+    assert f"raised by {parties.provider.organisation.name} about {about} (referral information)" in link.text
+
+
+def test_the_raiser_is_asked_about_their_own_concern_in_words_naming_whom_it_is_about(
+    client_request, db_session, parties
+):
+    now = utcnow()
+    concern = service.raise_concern(db_session, parties.la_contact, about_provider(parties), now)
+    service.acknowledge(db_session, concern, parties.provider, now)
+    service.propose_resolution(db_session, concern, parties.provider, "We will tell you within a day.", now)
+    client_request.login(parties.la_contact)
+    action = client_request.get_page("/dashboard").main.find("a", href=f"/concerns/{concern.id}/resolve")
+    assert action.text.startswith(
+        f"Agree the resolution of your concern about {parties.provider.organisation.name} (communication): due "
+    )
 
 
 def test_a_missed_action_deadline_after_closing_is_named_in_the_panel_and_on_the_concern(

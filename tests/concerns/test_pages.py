@@ -149,3 +149,44 @@ def test_the_list_says_whose_concerns_it_shows(client_request, db_session, parti
     assert f"Concern {theirs.id}" in client_request.get_page("concerns.concerns").links()
     client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Bury")))
     assert "No concern has been raised by or about Bury." in client_request.get_page("concerns.concerns").text
+
+
+def test_the_concern_page_names_the_raisers_organisation(client_request, db_session, parties):
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), LOGGED_AT)
+    client_request.login(parties.la_contact)
+    page = client_request.get_page("concerns.concern", concern_id=concern.id)
+    row = page.main.find("dt", string=lambda text: text and "Raised by" in text).find_next_sibling("dd")
+    assert row.get_text(" ", strip=True) == f"{parties.provider.full_name}, {parties.provider.organisation.name}"
+
+
+def test_an_officer_is_offered_closing_only_once_the_learning_is_recorded_and_closing_twice_changes_nothing(
+    client_request, db_session, parties
+):
+    from covenant_portal.concerns.models import ConcernClosure, LearningResponse
+    from covenant_portal.concerns.service import LearningDetails
+
+    now = utcnow()
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), now)
+    client_request.login(parties.officer)
+    page = client_request.get_page("concerns.concern", concern_id=concern.id)
+    assert "You can close this concern once its learning is recorded. Still missing: the resolution" in page.text
+    assert page.main.find("button", string=lambda text: text and "Close the concern" in text) is None
+    service.acknowledge(db_session, concern, parties.la_contact, now)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", now)
+    service.resolve(db_session, concern, parties.provider, now)
+    service.arrange_learning(
+        db_session, concern, parties.officer, LearningResponse.HUDDLE, now.date(), "Call", "Both", now
+    )
+    service.record_held(db_session, concern, parties.officer, "Held.", now)
+    service.record_learning(db_session, concern, parties.officer, LearningDetails("Attach the plan.", ""), now)
+    page = client_request.get_page("concerns.concern", concern_id=concern.id)
+    assert page.main.find("a", href="#close", string="Close the concern") is not None
+    assert "The learning is recorded." in page.text
+    # Two tabs of the concern's page, both opened before either closed it.
+    token = csrf_token_in(client_request.client.get(f"/concerns/{concern.id}").get_data(as_text=True))
+    first = client_request.client.post(f"/concerns/{concern.id}/close", data={"csrf_token": token})
+    second = client_request.client.post(f"/concerns/{concern.id}/close", data={"csrf_token": token})
+    assert (first.status_code, second.status_code) == (302, 302)
+    page = client_request.get_page(second.location)
+    assert "Nothing was changed: this concern is already closed." in page.text
+    assert db_session.query(ConcernClosure).filter_by(concern_id=concern.id).count() == 1

@@ -74,6 +74,26 @@ def test_a_step_not_open_to_the_user_is_not_found(client_request, parties, conce
     client_request.get("concerns.acknowledge", concern_id=concern.id, expected_status=404)
 
 
+def test_a_step_sent_again_from_a_second_tab_changes_nothing_and_says_so(client_request, db_session, parties, concern):
+    take(client_request, parties.la_contact, "acknowledge", concern, {"note": "Seen."})
+    # The second tab's form was opened before the first tab acknowledged the concern.
+    response = client_request.post(
+        "concerns.acknowledge",
+        {"note": "Seen again."},
+        form_url="concerns.concern",
+        concern_id=concern.id,
+        expected_redirect=f"/concerns/{concern.id}",
+    )
+    page = client_request.get_page(response.location)
+    assert "Nothing was changed: this concern is now acknowledged" in page.text
+    assert [event.kind for event in concern.events].count(EventKind.ACKNOWLEDGED) == 1
+    assert "Seen again." not in page.text
+    client_request.login(parties.other_la_contact)  # not a party: the concern is not found at all
+    client_request.post(
+        "concerns.acknowledge", {}, form_url="concerns.raise_concern", concern_id=concern.id, expected_status=404
+    )
+
+
 def test_an_officer_deciding_must_give_reasons_and_what_was_typed_is_kept(client_request, db_session, parties, concern):
     service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
     service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", LOGGED_AT)

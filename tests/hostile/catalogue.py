@@ -224,9 +224,9 @@ TARGETS = [
     Target(
         "concerns.close",
         "officer",
-        "/concerns/{w.concern.id}/close",
-        ("CloseForm", "MessageForm"),
-        page="/concerns/{w.concern.id}",
+        STAGE.format("recorded") + "/close",
+        ("CloseForm",),
+        page=STAGE.format("recorded"),
     ),
     Target("concerns.acknowledge", "la_contact", "/concerns/{w.concern.id}/acknowledge", ("AcknowledgeForm",)),
     Target(
