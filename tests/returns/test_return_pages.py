@@ -16,12 +16,19 @@ from covenant_portal.returns.models import QuarterlyReturn, PledgeStatus, Remind
 from tests.returns.helpers import (
     create_return,
     filled_draft,
+    make_periods,
     gm_ons_codes,
     period_of,
     signed_organisation,
     submit_filled_return,
 )
 from tests.conftest import csrf_token_in
+from tests.factories import create_provider, create_user
+from tests.page import text_of as text_of_tag
+from covenant_portal.access import Role
+from covenant_portal.db import utcnow
+from covenant_portal.filters import london_day
+from covenant_portal.returns.calendar.periods import default_due_date, quarter_dates, quarter_of
 from tests.factories import PASSWORD
 from tests.security.browsers import sign_in
 
@@ -85,6 +92,34 @@ def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(clien
     assert task_list.text.count("Not started") == 13
     assert len(task_list.select(".govuk-task-list__item")) == 13
     assert "Continue the return" in client_request.get_page("returns.returns")
+
+
+def test_the_list_says_when_the_next_return_opens_and_is_due(client_request, db_session, signed):
+    make_periods(db_session)
+    year, quarter = quarter_of(london_day(utcnow()))  # the quarter running now: its return opens next
+    starts_on, ends_on = quarter_dates(year, quarter)
+    client_request.login(signed.user)
+
+    shown = client_request.get_page("returns.returns").select_one("#upcoming-return")
+
+    assert text_of_tag(shown) == (
+        f"Your next return, for Q{quarter} {year} to {year + 1} ({starts_on:%B} to {ends_on:%B %Y}), opens on "
+        f"{ends_on + timedelta(days=1):%-d %B %Y} and is due by {default_due_date(ends_on):%-d %B %Y}."
+    )
+
+
+def test_an_organisation_that_has_not_signed_is_told_when_returns_begin(client_request, db_session):
+    admin = create_user(db_session, Role.PROVIDER, organisation=create_provider(db_session, name="Moorside Care Ltd"))
+    client_request.login(admin)
+
+    page = client_request.get_page("returns.returns")
+
+    assert text_of_tag(page.select_one("#upcoming-return")) == (
+        "You have no returns to make yet. Once Moorside Care Ltd has signed the covenant, it makes a return "
+        "for every quarter after the one it signed in. Read the covenant"
+    )
+    assert page.link("Read the covenant") == "/covenant"
+    assert "#returns" not in page.html and 'id="returns"' not in page.html
 
 
 def test_the_list_shows_the_reminders_sent(client_request, db_session, signed, q1):

@@ -4,10 +4,18 @@ draft is compared with."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from covenant_portal.returns.calendar.periods import open_periods, owes_return
+from covenant_portal.covenant.models import CovenantSignature
+from covenant_portal.returns.calendar.periods import (
+    DEFAULT_DUE_DAYS,
+    new_period,
+    next_quarter,
+    open_periods,
+    owes_return,
+    quarter_of,
+)
 from covenant_portal.filters import london_day
 
 from covenant_portal.returns.models import (
@@ -104,3 +112,22 @@ def owed_returns(session: Session, organisation_id: int, today: date) -> list[Ow
                 )
             )
     return owed
+
+
+def upcoming_period(
+    session: Session, organisation_id: int, today: date, due_days: int = DEFAULT_DUE_DAYS
+) -> ReturnPeriod | None:
+    """The next period the organisation will owe a return for whose return has not opened yet: the
+    current quarter, or the first quarter after its first covenant signature if that is later (the
+    rule of `owes_return_clause`). The saved period if there is one (its due date may have been
+    moved), else the period as it will be made, not saved. None if it has never signed."""
+    first_signed_at = session.scalar(
+        select(func.min(CovenantSignature.signed_at)).where(CovenantSignature.organisation_id == organisation_id)
+    )
+    if first_signed_at is None:
+        return None
+    financial_year, quarter = max(next_quarter(*quarter_of(london_day(first_signed_at))), quarter_of(today))
+    saved = session.scalar(
+        select(ReturnPeriod).where(ReturnPeriod.financial_year == financial_year, ReturnPeriod.quarter == quarter)
+    )
+    return saved if saved is not None else new_period(financial_year, quarter, due_days)

@@ -3,7 +3,7 @@ section by section (task list, each pledge, occupancy, named contacts). Check an
 (submission/check_answers.py, submission/routes.py), signed versions and evidence files are on the
 same blueprint (blueprint.py)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import Role, allowed
@@ -11,6 +11,7 @@ from covenant_portal.contacts.service import current_contacts
 from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.returns.blueprint import blueprint
+from covenant_portal.returns.calendar.service import CalendarSettings
 from covenant_portal.filters import london_datetime, london_day
 from covenant_portal.returns.chasing.service import reminders_for
 from covenant_portal.returns.drafts import service as drafts
@@ -84,9 +85,12 @@ def draft_context(quarterly_return, **extra) -> dict:
 def returns():
     session = get_session()
     today = london_day(utcnow())
+    due_days = CalendarSettings.from_config(current_app.config).due_days
     return render_template(
         "returns/list.html",
         owed=drafts.owed_returns(session, current_user.organisation_id, today),
+        upcoming=drafts.upcoming_period(session, current_user.organisation_id, today, due_days),
+        covenant_url=link("covenant.read"),
         reminders=reminders_for(session, current_user.organisation_id),
         start_form=StartForm(),
         link=link,

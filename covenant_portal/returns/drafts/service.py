@@ -36,6 +36,7 @@ from covenant_portal.returns.drafts.owed import (  # noqa: F401 (part of this mo
     owed_returns,
     return_for_period,
     return_of,
+    upcoming_period,
 )
 from covenant_portal.returns.drafts.paths import (  # also part of this module's interface
     CONTACTS_PATH,
