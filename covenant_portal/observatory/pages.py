@@ -42,6 +42,12 @@ def _public_share_value(share):
     return None if share == "z" else share
 
 
+def coming_in(found: Observatory) -> Quarter | None:
+    """The latest quarter shown, if its returns are not yet due: its figures will change."""
+    latest = found.latest
+    return latest if latest is not None and latest not in found.settled else None
+
+
 def overview(found: Observatory, settings: ObservatorySettings) -> dict:
     """The public GM overview: the release only (suppressed)."""
     release = found.release
@@ -91,6 +97,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
     return {
         "quarters": quarters,
         "latest": latest,
+        "coming_in": coming_in(found),
         "gm_rows": gm_rows,
         "host_rows": host_rows,
         "placing_rows": placing_rows,

@@ -47,7 +47,10 @@ def overview():
 @blueprint.get("/observatory/data")
 @public
 def data():
-    return render_template("observatory/data.html", files=FILES.values(), quarters=_observatory().quarters)
+    found = _observatory()
+    return render_template(
+        "observatory/data.html", files=FILES.values(), quarters=found.quarters, coming_in=pages.coming_in(found)
+    )
 
 
 @blueprint.get(f"/observatory/data/<any({FILE_NAMES}):name>.csv")

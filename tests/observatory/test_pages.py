@@ -2,14 +2,20 @@
 pages show detail to those allowed; ratings are in words; charts have a title, summary and table."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from covenant_portal.access import Role
+from covenant_portal.db import utcnow
+from covenant_portal.filters import LONDON
 from covenant_portal.observatory import rag
 from covenant_portal.observatory.measures import Quarter
 from covenant_portal.observatory.pages import _share_summary
+from covenant_portal.observatory.service import observatory
 from covenant_portal.observatory.settings import ObservatorySettings
+from covenant_portal.returns.calendar.routes import calendar_date
+from covenant_portal.returns.models import ReturnPeriod
 from tests.factories import create_user, local_authority
 from tests.observatory import scene as scene_module
 
@@ -90,3 +96,23 @@ def test_the_share_s_summary_leaves_out_a_quarter_whose_returns_are_still_coming
     assert _share_summary([first, second], [61, 70], [first, second]) == (
         "The GM share went from 61% in Q1 2026 to 2027 to 70% in Q2 2026 to 2027."
     )
+
+
+def test_the_data_and_overview_pages_say_the_latest_quarter_s_returns_are_still_coming_in(
+    client_request, db_session, scene
+):
+    today = utcnow().astimezone(LONDON).date()
+    latest = observatory(db_session, ObservatorySettings(cache_seconds=0), today).latest
+    assert latest is not None
+    period = db_session.get(ReturnPeriod, latest.period_id)
+    period.due_on = today + timedelta(days=10)  # the admin moved its due date on
+    db_session.flush()
+    said = f"Returns for {latest.label} are due by {calendar_date(period.due_on)} and still coming in, so its figures will change."
+    data = client_request.get_page("observatory.data")
+    assert said in data.text
+    assert re.search(r"The files cover \d+ quarters, from Q\d \d{4} to \d{4} up to " + latest.label, data.text)
+    assert said in client_request.get_page("observatory.overview").text
+    period.due_on = today - timedelta(days=1)
+    db_session.flush()
+    assert "still coming in" not in client_request.get_page("observatory.data").text
+    assert "still coming in" not in client_request.get_page("observatory.overview").text
