@@ -165,6 +165,15 @@ def provider_names(session: Session, found: Observatory, la_id: int) -> dict[int
     )
 
 
+def pledge_number(value: float | None) -> str:
+    """A pledge figure or target as people write it: to one decimal place, none for a whole number
+    ("0", "10", "2.5"); "" for none."""
+    if value is None:
+        return ""
+    rounded = round(value, 1)
+    return f"{rounded:g}" if rounded == int(rounded) else f"{rounded:.1f}"
+
+
 def la_pledges(pledge_figures: list[LaPledgeFigure], la_id: int) -> list[tuple[LaPledgeFigure, rag.Rating]]:
     return [(figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id]
 

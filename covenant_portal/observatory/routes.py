@@ -92,6 +92,7 @@ def local_authority(la_id: int):
         latest_settled=found.latest_settled,
         dialogue=pages.la_dialogue(found, settings, la_id, names),
         pledges=pages.la_pledges(la_pledge_figures(session, quarters_keys(found.quarters)), la_id),
+        pledge_number=pages.pledge_number,
         pledge_producers=len(current_app.extensions["la_pledge_figures"]),
         link=link,
     )

@@ -11,7 +11,7 @@ from covenant_portal.db import utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.observatory import rag
 from covenant_portal.observatory.measures import Quarter
-from covenant_portal.observatory.pages import _share_summary
+from covenant_portal.observatory.pages import _share_summary, pledge_number
 from covenant_portal.observatory.service import observatory
 from covenant_portal.observatory.settings import ObservatorySettings
 from covenant_portal.returns.calendar.routes import calendar_date
@@ -116,3 +116,24 @@ def test_the_data_and_overview_pages_say_the_latest_quarter_s_returns_are_still_
     db_session.flush()
     assert "still coming in" not in client_request.get_page("observatory.data").text
     assert "still coming in" not in client_request.get_page("observatory.overview").text
+
+
+def test_pledge_figures_and_targets_are_written_as_people_write_them():
+    assert [pledge_number(value) for value in (0.0, 10.0, 2.5, 2.46, 100.0, 7, None)] == [
+        "0",
+        "10",
+        "2.5",
+        "2.5",
+        "100",
+        "7",
+        "",
+    ]
+
+
+def test_an_la_page_counts_its_providers_in_words_that_agree(client_request, db_session, scene):
+    client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Wigan")))
+    page = client_request.get_page("observatory.local_authority", la_id=local_authority(db_session, "Wigan").id)
+    assert "1 provider: GM share of each" in page.text and "1 providers" not in page.text
+    pledges = page.soup.find("caption", string=re.compile("kept its side of the covenant")).find_parent("table")
+    figures = [cell.get_text(strip=True) for cell in pledges.select("td.govuk-table__cell--numeric")]
+    assert figures and not [figure for figure in figures if figure.endswith(".0")]
