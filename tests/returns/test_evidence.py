@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from covenant_portal.access import Role
 from covenant_portal.returns.evidence import service as evidence
@@ -341,3 +341,43 @@ def test_an_upload_without_the_form_token_is_refused(client_request, db_session,
     assert response.status_code == 400
     assert FORM_EXPIRED in response.get_data(as_text=True)  # the CSRF check, not the form's own
     assert db_session.scalar(select(EvidenceFile.id)) is None
+
+
+def test_removing_or_uploading_after_signing_says_why_once_and_not_as_a_success(
+    client_request, db_session, signed, quarterly_return
+):
+    """An evidence page opened before the return was signed (another tab, the back button)."""
+    added = attach(db_session, signed, quarterly_return)
+    client_request.login(signed.user)
+    token = csrf_token_in(client_request.get(evidence_url(quarterly_return)).get_data(as_text=True))
+    submission.sign_return(
+        db_session,
+        Links.from_app(current_app),
+        current_app.extensions["signing_key"],
+        signed.user,
+        quarterly_return,
+        submission.ReturnSigning("A Person", "Director", quarterly_return.draft_lock),
+        SYSTEM,
+        NOW,
+    )
+    signed_version = f"/returns/{quarterly_return.id}/submissions/1"
+
+    for send in (
+        lambda: client_request.client.post(
+            f"/returns/{quarterly_return.id}/evidence/{added.id}/remove", data={"csrf_token": token}
+        ),
+        lambda: client_request.client.post(
+            evidence_url(quarterly_return),
+            data={"csrf_token": token, "evidence_file": (io.BytesIO(files.PDF), "another.pdf")},
+            content_type="multipart/form-data",
+        ),
+    ):
+        response = send()
+        while response.status_code == 302:
+            response = client_request.client.get(response.location)
+        assert response.request.path == signed_version
+        page = response.get_data(as_text=True)
+        assert page.count("This return has been signed. Start a correction to change its evidence.") == 1
+        assert "govuk-notification-banner--success" not in page
+    assert added.removed_at is None
+    assert db_session.scalar(select(func.count(EvidenceFile.id))) == 1

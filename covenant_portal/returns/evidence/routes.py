@@ -57,9 +57,7 @@ def evidence(return_id, number):
     quarterly_return = own_return(return_id)
     pledge = _pledge(number)
     if quarterly_return.draft is None:
-        flash("This return has been signed. Start a correction to change its evidence.", "success")
-        latest = found_or_404(quarterly_return.latest_submission)
-        return redirect(url_for("returns.submission", return_id=return_id, version=latest.version))
+        return _signed_already(quarterly_return, service.SIGNED)
     if too_large:
         form = EvidenceForm(formdata=None)
         add_error(form, "evidence_file", service.TOO_LARGE)
@@ -141,7 +139,13 @@ def evidence_remove(return_id, file_id):
     try:
         service.remove_evidence(session, _directory(), found, current_actor(), utcnow())
     except service.EvidenceError as error:
-        flash(str(error), "success")
-    else:
-        flash(f"{found.filename} is removed from pledge {found.pledge_number}.", "success")
+        return _signed_already(quarterly_return, str(error))
+    flash(f"{found.filename} is removed from pledge {found.pledge_number}.", "success")
     return redirect(url_for("returns.evidence", return_id=return_id, number=found.pledge_number))
+
+
+def _signed_already(quarterly_return, message: str):
+    """A page opened before the return was signed: said once, not as a success, on the signed version."""
+    flash(message, "info")
+    latest = found_or_404(quarterly_return.latest_submission)
+    return redirect(url_for("returns.submission", return_id=quarterly_return.id, version=latest.version))

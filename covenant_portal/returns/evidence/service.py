@@ -78,6 +78,7 @@ WRONG_TYPE = "The selected file must be a PDF, DOCX, XLSX, PNG or JPEG"
 TOO_LARGE = "The selected file must be smaller than 10 MB"
 EMPTY = "The selected file is empty"
 NO_FILE = "Select a file to upload"
+SIGNED = "This return has been signed. Start a correction to change its evidence."
 
 
 class EvidenceError(ValueError):
@@ -234,7 +235,7 @@ def add_evidence(
     """Checks and keeps the file, attached to the pledge in the return's draft (Word and Excel
     files within `limits`: evidence/office.py)."""
     if quarterly_return.draft is None:
-        raise EvidenceError("This return has been signed. Start a correction to change its evidence.")
+        raise EvidenceError(SIGNED)
     if pledge_number not in pledge_numbers(session):
         raise EvidenceError("There is no such pledge")
     media_type = check_file(data, limits)
@@ -290,7 +291,7 @@ def remove_evidence(session: Session, directory: Path, evidence: EvidenceFile, a
     """Takes the file off the draft; deletes it from disk unless a signed version lists it."""
     quarterly_return = session.get(QuarterlyReturn, evidence.return_id)
     if quarterly_return.draft is None:
-        raise EvidenceError("This return has been signed. Start a correction to change its evidence.")
+        raise EvidenceError(SIGNED)
     if evidence.removed_at is not None:
         return
     evidence.removed_at = now
