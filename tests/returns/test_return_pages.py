@@ -399,9 +399,9 @@ def test_starting_from_last_quarter_marks_answers_and_check_shows_what_changed(c
     check = text_of(client_request.get(f"/returns/{return_id}/check"))
     assert "What has changed since your last return (Q1 2026 to 2027)" in check
     changes = check[check.index('id="changes-table"') :]
-    assert "Pledge 3: Status" in changes and "Partly met" in changes and "Met" in changes
-    assert "Pledge 3: Narrative" in changes and "How we kept pledge 3." in changes
-    assert "Pledge 4: Status" not in changes
+    assert "Pledge 3: Answer" in changes and "Partly met" in changes and "Met" in changes
+    assert "Pledge 3: How it was kept" in changes and "How we kept pledge 3." in changes
+    assert "Pledge 4: Answer" not in changes
     assert "(from last quarter – review)" in check  # the other answers still want reviewing
     assert "You need to finish 12 sections before you can sign" in check
 

@@ -286,8 +286,8 @@ def test_a_correction_is_a_new_version_superseding_the_old_one(db_session, signe
     assert first.document["pledges"][1]["status"] == "partly_met"
     changes = differences(first.document, second.document)
     assert [(c.label, c.before, c.after) for c in changes] == [
-        ("Pledge 2: Status", "Partly met", "Not met"),
-        ("Pledge 2: Narrative", "How we kept pledge 2.", "We could not staff it."),
+        ("Pledge 2: Answer", "Partly met", "Not met"),
+        ("Pledge 2: How it was kept", "How we kept pledge 2.", "We could not staff it."),
     ]
     statement = statement_of(db_session, second)
     assert statement["predicate"]["return"] == {
@@ -307,7 +307,7 @@ def test_differences_show_an_empty_answer_in_words_never_none():
 
     changes = [(c.label, c.before, c.after) for c in differences(old, new)]
     assert changes == [
-        ("Pledge 1: Narrative", "Not answered", "How we kept it."),
+        ("Pledge 1: How it was kept", "Not answered", "How we kept it."),
         ("Pledge 1: Evidence files", f"rota.pdf (2 KB, SHA-256 {'ab' * 6})", "No files"),
         ("Named contacts: Contacts", "Priya Shah (Manager, priya@example.com)", "No named contacts"),
     ]

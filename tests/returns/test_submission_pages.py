@@ -264,8 +264,8 @@ def test_what_changed_shows_an_empty_answer_in_words(client_request, db_session,
     page = client_request.get_page(check_url(quarterly_return))
 
     assert page.table("#changes-table")[1:] == [
-        ["Pledge 9: Status", "Partly met", "Met"],
-        ["Pledge 9: Narrative", "How we kept pledge 9.", "Not answered"],
+        ["Pledge 9: Answer", "Partly met", "Met"],
+        ["Pledge 9: How it was kept", "How we kept pledge 9.", "Not answered"],
     ]
     assert "None" not in page.text
 

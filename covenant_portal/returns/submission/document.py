@@ -194,7 +194,7 @@ class Difference:
     """One answer that differs between two documents, as people read it."""
 
     section: str  # "Pledge 3", "Occupancy: Oak House", "Named contacts", ...
-    field: str  # "Status", "Narrative", "Children placed by Bolton", ...
+    field: str  # "Answer", "How it was kept", "Children placed by Bolton", ...
     before: str
     after: str
 
@@ -254,8 +254,9 @@ def _pledge_differences(found: list[Difference], old: list[dict], new: list[dict
         before, after = old_by_number.get(number) or {}, new_by_number.get(number) or {}
         section = f"Pledge {number}"
         _compare(found, section, "Pledge wording", before.get("pledge"), after.get("pledge"))
-        _compare(found, section, "Status", status_label(before.get("status")), status_label(after.get("status")))
-        _compare(found, section, "Narrative", before.get("narrative"), after.get("narrative"))
+        # Named as the signed version's table of pledges names them ("Answer", "How it was kept").
+        _compare(found, section, "Answer", status_label(before.get("status")), status_label(after.get("status")))
+        _compare(found, section, "How it was kept", before.get("narrative"), after.get("narrative"))
         _compare(
             found,
             section,
