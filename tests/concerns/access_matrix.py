@@ -122,7 +122,8 @@ ROUTES += [
     only("learning.edit", DRAFT + "/edit", method="POST", escalation_officer=400),
     only("learning.edit", PUBLISHED + "/edit", escalation_officer=404),
     only("learning.publish", DRAFT + "/publish", method="POST", escalation_officer=302),
-    only("learning.publish", PUBLISHED + "/publish", method="POST", escalation_officer=400),
+    # Already published (a second tab): nothing changes, and the summary says so.
+    only("learning.publish", PUBLISHED + "/publish", method="POST", escalation_officer=302),
     only("learning.names", DRAFT + "/names", **PARTIES_ONLY),
     only("learning.names", PUBLISHED + "/names", **PARTIES_ONLY),
     # Agreeing (a press of one of its buttons: a post with neither changes nothing, and shows the page).

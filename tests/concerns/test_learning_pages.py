@@ -4,6 +4,8 @@ library; the library shows no organisation's name without both parties' agreemen
 
 import pytest
 
+from tests.conftest import csrf_token_in
+
 from covenant_portal.concerns.learning import service
 from covenant_portal.concerns.learning.models import LearningSummary, SummaryKind, SummaryStatus
 from tests.concerns.helpers import LOGGED_AT, make_parties
@@ -50,15 +52,17 @@ def test_an_officer_writes_and_publishes_a_summary_and_a_provider_finds_it(
     client_request.login(parties.other_provider)
     client_request.get("learning.summary", summary_id=summary.id, expected_status=404)
     client_request.login(parties.officer)
-    client_request.post(
-        "learning.publish",
-        {},
-        form_url=f"/learning/{summary.id}",
-        summary_id=summary.id,
-        expected_redirect=f"/learning/{summary.id}",
-    )
+    page = client_request.get_page("learning.summary", summary_id=summary.id)
+    assert "Once published, everyone signed in to the portal can read this summary" in page.text
+    # Two tabs of the draft's page, the second pressed after the first published it.
+    token = csrf_token_in(client_request.client.get(f"/learning/{summary.id}").get_data(as_text=True))
+    for _tab in range(2):
+        response = client_request.client.post(f"/learning/{summary.id}/publish", data={"csrf_token": token})
+        assert (response.status_code, response.location) == (302, f"/learning/{summary.id}")
     db_session.refresh(summary)
     assert summary.status is SummaryStatus.PUBLISHED
+    page = client_request.get_page("learning.summary", summary_id=summary.id)
+    assert "Nothing was changed: this summary is already published." in page.text
     client_request.login(parties.other_provider)
     library = client_request.get_page("/learning?q=education+plan&category=referral_information&theme=education")
     assert FORM["title"] in library.text
