@@ -23,6 +23,7 @@ from tests.returns.helpers import (
     submit_filled_return,
 )
 from tests.conftest import csrf_token_in
+from covenant_portal.returns.drafts import service as drafts_service
 from tests.factories import create_provider, create_user
 from tests.page import text_of as text_of_tag
 from covenant_portal.access import Role
@@ -92,6 +93,26 @@ def test_the_list_shows_owed_periods_and_a_fresh_start_opens_the_task_list(clien
     assert task_list.text.count("Not started") == 13
     assert len(task_list.select(".govuk-task-list__item")) == 13
     assert "Continue the return" in client_request.get_page("returns.returns")
+
+
+def test_starting_from_an_older_return_names_its_quarter(client_request, db_session, signed, q1):
+    """Q2 was never sent: Q3's start button copies Q1's answers and says so, not 'last quarter's'."""
+    submit_filled_return(db_session, signed, q1, now=datetime(2026, 7, 10, tzinfo=UTC))
+    q2, q3 = period_of(db_session, 2026, 2), period_of(db_session, 2026, 3)
+    client_request.login(signed.user)
+
+    rows = {
+        row.period.quarter: row for row in drafts_service.owed_returns(db_session, signed.organisation.id, q3.due_on)
+    }
+    assert (
+        rows[2].period.id == q2.id and rows[2].carries_over_from.id == q1.id and rows[3].carries_over_from.id == q1.id
+    )
+    buttons = client_request.get_page("returns.returns").texts("#returns button")
+    assert "Start from last quarter’s answers for Q2 2026 to 2027" in buttons
+    if q3.opens_on <= london_day(utcnow()):  # the page runs at the real time
+        assert "Start from your Q1 2026 to 2027 answers for Q3 2026 to 2027" in buttons
+    assert rows[3].carry_over_text == "Start from your Q1 2026 to 2027 answers"
+    assert rows[2].carry_over_text == "Start from last quarter’s answers"
 
 
 def test_the_list_says_when_the_next_return_opens_and_is_due(client_request, db_session, signed):

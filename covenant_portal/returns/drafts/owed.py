@@ -76,7 +76,22 @@ class OwedReturn:
     period: ReturnPeriod
     state: ReturnState
     quarterly_return: QuarterlyReturn | None
-    can_carry_over: bool
+    carries_over_from: ReturnPeriod | None  # the quarter whose signed return "start from" would copy
+
+    @property
+    def can_carry_over(self) -> bool:
+        return self.carries_over_from is not None
+
+    @property
+    def carry_over_text(self) -> str:
+        """The start button's words: "last quarter's" only if the quarter before is the one copied."""
+        source = self.carries_over_from
+        if source is None or next_quarter(source.financial_year, source.quarter) == (
+            self.period.financial_year,
+            self.period.quarter,
+        ):
+            return "Start from last quarter’s answers"
+        return f"Start from your {source.label} answers"
 
     @property
     def state_text(self) -> str:
@@ -91,12 +106,13 @@ def owed_returns(session: Session, organisation_id: int, today: date) -> list[Ow
         r.period_id: r
         for r in session.scalars(select(QuarterlyReturn).where(QuarterlyReturn.organisation_id == organisation_id))
     }
-    signed_period_starts = set(
+    signed_periods = list(
         session.scalars(
-            select(ReturnPeriod.starts_on)
+            select(ReturnPeriod)
             .join(QuarterlyReturn, QuarterlyReturn.period_id == ReturnPeriod.id)
             .join(ReturnSubmission, ReturnSubmission.return_id == QuarterlyReturn.id)
             .where(QuarterlyReturn.organisation_id == organisation_id)
+            .order_by(ReturnPeriod.starts_on.desc())
         )
     )
     owed = []
@@ -108,7 +124,8 @@ def owed_returns(session: Session, organisation_id: int, today: date) -> list[Ow
                     period,
                     state,
                     returns.get(period.id),
-                    any(starts_on < period.starts_on for starts_on in signed_period_starts),
+                    # as last_signed_submission picks it: the latest earlier quarter with a signed return
+                    next((signed for signed in signed_periods if signed.starts_on < period.starts_on), None),
                 )
             )
     return owed
