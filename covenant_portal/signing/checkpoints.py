@@ -151,14 +151,19 @@ def witness_verifier_key(text: str) -> note.VerifierKey:
 
 def register_witness(session: Session, actor: Actor, text: str, description: str, now: datetime) -> WitnessKey:
     key = witness_verifier_key(text)
-    if session.scalars(select(WitnessKey).where(WitnessKey.verifier_key == str(key))).first() is not None:
+    witness = session.scalars(select(WitnessKey).where(WitnessKey.verifier_key == str(key))).first()
+    if witness is not None and witness.removed_at is None:
         raise WitnessKeyProblem("That witness key is already registered")
-    witness = WitnessKey(
-        name=key.name, verifier_key=str(key), description=description, registered_at=now, registered_by_id=actor.user_id
-    )
-    session.add(witness)
+    details = {"name": key.name, "verifier_key": str(key)}
+    if witness is None:
+        witness = WitnessKey(name=key.name, verifier_key=str(key))
+        session.add(witness)
+    else:  # removed before (its cosignatures kept): registered again, so a removal can be undone
+        witness.removed_at = None
+        details["registered_again"] = "yes"
+    witness.description, witness.registered_at, witness.registered_by_id = description, now, actor.user_id
     session.flush()
-    record(session, actor, "witness_key.registered", witness, now, name=key.name, verifier_key=str(key))
+    record(session, actor, "witness_key.registered", witness, now, **details)
     session.commit()
     return witness
 

@@ -47,5 +47,9 @@ def remove_witness(witness_id):
     witness = found_or_404(session.get(WitnessKey, witness_id))
     if RemoveWitnessForm().validate_on_submit():
         checkpoints.remove_witness(session, current_actor(), witness, utcnow())
-        flash(f"Removed the witness {witness.name}. Cosignatures it made before stay published.", "success")
+        flash(
+            f"Removed the witness {witness.name}. Cosignatures it made before stay published. To undo this, "
+            "register its key again.",
+            "success",
+        )
     return redirect(url_for("signing.witnesses"))

@@ -85,6 +85,24 @@ def test_a_wrong_key_and_no_one_named_to_run_it_are_both_said_at_once(client_req
     assert db_session.scalars(select(WitnessKey)).all() == []
 
 
+def test_a_removed_witness_can_be_registered_again(client_request, db_session):
+    _private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    witness = db_session.scalars(select(WitnessKey)).one()
+    client_request.post(
+        f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses", expected_redirect="/admin/witnesses"
+    )
+    assert "To undo this, register its key again." in client_request.get("/admin/witnesses").get_data(as_text=True)
+    register(client_request, db_session, vkey)  # the removal was a mistake
+    db_session.refresh(witness)
+    assert witness.removed_at is None and db_session.scalars(select(WitnessKey)).all() == [witness]
+    assert vkey in client_request.get("/admin/witnesses").get_data(as_text=True)
+    actions = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_type == "WitnessKey").order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["witness_key.registered", "witness_key.removed", "witness_key.registered"]
+
+
 def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, client_request, db_session):
     sign_covenants(db_session, 2)
     private, vkey = witness_key()
