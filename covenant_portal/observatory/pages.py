@@ -59,7 +59,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
         shares.append(share)
         gm_rows.append(
             Row(
-                quarter.label if quarter in found.settled else f"{quarter.label} (returns still coming in)",
+                row_label(quarter, found.settled),
                 [release.shown(supply(quarter.period_id, GM, measure)) for measure in MEASURES] + [shown_share(share)],
                 rag.rate_share(_public_share_value(share), settings),
             )
@@ -142,10 +142,17 @@ def _figure_cells(each: Figures | None, placing: list) -> list:
     ]
 
 
-def figure_rows(quarters: list[Quarter], series: list[Figures | None], placing, settings) -> list[Row]:
+def row_label(quarter: Quarter, settled: list[Quarter]) -> str:
+    """A quarter as a table's row says it: marked while its returns are not yet due."""
+    return quarter.label if quarter in settled else f"{quarter.label} (returns still coming in)"
+
+
+def figure_rows(
+    quarters: list[Quarter], series: list[Figures | None], placing, settings, settled: list[Quarter]
+) -> list[Row]:
     return [
         Row(
-            quarter.label,
+            row_label(quarter, settled),
             _figure_cells(each, placing),
             rag.rate_share(each.gm_share if each is not None else "missing", settings),
         )
@@ -217,10 +224,10 @@ def la_page(found: Observatory, settings: ObservatorySettings, la_id: int, names
         "authority": found.authorities[la_id],
         "quarters": quarters,
         "placing": placing,
-        "hosted_rows": figure_rows(quarters, hosted, placing, settings),
+        "hosted_rows": figure_rows(quarters, hosted, placing, settings, found.settled),
         "made_rows": [
             Row(
-                quarter.label,
+                row_label(quarter, found.settled),
                 ["Missing"] * (len(placing) + 1)
                 if hosts is None
                 else [sum(hosts.values()), *(hosts.get(p.id, 0) for p in placing)],
@@ -257,11 +264,11 @@ def provider_page(session: Session, found: Observatory, settings: ObservatorySet
     return {
         "quarters": quarters,
         "placing": placing,
-        "provider_rows": figure_rows(quarters, provider_series, placing, settings),
+        "provider_rows": figure_rows(quarters, provider_series, placing, settings, found.settled),
         "homes": [
             (
                 home,
-                figure_rows(quarters, measures.series(by_home, quarters, home.id), placing, settings),
+                figure_rows(quarters, measures.series(by_home, quarters, home.id), placing, settings, found.settled),
                 found.authorities.get(home.host_local_authority_id),
             )
             for home in homes

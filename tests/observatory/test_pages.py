@@ -112,6 +112,11 @@ def test_the_data_and_overview_pages_say_the_latest_quarter_s_returns_are_still_
     assert said in data.text
     assert re.search(r"The files cover \d+ quarters, from Q\d \d{4} to \d{4} up to " + latest.label, data.text)
     assert said in client_request.get_page("observatory.overview").text
+    client_request.login(create_user(db_session, Role.ADMIN))
+    marked = f"{latest.label} (returns still coming in)"
+    bolton = local_authority(db_session, "Bolton").id
+    assert marked in client_request.get_page("observatory.local_authority", la_id=bolton).text
+    assert marked in client_request.get_page("observatory.provider", organisation_id=scene.p.organisation.id).text
     period.due_on = today - timedelta(days=1)
     db_session.flush()
     assert "still coming in" not in client_request.get_page("observatory.data").text
