@@ -173,4 +173,11 @@ class OutcomeForm(PortalForm):
         f"need, or a location risk). {NO_CHILD_DETAILS}",
     )
     meeting_on = DayMonthYearField("Meeting date (for Discuss further)", description="For example, 14 1 2027")
+    responses_seen = HiddenField()  # how many responses the proposal had when the page was opened
     submit = SubmitField("Sign and send the response", widget=GovSubmitInput())
+
+    def seen(self) -> int | None:
+        """The responses the person's page showed: None if not sent (not checked), -1 if not a number."""
+        sent = str(self.responses_seen.data or "")
+        number = parse_id(sent)
+        return None if not sent else (-1 if number is None else number)

@@ -16,6 +16,7 @@ from covenant_portal.expansions.triage import service as triage
 from covenant_portal.signing.canonical import canonical_sha256
 from tests.expansions.helpers import ANSWERS, NOW, draft, outcome, people, publish_need, submitted
 from tests.expansions.test_pages import hidden
+from tests.conftest import csrf_token_in
 
 DOB = "Placed since DOB 01/02/2012"
 
@@ -246,3 +247,31 @@ def test_a_signed_versions_pages_show_names_not_codes(client_request, another_br
     db_session.refresh(version)
     assert version.document["answers"]["service"]["host_la"] == "E08000002"
     assert (version.document_sha256, canonical_sha256(version.document)) == signed == (signed[0], signed[0])
+
+
+# A response sent twice
+
+
+def test_a_response_sent_again_from_a_second_tab_is_not_signed_twice(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    client_request.login(who.bury)
+    page = client_request.client.get(f"/la/expansions/{proposal.id}/outcome").get_data(as_text=True)
+    assert 'name="responses_seen" type="hidden" value="0"' in page
+    typed = {
+        "csrf_token": csrf_token_in(page),
+        "responses_seen": "0",
+        "outcome": "discuss_further",
+        "details": "Let us meet.",
+        "meeting_on": ["14", "1", "2027"],
+    }
+    first = client_request.client.post(f"/la/expansions/{proposal.id}/outcome", data=typed)
+    second = client_request.client.post(f"/la/expansions/{proposal.id}/outcome", data=typed)
+    assert first.status_code == second.status_code == 302
+    assert second.location == f"/la/expansions/{proposal.id}"
+    assert db_session.query(ProposalOutcome).count() == 1
+    shown = client_request.get_page(second.location)
+    assert "Nothing was signed: a response was recorded on this proposal after you opened the response page" in (
+        shown.text
+    )
+    again = client_request.client.get(f"/la/expansions/{proposal.id}/outcome").get_data(as_text=True)
+    assert 'name="responses_seen" type="hidden" value="1"' in again  # a later response is still possible

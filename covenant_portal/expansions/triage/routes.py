@@ -139,6 +139,8 @@ def outcome(proposal_id):
     found = _for_la(proposal_id)
     found_or_404(found if service.is_host_contact(current_user, found) else None)
     form = OutcomeForm()
+    if not form.is_submitted():
+        form.responses_seen.data = str(len(service.outcomes_of(session, found.id)))
     typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)
     if not form.validate_on_submit():
         if form.is_submitted():
@@ -146,7 +148,15 @@ def outcome(proposal_id):
     else:
         try:
             row = service.record_outcome(
-                session, email_links(), portal_key, signed_in_user(), found, typed, current_actor(), utcnow()
+                session,
+                email_links(),
+                portal_key,
+                signed_in_user(),
+                found,
+                typed,
+                current_actor(),
+                utcnow(),
+                responses_seen=form.seen(),
             )
         except Invalid as invalid:
             for name, problem in invalid.errors.items():

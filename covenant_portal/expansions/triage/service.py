@@ -291,8 +291,17 @@ def record_outcome(
     typed: OutcomeInput,
     actor: Actor,
     now: datetime,
+    responses_seen: int | None = None,
 ) -> ProposalOutcome:
+    """Signs the host LA's response to the latest version. `responses_seen`, the number of
+    responses the person's page showed, refuses a response sent again from a second tab, or after a
+    colleague responded meanwhile (None: not checked)."""
     _must_host(user, proposal)
+    if responses_seen is not None and responses_seen != len(outcomes_of(session, proposal.id)):
+        raise ExpansionError(
+            "Nothing was signed: a response was recorded on this proposal after you opened the response page. "
+            "Read it below, then record another response if you need to."
+        )
     if problems := outcome_problems(typed, now):
         raise Invalid(problems)
     return sign_or_refuse(
