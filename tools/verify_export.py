@@ -267,10 +267,10 @@ def main(argv=None) -> int:
     parser.add_argument("--proof", type=argparse.FileType("r", encoding="utf-8"), action="append", default=[])
     arguments = parser.parse_args(argv)
     try:
-        document = _read(arguments.keys, json.loads)
+        document = _read(arguments.keys, _keys_document)
         saved = [(file.name, _read(file, _checkpoint)) for file in arguments.checkpoint]
         proofs = [(file.name, _read(file, _proof)) for file in arguments.proof]
-        signed_head = _read(arguments.head, json.loads) if arguments.head else None
+        signed_head = _read(arguments.head, _signed_head) if arguments.head else None
     except Unreadable as error:
         parser.error(str(error))  # exit 2: a file given that is not what it should be, not a broken log
     try:
@@ -301,6 +301,40 @@ def _read(file, parse):
         return parse(file.read())
     except (ValueError, KeyError, TypeError) as error:  # UnicodeDecodeError and JSON's errors are ValueErrors
         raise Unreadable(f"{file.name} cannot be read: {error}") from error
+
+
+def _json(text: str, what: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(f"it is not {what}: it is not JSON") from None
+
+
+def _keys_document(text: str) -> dict:
+    """The portal's keys document (/.well-known/gm-first-keys.json), or ValueError saying it is not."""
+    what = "the portal's keys document (/.well-known/gm-first-keys.json)"
+    document = _json(text, what)
+    keys = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(keys, list) or not all(
+        isinstance(key, dict) and {"keyid", "valid_until"} <= key.keys() and isinstance(key.get("keyval"), dict)
+        for key in keys
+    ):
+        raise ValueError(f"it is not {what}: it has no list of keys")
+    checkpoints = document.get("checkpoints", {})
+    if not isinstance(checkpoints, dict) or not all(
+        isinstance(key, dict) and isinstance(key.get("vkey"), str) for key in checkpoints.get("verifier_keys", [])
+    ):
+        raise ValueError(f"it is not {what}: its checkpoint verifier keys are not vkeys")
+    return document
+
+
+def _signed_head(text: str) -> dict:
+    """A signed ledger head (/ledger/head: a DSSE envelope), or ValueError saying it is not."""
+    what = "a signed ledger head (/ledger/head)"
+    envelope = _json(text, what)
+    if not isinstance(envelope, dict) or not {"payload", "payloadType", "signatures"} <= envelope.keys():
+        raise ValueError(f"it is not {what}: it is not a signed envelope (payload, payloadType, signatures)")
+    return envelope
 
 
 def _proof(text: str) -> dict:

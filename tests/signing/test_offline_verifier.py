@@ -113,3 +113,22 @@ def test_a_key_document_with_a_wrong_keyid_is_refused(audit_files):
     result = verify_offline(audit_files)
     assert result.returncode == 1
     assert "is not the SHA-256 of its public key" in result.stderr
+
+
+def test_a_file_given_for_the_keys_or_the_head_that_is_not_one_exits_2_naming_it(audit_files):
+    proof = audit_files / "proof.json"
+    proof.write_text(json.dumps({"seq": 1, "hashes": [], "checkpoint": "x"}))
+    for extra, keys, said in [
+        ((), proof, "it is not the portal's keys document (/.well-known/gm-first-keys.json): it has no list of keys"),
+        ((), audit_files / "ledger.jsonl", "it is not the portal's keys document"),
+        (("--head", str(audit_files / "keys.json")), audit_files / "keys.json", "it is not a signed ledger head"),
+        (("--head", str(audit_files / "ledger.jsonl")), audit_files / "keys.json", "it is not a signed ledger head"),
+    ]:
+        result = subprocess.run(
+            [sys.executable, str(TOOL), str(audit_files / "ledger.jsonl"), str(keys), *extra],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        assert said in result.stderr and "Traceback" not in result.stderr
