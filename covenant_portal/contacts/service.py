@@ -97,6 +97,24 @@ def current_contact_of(session: Session, organisation_id: int, contact_id: int) 
     return contact
 
 
+def past_version_of(session: Session, organisation_id: int, contact_id: int) -> ProviderContact | None:
+    """A retired version of the organisation's contact (changed or removed); None otherwise."""
+    found = session.get(ProviderContact, contact_id)
+    if found is None or found.organisation_id != organisation_id or found.retired_at is None:
+        return None
+    return found
+
+
+def successor_of(session: Session, organisation_id: int, contact_id: int) -> ProviderContact | None:
+    """The version in force now of a past version of the organisation's contact (changed once or more
+    since): what a page opened before the change should show instead. None if it was removed, is in
+    force itself, or is not the organisation's."""
+    found = past_version_of(session, organisation_id, contact_id)
+    while found is not None and found.retired_at is not None:
+        found = session.scalar(select(ProviderContact).where(ProviderContact.replaces_id == found.id))
+    return found
+
+
 def add_contact(
     session: Session, organisation_id: int, details: ContactDetails, actor: Actor, now: datetime
 ) -> ProviderContact:

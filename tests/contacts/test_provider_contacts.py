@@ -6,6 +6,9 @@ from sqlalchemy import select
 from covenant_portal.access import Role
 from covenant_portal.contacts.models import ProviderContact
 from covenant_portal.contacts.service import current_contacts
+from covenant_portal.db import utcnow
+from tests.conftest import csrf_token_in
+from tests.page import Page, text_of
 from tests.contacts.contacts import contact_form, create_contact
 from tests.factories import create_provider, create_user
 from tests.homes.homes import audit_events_for, create_home
@@ -136,8 +139,9 @@ def test_changing_a_contact_keeps_the_old_version_in_the_history(client_request,
     assert "2 versions" in history
     assert "Head of referrals" in history and "Referrals manager" in history
     assert "Changed" in history and "by Olu Admin" in history and "Current" in history
-    # The old version is history: it cannot be changed or removed again.
-    client_request.get(f"/contacts/{old.id}/edit", expected_status=404)
+    # The old version is history: its page leads to the version in force (a bookmark, the back button).
+    client_request.get(f"/contacts/{old.id}/edit", expected_status=302, expected_redirect=f"/contacts/{new.id}/edit")
+    client_request.get(f"/contacts/{old.id}/remove", expected_status=404)
 
 
 def test_saving_a_contact_unchanged_adds_no_version(client_request, db_session, provider_admin):
@@ -220,3 +224,93 @@ def test_colleagues_who_are_not_organisation_admins_can_only_read(client_request
         assert client_request.client.post(url, data=contact_form()).status_code == 403, url
     assert contacts_of(db_session, provider_admin.organisation) == [contact]
     assert contact.retired_at is None
+
+
+def test_a_page_opened_before_a_colleague_changed_the_contact_keeps_what_was_typed(
+    client_request, another_browser, db_session, provider_admin
+):
+    """Two organisation admins, or two tabs: the second save is not lost in a 404, and does not quietly
+    undo the first; it is shown beside the first, to save again knowingly."""
+    original = create_contact(db_session, provider_admin.organisation, name="Sam Referrals", created_by_id=None)
+    other_admin = create_user(
+        db_session,
+        Role.PROVIDER,
+        organisation=provider_admin.organisation,
+        full_name="Bo Admin",
+        is_organisation_admin=True,
+    )
+    client_request.login(provider_admin)
+    another_browser.login(other_admin)
+    mine = client_request.get(f"/contacts/{original.id}/edit")  # opened, not yet saved
+    another_browser.post(
+        f"/contacts/{original.id}/edit",
+        contact_form(
+            name="Sam Referrals", role="Head of referrals", email="sam@provider.example", phone="0161 496 0000"
+        ),
+        expected_redirect="/contacts",
+    )
+    theirs = current_contacts(db_session, provider_admin.organisation_id)[0]
+
+    # An old bookmark, or the back button, opens the contact as it is now.
+    client_request.get(
+        f"/contacts/{original.id}/edit", expected_status=302, expected_redirect=f"/contacts/{theirs.id}/edit"
+    )
+    typed = contact_form(
+        name="Sam Referrals", role="Referrals manager", email="sam@provider.example", phone="0161 496 0999"
+    )
+    response = client_request.client.post(
+        f"/contacts/{original.id}/edit", data={"csrf_token": csrf_token_in(mine.get_data(as_text=True)), **typed}
+    )
+
+    assert response.status_code == 409
+    page = Page(response.get_data(as_text=True))
+    assert "Your changes have not been saved: Bo Admin changed these details after you opened this page." in page.text
+    assert "Head of referrals" in text_of(page.select_one("#saved-by-colleague"))
+    assert page.value_of("phone") == "0161 496 0999" and page.value_of("role") == "Referrals manager"
+    assert page.select_one("main form")["action"] == f"/contacts/{theirs.id}/edit"
+    assert current_contacts(db_session, provider_admin.organisation_id) == [theirs]
+
+    # In two tabs of one person's, it was they who saved first.
+    own_tab = client_request.get(f"/contacts/{theirs.id}/edit").get_data(as_text=True)
+    client_request.post(
+        f"/contacts/{theirs.id}/edit", contact_form(name="Sam Referrals", role="Lead"), expected_redirect="/contacts"
+    )
+    again = client_request.client.post(
+        f"/contacts/{theirs.id}/edit", data={"csrf_token": csrf_token_in(own_tab), **typed}
+    )
+    assert again.status_code == 409
+    assert (
+        "Your changes have not been saved: you changed these details after you opened this page."
+        in Page(again.get_data(as_text=True)).text
+    )
+    theirs = current_contacts(db_session, provider_admin.organisation_id)[0]
+
+    # Saving again replaces theirs, knowingly.
+    client_request.post(f"/contacts/{theirs.id}/edit", typed, expected_redirect="/contacts")
+    [now] = current_contacts(db_session, provider_admin.organisation_id)
+    assert (now.replaces_id, now.role, now.phone) == (theirs.id, "Referrals manager", "0161 496 0999")
+
+
+def test_a_page_opened_before_the_contact_was_removed_says_so(client_request, db_session, provider_admin):
+    contact = create_contact(db_session, provider_admin.organisation, name="Sam Referrals")
+    client_request.login(provider_admin)
+    page = client_request.get(f"/contacts/{contact.id}/edit").get_data(as_text=True)
+    client_request.post(f"/contacts/{contact.id}/remove", expected_redirect="/contacts")
+
+    response = client_request.client.post(
+        f"/contacts/{contact.id}/edit", data={"csrf_token": csrf_token_in(page), **contact_form()}
+    )
+
+    assert response.status_code == 302 and response.location == "/contacts"
+    shown = client_request.get("/contacts").page
+    assert "Sam Referrals was removed as a named contact after you opened the page: nothing was changed." in shown.text
+    assert current_contacts(db_session, provider_admin.organisation_id) == []
+    client_request.get(f"/contacts/{contact.id}/edit", expected_status=404)
+
+
+def test_another_organisations_past_contacts_are_not_found_either(client_request, db_session, provider_admin):
+    theirs = create_contact(db_session, create_provider(db_session), name="Not Yours", retired_at=utcnow())
+    create_contact(db_session, theirs.organisation, name="Not Yours", replaces_id=theirs.id)
+    client_request.login(provider_admin)
+    client_request.get(f"/contacts/{theirs.id}/edit", expected_status=404)
+    client_request.post(f"/contacts/{theirs.id}/edit", contact_form(), expected_status=404, form_url="/contacts/new")
