@@ -360,3 +360,9 @@ def test_the_portal_s_other_files_taken_for_the_receipt_are_each_named(
     assert error_shown(paste(client_request, json.dumps(damaged), expected_status=400)) == (
         "The receipt has no payloadType."
     )
+
+
+def test_the_page_says_where_the_keys_the_signed_head_and_the_checkpoint_are(client_request):
+    page = client_request.get_page("signing.verify")
+    links = {link["href"] for link in page.soup.select("main a.govuk-link")}
+    assert {"/.well-known/gm-first-keys.json", "/ledger/head", "/checkpoint"} <= links
