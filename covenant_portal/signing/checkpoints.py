@@ -151,6 +151,8 @@ def witness_verifier_key(text: str) -> note.VerifierKey:
 
 def register_witness(session: Session, actor: Actor, text: str, description: str, now: datetime) -> WitnessKey:
     key = witness_verifier_key(text)
+    if actor.user_id is None:  # only a signed-in admin registers a witness (the route's access says so)
+        raise WitnessKeyProblem("Sign in as a portal administrator to register a witness")
     witness = session.scalars(select(WitnessKey).where(WitnessKey.verifier_key == str(key))).first()
     if witness is not None and witness.removed_at is None:
         raise WitnessKeyProblem("That witness key is already registered")
