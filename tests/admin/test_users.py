@@ -183,3 +183,18 @@ def test_unknown_users_are_not_found(client_request, db_session):
     client_request.login(create_user(db_session, Role.ADMIN))
     client_request.get("/admin/users/999999", expected_status=404)
     client_request.post("/admin/users/999999/deactivate", form_url="/admin/users/invite", expected_status=404)
+
+
+def test_an_invited_person_s_page_says_how_they_get_a_new_link_once_theirs_runs_out(client_request, db_session):
+    client_request.login(create_user(db_session, Role.ADMIN))
+    client_request.post(
+        "/admin/users/invite",
+        {"full_name": "Jo Bloggs", "job_title": "Officer", "email": "jo@example.org", "role": "escalation_officer"},
+        expected_redirect="admin.user_detail",
+    )
+    person = db_session.scalars(select(User).where(User.email == "jo@example.org")).one()
+    invited = client_request.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    assert "Once it has run out, they can get a new link by entering jo@example.org at" in invited
+    assert 'href="/forgotten-password"' in invited
+    active = create_user(db_session, Role.ESCALATION_OFFICER)
+    assert "get a new link" not in client_request.get(f"/admin/users/{active.id}").get_data(as_text=True)
