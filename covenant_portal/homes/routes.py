@@ -68,7 +68,12 @@ def edit_home(home_id):
     if not form.validate_on_submit():
         return form_page("homes/form.html", form, home=home)
     try:
-        changed = service.change_home(session, home, form.details(), current_actor(), utcnow())
+        changed = service.change_home(
+            session, home, form.details(), current_actor(), utcnow(), seen=form.seen.data or None
+        )
+    except service.HomeChanged:  # what was typed, beside the home as it is now; saving again replaces it
+        form.seen.data = service.details_seen(home)
+        return render_template("homes/form.html", form=form, home=home, changed_meanwhile=True), 409
     except service.HomeError as error:
         add_error(form, error.field, str(error))
         return form_page("homes/form.html", form, home=home)

@@ -3,6 +3,8 @@
 Homes are named, never their children: nothing here may identify a child.
 """
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -70,6 +72,20 @@ class HomeError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class HomeChanged(HomeError):
+    """The home was changed by someone else after the page sending the change was opened."""
+
+    def __init__(self):
+        super().__init__("", "Someone changed this home after you opened this page")
+
+
+def details_seen(home: ProviderHome) -> str:
+    """A digest of the home's details as a page shows them; the page sends it back with a change, so
+    that a change someone made meanwhile is not quietly undone (`change_home`)."""
+    details = asdict(HomeDetails.of(home)) | {"needs": sorted(need.value for need in HomeDetails.of(home).needs)}
+    return hashlib.sha256(json.dumps(details, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
 def homes_of(
@@ -143,13 +159,18 @@ def add_home(session: Session, organisation_id: int, details: HomeDetails, actor
     return home
 
 
-def change_home(session: Session, home: ProviderHome, details: HomeDetails, actor: Actor, now: datetime) -> list[str]:
-    """Saves the new details; returns the names of the fields that changed (none: nothing saved)."""
+def change_home(
+    session: Session, home: ProviderHome, details: HomeDetails, actor: Actor, now: datetime, seen: str | None = None
+) -> list[str]:
+    """Saves the new details; returns the names of the fields that changed (none: nothing saved).
+    `seen` is `details_seen` of the home as the page showed it: HomeChanged if it has changed since."""
     _check(session, details)
     before, after = asdict(HomeDetails.of(home)), asdict(details)
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
         return []
+    if seen is not None and seen != details_seen(home):
+        raise HomeChanged()
     _apply(home, details)
     home.updated_at = now
     audit.record(session, actor, "home.changed", home, now, organisation_id=home.organisation_id, changed=changed)

@@ -8,6 +8,7 @@ from covenant_portal.access import Role
 from covenant_portal.homes.models import HomeStatus, HomeType, ProviderHome
 from tests.factories import create_provider, create_user, local_authority
 from tests.homes.homes import audit_events_for, create_home, home_form
+from tests.page import Page, text_of
 
 
 @pytest.fixture
@@ -245,3 +246,39 @@ def test_la_contacts_see_the_homes_hosted_in_their_area(client_request, db_sessi
         assert shown in page, shown
     assert "Over The Border" not in page
     assert 'href="/la/homes"' in client_request.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_page_opened_before_a_colleague_changed_the_home_does_not_undo_their_change(
+    client_request, another_browser, db_session, provider_admin
+):
+    """Two organisation admins, or two tabs: the later save is shown beside the home as it now is."""
+    home = create_home(db_session, provider_admin.organisation, name="Elm House", registered_places=4)
+    other_admin = create_user(
+        db_session, Role.PROVIDER, organisation=provider_admin.organisation, is_organisation_admin=True
+    )
+    client_request.login(provider_admin)
+    another_browser.login(other_admin)
+    mine = Page(client_request.get(f"/homes/{home.id}/edit").get_data(as_text=True))
+    shown = {name: mine.value_of(name) for name in ("csrf_token", "seen")}
+    another_browser.post(
+        f"/homes/{home.id}/edit",
+        home_form(db_session, name="Elm House", status="closed"),
+        expected_redirect="homes.home",
+    )
+
+    typed = home_form(db_session, name="Elm House", registered_places="5")
+    response = client_request.client.post(f"/homes/{home.id}/edit", data={**shown, **typed})
+
+    assert response.status_code == 409
+    page = Page(response.get_data(as_text=True))
+    assert "Your changes have not been saved: someone changed this home after you opened this page." in page.text
+    assert "Closed" in text_of(page.select_one("#home-now"))
+    assert page.value_of("registered_places") == "5"
+    db_session.refresh(home)
+    assert (home.status, home.registered_places) == (HomeStatus.CLOSED, 4)
+
+    # Saving again from that page replaces theirs, knowingly.
+    again = {**typed, "csrf_token": page.value_of("csrf_token"), "seen": page.value_of("seen")}
+    assert client_request.client.post(f"/homes/{home.id}/edit", data=again).status_code == 302
+    db_session.refresh(home)
+    assert (home.status, home.registered_places) == (HomeStatus.OPEN, 5)
