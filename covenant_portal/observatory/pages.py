@@ -61,7 +61,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
             Row(
                 row_label(quarter, found.settled),
                 [release.shown(supply(quarter.period_id, GM, measure)) for measure in MEASURES] + [shown_share(share)],
-                rag.rate_share(_public_share_value(share), settings),
+                _aggregate_rating(_public_share_value(share), quarter, found.settled, settings),
             )
         )
     latest = found.latest
@@ -74,7 +74,7 @@ def overview(found: Observatory, settings: ObservatorySettings) -> dict:
                     place.name,
                     [release.shown(supply(latest.period_id, place.id, measure)) for measure in MEASURES]
                     + [shown_share(share)],
-                    rag.rate_share(_public_share_value(share), settings),
+                    _aggregate_rating(_public_share_value(share), latest, found.settled, settings),
                 )
             )
             placing_rows.append(
@@ -142,21 +142,29 @@ def _figure_cells(each: Figures | None, placing: list) -> list:
     ]
 
 
+def _aggregate_rating(share, quarter: Quarter, settled: list[Quarter], settings: ObservatorySettings) -> rag.Rating:
+    """An LA's or GM's share rated, but not while the quarter's returns are still coming in: those
+    signed so far are not the whole (a provider's or a home's own signed figures are rated)."""
+    return rag.rate_share(share, settings) if quarter in settled else rag.NOT_YET
+
+
 def row_label(quarter: Quarter, settled: list[Quarter]) -> str:
     """A quarter as a table's row says it: marked while its returns are not yet due."""
     return quarter.label if quarter in settled else f"{quarter.label} (returns still coming in)"
 
 
 def figure_rows(
-    quarters: list[Quarter], series: list[Figures | None], placing, settings, settled: list[Quarter]
+    quarters: list[Quarter], series: list[Figures | None], placing, settings, settled: list[Quarter], aggregate=False
 ) -> list[Row]:
+    """Rows of a home's, a provider's or (`aggregate`) an LA's figures, each quarter."""
     return [
         Row(
             row_label(quarter, settled),
             _figure_cells(each, placing),
-            rag.rate_share(each.gm_share if each is not None else "missing", settings),
+            _aggregate_rating(share, quarter, settled, settings) if aggregate else rag.rate_share(share, settings),
         )
         for quarter, each in zip(quarters, series)
+        for share in [each.gm_share if each is not None else "missing"]
     ]
 
 
@@ -224,7 +232,7 @@ def la_page(found: Observatory, settings: ObservatorySettings, la_id: int, names
         "authority": found.authorities[la_id],
         "quarters": quarters,
         "placing": placing,
-        "hosted_rows": figure_rows(quarters, hosted, placing, settings, found.settled),
+        "hosted_rows": figure_rows(quarters, hosted, placing, settings, found.settled, aggregate=True),
         "made_rows": [
             Row(
                 row_label(quarter, found.settled),

@@ -8,6 +8,7 @@ Providers' GM share (and a host LA's, and GM's):
   grey   "No GM share"             nothing occupied (no share, not 0 %)
   grey   "Missing"                 no signed return for the quarter
   grey   "Not published"           in the public release, a share withheld ("c": too few children)
+  grey   "Not rated yet"           a quarter's figures for an LA or GM while its returns are still coming in
 
 An LA's own pledge figure (duties.LaPledgeFigure) against its target, by the same bands: green when
 the target is met, amber when within half again of it (the partner and dialogue bands' idea: on
@@ -40,6 +41,7 @@ BELOW = Rating("red", "Below dialogue threshold")
 NO_SHARE = Rating("grey", "No GM share")
 MISSING = Rating("grey", "Missing")
 SUPPRESSED = Rating("grey", "Not published")
+NOT_YET = Rating("grey", "Not rated yet")
 NO_CASES = Rating("grey", "No cases")
 NO_TARGET = Rating("grey", "No target set")
 MET = Rating("green", "Meeting the pledge")

@@ -25,6 +25,17 @@ def scene(db_session):
     return scene_module.build(db_session)
 
 
+def ratings_of(page, row_name: str) -> list[str]:
+    """The rating (the row's last cell) of each table row headed `row_name`."""
+    return [
+        row.select("td")[-1].get_text(strip=True)
+        for row in page.soup.select("main tr")
+        if row.select_one("th") is not None
+        and row.select_one("th").get_text(" ", strip=True) == row_name
+        and row.select("td")
+    ]
+
+
 def counts_shown(page) -> list[str]:
     cells = [cell.get_text(" ", strip=True) for cell in page.soup.select(".app-count")]
     cells += [text.get_text(strip=True) for text in page.soup.select("svg text.app-chart__value")]
@@ -111,16 +122,24 @@ def test_the_data_and_overview_pages_say_the_latest_quarter_s_returns_are_still_
     data = client_request.get_page("observatory.data")
     assert said in data.text
     assert re.search(r"The files cover \d+ quarters, from Q\d \d{4} to \d{4} up to " + latest.label, data.text)
-    assert said in client_request.get_page("observatory.overview").text
-    client_request.login(create_user(db_session, Role.ADMIN))
+    overview = client_request.get_page("observatory.overview")
+    assert said in overview.text
     marked = f"{latest.label} (returns still coming in)"
+    # GM's and each host LA's share that quarter are not rated on part of the returns.
+    assert ratings_of(overview, marked) == ["Not rated yet"]
+    assert "Not rated yet" in ratings_of(overview, "Bolton")  # (its other row, in the placements table, has none)
+    client_request.login(create_user(db_session, Role.ADMIN))
     bolton = local_authority(db_session, "Bolton").id
-    assert marked in client_request.get_page("observatory.local_authority", la_id=bolton).text
-    assert marked in client_request.get_page("observatory.provider", organisation_id=scene.p.organisation.id).text
+    la_page = client_request.get_page("observatory.local_authority", la_id=bolton)
+    assert marked in la_page.text and "Not rated yet" in ratings_of(la_page, marked)
+    provider = client_request.get_page("observatory.provider", organisation_id=scene.p.organisation.id)
+    assert marked in provider.text
+    assert "Not rated yet" not in ratings_of(provider, marked)  # its own return is signed: rated
     period.due_on = today - timedelta(days=1)
     db_session.flush()
     assert "still coming in" not in client_request.get_page("observatory.data").text
-    assert "still coming in" not in client_request.get_page("observatory.overview").text
+    overview = client_request.get_page("observatory.overview")
+    assert "still coming in" not in overview.text and "Not rated yet" not in overview.text
 
 
 def test_pledge_figures_and_targets_are_written_as_people_write_them():
