@@ -14,6 +14,7 @@ from covenant_portal.covenant.service import (
     SigningState,
     current_version,
     every_organisation_status,
+    has_named_contact,
     resigning_due_on,
     status_of,
 )
@@ -81,6 +82,8 @@ def _provider_actions(session: Session, user: User, version, now: datetime) -> l
     if status.state == SigningState.SIGNED_CURRENT:
         return []
     hint = _resigning_hint(status, version, now) if status.state == SigningState.SIGN_AGAIN else ""
+    if user.is_organisation_admin and not has_named_contact(session, user.organisation_id):
+        hint = f"{hint} Name a contact for vacancies and referrals first: you need one to sign.".strip()
     if user.is_organisation_admin:
         return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
     admins = organisation_admin_names(session, user.organisation_id)

@@ -12,6 +12,7 @@ from covenant_portal.filters import london_day
 from tests.covenant.helpers import create_named_contact, sign_current_version
 from tests.factories import create_provider, create_user
 from tests.homes.homes import create_home
+from tests.page import text_of
 from tests.returns.helpers import make_periods, period_of, signed_organisation
 
 ACTION = re.compile(r'<li class="app-actions__item"><a class="govuk-link[^"]*" href="([^"]+)">([^<]+)</a>')
@@ -29,8 +30,12 @@ def test_a_new_organisation_admin_is_asked_to_name_a_contact_then_to_sign(client
         ("Sign version 1 of the covenant", "/covenant/sign"),
         ("Name a contact for vacancies and referrals", "/contacts/new"),
     ]
+    # The first says which comes first.
+    first = client_request.get_page("/dashboard").select_one(".app-actions__item")
+    assert "Name a contact for vacancies and referrals first: you need one to sign." in text_of(first)
     create_named_contact(db_session, admin.organisation)
     assert actions_on(client_request) == [("Sign version 1 of the covenant", "/covenant/sign")]
+    assert "first: you need one to sign" not in client_request.get_page("/dashboard").text
 
 
 def test_a_colleague_is_told_who_their_organisation_admins_are(client_request, db_session):
