@@ -23,7 +23,7 @@ from covenant_portal.returns.drafts.forms import (
     occupancy_data,
     occupancy_form,
 )
-from covenant_portal.returns.submission.document import gm_local_authorities, open_homes, status_label
+from covenant_portal.returns.submission.document import gm_local_authorities, open_homes, size_text, status_label
 from covenant_portal.web import current_actor, found_or_404
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import link, signed_in_user
@@ -33,7 +33,7 @@ CONFLICT = 409
 
 @blueprint.app_context_processor
 def inject_labels():
-    return {"pledge_status_label": status_label}
+    return {"pledge_status_label": status_label, "file_size": size_text}
 
 
 def covenant_pledges() -> list[dict]:

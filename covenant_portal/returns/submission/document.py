@@ -270,12 +270,13 @@ def _pledge_differences(found: list[Difference], old: list[dict], new: list[dict
 def _evidence_text(evidence: list[dict] | None) -> str:
     """The files by name; a file replaced by another of the same name shows its changed size."""
     return ", ".join(
-        f"{file.get('filename')} ({_size_text(file.get('sizeBytes'))}, SHA-256 {str(file.get('sha256'))[:12]})"
+        f"{file.get('filename')} ({size_text(file.get('sizeBytes'))}, SHA-256 {str(file.get('sha256'))[:12]})"
         for file in evidence or []
     )
 
 
-def _size_text(size: Any) -> str:
+def size_text(size: Any) -> str:
+    """A file's size as people read it ("45 bytes", "12 KB", "1.2 MB"), on every page that lists one."""
     if not isinstance(size, int):
         return "size unknown"
     if size < 1024:
