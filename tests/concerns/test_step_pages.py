@@ -94,6 +94,20 @@ def test_a_step_sent_again_from_a_second_tab_changes_nothing_and_says_so(client_
     )
 
 
+def test_the_raiser_is_told_what_agreeing_means_and_what_to_do_if_they_do_not_agree(
+    client_request, db_session, parties, concern
+):
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", LOGGED_AT)
+    client_request.login(parties.provider)
+    page = client_request.get_page("concerns.resolve", concern_id=concern.id)
+    assert "If you do not agree, say why in a message on the concern’s page" in page.text
+    assert "could identify a child" not in page.text  # nothing to type here
+    client_request.login(parties.officer)
+    page = client_request.get_page("concerns.resolve", concern_id=concern.id)
+    assert "If you do not agree" not in page.text and "could identify a child" in page.text
+
+
 def test_an_officer_deciding_must_give_reasons_and_what_was_typed_is_kept(client_request, db_session, parties, concern):
     service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
     service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", LOGGED_AT)
