@@ -148,6 +148,16 @@ def test_check_and_submit_then_the_host_la_triages(client_request, another_brows
     assert f"Taken by {who.bury.full_name}" in another_browser.get_page(la_url).text
 
 
+def test_a_proposal_someone_has_taken_is_offered_to_take_over_from_them(client_request, db_session, who):
+    from covenant_portal.expansions.triage import service as triage
+
+    proposal = submitted(db_session, who.provider)
+    triage.take(db_session, who.bury_colleague, proposal, SYSTEM, utcnow())
+    client_request.login(who.bury)
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=proposal.id)
+    assert f"Take this proposal over from {who.bury_colleague.full_name}" in page.text
+
+
 def test_another_las_contact_reads_and_comments_but_cannot_decide(client_request, db_session, who):
     proposal = submitted(db_session, who.provider)
     client_request.login(who.wigan)

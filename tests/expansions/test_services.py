@@ -240,6 +240,17 @@ def test_the_queue_is_ordered_by_due_date_and_shows_who_has_it(db_session, who):
         triage.take(db_session, who.wigan, later, SYSTEM, NOW)
 
 
+def test_taking_a_proposal_twice_changes_nothing_and_a_colleague_takes_it_over(db_session, who):
+    proposal = submitted(db_session, who.provider)
+    triage.take(db_session, who.bury, proposal, SYSTEM, NOW)
+    with pytest.raises(ExpansionError, match="you have already taken this proposal"):
+        triage.take(db_session, who.bury, proposal, SYSTEM, NOW)  # from a second tab
+    triage.take(db_session, who.bury_colleague, proposal, SYSTEM, NOW)
+    assert proposal.taken_by == who.bury_colleague
+    taken = [event for event in timeline(db_session, proposal.id) if event.kind == EventKind.TAKEN]
+    assert len(taken) == 2
+
+
 def test_an_information_request_pauses_the_clock_until_answered(db_session, who):
     proposal = submitted(db_session, who.provider)  # Tuesday 6 October: due Tuesday 20 October
     triage.request_information(

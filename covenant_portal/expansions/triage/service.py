@@ -172,6 +172,8 @@ def _text(name: str, text: str, label: str) -> str:
 
 def take(session: Session, user: User, proposal: ExpansionProposal, actor: Actor, now: datetime) -> None:
     _must_host(user, proposal)
+    if proposal.taken_by_id == user.id:  # taken already, from another tab
+        raise ExpansionError("Nothing was changed: you have already taken this proposal.")
     proposal.taken_by_id = user.id
     proposal.taken_at = now
     add_event(session, proposal, EventKind.TAKEN, user.id, now)
