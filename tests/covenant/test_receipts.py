@@ -58,9 +58,9 @@ def test_a_changed_receipt_does_not_verify_with_securesystemslib(client_request,
 def test_everyone_in_the_organisation_sees_its_receipt(client_request, db_session, signature):
     colleague = create_user(db_session, Role.PROVIDER, organisation=signature.organisation, is_organisation_admin=False)
     client_request.login(colleague)
-    assert receipt_reference(signature.ledger_seq) in client_request.get(
-        f"/covenant/signatures/{signature.id}"
-    ).get_data(as_text=True)
+    html = client_request.get(f"/covenant/signatures/{signature.id}").get_data(as_text=True)
+    assert receipt_reference(signature.ledger_seq) in html
+    assert "Your receipt reference" in html and "Your signed receipt" in html
     download(client_request, signature)
 
 
@@ -70,6 +70,9 @@ def test_those_who_oversee_the_covenant_see_any_receipt(client_request, db_sessi
     html = client_request.get(f"/covenant/signatures/{signature.id}").get_data(as_text=True)
     assert signature.organisation.name in html
     assert "We have emailed the receipt reference" not in html
+    # Someone else's signature: named as the organisation's, never "Your receipt".
+    assert f"<h1 class=\"govuk-heading-l\">Covenant signature of {signature.organisation.name}</h1>" in html
+    assert "Your receipt reference" not in html and "Your signed receipt" not in html
     download(client_request, signature)
 
 
