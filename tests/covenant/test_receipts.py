@@ -71,7 +71,7 @@ def test_those_who_oversee_the_covenant_see_any_receipt(client_request, db_sessi
     assert signature.organisation.name in html
     assert "We have emailed the receipt reference" not in html
     # Someone else's signature: named as the organisation's, never "Your receipt".
-    assert f"<h1 class=\"govuk-heading-l\">Covenant signature of {signature.organisation.name}</h1>" in html
+    assert f'<h1 class="govuk-heading-l">Covenant signature of {signature.organisation.name}</h1>' in html
     assert "Your receipt reference" not in html and "Your signed receipt" not in html
     download(client_request, signature)
 
