@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.concerns import service
+from covenant_portal.concerns.jobs import chase_concerns
 from covenant_portal.concerns.models import Category, LearningResponse, Severity, Side
 from covenant_portal.concerns.service import ActionDetails, ConcernDetails, LearningDetails
 from covenant_portal.demo.learning import plan_learning
@@ -176,6 +177,11 @@ def plan_concerns(demo: Demo) -> None:
         if plan.key:
             states[plan.key] = state
     plan_learning(demo, states)
+    # This morning's run of the daily job, after the demo's chases (so the admin's job runs page
+    # shows it, and the duties the demo leaves broken, such as a return escalated as long overdue,
+    # already have the concerns the scheduler's first run would otherwise raise all at once).
+    when = at_london(demo.today, 7, 15)
+    demo.at(when, lambda: demo.run_job("chase_concerns", when, lambda as_of: chase_concerns(demo.session, as_of)))
 
 
 def _user(demo: Demo, who: str) -> User:

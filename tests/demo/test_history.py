@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation, User
-from covenant_portal.concerns.models import ConcernClosure
+from covenant_portal.concerns.jobs import chase_concerns
+from covenant_portal.concerns.models import Concern, ConcernClosure
 from covenant_portal.covenant.models import (
     CovenantSignature,
     CovenantStatus,
@@ -285,3 +286,18 @@ def test_the_re_signing_chase_reminded_late_re_signers_and_escalated_those_that_
     for slug in never:
         assert f"covenant-resigning:{version_2.id}:{found[slug].id}:escalated:escalation@{DOMAIN}" in keys
     assert all(f"covenant-resigning:{version_2.id}:" in key for key in keys)
+
+
+def test_this_mornings_concerns_chase_raised_the_concerns_for_the_duties_the_demo_leaves_broken(app, db_session):
+    runs = db_session.scalars(sa.select(JobRun).where(JobRun.job_name == "chase_concerns")).all()
+    assert [run.status for run in runs] == [JobRunStatus.SUCCEEDED]
+    assert utc(runs[0].started_at) == datetime.combine(date(2026, 12, 1), time(7, 15), LONDON).astimezone(timezone.utc)
+    raised = db_session.scalars(sa.select(Concern).where(Concern.case_key.is_not(None))).all()
+    pennine = organisations(db_session)["pennine"]
+    assert any(c.about_organisation_id == pennine.id and "Quarterly return" in c.description for c in raised)
+    assert any("had not signed version 2 of the covenant" in c.description for c in raised)
+    assert {london_day(utc(concern.logged_at)) for concern in raised} == {date(2026, 12, 1)}
+    # The scheduler's run today raises nothing more: each broken duty has its concern once.
+    with app.app_context():
+        chase_concerns(db_session, LONG_PAST_DUE)
+    assert db_session.scalar(sa.select(sa.func.count(Concern.id)).where(Concern.case_key.is_not(None))) == len(raised)
