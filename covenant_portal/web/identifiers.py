@@ -4,6 +4,7 @@ with a year), an NHS number (10 digits passing the modulus 11 check), a unique p
 UK postcode, or a child named with an age or a school year. PortalForm runs it over every free-text field (web/forms.py)."""
 
 import re
+from typing import NamedTuple
 
 _GUIDANCE = "Do not include information that could identify a child."
 _MONTHS = (
@@ -87,32 +88,46 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+class _Found(NamedTuple):
+    """One kind of identifier found: where it starts in the text, what a combined message calls it
+    ("the postcode BL9 0EJ") and the message when it is the only kind found."""
+
+    start: int
+    named: str
+    message: str
+
+
 def identifying_data_problem(text: str | None) -> str | None:
     """A message if `text` holds something that could identify a child, or None. The message says
-    what was found, so that it can be found and removed."""
+    what was found, so that it can be found and removed. If several kinds are found (a postcode
+    and an NHS number), one sentence names each of them, in the order they appear, so that all of
+    them can be removed at once."""
     if not text:
         return None
-    for find in (_date_of_birth, _upn, _nhs_number, _postcode, _child_with_age):
-        problem = find(text)
-        if problem:
-            return problem
-    return None
+    found = [each for find in (_date_of_birth, _upn, _nhs_number, _postcode, _child_with_age) if (each := find(text))]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0].message
+    named = [each.named for each in sorted(found, key=lambda each: each.start)]
+    return f"Remove {', '.join(named[:-1])} and {named[-1]}: {_GUIDANCE[0].lower()}{_GUIDANCE[1:]}"
 
 
-def _date_of_birth(text: str) -> str | None:
+def _date_of_birth(text: str) -> _Found | None:
     born = _BORN.search(text) or _BORN_IN.search(text)
     if born:
-        return f"Remove the date of birth ({born.group(1)}). {_GUIDANCE}"
+        found = born.group(1)
+        return _Found(born.start(), f"the date of birth ({found})", f"Remove the date of birth ({found}). {_GUIDANCE}")
     for match in _NUMERIC_DATE.finditer(text):
         if _could_be_date(int(match.group(1)), int(match.group(2))):
-            return _date_message(match.group(0))
+            return _date(match)
     for match in _ISO_DATE.finditer(text):
         if _could_be_date(int(match.group(3)), int(match.group(2))):
-            return _date_message(match.group(0))
+            return _date(match)
     for pattern in _WORD_DATES:
         for match in pattern.finditer(text):
             if 1 <= int(match.group(1)) <= 31:
-                return _date_message(match.group(0))
+                return _date(match)
     return None
 
 
@@ -120,48 +135,64 @@ def _could_be_date(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
 
-def _date_message(found: str) -> str:
-    return (
+def _date(match: re.Match[str]) -> _Found:
+    found = match.group(0)
+    return _Found(
+        match.start(),
+        f"the date {found}",
         f"Remove the date {found}: it could be a child’s date of birth. {_GUIDANCE} "
-        "If you need a date, write the month and year, like May 2026."
+        "If you need a date, write the month and year, like May 2026.",
     )
 
 
-def _upn(text: str) -> str | None:
+def _upn(text: str) -> _Found | None:
     upn = _UPN.search(text)
-    return f"Remove {upn.group(0)}: it looks like a unique pupil number (UPN). {_GUIDANCE}" if upn else None
+    if not upn:
+        return None
+    found = upn.group(0)
+    return _Found(
+        upn.start(),
+        f"the unique pupil number (UPN) {found}",
+        f"Remove {found}: it looks like a unique pupil number (UPN). {_GUIDANCE}",
+    )
 
 
-def _nhs_number(text: str) -> str | None:
+def _nhs_number(text: str) -> _Found | None:
     for match in _TEN_DIGITS.finditer(text):
         if _PHONE_PREFIX.search(text[: match.start()]):
             continue
         if nhs_number_is_valid("".join(match.groups())):
-            return f"Remove {match.group(0)}: it looks like an NHS number. {_GUIDANCE}"
-    return None
-
-
-def _postcode(text: str) -> str | None:
-    for match in _POSTCODE.finditer(text):
-        if not _ORDINAL_WORDS.search(match.group(0)):
-            return (
-                f"Remove the postcode {match.group(0)}: a full postcode could identify where a child lives. "
-                f"{_GUIDANCE} If you need a place, write the town or the first part of the postcode, like BL9."
+            found = match.group(0)
+            return _Found(
+                match.start(), f"the NHS number {found}", f"Remove {found}: it looks like an NHS number. {_GUIDANCE}"
             )
     return None
 
 
-def _child_with_age(text: str) -> str | None:
+def _postcode(text: str) -> _Found | None:
+    for match in _POSTCODE.finditer(text):
+        if not _ORDINAL_WORDS.search(match.group(0)):
+            found = match.group(0)
+            return _Found(
+                match.start(),
+                f"the postcode {found}",
+                f"Remove the postcode {found}: a full postcode could identify where a child lives. "
+                f"{_GUIDANCE} If you need a place, write the town or the first part of the postcode, like BL9.",
+            )
+    return None
+
+
+def _child_with_age(text: str) -> _Found | None:
     for match in _AGE_AFTER_NAME.finditer(text):
         name = match.group(1)
         if _is_name(name):
-            return _named_message(match.group(0).strip())
+            return _named(match, match.group(0).strip())
     for match in _AGE_BEFORE_NAME.finditer(text):
         if _is_name(match.group(2)):
-            return _named_message(match.group(0).strip())
+            return _named(match, match.group(0).strip())
     for match in _FULL_NAME_WITH_NUMBER.finditer(text):
         if _is_name(match.group(1)):
-            return _named_message(match.group(0).strip(" ,."))
+            return _named(match, match.group(0).strip(" ,."))
     return None
 
 
@@ -169,8 +200,10 @@ def _is_name(words: str) -> bool:
     return not any(word.lower() in _NOT_NAMES for word in words.split())
 
 
-def _named_message(found: str) -> str:
-    return (
+def _named(match: re.Match[str], found: str) -> _Found:
+    return _Found(
+        match.start(),
+        f"the child’s name with their age or school year (“{found}”)",
         f"Remove “{found}”: a child’s name with their age or school year could identify them. {_GUIDANCE} "
-        "Write “a young person” instead of their name."
+        "Write “a young person” instead of their name.",
     )

@@ -160,3 +160,16 @@ def test_a_provider_without_named_contacts_is_told_through_its_organisation_admi
     bolton = create_user(db_session, Role.LA_CONTACT)
     start(client_request, provider, bolton)
     assert len(emails_to(db_session, "admin@nocontact.example")) == 1
+
+
+def test_every_kind_of_identifier_in_a_field_is_named_next_to_it(client_request, db_session, people):
+    provider, bolton = people
+    client_request.login(bolton)
+    url = f"/conversations/start?provider_id={provider.organisation_id}"
+    typed = "Lives at BL9 0EJ, NHS number 943 476 5919"
+    response = client_request.post(url, OPENING | {"topic": typed}, expected_status=400)
+    assert (
+        "Remove the postcode BL9 0EJ and the NHS number 943 476 5919: "
+        "do not include information that could identify a child."
+    ) in response.page.text
+    assert typed in response.page.html

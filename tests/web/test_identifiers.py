@@ -113,3 +113,22 @@ def test_born_with_a_year_is_refused_as_a_date_of_birth(text, found):
 )
 def test_allowed_text_passes(text):
     assert identifying_data_problem(text) is None
+
+
+def test_several_kinds_of_identifier_are_all_named_in_one_sentence():
+    problem = identifying_data_problem("Lives at BL9 0EJ, NHS number 943 476 5919")
+    assert problem == (
+        "Remove the postcode BL9 0EJ and the NHS number 943 476 5919: "
+        "do not include information that could identify a child."
+    )
+
+
+def test_each_kind_found_is_named_in_the_order_it_appears():
+    problem = identifying_data_problem(
+        "Jane Smith, aged 12, UPN A123456789012, seen 12/05/2014 at M1 1AE (NHS 9434765919)"
+    )
+    assert problem == (
+        "Remove the child’s name with their age or school year (“Jane Smith, aged 12”), "
+        "the unique pupil number (UPN) A123456789012, the date 12/05/2014, the postcode M1 1AE "
+        "and the NHS number 9434765919: do not include information that could identify a child."
+    )
