@@ -1,5 +1,7 @@
-"""Template filters: times are stored in UTC and shown in Europe/London."""
+"""Template filters: times are stored in UTC and shown in Europe/London; sums of money are shown
+in pounds with thousands separators ("£4,200")."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,19 @@ def london_date(value: datetime | None) -> str:
     return value.astimezone(LONDON).strftime("%-d %B %Y")
 
 
+def money(value: int | str | None) -> str:
+    """A whole number of pounds as "£4,200" (an int, or digits as typed and stored); anything else
+    (nothing, or text that is not a whole number) as it is, never as a wrong sum."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    typed = str(value).strip()
+    if not re.fullmatch(r"-?[0-9]+", typed):
+        return typed
+    pounds = int(typed)
+    return f"-£{-pounds:,}" if pounds < 0 else f"£{pounds:,}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(london_date)
+    app.add_template_filter(money)

@@ -9,7 +9,7 @@ import pytest
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import utcnow
 from covenant_portal.expansions.common import Invalid
-from covenant_portal.filters import london_day
+from covenant_portal.filters import london_day, money
 from covenant_portal.expansions.models import ProposalOutcome
 from covenant_portal.expansions.proposals import drafts, rules, wording
 from covenant_portal.expansions.triage import service as triage
@@ -275,3 +275,44 @@ def test_a_response_sent_again_from_a_second_tab_is_not_signed_twice(client_requ
     )
     again = client_request.client.get(f"/la/expansions/{proposal.id}/outcome").get_data(as_text=True)
     assert 'name="responses_seen" type="hidden" value="1"' in again  # a later response is still possible
+
+
+# Money in pounds
+
+
+def test_money_is_shown_in_pounds_with_thousands_separators():
+    assert [money(value) for value in (4200, "4200", " 5600 ", "0", 100000, -15, "")] == [
+        "£4,200",
+        "£4,200",
+        "£5,600",
+        "£0",
+        "£100,000",
+        "-£15",
+        "",
+    ]
+    assert money(None) == "" and money("about 4k") == "about 4k"  # never a wrong sum
+
+
+def test_a_signed_versions_weekly_fees_are_in_pounds_and_the_signed_document_keeps_its_digits(
+    client_request, another_browser, db_session, who
+):
+    proposal = submitted(db_session, who.provider)
+    version = proposal.latest_version
+    signed = canonical_sha256(version.document)
+    client_request.login(who.provider)
+    another_browser.login(who.bury)
+    provider_page = client_request.get_page("expansion_proposals.version", proposal_id=proposal.id, version=1)
+    la_page = another_browser.get_page("expansion_triage.proposal", proposal_id=proposal.id)
+    check = client_request.get_page("expansion_proposals.check", proposal_id=draft(db_session, who.provider).id)
+    for page in (provider_page, la_page, check):
+        shown = rows(page)
+        assert (shown["Weekly fee from (£)"], shown["Weekly fee to (£)"]) == ("£4,500", "£5,500")
+    db_session.refresh(version)
+    assert version.document["answers"]["registration"]["fee_from"] == "4500"
+    assert canonical_sha256(version.document) == signed == version.document_sha256
+
+
+def test_a_weekly_fee_out_of_range_is_refused_in_pounds():
+    registration = {**ANSWERS["registration"], "fee_to": "250000"}
+    problems = rules.section_problems("registration", registration, {}, False, date(2026, 10, 1))
+    assert problems["fee_to"] == "Weekly fee to (£) must be between £0 and £100,000"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from covenant_portal.expansions.models import NEED_CATEGORY_LABELS
+from covenant_portal.filters import money
 from covenant_portal.web.forms import whole_number
 from covenant_portal.web.identifiers import identifying_data_problem
 
@@ -45,6 +46,7 @@ class Question:
     kind: str = "text"  # text, textarea, number, choice
     choices: dict | None = None
     required: bool = True
+    money: bool = False  # a number of pounds: shown as "£4,200" (filters.money), stored as typed
 
 
 SECTIONS: dict[str, tuple[str, tuple[Question, ...]]] = {
@@ -71,8 +73,8 @@ SECTIONS: dict[str, tuple[str, tuple[Question, ...]]] = {
             Question("ofsted_reference", "SC1 reference or Ofsted URN", required=False),
             Question("planning", "Planning permission", "choice", PLANNING_LABELS),
             Question("staffing_model", "Staffing model", "textarea"),
-            Question("fee_from", "Weekly fee from (£)", "number"),
-            Question("fee_to", "Weekly fee to (£)", "number"),
+            Question("fee_from", "Weekly fee from (£)", "number", money=True),
+            Question("fee_to", "Weekly fee to (£)", "number", money=True),
         ),
     ),
     "need": (
@@ -170,6 +172,8 @@ def _in_range(name: str, number: int) -> bool:
 
 def _range_message(question: Question) -> str:
     low, high = _RANGES[question.name]
+    if question.money:
+        return f"{question.label} must be between {money(low)} and {money(high)}"
     return f"{question.label} must be between {low} and {high}"
 
 

@@ -1,5 +1,6 @@
 """A proposal's answers in words, as its pages show them: the host LA's name rather than its ONS
-code, the need's title rather than its id, the planned opening as "September 2027". The one wording
+code, the need's title rather than its id, the planned opening as "September 2027", a weekly fee as
+"£4,200". The one wording
 of the check-answers page (a draft, with today's options) and of a signed version's pages, the
 provider's and the LAs' (with the names its signed document holds). Only the page changes: the
 signed document is shown as it is, never rewritten."""
@@ -9,6 +10,7 @@ from datetime import date
 
 from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.rules import Question
+from covenant_portal.filters import money
 from covenant_portal.web.forms import whole_number
 
 NOT_ANSWERED = "Not answered"
@@ -58,6 +60,8 @@ def answer_in_words(question: Question, value, options: Options) -> str:
         return NOT_ANSWERED
     if question.kind == "choice":
         return (question.choices or options.get(question.name) or {}).get(typed, typed)
+    if question.money:
+        return money(typed)
     return typed
 
 
