@@ -11,6 +11,7 @@ ACCOUNTS_AUDIT_VOCABULARY = AuditVocabulary(
         "user.verification_email_resent": "Asked for a new confirmation link",
         "user.sign_up_with_existing_email": "Tried to sign up with an address that has an account",
         "user.invited": "Invited someone",
+        "user.invited_with_existing_email": "Tried to invite an address that has an account elsewhere",
         "user.activated": "Set up their account from an invitation",
         "user.deactivated": "Deactivated an account",
         "user.reactivated": "Reactivated an account",

@@ -29,6 +29,7 @@ from covenant_portal.accounts.service import (
 from covenant_portal.accounts.tokens import Purpose, user_for_token
 from covenant_portal.audit.service import Actor
 from covenant_portal.mail.links import Links
+from covenant_portal.mail.service import queue_email
 
 STAFF_ROLES = (Role.LA_CONTACT, Role.ESCALATION_OFFICER, Role.ADMIN)
 
@@ -54,8 +55,14 @@ def invite_colleague(
     is_organisation_admin: bool,
     actor: Actor,
     now: datetime,
-) -> User:
-    """A provider organisation admin invites someone into their own organisation."""
+) -> None:
+    """A provider organisation admin invites someone into their own organisation.
+
+    An address that already has an account in the inviter's organisation is refused (the team page
+    lists that account anyway). An address with an account anywhere else (another provider, a local
+    authority, the portal's staff) is not disclosed: nothing is raised, the owner is emailed that
+    they were invited and why they cannot be added, the attempt is audited, and the caller shows the
+    same message as for an invitation sent."""
     invitation = Invitation(
         full_name,
         job_title,
@@ -64,7 +71,45 @@ def invite_colleague(
         organisation=inviter.organisation,
         is_organisation_admin=is_organisation_admin,
     )
-    return _invite(session, links, inviter, invitation, actor, now)
+    owner = find_user_by_email(session, email)
+    if owner is None:
+        user = _add_invited(session, inviter, invitation, now)
+        if user is not None:
+            _queue_and_record_invitation(session, links, inviter, user, actor, now)
+            return
+        owner = find_user_by_email(session, email)  # taken meanwhile by a concurrent request
+        assert owner is not None
+    if owner.organisation_id == inviter.organisation_id:
+        raise FieldError("email", "There is already an account with this email address in your organisation")
+    _tell_owner_of_invitation(session, links, owner, inviter, actor, now)
+    session.commit()
+
+
+def _tell_owner_of_invitation(
+    session: Session, links: Links, owner: User, inviter: User, actor: Actor, now: datetime
+) -> None:
+    # One email an hour at most for each inviting organisation, so that repeated invitations cannot
+    # flood the owner's inbox.
+    queue_email(
+        session,
+        to=owner.email,
+        subject="You were invited to join an organisation on the GM First Covenant Portal",
+        template="invitation_existing_account",
+        dedupe_key=f"invitation-existing-account:{owner.id}:{inviter.organisation_id}:{now:%Y-%m-%dT%H}",
+        now=now,
+        user=owner,
+        inviter=inviter,
+        joining=inviter.organisation.name,
+        sign_in_link=links.url("accounts.login"),
+    )
+    audit.record(
+        session,
+        actor,
+        "user.invited_with_existing_email",
+        owner,
+        now,
+        organisation_id=inviter.organisation_id,
+    )
 
 
 def invite_staff(
@@ -81,13 +126,21 @@ def invite_staff(
 
 
 def _invite(session: Session, links: Links, inviter: User, invitation: Invitation, actor: Actor, now: datetime) -> User:
-    # Inviters are trusted people, so telling them an address is taken reveals nothing to the public.
+    # Portal admins are trusted people, so telling them an address is taken reveals nothing to the public.
     already_taken = FieldError("email", "There is already an account with this email address")
-    email = normalise_email(invitation.email)
-    if find_user_by_email(session, email) is not None:
+    if find_user_by_email(session, invitation.email) is not None:
         raise already_taken
+    user = _add_invited(session, inviter, invitation, now)
+    if user is None:
+        raise already_taken
+    _queue_and_record_invitation(session, links, inviter, user, actor, now)
+    return user
+
+
+def _add_invited(session: Session, inviter: User, invitation: Invitation, now: datetime) -> User | None:
+    """The invited user, added; None if the address was taken meanwhile by a concurrent request."""
     user = User(
-        email=email,
+        email=normalise_email(invitation.email),
         full_name=invitation.full_name,
         job_title=invitation.job_title,
         role=invitation.role,
@@ -103,7 +156,13 @@ def _invite(session: Session, links: Links, inviter: User, invitation: Invitatio
         with session.begin_nested():
             session.add(user)
     except IntegrityError:
-        raise already_taken from None
+        return None
+    return user
+
+
+def _queue_and_record_invitation(
+    session: Session, links: Links, inviter: User, user: User, actor: Actor, now: datetime
+) -> None:
     _queue_invitation(session, links, user, inviter, now)
     audit.record(
         session,
@@ -117,7 +176,6 @@ def _invite(session: Session, links: Links, inviter: User, invitation: Invitatio
         is_organisation_admin=user.is_organisation_admin,
     )
     session.commit()
-    return user
 
 
 def _queue_invitation(session: Session, links: Links, user: User, inviter: User, now: datetime) -> None:

@@ -320,7 +320,7 @@ def team_invite():
     if not form.validate_on_submit():
         return form_page("accounts/team_invite.html", form)
     try:
-        invited = management.invite_colleague(
+        management.invite_colleague(
             get_session(),
             email_links(),
             signed_in_user(),
@@ -334,7 +334,13 @@ def team_invite():
     except service.FieldError as error:
         add_error(form, error.field, str(error))
         return form_page("accounts/team_invite.html", form)
-    flash(f"We have emailed an invitation to {invited.full_name} at {invited.email}.", "success")
+    # The same message whether or not the address has an account in another organisation, which
+    # an organisation admin must not learn (management.invite_colleague).
+    flash(
+        f"If {form.email.data} can join {current_user.organisation.name}, "
+        f"we have emailed {form.full_name.data} an invitation.",
+        "success",
+    )
     return redirect(url_for("accounts.team"))
 
 

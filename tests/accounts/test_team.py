@@ -2,11 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from flask import current_app
+from sqlalchemy import func, select
 
 from covenant_portal.access import Role
+from covenant_portal.accounts.models import User
 from covenant_portal.accounts.tokens import Purpose, make_token
 from covenant_portal.mail.links import Links
+from covenant_portal.audit.models import AuditEvent
 from covenant_portal.db import utcnow
 from tests.accounts.outbox import audit_actions, emails_to, last_email_to, link_in
 from tests.factories import PASSWORD, create_user
@@ -44,7 +48,9 @@ def test_inviting_a_colleague_who_then_activates_their_account(client_request, a
     client_request.login(admin)
     assert invite(client_request, is_organisation_admin="y").location == "/team"
     html = client_request.get("/team").get_data(as_text=True)
-    assert "We have emailed an invitation to Sam Okafor" in html
+    assert (
+        f"If sam@provider.example can join {admin.organisation.name}, we have emailed Sam Okafor an invitation" in html
+    )
     assert "Invited" in html
 
     email = last_email_to(db_session, "sam@provider.example")
@@ -111,15 +117,52 @@ def test_an_expired_invitation_points_to_a_new_link(client_request, db_session):
     assert response.location == "/dashboard"
 
 
-def test_inviting_someone_who_already_has_an_account_is_refused(client_request, db_session):
-    create_user(db_session, Role.LA_CONTACT, email="taken@example.org")
-    client_request.login(create_user(db_session, Role.PROVIDER))
+@pytest.mark.parametrize("elsewhere", ["another provider", "a local authority"])
+def test_inviting_an_address_with_an_account_elsewhere_does_not_disclose_it(client_request, db_session, elsewhere):
+    """Deliberately changed: this was refused with "There is already an account with this email
+    address", which told an organisation admin that someone had an account in another organisation."""
+    if elsewhere == "another provider":
+        owner = create_user(db_session, Role.PROVIDER, email="taken@example.org", full_name="Tara Owen")
+    else:
+        owner = create_user(db_session, Role.LA_CONTACT, email="taken@example.org", full_name="Tara Owen")
+    before = (owner.full_name, owner.organisation_id, owner.local_authority_id, owner.invited_by_id)
+    admin = create_user(db_session, Role.PROVIDER, full_name="Ada Admin")
+    client_request.login(admin)
+    response = invite(client_request, email="Taken@example.org")
+    assert response.location == "/team"
+    html = client_request.get("/team").get_data(as_text=True)
+    assert f"If Taken@example.org can join {admin.organisation.name}, we have emailed Sam Okafor an invitation" in html
+    assert "already" not in html and "Tara Owen" not in html
+    if elsewhere == "another provider":
+        assert owner.organisation.name not in html
+
+    db_session.refresh(owner)
+    assert (owner.full_name, owner.organisation_id, owner.local_authority_id, owner.invited_by_id) == before
+    assert db_session.scalar(select(func.count()).select_from(User).where(User.email == "taken@example.org")) == 1
+    [email] = emails_to(db_session, "taken@example.org")
+    assert "Ada Admin tried to invite you" in email.text_body and admin.organisation.name in email.text_body
+    assert "You already have an account with this email address" in email.text_body
+    assert "/activate/" not in email.text_body
+    assert link_in(email, "/sign-in")
+    assert audit_actions(db_session, owner)[-1] == "user.invited_with_existing_email"
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "user.invited_with_existing_email")).one()
+    assert event.actor_id == admin.id
+
+    # Inviting again within the hour does not email the owner again.
+    invite(client_request, email="taken@example.org")
+    assert len(emails_to(db_session, "taken@example.org")) == 1
+
+
+def test_inviting_someone_already_in_the_organisation_is_refused(client_request, db_session):
+    admin = create_user(db_session, Role.PROVIDER)
+    create_user(db_session, Role.PROVIDER, organisation=admin.organisation, email="taken@example.org")
+    client_request.login(admin)
     html = client_request.post(
         "/team/invite",
         {"full_name": "Sam Okafor", "job_title": "Deputy manager", "email": "Taken@example.org"},
         expected_status=400,
     ).get_data(as_text=True)
-    assert "There is already an account with this email address" in html
+    assert "There is already an account with this email address in your organisation" in html
     assert 'value="Sam Okafor"' in html
     assert emails_to(db_session, "taken@example.org") == []
 
