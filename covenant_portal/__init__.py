@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from covenant_portal import access, db, errors, security
 from covenant_portal.signing import portal_key as signing_portal_key
 from covenant_portal.config import load_config
-from covenant_portal.web import ids
+from covenant_portal.web import ids, stale
 from covenant_portal.web.areas import register_areas
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | Path | None
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    stale.init_app(app)  # ChangedMeanwhile, raised by any area's service, answers the one 409 page
     ids.init_app(app)  # before any route is added, so every <int:...> is bounded
     register_areas(app, portal_areas())
     _register_cli(app)

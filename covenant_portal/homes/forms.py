@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, StopValidation, ValidationError
 
@@ -16,8 +16,9 @@ from covenant_portal.homes.service import (
     STATUS_LABELS,
     YOUNGEST_AGE,
     HomeDetails,
-    details_seen,
+    version_seen,
 )
+from covenant_portal.web.stale import seen_field
 from covenant_portal.web.widgets import CheckboxesInput, RadioInput
 
 NO_CHILD_DETAILS = "Do not enter any information about children."
@@ -114,8 +115,8 @@ class HomeForm(PortalForm):
         validators=[InputRequired(message=CHOOSE_STATUS)],
     )
     submit = SubmitField("Save home", widget=GovSubmitInput())
-    # The home as the page showed it (service.details_seen), so a colleague's change is noticed.
-    seen = HiddenField()
+    # The home as the page showed it (service.version_seen), so a colleague's change is noticed.
+    seen = seen_field()
 
     def __init__(self, authorities, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,7 +139,7 @@ class HomeForm(PortalForm):
                 "age_to": str(home.age_to),
                 "needs": list(home.needs),
                 "status": str(home.status),
-                "seen": details_seen(home),
+                "seen": version_seen(home),
             },
         )
 

@@ -11,7 +11,7 @@ from covenant_portal.web.views import form_page
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.homes import service
 from covenant_portal.homes.forms import HomeForm
-from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web import current_actor, found_or_404, stale
 
 blueprint = Blueprint("homes", __name__)
 
@@ -67,13 +67,12 @@ def edit_home(home_id):
     form = HomeForm(authorities) if request.method == "POST" else HomeForm.for_home(authorities, home)
     if not form.validate_on_submit():
         return form_page("homes/form.html", form, home=home)
+    # Changed meanwhile (409): what was typed, beside the home as it is now; saving again replaces it.
+    stale.show_again("homes/form.html", current_as="home", form=form)
     try:
         changed = service.change_home(
-            session, home, form.details(), current_actor(), utcnow(), seen=form.seen.data or None
+            session, home, form.details(), current_actor(), utcnow(), seen=stale.seen_in(form)
         )
-    except service.HomeChanged:  # what was typed, beside the home as it is now; saving again replaces it
-        form.seen.data = service.details_seen(home)
-        return render_template("homes/form.html", form=form, home=home, changed_meanwhile=True), 409
     except service.HomeError as error:
         add_error(form, error.field, str(error))
         return form_page("homes/form.html", form, home=home)

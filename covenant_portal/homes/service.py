@@ -3,8 +3,6 @@
 Homes are named, never their children: nothing here may identify a child.
 """
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -16,6 +14,7 @@ from covenant_portal import audit
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
 from covenant_portal.audit.service import Actor
 from covenant_portal.homes.models import HomeStatus, HomeType, Need, ProviderHome
+from covenant_portal.web.stale import ChangedMeanwhile, check_seen, lock, version_of
 
 HOME_TYPE_LABELS = {
     HomeType.CHILDRENS_HOME: "Children’s home",
@@ -74,18 +73,11 @@ class HomeError(ValueError):
         self.field = field
 
 
-class HomeChanged(HomeError):
-    """The home was changed by someone else after the page sending the change was opened."""
-
-    def __init__(self):
-        super().__init__("", "Someone changed this home after you opened this page")
-
-
-def details_seen(home: ProviderHome) -> str:
-    """A digest of the home's details as a page shows them; the page sends it back with a change, so
-    that a change someone made meanwhile is not quietly undone (`change_home`)."""
-    details = asdict(HomeDetails.of(home)) | {"needs": sorted(need.value for need in HomeDetails.of(home).needs)}
-    return hashlib.sha256(json.dumps(details, sort_keys=True, default=str).encode()).hexdigest()[:32]
+def version_seen(home: ProviderHome) -> str:
+    """The version of the home's details as a page shows them; the page sends it back with a change,
+    so that a change someone made meanwhile is not quietly undone (`change_home`)."""
+    details = HomeDetails.of(home)
+    return version_of(asdict(details) | {"needs": sorted(need.value for need in details.needs)})
 
 
 def homes_of(
@@ -163,14 +155,15 @@ def change_home(
     session: Session, home: ProviderHome, details: HomeDetails, actor: Actor, now: datetime, seen: str | None = None
 ) -> list[str]:
     """Saves the new details; returns the names of the fields that changed (none: nothing saved).
-    `seen` is `details_seen` of the home as the page showed it: HomeChanged if it has changed since."""
+    `seen` is `version_seen` of the home as the page showed it: ChangedMeanwhile if it has changed
+    since (compared with the row re-read under a write lock, so two saves at once cannot both pass)."""
     _check(session, details)
+    lock(session, home)
     before, after = asdict(HomeDetails.of(home)), asdict(details)
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
         return []
-    if seen is not None and seen != details_seen(home):
-        raise HomeChanged()
+    check_seen(seen, version_seen(home), ChangedMeanwhile("home", current=home))
     _apply(home, details)
     home.updated_at = now
     audit.record(session, actor, "home.changed", home, now, organisation_id=home.organisation_id, changed=changed)

@@ -271,7 +271,10 @@ def test_a_page_opened_before_a_colleague_changed_the_home_does_not_undo_their_c
 
     assert response.status_code == 409
     page = Page(response.get_data(as_text=True))
-    assert "Your changes have not been saved: someone changed this home after you opened this page." in page.text
+    # The one stale-tab page's words (web/stale.py), for every area: they were "Your changes have not been
+    # saved: someone changed this home after you opened this page."
+    assert "This home was changed by someone else while you had it open. Nothing was saved." in page.text
+    assert page.select_one("#changed-meanwhile a")["href"] == f"/homes/{home.id}/edit"
     assert "Closed" in text_of(page.select_one("#home-now"))
     assert page.value_of("registered_places") == "5"
     db_session.refresh(home)
