@@ -46,13 +46,16 @@ class UserFilterForm(PortalForm):
     class Meta:
         csrf = False
 
+    # An unknown role is refused (400, next to the field), as the other log and list filters refuse
+    # an unknown value. An organisation or authority id that is not a number filters nothing.
     role = SelectField(
         "Role",
         widget=GovSelect(),
         choices=[SelectChoice("", "All roles")] + [SelectChoice(role.value, role.label) for role in Role],
+        validate_choice=False,
     )
-    organisation = SelectField("Provider organisation", widget=GovSelect(), choices=[])
-    local_authority = SelectField("Local authority", widget=GovSelect(), choices=[])
+    organisation = SelectField("Provider organisation", widget=GovSelect(), choices=[], validate_choice=False)
+    local_authority = SelectField("Local authority", widget=GovSelect(), choices=[], validate_choice=False)
 
     def __init__(self, organisations, local_authorities, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,3 +65,7 @@ class UserFilterForm(PortalForm):
         self.local_authority.choices = [SelectChoice("", "All local authorities")] + [
             SelectChoice(str(authority.id), authority.name) for authority in local_authorities
         ]
+
+    def validate_role(self, field):
+        if field.data and field.data not in Role._value2member_map_:
+            raise ValidationError("Select a role from the list")

@@ -24,6 +24,8 @@ def users():
     session = get_session()
     refuse_ids_of_nothing(request.args, "organisation", "local_authority")
     form = UserFilterForm(service.provider_organisations(session), service.local_authorities(session), request.args)
+    if not form.validate():
+        return render_template("admin/users.html", form=form, users=None), 400
     user_filter = service.UserFilter.from_strings(
         request.args.get("role"), request.args.get("organisation"), request.args.get("local_authority")
     )

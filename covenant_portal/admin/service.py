@@ -20,7 +20,8 @@ class UserFilter:
     def from_strings(
         cls, role: str | None, organisation_id: str | None, local_authority_id: str | None
     ) -> "UserFilter":
-        """Filters from a query string; values that mean nothing (a tampered URL) filter nothing."""
+        """Filters from a query string (an unknown role is refused by the form first); ids that
+        mean nothing (a tampered URL) filter nothing."""
         return cls(
             role=Role(role) if role is not None and role in Role._value2member_map_ else None,
             organisation_id=parse_id(organisation_id),

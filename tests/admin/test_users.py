@@ -36,8 +36,19 @@ def test_admins_see_users_in_the_menu_and_can_filter_them(client_request, db_ses
     by_authority = client_request.get(f"/admin/users?local_authority={bury_id}").get_data(as_text=True)
     assert "Bea Bury" in by_authority and "Pat Provider" not in by_authority
 
-    # Filters that mean nothing filter nothing.
-    assert "Oli Other" in client_request.get("/admin/users?role=wizard&organisation=x").get_data(as_text=True)
+    # An organisation that is not a number filters nothing.
+    assert "Oli Other" in client_request.get("/admin/users?organisation=x").get_data(as_text=True)
+
+
+def test_an_unknown_role_is_refused_like_the_other_filters_unknown_values(client_request, db_session):
+    """Deliberately changed: an unknown role used to show every user; the mail log, job runs and
+    audit trail answer 400 for an unknown value, and so does this list now."""
+    client_request.login(create_user(db_session, Role.ADMIN))
+    create_user(db_session, Role.PROVIDER, full_name="Oli Other")
+    page = client_request.get("/admin/users?role=bogus", expected_status=400).page
+    assert page.title.startswith("Error: ")
+    assert "Select a role from the list" in page.text
+    assert "Oli Other" not in page.text
 
 
 def test_inviting_a_local_authority_contact_who_activates(client_request, another_browser, db_session):
