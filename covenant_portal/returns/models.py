@@ -127,8 +127,11 @@ class QuarterlyReturn(Base):
     # Bumped by every save of the draft. A section saved from a page opened before a colleague changed
     # that same section is refused (the page shows both); saves of different sections both stand.
     draft_lock: Mapped[int] = mapped_column(default=0)
+    # When and by whom the draft was last saved, or, until its first save (draft_saved false), when
+    # and by whom it (or its correction) was started: its pages say "Started on …" until then.
     draft_updated_at: Mapped[datetime | None]
     draft_updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    draft_saved: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     organisation: Mapped[ProviderOrganisation] = relationship()
     period: Mapped[ReturnPeriod] = relationship()

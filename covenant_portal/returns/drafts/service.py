@@ -139,6 +139,7 @@ def start_return(
         draft_lock=1,
         draft_updated_at=now,
         draft_updated_by_id=user.id,
+        draft_saved=False,
     )
     session.add(quarterly_return)
     try:
@@ -337,7 +338,9 @@ def _save_section(
                 QuarterlyReturn.draft_lock == lock,
                 QuarterlyReturn.draft.is_not(None),
             )
-            .values(draft=changed, draft_lock=lock + 1, draft_updated_at=now, draft_updated_by_id=user.id)
+            .values(
+                draft=changed, draft_lock=lock + 1, draft_updated_at=now, draft_updated_by_id=user.id, draft_saved=True
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         if saved == 1:

@@ -63,6 +63,7 @@ def start_correction(
             draft_lock=lock + 1,
             draft_updated_at=now,
             draft_updated_by_id=user.id,
+            draft_saved=False,
         )
         .execution_options(synchronize_session=False)
     ).rowcount
