@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, allowed
-from covenant_portal.accounts.models import User
 from covenant_portal.web.forms import add_error
 from covenant_portal.access import Role
 from covenant_portal.web.views import Confirmation, confirmation_page, form_page, signed_in_user
@@ -13,7 +12,7 @@ from covenant_portal.contacts import service
 from covenant_portal.contacts.forms import ContactForm, NamedContactForm
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.homes.service import homes_of
-from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web import current_actor, found_or_404, stale
 
 blueprint = Blueprint("contacts", __name__)
 
@@ -68,44 +67,32 @@ def new_contact():
 @allowed(Role.PROVIDER, organisation_admin=True)
 def edit_contact(contact_id):
     session = get_session()
-    contact = service.current_contact_of(session, current_user.organisation_id, contact_id)
-    if contact is None:  # a page opened before someone changed or removed the contact
-        return _changed_meanwhile(contact_id)
-    homes = homes_of(session, current_user.organisation_id)
+    organisation_id = current_user.organisation_id
+    contact = service.current_contact_of(session, organisation_id, contact_id)
+    if contact is None and request.method == "GET":  # a past version's page leads to its current one
+        current = found_or_404(service.successor_of(session, organisation_id, contact_id))
+        return redirect(url_for("contacts.edit_contact", contact_id=current.id))
+    if contact is None:  # sent from a page opened before someone changed or removed the contact
+        contact = found_or_404(service.past_version_of(session, organisation_id, contact_id))
+    homes = homes_of(session, organisation_id)
     # A submitted form shows what was typed; otherwise the contact as they are.
     form = ContactForm(homes) if request.method == "POST" else ContactForm.for_contact(homes, contact)
-    if not form.validate_on_submit():
-        return form_page("contacts/form.html", form, contact=contact)
+    # Changed meanwhile (409): what was typed, beside their details, on the current version's page.
+    stale.show_again("contacts/form.html", current_as="contact", form=form)
+    valid = form.validate_on_submit()
     try:
+        if contact.retired_at is not None:
+            service.still_current(session, contact, current_actor())  # what was typed, with any mistakes
+        if not valid:
+            return form_page("contacts/form.html", form, contact=contact)
         new_version = service.change_contact(session, contact, form.details(), current_actor(), utcnow())
     except service.ContactError as error:
-        if error.field is None:  # changed or removed by someone else at the same moment
-            return _changed_meanwhile(contact_id)
+        if error.field is None:  # removed by someone else after the page was opened
+            return _back_to_contacts(str(error))
         add_error(form, error.field, str(error))
         return form_page("contacts/form.html", form, contact=contact)
     flash(f"{new_version.name}’s details have been updated." if new_version else "Nothing was changed.", "success")
     return redirect(url_for("contacts.contacts"))
-
-
-def _changed_meanwhile(contact_id: int):
-    """A past version's page: its current version's (a GET goes there; what was posted is shown again
-    on it, beside their details, to save again), or the contacts page if the contact was removed."""
-    session = get_session()
-    current = service.successor_of(session, current_user.organisation_id, contact_id)
-    if current is None:
-        past = service.past_version_of(session, current_user.organisation_id, contact_id)
-        past = found_or_404(past if request.method == "POST" else None)  # a removed contact's page is gone
-        return _back_to_contacts(
-            f"{past.name} was removed as a named contact after you opened the page: nothing was changed."
-        )
-    if request.method == "GET":
-        return redirect(url_for("contacts.edit_contact", contact_id=current.id))
-    form = ContactForm(homes_of(session, current_user.organisation_id))
-    form.validate()  # what was typed, with any mistakes in it shown
-    author = session.get(User, current.created_by_id) if current.created_by_id else None
-    changed_by = "someone" if author is None else "you" if author.id == current_user.id else author.full_name
-    page = render_template("contacts/form.html", form=form, contact=current, changed_by=changed_by)
-    return page, 409
 
 
 def _confirm_remove_contact(contact_id):

@@ -20,6 +20,7 @@ from covenant_portal.audit.models import AuditEvent
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.models import LocalAuthorityNamedContact, ProviderContact
 from covenant_portal.homes.models import ProviderHome
+from covenant_portal.web.stale import ChangedMeanwhile, lock
 
 # Separators people type inside phone numbers; "(0)" is the optional trunk prefix, as in +44 (0)161.
 PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
@@ -124,10 +125,29 @@ def add_contact(
     return contact
 
 
+def still_current(session: Session, contact: ProviderContact, actor: Actor) -> None:
+    """Re-reads the contact under a write lock (held until the change commits): ChangedMeanwhile,
+    with the version in force now, if someone changed it after the page was opened (a version is
+    never changed, so the page's version is the contact's id); ContactError (no field) if removed."""
+    lock(session, contact)
+    if contact.retired_at is None:
+        return
+    current = successor_of(session, contact.organisation_id, contact.id)
+    if current is None:
+        raise ContactError(
+            f"{contact.name} was removed as a named contact after you opened the page: nothing was changed."
+        )
+    author = session.get(User, current.created_by_id) if current.created_by_id else None
+    by = None if author is None else "you (in another tab)" if author.id == actor.user_id else author.full_name
+    raise ChangedMeanwhile("named contact", by=by, current=current)
+
+
 def change_contact(
     session: Session, contact: ProviderContact, details: ContactDetails, actor: Actor, now: datetime
 ) -> ProviderContact | None:
-    """Retires the contact and adds its new version; None if nothing changed (nothing is saved)."""
+    """Retires the contact and adds its new version; None if nothing changed (nothing is saved).
+    `contact` is the version the page showed: `still_current` first, in this transaction."""
+    still_current(session, contact, actor)
     before = ContactDetails.of(contact)
     changed = [name for name in before.__dataclass_fields__ if getattr(before, name) != getattr(details, name)]
     if not changed:

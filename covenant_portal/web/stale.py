@@ -43,7 +43,7 @@ class ChangedMeanwhile(Exception):
     """Someone changed the record after the page sending this change was opened: nothing was saved.
 
     `thing` names the record in the page's heading ("home", "named contact"); `by` who changed it
-    if known ("Bo Admin", "you, in another tab"); `detail` a sentence more ("It is now resolved.");
+    if known ("Bo Admin", "you (in another tab)"); `detail` a sentence more ("It is now resolved.");
     `back_url` the page showing it as it is now (default: the page posted to, whose GET shows it
     fresh); `current` the record as it is now and `version` its version, for a page shown again."""
 

@@ -264,7 +264,9 @@ def test_a_page_opened_before_a_colleague_changed_the_contact_keeps_what_was_typ
 
     assert response.status_code == 409
     page = Page(response.get_data(as_text=True))
-    assert "Your changes have not been saved: Bo Admin changed these details after you opened this page." in page.text
+    # The one stale-tab page's words (web/stale.py); they were "Your changes have not been saved: Bo Admin
+    # changed these details after you opened this page."
+    assert "This named contact was changed by Bo Admin while you had it open. Nothing was saved." in page.text
     assert "Head of referrals" in text_of(page.select_one("#saved-by-colleague"))
     assert page.value_of("phone") == "0161 496 0999" and page.value_of("role") == "Referrals manager"
     assert page.select_one("main form")["action"] == f"/contacts/{theirs.id}/edit"
@@ -280,7 +282,7 @@ def test_a_page_opened_before_a_colleague_changed_the_contact_keeps_what_was_typ
     )
     assert again.status_code == 409
     assert (
-        "Your changes have not been saved: you changed these details after you opened this page."
+        "This named contact was changed by you (in another tab) while you had it open."
         in Page(again.get_data(as_text=True)).text
     )
     theirs = current_contacts(db_session, provider_admin.organisation_id)[0]
