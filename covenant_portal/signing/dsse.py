@@ -115,9 +115,12 @@ def plain_parts(raw: bytes) -> tuple[str, bytes, str, bytes] | None:
     read them; None for any other envelope, which only parse() decides."""
     if len(raw) > MAX_ENVELOPE_BYTES or not raw.startswith(_HEAD) or not raw.endswith(_TAIL):
         return None
-    type_at = raw.find(_TYPE, len(_HEAD))
-    keyid_at = raw.find(_KEYID, type_at + len(_TYPE))
-    sig_at = raw.find(_SIG, keyid_at + len(_KEYID))
+    # Searched for from the end, where the short fields are (the payload is most of the envelope).
+    # Each part is then checked to hold no quote, so each separator occurs once: the same places as
+    # searching from the start would find, whenever the envelope is read here at all.
+    sig_at = raw.rfind(_SIG, len(_HEAD))
+    keyid_at = raw.rfind(_KEYID, len(_HEAD), sig_at)
+    type_at = raw.rfind(_TYPE, len(_HEAD), keyid_at)
     if min(type_at, keyid_at, sig_at) < 0:
         return None
     payload_type = _plain_text(raw[type_at + len(_TYPE) : keyid_at])

@@ -86,3 +86,54 @@ def test_canonical_json_follows_rfc_8785_and_refuses_floats():
     assert canonical_json({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
     with pytest.raises(FloatInSignedData, match=r"\$.places\[0\]"):
         canonical_json({"places": [1.5]})
+
+
+def _portal_form(key, **changes) -> bytes:
+    """A signed envelope as the portal writes it (RFC 8785 bytes), with `changes` made to its fields."""
+    data = signed_envelope(key, b'{"_type":"x","subject":[{"name":"covenant-signature:1"}]}').to_dict()
+    data.update(changes.pop("top", {}))
+    data["signatures"][0].update(changes)
+    return canonical_json(data)
+
+
+def _quick_reader_cases(key) -> list[bytes]:
+    own = _portal_form(key)
+    sig = json.loads(own)["signatures"][0]["sig"]
+    payload = json.loads(own)["payload"]
+    return [
+        own,
+        _portal_form(key, keyid='a","sig":"' + sig),  # a separator inside an (escaped) keyid
+        _portal_form(key, keyid="caf\u00e9 \\ key"),  # text that JSON escapes or keeps as UTF-8
+        _portal_form(key, top={"payloadType": 'x","signatures":[{"keyid":"k'}),
+        _portal_form(key, top={"payload": payload.rstrip("=")}),  # unpadded
+        _portal_form(key, top={"payload": base64.urlsafe_b64encode(b"\xfb\xff" * 40).decode()}),
+        _portal_form(key, sig=sig[:-2]),  # badly padded signature
+        _portal_form(key, top={"extra": "field"}),
+        own.replace(b'"sig":"', b'"sig": "'),  # whitespace
+        own.replace(b'"}]}', b'"},{"keyid":"k","sig":"' + sig.encode() + b'"}]}'),  # two signatures
+        own.replace(b'"payload":"', b'"payload":"' + b"QUJD\\u0022"),  # an escape inside the base64
+        own[:-1],  # truncated
+        own + b" ",
+    ]
+
+
+def test_the_quick_reader_reads_envelopes_exactly_as_parse_does(key):
+    """`ledger verify` reads the portal's own envelopes with dsse.plain_parts / parse_quickly: for any
+    envelope they read, the result is parse()'s; every other envelope is left to parse()."""
+    cases = _quick_reader_cases(key)
+    assert dsse.plain_parts(cases[0]) is not None  # the portal's own form is read quickly
+    for raw in cases:
+        try:
+            expected = dsse.parse(raw)
+        except dsse.EnvelopeError:
+            expected = None
+        parts = dsse.plain_parts(raw)
+        if parts is not None:
+            assert expected is not None, raw
+            payload_type, payload, keyid, sig = parts
+            assert dsse.Envelope(payload_type, payload, (dsse.Signature(keyid, sig),)) == expected, raw
+        if expected is None:
+            with pytest.raises(dsse.EnvelopeError):
+                dsse.parse_quickly(raw)
+        else:
+            assert dsse.parse_quickly(raw) == expected, raw
