@@ -8,9 +8,12 @@ to start if any view declares nothing, so a forgotten declaration cannot leak a 
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+
+from covenant_portal.db import get_session
 
 
 class Role(StrEnum):
@@ -112,14 +115,22 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce_access)
 
 
+# Who the organisation admins of an organisation are, other than one user: (session, organisation
+# id, the user's id) -> [(name, email address)] of its active admin accounts. An area registers it
+# (`Area.organisation_admins`, the accounts area's), so this kernel names them without importing it.
+OrganisationAdmins = Callable[[Any, int, int], list[tuple[str, str]]]
+
+
 @dataclass(frozen=True)
 class Refusal:
     """What the 403 page tells a signed-in user: who the page is for (None when the view refused
-    them itself, not their role), and whom to ask if they think they should have access (None for
-    a portal administrator, who is the person others ask)."""
+    them itself, not their role), whom to ask if they think they should have access (None for
+    a portal administrator, who is the person others ask) and, for someone of a provider
+    organisation, the (name, email address) of each of its other active organisation admins."""
 
     page_for: str | None
     ask: str | None
+    admins: tuple[tuple[str, str], ...] = ()
 
 
 def _in_words(roles: frozenset[Role]) -> str:
@@ -144,7 +155,18 @@ def refusal(user) -> Refusal | None:
     if user.role is Role.ADMIN:
         return Refusal(page_for, None)
     if user.role is Role.PROVIDER:
+        admins = tuple(_organisation_admins(user))
         if not_an_organisation_admin:
-            return Refusal(page_for, "an organisation admin of your organisation")
+            return Refusal(page_for, "an organisation admin of your organisation", admins)
+        if admins:
+            return Refusal(page_for, "a portal administrator, or an organisation admin of your organisation", admins)
         return Refusal(page_for, "the administrator of your organisation or a portal administrator")
     return Refusal(page_for, "a portal administrator")
+
+
+def _organisation_admins(user) -> list[tuple[str, str]]:
+    """The other active organisation admins of the user's organisation, if an area names them."""
+    find: OrganisationAdmins | None = current_app.extensions.get("organisation_admins")
+    if find is None or user.organisation_id is None:
+        return []
+    return find(get_session(), user.organisation_id, user.id)

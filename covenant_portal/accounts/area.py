@@ -1,6 +1,7 @@
 """Accounts: what the area brings to the app."""
 
 from covenant_portal.accounts.audit_words import ACCOUNTS_AUDIT_VOCABULARY
+from covenant_portal.accounts.management import other_organisation_admins
 from covenant_portal.accounts.routes import blueprint
 from covenant_portal.accounts.models import User
 from covenant_portal.db import get_session
@@ -31,5 +32,6 @@ AREA = Area(
     blueprints=(blueprint,),
     setup=_load_signed_in_users,
     audit_vocabulary=ACCOUNTS_AUDIT_VOCABULARY,
+    organisation_admins=other_organisation_admins,
     demo=plan_accounts,
 )

@@ -286,6 +286,17 @@ def team_member(session: Session, organisation_admin: User, user_id: int) -> Use
     return user
 
 
+def other_organisation_admins(session: Session, organisation_id: int, user_id: int) -> list[tuple[str, str]]:
+    """(name, email address) of the organisation's admins who can sign in, other than the user, by
+    name: whom the 403 page tells the user to ask (registered as `Area.organisation_admins`)."""
+    query = (
+        select(User.full_name, User.email)
+        .where(User.organisation_id == organisation_id, User.id != user_id, *is_active_organisation_admin())
+        .order_by(User.full_name, User.id)
+    )
+    return [(name, email) for name, email in session.execute(query)]
+
+
 def organisation_admin_names(session: Session, organisation_id: int) -> list[str]:
     """The names of the organisation's admins who can sign in, by name."""
     return list(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import click
 from flask import Blueprint, Flask, current_app
 
-from covenant_portal.access import Role
+from covenant_portal.access import OrganisationAdmins, Role
 from covenant_portal.audit.vocabulary import AuditVocabulary
 from covenant_portal.web.duties import BrokenDutyFinder, LaPledgeFigures
 from covenant_portal.jobs.registry import Job
@@ -63,6 +63,8 @@ class Area:
     broken_duties: Sequence[BrokenDutyFinder] = ()
     # How each LA kept its side of the covenant, as the area measures it (shown by the observatory).
     la_pledge_figures: Sequence[LaPledgeFigures] = ()
+    # Who a provider organisation's admins are, named on the 403 page (access.refusal); one area at most.
+    organisation_admins: OrganisationAdmins | None = None
 
 
 def register_areas(app: Flask, areas: Sequence[Area]) -> None:
@@ -90,6 +92,10 @@ def register_areas(app: Flask, areas: Sequence[Area]) -> None:
     app.extensions["start_up"] = tuple(step for area in areas for step in area.start_up)
     app.extensions["broken_duties"] = tuple(finder for area in areas for finder in area.broken_duties)
     app.extensions["la_pledge_figures"] = tuple(figures for area in areas for figures in area.la_pledge_figures)
+    admins = [area.organisation_admins for area in areas if area.organisation_admins is not None]
+    if len(admins) > 1:
+        raise ValueError("more than one area names the organisation admins")
+    app.extensions["organisation_admins"] = admins[0] if admins else None
     app.extensions["dashboard_actions"] = tuple(actions for area in areas for actions in area.dashboard_actions)
     app.extensions["dashboard_panels"] = tuple(
         sorted((panel for area in areas for panel in area.dashboard_panels), key=lambda panel: panel.order)

@@ -5,8 +5,9 @@ from flask import Blueprint, abort
 
 from covenant_portal.access import public
 from covenant_portal.access import Role
+from covenant_portal.db import utcnow
 from tests.conftest import check_page, make_app
-from tests.page import Page
+from tests.page import Page, words
 from tests.factories import create_user
 
 
@@ -36,6 +37,16 @@ def _refused(client_request, user, url):
     return Page(html).text
 
 
+def _refused_words(client_request, user, url):
+    """The 403 page's words as read, links within sentences (Page.text spaces every element apart)."""
+    client_request.login(user)
+    response = client_request.client.get(url)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    check_page(html)
+    return words(Page(html).soup.get_text()), html
+
+
 def test_the_refusal_fits_the_person_refused(client_request, db_session):
     # An admin is the person others ask: never told to ask a portal administrator.
     admin = _refused(client_request, create_user(db_session, Role.ADMIN), "/concerns")
@@ -53,6 +64,52 @@ def test_the_refusal_fits_the_person_refused(client_request, db_session):
     team = _refused(client_request, colleague, "/team")
     assert "This page is for the organisation admins of a provider" in team
     assert "ask an organisation admin of your organisation" in team
+
+
+def test_the_refusal_names_the_active_admins_of_the_person_s_own_organisation(client_request, db_session):
+    ada = create_user(db_session, Role.PROVIDER, full_name="Ada Admin", email="ada@brightwater.example")
+    organisation = ada.organisation
+    create_user(db_session, Role.PROVIDER, organisation=organisation, is_organisation_admin=True, full_name="Bo Boss")
+    create_user(
+        db_session,
+        Role.PROVIDER,
+        organisation=organisation,
+        is_organisation_admin=True,
+        full_name="Gone Admin",
+        deactivated_at=utcnow(),
+    )
+    create_user(
+        db_session,
+        Role.PROVIDER,
+        organisation=organisation,
+        is_organisation_admin=True,
+        full_name="Not Yet Admin",
+        password_hash=None,
+    )
+    create_user(db_session, Role.PROVIDER, full_name="Other Org Admin")
+    colleague = create_user(db_session, Role.PROVIDER, organisation=organisation, is_organisation_admin=False)
+    bo = next(user for user in organisation.users if user.full_name == "Bo Boss")
+
+    team, html = _refused_words(client_request, colleague, "/team")
+    assert 'href="mailto:ada@brightwater.example"' in html
+    assert (
+        "If you think you should have access, ask an organisation admin of your organisation: "
+        f"Ada Admin (ada@brightwater.example) or Bo Boss ({bo.email})." in team
+    )
+    for name in ("Gone Admin", "Not Yet Admin", "Other Org Admin"):
+        assert name not in team
+
+    # An organisation admin refused a page for another role is pointed to the others, not themself.
+    audit, _ = _refused_words(client_request, ada, "/admin/audit")
+    assert (
+        "If you think you should have access, ask a portal administrator, or an organisation admin of your "
+        f"organisation: Bo Boss ({bo.email})." in audit
+    )
+    assert "Ada Admin (" not in audit
+
+    # Someone of no provider organisation is still told whom to ask in general.
+    officer = _refused(client_request, create_user(db_session, Role.LA_CONTACT), "/team")
+    assert "If you think you should have access, ask a portal administrator." in officer
 
 
 @pytest.fixture
