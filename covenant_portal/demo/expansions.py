@@ -2,7 +2,8 @@
 timeline, in the weeks before today: needs statements from six LAs (one past its review date), and
 proposals at every stage — a draft, one awaiting a first response (Bury has it to triage), one with
 information requested (Bolton waits for Brightwater's answer), each outcome, one withdrawn and one
-revised (version 2 supersedes version 1) — with comments from other LAs and messages.
+revised (version 2 supersedes version 1) — with comments from other LAs and messages; the daily
+chase job run, as the scheduler would have, on each day it had a reminder or escalation to send.
 
 Made only with the demo's history (`Demo.builds_history`), so running seed-demo twice changes nothing."""
 
@@ -16,6 +17,8 @@ from covenant_portal.accounts.models import LocalAuthority, User
 from covenant_portal.audit.service import Actor
 from covenant_portal.demo.providers import DOMAIN
 from covenant_portal.demo.timeline import Demo, at_london
+from covenant_portal.filters import london_day
+from covenant_portal.expansions.chasing import service as chasing
 from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement
 from covenant_portal.expansions.needs import service as needs
 from covenant_portal.expansions.proposals import drafts, submission
@@ -154,6 +157,27 @@ def plan_expansions(demo: Demo) -> None:
     demo.at(at_london(today - timedelta(days=90), 10), lambda: _publish_needs(demo, today))
     for number, plan in enumerate(PLANS):
         _schedule(demo, plan, number, today)
+    _plan_chasing(demo, today)
+
+
+def _plan_chasing(demo: Demo, today: date) -> None:
+    """The chase job (`chase_expansion_responses`, the real one), run at its 07:15 on each day from
+    the first proposal's submission on which it had something to send (and today): what a daily run
+    would have sent, since on other days nothing comes due. Each run is recorded, dated then."""
+    first = max(plan.submitted_days_ago for plan in PLANS if plan.submitted_days_ago is not None)
+    for days_ago in range(first, -1, -1):
+        when = at_london(today - timedelta(days=days_ago), 7, 15)
+        demo.at(when, lambda when=when, days_ago=days_ago: _chase(demo, when, every_day=days_ago == 0))
+
+
+def _chase(demo: Demo, when, every_day: bool) -> None:
+    if not every_day and not chasing.due_on(demo.session, london_day(when)):
+        return
+    demo.run_job(
+        "chase_expansion_responses",
+        when,
+        lambda as_of: chasing.chase(demo.session, demo.settings.links, as_of),
+    )
 
 
 def _user(demo: Demo, email: str) -> User:

@@ -17,7 +17,8 @@ per (version, stage) under a unique constraint, inserted in the same transaction
 emails (dedupe key expansion-reminder:<version>:<stage>:<address>); a second run, a replay with
 --as-of or two schedulers at once send each email once."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,12 +30,12 @@ from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.common import host_of, named_contacts, provider_recipients
 from covenant_portal.filters import london_day
-from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus
+from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus, ProposalVersion
 from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
 from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
-from covenant_portal.web.working_days import working_days_between
+from covenant_portal.web.working_days import Clock, working_days_between
 
 LA_STAGES = ("due_in_2_days", "due_today", "escalated")
 ESCALATE_AFTER = 5
@@ -51,9 +52,21 @@ def stage_reached(working_days_left: int) -> str | None:
     return None
 
 
-def chase(session: Session, links: Links, as_of: datetime) -> str:
-    today = london_day(as_of)
-    sent = 0
+@dataclass(frozen=True)
+class Due:
+    """A reminder or escalation a run on that day sends (unless one is sent meanwhile)."""
+
+    proposal: ExpansionProposal
+    version: ProposalVersion
+    stage: str
+    clock: Clock | None = None
+
+
+def due_on(session: Session, today: date) -> list[Due]:
+    """What a run on London day `today` sends: for each open version without a first response, the
+    provider's reminder of an information request unanswered for 5 working days, or the latest LA
+    stage reached if neither it nor a later one was sent."""
+    found = []
     for proposal in session.scalars(
         select(ExpansionProposal)
         .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
@@ -62,20 +75,25 @@ def chase(session: Session, links: Links, as_of: datetime) -> str:
         version = proposal.latest_version
         if version is None or first_response(session, version.id) is not None:
             continue
+        done = set(session.scalars(select(ExpansionReminder.stage).where(ExpansionReminder.version_id == version.id)))
         request = open_request(session, proposal)
         if request is not None:
             waited = working_days_between(london_day(request.asked_at), today)
-            if waited >= REMIND_PROVIDER_AFTER:
-                sent += _send(session, links, proposal, version, f"information:{request.id}", as_of)
+            if waited >= REMIND_PROVIDER_AFTER and f"information:{request.id}" not in done:
+                found.append(Due(proposal, version, f"information:{request.id}"))
             continue
         clock = clock_of(session, version, today)
         stage = stage_reached(clock.working_days_left)
-        if stage is None:
-            continue
-        done = set(session.scalars(select(ExpansionReminder.stage).where(ExpansionReminder.version_id == version.id)))
-        if done & set(LA_STAGES[LA_STAGES.index(stage) :]):
-            continue
-        sent += _send(session, links, proposal, version, stage, as_of, clock=clock)
+        if stage is not None and not done & set(LA_STAGES[LA_STAGES.index(stage) :]):
+            found.append(Due(proposal, version, stage, clock))
+    return found
+
+
+def chase(session: Session, links: Links, as_of: datetime) -> str:
+    sent = sum(
+        _send(session, links, due.proposal, due.version, due.stage, as_of, clock=due.clock)
+        for due in due_on(session, london_day(as_of))
+    )
     return f"Expansion proposals chased: {sent}."
 
 
