@@ -12,6 +12,7 @@ from covenant_portal.expansions.proposals.drafts import Seen
 from covenant_portal.web.forms import PortalForm, strip
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.ids import parse_id
+from covenant_portal.web.stale import seen_field
 from covenant_portal.web.widgets import RadioInput
 
 NO_CHILD_DETAILS = (
@@ -173,11 +174,5 @@ class OutcomeForm(PortalForm):
         f"need, or a location risk). {NO_CHILD_DETAILS}",
     )
     meeting_on = DayMonthYearField("Meeting date (for Discuss further)", description="For example, 14 1 2027")
-    responses_seen = HiddenField()  # how many responses the proposal had when the page was opened
+    seen = seen_field()  # the proposal's responses when the page was opened (triage.responses_version)
     submit = SubmitField("Sign and send the response", widget=GovSubmitInput())
-
-    def seen(self) -> int | None:
-        """The responses the person's page showed: None if not sent (not checked), -1 if not a number."""
-        sent = str(self.responses_seen.data or "")
-        number = parse_id(sent)
-        return None if not sent else (-1 if number is None else number)

@@ -44,8 +44,8 @@ class ChangedMeanwhile(Exception):
 
     `thing` names the record in the page's heading ("home", "named contact"); `by` who changed it
     if known ("Bo Admin", "you (in another tab)"); `detail` a sentence more ("It is now resolved.");
-    `back_url` the page showing it as it is now (default: the page posted to, whose GET shows it
-    fresh); `current` the record as it is now and `version` its version, for a page shown again."""
+    `back_url` the page showing it as it is now (default: the route's `back_to`, else the page posted
+    to, whose GET shows it fresh); `current` the record as it is now and `version` its version, for a page shown again."""
 
     def __init__(
         self,
@@ -95,13 +95,19 @@ def show_again(template: str, current_as: str | None = None, **context) -> None:
     g.changed_meanwhile_page = _ShownAgain(template, context, current_as)
 
 
+def back_to(url: str) -> None:
+    """Names the page showing the record as it is now, if this request meets `ChangedMeanwhile` (by
+    default the page posted to, whose GET shows it fresh)."""
+    g.changed_meanwhile_back_url = url
+
+
 def changed_meanwhile_page(error: ChangedMeanwhile):
     """The one answer to ChangedMeanwhile, 409: the route's page shown again (`show_again`), or the
     page saying what happened with a link back to the record as it is now."""
     session = g.get("db_session")
     if session is not None:
         session.rollback()  # nothing of the refused change is kept
-    back_url = error.back_url or request.path
+    back_url = error.back_url or g.get("changed_meanwhile_back_url") or request.path
     shown: _ShownAgain | None = g.get("changed_meanwhile_page")
     if shown is None:
         return render_template("errors/409.html", changed=error, back_url=back_url), 409

@@ -14,9 +14,11 @@ from covenant_portal.expansions.models import ProposalOutcome
 from covenant_portal.expansions.proposals import drafts, rules, wording
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.signing.canonical import canonical_sha256
+from covenant_portal.web.stale import version_of
 from tests.expansions.helpers import ANSWERS, NOW, draft, outcome, people, publish_need, submitted
 from tests.expansions.test_pages import hidden
-from tests.conftest import csrf_token_in
+from tests.conftest import check_page
+from tests.page import Page
 
 DOB = "Placed since DOB 01/02/2012"
 
@@ -255,26 +257,29 @@ def test_a_signed_versions_pages_show_names_not_codes(client_request, another_br
 def test_a_response_sent_again_from_a_second_tab_is_not_signed_twice(client_request, db_session, who):
     proposal = submitted(db_session, who.provider)
     client_request.login(who.bury)
-    page = client_request.client.get(f"/la/expansions/{proposal.id}/outcome").get_data(as_text=True)
-    assert 'name="responses_seen" type="hidden" value="0"' in page
+    page = client_request.get_page(f"/la/expansions/{proposal.id}/outcome")
+    seen = page.value_of("seen")  # the version of the proposal's responses (web/stale.py)
+    assert seen == version_of([])
     typed = {
-        "csrf_token": csrf_token_in(page),
-        "responses_seen": "0",
+        "csrf_token": page.value_of("csrf_token"),
+        "seen": seen,
         "outcome": "discuss_further",
         "details": "Let us meet.",
         "meeting_on": ["14", "1", "2027"],
     }
     first = client_request.client.post(f"/la/expansions/{proposal.id}/outcome", data=typed)
     second = client_request.client.post(f"/la/expansions/{proposal.id}/outcome", data=typed)
-    assert first.status_code == second.status_code == 302
-    assert second.location == f"/la/expansions/{proposal.id}"
+    # The one stale-tab page (409) for every area; this was a redirect to the proposal's page saying
+    # "Nothing was signed: a response was recorded on this proposal after you opened the response page".
+    assert (first.status_code, second.status_code) == (302, 409)
     assert db_session.query(ProposalOutcome).count() == 1
-    shown = client_request.get_page(second.location)
-    assert "Nothing was signed: a response was recorded on this proposal after you opened the response page" in (
-        shown.text
-    )
-    again = client_request.client.get(f"/la/expansions/{proposal.id}/outcome").get_data(as_text=True)
-    assert 'name="responses_seen" type="hidden" value="1"' in again  # a later response is still possible
+    check_page(second.get_data(as_text=True))
+    shown = Page(second.get_data(as_text=True))
+    assert "This proposal was changed by someone else while you had it open" in shown.h1
+    assert "Nothing was saved. A response was recorded on it after you opened the response page" in shown.text
+    assert shown.main.find("a", string="Open the proposal as it is now")["href"] == f"/la/expansions/{proposal.id}"
+    again = client_request.get_page(f"/la/expansions/{proposal.id}/outcome")
+    assert again.value_of("seen") == version_of([db_session.query(ProposalOutcome).one().id])  # a later one is possible
 
 
 # Money in pounds

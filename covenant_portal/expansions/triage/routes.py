@@ -18,7 +18,7 @@ from covenant_portal.expansions.proposals.routes import _version_page, receipt_r
 from covenant_portal.expansions.triage import service
 from covenant_portal.expansions.views import posted, show_problems
 from covenant_portal.signing.portal_key import portal_key
-from covenant_portal.web import current_actor, found_or_404
+from covenant_portal.web import current_actor, found_or_404, stale
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import email_links, form_page, signed_in_user
 
@@ -140,7 +140,8 @@ def outcome(proposal_id):
     found_or_404(found if service.is_host_contact(current_user, found) else None)
     form = OutcomeForm()
     if not form.is_submitted():
-        form.responses_seen.data = str(len(service.outcomes_of(session, found.id)))
+        form.seen.data = service.responses_version(session, found.id)
+    stale.back_to(url_for("expansion_triage.proposal", proposal_id=found.id))
     typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)
     if not form.validate_on_submit():
         if form.is_submitted():
@@ -156,7 +157,7 @@ def outcome(proposal_id):
                 typed,
                 current_actor(),
                 utcnow(),
-                responses_seen=form.seen(),
+                seen=stale.seen_in(form),
             )
         except Invalid as invalid:
             for name, problem in invalid.errors.items():

@@ -44,6 +44,7 @@ from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import seal_record
 from covenant_portal.web.identifiers import identifying_data_problem
+from covenant_portal.web.stale import ChangedMeanwhile, check_seen, lock, version_of
 from covenant_portal.web.working_days import Clock, Pause, clock
 
 FIRST_RESPONSE_DAYS = 10
@@ -141,6 +142,11 @@ def open_request(session: Session, proposal: ExpansionProposal) -> InformationRe
     )
 
 
+def responses_version(session: Session, proposal_id: int) -> str:
+    """The version of the proposal's responses a response page shows (web/stale.py)."""
+    return version_of([outcome.id for outcome in outcomes_of(session, proposal_id)])
+
+
 def outcomes_of(session: Session, proposal_id: int) -> list[ProposalOutcome]:
     return list(
         session.scalars(
@@ -172,6 +178,7 @@ def _text(name: str, text: str, label: str) -> str:
 
 def take(session: Session, user: User, proposal: ExpansionProposal, actor: Actor, now: datetime) -> None:
     _must_host(user, proposal)
+    lock(session, proposal)  # a second tab's take, sent at the same moment, waits and finds it taken
     if proposal.taken_by_id == user.id:  # taken already, from another tab
         raise ExpansionError("Nothing was changed: you have already taken this proposal.")
     proposal.taken_by_id = user.id
@@ -293,17 +300,15 @@ def record_outcome(
     typed: OutcomeInput,
     actor: Actor,
     now: datetime,
-    responses_seen: int | None = None,
+    seen: str | None = None,
 ) -> ProposalOutcome:
-    """Signs the host LA's response to the latest version. `responses_seen`, the number of
-    responses the person's page showed, refuses a response sent again from a second tab, or after a
-    colleague responded meanwhile (None: not checked)."""
+    """Signs the host LA's response to the latest version. `seen`, the `responses_version` the
+    person's page showed, refuses a response sent again from a second tab, or after a colleague
+    responded meanwhile (None: not checked), compared under the proposal's write lock."""
     _must_host(user, proposal)
-    if responses_seen is not None and responses_seen != len(outcomes_of(session, proposal.id)):
-        raise ExpansionError(
-            "Nothing was signed: a response was recorded on this proposal after you opened the response page. "
-            "Read it below, then record another response if you need to."
-        )
+    lock(session, proposal)
+    detail = "A response was recorded on it after you opened the response page: read it, then respond again if need be."
+    check_seen(seen, responses_version(session, proposal.id), ChangedMeanwhile("proposal", detail=detail))
     if problems := outcome_problems(typed, now):
         raise Invalid(problems)
     return sign_or_refuse(
