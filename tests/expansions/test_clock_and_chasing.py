@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from covenant_portal.web.duties import Party, broken_duties, la_pledge_figures
 from covenant_portal.expansions.chasing.service import chase, stage_reached
 from covenant_portal.expansions.models import ExpansionReminder
+from covenant_portal.expansions.proposals import submission
 from covenant_portal.expansions.reports import service as reports
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.mail.models import OutboxMessage
@@ -147,6 +148,22 @@ def test_a_first_response_five_working_days_late_is_a_broken_duty_met_when_given
     outcome(db_session, who.bury, proposal, now=at(date(2026, 10, 29)))
     duty = next(d for d in broken_duties(db_session, at(date(2026, 11, 2)), app) if d.case_key == key)
     assert duty.met_on == date(2026, 10, 29)
+
+
+def test_a_proposal_withdrawn_before_its_response_was_due_is_no_broken_duty_later(app, db_session, who):
+    proposal = submitted(db_session, who.provider)  # due Tuesday 20 October 2026
+    submission.withdraw(db_session, who.provider, proposal, SYSTEM, at(date(2026, 10, 8)))
+    key = f"expansion-first-response:{proposal.id}:1"
+    assert key not in {d.case_key for d in broken_duties(db_session, at(date(2026, 12, 1)), app)}
+    # Withdrawn after the duty was broken: broken then, and met (ended) the day it was withdrawn.
+    late = submitted(db_session, who.provider)
+    submission.withdraw(db_session, who.provider, late, SYSTEM, at(date(2026, 10, 29)))
+    duty = next(
+        d
+        for d in broken_duties(db_session, at(date(2026, 12, 1)), app)
+        if d.case_key == f"expansion-first-response:{late.id}:1"
+    )
+    assert (duty.broken_on, duty.met_on) == (date(2026, 10, 27), date(2026, 10, 29))
 
 
 def test_pledge_figures_give_the_median_and_90th_percentile_per_host_la_and_quarter(app, db_session, who):

@@ -21,7 +21,9 @@ from covenant_portal.web.duties import BrokenDuty, LaPledgeFigure, Party
 from covenant_portal.expansions.common import host_of, latest_of
 from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import (
+    EventKind,
     ExpansionProposal,
+    ProposalEvent,
     ProposalOutcome,
     ProposalStatus,
     ProposalVersion,
@@ -68,6 +70,14 @@ def cases(session: Session, today: date) -> Iterator[Case]:
     ):
         firsts.setdefault(version_id, decided_at)
     later = {v.supersedes_id: v for v in versions if v.supersedes_id is not None}
+    # The day each withdrawn proposal was withdrawn ends its clock (not today: nothing was due after).
+    withdrawn: dict[int, datetime] = dict(
+        session.execute(
+            select(ProposalEvent.proposal_id, ProposalEvent.occurred_at).where(
+                ProposalEvent.kind == EventKind.WITHDRAWN
+            )
+        ).all()
+    )
     for version in versions:
         submitted = london_day(version.submitted_at)
         responded = london_day(firsts[version.id]) if version.id in firsts else None
@@ -75,7 +85,7 @@ def cases(session: Session, today: date) -> Iterator[Case]:
         if responded is None and version.id in later:
             ended = london_day(later[version.id].submitted_at)
         elif responded is None and version.proposal.status == ProposalStatus.WITHDRAWN:
-            ended = today
+            ended = london_day(withdrawn[version.proposal_id]) if version.proposal_id in withdrawn else today
         stop = responded or ended or today
         breaks = [(first, stop if last is None else last) for first, last in pauses(session, version.id)]
         yield Case(
