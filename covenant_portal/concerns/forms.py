@@ -19,6 +19,7 @@ from covenant_portal.concerns.service import (
 from covenant_portal.concerns.timers import TIMER_LABELS
 from covenant_portal.web.forms import PortalForm, strip, text_field, textarea_field, whole_number
 from covenant_portal.web.ids import parse_id
+from covenant_portal.web.stale import seen_field
 from covenant_portal.web.widgets import RadioInput
 
 CATEGORY_LABELS = {
@@ -123,22 +124,28 @@ def _optional_text(label: str, max_length: int = 2000, called: str | None = None
     )
 
 
-class AcknowledgeForm(PortalForm):
+class StepForm(PortalForm):
+    """A step's form: it carries the version of the concern its page showed (steps.step_version)."""
+
+    seen = seen_field()
+
+
+class AcknowledgeForm(StepForm):
     note = _optional_text("Anything to add? (optional)", called="Your note")
     submit = SubmitField("Acknowledge the concern", widget=GovSubmitInput())
 
 
-class ProposeForm(PortalForm):
+class ProposeForm(StepForm):
     resolution = textarea_field("What do you propose to resolve it?", missing="Enter the resolution you propose")
     submit = SubmitField("Propose the resolution", widget=GovSubmitInput())
 
 
-class ResolveForm(PortalForm):
+class ResolveForm(StepForm):
     reasons = _optional_text("Reasons for your decision", max_length=2000)
     submit = SubmitField("Resolve the concern", widget=GovSubmitInput())
 
 
-class ArrangeForm(PortalForm):
+class ArrangeForm(StepForm):
     response = _choice(
         "Learning response",
         LEARNING_LABELS,
@@ -161,12 +168,12 @@ class ArrangeForm(PortalForm):
             raise ValidationError("Enter the date it will be held")
 
 
-class HeldForm(PortalForm):
+class HeldForm(StepForm):
     notes = textarea_field("Notes from the learning response", missing="Enter the notes")
     submit = SubmitField("Record it as held", widget=GovSubmitInput())
 
 
-class LearningForm(PortalForm):
+class LearningForm(StepForm):
     learned = textarea_field("What was learned?", missing="Enter what was learned")
     went_well = _optional_text("What went well? (optional)", called="What went well")
     action_1 = _optional_text("Action 1 (optional)", max_length=500)
@@ -198,12 +205,12 @@ class LearningForm(PortalForm):
         return LearningDetails(self.learned.data, self.went_well.data or "", actions)
 
 
-class ReopenForm(PortalForm):
+class ReopenForm(StepForm):
     reason = textarea_field("Why are you reopening it?", missing="Enter why you are reopening the concern")
     submit = SubmitField("Reopen the concern", widget=GovSubmitInput())
 
 
-class ExtendForm(PortalForm):
+class ExtendForm(StepForm):
     timer = _choice("Which deadline?", TIMER_LABELS, "Select the deadline to extend")
     days = StringField("By how many working days?", widget=GovTextInput(), filters=[strip])
     reason = textarea_field("Why are you extending it?", missing="Enter why you are extending the deadline")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.accounts.models import LocalAuthority, ProviderOrganisation
-from covenant_portal.concerns import actions, dashboard, overview, service, timers
+from covenant_portal.concerns import actions, dashboard, overview, service, steps, timers
 from covenant_portal.concerns import forms as step_forms
 from covenant_portal.concerns.forms import ActionDoneForm, CloseForm, MessageForm, RaiseForm
 from covenant_portal.concerns.learning.service import summaries_of
@@ -17,7 +17,7 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.signing.portal_key import portal_key
 from covenant_portal.signing.service import with_current_key
-from covenant_portal.web import found_or_404
+from covenant_portal.web import found_or_404, stale
 from covenant_portal.web.csv import csv_response
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import form_page
@@ -261,20 +261,22 @@ def _step_view(name: str):
     def view(concern_id):
         session = get_session()
         found = found_or_404(service.visible_concern(session, concern_id, current_user))
+        stale.back_to(url_for("concerns.concern", concern_id=found.id))
         if name not in service.steps_open_to(found, current_user):
             if request.method != "POST":
                 abort(404)
-            # Sent from a page opened before the concern moved on (another tab, a colleague): say so.
-            stage = service.STAGE_LABELS[found.stage].lower()
-            flash(f"Nothing was changed: this concern is now {stage}, and that step is not open to you.", "info")
-            return redirect(url_for("concerns.concern", concern_id=found.id))
+            # Sent from a page opened before the concern moved on (another tab, a colleague): 409.
+            steps.check_step(session, found, current_user, name, None)
         form = form_class()
+        if not form.is_submitted():
+            form.seen.data = steps.step_version(found)
         if name == "resolve" and not service.is_officer(current_user):
             del form.reasons  # the raiser agrees; only an officer deciding gives reasons
         context = {"concern": found, "heading": heading, "labels": service.STAGE_LABELS}
         if not form.validate_on_submit():
             return form_page("concerns/step.html", form, **context)
         try:
+            steps.check_step(session, found, current_user, name, stale.seen_in(form))  # in take's transaction
             take(session, found, form, utcnow())
         except service.ConcernError as error:
             session.rollback()

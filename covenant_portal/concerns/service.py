@@ -39,6 +39,7 @@ from covenant_portal.homes.models import ProviderHome
 from covenant_portal.signing.stored_records import receipt_envelope
 from covenant_portal.signing.portal_key import PortalKey
 from covenant_portal.web.identifiers import identifying_data_problem
+from covenant_portal.web.stale import lock
 
 
 class ConcernError(ValueError):
@@ -265,6 +266,7 @@ def close(session: Session, key: PortalKey, concern: Concern, user: User, now: d
     """Closes the concern with a signed record of its record and learning (closure.py)."""
     if not is_officer(user):
         raise ConcernError("Only an escalation officer can close a concern")
+    lock(session, concern)  # another officer closing at the same moment waits, then finds it closed
     if concern.stage is Stage.CLOSED:
         raise ConcernError("This concern is already closed")
     missing = missing_for_closure(concern)

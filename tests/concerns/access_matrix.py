@@ -40,12 +40,13 @@ ROUTES += [
 
 # The steps' pages, each offered only to whoever may take the step at the concern's stage; anyone
 # else who may see the concern gets 404 too, but a step sent to it (from a page opened before the
-# concern moved on) is sent back to the concern's page saying nothing was changed. Sent empty, a step
+# concern moved on) gets the one stale-tab page (409, web/stale.py: the concern was changed while the
+# page was open, with a link back to it; it was a redirect to the concern's page). Sent empty, a step
 # is refused (400), but acknowledging (a note is optional) and the raiser agreeing to a resolution,
 # which need nothing typed.
 STAGE = "/concerns/{{w.concern_stages.{}.id}}"
 NOBODY = {name: 404 for name in PARTIES}
-NOBODY_POSTED = {"provider_a": 302, "provider_b": 404, "la_contact": 302, "escalation_officer": 302}
+NOBODY_POSTED = {"provider_a": 409, "provider_b": 404, "la_contact": 409, "escalation_officer": 409}
 BOTH_AND_OFFICER = {"provider_a": 200, "provider_b": 404, "la_contact": 200, "escalation_officer": 200}
 STEP_PAGES = [
     ("acknowledge", f"{CONCERN}/acknowledge", {"la_contact": 200}, {"la_contact": 302}),

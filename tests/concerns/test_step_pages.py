@@ -6,11 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import object_session
 
-from covenant_portal.concerns import service
+from covenant_portal.concerns import service, steps
 from covenant_portal.filters import london_day
 from covenant_portal.db import utcnow
 from covenant_portal.concerns.models import Concern, EventKind, LearningResponse, Stage
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
+from tests.conftest import check_page
+from tests.page import Page
 
 
 @pytest.fixture
@@ -76,16 +78,20 @@ def test_a_step_not_open_to_the_user_is_not_found(client_request, parties, conce
 
 def test_a_step_sent_again_from_a_second_tab_changes_nothing_and_says_so(client_request, db_session, parties, concern):
     take(client_request, parties.la_contact, "acknowledge", concern, {"note": "Seen."})
-    # The second tab's form was opened before the first tab acknowledged the concern.
+    # The second tab's form was opened before the first tab acknowledged the concern. The one
+    # stale-tab page (web/stale.py, 409) says so: this was a redirect to the concern's page saying
+    # "Nothing was changed: this concern is now acknowledged, and that step is not open to you."
     response = client_request.post(
         "concerns.acknowledge",
         {"note": "Seen again."},
         form_url="concerns.concern",
         concern_id=concern.id,
-        expected_redirect=f"/concerns/{concern.id}",
+        expected_status=409,
     )
-    page = client_request.get_page(response.location)
-    assert "Nothing was changed: this concern is now acknowledged" in page.text
+    page = response.page
+    assert page.h1 == "This concern was changed by someone else while you had it open"
+    assert "Nothing was saved. It is now acknowledged, and that step is not open to you." in page.text
+    assert page.main.find("a", string="Open the concern as it is now")["href"] == f"/concerns/{concern.id}"
     assert [event.kind for event in concern.events].count(EventKind.ACKNOWLEDGED) == 1
     assert "Seen again." not in page.text
     client_request.login(parties.other_la_contact)  # not a party: the concern is not found at all
@@ -106,6 +112,41 @@ def test_the_raiser_is_told_what_agreeing_means_and_what_to_do_if_they_do_not_ag
     client_request.login(parties.officer)
     page = client_request.get_page("concerns.resolve", concern_id=concern.id)
     assert "If you do not agree" not in page.text and "could identify a child" in page.text
+
+
+def test_a_step_from_a_page_opened_before_the_other_party_took_one_changes_nothing(
+    client_request, another_browser, db_session, parties, concern
+):
+    """A step still open, but the concern moved on since its page was opened: proposing a resolution
+    from a page opened before a colleague (or an officer) proposed another does not replace theirs."""
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    client_request.login(parties.la_contact)
+    mine = client_request.get_page("concerns.propose", concern_id=concern.id)
+    assert mine.value_of("seen") == steps.step_version(concern)
+    another_browser.login(parties.officer)
+    another_browser.post(
+        "concerns.propose",
+        {"resolution": "Resend the plan."},
+        concern_id=concern.id,
+        expected_redirect=f"/concerns/{concern.id}",
+    )
+
+    typed = {"csrf_token": mine.value_of("csrf_token"), "seen": mine.value_of("seen"), "resolution": "Call us."}
+    response = client_request.client.post(f"/concerns/{concern.id}/propose", data=typed)
+
+    assert response.status_code == 409
+    page = Page(response.get_data(as_text=True))
+    check_page(response.get_data(as_text=True))
+    assert page.h1 == "This concern was changed by someone else while you had it open"
+    assert "Nothing was saved. It is now resolution proposed." in page.text
+    db_session.refresh(concern)
+    assert concern.resolution == "Resend the plan."
+    # From the page opened again (the concern as it is now), the step is taken.
+    again = client_request.get_page("concerns.propose", concern_id=concern.id)
+    typed |= {"csrf_token": again.value_of("csrf_token"), "seen": again.value_of("seen")}
+    assert client_request.client.post(f"/concerns/{concern.id}/propose", data=typed).status_code == 302
+    db_session.refresh(concern)
+    assert concern.resolution == "Call us."
 
 
 def test_an_officer_deciding_must_give_reasons_and_what_was_typed_is_kept(client_request, db_session, parties, concern):

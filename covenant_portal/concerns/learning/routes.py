@@ -139,13 +139,13 @@ def publish(summary_id):
     form = PublishForm()
     if not form.validate_on_submit():
         return _summary_page(found, form, 400)
-    if found.status is SummaryStatus.PUBLISHED:  # published meanwhile, from another tab or by another officer
-        flash("Nothing was changed: this summary is already published.", "info")
-        return redirect(url_for("learning.summary", summary_id=found.id))
     try:
         service.publish(session, current_user, found, utcnow())
     except ConcernError as error:
         session.rollback()
+        if found.status is SummaryStatus.PUBLISHED:  # published meanwhile, from another tab or by another officer
+            flash("Nothing was changed: this summary is already published.", "info")
+            return redirect(url_for("learning.summary", summary_id=found.id))
         form.submit.errors = [error.message]
         return _summary_page(found, form, 400)
     flash("Summary published in the learning library.", "success")

@@ -27,6 +27,7 @@ from covenant_portal.concerns.service import (
     party_clause,
 )
 from covenant_portal.web.identifiers import identifying_data_problem
+from covenant_portal.web.stale import lock
 
 ABOUT, RAISER = "about", "raiser"
 TEXT_FIELDS = ("title", "what_happened", "what_learned", "what_changed")
@@ -135,6 +136,7 @@ def edit(session: Session, user: User, summary: LearningSummary, text: SummaryTe
 
 def publish(session: Session, user: User, summary: LearningSummary, now: datetime) -> None:
     _officer(user)
+    lock(session, summary)  # another officer publishing at the same moment waits, then finds it published
     if summary.status is SummaryStatus.PUBLISHED:
         raise ConcernError("This summary is already published")
     if summary.concern is not None and summary.concern.stage is not Stage.CLOSED:
