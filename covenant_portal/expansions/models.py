@@ -116,6 +116,9 @@ class ExpansionProposal(Base):
     draft_lock: Mapped[int] = mapped_column(default=1)
     draft_updated_at: Mapped[datetime | None]
     draft_updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # False from when the draft (or a revision's) is started until its first save: until then
+    # draft_updated_at/by say when and by whom it was started ("Started on …", not "Last saved …").
+    draft_saved: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     taken_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

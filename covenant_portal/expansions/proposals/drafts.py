@@ -82,6 +82,7 @@ def start_proposal(session: Session, user: User, actor: Actor, now: datetime) ->
         draft_lock=1,
         draft_updated_at=now,
         draft_updated_by_id=user.id,
+        draft_saved=False,
         created_at=now,
         created_by_id=user.id,
     )
@@ -143,6 +144,7 @@ def save_section(
             "draft_lock": proposal.draft_lock + 1,
             "draft_updated_at": now,
             "draft_updated_by_id": user.id,
+            "draft_saved": True,
         }
         if section == "service" and kept["title"] and proposal.versions == []:
             values["title"] = kept["title"]

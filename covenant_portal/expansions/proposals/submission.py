@@ -223,6 +223,7 @@ def start_revision(session: Session, user: User, proposal: ExpansionProposal, ac
     proposal.draft_lock += 1
     proposal.draft_updated_at = now
     proposal.draft_updated_by_id = user.id
+    proposal.draft_saved = False
     add_event(session, proposal, EventKind.REVISION_STARTED, user.id, now, version=latest.version)
     audit.record(session, actor, "expansion.revision_started", proposal, now, version=latest.version)
     session.commit()

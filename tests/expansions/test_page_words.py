@@ -1,0 +1,42 @@
+"""Words on the expansions pages that must be true: a draft nobody has saved says who started it
+("Started on …"), not "Last saved …"."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.expansions.proposals import drafts, submission
+from covenant_portal.filters import london_datetime
+from tests.expansions.helpers import ANSWERS, people, submitted
+from tests.factories import create_user
+
+STARTED = datetime(2026, 10, 5, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def who(db_session):
+    return people(db_session)
+
+
+def saved_line(client_request, proposal) -> str:
+    page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
+    return page.select_one("#draft-saved").get_text(" ", strip=True)
+
+
+def test_a_proposal_just_started_says_who_started_it_until_the_first_save(client_request, db_session, who):
+    proposal = drafts.start_proposal(db_session, who.provider, SYSTEM, STARTED)
+    client_request.login(who.provider)
+    assert saved_line(client_request, proposal) == f"Started on 5 October 2026 by {who.provider.full_name}."
+    colleague = create_user(db_session, organisation_id=who.provider.organisation_id, full_name="Ben Okafor")
+    saved_at = datetime(2026, 10, 6, 14, 5, tzinfo=UTC)
+    seen = drafts.seen(proposal, "service")
+    drafts.save_section(db_session, proposal, "service", ANSWERS["service"], seen, colleague, SYSTEM, saved_at)
+    assert saved_line(client_request, proposal) == f"Last saved {london_datetime(saved_at)} by Ben Okafor."
+
+
+def test_a_revision_just_started_says_who_started_it(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    submission.start_revision(db_session, who.provider, proposal, SYSTEM, datetime(2026, 10, 8, 11, tzinfo=UTC))
+    client_request.login(who.provider)
+    assert saved_line(client_request, proposal) == f"Started on 8 October 2026 by {who.provider.full_name}."
