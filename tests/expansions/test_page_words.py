@@ -1,5 +1,5 @@
 """Words on the expansions pages that must be true: a draft nobody has saved says who started it
-("Started on …"), not "Last saved …"."""
+("Started on …"), not "Last saved …"; the timeline says which version a response was on."""
 
 from datetime import UTC, datetime
 
@@ -8,7 +8,7 @@ import pytest
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.proposals import drafts, submission
 from covenant_portal.filters import london_datetime
-from tests.expansions.helpers import ANSWERS, people, submitted
+from tests.expansions.helpers import ANSWERS, outcome, people, submitted
 from tests.factories import create_user
 
 STARTED = datetime(2026, 10, 5, 9, 30, tzinfo=UTC)
@@ -40,3 +40,12 @@ def test_a_revision_just_started_says_who_started_it(client_request, db_session,
     submission.start_revision(db_session, who.provider, proposal, SYSTEM, datetime(2026, 10, 8, 11, tzinfo=UTC))
     client_request.login(who.provider)
     assert saved_line(client_request, proposal) == f"Started on 8 October 2026 by {who.provider.full_name}."
+
+
+def test_the_timeline_says_which_version_a_response_was_on(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    outcome(db_session, who.bury, proposal)
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
+    headings = [h.get_text(" ", strip=True) for h in page.select(".app-timeline h3")]
+    assert headings == ["Submitted version 1", "Response recorded on version 1"]
