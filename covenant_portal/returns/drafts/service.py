@@ -11,8 +11,6 @@ save goes ahead on top of theirs (nobody's answers are lost either way).
 """
 
 import copy
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,6 +69,7 @@ from covenant_portal.returns.models import (
     ReturnSubmission,
 )
 from covenant_portal.returns.submission.document import open_homes
+from covenant_portal.web.stale import version_of
 
 SAVE_ATTEMPTS = 5
 
@@ -210,8 +209,9 @@ class Seen:
 
 
 def fingerprint(value: Any) -> str:
-    """A short digest of a section of the draft (so a page can say which version it showed)."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:32]
+    """The version of a section of the draft (so a page can say which version it showed): the
+    portal's one fingerprint (web/stale.py)."""
+    return version_of(value)
 
 
 def seen(quarterly_return: QuarterlyReturn, path: tuple[str, ...]) -> Seen:
