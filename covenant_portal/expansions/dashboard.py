@@ -6,6 +6,7 @@ from flask_login import current_user
 from covenant_portal.access import Role
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.filters import london_day
+from covenant_portal.expansions.chasing import service as chasing
 from covenant_portal.expansions.models import ProposalStatus
 from covenant_portal.expansions.needs import service as needs
 from covenant_portal.expansions.proposals.drafts import proposals_of
@@ -45,6 +46,18 @@ def expansion_actions(session, user, now) -> list[DashboardAction]:
                 url_for("expansion_proposals.proposal", proposal_id=proposal.id),
             )
             for proposal in asked
+        ]
+    if user.role in (Role.ADMIN, Role.ESCALATION_OFFICER):
+        return [
+            DashboardAction(
+                f"Expansion proposal escalated: {due.proposal.host_local_authority.name} has not responded to "
+                f"“{due.proposal.title}”",
+                url_for("expansion_triage.proposal", proposal_id=due.proposal.id),
+                f"The first response was due on {due.clock.due_on:%-d %B %Y} ({due.clock.describe()}); only "
+                f"{due.proposal.host_local_authority.name}’s contacts can respond",
+            )
+            for due in chasing.escalated(session, london_day(now))
+            if due.clock is not None
         ]
     return []
 

@@ -67,11 +67,7 @@ def due_on(session: Session, today: date) -> list[Due]:
     provider's reminder of an information request unanswered for 5 working days, or the latest LA
     stage reached if neither it nor a later one was sent."""
     found = []
-    for proposal in session.scalars(
-        select(ExpansionProposal)
-        .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
-        .order_by(ExpansionProposal.id)
-    ):
+    for proposal in _open(session):
         version = proposal.latest_version
         if version is None or first_response(session, version.id) is not None:
             continue
@@ -87,6 +83,30 @@ def due_on(session: Session, today: date) -> list[Due]:
         if stage is not None and not done & set(LA_STAGES[LA_STAGES.index(stage) :]):
             found.append(Due(proposal, version, stage, clock))
     return found
+
+
+def escalated(session: Session, today: date) -> list[Due]:
+    """The open versions whose host LA has given no first response 5 working days after it was due
+    (clock running: not while the provider is asked for information), on London day `today`."""
+    found = []
+    for proposal in _open(session):
+        version = proposal.latest_version
+        if version is None or first_response(session, version.id) is not None:
+            continue
+        if open_request(session, proposal) is not None:
+            continue
+        clock = clock_of(session, version, today)
+        if stage_reached(clock.working_days_left) == "escalated":
+            found.append(Due(proposal, version, "escalated", clock))
+    return found
+
+
+def _open(session: Session):
+    return session.scalars(
+        select(ExpansionProposal)
+        .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
+        .order_by(ExpansionProposal.id)
+    )
 
 
 def chase(session: Session, links: Links, as_of: datetime) -> str:
