@@ -1,5 +1,6 @@
 """Words on the expansions pages that must be true: a draft nobody has saved says who started it
-("Started on …"), not "Last saved …"; the timeline says which version a response was on."""
+("Started on …"), not "Last saved …"; the timeline says which version a response was on; a
+colleague's save is said in a banner, its link a link (not HTML shown as text)."""
 
 from datetime import UTC, datetime
 
@@ -8,7 +9,9 @@ import pytest
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.proposals import drafts, submission
 from covenant_portal.filters import london_datetime
-from tests.expansions.helpers import ANSWERS, outcome, people, submitted
+from covenant_portal.db import utcnow
+from tests.expansions.helpers import ANSWERS, draft, outcome, people, submitted
+from tests.expansions.test_pages import hidden
 from tests.factories import create_user
 
 STARTED = datetime(2026, 10, 5, 9, 30, tzinfo=UTC)
@@ -49,3 +52,21 @@ def test_the_timeline_says_which_version_a_response_was_on(client_request, db_se
     page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
     headings = [h.get_text(" ", strip=True) for h in page.select(".app-timeline h3")]
     assert headings == ["Submitted version 1", "Response recorded on version 1"]
+
+
+def test_a_colleagues_save_is_said_in_a_banner_with_a_link_not_as_html_text(client_request, db_session, who):
+    proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    client_request.login(who.provider)
+    url = client_request.url_for("expansion_proposals.section", proposal_id=proposal.id, section="service")
+    shown = hidden(client_request.get(url).get_data(as_text=True))
+    seen = drafts.seen(proposal, "service")
+    colleague = create_user(db_session, organisation_id=who.provider.organisation_id, full_name="Ben & Co")
+    drafts.save_section(
+        db_session, proposal, "service", {**ANSWERS["service"], "places": "6"}, seen, colleague, SYSTEM, utcnow()
+    )
+    response = client_request.post(url, {**ANSWERS["service"], **shown, "places": "4"}, expected_status=409)
+    banner = response.page.select_one(".govuk-notification-banner")
+    heading = banner.select_one("p.govuk-notification-banner__heading").get_text(" ", strip=True)
+    assert heading.startswith("Ben & Co saved this section on ") and "Nothing you typed here was saved" in heading
+    assert banner.select_one("a.govuk-notification-banner__link").get_text(strip=True) == "See their answers"
+    assert "<p" not in banner.get_text() and "&lt;" not in response.get_data(as_text=True).split("<main")[1][:4000]
