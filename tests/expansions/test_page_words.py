@@ -70,3 +70,14 @@ def test_a_colleagues_save_is_said_in_a_banner_with_a_link_not_as_html_text(clie
     assert heading.startswith("Ben & Co saved this section on ") and "Nothing you typed here was saved" in heading
     assert banner.select_one("a.govuk-notification-banner__link").get_text(strip=True) == "See their answers"
     assert "<p" not in banner.get_text() and "&lt;" not in response.get_data(as_text=True).split("<main")[1][:4000]
+
+
+def test_withdrawing_a_draft_says_what_is_lost_not_what_the_las_will_see(client_request, db_session, who):
+    never_sent = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    sent = submitted(db_session, who.provider)
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.withdraw", proposal_id=never_sent.id)
+    assert "what has been typed in it deleted" in page.text and "No local authority has seen it" in page.text
+    assert "signed versions" not in page.text and "will see it as withdrawn" not in page.text
+    page = client_request.get_page("expansion_proposals.withdraw", proposal_id=sent.id)
+    assert "will see it as withdrawn" in page.text and "Its signed versions and its history are kept" in page.text

@@ -240,6 +240,11 @@ def withdraw(proposal_id):
                 consequences=[
                     "The proposal will be closed: the local authorities will see it as withdrawn and no response will be due.",
                     "Its signed versions and its history are kept.",
+                ]
+                if found.versions
+                else [
+                    "The draft will be closed and what has been typed in it deleted.",
+                    "No local authority has seen it: nothing was submitted or signed.",
                 ],
                 button="Withdraw the proposal",
                 action_url=url_for("expansion_proposals.withdraw", proposal_id=found.id),
