@@ -81,3 +81,12 @@ def test_withdrawing_a_draft_says_what_is_lost_not_what_the_las_will_see(client_
     assert "signed versions" not in page.text and "will see it as withdrawn" not in page.text
     page = client_request.get_page("expansion_proposals.withdraw", proposal_id=sent.id)
     assert "will see it as withdrawn" in page.text and "Its signed versions and its history are kept" in page.text
+
+
+def test_each_change_link_names_its_question_as_written(client_request, db_session, who):
+    proposal = draft(db_session, who.provider)
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.check", proposal_id=proposal.id)
+    hidden_words = [span.get_text() for span in page.select(".govuk-summary-list__actions .govuk-visually-hidden")]
+    assert " “SC1 reference or Ofsted URN”" in hidden_words
+    assert " “How Greater Manchester children will be given priority”" in hidden_words
