@@ -90,3 +90,12 @@ def test_each_change_link_names_its_question_as_written(client_request, db_sessi
     hidden_words = [span.get_text() for span in page.select(".govuk-summary-list__actions .govuk-visually-hidden")]
     assert " “SC1 reference or Ofsted URN”" in hidden_words
     assert " “How Greater Manchester children will be given priority”" in hidden_words
+
+
+def test_the_status_line_names_the_host_la_apart_from_the_status(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    submission.withdraw(db_session, who.provider, proposal, SYSTEM, datetime(2026, 10, 7, 9, tzinfo=UTC))
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
+    # Not "Withdrawn with Bury", as if Bury had withdrawn it.
+    assert page.select_one("#status").get_text(" ", strip=True) == "Status: Withdrawn . Host local authority: Bury."
