@@ -99,3 +99,13 @@ def test_the_status_line_names_the_host_la_apart_from_the_status(client_request,
     page = client_request.get_page("expansion_proposals.proposal", proposal_id=proposal.id)
     # Not "Withdrawn with Bury", as if Bury had withdrawn it.
     assert page.select_one("#status").get_text(" ", strip=True) == "Status: Withdrawn . Host local authority: Bury."
+
+
+def test_a_withdrawn_proposal_is_not_said_to_be_waiting_for_someone_to_take_it(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    client_request.login(who.bury)
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=proposal.id)
+    assert page.select_one("#taken-by").get_text(strip=True) == "Nobody has taken this proposal yet."
+    submission.withdraw(db_session, who.provider, proposal, SYSTEM, datetime(2026, 10, 7, 9, tzinfo=UTC))
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=proposal.id)
+    assert "Nobody has taken this proposal" not in page.text and not page.select("#taken-by")
