@@ -109,3 +109,15 @@ def test_a_withdrawn_proposal_is_not_said_to_be_waiting_for_someone_to_take_it(c
     submission.withdraw(db_session, who.provider, proposal, SYSTEM, datetime(2026, 10, 7, 9, tzinfo=UTC))
     page = client_request.get_page("expansion_triage.proposal", proposal_id=proposal.id)
     assert "Nobody has taken this proposal" not in page.text and not page.select("#taken-by")
+
+
+def test_the_proposals_list_names_a_drafts_host_la_once_chosen(client_request, db_session, who):
+    chosen = draft(db_session, who.provider, {"service": ANSWERS["service"]})  # Bury, not submitted
+    drafts.start_proposal(db_session, who.provider, SYSTEM, STARTED)
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.proposals")
+    hosts = {
+        row.select_one("th, td").get_text(strip=True): row.select("td")[-3].get_text(strip=True)
+        for row in page.select("tbody tr")
+    }
+    assert hosts == {chosen.title: "Bury", "Untitled proposal": "Not chosen yet"}

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from covenant_portal.access import Role, allowed
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import ExpansionError, Invalid, timeline
+from covenant_portal.expansions.common import ExpansionError, Invalid, gm_authorities, timeline
 from covenant_portal.filters import london_day
 from covenant_portal.expansions.forms import (
     SECTION_FORMS,
@@ -34,8 +34,11 @@ def _own(proposal_id: int):
 @blueprint.get("/expansions/proposals")
 @allowed(Role.PROVIDER)
 def proposals():
-    found = drafts.proposals_of(get_session(), current_user.organisation_id)
-    return render_template("expansions/proposals.html", proposals=found, form=ButtonForm())
+    session = get_session()
+    found = drafts.proposals_of(session, current_user.organisation_id)
+    # A draft's host LA is only in its answers until it is submitted: its name, by ONS code.
+    hosts = {authority.ons_code: authority.name for authority in gm_authorities(session)}
+    return render_template("expansions/proposals.html", proposals=found, hosts=hosts, form=ButtonForm())
 
 
 @blueprint.post("/expansions/proposals/new")
