@@ -2,15 +2,17 @@
 want of a first response (5 working days after it was due) on their dashboards, and its page says
 who can respond and how to reach them."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from covenant_portal.access import Role
 from covenant_portal.db import utcnow
-from covenant_portal.expansions.chasing.service import escalated
+from covenant_portal.expansions.chasing.service import chase, escalated
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.audit.service import SYSTEM
+from covenant_portal.mail.models import OutboxMessage
 from tests.expansions.helpers import ANSWERS, links, people, submitted
 from tests.factories import create_user, local_authority
 
@@ -69,3 +71,16 @@ def test_an_la_contact_and_a_provider_are_not_told_of_escalations(client_request
     for user in (who.bury, who.wigan, who.provider):
         client_request.login(user)
         assert "Expansion proposal escalated" not in client_request.get_page("/dashboard").text
+
+
+def test_the_escalation_email_names_the_proposal_and_who_can_respond(db_session, who):
+    late = submitted(db_session, who.provider)  # due Tuesday 20 October 2026
+    chase(db_session, links(), datetime(2026, 10, 27, 9, tzinfo=UTC))  # 5 working days overdue
+    text, html = db_session.execute(
+        select(OutboxMessage.text_body, OutboxMessage.html_body).where(
+            OutboxMessage.recipient == who.admin.email, OutboxMessage.subject.startswith("Escalated")
+        )
+    ).one()
+    said = f'{who.provider.organisation.name}\'s proposal "{late.title}" has had no first response from Bury'
+    assert said in text and "Only Bury's contacts can respond" in text
+    assert f"proposal “{late.title}” has had no first response from Bury" in html
