@@ -2,15 +2,19 @@
 ("Started on …"), not "Last saved …"; the timeline says which version a response was on; a
 colleague's save is said in a banner, its link a link (not HTML shown as text)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.proposals import drafts, submission
+from covenant_portal.expansions.chasing.service import chase
 from covenant_portal.filters import london_datetime
+from covenant_portal.mail.models import OutboxMessage
+from covenant_portal.web.working_days import clock
 from covenant_portal.db import utcnow
-from tests.expansions.helpers import ANSWERS, draft, outcome, people, submitted
+from tests.expansions.helpers import ANSWERS, draft, links, outcome, people, submitted
 from tests.expansions.test_pages import hidden
 from tests.factories import create_user
 
@@ -121,3 +125,17 @@ def test_the_proposals_list_names_a_drafts_host_la_once_chosen(client_request, d
         for row in page.select("tbody tr")
     }
     assert hosts == {chosen.title: "Bury", "Untitled proposal": "Not chosen yet"}
+
+
+def test_a_first_response_due_today_is_said_mid_sentence_in_lower_case(app, db_session, who):
+    submitted(db_session, who.provider)  # Tuesday 6 October 2026: due Tuesday 20 October
+    chase(db_session, links(), datetime(2026, 10, 20, 9, tzinfo=UTC))
+    text, html = db_session.execute(
+        select(OutboxMessage.text_body, OutboxMessage.html_body).where(
+            OutboxMessage.subject.startswith("First response due:")
+        )
+    ).first()
+    assert "First response due by 20 October 2026: due today." in text and ": due today.</p>" in html
+    due_today = clock(date(2026, 10, 6), 10, date(2026, 10, 20))
+    macro = app.jinja_env.get_template("expansions/_macros.html").module.clock_line
+    assert ": due today." in str(macro(due_today, None)) and "Due today" not in str(macro(due_today, None))
