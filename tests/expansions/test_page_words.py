@@ -139,3 +139,13 @@ def test_a_first_response_due_today_is_said_mid_sentence_in_lower_case(app, db_s
     due_today = clock(date(2026, 10, 6), 10, date(2026, 10, 20))
     macro = app.jinja_env.get_template("expansions/_macros.html").module.clock_line
     assert ": due today." in str(macro(due_today, None)) and "Due today" not in str(macro(due_today, None))
+
+
+def test_a_weekly_fee_is_typed_after_a_pound_sign(client_request, db_session, who):
+    proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    client_request.login(who.provider)
+    page = client_request.get_page("expansion_proposals.section", proposal_id=proposal.id, section="registration")
+    for name in ("fee_from", "fee_to"):
+        wrapper = page.select_one(f"#{name}").find_parent(class_="govuk-input__wrapper")
+        assert wrapper is not None and wrapper.select_one(".govuk-input__prefix").get_text(strip=True) == "£"
+    assert len(page.select(".govuk-input__prefix")) == 2  # the fees only
