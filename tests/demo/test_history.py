@@ -291,7 +291,7 @@ def test_the_re_signing_chase_reminded_late_re_signers_and_escalated_those_that_
 def test_this_mornings_concerns_chase_raised_the_concerns_for_the_duties_the_demo_leaves_broken(app, db_session):
     runs = db_session.scalars(sa.select(JobRun).where(JobRun.job_name == "chase_concerns")).all()
     assert [run.status for run in runs] == [JobRunStatus.SUCCEEDED]
-    assert utc(runs[0].started_at) == datetime.combine(date(2026, 12, 1), time(7, 15), LONDON).astimezone(timezone.utc)
+    assert utc(runs[0].started_at) == datetime.combine(date(2026, 12, 1), time(7, 0), LONDON).astimezone(timezone.utc)
     raised = db_session.scalars(sa.select(Concern).where(Concern.case_key.is_not(None))).all()
     pennine = organisations(db_session)["pennine"]
     assert any(c.about_organisation_id == pennine.id and "Quarterly return" in c.description for c in raised)
