@@ -179,7 +179,7 @@ def _version_page(found, number: int, back: str = "expansion_proposals.proposal"
         proposal=found,
         version=chosen,
         shown=wording.version_in_words(chosen.document),
-        changes=wording.differences(chosen.supersedes.document, chosen.document) if chosen.supersedes else None,
+        changes=wording.changes_since_previous(chosen),
         back=back,
     )
 

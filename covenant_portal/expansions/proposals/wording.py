@@ -99,3 +99,10 @@ def differences(older: dict, newer: dict) -> list[tuple[str, str, str]]:
             if said.text != says.text:
                 changed.append((said.label, said.text, says.text))
     return changed
+
+
+def changes_since_previous(version) -> list[tuple[str, str, str]] | None:
+    """What a revision changed from the version it supersedes (`differences`); None for a first version."""
+    if version is None or version.supersedes is None:
+        return None
+    return differences(version.supersedes.document, version.document)

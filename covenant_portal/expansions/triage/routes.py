@@ -62,6 +62,7 @@ def proposal(proposal_id, forms=None):
         proposal=found,
         version=version,
         shown=wording.version_in_words(version.document),
+        changes=wording.changes_since_previous(version),
         clock=service.clock_of(session, version, london_day(utcnow())),
         responded=service.first_response(session, version.id),
         events=timeline(session, found.id),
