@@ -6,6 +6,7 @@ from covenant_portal.expansions.audit_words import EXPANSIONS_AUDIT_VOCABULARY
 from covenant_portal.expansions.dashboard import expansion_actions
 from covenant_portal.expansions.jobs import chase_expansion_responses
 from covenant_portal.expansions.needs.routes import blueprint as needs
+from covenant_portal.expansions.oversight.routes import blueprint as oversight
 from covenant_portal.expansions.proposals.records import EXPANSION_PROPOSAL
 from covenant_portal.expansions.proposals.routes import blueprint as proposals
 from covenant_portal.expansions.reports.routes import blueprint as reports
@@ -27,7 +28,7 @@ CHASE_EXPANSION_RESPONSES = Job(
 
 AREA = Area(
     name="expansions",
-    blueprints=(needs, proposals, triage, reports),
+    blueprints=(needs, proposals, triage, reports, oversight),
     record_kinds=(EXPANSION_PROPOSAL, EXPANSION_OUTCOME),
     jobs=(CHASE_EXPANSION_RESPONSES,),
     dashboard_actions=(expansion_actions,),

@@ -68,6 +68,16 @@ class NeedsFilterForm(PortalForm):
     category = SelectField("Category", widget=GovSelect(), validate_choice=False)
 
 
+class OverseenFilterForm(PortalForm):
+    """The overseers' list of proposals, by host LA and status (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    local_authority = SelectField("Host local authority", widget=GovSelect(), validate_choice=False)
+    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
+
+
 # A proposal's draft, section by section
 
 

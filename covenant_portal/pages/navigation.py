@@ -1,5 +1,5 @@
-"""The service navigation, by role: at most about six sections each, and, apart from them, the
-signed-in person's own links (their account, and signing out). A section is shown as the current
+"""The service navigation, by role: six or seven sections each (eight for admins), and, apart from
+them, the signed-in person's own links (their account, and signing out). A section is shown as the current
 one on its own page and on the pages it leads to."""
 
 from dataclasses import dataclass
@@ -25,6 +25,12 @@ ANONYMOUS_SECTIONS = [
     Section("Sign in", "accounts.login"),
 ]
 DASHBOARD = Section("Dashboard", "pages.dashboard")
+# Those who oversee the covenant read every submitted expansion proposal (and its pages) and the report.
+EXPANSIONS = Section(
+    "Expansions",
+    "expansion_oversight.proposals",
+    ("expansion_triage.proposal", "expansion_triage.version", "expansion_triage.letter", "expansion_reports.report"),
+)
 LEARNING = Section(
     "Shared learning",
     "learning.library",
@@ -54,6 +60,7 @@ ROLE_SECTIONS = {
         Section("Covenant", "covenant.read"),
         Section("Signatories", "covenant.all_signatories"),
         Section("Returns", "compliance.overview", ("compliance.table", "compliance.detail")),
+        EXPANSIONS,
         Section("LA contacts", "contacts.directory"),
         LEARNING,
     ],
@@ -71,6 +78,7 @@ ROLE_SECTIONS = {
             "compliance.overview",
             ("compliance.table", "compliance.detail", "return_calendar.return_periods"),
         ),
+        EXPANSIONS,
         LEARNING,
         Section("Logs", "audit.events", ("mail.log", "mail.message", "jobs.runs", "signing.witnesses")),
     ],

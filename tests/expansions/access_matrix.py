@@ -63,6 +63,8 @@ ROUTES = [
         **RECORD,
     ),
     only("expansion_triage.proposal_receipt", "/expansions/{w.expansions.proposal.id}/versions/1/receipt", **RECORD),
+    # Those who oversee the covenant: every submitted proposal, read only
+    only("expansion_oversight.proposals", "/expansions/oversight", escalation_officer=200, admin=200),
     # Reports
     only("expansion_reports.report", "/expansions/reports", **LA_SIDE),
     only("expansion_reports.proposals_csv", "/expansions/reports/proposals.csv", **LA_SIDE),

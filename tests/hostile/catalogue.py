@@ -350,6 +350,7 @@ TARGETS = [
     ),
     # Planned expansions (the world's `expansions`: tests/expansions/helpers.py expansion_world)
     Target("expansion_needs.needs", "provider", "/expansions/needs", ("NeedsFilterForm",), method="get"),
+    Target("expansion_oversight.proposals", "admin", "/expansions/oversight", ("OverseenFilterForm",), method="get"),
     Target(
         "expansion_needs.new_need",
         "la_contact",

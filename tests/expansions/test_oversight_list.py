@@ -1,0 +1,108 @@
+"""Those who oversee the covenant (admins, escalation officers) find every submitted expansion
+proposal from the navigation ("Expansions"): escalated ones first, then overdue ones, then the rest,
+filtered by host LA and status; read-only, and for them only."""
+
+from datetime import timedelta
+
+import pytest
+
+from covenant_portal.access import Role
+from covenant_portal.audit.service import SYSTEM
+from covenant_portal.db import utcnow
+from covenant_portal.expansions.proposals import drafts, submission
+from covenant_portal.filters import london_day
+from covenant_portal.web.working_days import clock
+from tests.expansions.helpers import ANSWERS, draft, outcome, people, submitted
+from tests.factories import create_user, local_authority
+
+
+@pytest.fixture
+def who(db_session):
+    return people(db_session)
+
+
+def overdue_by_a_day_or_two():
+    """A submission time whose first response (10 working days) is 1 to 4 working days overdue today."""
+    today = london_day(utcnow())
+    for days_ago in range(14, 40):
+        at = utcnow() - timedelta(days=days_ago)
+        if -4 <= clock(london_day(at), 10, today).working_days_left <= -1:
+            return at
+    raise AssertionError("no such day")
+
+
+def in_la(session, name: str, title: str) -> dict:
+    ons = local_authority(session, name).ons_code
+    return {**ANSWERS, "service": {**ANSWERS["service"], "host_la": ons, "title": title}}
+
+
+@pytest.fixture
+def proposals(db_session, who):
+    escalated = submitted(db_session, who.provider, answers=in_la(db_session, "Bury", "Escalated House"))
+    decided = submitted(db_session, who.provider, answers=in_la(db_session, "Bury", "Decided House"))
+    outcome(db_session, who.bury, decided, "supported")
+    overdue = submitted(
+        db_session, who.provider, now=overdue_by_a_day_or_two(), answers=in_la(db_session, "Wigan", "Overdue House")
+    )
+    recent = submitted(db_session, who.provider, now=utcnow(), answers=in_la(db_session, "Bury", "Recent House"))
+    withdrawn = submitted(db_session, who.provider, answers=in_la(db_session, "Wigan", "Withdrawn House"))
+    submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
+    draft(db_session, who.provider, in_la(db_session, "Bury", "Draft House"))  # never shown to anyone else
+    drafts.start_proposal(db_session, who.provider, SYSTEM, utcnow())
+    return escalated, overdue, recent, decided, withdrawn
+
+
+def titles(page) -> list[str]:
+    return [row[0] for row in page.table("#overseen")[1:]]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.ESCALATION_OFFICER])
+def test_those_who_oversee_find_every_proposal_from_the_navigation_escalated_first(
+    client_request, db_session, proposals, role
+):
+    client_request.login(create_user(db_session, role))
+    dashboard = client_request.get_page("/dashboard")
+    [entry] = [a for a in dashboard.select(".govuk-service-navigation__link") if a.get_text(strip=True) == "Expansions"]
+    page = client_request.get_page(entry["href"])
+    assert page.h1 == "Expansion proposals"
+    assert titles(page) == ["Escalated House", "Overdue House", "Recent House", "Withdrawn House", "Decided House"]
+    rows = page.table("#overseen")
+    assert rows[0] == ["Proposal", "Provider", "Host local authority", "Status", "First response"]
+    assert rows[1][2:4] == ["Bury", "Awaiting a response"]
+    assert rows[1][4].startswith("Escalated Due 20 October 2026:") and rows[1][4].endswith("working days overdue")
+    assert rows[2][4].startswith("Overdue Due ")
+    assert rows[5][4].startswith("Given on 6 October 2026")
+    assert page.texts(".govuk-service-navigation__item--active") == ["Expansions"]
+    escalated = proposals[0]
+    assert page.select(f'#overseen a[href^="/la/expansions/{escalated.id}"]')
+    assert not page.select("form[method=post]"), "read-only"
+
+
+def test_the_list_filters_by_host_la_and_status(client_request, db_session, who, proposals):
+    client_request.login(who.admin)
+    bury = local_authority(db_session, "Bury").ons_code
+    page = client_request.get_page("expansion_oversight.proposals", local_authority=bury)
+    assert titles(page) == ["Escalated House", "Recent House", "Decided House"]
+    page = client_request.get_page("expansion_oversight.proposals", local_authority=bury, status="awaiting_triage")
+    assert titles(page) == ["Escalated House", "Recent House"]
+    assert page.select_one("#local_authority option[selected]")["value"] == bury
+    page = client_request.get_page("expansion_oversight.proposals", status="withdrawn")
+    assert titles(page) == ["Withdrawn House"]
+    nothing = client_request.get_page("expansion_oversight.proposals", local_authority=bury, status="withdrawn")
+    assert not nothing.select("#overseen") and nothing.select_one("#no-proposals").get_text(strip=True) == (
+        "No proposal matches."
+    )
+    # A hand-made filter (not offered) is ignored, never a 500.
+    page = client_request.get_page("expansion_oversight.proposals", local_authority="nowhere", status="draft")
+    assert len(titles(page)) == 5
+
+
+def test_la_contacts_and_providers_have_their_own_lists_not_this_one(client_request, db_session, who, proposals):
+    for user in (who.bury, who.provider):
+        client_request.login(user)
+        nav = [
+            a.get_text(strip=True)
+            for a in client_request.get_page("/dashboard").select(".govuk-service-navigation__link")
+        ]
+        assert "Expansions" not in nav
+        client_request.get("expansion_oversight.proposals", expected_status=403)
