@@ -106,3 +106,46 @@ def test_la_contacts_and_providers_have_their_own_lists_not_this_one(client_requ
         ]
         assert "Expansions" not in nav
         client_request.get("expansion_oversight.proposals", expected_status=403)
+
+
+def back_link(page) -> tuple[str, str]:
+    link = page.select_one("a.govuk-back-link")
+    return link.get_text(strip=True), link["href"]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.ESCALATION_OFFICER])
+def test_a_proposal_goes_back_to_where_those_who_oversee_came_from(client_request, db_session, proposals, role):
+    client_request.login(create_user(db_session, role))
+    escalated = proposals[0]
+    dashboard = client_request.get_page("/dashboard")
+    [from_dashboard] = [a["href"] for a in dashboard.select("a") if escalated.title in a.get_text()]
+    assert back_link(client_request.get_page(from_dashboard)) == ("Back to your dashboard", "/dashboard")
+    bury = local_authority(db_session, "Bury").ons_code
+    listed = client_request.get_page("expansion_oversight.proposals", local_authority=bury, status="awaiting_triage")
+    [from_list] = [a["href"] for a in listed.select("#overseen a") if a.get_text(strip=True) == escalated.title]
+    text, href = back_link(client_request.get_page(from_list))
+    assert text == "Back to expansion proposals"
+    assert href == client_request.url_for(
+        "expansion_oversight.proposals", local_authority=bury, status="awaiting_triage"
+    )
+    unfiltered = client_request.get_page("expansion_oversight.proposals")
+    [plain] = [a["href"] for a in unfiltered.select("#overseen a") if a.get_text(strip=True) == escalated.title]
+    assert back_link(client_request.get_page(plain)) == ("Back to expansion proposals", "/expansions/oversight")
+
+
+def test_a_hand_made_way_back_goes_nowhere_else(client_request, db_session, who, proposals):
+    client_request.login(who.admin)
+    url = f"/la/expansions/{proposals[0].id}?from=oversight&status=//evil.example&next=https://evil.example"
+    text, href = back_link(client_request.get_page(url))
+    assert text == "Back to expansion proposals" and href.startswith("/expansions/oversight")
+    assert "evil" not in href.split("?")[0] and "next" not in href
+    assert back_link(client_request.get_page(f"/la/expansions/{proposals[0].id}?from=https://evil.example")) == (
+        "Back to your dashboard",
+        "/dashboard",
+    )
+
+
+def test_an_la_contact_goes_back_to_their_queue(client_request, db_session, who, proposals):
+    client_request.login(who.bury)
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=proposals[0].id)
+    assert back_link(page) == ("Back to proposals", "/la/expansions")

@@ -2,7 +2,7 @@
 comment; the host LA's take it, ask for information and respond), and the records anyone allowed to
 see the proposal can open: the response letter and the receipts."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
@@ -50,6 +50,22 @@ def queue():
     )
 
 
+# The list those who oversee reach a proposal from (`?from=oversight`) and the filters it had.
+FROM_OVERSIGHT = "oversight"
+OVERSIGHT_FILTERS = ("local_authority", "status")
+
+
+def _way_back() -> tuple[str, str]:
+    """Where a proposal's page goes back to: an LA contact's queue; for those who oversee, the list
+    of proposals they came from (its filters kept, which it checks itself) or else their dashboard."""
+    if current_user.role == Role.LA_CONTACT:
+        return url_for("expansion_triage.queue"), "Back to proposals"
+    if request.args.get("from") == FROM_OVERSIGHT:
+        kept = {name: request.args[name] for name in OVERSIGHT_FILTERS if request.args.get(name)}
+        return url_for("expansion_oversight.proposals", **kept), "Back to expansion proposals"
+    return url_for("pages.dashboard"), "Back to your dashboard"
+
+
 @blueprint.get("/la/expansions/<int:proposal_id>")
 @allowed(*LA_SIDE)
 def proposal(proposal_id, forms=None):
@@ -59,6 +75,7 @@ def proposal(proposal_id, forms=None):
     forms = forms or {}
     return render_template(
         "expansions/la_proposal.html",
+        back=_way_back(),
         proposal=found,
         version=version,
         shown=wording.version_in_words(version.document),
