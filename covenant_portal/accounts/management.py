@@ -289,20 +289,18 @@ def team_member(session: Session, organisation_admin: User, user_id: int) -> Use
 def other_organisation_admins(session: Session, organisation_id: int, user_id: int) -> list[tuple[str, str]]:
     """(name, email address) of the organisation's admins who can sign in, other than the user, by
     name: whom the 403 page tells the user to ask (registered as `Area.organisation_admins`)."""
-    query = (
-        select(User.full_name, User.email)
-        .where(User.organisation_id == organisation_id, User.id != user_id, *is_active_organisation_admin())
-        .order_by(User.full_name, User.id)
-    )
-    return [(name, email) for name, email in session.execute(query)]
+    return _organisation_admins(session, organisation_id, User.id != user_id)
 
 
 def organisation_admin_names(session: Session, organisation_id: int) -> list[str]:
     """The names of the organisation's admins who can sign in, by name."""
-    return list(
-        session.scalars(
-            select(User.full_name)
-            .where(User.organisation_id == organisation_id, *is_active_organisation_admin())
-            .order_by(User.full_name)
-        )
+    return [name for name, _email in _organisation_admins(session, organisation_id)]
+
+
+def _organisation_admins(session: Session, organisation_id: int, *also) -> list[tuple[str, str]]:
+    query = (
+        select(User.full_name, User.email)
+        .where(User.organisation_id == organisation_id, *is_active_organisation_admin(), *also)
+        .order_by(User.full_name, User.id)
     )
+    return [(name, email) for name, email in session.execute(query)]
