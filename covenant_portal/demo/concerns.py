@@ -177,10 +177,10 @@ def plan_concerns(demo: Demo) -> None:
         if plan.key:
             states[plan.key] = state
     plan_learning(demo, states)
-    # This morning's run of the daily job, at its 07:00 (so the admin's job runs page
+    # This morning's run of the daily job, at its scheduled time (so the admin's job runs page
     # shows it, and the duties the demo leaves broken, such as a return escalated as long overdue,
     # already have the concerns the scheduler's first run would otherwise raise all at once).
-    when = at_london(demo.today, 7, 0)
+    when = demo.job_time("chase_concerns", demo.today)
     demo.at(when, lambda: demo.run_job("chase_concerns", when, lambda as_of: chase_concerns(demo.session, as_of)))
 
 

@@ -70,13 +70,13 @@ def plan_covenant(demo: Demo) -> None:
 
 
 def _plan_resigning_chase(demo: Demo, published_at) -> None:
-    """The re-signing chase job, run at 07:10 on each day one of its stages falls after version 2 was
+    """The re-signing chase job, run at its scheduled time on each day one of its stages falls after version 2 was
     published: what a daily run would have sent, since on other days no stage comes due."""
     due_on = published_at.astimezone(LONDON).date() + timedelta(weeks=demo.settings.resign_grace_weeks)
     for stage in STAGES:
         day = stage_date(due_on, stage)
         if day <= demo.today:
-            when = at_london(day, 7, 10)
+            when = demo.job_time("chase_covenant_resigning", day)
             demo.at(when, lambda when=when: _chase_resigning(demo, when))
 
 

@@ -161,12 +161,12 @@ def plan_expansions(demo: Demo) -> None:
 
 
 def _plan_chasing(demo: Demo, today: date) -> None:
-    """The chase job (`chase_expansion_responses`, the real one), run at its 07:15 on each day from
+    """The chase job (`chase_expansion_responses`, the real one), run at its scheduled time on each day from
     the first proposal's submission on which it had something to send (and today): what a daily run
     would have sent, since on other days nothing comes due. Each run is recorded, dated then."""
     first = max(plan.submitted_days_ago for plan in PLANS if plan.submitted_days_ago is not None)
     for days_ago in range(first, -1, -1):
-        when = at_london(today - timedelta(days=days_ago), 7, 15)
+        when = demo.job_time("chase_expansion_responses", today - timedelta(days=days_ago))
         demo.at(when, lambda when=when, days_ago=days_ago: _chase(demo, when, every_day=days_ago == 0))
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from covenant_portal.demo.timeline import Demo, at_london
+from covenant_portal.demo.timeline import Demo
 from covenant_portal.observatory.alerts import send_variance_alerts
 from covenant_portal.observatory.jobs import VARIANCE_ALERTS
 from covenant_portal.observatory.settings import ObservatorySettings
@@ -20,7 +20,7 @@ def plan_observatory(demo: Demo) -> None:
     for quarter in demo.calendar.quarters[1:]:
         day = quarter.due_on + timedelta(days=1)
         if day <= demo.today:
-            when = at_london(day, 7, 30)
+            when = demo.job_time(VARIANCE_ALERTS.name, day)
             demo.at(
                 when,
                 lambda when=when: demo.run_job(

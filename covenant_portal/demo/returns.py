@@ -264,12 +264,12 @@ def _draft(demo: Demo, provider: Provider, number: int, index: int, day: date) -
 
 
 def _plan_chasing(demo: Demo, current_due_on: date) -> None:
-    """The chase job, run at 07:00 on each day one of its stages falls (and today): what a daily run
+    """The chase job, run at its scheduled time on each day one of its stages falls (and today): what a daily run
     would have sent, since on other days no stage comes due."""
     due_dates = [quarter.due_on for quarter in demo.calendar.quarters] + [current_due_on]
     days = {due_on + timedelta(days=offset) for due_on in due_dates for offset in STAGE_OFFSETS.values()}
     for day in sorted(day for day in days | {demo.today} if day <= demo.today):
-        when = at_london(day, 7)
+        when = demo.job_time("chase_overdue_returns", day)
         demo.at(
             when,
             lambda when=when: demo.run_job(

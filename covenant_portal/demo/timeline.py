@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import ProviderOrganisation, User
 from covenant_portal.accounts.passwords import PasswordSettings
-from covenant_portal.jobs.registry import job_named
+from covenant_portal.jobs.registry import DailyAt, job_named
 from covenant_portal.jobs.runner import Outcome, run_job
 from covenant_portal.mail.links import Links
 from covenant_portal.returns.calendar.service import CalendarSettings
@@ -148,6 +148,14 @@ class Demo:
         for event in sorted(self._events):
             event.action()
         self._events.clear()
+
+    @staticmethod
+    def job_time(name: str, day: date) -> datetime:
+        """When the daily job `name` runs on London day `day` (its registered trigger), in UTC: the
+        demo's runs of a job are dated at its scheduled time, as the scheduler's would be."""
+        registered = job_named(name)
+        assert registered is not None and isinstance(registered.trigger, DailyAt), f"no daily job named {name}"
+        return registered.trigger.as_of_on(day).astimezone(timezone.utc)
 
     def run_job(self, name: str, when: datetime, work: Callable[[datetime], str]) -> None:
         """Job `name` run as of `when` (its slot claimed and its run recorded, dated then, as the
