@@ -44,20 +44,20 @@ class ChangedMeanwhile(Exception):
 
     `thing` names the record in the page's heading ("home", "named contact"); `by` who changed it
     if known ("Bo Admin", "you (in another tab)"); `detail` a sentence more ("It is now resolved.");
-    `back_url` the page showing it as it is now (default: the route's `back_to`, else the page posted
-    to, whose GET shows it fresh); `current` the record as it is now and `version` its version, for a page shown again."""
+    `current` the record as it is now, for a page shown again, and `version` its version (set by
+    `check_seen`). The page showing it as it is now is the route's (`back_to`), else the page
+    posted to."""
 
     def __init__(
         self,
         thing: str,
         by: str | None = None,
         detail: str = "",
-        back_url: str | None = None,
         current: object | None = None,
-        version: str | None = None,
     ):
         self.thing, self.by, self.detail = thing, by, detail
-        self.back_url, self.current, self.version = back_url, current, version
+        self.current = current
+        self.version: str | None = None
         super().__init__(self.heading)
 
     @property
@@ -107,7 +107,7 @@ def changed_meanwhile_page(error: ChangedMeanwhile):
     session = g.get("db_session")
     if session is not None:
         session.rollback()  # nothing of the refused change is kept
-    back_url = error.back_url or g.get("changed_meanwhile_back_url") or request.path
+    back_url = g.get("changed_meanwhile_back_url") or request.path
     shown: _ShownAgain | None = g.get("changed_meanwhile_page")
     if shown is None:
         return render_template("errors/409.html", changed=error, back_url=back_url), 409
