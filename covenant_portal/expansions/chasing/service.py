@@ -1,7 +1,7 @@
 """Chasing first responses: the daily `chase_expansion_responses` job.
 
 For each open proposal version with no first response, on the run's London day, its clock
-(triage.clock_of, pauses included) gives the stage reached:
+(triage/clock.py, pauses included) gives the stage reached:
 
     2 working days left or fewer   due_in_2_days   reminder to the host LA's named contacts
     due today or overdue           due_today       reminder, the same people
@@ -17,12 +17,13 @@ per (version, stage) under a unique constraint, inserted in the same transaction
 emails (dedupe key expansion-reminder:<version>:<stage>:<address>); a second run, a replay with
 --as-of or two schedulers at once send each email once."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from covenant_portal import audit
 from covenant_portal.accounts.models import User, can_sign_in
@@ -30,9 +31,16 @@ from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.expansions.common import host_of, named_contacts, provider_recipients
 from covenant_portal.filters import london_day
-from covenant_portal.expansions.models import ExpansionProposal, ExpansionReminder, ProposalStatus, ProposalVersion
+from covenant_portal.expansions.models import (
+    ExpansionProposal,
+    ExpansionReminder,
+    InformationRequest,
+    ProposalOutcome,
+    ProposalStatus,
+    ProposalVersion,
+)
 from covenant_portal.expansions.proposals.submission import LA_PAGE, PROVIDER_PAGE
-from covenant_portal.expansions.triage.service import clock_of, first_response, open_request
+from covenant_portal.expansions.triage.clock import clock_of, first_responses, pause_of, requests_of
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
 from covenant_portal.web.working_days import Clock, working_days_between
@@ -62,50 +70,98 @@ class Due:
     clock: Clock | None = None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An open proposal's latest version waiting for its first response, as it stands on a day."""
+
+    proposal: ExpansionProposal
+    version: ProposalVersion
+    request: InformationRequest | None  # the provider's unanswered information request, if any
+    clock: Clock
+
+    @property
+    def stage(self) -> str | None:
+        """The LA stage reached (`stage_reached`); none while the provider is asked for information."""
+        return None if self.request is not None else stage_reached(self.clock.working_days_left)
+
+    @property
+    def escalated(self) -> bool:
+        """No first response 5 working days after it was due, its clock running."""
+        return self.stage == "escalated"
+
+
+def waiting(
+    session: Session,
+    proposals: Iterable[ExpansionProposal],
+    today: date,
+    responded: dict[int, ProposalOutcome] | None = None,
+) -> list[Waiting]:
+    """Of `proposals` (their versions loaded), the latest versions with no first response, on London
+    day `today`, in a fixed number of queries whatever their number; `responded`: the versions'
+    `first_responses` when already read."""
+    versions = [(proposal, proposal.latest_version) for proposal in proposals]
+    latest = [(proposal, version) for proposal, version in versions if version is not None]
+    if responded is None:
+        responded = first_responses(session, [version.id for _, version in latest])
+    unanswered = [(proposal, version) for proposal, version in latest if version.id not in responded]
+    requests = requests_of(session, [version.id for _, version in unanswered])
+    found = []
+    for proposal, version in unanswered:
+        asked = requests.get(version.id, [])
+        request = next((each for each in asked if each.answered_at is None), None)
+        paused = [pause_of(each.asked_at, each.answered_at) for each in asked]
+        found.append(Waiting(proposal, version, request, clock_of(session, version, today, paused)))
+    return found
+
+
 def due_on(session: Session, today: date) -> list[Due]:
     """What a run on London day `today` sends: for each open version without a first response, the
     provider's reminder of an information request unanswered for 5 working days, or the latest LA
     stage reached if neither it nor a later one was sent."""
+    pending = waiting(session, _open(session), today)
+    sent: dict[int, set[str]] = {}
+    for version_id, stage in session.execute(
+        select(ExpansionReminder.version_id, ExpansionReminder.stage).where(
+            ExpansionReminder.version_id.in_([item.version.id for item in pending])
+        )
+    ):
+        sent.setdefault(version_id, set()).add(stage)
     found = []
-    for proposal in _open(session):
-        version = proposal.latest_version
-        if version is None or first_response(session, version.id) is not None:
+    for item in pending:
+        done = sent.get(item.version.id, set())
+        if item.request is not None:
+            waited = working_days_between(london_day(item.request.asked_at), today)
+            if waited >= REMIND_PROVIDER_AFTER and f"information:{item.request.id}" not in done:
+                found.append(Due(item.proposal, item.version, f"information:{item.request.id}"))
             continue
-        done = set(session.scalars(select(ExpansionReminder.stage).where(ExpansionReminder.version_id == version.id)))
-        request = open_request(session, proposal)
-        if request is not None:
-            waited = working_days_between(london_day(request.asked_at), today)
-            if waited >= REMIND_PROVIDER_AFTER and f"information:{request.id}" not in done:
-                found.append(Due(proposal, version, f"information:{request.id}"))
-            continue
-        clock = clock_of(session, version, today)
-        stage = stage_reached(clock.working_days_left)
-        if stage is not None and not done & set(LA_STAGES[LA_STAGES.index(stage) :]):
-            found.append(Due(proposal, version, stage, clock))
+        reached = item.stage
+        if reached is not None and not done & set(LA_STAGES[LA_STAGES.index(reached) :]):
+            found.append(Due(item.proposal, item.version, reached, item.clock))
     return found
 
 
 def escalated(session: Session, today: date) -> list[Due]:
     """The open versions whose host LA has given no first response 5 working days after it was due
     (clock running: not while the provider is asked for information), on London day `today`."""
-    found = []
-    for proposal in _open(session):
-        version = proposal.latest_version
-        if version is None or first_response(session, version.id) is not None:
-            continue
-        if open_request(session, proposal) is not None:
-            continue
-        clock = clock_of(session, version, today)
-        if stage_reached(clock.working_days_left) == "escalated":
-            found.append(Due(proposal, version, "escalated", clock))
-    return found
+    return [
+        Due(item.proposal, item.version, "escalated", item.clock)
+        for item in waiting(session, _open(session), today)
+        if item.escalated
+    ]
 
 
-def _open(session: Session):
-    return session.scalars(
-        select(ExpansionProposal)
-        .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
-        .order_by(ExpansionProposal.id)
+def _open(session: Session) -> list[ExpansionProposal]:
+    return list(
+        session.scalars(
+            select(ExpansionProposal)
+            .options(
+                selectinload(ExpansionProposal.versions),
+                joinedload(ExpansionProposal.organisation),
+                joinedload(ExpansionProposal.host_local_authority),
+            )
+            .where(ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]))
+            .order_by(ExpansionProposal.id)
+        )
     )
 
 

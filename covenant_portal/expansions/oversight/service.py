@@ -1,18 +1,18 @@
 """What those who oversee the covenant (admins, escalation officers) read of expansion proposals:
 every submitted one (never a draft never submitted), the escalated first (5 working days past a
-first response due, its clock running: `chasing.stage_reached`), then the overdue, then the rest;
+first response due, its clock running: `chasing.Waiting.escalated`), then the overdue, then the rest;
 filtered by host LA and status. Read only: only the host LA's contacts respond."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from covenant_portal.expansions.chasing.service import stage_reached
+from covenant_portal.expansions.chasing.service import Waiting, waiting
 from covenant_portal.expansions.models import ExpansionProposal, ProposalOutcome, ProposalStatus, ProposalVersion
 from covenant_portal.expansions.proposals.submission import OPEN
-from covenant_portal.expansions.triage.service import clock_of, first_response
+from covenant_portal.expansions.triage.clock import first_responses
 from covenant_portal.web.working_days import Clock
 
 ESCALATED, OVERDUE = "escalated", "overdue"
@@ -38,30 +38,39 @@ def overseen(
 ) -> list[Overseen]:
     query = (
         select(ExpansionProposal)
-        .options(joinedload(ExpansionProposal.organisation), joinedload(ExpansionProposal.host_local_authority))
+        .options(
+            selectinload(ExpansionProposal.versions),
+            joinedload(ExpansionProposal.organisation),
+            joinedload(ExpansionProposal.host_local_authority),
+        )
         .where(ExpansionProposal.status != ProposalStatus.DRAFT)
     )
     if local_authority_id is not None:
         query = query.where(ExpansionProposal.host_local_authority_id == local_authority_id)
     if status is not None:
         query = query.where(ExpansionProposal.status == status)
-    found = [_standing(session, proposal, today) for proposal in session.scalars(query)]
-    shown = [item for item in found if item is not None]
+    proposals = list(session.scalars(query))
+    responded = first_responses(session, [p.latest_version.id for p in proposals if p.latest_version is not None])
+    pending = {
+        item.proposal.id: item
+        for item in waiting(session, [p for p in proposals if p.status in OPEN], today, responded)
+    }
+    shown = [_standing(proposal, responded, pending) for proposal in proposals if proposal.latest_version is not None]
     # Escalated, then overdue, then the rest; those waiting by due date, the others newest first.
     return sorted(shown, key=lambda item: (item.rank, item.clock.due_on if item.clock else date.max, -item.proposal.id))
 
 
-def _standing(session: Session, proposal: ExpansionProposal, today: date) -> Overseen | None:
+def _standing(
+    proposal: ExpansionProposal, responded: dict[int, ProposalOutcome], pending: dict[int, Waiting]
+) -> Overseen:
     version = proposal.latest_version
-    if version is None:
-        return None  # withdrawn before it was ever submitted
-    responded = first_response(session, version.id)
-    if responded is not None or proposal.status not in OPEN:
-        return Overseen(proposal, version, responded, None, None)
-    running = clock_of(session, version, today)
+    assert version is not None  # withdrawn before it was ever submitted: not shown
+    item = pending.get(proposal.id)
+    if item is None:
+        return Overseen(proposal, version, responded.get(version.id), None, None)
     standing = None
-    if not running.paused and stage_reached(running.working_days_left) == ESCALATED:
+    if item.escalated:
         standing = ESCALATED
-    elif not running.paused and running.overdue:
+    elif item.request is None and item.clock.overdue:
         standing = OVERDUE
-    return Overseen(proposal, version, None, running, standing)
+    return Overseen(proposal, version, None, item.clock, standing)

@@ -29,7 +29,7 @@ from covenant_portal.expansions.models import (
     ProposalVersion,
 )
 from covenant_portal.expansions.proposals.rules import CATEGORY_LABELS, KIND_LABELS
-from covenant_portal.expansions.triage.service import FIRST_RESPONSE_DAYS, pauses
+from covenant_portal.expansions.triage.clock import FIRST_RESPONSE_DAYS, pauses
 from covenant_portal.web.working_days import add_working_days, working_days_between
 
 ESCALATE_AFTER = 5

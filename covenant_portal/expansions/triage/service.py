@@ -36,6 +36,7 @@ from covenant_portal.expansions.models import (
     ProposalVersion,
 )
 from covenant_portal.expansions.proposals.submission import LA_PAGE, OPEN, PROVIDER_PAGE
+from covenant_portal.expansions.triage.clock import clock_of, first_response, open_request
 from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME, document_of, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
@@ -45,9 +46,8 @@ from covenant_portal.signing.retired_keys import sign_or_refuse
 from covenant_portal.signing.stored_records import seal_record
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.stale import ChangedMeanwhile, check_seen, lock, version_of
-from covenant_portal.web.working_days import Clock, Pause, clock
+from covenant_portal.web.working_days import Clock
 
-FIRST_RESPONSE_DAYS = 10
 LONGEST_TEXT = 2000
 
 
@@ -68,31 +68,7 @@ def proposal_for_la(session: Session, user: User, proposal_id: int) -> Expansion
     return proposal
 
 
-# The clock
-
-
-def pauses(session: Session, version_id: int) -> list[Pause]:
-    return [
-        (london_day(asked), london_day(answered) if answered is not None else None)
-        for asked, answered in session.execute(
-            select(InformationRequest.asked_at, InformationRequest.answered_at)
-            .where(InformationRequest.version_id == version_id)
-            .order_by(InformationRequest.asked_at)
-        )
-    ]
-
-
-def first_response(session: Session, version_id: int) -> ProposalOutcome | None:
-    return session.scalar(
-        select(ProposalOutcome)
-        .where(ProposalOutcome.version_id == version_id)
-        .order_by(ProposalOutcome.decided_at, ProposalOutcome.id)
-        .limit(1)
-    )
-
-
-def clock_of(session: Session, version: ProposalVersion, today: date) -> Clock:
-    return clock(london_day(version.submitted_at), FIRST_RESPONSE_DAYS, today, pauses(session, version.id))
+# The queue
 
 
 @dataclass(frozen=True)
@@ -126,18 +102,6 @@ def responded(session: Session, local_authority_id: int) -> list[ExpansionPropos
                 ExpansionProposal.status.not_in([ProposalStatus.DRAFT]),
             )
             .order_by(ExpansionProposal.id.desc())
-        )
-    )
-
-
-def open_request(session: Session, proposal: ExpansionProposal) -> InformationRequest | None:
-    """The latest version's unanswered request (a revision submitted meanwhile leaves it behind)."""
-    version = proposal.latest_version
-    if version is None:
-        return None
-    return session.scalar(
-        select(InformationRequest).where(
-            InformationRequest.version_id == version.id, InformationRequest.answered_at.is_(None)
         )
     )
 
