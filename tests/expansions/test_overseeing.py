@@ -84,3 +84,14 @@ def test_the_escalation_email_names_the_proposal_and_who_can_respond(db_session,
     said = f'{who.provider.organisation.name}\'s proposal "{late.title}" has had no first response from Bury'
     assert said in text and "Only Bury's contacts can respond" in text
     assert f"proposal “{late.title}” has had no first response from Bury" in html
+
+
+def test_only_those_who_oversee_are_told_whom_to_ask_for_the_host_las_response(db_session, who):
+    proposal = submitted(db_session, who.provider)
+    officer = create_user(db_session, Role.ESCALATION_OFFICER)
+    for viewer in (who.admin, officer):
+        assert [named.email for named in triage.contacts_to_ask(db_session, viewer, proposal)] == [
+            "bury.placements@council.example"
+        ]
+    for viewer in (who.bury, who.wigan):  # the host's own contacts respond; another LA's read
+        assert triage.contacts_to_ask(db_session, viewer, proposal) == []

@@ -8,7 +8,7 @@ from flask_login import current_user
 from covenant_portal.access import ANY_SIGNED_IN, Role, allowed
 from covenant_portal.signing.references import receipt_reference
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.expansions.common import ExpansionError, Invalid, named_contacts, timeline
+from covenant_portal.expansions.common import ExpansionError, Invalid, timeline
 from covenant_portal.filters import london_day
 from covenant_portal.expansions.forms import ButtonForm, MessageForm, OutcomeForm, QuestionForm
 from covenant_portal.expansions.models import ProposalOutcome
@@ -86,10 +86,7 @@ def proposal(proposal_id, forms=None):
         outcomes=service.outcomes_of(session, found.id),
         info_request=service.open_request(session, found),
         host=service.is_host_contact(current_user, found),
-        # For those who oversee (admins, escalation officers): whom to ask for the host LA's response.
-        host_contacts=named_contacts(session, found.host_local_authority_id)
-        if current_user.role != Role.LA_CONTACT
-        else [],
+        host_contacts=service.contacts_to_ask(session, current_user, found),
         is_open=found.status in submission.OPEN,
         question_form=forms.get("question") or QuestionForm(),
         message_form=forms.get("message") or MessageForm(),

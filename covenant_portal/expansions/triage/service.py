@@ -15,6 +15,7 @@ from covenant_portal import audit
 from covenant_portal.access import Role
 from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import Actor
+from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.db import next_id
 from covenant_portal.expansions.common import (
     ExpansionError,
@@ -56,6 +57,15 @@ LONGEST_TEXT = 2000
 
 def is_host_contact(user: User, proposal: ExpansionProposal) -> bool:
     return user.role == Role.LA_CONTACT and user.local_authority_id == proposal.host_local_authority_id
+
+
+def contacts_to_ask(session: Session, viewer: User, proposal: ExpansionProposal) -> list[LocalAuthorityNamedContact]:
+    """Whom the proposal's page tells `viewer` to ask for the host LA's response: its named contacts,
+    for those who oversee (admins, escalation officers); none for an LA contact (the host's own
+    contacts respond; another LA's are told only the host's contacts can)."""
+    if viewer.role == Role.LA_CONTACT:
+        return []
+    return named_contacts(session, proposal.host_local_authority_id)
 
 
 def proposal_for_la(session: Session, user: User, proposal_id: int) -> ExpansionProposal | None:
