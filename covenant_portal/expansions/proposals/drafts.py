@@ -7,8 +7,6 @@ if a colleague changed *this* section since the page was shown the save is refus
 (`DraftConflict`) and nothing is overwritten; if they changed another section only, the save goes
 ahead on top of theirs."""
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +20,7 @@ from covenant_portal.expansions.common import ExpansionError, Invalid, gm_author
 from covenant_portal.filters import london_day
 from covenant_portal.expansions.models import ExpansionProposal, NeedsStatement, ProposalStatus
 from covenant_portal.expansions.proposals import rules
+from covenant_portal.web.stale import version_of
 
 SAVE_ATTEMPTS = 5
 UNTITLED = "Untitled proposal"
@@ -45,8 +44,9 @@ class Seen:
 
 
 def fingerprint(draft: dict | None, section: str) -> str:
-    answers = (draft or {}).get(section) or {}
-    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()[:16]
+    """The version of a section of the draft as a page shows it: the portal's one fingerprint
+    (web/stale.py), as returns drafts use."""
+    return version_of((draft or {}).get(section) or {})
 
 
 def seen(proposal: ExpansionProposal, section: str) -> Seen:
