@@ -131,7 +131,9 @@ def _field(question: rules.Question):
         return _text(
             question.label, "The first half of the postcode only, like BL9 — never the full postcode or address"
         )
-    return _text(question.label)
+    # A fee is typed after a £ prefix, which screen readers do not read (GOV.UK's input prefix is
+    # aria-hidden): its label says the unit in words, as GOV.UK's "Amount, in pounds" does.
+    return _text(f"{question.label}, in pounds" if question.money else question.label)
 
 
 def _section_form(name: str, section: str) -> type[SectionForm]:

@@ -311,7 +311,7 @@ def test_a_signed_versions_weekly_fees_are_in_pounds_and_the_signed_document_kee
     check = client_request.get_page("expansion_proposals.check", proposal_id=draft(db_session, who.provider).id)
     for page in (provider_page, la_page, check):
         shown = rows(page)
-        assert (shown["Weekly fee from (£)"], shown["Weekly fee to (£)"]) == ("£4,500", "£5,500")
+        assert (shown["Weekly fee from"], shown["Weekly fee to"]) == ("£4,500", "£5,500")
     db_session.refresh(version)
     assert version.document["answers"]["registration"]["fee_from"] == "4500"
     assert canonical_sha256(version.document) == signed == version.document_sha256
@@ -320,4 +320,4 @@ def test_a_signed_versions_weekly_fees_are_in_pounds_and_the_signed_document_kee
 def test_a_weekly_fee_out_of_range_is_refused_in_pounds():
     registration = {**ANSWERS["registration"], "fee_to": "250000"}
     problems = rules.section_problems("registration", registration, {}, False, date(2026, 10, 1))
-    assert problems["fee_to"] == "Weekly fee to (£) must be between £0 and £100,000"
+    assert problems["fee_to"] == "Weekly fee to must be between £0 and £100,000"

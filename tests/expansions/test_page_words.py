@@ -148,4 +148,9 @@ def test_a_weekly_fee_is_typed_after_a_pound_sign(client_request, db_session, wh
     for name in ("fee_from", "fee_to"):
         wrapper = page.select_one(f"#{name}").find_parent(class_="govuk-input__wrapper")
         assert wrapper is not None and wrapper.select_one(".govuk-input__prefix").get_text(strip=True) == "£"
+        # The £ is shown once, by the prefix; the label says it in words for screen readers, which
+        # do not read the prefix (aria-hidden).
+        assert wrapper.select_one(".govuk-input__prefix")["aria-hidden"] == "true"
+        label = page.select_one(f'label[for="{name}"]').get_text(strip=True)
+        assert label.endswith(", in pounds") and "£" not in label
     assert len(page.select(".govuk-input__prefix")) == 2  # the fees only

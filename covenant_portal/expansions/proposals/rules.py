@@ -73,8 +73,8 @@ SECTIONS: dict[str, tuple[str, tuple[Question, ...]]] = {
             Question("ofsted_reference", "SC1 reference or Ofsted URN", required=False),
             Question("planning", "Planning permission", "choice", PLANNING_LABELS),
             Question("staffing_model", "Staffing model", "textarea"),
-            Question("fee_from", "Weekly fee from (£)", "number", money=True),
-            Question("fee_to", "Weekly fee to (£)", "number", money=True),
+            Question("fee_from", "Weekly fee from", "number", money=True),
+            Question("fee_to", "Weekly fee to", "number", money=True),
         ),
     ),
     "need": (
