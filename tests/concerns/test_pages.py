@@ -1,6 +1,6 @@
 """Issue 13: the concerns pages as each party uses them."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -9,6 +9,7 @@ from tests.conftest import csrf_token_in
 from covenant_portal.concerns import service
 from covenant_portal.filters import london_day
 from covenant_portal.db import utcnow
+from covenant_portal.web.working_days import clock
 from covenant_portal.concerns.models import Concern, Stage
 from covenant_portal.access import Role
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
@@ -190,3 +191,33 @@ def test_an_officer_is_offered_closing_only_once_the_learning_is_recorded_and_cl
     page = client_request.get_page(second.location)
     assert "Nothing was changed: this concern is already closed." in page.text
     assert db_session.query(ConcernClosure).filter_by(concern_id=concern.id).count() == 1
+
+
+def test_too_long_a_description_is_refused_by_its_name_not_its_question(client_request, db_session, parties):
+    """Its label is a question: the message names it ("What happened must be ..."), not "What happened? must"."""
+    client_request.login(parties.provider)
+    response = client_request.post(
+        "concerns.raise_concern",
+        raise_form(parties.la_contact.local_authority_id, description="x" * 2001),
+        expected_status=400,
+    )
+    error = response.page.main.find(id="description-error").text
+    assert "What happened must be 2000 characters or fewer" in error and "?" not in error
+    assert "x" * 2001 in response.get_data(as_text=True)
+
+
+def test_a_deadline_due_today_is_said_mid_sentence_in_lower_case(client_request, db_session, parties):
+    """'Acknowledgement: due today' on the list and '(due today)' on the concern's page and the
+    dashboard panel, as '2 working days left' is; it said 'Due today' mid-sentence."""
+    today = london_day(utcnow())
+    start = next(
+        today - timedelta(days=n)
+        for n in range(1, 10)
+        if clock(today - timedelta(days=n), 2, today).working_days_left == 0
+    )
+    logged = datetime.combine(start, time(11), tzinfo=timezone.utc)
+    concern = service.raise_concern(db_session, parties.provider, about_la(parties), logged)
+    client_request.login(parties.la_contact)
+    assert "Acknowledgement: due today" in client_request.get_page("concerns.concerns").text
+    page = client_request.get_page("concerns.concern", concern_id=concern.id)
+    assert "(due today)" in page.text and "Due today" not in page.text
