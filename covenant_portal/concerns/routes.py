@@ -174,15 +174,24 @@ def closure_receipt(concern_id, closure_id):
 def action_done(concern_id, action_id):
     session = get_session()
     found = found_or_404(service.visible_concern(session, concern_id, current_user))
-    action = found_or_404(actions.open_action(found, action_id))
+    action = found_or_404(actions.action_of(found, action_id))
+    if action.done_at is not None and request.method != "POST":
+        abort(404)  # done: nothing to do on its page; sent from a page opened before, it is a 409 (mark_done)
     form = ActionDoneForm()
     context = {"concern": found, "action": action}
+    stale.back_to(url_for("concerns.concern", concern_id=found.id))
+    stale.show_again("concerns/action_done.html", form=form, **context)
+    if action.done_at is not None:  # marked done since its page was opened: 409, what was typed kept
+        form.validate_on_submit()
+        raise actions.done_meanwhile(found, action, current_user)
     if not form.validate_on_submit():
         return form_page("concerns/action_done.html", form, **context)
     try:
         actions.mark_done(session, found, action, current_user, form.note.data or "", utcnow())
     except service.ConcernError as error:
         session.rollback()
+        if action.done_at is not None:  # at the same moment, by someone else
+            raise actions.done_meanwhile(found, action, current_user) from None
         add_error(form, "note", error.message)
         return form_page("concerns/action_done.html", form, **context)
     flash("Action marked done.", "success")
@@ -262,17 +271,26 @@ def _step_view(name: str):
         session = get_session()
         found = found_or_404(service.visible_concern(session, concern_id, current_user))
         stale.back_to(url_for("concerns.concern", concern_id=found.id))
-        if name not in service.steps_open_to(found, current_user):
-            if request.method != "POST":
-                abort(404)
-            # Sent from a page opened before the concern moved on (another tab, a colleague): 409.
-            steps.check_step(session, found, current_user, name, None)
+        is_open = name in service.steps_open_to(found, current_user)
+        if not is_open and request.method != "POST":
+            abort(404)
         form = form_class()
         if not form.is_submitted():
             form.seen.data = steps.step_version(found)
         if name == "resolve" and not service.is_officer(current_user):
             del form.reasons  # the raiser agrees; only an officer deciding gives reasons
         context = {"concern": found, "heading": heading, "labels": service.STAGE_LABELS}
+        # Sent from a page opened before the concern moved on (another tab, a colleague): 409, this
+        # page again with what was typed, beside the concern as it is now (the form only if still open).
+        stale.show_again(
+            "concerns/step.html",
+            form=form,
+            last_step=lambda: steps.last_step(found),
+            still_open=lambda: name in service.steps_open_to(found, current_user),
+            **context,
+        )
+        if not is_open:
+            steps.check_step(session, found, current_user, name, None)
         if not form.validate_on_submit():
             return form_page("concerns/step.html", form, **context)
         try:

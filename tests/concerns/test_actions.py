@@ -12,6 +12,8 @@ from covenant_portal.concerns import actions, service
 from covenant_portal.concerns.models import EventKind, LearningResponse, Stage
 from covenant_portal.concerns.service import ActionDetails, ConcernError, LearningDetails
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
+from tests.conftest import check_page
+from tests.page import Page
 from tests.concerns.test_chasing import at_seven, run
 from tests.returns.chase_world import received_on
 
@@ -121,3 +123,28 @@ def test_a_note_too_long_is_named_in_its_message_and_kept(client_request, db_ses
     ).page
     assert page.error_summary == ["Your note must be 1000 characters or fewer"]
     assert page.main.find("textarea", id="note").text.strip() == "n" * 1001
+
+
+def test_an_action_marked_done_from_a_second_tab_says_who_did_it_and_keeps_the_note(
+    client_request, db_session, parties
+):
+    """Sent from a page opened before the other party marked it done: the portal's stale-tab answer
+    (409; it was a 404, 'Page not found'), naming who marked it done, with the note typed to copy."""
+    concern = learned(db_session, parties)
+    action = concern.actions[0]
+    client_request.login(parties.provider)
+    mine = client_request.get_page("concerns.action_done", concern_id=concern.id, action_id=action.id)
+    actions.mark_done(db_session, concern, action, parties.la_contact, "Checklist updated.", LOGGED_AT)
+
+    typed = {"csrf_token": mine.value_of("csrf_token"), "note": "We use it too."}
+    response = client_request.client.post(f"/concerns/{concern.id}/actions/{action.id}/done", data=typed)
+
+    assert response.status_code == 409
+    page = Page(response.get_data(as_text=True))
+    check_page(response.get_data(as_text=True))
+    assert page.h1 == f"This learning action was changed by {parties.la_contact.full_name} while you had it open"
+    assert "Nothing was saved. It was marked done on 2 March 2026." in page.text
+    assert page.main.find("a", string="Open the learning action as it is now")["href"] == f"/concerns/{concern.id}"
+    assert page.main.find(id="typed").text.strip() == "We use it too." and page.main.find("form") is None
+    db_session.refresh(concern)
+    assert [event.kind for event in concern.events].count(EventKind.ACTION_DONE) == 1

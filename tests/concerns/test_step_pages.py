@@ -78,9 +78,10 @@ def test_a_step_not_open_to_the_user_is_not_found(client_request, parties, conce
 
 def test_a_step_sent_again_from_a_second_tab_changes_nothing_and_says_so(client_request, db_session, parties, concern):
     take(client_request, parties.la_contact, "acknowledge", concern, {"note": "Seen."})
-    # The second tab's form was opened before the first tab acknowledged the concern. The one
-    # stale-tab page (web/stale.py, 409) says so: this was a redirect to the concern's page saying
-    # "Nothing was changed: this concern is now acknowledged, and that step is not open to you."
+    # The second tab's form was opened before the first tab acknowledged the concern. The step's page
+    # again (web/stale.py, 409) says so: this was a redirect to the concern's page saying "Nothing was
+    # changed: this concern is now acknowledged, and that step is not open to you". It says who took
+    # the step (it said "someone else"), and shows what was typed, to copy (it was lost), with no form.
     response = client_request.post(
         "concerns.acknowledge",
         {"note": "Seen again."},
@@ -89,11 +90,11 @@ def test_a_step_sent_again_from_a_second_tab_changes_nothing_and_says_so(client_
         expected_status=409,
     )
     page = response.page
-    assert page.h1 == "This concern was changed by someone else while you had it open"
+    assert page.h1 == "This concern was changed by you (in another tab) while you had it open"
     assert "Nothing was saved. It is now acknowledged, and that step is not open to you." in page.text
     assert page.main.find("a", string="Open the concern as it is now")["href"] == f"/concerns/{concern.id}"
     assert [event.kind for event in concern.events].count(EventKind.ACKNOWLEDGED) == 1
-    assert "Seen again." not in page.text
+    assert "Seen again." in page.main.find(id="typed").text and page.main.find("form") is None
     client_request.login(parties.other_la_contact)  # not a party: the concern is not found at all
     client_request.post(
         "concerns.acknowledge", {}, form_url="concerns.raise_concern", concern_id=concern.id, expected_status=404
@@ -137,13 +138,16 @@ def test_a_step_from_a_page_opened_before_the_other_party_took_one_changes_nothi
     assert response.status_code == 409
     page = Page(response.get_data(as_text=True))
     check_page(response.get_data(as_text=True))
-    assert page.h1 == "This concern was changed by someone else while you had it open"
+    # It names who took the step (it said "someone else"), shows the concern as it is now and keeps
+    # what was typed in the form (it was lost), carrying the version now: sent again, it is taken.
+    assert page.h1 == f"This concern was changed by {parties.officer.full_name} while you had it open"
     assert "Nothing was saved. It is now resolution proposed." in page.text
+    assert "Resend the plan." in page.main.find(id="concern-now").text
+    assert page.main.find("textarea", attrs={"name": "resolution"}).text.strip() == "Call us."
     db_session.refresh(concern)
     assert concern.resolution == "Resend the plan."
-    # From the page opened again (the concern as it is now), the step is taken.
-    again = client_request.get_page("concerns.propose", concern_id=concern.id)
-    typed |= {"csrf_token": again.value_of("csrf_token"), "seen": again.value_of("seen")}
+    assert page.value_of("seen") == steps.step_version(concern)
+    typed |= {"csrf_token": page.value_of("csrf_token"), "seen": page.value_of("seen")}
     assert client_request.client.post(f"/concerns/{concern.id}/propose", data=typed).status_code == 302
     db_session.refresh(concern)
     assert concern.resolution == "Call us."
@@ -253,3 +257,32 @@ def test_holding_before_the_day_arranged_is_refused_by_the_button_and_the_timeli
     assert page.select_one("#submit-error").get_text().replace("Error:", "").strip().startswith(message)
     assert "Short." in response.get_data(as_text=True)  # what was typed is kept
     assert concern.stage is Stage.LEARNING_ARRANGED
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "named"),
+    [
+        ("propose", "resolution", "The resolution you propose"),
+        ("learning", "learned", "What was learned"),
+        ("reopen", "reason", "Why you are reopening it"),
+        ("extend", "reason", "Why you are extending it"),
+    ],
+)
+def test_too_long_a_text_is_refused_by_its_name_not_its_question(
+    client_request, db_session, parties, concern, step, field, named
+):
+    """Each of these labels is a question: the message names the text ("What was learned must be ..."),
+    not "What was learned? must be ...", and what was typed is kept."""
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    if step in ("learning", "reopen"):
+        service.propose_resolution(db_session, concern, parties.la_contact, "Resend the plan.", LOGGED_AT)
+        service.resolve(db_session, concern, parties.provider, LOGGED_AT)
+        service.arrange_learning(
+            db_session, concern, parties.officer, LearningResponse.HUDDLE, LOGGED_AT.date(), "Call", "Both", LOGGED_AT
+        )
+        service.record_held(db_session, concern, parties.officer, "Talked.", LOGGED_AT)
+    client_request.login(parties.officer)
+    response = client_request.post(f"concerns.{step}", {field: "y" * 2001}, concern_id=concern.id, expected_status=400)
+    error = response.page.main.find(id=f"{field}-error").text
+    assert f"{named} must be 2000 characters or fewer" in error and "?" not in error
+    assert response.page.value_of(field).strip() == "y" * 2001

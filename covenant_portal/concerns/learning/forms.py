@@ -11,6 +11,7 @@ from covenant_portal.concerns.learning.models import SummaryKind, Theme
 from covenant_portal.concerns.learning.service import SummaryText
 from covenant_portal.concerns.models import Category
 from covenant_portal.web.forms import PortalForm, strip, text_field, textarea_field
+from covenant_portal.web.stale import seen_field
 from covenant_portal.web.widgets import CheckboxesInput, RadioInput
 
 THEME_LABELS = {
@@ -93,7 +94,14 @@ class GoodPracticeForm(SummaryForm):
         return Category(self.category.data)
 
 
+class EditForm(SummaryForm):
+    """Changing a draft: it carries the version of the draft its page showed (service.version_seen)."""
+
+    seen = seen_field()
+
+
 class PublishForm(PortalForm):
+    seen = seen_field()  # the version of the draft its page showed: what is published is what was read
     submit = SubmitField("Publish the summary", widget=GovSubmitInput())
 
 

@@ -14,16 +14,16 @@ from covenant_portal.concerns.learning.forms import (
     THEME_LABELS,
     AgreementForm,
     ConcernSummaryForm,
+    EditForm,
     GoodPracticeForm,
     LibraryFilterForm,
     PublishForm,
-    SummaryForm,
 )
 from covenant_portal.concerns.learning.models import SummaryKind, SummaryStatus
 from covenant_portal.concerns.models import Stage
 from covenant_portal.concerns.service import ConcernError, visible_concern
 from covenant_portal.db import get_session, utcnow
-from covenant_portal.web import found_or_404
+from covenant_portal.web import found_or_404, stale
 from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import form_page
 
@@ -53,7 +53,9 @@ def library():
 def summary(summary_id):
     session = get_session()
     found = found_or_404(service.visible_summary(session, summary_id, current_user))
-    return _summary_page(found, PublishForm())
+    form = PublishForm()
+    form.seen.data = service.version_seen(found)
+    return _summary_page(found, form)
 
 
 def _summary_page(found, publish_form, status=200):
@@ -120,15 +122,20 @@ def edit(summary_id):
     session = get_session()
     found = found_or_404(service.visible_summary(session, summary_id, current_user))
     found_or_404(found.status is SummaryStatus.DRAFT or None)
-    form = SummaryForm() if request.method == "POST" else SummaryForm(obj=found)
+    form = EditForm() if request.method == "POST" else EditForm(obj=found)
     if request.method != "POST":
         form.themes.data = [theme.value for theme in found.theme_values]
+        form.seen.data = service.version_seen(found)
+    context = {"heading": "Change the draft summary", "summary": found, "theme_words": LABELS["theme_words"]}
+    # Changed since this page was opened (another tab, another officer): shown again (409) with what
+    # was typed, beside the draft as it is now, to save again knowingly.
+    stale.show_again("learning/form.html", current_as="summary", form=form, **context)
 
     def save():
-        service.edit(session, current_user, found, form.text(), utcnow())
+        service.edit(session, current_user, found, form.text(), utcnow(), seen=stale.seen_in(form))
         return found
 
-    return _saved(form, "learning/form.html", save, heading="Change the draft summary", summary=found)
+    return _saved(form, "learning/form.html", save, **context)
 
 
 @blueprint.post("/learning/<int:summary_id>/publish")
@@ -137,10 +144,11 @@ def publish(summary_id):
     session = get_session()
     found = found_or_404(service.visible_summary(session, summary_id, current_user))
     form = PublishForm()
+    stale.back_to(url_for("learning.summary", summary_id=found.id))  # changed since its page was opened: 409
     if not form.validate_on_submit():
         return _summary_page(found, form, 400)
     try:
-        service.publish(session, current_user, found, utcnow())
+        service.publish(session, current_user, found, utcnow(), seen=stale.seen_in(form))
     except ConcernError as error:
         session.rollback()
         if found.status is SummaryStatus.PUBLISHED:  # published meanwhile, from another tab or by another officer

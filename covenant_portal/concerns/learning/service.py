@@ -27,7 +27,7 @@ from covenant_portal.concerns.service import (
     party_clause,
 )
 from covenant_portal.web.identifiers import identifying_data_problem
-from covenant_portal.web.stale import lock
+from covenant_portal.web.stale import ChangedMeanwhile, check_seen, lock, version_of
 
 ABOUT, RAISER = "about", "raiser"
 TEXT_FIELDS = ("title", "what_happened", "what_learned", "what_changed")
@@ -124,21 +124,48 @@ def draft_good_practice(
     return summary
 
 
-def edit(session: Session, user: User, summary: LearningSummary, text: SummaryText, now: datetime) -> None:
+def version_seen(summary: LearningSummary) -> str:
+    """The draft as its pages show it (web/stale.py): its words, themes, category and whether names
+    are shown. Changing it, or publishing it, from a page showing another version is refused."""
+    return version_of(
+        summary.title,
+        summary.what_happened,
+        summary.what_learned,
+        summary.what_changed,
+        sorted(theme.value for theme in summary.theme_values),
+        summary.category,
+        names_shown(summary),
+    )
+
+
+def _check_seen(summary: LearningSummary, seen: str | None, detail: str = "") -> None:
+    check_seen(seen, version_seen(summary), ChangedMeanwhile("summary", detail=detail, current=summary))
+
+
+def edit(
+    session: Session, user: User, summary: LearningSummary, text: SummaryText, now: datetime, seen: str | None = None
+) -> None:
+    """`seen`: the version the edit page showed; changed since (another tab, another officer), it is
+    refused (ChangedMeanwhile), compared under the summary's write lock."""
     _officer(user)
+    lock(session, summary)
     if summary.status is not SummaryStatus.DRAFT:
         raise ConcernError("A published summary is not changed")
+    _check_seen(summary, seen)
     _check(session, summary.concern, text, agreed=names_shown(summary))
     _write(summary, text)
     record(session, Actor(user.id), "learning.edited", summary, now)
     session.commit()
 
 
-def publish(session: Session, user: User, summary: LearningSummary, now: datetime) -> None:
+def publish(session: Session, user: User, summary: LearningSummary, now: datetime, seen: str | None = None) -> None:
+    """`seen`: the version the draft's page showed; changed since, it is refused (ChangedMeanwhile):
+    what is published is what the officer read."""
     _officer(user)
     lock(session, summary)  # another officer publishing at the same moment waits, then finds it published
     if summary.status is SummaryStatus.PUBLISHED:
         raise ConcernError("This summary is already published")
+    _check_seen(summary, seen, "It is not published: check it as it is now, then publish it.")
     if summary.concern is not None and summary.concern.stage is not Stage.CLOSED:
         raise ConcernError("The concern has been reopened: publish the summary once it is closed again")
     text = SummaryText(
