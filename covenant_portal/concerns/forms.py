@@ -5,7 +5,7 @@ from datetime import date, datetime
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from covenant_portal.audit.forms import DayMonthYearField
 from covenant_portal.concerns.models import Category, Severity, Side
@@ -37,21 +37,6 @@ SEVERITY_LABELS = {Severity.LOW: "Low", Severity.MEDIUM: "Medium", Severity.HIGH
 CHOOSE_ABOUT = "Select who the concern is about"
 
 
-def _required_text(label: str, missing: str, called: str, max_length: int = 2000, **kwargs) -> TextAreaField:
-    """A text to be typed whose label is a question: `called` names it in the too-long message
-    ("What happened must be 2000 characters or fewer", not "What happened? must be ...")."""
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=missing),
-            Length(max=max_length, message=f"{called} must be {max_length} characters or fewer"),
-        ],
-        **kwargs,
-    )
-
-
 class RaiseForm(PortalForm):
     about = SelectField("Who is the concern about?", widget=GovSelect(), choices=[], validate_choice=False)
     category = RadioField(
@@ -70,7 +55,7 @@ class RaiseForm(PortalForm):
         description="High severity concerns are to be resolved within 5 working days, others within 15.",
     )
     event_on = DayMonthYearField("When did it happen?", description="For example, 27 2 2026")
-    description = _required_text(
+    description = textarea_field(
         "What happened?",
         "Enter what happened",
         called="What happened",
@@ -154,7 +139,7 @@ class AcknowledgeForm(StepForm):
 
 
 class ProposeForm(StepForm):
-    resolution = _required_text(
+    resolution = textarea_field(
         "What do you propose to resolve it?", "Enter the resolution you propose", called="The resolution you propose"
     )
     submit = SubmitField("Propose the resolution", widget=GovSubmitInput())
@@ -194,7 +179,7 @@ class HeldForm(StepForm):
 
 
 class LearningForm(StepForm):
-    learned = _required_text("What was learned?", "Enter what was learned", called="What was learned")
+    learned = textarea_field("What was learned?", "Enter what was learned", called="What was learned")
     went_well = _optional_text("What went well? (optional)", called="What went well")
     action_1 = _optional_text("Action 1 (optional)", max_length=500)
     owner_1 = _optional_text("Who owns action 1?", max_length=200, called="The owner of action 1")
@@ -226,7 +211,7 @@ class LearningForm(StepForm):
 
 
 class ReopenForm(StepForm):
-    reason = _required_text(
+    reason = textarea_field(
         "Why are you reopening it?", "Enter why you are reopening the concern", called="Why you are reopening it"
     )
     submit = SubmitField("Reopen the concern", widget=GovSubmitInput())
@@ -235,7 +220,7 @@ class ReopenForm(StepForm):
 class ExtendForm(StepForm):
     timer = _choice("Which deadline?", TIMER_LABELS, "Select the deadline to extend")
     days = StringField("By how many working days?", widget=GovTextInput(), filters=[strip])
-    reason = _required_text(
+    reason = textarea_field(
         "Why are you extending it?", "Enter why you are extending the deadline", called="Why you are extending it"
     )
     submit = SubmitField("Extend the deadline", widget=GovSubmitInput())

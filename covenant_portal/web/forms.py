@@ -121,14 +121,18 @@ def text_field(label: str, missing: str, too_long: str, max_length: int = 200, *
     )
 
 
-def textarea_field(label: str, missing: str, max_length: int = 2000, **kwargs) -> TextAreaField:
+def textarea_field(
+    label: str, missing: str, max_length: int = 2000, called: str | None = None, **kwargs
+) -> TextAreaField:
+    """A text to be typed. `called` names it in the too-long message where its label is a question
+    ("What happened must be 2000 characters or fewer", not "What happened? must be ...")."""
     return TextAreaField(
         label,
         widget=GovTextArea(),
         filters=[strip],
         validators=[
             DataRequired(message=missing),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+            Length(max=max_length, message=f"{called or label} must be {max_length} characters or fewer"),
         ],
         **kwargs,
     )
