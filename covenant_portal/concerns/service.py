@@ -201,6 +201,12 @@ def arrange_learning(
 ) -> None:
     _expect(concern, Stage.RESOLVED, Stage.LEARNING_ARRANGED)
     _party_or_officer(concern, user)
+    if on < concern.event_on:  # a past date is allowed (it was held already), not one before it all
+        raise ConcernError(
+            f"The date it will be held must be on or after {concern.event_on:%-d %B %Y}, when what the concern "
+            "is about happened",
+            "on",
+        )
     concern.learning_response, concern.learning_on = response, on
     concern.learning_format = _checked(meeting_format, "format")
     concern.learning_attendees = _checked(attendees, "attendees")

@@ -286,3 +286,27 @@ def test_too_long_a_text_is_refused_by_its_name_not_its_question(
     error = response.page.main.find(id=f"{field}-error").text
     assert f"{named} must be 2000 characters or fewer" in error and "?" not in error
     assert response.page.value_of(field).strip() == "y" * 2001
+
+
+def test_a_learning_response_cannot_be_arranged_for_before_what_the_concern_is_about_happened(
+    client_request, db_session, parties, concern
+):
+    """A past date is allowed (it may have been held already), but not one before it all began."""
+    service.acknowledge(db_session, concern, parties.la_contact, LOGGED_AT)
+    service.propose_resolution(db_session, concern, parties.la_contact, "Resend.", LOGGED_AT)
+    service.resolve(db_session, concern, parties.provider, LOGGED_AT)
+    before = concern.event_on - timedelta(days=1)
+    typed = {"response": "huddle", "on": [str(before.day), str(before.month), str(before.year)]}
+    typed |= {"meeting_format": "Video call", "attendees": "Both teams"}
+    client_request.login(parties.officer)
+    response = client_request.post("concerns.arrange", typed, concern_id=concern.id, expected_status=400)
+    message = f"The date it will be held must be on or after {concern.event_on:%-d %B %Y}, when what the concern"
+    assert [entry[: len(message)] for entry in response.page.error_summary] == [message]
+    assert response.page.select_one(".govuk-error-summary__list a")["href"] == "#on"
+    assert message in response.page.select_one(".govuk-date-input").find_parent(class_="govuk-form-group").get_text()
+    assert "Both teams" in response.get_data(as_text=True)  # what was typed is kept
+    db_session.refresh(concern)
+    assert concern.stage is Stage.RESOLVED
+    on_the_day = {"on": [str(concern.event_on.day), str(concern.event_on.month), str(concern.event_on.year)]}
+    take(client_request, parties.officer, "arrange", concern, typed | on_the_day)
+    assert concern.stage is Stage.LEARNING_ARRANGED
