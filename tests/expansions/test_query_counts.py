@@ -1,6 +1,7 @@
 """The lists of proposals that those who oversee the covenant read (their dashboard's escalations,
-the oversight list) and the daily chase read each proposal's standing in a fixed number of SQL
-statements, however many proposals there are (no query per proposal)."""
+the oversight list), the host LA's queue (its dashboard, panel and list of proposals) and the daily
+chase read each proposal's standing in a fixed number of SQL statements, however many proposals
+there are (no query per proposal)."""
 
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -25,7 +26,8 @@ def who(db_session):
 def _add(session, who, count: int) -> None:
     """`count` each of: late (escalated), asked for information, responded to."""
     for _ in range(count):
-        submitted(session, who.provider)
+        late = submitted(session, who.provider)
+        triage.take(session, who.bury, late, SYSTEM, NOW)  # the queue names who has taken it
         asked = submitted(session, who.provider)
         triage.request_information(session, links(), who.bury, asked, "Which schools?", SYSTEM, NOW + timedelta(1))
         outcome(session, who.bury, submitted(session, who.provider))
@@ -47,9 +49,19 @@ def _statements(session):
         event.remove(engine, "before_cursor_execute", count)
 
 
-def _counts(session) -> dict[str, tuple[int, int]]:
+def _queue(session, local_authority_id: int) -> list:
+    """The host LA's queue with what its pages show of each: provider, due date, clock, who has it."""
+    return [
+        (q.proposal.title, q.proposal.organisation.name, q.clock, q.proposal.taken_by and q.proposal.taken_by.full_name)
+        for q in triage.queue(session, local_authority_id, LATER)
+    ]
+
+
+def _counts(session, who) -> dict[str, tuple[int, int]]:
     found = {}
+    bury = who.bury.local_authority_id
     for name, read in [
+        ("queue", lambda: _queue(session, bury)),
         ("escalated", lambda: escalated(session, LATER)),
         ("due_on", lambda: due_on(session, LATER)),
         ("overseen", lambda: overseen(session, LATER)),
@@ -62,11 +74,16 @@ def _counts(session) -> dict[str, tuple[int, int]]:
 
 def test_the_statements_read_do_not_grow_with_the_number_of_proposals(db_session, who):
     _add(db_session, who, 1)
-    few = _counts(db_session)
+    few = _counts(db_session, who)
     _add(db_session, who, 3)
-    many = _counts(db_session)
-    assert {name: items for name, (items, _) in few.items()} == {"escalated": 1, "due_on": 2, "overseen": 3}
-    assert {name: items for name, (items, _) in many.items()} == {"escalated": 4, "due_on": 8, "overseen": 12}
+    many = _counts(db_session, who)
+    assert {name: items for name, (items, _) in few.items()} == {"queue": 2, "escalated": 1, "due_on": 2, "overseen": 3}
+    assert {name: items for name, (items, _) in many.items()} == {
+        "queue": 8,
+        "escalated": 4,
+        "due_on": 8,
+        "overseen": 12,
+    }
     assert {name: statements for name, (_, statements) in many.items()} == {
         name: statements for name, (_, statements) in few.items()
     }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from covenant_portal import audit
 from covenant_portal.access import Role
@@ -17,6 +17,7 @@ from covenant_portal.accounts.models import User
 from covenant_portal.audit.service import Actor
 from covenant_portal.contacts.models import LocalAuthorityNamedContact
 from covenant_portal.db import next_id
+from covenant_portal.expansions.chasing import service as chasing
 from covenant_portal.expansions.common import (
     ExpansionError,
     Invalid,
@@ -37,7 +38,9 @@ from covenant_portal.expansions.models import (
     ProposalVersion,
 )
 from covenant_portal.expansions.proposals.submission import LA_PAGE, OPEN, PROVIDER_PAGE
-from covenant_portal.expansions.triage.clock import clock_of, first_response, open_request
+from covenant_portal.expansions.triage.clock import clock_of as clock_of  # one version's, the pages' triage.clock_of
+from covenant_portal.expansions.triage.clock import first_response as first_response  # and triage.first_response
+from covenant_portal.expansions.triage.clock import open_request
 from covenant_portal.expansions.triage.records import EXPANSION_OUTCOME, document_of, predicate_for, subject_name_for
 from covenant_portal.mail.links import Links
 from covenant_portal.mail.service import queue_email_to_each
@@ -89,17 +92,21 @@ class Queued:
 
 
 def queue(session: Session, local_authority_id: int, today: date) -> list[Queued]:
-    """The host LA's proposals awaiting a first response, what is due first at the top."""
-    waiting = []
-    for proposal in session.scalars(
-        select(ExpansionProposal).where(
+    """The host LA's proposals awaiting a first response, what is due first at the top, read in a
+    fixed number of queries however many there are (`chasing.waiting`, the chase's own reading)."""
+    proposals = session.scalars(
+        select(ExpansionProposal)
+        .options(
+            selectinload(ExpansionProposal.versions),
+            joinedload(ExpansionProposal.organisation),  # the queue's rows name the provider
+            joinedload(ExpansionProposal.taken_by),  # and who has taken each
+        )
+        .where(
             ExpansionProposal.host_local_authority_id == local_authority_id,
             ExpansionProposal.status.in_([ProposalStatus.AWAITING_TRIAGE, ProposalStatus.INFORMATION_REQUESTED]),
         )
-    ):
-        version = proposal.latest_version
-        if version is not None and first_response(session, version.id) is None:
-            waiting.append(Queued(proposal, version, clock_of(session, version, today)))
+    )
+    waiting = [Queued(item.proposal, item.version, item.clock) for item in chasing.waiting(session, proposals, today)]
     return sorted(waiting, key=lambda queued: (queued.clock.due_on, queued.proposal.id))
 
 
