@@ -169,6 +169,9 @@ class InviteColleagueForm(InviteeForm):
     is_organisation_admin = BooleanField(
         "Make them an organisation admin too",
         widget=CheckboxInput(),
-        description="Organisation admins can invite colleagues and deactivate their accounts",
+        description=(
+            "Organisation admins can sign the covenant, name contacts for vacancies and referrals, "
+            "add and change homes, and invite colleagues and deactivate their accounts"
+        ),
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

@@ -228,3 +228,14 @@ def test_an_organisation_admin_cannot_deactivate_themself(client_request, db_ses
     assert "You cannot deactivate your own account" in client_request.get("/team").get_data(as_text=True)
     db_session.refresh(admin)
     assert admin.deactivated_at is None
+
+
+def test_the_invite_says_what_an_organisation_admin_can_do_that_a_colleague_cannot(client_request, db_session):
+    """Signing the covenant, naming contacts and recording homes are for organisation admins only."""
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    for page in ("/team/invite", "/team"):
+        text = " ".join(client_request.get_page(page).text.split())
+        assert (
+            "Organisation admins can sign the covenant, name contacts for vacancies and referrals, "
+            "add and change homes, and invite colleagues and deactivate their accounts"
+        ) in text
