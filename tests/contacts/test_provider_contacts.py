@@ -316,3 +316,25 @@ def test_another_organisations_past_contacts_are_not_found_either(client_request
     client_request.login(provider_admin)
     client_request.get(f"/contacts/{theirs.id}/edit", expected_status=404)
     client_request.post(f"/contacts/{theirs.id}/edit", contact_form(), expected_status=404, form_url="/contacts/new")
+
+
+def test_after_naming_a_contact_an_admin_who_has_not_signed_is_led_on_to_sign(
+    client_request, db_session, provider_admin
+):
+    """The covenant's "Name a contact before you sign" sends admins here: the next step is linked."""
+    from tests.covenant.helpers import sign_current_version
+
+    client_request.login(provider_admin)
+    assert client_request.get_page("/contacts").soup.select_one("#sign-next") is None
+    client_request.post("/contacts/new", contact_form(), expected_redirect="/contacts")
+    page = client_request.get_page("/contacts")
+    sign_next = page.select_one("#sign-next")
+    assert "has a named contact now, so you can sign the covenant" in text_of(sign_next)
+    assert sign_next.select_one("a")["href"] == "/covenant/sign"
+    sign_current_version(db_session, provider_admin)
+    assert client_request.get_page("/contacts").soup.select_one("#sign-next") is None
+    colleague = create_user(
+        db_session, Role.PROVIDER, organisation=provider_admin.organisation, is_organisation_admin=False
+    )
+    client_request.login(colleague)
+    assert client_request.get_page("/contacts").soup.select_one("#sign-next") is None
