@@ -317,3 +317,20 @@ def test_the_receipt_page_says_which_covenant_version_the_return_was_made_under(
     assert client_request.get_page(url).select_one("#covenant-version").get_text(strip=True) == (
         f"Made under version {signed.signature.covenant_version.number} of the covenant."
     )
+
+
+def test_starting_a_correction_is_announced_as_important_not_as_a_success(
+    client_request, db_session, signed, quarterly_return
+):
+    """Nothing is done yet when a correction starts: the banner says what to do, without 'Success'."""
+    client_request.login(signed.user)
+    sign_through_the_page(client_request, quarterly_return)
+    version_1 = f"/returns/{quarterly_return.id}/submissions/1"
+    client_request.post(
+        f"/returns/{quarterly_return.id}/correct", form_url=version_1, expected_redirect="returns.task_list"
+    )
+    page = client_request.get_page(f"/returns/{quarterly_return.id}")
+    banner = page.select_one(".govuk-notification-banner")
+    assert "You are correcting the return" in banner.text
+    assert "govuk-notification-banner--success" not in banner.get("class", [])
+    assert "Success" not in banner.select_one(".govuk-notification-banner__title").text

@@ -175,7 +175,7 @@ def correct(return_id):
     flash(
         "You are correcting the return. Change what needs changing, then sign it again: the new version "
         "will replace the one signed before, which is kept.",
-        "success",
+        "info",  # nothing is done yet: an "Important" banner, not a "Success" one
     )
     return redirect(_task_list_url(quarterly_return))
 
