@@ -85,7 +85,13 @@ def _provider_actions(session: Session, user: User, version, now: datetime) -> l
     if user.is_organisation_admin and not has_named_contact(session, user.organisation_id):
         hint = f"{hint} Name a contact for vacancies and referrals first: you need one to sign.".strip()
     if user.is_organisation_admin:
-        return [DashboardAction(f"Sign version {version.number} of the covenant", url_for("covenant.sign"), hint)]
+        # The version matters to an organisation signing again; one that never signed just signs it.
+        text = (
+            "Sign the covenant"
+            if status.state == SigningState.NOT_SIGNED
+            else f"Sign version {version.number} of the covenant"
+        )
+        return [DashboardAction(text, url_for("covenant.sign"), hint)]
     admins = organisation_admin_names(session, user.organisation_id)
     return [
         DashboardAction(

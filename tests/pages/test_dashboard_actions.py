@@ -27,14 +27,14 @@ def test_a_new_organisation_admin_is_asked_to_name_a_contact_then_to_sign(client
     admin = create_user(db_session, Role.PROVIDER)
     client_request.login(admin)
     assert actions_on(client_request) == [
-        ("Sign version 1 of the covenant", "/covenant/sign"),
+        ("Sign the covenant", "/covenant/sign"),
         ("Name a contact for vacancies and referrals", "/contacts/new"),
     ]
     # The first says which comes first.
     first = client_request.get_page("/dashboard").select_one(".app-actions__item")
     assert "Name a contact for vacancies and referrals first: you need one to sign." in text_of(first)
     create_named_contact(db_session, admin.organisation)
-    assert actions_on(client_request) == [("Sign version 1 of the covenant", "/covenant/sign")]
+    assert actions_on(client_request) == [("Sign the covenant", "/covenant/sign")]
     assert "first: you need one to sign" not in client_request.get_page("/dashboard").text
 
 
