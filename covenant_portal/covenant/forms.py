@@ -1,6 +1,6 @@
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from covenant_portal.accounts.forms import full_name_field
 from covenant_portal.web.forms import PortalForm, text_field, textarea_field
@@ -83,6 +83,11 @@ class AuthoritySignForm(SignForm):
 
     def __init__(self, declaration: str, authority_name: str, *args, **kwargs):
         super().__init__(declaration, authority_name, *args, **kwargs)
-        self.full_name.label.text = "Authorised officer’s full name"
-        self.job_title.label.text = "Authorised officer’s job title"
+        # The messages name the officer too: "Enter your full name" would ask for the contact's own.
+        for field, what in ((self.full_name, "full name"), (self.job_title, "job title")):
+            field.label.text = f"Authorised officer’s {what}"
+            field.validators = [
+                DataRequired(message=f"Enter the authorised officer’s {what}"),
+                Length(max=200, message=f"The authorised officer’s {what} must be 200 characters or fewer"),
+            ]
         self.submit.label.text = "Sign the covenant"

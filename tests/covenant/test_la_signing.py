@@ -86,8 +86,18 @@ def test_the_officer_and_the_confirmation_are_required(client_request, db_sessio
     client_request.login(bury)
     response = client_request.post("/la/covenant/sign", {"full_name": "Olu Officer"}, expected_status=400)
     assert "Confirm you are authorised to sign for Bury" in response.page.text
-    assert "Enter your job title" in response.page.text
+    assert "Enter the authorised officer’s job title" in response.page.text
+    assert "Enter your" not in response.page.text
     assert 'value="Olu Officer"' in response.page.html
+    assert db_session.scalar(select(LaCovenantSignature.id)) is None
+
+
+def test_a_too_long_officer_name_is_named_as_the_officer_s_and_kept(client_request, db_session, bury):
+    client_request.login(bury)
+    form = SIGN_FORM | {"full_name": "O" * 201}
+    response = client_request.post("/la/covenant/sign", form, expected_status=400)
+    assert "The authorised officer’s full name must be 200 characters or fewer" in response.page.text
+    assert f'value="{"O" * 201}"' in response.page.html
     assert db_session.scalar(select(LaCovenantSignature.id)) is None
 
 
