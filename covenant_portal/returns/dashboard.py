@@ -13,6 +13,7 @@ from covenant_portal.filters import london_day
 from covenant_portal.returns.compliance import service as compliance
 from covenant_portal.returns.drafts.sections import SectionStatus, sections
 from covenant_portal.returns.drafts.service import OwedReturn, owed_returns
+from covenant_portal.returns.models import ReturnPeriod
 from covenant_portal.returns.status import ReturnState
 from covenant_portal.web.areas import DashboardAction
 
@@ -64,10 +65,14 @@ def _late_in_authority(session: Session, user: User, today: date) -> list[Dashbo
     if not periods:
         return []
     period = periods[0]
-    counts = compliance.state_counts(session, period, today, compliance.scope_for(user))
+    scope = compliance.scope_for(user)
+    counts = compliance.state_counts(session, period, today, scope)
     late = sum(counts[state] for state in LATE)
+    # An escalated return of an earlier quarter stays to chase until it is signed: the current
+    # quarter's counts alone would hide it.
+    earlier = _escalated_before(session, scope, period)
     if not late:
-        return []
+        return earlier
     return [
         DashboardAction(
             f"{late} {period.label} return{'' if late == 1 else 's'} late from providers in {user.local_authority.name}",
@@ -77,8 +82,29 @@ def _late_in_authority(session: Session, user: User, today: date) -> list[Dashbo
                 state=ReturnState.OVERDUE.value if counts[ReturnState.OVERDUE] else ReturnState.ESCALATED.value,
             ),
             f"{counts[ReturnState.ESCALATED]} of them escalated." if counts[ReturnState.ESCALATED] else "",
-        )
+        ),
+        *earlier,
     ]
+
+
+def _escalated_before(session: Session, scope: compliance.Scope, current: ReturnPeriod) -> list[DashboardAction]:
+    """One action for each earlier quarter with returns escalated and still not signed."""
+    by_period: dict[int, list[compliance.EscalatedReturn]] = {}
+    for found in compliance.escalated_returns(session, scope):
+        if found.period.starts_on < current.starts_on:
+            by_period.setdefault(found.period.id, []).append(found)
+    actions = []
+    for escalated in by_period.values():
+        period, count = escalated[0].period, len(escalated)
+        names = [found.organisation_name for found in escalated]
+        actions.append(
+            DashboardAction(
+                f"{count} {period.label} return{'' if count == 1 else 's'} escalated and still not sent",
+                url_for("compliance.table", period=period.id, state=ReturnState.ESCALATED.value),
+                f"Due on {period.due_on:%-d %B %Y}: {', '.join(names[:3])}{' and others' if count > 3 else ''}.",
+            )
+        )
+    return actions
 
 
 def _escalated(session: Session, user: User) -> list[DashboardAction]:

@@ -55,3 +55,32 @@ def test_the_la_dashboard_counts_every_provider_it_sees_as_the_returns_list_does
     assert not_started >= 1
     total = 3 + not_started
     assert f"{total} providers owe a return" in panel.text and f"{total} providers owe a return" in listed.text
+
+
+def test_an_earlier_quarter_s_escalated_return_stays_on_the_la_dashboard_until_signed(
+    client_request, db_session, scene
+):
+    # The current quarter is not yet due, so nothing in it is late; the quarter before has a return
+    # escalated and never signed: the LA is asked to chase it, not told "0 escalated" only.
+    current = period_of(db_session, 2026, 2)
+    current.due_on = london_day(utcnow()) + timedelta(days=20)
+    earlier = scene.period
+    assert earlier.starts_on < current.starts_on
+    db_session.add(
+        ReturnReminder(
+            organisation_id=scene.drafting.organisation.id,
+            period_id=earlier.id,
+            stage=ReminderStage.ESCALATED,
+            sent_on=earlier.due_on + timedelta(days=15),
+        )
+    )
+    db_session.flush()
+    client_request.login(scene.bolton_contact)
+    page = client_request.get_page("/dashboard")
+    action = page.select_one(f"a[href*='period={earlier.id}'][href*='state=escalated']")
+    assert action is not None
+    assert " ".join(action.get_text().split()) == f"1 {earlier.label} return escalated and still not sent"
+    assert "Damson House Ltd" in page.text
+    # Another authority's contact, who does not see Damson House, is not asked to chase it.
+    client_request.login(scene.wigan_contact)
+    assert "Damson House Ltd" not in client_request.get_page("/dashboard").text
