@@ -78,6 +78,15 @@ def test_an_la_contacts_dashboard_asks_them_to_review_a_need_past_its_review_dat
     assert edit.select_one(f'a[href="/expansions/needs/{past.id}/withdraw"]') is not None
 
 
+def test_an_la_contacts_dashboard_counts_the_proposals_waiting_in_words(client_request, db_session, who):
+    client_request.login(who.bury)
+    panel = client_request.get_page("pages.dashboard").text
+    assert "No proposals for Bury waiting for a first response." in panel
+    assert "0 proposals" not in panel
+    submitted(db_session, who.provider)
+    assert "1 proposal for Bury waiting for a first response." in client_request.get_page("pages.dashboard").text
+
+
 def test_the_draft_is_saved_section_by_section_and_a_colleagues_save_is_shown(client_request, db_session, who):
     proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
     client_request.login(who.provider)
