@@ -67,6 +67,13 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 @pytest.fixture
+def postgresql(database_url):
+    """For a test of simultaneous writers: skipped on SQLite, which allows one writer at a time."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
+
+
+@pytest.fixture
 def empty_database_url(request, tmp_path) -> str:
     """A database no migration has touched: a new SQLite file, or a new PostgreSQL schema."""
     yield from database_of_its_own(request, tmp_path / "empty.sqlite", "pytest_empty")

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.live
 DUE = datetime(2026, 3, 4, 7, 0, tzinfo=timezone.utc)  # the acknowledgement's due date, 07:00 in London
 
 
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
-
-
 def committed_concerns(app, count: int) -> list[str]:
     """`count` concerns, each by a new provider about Bolton, committed; the LA contact to chase."""
     with app.app_context():

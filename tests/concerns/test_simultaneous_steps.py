@@ -5,7 +5,6 @@ was, on PostgreSQL: one proposal is kept, the other is refused as changed meanwh
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import User
@@ -14,12 +13,6 @@ from covenant_portal.concerns.models import Concern, EventKind
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web.stale import ChangedMeanwhile
 from tests.concerns.helpers import LOGGED_AT, about_la, make_parties
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def test_simultaneous_proposals_from_pages_showing_the_same_concern_keep_one(postgresql, committed_app):

@@ -5,7 +5,6 @@ it was, on PostgreSQL: one new version is saved, the other change is refused as 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,12 +16,6 @@ from covenant_portal.db import get_session, utcnow
 from covenant_portal.web.stale import ChangedMeanwhile
 from tests.contacts.contacts import create_contact
 from tests.factories import create_user
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def test_simultaneous_changes_of_one_contact_save_one_version(postgresql, committed_app):

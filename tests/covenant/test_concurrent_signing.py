@@ -4,7 +4,6 @@ signature and one ledger entry result, and the other admin is shown the first on
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,12 +17,6 @@ from covenant_portal.signing.models import LedgerEntry
 from covenant_portal.mail.links import Links
 from tests.covenant.helpers import create_named_contact
 from tests.factories import create_user
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def test_simultaneous_signatures_of_one_organisation_make_one_record(postgresql, committed_app):

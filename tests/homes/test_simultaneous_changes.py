@@ -6,7 +6,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,12 +18,6 @@ from covenant_portal.homes.models import ProviderHome
 from covenant_portal.web.stale import ChangedMeanwhile
 from tests.factories import create_user
 from tests.homes.homes import create_home
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def test_simultaneous_changes_from_pages_showing_the_same_home_save_one(postgresql, committed_app):

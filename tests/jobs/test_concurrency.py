@@ -4,7 +4,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,12 +17,6 @@ from tests.jobs.processes import RunningFlask, flask_environment
 from tests.mail.outbox import queue_notice
 
 AS_OF = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def queue_committed(app, count: int, queued_at: datetime) -> list[str]:

@@ -6,7 +6,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -128,12 +127,6 @@ def test_a_running_slot_is_not_taken_over_before_its_lease_ends(committed_app, d
     assert just_before.outcome == Outcome.ALREADY_RUN and just_before.run.status == JobRunStatus.RUNNING
     assert at_the_end.outcome == Outcome.SUCCEEDED
     assert work_done(committed_app) == 1
-
-
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
 
 
 def test_of_several_takers_at_once_one_takes_the_slot_over(postgresql, committed_app, database_url):

@@ -21,12 +21,6 @@ pytestmark = pytest.mark.live
 DUE_ON = date(2026, 7, 29)
 
 
-@pytest.fixture
-def postgresql(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("runs with --db postgresql (SQLite allows one writer at a time, so there is no race to test)")
-
-
 def committed_providers(app, count: int) -> list[str]:
     """`count` providers owing Q1 2026 to 2027, committed; the addresses their reminders go to."""
     with app.app_context():
