@@ -105,6 +105,14 @@ def test_a_planned_opening_before_this_month_is_refused(month, year, refused):
     assert ("opening_month" in problems) is refused
 
 
+@pytest.mark.parametrize(("year", "refused"), [("2020", True), ("2025", True), ("2026", False), ("2027", False)])
+def test_a_planned_opening_year_typed_without_its_month_is_refused_before_this_year(year, refused):
+    today = date(2026, 12, 3)
+    problems = rules.section_problems("service", {"opening_year": year}, {}, complete=False, today=today)
+    assert problems.get("opening_year") == ("The planned opening must be in 2026 or later" if refused else None)
+    assert "opening_month" not in problems
+
+
 def test_a_planned_opening_is_checked_against_the_saving_day(db_session, who):
     proposal = drafts.start_proposal(db_session, who.provider, SYSTEM, NOW)  # October 2026
     past = {**ANSWERS["service"], "opening_month": "9", "opening_year": "2026"}

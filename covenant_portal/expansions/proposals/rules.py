@@ -132,7 +132,7 @@ def section_problems(
     if section == "service" and not {"opening_month", "opening_year"} & problems.keys():
         opening = opening_problem(answers.get("opening_month"), answers.get("opening_year"), today)
         if opening:
-            problems["opening_month"] = opening
+            problems["opening_month" if (answers.get("opening_month") or "").strip() else "opening_year"] = opening
     return problems
 
 
@@ -145,9 +145,14 @@ def identifying_problem(question: Question, value: str | None) -> str | None:
 
 
 def opening_problem(month: str | None, year: str | None, today: date) -> str | None:
-    """A planned opening (month and year as typed) may not be in a month before today's."""
+    """A planned opening (month and year as typed) may not be in a month before today's, nor a year
+    typed without its month (the draft keeps what is typed so far) in a year before today's."""
     month_number, year_number = whole_number((month or "").strip()), whole_number((year or "").strip())
-    if month_number is None or year_number is None or not 1 <= month_number <= 12:
+    if year_number is None:
+        return None
+    if not (month or "").strip():
+        return f"The planned opening must be in {today.year} or later" if year_number < today.year else None
+    if month_number is None or not 1 <= month_number <= 12:
         return None
     if (year_number, month_number) < (today.year, today.month):
         return f"The planned opening must be in {today:%B %Y} or later"
