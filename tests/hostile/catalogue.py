@@ -285,7 +285,7 @@ TARGETS = [
         data={"kind": "learning", **SUMMARY_TYPED},
         shown_at=("/learning",),
     ),
-    Target("learning.edit", "officer", DRAFT_SUMMARY + "/edit", ("SummaryForm",), data=SUMMARY_TYPED),
+    Target("learning.edit", "officer", DRAFT_SUMMARY + "/edit", ("EditForm",), data=SUMMARY_TYPED),
     Target(
         "learning.publish",
         "officer",
