@@ -88,6 +88,8 @@ def test_the_list_filters_by_host_la_and_status(client_request, db_session, who,
     assert page.select_one("#local_authority option[selected]")["value"] == bury
     page = client_request.get_page("expansion_oversight.proposals", status="withdrawn")
     assert titles(page) == ["Withdrawn House"]
+    cells = [cell.get_text(" ", strip=True) for cell in page.select("#overseen tbody td")]
+    assert cells[-1] == "None: withdrawn before a first response"  # not a bare "None"
     nothing = client_request.get_page("expansion_oversight.proposals", local_authority=bury, status="withdrawn")
     assert not nothing.select("#overseen") and nothing.select_one("#no-proposals").get_text(strip=True) == (
         "No proposal matches."
