@@ -155,6 +155,7 @@ def lock_file_path(app: Flask) -> Path:
 @contextmanager
 def _advisory_lock(engine: sa.Engine) -> Iterator[str]:
     connection = engine.connect()
+    acquired = False
     try:
         key = connection.scalar(sa.text(ADVISORY_LOCK_KEY_QUERY))
         acquired = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
@@ -166,8 +167,20 @@ def _advisory_lock(engine: sa.Engine) -> Iterator[str]:
             )
         yield f"PostgreSQL advisory lock {key}"
     finally:
-        # Ending the database session releases the lock whatever happened; handing the connection
-        # back to the pool instead would keep the lock held.
+        _release(connection, key if acquired else None)
+
+
+def _release(connection: sa.Connection, key: int | None) -> None:
+    """Unlocks at once (the server ends a closed connection's session a moment later, so a scheduler
+    starting straight after could still find the lock held), then ends the database session, which
+    releases the lock whatever happened; handing the connection back to the pool would keep it."""
+    try:
+        if key is not None:
+            connection.rollback()
+            connection.scalar(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+    except sa.exc.DBAPIError:
+        pass  # the connection is gone, and the lock with it
+    finally:
         connection.invalidate()
         connection.close()
 
