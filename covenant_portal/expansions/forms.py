@@ -9,7 +9,7 @@ from covenant_portal.audit.forms import DayMonthYearField
 from covenant_portal.expansions.models import NEED_CATEGORY_LABELS, OUTCOME_LABELS, NeedPriority
 from covenant_portal.expansions.proposals import rules
 from covenant_portal.expansions.proposals.drafts import Seen
-from covenant_portal.web.forms import PortalForm, strip
+from covenant_portal.web.forms import PortalForm, WholeNumberField, strip
 from covenant_portal.web.identifiers import identifying_data_problem
 from covenant_portal.web.ids import parse_id
 from covenant_portal.web.stale import seen_field
@@ -23,6 +23,11 @@ NO_CHILD_DETAILS = (
 
 def _text(label: str, description: str = "") -> StringField:
     return StringField(label, widget=GovTextInput(), filters=[strip], description=description)
+
+
+def _number(label: str, description: str = "") -> WholeNumberField:
+    """A number typed as text: the service's rule says what is wrong with it (never the identifier check)."""
+    return WholeNumberField(label, widget=GovTextInput(), filters=[strip], description=description)
 
 
 def _area(label: str, description: str = NO_CHILD_DETAILS) -> TextAreaField:
@@ -48,9 +53,9 @@ class ButtonForm(PortalForm):
 class NeedForm(PortalForm):
     local_authority = SelectField("Local authority", widget=GovSelect(), validate_choice=False)
     category = _radios("Category of service", NEED_CATEGORY_LABELS)
-    age_from = _text("Youngest age", "In years, from 0 to 25")
-    age_to = _text("Oldest age", "In years, from 0 to 25")
-    places_wanted = _text("Places wanted")
+    age_from = _number("Youngest age", "In years, from 0 to 25")
+    age_to = _number("Oldest age", "In years, from 0 to 25")
+    places_wanted = _number("Places wanted")
     priority = _radios("Priority", {priority: priority.label for priority in NeedPriority})
     area = _text("Ward or district (optional)", "Where the service is needed, if it matters")
     notes = _area("Notes (optional)")
@@ -131,9 +136,11 @@ def _field(question: rules.Question):
         return _text(
             question.label, "The first half of the postcode only, like BL9 — never the full postcode or address"
         )
-    # A fee is typed after a £ prefix, which screen readers do not read (GOV.UK's input prefix is
-    # aria-hidden): its label says the unit in words, as GOV.UK's "Amount, in pounds" does.
-    return _text(f"{question.label}, in pounds" if question.money else question.label)
+    if question.kind == "number":
+        # A fee is typed after a £ prefix, which screen readers do not read (GOV.UK's input prefix is
+        # aria-hidden): its label says the unit in words, as GOV.UK's "Amount, in pounds" does.
+        return _number(f"{question.label}, in pounds" if question.money else question.label)
+    return _text(question.label)
 
 
 def _section_form(name: str, section: str) -> type[SectionForm]:

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length
 from covenant_portal.web.identifiers import identifying_data_problem
 
 # The fields people write words in: every one is checked for child-identifying data. E-mail,
-# password, hidden, number and choice fields are other classes and are not free text.
+# password, hidden, number (WholeNumberField) and choice fields are other classes and are not free text.
 FREE_TEXT_TYPES = frozenset({"StringField", "TextAreaField"})
 
 
@@ -95,6 +95,13 @@ def whole_number(typed) -> int | None:
     if len(typed.lstrip("-")) > 18:
         return -(10**18) if typed.startswith("-") else 10**18
     return int(typed)
+
+
+class WholeNumberField(StringField):
+    """A number typed as text (so a mistake is shown back as typed), whose own rule (a validator, or
+    the service's `whole_number` check) says what is wrong with it: "M1 1AE" in a number of places
+    is not a number, and the field says so, not that it looks like a postcode. Not free text: it
+    is not run through the identifier check, as what it keeps is only ever a whole number."""
 
 
 def email_field(label: str = "Email address", missing: str = "Enter your email address", **kwargs) -> EmailField:

@@ -63,6 +63,26 @@ def test_an_la_contact_publishes_a_need_and_errors_keep_what_was_typed(client_re
     assert "Ramsbottom" in client_request.get_page("expansion_needs.needs").text
 
 
+def test_a_postcode_typed_in_a_number_field_is_refused_as_not_a_number(client_request, db_session, who):
+    """A number field's own rule speaks: "M1 1AE" is not a whole number (the identifier check, with
+    its postcode message, is for free text), in a need and in a proposal's section alike."""
+    client_request.login(who.bury)
+    typed = {"age_from": "M1 1AE", "age_to": "M1 1AE", "places_wanted": "M1 1AE"}
+    data = {"category": "fostering", "priority": "low", "review_on": ["31", "3", "2027"], **typed}
+    response = client_request.post("expansion_needs.new_need", data, expected_status=400)
+    assert response.page.error_for("age_from") == "Youngest age must be a whole number from 0 to 25"
+    assert response.page.error_for("age_to") == "Oldest age must be a whole number from 0 to 25"
+    assert response.page.error_for("places_wanted") == "Places wanted must be a whole number from 1 to 500"
+    assert "postcode" not in response.page.text.lower() and 'value="M1 1AE"' in response.get_data(as_text=True)
+    proposal = draft(db_session, who.provider, {"service": ANSWERS["service"]})
+    client_request.login(who.provider)
+    url = client_request.url_for("expansion_proposals.section", proposal_id=proposal.id, section="service")
+    shown = hidden(client_request.get(url).get_data(as_text=True))
+    response = client_request.post(url, {**ANSWERS["service"], **shown, "places": "M1 1AE"}, expected_status=400)
+    assert response.page.error_for("places") == "Number of places must be a whole number, like 4"
+    assert 'value="M1 1AE"' in response.get_data(as_text=True)
+
+
 def test_an_la_contacts_dashboard_asks_them_to_review_a_need_past_its_review_date(client_request, db_session, who):
     today = london_day(utcnow())
     past = publish_need(db_session, who.bury, now=utcnow() - timedelta(days=90), review_on=today - timedelta(days=1))
