@@ -12,12 +12,22 @@ from tests.returns.test_compliance import scene  # noqa: F401 (the fixture)
 
 
 def _state_links(page, heading: str) -> dict[str, str]:
-    """The counts listed under the heading, by state: {"submitted": "1 submitted", ...}."""
+    """The counts listed under the heading, by state: {"submitted": "1 submitted", ...}. Every
+    non-zero count links to its returns; a zero count ("0 overdue") is plain text, not a link to an
+    empty list."""
     found = {}
     title = next(each for each in page.select("h2") if each.get_text().strip().startswith(heading))
-    for link in title.find_next("ul").select("a[href*='state=']"):
-        state = link["href"].rpartition("state=")[2]
-        found[state] = " ".join(link.get_text().split())
+    labels = {state.label.lower(): state.value for state in compliance.STATES}
+    for item in title.find_next("ul").select("li"):
+        text = " ".join(item.get_text().split())
+        count, _, label = text.partition(" ")
+        link = item.select_one("a")
+        if count == "0":
+            assert link is None, text
+        else:
+            assert link is not None and " ".join(link.get_text().split()) == text, text
+            assert link["href"].rpartition("state=")[2] == labels[label], text
+        found[labels[label]] = text
     return found
 
 
