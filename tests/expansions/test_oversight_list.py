@@ -9,6 +9,7 @@ import pytest
 from covenant_portal.access import Role
 from covenant_portal.audit.service import SYSTEM
 from covenant_portal.db import utcnow
+from covenant_portal.expansions.oversight import routes as oversight_routes
 from covenant_portal.expansions.proposals import drafts, submission
 from covenant_portal.filters import london_day
 from covenant_portal.web.working_days import clock
@@ -151,3 +152,38 @@ def test_an_la_contact_goes_back_to_their_queue(client_request, db_session, who,
     client_request.login(who.bury)
     page = client_request.get_page("expansion_triage.proposal", proposal_id=proposals[0].id)
     assert back_link(page) == ("Back to proposals", "/la/expansions")
+
+
+def test_the_list_has_pages_that_keep_its_filters(client_request, db_session, monkeypatch, who, proposals):
+    monkeypatch.setattr(oversight_routes, "PER_PAGE", 2)
+    client_request.login(who.admin)
+    first = client_request.get_page("expansion_oversight.proposals")
+    assert titles(first) == ["Escalated House", "Overdue House"]
+    assert first.select_one("#overseen caption").get_text(strip=True) == "Expansion proposals, 1 to 2 of 5 shown"
+    assert first.select_one(".govuk-pagination")["aria-label"] == "Pages of expansion proposals"
+    assert [a["href"] for a in first.select(".govuk-pagination__next a")] == ["/expansions/oversight?page=2"]
+    last = client_request.get_page("expansion_oversight.proposals", page=3)
+    assert titles(last) == ["Decided House"]
+    bury = local_authority(db_session, "Bury").ons_code
+    filtered = client_request.get_page("expansion_oversight.proposals", local_authority=bury)
+    [next_page] = [a["href"] for a in filtered.select(".govuk-pagination__next a")]
+    assert next_page == client_request.url_for("expansion_oversight.proposals", local_authority=bury, page=2)
+    second = client_request.get_page(next_page)
+    assert titles(second) == ["Decided House"]
+    assert second.select_one("#local_authority option[selected]")["value"] == bury
+    # A proposal opened from the second page goes back to it.
+    [opened] = [a["href"] for a in second.select("#overseen a")]
+    assert back_link(client_request.get_page(opened))[1] == next_page
+    for page in ("0", "-1", "x", "4", "99999999999999999999"):
+        client_request.get(f"/expansions/oversight?page={page}", expected_status=404)
+    client_request.get(f"/expansions/oversight?local_authority={bury}&page=3", expected_status=404)
+    # A way back with a hand-made page goes to the list's first page, never to a page not found.
+    href = back_link(client_request.get_page(f"/la/expansions/{proposals[0].id}?from=oversight&page=0"))[1]
+    assert href == "/expansions/oversight"
+
+
+def test_one_page_has_no_paging(client_request, who, proposals):
+    client_request.login(who.admin)
+    page = client_request.get_page("expansion_oversight.proposals")
+    assert len(titles(page)) == 5 and not page.select(".govuk-pagination")
+    assert page.select_one("#overseen caption").get_text(strip=True) == "Expansion proposals"

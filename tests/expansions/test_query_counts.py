@@ -87,3 +87,20 @@ def test_the_statements_read_do_not_grow_with_the_number_of_proposals(db_session
     assert {name: statements for name, (_, statements) in many.items()} == {
         name: statements for name, (_, statements) in few.items()
     }
+
+
+def test_a_page_of_the_oversight_list_reads_as_many_statements_however_many_proposals(client_request, db_session, who):
+    client_request.login(who.admin)
+
+    def statements() -> int:
+        with _statements(db_session) as counted:
+            client_request.get("expansion_oversight.proposals")
+            client_request.get("expansion_oversight.proposals", page=1)
+        return len(counted)
+
+    _add(db_session, who, 1)
+    few = statements()
+    assert few > 2  # the list is read, not cached
+    _add(db_session, who, 20)  # 63 proposals: two pages
+    assert client_request.get("expansion_oversight.proposals", page=2).status_code == 200
+    assert statements() == few

@@ -50,9 +50,9 @@ def queue():
     )
 
 
-# The list those who oversee reach a proposal from (`?from=oversight`) and the filters it had.
+# The list those who oversee reach a proposal from (`?from=oversight`), the filters it had and its page.
 FROM_OVERSIGHT = "oversight"
-OVERSIGHT_FILTERS = ("local_authority", "status")
+OVERSIGHT_FILTERS = ("local_authority", "status", "page")
 
 
 def _way_back() -> tuple[str, str]:
@@ -62,6 +62,8 @@ def _way_back() -> tuple[str, str]:
         return url_for("expansion_triage.queue"), "Back to proposals"
     if request.args.get("from") == FROM_OVERSIGHT:
         kept = {name: request.args[name] for name in OVERSIGHT_FILTERS if request.args.get(name)}
+        if "page" in kept and not (kept["page"].isdecimal() and int(kept["page"]) >= 1):
+            del kept["page"]  # hand-made: the list's first page rather than a page not found
         return url_for("expansion_oversight.proposals", **kept), "Back to expansion proposals"
     return url_for("pages.dashboard"), "Back to your dashboard"
 

@@ -17,6 +17,7 @@ from covenant_portal.covenant.service import current_version
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web import found_or_404
 from covenant_portal.web.csv import csv_response
+from covenant_portal.web.paging import page_number as _page_number, pagination
 from covenant_portal.web.views import link
 
 blueprint = Blueprint("compliance", __name__)
@@ -92,35 +93,6 @@ def _table(per_page: int | None):
     return session, periods, period, state, table
 
 
-def _page_number() -> int:
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        abort(404)
-    if page < 1:
-        abort(404)
-    return page
-
-
-def pagination(page: int, pages: int, url) -> dict | None:
-    """govukPagination's parameters: the first, last and neighbouring pages, gaps as ellipses."""
-    if pages <= 1:
-        return None
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number > previous + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": url(number), "current": number == page})
-        previous = number
-    return {
-        "items": items,
-        "previous": {"href": url(page - 1)} if page > 1 else None,
-        "next": {"href": url(page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of providers",
-    }
-
-
 @blueprint.get("/la/returns")
 @allowed(Role.LA_CONTACT, *OVERSEERS)
 def table():
@@ -134,7 +106,9 @@ def table():
         state=state,
         table=found,
         pagination=found
-        and pagination(found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n)),
+        and pagination(
+            found.page, found.pages, lambda n: url_for("compliance.table", **filters, page=n), "Pages of providers"
+        ),
         pledges=pledges,
         pledge_numbers=[int(pledge["number"]) for pledge in pledges],
         states=compliance.STATES,
