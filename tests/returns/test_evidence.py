@@ -245,6 +245,8 @@ def test_a_provider_uploads_lists_downloads_and_removes_a_file(client_request, d
     page = client_request.get(evidence_url(quarterly_return)).get_data(as_text=True)
     assert "Staffing policy.docx is attached to pledge 1." in page
     assert "Word document (DOCX), 466 bytes" in page  # in words, as "smaller than 10 MB" is (not "466 Bytes")
+    # The back link above and the link below the upload, where a provider ends, say the same words.
+    assert page.count("Back to pledge 1</a>") == 2 and "Return to pledge" not in page
     assert len(files.DOCX) == 466
     added = db_session.scalar(select(EvidenceFile))
     assert f"/returns/{quarterly_return.id}/evidence/{added.id}" in page
