@@ -187,3 +187,40 @@ def test_one_page_has_no_paging(client_request, who, proposals):
     page = client_request.get_page("expansion_oversight.proposals")
     assert len(titles(page)) == 5 and not page.select(".govuk-pagination")
     assert page.select_one("#overseen caption").get_text(strip=True) == "Expansion proposals"
+
+
+def test_a_proposals_version_and_letter_go_back_to_it_with_the_way_back_to_the_list(
+    client_request, db_session, who, proposals
+):
+    client_request.login(who.admin)
+    decided = proposals[3]
+    bury = local_authority(db_session, "Bury").ons_code
+    listed = client_request.get_page("expansion_oversight.proposals", local_authority=bury, status="decided")
+    [opened] = [a["href"] for a in listed.select("#overseen a") if a.get_text(strip=True) == decided.title]
+    assert "from=oversight" in opened and "status=decided" in opened
+    page = client_request.get_page(opened)
+    [version] = [a["href"] for a in page.select("a") if a.get_text(strip=True) == "Version 1"]
+    [letter] = [a["href"] for a in page.select("a") if a.get_text(strip=True).startswith("letter")]
+    for linked in (version, letter):
+        assert back_link(client_request.get_page(linked)) == ("Back to the proposal", opened)
+    # And from the proposal, back to the list as it was.
+    assert back_link(client_request.get_page(opened))[1] == client_request.url_for(
+        "expansion_oversight.proposals", local_authority=bury, status="decided"
+    )
+    # Reached any other way, they go back to the bare proposal; a hand-made way back goes nowhere else.
+    plain = client_request.url_for("expansion_triage.proposal", proposal_id=decided.id)
+    assert back_link(client_request.get_page(version.split("?")[0]))[1] == plain
+    hand_made = f"{letter.split('?')[0]}?from=oversight&status=//evil.example&next=https://evil.example&page=x"
+    href = back_link(client_request.get_page(hand_made))[1]
+    assert href.startswith(f"{plain}?") and "next" not in href and "page" not in href
+    assert back_link(client_request.get_page(f"{version.split('?')[0]}?from=https://evil.example"))[1] == plain
+
+
+def test_the_la_contacts_and_providers_letter_goes_back_to_the_bare_proposal(client_request, who, proposals):
+    decided = proposals[3]
+    for user, endpoint in ((who.bury, "expansion_triage.proposal"), (who.provider, "expansion_proposals.proposal")):
+        client_request.login(user)
+        page = client_request.get_page(client_request.url_for(endpoint, proposal_id=decided.id))
+        [letter] = [a["href"] for a in page.select("a") if a.get_text(strip=True).startswith("letter")]
+        back = back_link(client_request.get_page(f"{letter}?from=oversight&status=decided"))
+        assert back == ("Back to the proposal", client_request.url_for(endpoint, proposal_id=decided.id))

@@ -172,7 +172,9 @@ def version(proposal_id, version):
     return _version_page(found, version)
 
 
-def _version_page(found, number: int, back: str = "expansion_proposals.proposal"):
+def _version_page(found, number: int, back: str = "expansion_proposals.proposal", kept: dict | None = None):
+    """A signed version's page; its back link goes to the proposal's page `back`, with the way back
+    from there (`kept`: the query string the proposal's page was opened with) carried along."""
     chosen = found_or_404(next((v for v in found.versions if v.version == number), None))
     return render_template(
         "expansions/version.html",
@@ -181,6 +183,7 @@ def _version_page(found, number: int, back: str = "expansion_proposals.proposal"
         shown=wording.version_in_words(chosen.document),
         changes=wording.changes_since_previous(chosen),
         back=back,
+        kept=kept or {},
     )
 
 

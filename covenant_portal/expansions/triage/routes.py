@@ -23,7 +23,8 @@ from covenant_portal.web.forms import add_error
 from covenant_portal.web.views import email_links, form_page, signed_in_user
 
 blueprint = Blueprint("expansion_triage", __name__)
-LA_SIDE = (Role.LA_CONTACT, Role.ADMIN, Role.ESCALATION_OFFICER)
+OVERSEERS = (Role.ADMIN, Role.ESCALATION_OFFICER)
+LA_SIDE = (Role.LA_CONTACT, *OVERSEERS)
 
 
 def _for_la(proposal_id: int):
@@ -55,15 +56,26 @@ FROM_OVERSIGHT = "oversight"
 OVERSIGHT_FILTERS = ("local_authority", "status", "page")
 
 
+def _kept() -> dict[str, str]:
+    """The way back to the list of proposals those who oversee came from (`from=oversight`, its
+    filters and page), for a proposal's page and the pages it links to (its versions, its letters)
+    to carry along: only these names, each link built by `url_for`, so it leads nowhere else."""
+    if current_user.role not in OVERSEERS or request.args.get("from") != FROM_OVERSIGHT:
+        return {}
+    kept = {name: request.args[name] for name in OVERSIGHT_FILTERS if request.args.get(name)}
+    if "page" in kept and not (kept["page"].isdecimal() and int(kept["page"]) >= 1):
+        del kept["page"]  # hand-made: the list's first page rather than a page not found
+    return {"from": FROM_OVERSIGHT, **kept}
+
+
 def _way_back() -> tuple[str, str]:
     """Where a proposal's page goes back to: an LA contact's queue; for those who oversee, the list
     of proposals they came from (its filters kept, which it checks itself) or else their dashboard."""
     if current_user.role == Role.LA_CONTACT:
         return url_for("expansion_triage.queue"), "Back to proposals"
-    if request.args.get("from") == FROM_OVERSIGHT:
-        kept = {name: request.args[name] for name in OVERSIGHT_FILTERS if request.args.get(name)}
-        if "page" in kept and not (kept["page"].isdecimal() and int(kept["page"]) >= 1):
-            del kept["page"]  # hand-made: the list's first page rather than a page not found
+    kept = _kept()
+    if kept:
+        del kept["from"]
         return url_for("expansion_oversight.proposals", **kept), "Back to expansion proposals"
     return url_for("pages.dashboard"), "Back to your dashboard"
 
@@ -78,6 +90,7 @@ def proposal(proposal_id, forms=None):
     return render_template(
         "expansions/la_proposal.html",
         back=_way_back(),
+        kept=_kept(),
         proposal=found,
         version=version,
         shown=wording.version_in_words(version.document),
@@ -195,7 +208,7 @@ def outcome(proposal_id):
 @blueprint.get("/la/expansions/<int:proposal_id>/versions/<int:version>")
 @allowed(*LA_SIDE)
 def version(proposal_id, version):
-    return _version_page(_for_la(proposal_id), version, back="expansion_triage.proposal")
+    return _version_page(_for_la(proposal_id), version, back="expansion_triage.proposal", kept=_kept())
 
 
 def _outcome(found, outcome_id: int) -> ProposalOutcome:
@@ -214,6 +227,7 @@ def letter(proposal_id, outcome_id):
         outcome=row,
         version=row.version,
         reference=receipt_reference(row.ledger_seq),
+        kept=_kept(),
     )
 
 
