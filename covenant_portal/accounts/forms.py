@@ -6,6 +6,10 @@ from covenant_portal.accounts.passwords import password_problem
 from covenant_portal.web.forms import PortalForm, compact_upper, email_field, text_field
 from covenant_portal.web.widgets import CheckboxInput
 
+# What an Ofsted URN typed at sign-up may be, said the same way in the hint and in the message (a
+# home's URN, homes/forms.py, is said the same way, with what it accepts).
+PROVIDER_URN_FORMS = "SC and 6 digits, like SC123456, or 6 or 7 digits, like 1234567"
+
 
 def new_password_field(label: str = "Create a password") -> PasswordField:
     return PasswordField(
@@ -102,15 +106,9 @@ class SignUpForm(NewPasswordRules, PortalForm):
     ofsted_provider_urn = StringField(
         "Ofsted unique reference number (URN) (optional)",
         widget=GovTextInput(),
-        description="Your provider or setting URN, like 1234567 or SC123456",
+        description=f"Your provider or setting URN, as on your Ofsted registration: {PROVIDER_URN_FORMS}",
         filters=[compact_upper],
-        validators=[
-            Optional(),
-            Regexp(
-                r"^(\d{6,7}|SC\d{6})$",
-                message="Ofsted URN must be 6 or 7 digits, like 1234567, or SC and 6 digits, like SC123456",
-            ),
-        ],
+        validators=[Optional(), Regexp(r"^(SC\d{6}|\d{6,7})$", message=f"Ofsted URN must be {PROVIDER_URN_FORMS}")],
     )
     full_name = full_name_field()
     job_title = job_title_field()

@@ -26,6 +26,9 @@ CHOOSE_HOST = "Select the local authority the home is in"
 CHOOSE_TYPE = "Select the type of home or service"
 CHOOSE_STATUS = "Select whether the home is open, planned or closed"
 MOST_PLACES = 9999
+# What a home's Ofsted URN may be, said the same way in the hint and in the message (as the
+# provider's URN at sign-up is, accounts/forms.py, with what it accepts).
+HOME_URN_FORMS = "SC and 6 digits, like SC123456, or 7 digits, like 1234567"
 
 
 class WholeNumber:
@@ -69,15 +72,9 @@ class HomeForm(PortalForm):
     ofsted_urn = StringField(
         "Ofsted unique reference number (URN) (optional)",
         widget=GovTextInput(),
-        description="SC and 6 digits, like SC123456, or 7 digits, like 1234567",
+        description=f"The home’s URN, as on its Ofsted registration: {HOME_URN_FORMS}",
         filters=[compact_upper],
-        validators=[
-            Optional(),
-            Regexp(
-                r"^(SC\d{6}|\d{7})$",
-                message="Ofsted URN must be SC and 6 digits, like SC123456, or 7 digits, like 1234567",
-            ),
-        ],
+        validators=[Optional(), Regexp(r"^(SC\d{6}|\d{7})$", message=f"Ofsted URN must be {HOME_URN_FORMS}")],
     )
     home_type = RadioField(
         "Type of home or service",

@@ -174,7 +174,7 @@ def test_a_form_with_mistakes_is_shown_again_with_what_was_typed(client_request,
         "Enter the name of your organisation",
         "Companies House number must be 8 characters, like 01234567 or SC123456",
         "Charity number must be 6 or 7 digits",
-        "Ofsted URN must be 6 or 7 digits",
+        "Ofsted URN must be SC and 6 digits, like SC123456, or 6 or 7 digits, like 1234567",
         "Enter an email address in the correct format, like name@example.com",
         "Passwords do not match",
     ):
@@ -205,6 +205,7 @@ def test_a_weak_password_is_refused(client_request, password, message):
         ("charity_number", "1123456", "1123456"),
         ("charity_number", "SC012345", "SC012345"),
         ("ofsted_provider_urn", "1234567", "1234567"),
+        ("ofsted_provider_urn", "123456", "123456"),  # 6 digits, as the hint says
     ],
 )
 def test_reference_numbers_are_kept_in_one_form(client_request, db_session, field, typed, stored):
@@ -218,3 +219,11 @@ def test_reference_numbers_are_kept_in_one_form(client_request, db_session, fiel
 def test_signed_in_people_are_sent_to_their_dashboard(client_request, db_session):
     client_request.login(create_user(db_session, Role.PROVIDER))
     assert client_request.get("/sign-up", expected_status=302, expected_redirect="/dashboard").location == "/dashboard"
+
+
+def test_the_ofsted_urn_hint_says_what_the_field_accepts_as_its_message_does(client_request):
+    hint = "Your provider or setting URN, as on your Ofsted registration: "
+    accepted = "SC and 6 digits, like SC123456, or 6 or 7 digits, like 1234567"
+    assert hint + accepted in client_request.get("/sign-up").get_data(as_text=True)
+    response = client_request.post("/sign-up", {**SIGN_UP, "ofsted_provider_urn": "12345"}, expected_status=400)
+    assert response.page.error_for("ofsted_provider_urn") == f"Ofsted URN must be {accepted}"

@@ -21,7 +21,7 @@ def test_an_organisation_admin_adds_a_home_and_sees_it_listed(client_request, db
     assert "You have not added any homes" in client_request.get("/homes").get_data(as_text=True)
     form_page = client_request.get("/homes/new").get_data(as_text=True)
     assert "Do not enter any information about children" in form_page
-    assert "SC and 6 digits, like SC123456, or 7 digits, like 1234567" in form_page
+    assert "The home’s URN, as on its Ofsted registration: SC and 6 digits, like SC123456, or 7 digits" in form_page
     assert "approved fostering places" in form_page
 
     response = client_request.post(
