@@ -125,7 +125,7 @@ def chase(session: Session, links: Links, today: date, now: datetime, report: Ch
                         label=label,
                         stage=stage,
                         due_on=found.due_on.strftime("%-d %B %Y"),
-                        standing=found.describe().lower(),  # mid-sentence: "(due today)"
+                        standing=found.describe(mid_sentence=True),  # mid-sentence: "(due today)"
                         link=links.url("concerns.concern", concern_id=concern.id),
                         concern_id=concern.id,
                     )

@@ -24,7 +24,7 @@ def expansion_actions(session, user, now) -> list[DashboardAction]:
                 DashboardAction(
                     f"Triage {len(waiting)} expansion proposal{'s' if len(waiting) != 1 else ''}",
                     url_for("expansion_triage.queue"),
-                    f"First due: {first.proposal.title}, {first.clock.describe().lower()}",
+                    f"First due: {first.proposal.title}, {first.clock.describe(mid_sentence=True)}",
                 )
             )
         return actions + [
@@ -53,7 +53,7 @@ def expansion_actions(session, user, now) -> list[DashboardAction]:
                 f"Expansion proposal escalated: {due.proposal.host_local_authority.name} has not responded to "
                 f"“{due.proposal.title}”",
                 url_for("expansion_triage.proposal", proposal_id=due.proposal.id),
-                f"The first response was due on {due.clock.due_on:%-d %B %Y} ({due.clock.describe().lower()}); only "
+                f"The first response was due on {due.clock.due_on:%-d %B %Y} ({due.clock.describe(mid_sentence=True)}); only "
                 f"{due.proposal.host_local_authority.name}’s contacts can respond",
             )
             for due in chasing.escalated(session, london_day(now))

@@ -83,13 +83,15 @@ class Clock:
     def overdue(self) -> bool:
         return self.working_days_left < 0
 
-    def describe(self) -> str:
-        """ "3 working days left", "Due today", "2 working days overdue", with "(paused)"."""
+    def describe(self, mid_sentence: bool = False) -> str:
+        """ "3 working days left", "Due today", "2 working days overdue", with "(paused)": to start a
+        sentence or stand alone (a table cell); `mid_sentence` for after other words ("Due 3 May 2027:
+        due today"), the only difference being "due today"."""
         left = self.working_days_left
         if left > 0:
             text = f"{left} working day{'s' if left != 1 else ''} left"
         elif left == 0:
-            text = "Due today"
+            text = "due today" if mid_sentence else "Due today"
         else:
             text = f"{-left} working day{'s' if left != -1 else ''} overdue"
         return f"{text} (paused)" if self.paused else text

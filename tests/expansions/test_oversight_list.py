@@ -12,9 +12,10 @@ from covenant_portal.db import utcnow
 from covenant_portal.expansions.oversight import routes as oversight_routes
 from covenant_portal.expansions.proposals import drafts, submission
 from covenant_portal.filters import london_day
-from covenant_portal.web.working_days import clock
+from covenant_portal.web.working_days import clock, is_working_day
 from tests.expansions.helpers import ANSWERS, draft, outcome, people, submitted
 from tests.factories import create_user, local_authority
+from tests.page import text_of
 
 
 @pytest.fixture
@@ -224,3 +225,20 @@ def test_the_la_contacts_and_providers_letter_goes_back_to_the_bare_proposal(cli
         [letter] = [a["href"] for a in page.select("a") if a.get_text(strip=True).startswith("letter")]
         back = back_link(client_request.get_page(f"{letter}?from=oversight&status=decided"))
         assert back == ("Back to the proposal", client_request.url_for(endpoint, proposal_id=decided.id))
+
+
+def test_a_proposal_due_today_says_so_mid_sentence(client_request, db_session, who):
+    today = london_day(utcnow())
+    if not is_working_day(today):
+        pytest.skip("nothing falls due on a day that is not a working day")
+    at = next(
+        utcnow() - timedelta(days=days_ago)
+        for days_ago in range(10, 30)
+        if clock(london_day(utcnow() - timedelta(days=days_ago)), 10, today).working_days_left == 0
+    )
+    due = submitted(db_session, who.provider, now=at, answers=in_la(db_session, "Bury", "Due House"))
+    client_request.login(who.admin)
+    [row] = client_request.get_page("expansion_oversight.proposals").table("#overseen")[1:]
+    assert row[4].startswith("Due ") and row[4].endswith(": due today")
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=due.id)
+    assert text_of(page.select_one("#clock")).endswith(": due today.")

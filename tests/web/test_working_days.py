@@ -56,3 +56,13 @@ def test_clock_counts_down_then_shows_days_overdue():
     late = clock(date(2026, 11, 30), 2, today=date(2026, 12, 7))
     assert late.overdue and late.due_on == date(2026, 12, 2) and late.describe() == "3 working days overdue"
     assert clock(date(2026, 11, 30), 2, today=date(2026, 12, 3)).describe() == "1 working day overdue"
+
+
+def test_a_clock_is_described_to_start_a_sentence_or_in_the_middle_of_one():
+    today = clock(date(2026, 11, 30), 2, today=date(2026, 12, 2))
+    assert (today.describe(), today.describe(mid_sentence=True)) == ("Due today", "due today")
+    paused = clock(date(2026, 11, 30), 2, today=date(2026, 12, 2), pauses=[(date(2026, 12, 2), None)])
+    assert paused.describe(mid_sentence=True) == "1 working day left (paused)"
+    for seen_on in (date(2026, 11, 30), date(2026, 12, 3)):
+        shown = clock(date(2026, 11, 30), 2, today=seen_on)
+        assert shown.describe(mid_sentence=True) == shown.describe()  # nothing else to lower
