@@ -58,9 +58,10 @@ def la_concern_figures(session: Session, quarters: Sequence[tuple[int, int]]) ->
                 financial_year,
                 quarter,
                 RESOLUTION,
-                "Concerns resolved within their deadline (%)",
+                "Share of concerns resolved within their deadline",
                 100.0 * sum(resolved) / len(resolved) if resolved else None,
                 target=100.0,
                 higher_is_better=True,
                 cases=len(resolved),
+                unit="%",
             )

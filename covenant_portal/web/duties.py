@@ -50,6 +50,7 @@ class LaPledgeFigure:
     target: float | None = None  # the pledge's deadline or aim, in the same unit
     higher_is_better: bool = False
     cases: int = 0  # how many cases the figure is made from
+    unit: str = ""  # written after the value and the target where shown: "%" for a percentage
 
 
 # (session, now) -> every duty broken after its ladder ran out (those met since included, with met_on)

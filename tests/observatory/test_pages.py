@@ -2,11 +2,14 @@
 pages show detail to those allowed; ratings are in words; charts have a title, summary and table."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from covenant_portal.access import Role
+from covenant_portal.concerns import service as concerns
+from covenant_portal.concerns.models import Category, Severity, Side
+from covenant_portal.concerns.service import ConcernDetails
 from covenant_portal.db import utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.observatory import rag
@@ -161,3 +164,35 @@ def test_an_la_page_counts_its_providers_in_words_that_agree(client_request, db_
     pledges = page.soup.find("caption", string=re.compile("kept its side of the covenant")).find_parent("table")
     figures = [cell.get_text(strip=True) for cell in pledges.select("td.govuk-table__cell--numeric")]
     assert figures and not [figure for figure in figures if figure.endswith(".0")]
+
+
+def test_the_share_of_concerns_resolved_in_time_is_named_in_words_and_shown_as_a_percentage(
+    client_request, db_session, scene
+):
+    # A page label, not a published field (the stable key, figures.RESOLUTION, is what machines read).
+    bolton = local_authority(db_session, "Bolton")
+    contact = create_user(db_session, Role.LA_CONTACT, local_authority=bolton)
+    logged = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # Q1 2026 to 2027
+    details = ConcernDetails(
+        about_side=Side.LOCAL_AUTHORITY,
+        about_id=bolton.id,
+        category=Category.REFERRAL_INFORMATION,
+        severity=Severity.HIGH,
+        event_on=date(2026, 5, 1),
+        description="The referral left out the education plan.",
+    )
+    concern = concerns.raise_concern(db_session, scene.p.user, details, logged)
+    concerns.acknowledge(db_session, concern, contact, logged + timedelta(days=1))
+    concerns.propose_resolution(db_session, concern, contact, "Resent.", logged + timedelta(days=1))
+    concerns.resolve(db_session, concern, scene.p.user, logged + timedelta(days=2))
+    client_request.login(contact)
+    page = client_request.get_page("observatory.local_authority", la_id=bolton.id)
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in page.soup.find("caption", string=re.compile("kept its side")).find_parent("table").select("tbody tr")
+    ]
+    resolved = [row for row in rows if row[1] == "Share of concerns resolved within their deadline"]
+    assert [row[:4] for row in resolved if row[0] == "Q1 2026 to 2027"] == [
+        ["Q1 2026 to 2027", "Share of concerns resolved within their deadline", "100%", "100%"]
+    ]
+    assert not [row for row in rows if "(%)" in row[1]]
