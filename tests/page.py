@@ -90,6 +90,8 @@ class Page:
         control = self.soup.find(attrs={"name": field}) or self.soup.find(id=field)
         assert control is not None, f"no field {field!r} on {self!r}"
         group = control.find_parent(class_="govuk-form-group")
+        if group is not None and group.find_parent(class_="govuk-date-input__item") is not None:
+            group = group.find_parent(class_="govuk-form-group")  # a date input's box: the date's message
         message = group.select_one(".govuk-error-message") if group is not None else None
         return text_of(message).removeprefix("Error:").strip()
 

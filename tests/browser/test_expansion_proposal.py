@@ -60,8 +60,8 @@ def test_a_proposal_for_bury_is_triaged_supported_with_conditions_and_commented_
         ("Number of places", "3"),
         ("Youngest age", "12"),
         ("Oldest age", "17"),
-        ("Planned opening month", "9"),
-        ("Planned opening year", "2027"),
+        ("Month", "9"),  # the planned opening: a date input, month and year
+        ("Year", "2027"),
     ):
         portal.fill(label, value)
     portal.press("Save and continue", expected_status=400)
