@@ -11,7 +11,6 @@ never used), in an app context, as the kinds' checks may expect.
 """
 
 from collections import defaultdict
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 
 from cryptography.exceptions import InvalidSignature
@@ -109,14 +108,23 @@ def _created_at(created: str) -> datetime:
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def start(
-    url: str, head: int, workers: int, keys: dict, kinds: dict[str, RecordKind], app, sizes
-) -> tuple[ProcessPoolExecutor, list[tuple[int, int]], list[Future]]:
-    """The pool, the ranges and their futures (each a scan.RangeCheck); the caller shuts the pool down."""
+def check_ranges(
+    session: Session, url: str, head: int, workers: int, keys: dict, kinds: dict[str, RecordKind], app, sizes
+) -> tuple[list[tuple[int, int]], list[scan.RangeCheck]]:
+    """The ranges of entries 1..head and each one's scan.RangeCheck, checked by `workers` processes:
+    this one and workers - 1 forked (ranges.shared_out)."""
     _shared.update(keys=keys, kinds=kinds, app=app)
-    pool = ranges.worker_pool(url, workers, _start_worker)
     bounds = ranges.split(head, workers * ranges.RANGES_PER_WORKER)
-    return pool, bounds, [pool.submit(_in_worker, lo, hi, sizes) for lo, hi in bounds]
+    connection = session.connection()
+    # Its own session on this process's connection: each page's expunge_all leaves the caller's alone.
+    with Session(bind=connection) as own, ranges.worker_pool(url, workers - 1, _start_worker) as pool:
+        checks = ranges.shared_out(
+            pool,
+            bounds,
+            lambda lo, hi: pool.submit(_in_worker, lo, hi, sizes),
+            lambda lo, hi: check_range(connection, own, lo, hi, sizes, keys, kinds, app),
+        )
+    return bounds, checks
 
 
 def _start_worker() -> None:

@@ -10,7 +10,7 @@ transaction of its own (the tests') is checked in this process, where its uncomm
 import gc
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -102,10 +102,39 @@ def check_integrity(session: Session, sizes, head: int, workers: int) -> tuple[s
     if url is None:
         checks = [integrity_of_range(connection, lo, hi, sizes) for lo, hi in bounds]
     else:
-        with worker_pool(url, workers) as pool:
-            futures: list[Future] = [pool.submit(_integrity_in_worker, lo, hi, sizes) for lo, hi in bounds]
-            checks = [future.result() for future in futures]
+        with worker_pool(url, workers - 1) as pool:
+            checks = shared_out(
+                pool,
+                bounds,
+                lambda lo, hi: pool.submit(_integrity_in_worker, lo, hi, sizes),
+                lambda lo, hi: integrity_of_range(connection, lo, hi, sizes),
+            )
     return stitch(connection, bounds, checks, sizes)
+
+
+def shared_out(
+    pool: Executor,
+    bounds: list[tuple[int, int]],
+    submit: Callable[[int, int], Future],
+    here: Callable[[int, int], scan.RangeCheck],
+) -> list[scan.RangeCheck]:
+    """Each range's check, in order, shared between the pool's workers and this process: the workers
+    take ranges from the front; this process, rather than wait for them, takes them from the back
+    (`here`), each one no worker has begun, until it meets one a worker has. So `workers` processes
+    check a ledger with workers - 1 forked, and this process's share begins at once, while the
+    workers are still starting and connecting."""
+    futures = [submit(lo, hi) for lo, hi in bounds]
+    done_here: dict[int, scan.RangeCheck] = {}
+    try:
+        for index in reversed(range(len(bounds))):
+            if not futures[index].cancel():  # a worker has begun it (or finished it)
+                break
+            done_here[index] = here(*bounds[index])
+        return [done_here[index] if index in done_here else future.result() for index, future in enumerate(futures)]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
 
 
 # The worker processes' side

@@ -3,6 +3,8 @@ database themselves (committed data, so these tests commit): whichever range hol
 same entry and the same problem are named as by a check in one process, and the ranges' Merkle
 subtrees fold to the roots the portal signed."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -187,3 +189,47 @@ def test_an_entry_whose_fields_need_json_escapes_is_decided_by_its_canonical_ent
     committed_change(long_ledger, seq, {"created_at": created_at + timedelta(seconds=1)})
     result = verified(long_ledger, integrity_only=True)
     assert (result.first_bad_seq, result.problem) == (seq, scan.ENTRY_HASH_MISMATCH)
+
+
+def test_this_process_checks_ranges_from_the_back_while_the_workers_take_the_front():
+    bounds = [(0, 4), (4, 8), (8, 12), (12, 16)]
+    worker_began, here_began = threading.Event(), threading.Event()
+    checked_by: dict[tuple[int, int], str] = {}
+
+    def in_worker(lo: int, hi: int):
+        worker_began.set()
+        assert here_began.wait(5)  # the worker's first range lasts until this process has begun its own
+        checked_by[lo, hi] = "worker"
+        return ("checked", lo, hi)
+
+    def here(lo: int, hi: int):
+        assert worker_began.wait(5)
+        here_began.set()
+        checked_by[lo, hi] = "here"
+        return ("checked", lo, hi)
+
+    with ThreadPoolExecutor(1) as pool:
+        checks = ranges.shared_out(pool, bounds, lambda lo, hi: pool.submit(in_worker, lo, hi), here)
+
+    assert checks == [("checked", lo, hi) for lo, hi in bounds]  # in order, whoever checked them
+    assert set(checked_by) == set(bounds)  # each range checked once
+    assert checked_by[0, 4] == "worker" and checked_by[12, 16] == "here"
+
+
+def test_a_failure_in_this_process_cancels_the_ranges_no_worker_has_begun():
+    bounds = [(0, 4), (4, 8), (8, 12)]
+    worker_may_go = threading.Event()
+    begun: list[tuple[int, int]] = []
+
+    def in_worker(lo: int, hi: int):
+        begun.append((lo, hi))
+        worker_may_go.wait(5)
+
+    def here(lo: int, hi: int):
+        raise RuntimeError("the database went away")
+
+    with ThreadPoolExecutor(1) as pool:
+        with pytest.raises(RuntimeError, match="went away"):
+            ranges.shared_out(pool, bounds, lambda lo, hi: pool.submit(in_worker, lo, hi), here)
+        worker_may_go.set()
+    assert (4, 8) not in begun and (8, 12) not in begun
