@@ -115,6 +115,14 @@ def plain_parts(raw: bytes) -> tuple[str, bytes, str, bytes] | None:
     read them; None for any other envelope, which only parse() decides."""
     if len(raw) > MAX_ENVELOPE_BYTES or not raw.startswith(_HEAD) or not raw.endswith(_TAIL):
         return None
+    sig_at = len(raw) - len(_TAIL) - _SIG_TEXT
+    for middle, (payload_type, keyid) in _middles.items():
+        if raw.endswith(middle, len(_HEAD), sig_at):
+            return _decoded(raw, sig_at - len(middle), sig_at, payload_type, keyid)
+    return _searched_parts(raw)
+
+
+def _searched_parts(raw: bytes) -> tuple[str, bytes, str, bytes] | None:
     # Searched for from the end, where the short fields are (the payload is most of the envelope).
     # Each part is then checked to hold no quote, so each separator occurs once: the same places as
     # searching from the start would find, whenever the envelope is read here at all.
@@ -127,13 +135,30 @@ def plain_parts(raw: bytes) -> tuple[str, bytes, str, bytes] | None:
     keyid = _plain_text(raw[keyid_at + len(_KEYID) : sig_at])
     if payload_type is None or keyid is None:
         return None
+    parts = _decoded(raw, type_at, sig_at + len(_SIG), payload_type, keyid)
+    if parts is not None and len(raw) - len(_TAIL) - (sig_at + len(_SIG)) == _SIG_TEXT and len(_middles) < 16:
+        _middles[raw[type_at : sig_at + len(_SIG)]] = (payload_type, keyid)
+    return parts
+
+
+def _decoded(raw: bytes, type_at: int, sig_at: int, payload_type: str, keyid: str):
+    """The parts, once the payload (before type_at) and the signature (from sig_at) are decoded."""
     try:
         # Strict: only the alphabet, correctly padded (so no quote hides in them either).
         payload = pybase64.b64decode(raw[len(_HEAD) : type_at], validate=True)
-        signature = pybase64.b64decode(raw[sig_at + len(_SIG) : -len(_TAIL)], validate=True)
+        signature = pybase64.b64decode(raw[sig_at : -len(_TAIL)], validate=True)
     except binascii.Error:
         return None
     return payload_type, payload, keyid, signature
+
+
+# What comes between the payload and the signature, from '","payloadType":"' to '","sig":"', for the
+# few payloadTypes and keyids the ledger holds, each learnt from an envelope read by searching: an
+# envelope that ends with one of them and a signature of the usual length (an Ed25519 signature,
+# 64 bytes, is 88 characters of padded base64) is read without searching. The parts are the same:
+# the signature holds no quote, so that '","sig":"' is the last in the envelope, and so on.
+_SIG_TEXT = 88
+_middles: dict[bytes, tuple[str, str]] = {}
 
 
 # The few payloadTypes and keyids the ledger holds, each read once (the ledger repeats them all).
