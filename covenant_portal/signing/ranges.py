@@ -5,12 +5,14 @@ ranges' results stitched together: the links between them, and the Merkle tree f
 Workers read committed data through connections of their own, so they are used only when the
 caller's session is bound to an engine (as in `ledger verify`); a session on a connection in a
 transaction of its own (the tests') is checked in this process, where its uncommitted rows are seen.
+This process checks ranges too (shared_out). An integrity-only check on PostgreSQL, where the server
+does the hashing, uses threads of this process instead of worker processes.
 """
 
 import gc
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -99,17 +101,29 @@ def check_integrity(session: Session, sizes, head: int, workers: int) -> tuple[s
     connection = session.connection()
     url = database_url(session) if workers > 1 and head >= INTEGRITY_PARALLEL_FROM_ENTRIES else None
     bounds = split(head, workers * RANGES_PER_WORKER if url else 1)
+    here = lambda lo, hi: integrity_of_range(connection, lo, hi, sizes)  # noqa: E731
     if url is None:
-        checks = [integrity_of_range(connection, lo, hi, sizes) for lo, hi in bounds]
+        checks = [here(lo, hi) for lo, hi in bounds]
+    elif connection.dialect.name == "postgresql":
+        # The server does most of the work (hashed_scan.py: it hashes each receipt where it lies),
+        # so threads are enough to keep every CPU busy, each waiting for its own connection's
+        # pages with the GIL released; nothing is forked. One connection more than the CPUs, so
+        # that while a thread runs its short Python part the servers still have every CPU.
+        engine = session.get_bind()
+        assert isinstance(engine, sa.Engine)  # database_url gives a URL only for a session bound to one
+        with ThreadPoolExecutor(workers, thread_name_prefix="ledger-verify") as pool:
+            checks = shared_out(
+                pool, bounds, lambda lo, hi: pool.submit(_integrity_in_thread, engine, lo, hi, sizes), here
+            )
     else:
         with worker_pool(url, workers - 1) as pool:
-            checks = shared_out(
-                pool,
-                bounds,
-                lambda lo, hi: pool.submit(_integrity_in_worker, lo, hi, sizes),
-                lambda lo, hi: integrity_of_range(connection, lo, hi, sizes),
-            )
+            checks = shared_out(pool, bounds, lambda lo, hi: pool.submit(_integrity_in_worker, lo, hi, sizes), here)
     return stitch(connection, bounds, checks, sizes)
+
+
+def _integrity_in_thread(engine: sa.Engine, lo: int, hi: int, sizes) -> scan.RangeCheck:
+    with engine.connect() as connection:
+        return integrity_of_range(connection, lo, hi, sizes)
 
 
 def shared_out(
