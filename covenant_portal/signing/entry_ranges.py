@@ -109,22 +109,12 @@ def _created_at(created: str) -> datetime:
 
 
 def check_ranges(
-    session: Session, url: str, head: int, workers: int, keys: dict, kinds: dict[str, RecordKind], app, sizes
+    url: str, head: int, workers: int, keys: dict, kinds: dict[str, RecordKind], app, sizes
 ) -> tuple[list[tuple[int, int]], list[scan.RangeCheck]]:
-    """The ranges of entries 1..head and each one's scan.RangeCheck, checked by `workers` processes:
-    this one and workers - 1 forked (ranges.shared_out)."""
+    """The ranges of entries 1..head and each one's scan.RangeCheck, checked by `workers` forked processes."""
     _shared.update(keys=keys, kinds=kinds, app=app)
     bounds = ranges.split(head, workers * ranges.RANGES_PER_WORKER)
-    connection = session.connection()
-    # Its own session on this process's connection: each page's expunge_all leaves the caller's alone.
-    with Session(bind=connection) as own, ranges.worker_pool(url, workers - 1, _start_worker) as pool:
-        checks = ranges.shared_out(
-            pool,
-            bounds,
-            lambda lo, hi: pool.submit(_in_worker, lo, hi, sizes),
-            lambda lo, hi: check_range(connection, own, lo, hi, sizes, keys, kinds, app),
-        )
-    return bounds, checks
+    return bounds, ranges.in_workers(url, workers, bounds, _in_worker, sizes, _start_worker)
 
 
 def _start_worker() -> None:

@@ -283,7 +283,7 @@ def _ranged_checks(session: Session, kinds, app, sizes, size: int, workers: int,
         broken, roots = ranges.check_integrity(session, sizes, size, workers if integrity_only else 0)
         return broken, roots, integrity_only
     keys = entry_ranges.key_pairs(verifying_keys(session))
-    bounds, checks = entry_ranges.check_ranges(session, url, size, workers, keys, kinds, app, sizes)
+    bounds, checks = entry_ranges.check_ranges(url, size, workers, keys, kinds, app, sizes)
     broken, roots = ranges.stitch(session.connection(), bounds, checks, sizes)
     return broken, roots, True
 
