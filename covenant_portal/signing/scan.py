@@ -10,6 +10,7 @@ starts ranges at multiples of a power of two, so those subtrees are nodes of the
 import gc
 import hashlib
 import re
+from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,16 +74,24 @@ def pages(cursor, sql: str, lo: int, hi: int, dialect: str) -> Iterator[list[tup
     """The rows of `sql` (which selects seq first, with two placeholders for lo < seq <= hi) in seq
     order, a page of at most PAGE seqs at a time: memory stays flat however long the ledger is, and
     each query asks for a short range of the primary key, which every plan reads by its index (a
-    query for the rest of a long range, with a LIMIT, was planned as a sort of all of it)."""
-    query = _marks(sql, dialect) + " ORDER BY seq"
+    query for the rest of a long range, with a LIMIT, was planned as a sort of all of it). Each page
+    is put in order here, not by the database: PostgreSQL, on a table it has not yet analysed, reads
+    such a range with a bitmap scan and then sorts the page's wide rows, a twentieth of the server's
+    time in integrity-only verification, where sorting a thousand rows that arrive in order costs
+    this process next to nothing."""
+    query = _marks(sql, dialect)
     after = lo
     while after < hi:
         top = min(after + PAGE, hi)
         cursor.execute(query, (after, top))
         page = cursor.fetchall()
         if page:
+            page.sort(key=_seq)
             yield page
         after = top
+
+
+_seq = itemgetter(0)
 
 
 def integrity_sql(dialect: str) -> str:
