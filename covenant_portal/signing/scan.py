@@ -208,9 +208,10 @@ def _chain_page(check: RangeCheck, page: list[tuple], slow_row) -> tuple[list[by
     prev_hash = check.last_entry_hash
     leaves: list[bytes] = []
     for seq, created, kind, subject, envelope, envelope_sha256, prev, entry_hash in page:
-        broken = link_problem(check, expected, prev_hash, seq, prev)
-        if broken is not None:
-            return leaves, broken
+        if seq != expected or prev != prev_hash:  # (the usual entry: no call)
+            broken = link_problem(check, expected, prev_hash, seq, prev)
+            if broken is not None:
+                return leaves, broken
         if sha256(envelope).hexdigest() != envelope_sha256:
             return leaves, Problem(seq, ENVELOPE_SHA256, ENVELOPE_MISMATCH)
         quick = (
