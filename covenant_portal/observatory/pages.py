@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.accounts.models import ProviderOrganisation
-from covenant_portal.web.duties import LaPledgeFigure
 from covenant_portal.homes.models import ProviderHome
 from covenant_portal.observatory import measures, rag
 from covenant_portal.observatory.charts import Chart, bar_chart
@@ -178,19 +177,6 @@ def provider_names(session: Session, found: Observatory, la_id: int) -> dict[int
             )
         ).all()
     )
-
-
-def pledge_number(value: float | None) -> str:
-    """A pledge figure or target as people write it: to one decimal place, none for a whole number
-    ("0", "10", "2.5"); "" for none."""
-    if value is None:
-        return ""
-    rounded = round(value, 1)
-    return f"{rounded:g}" if rounded == int(rounded) else f"{rounded:.1f}"
-
-
-def la_pledges(pledge_figures: list[LaPledgeFigure], la_id: int) -> list[tuple[LaPledgeFigure, rag.Rating]]:
-    return [(figure, rag.rate_figure(figure)) for figure in pledge_figures if figure.local_authority_id == la_id]
 
 
 def la_dialogue(found: Observatory, settings: ObservatorySettings, la_id: int, names: dict[int, str]) -> list:

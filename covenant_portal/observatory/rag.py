@@ -12,7 +12,9 @@ Providers' GM share (and a host LA's, and GM's):
 
 An LA's own pledge figure (duties.LaPledgeFigure) against its target, by the same bands: green when
 the target is met, amber when within half again of it (the partner and dialogue bands' idea: on
-track / close / needs a conversation), red beyond; "No cases" when there were none.
+track / close / needs a conversation), red beyond; "No cases" when there were none. Against the
+quarter before, a figure is better when it moved the way its pledge wants (lower, unless
+`higher_is_better`).
 """
 
 from dataclasses import dataclass
@@ -76,3 +78,10 @@ def rate_figure(figure: LaPledgeFigure) -> Rating:
     if figure.value <= figure.target:
         return MET
     return CLOSE if figure.value <= figure.target * AMBER_MARGIN else NOT_MET
+
+
+def compare_figures(now: float, before: float, higher_is_better: bool) -> int:
+    """An LA pledge figure against the quarter before's: 1 better, 0 the same, -1 worse."""
+    if now == before:
+        return 0
+    return 1 if (now > before) == higher_is_better else -1

@@ -11,7 +11,7 @@ from covenant_portal.accounts.models import ProviderOrganisation
 from covenant_portal.db import get_session, utcnow
 from covenant_portal.web.duties import la_pledge_figures
 from covenant_portal.filters import LONDON
-from covenant_portal.observatory import pages
+from covenant_portal.observatory import pages, pledges
 from covenant_portal.observatory.opendata import FILES, META_HEADER
 from covenant_portal.observatory.service import observatory, providers_in, quarters_keys
 from covenant_portal.observatory.settings import ObservatorySettings
@@ -91,8 +91,7 @@ def local_authority(la_id: int):
         found=found,
         latest_settled=found.latest_settled,
         dialogue=pages.la_dialogue(found, settings, la_id, names),
-        pledges=pages.la_pledges(la_pledge_figures(session, quarters_keys(found.quarters)), la_id),
-        pledge_number=pages.pledge_number,
+        pledges=pledges.la_pledges(la_pledge_figures(session, quarters_keys(found.quarters)), la_id, found.quarters),
         pledge_producers=len(current_app.extensions["la_pledge_figures"]),
         link=link,
     )

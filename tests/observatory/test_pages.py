@@ -14,7 +14,8 @@ from covenant_portal.db import utcnow
 from covenant_portal.filters import LONDON
 from covenant_portal.observatory import rag
 from covenant_portal.observatory.measures import Quarter
-from covenant_portal.observatory.pages import _share_summary, pledge_number
+from covenant_portal.observatory.pages import _share_summary
+from covenant_portal.observatory.pledges import pledge_number
 from covenant_portal.observatory.service import observatory
 from covenant_portal.observatory.settings import ObservatorySettings
 from covenant_portal.returns.calendar.routes import calendar_date
@@ -161,9 +162,22 @@ def test_an_la_page_counts_its_providers_in_words_that_agree(client_request, db_
     client_request.login(create_user(db_session, Role.LA_CONTACT, local_authority=local_authority(db_session, "Wigan")))
     page = client_request.get_page("observatory.local_authority", la_id=local_authority(db_session, "Wigan").id)
     assert "1 provider: GM share of each" in page.text and "1 providers" not in page.text
-    pledges = page.soup.find("caption", string=re.compile("kept its side of the covenant")).find_parent("table")
-    figures = [cell.get_text(strip=True) for cell in pledges.select("td.govuk-table__cell--numeric")]
+    tables = pledge_tables(page)
+    figures = [cell for _caption, rows in tables for row in rows for cell in row[1:3]]
     assert figures and not [figure for figure in figures if figure.endswith(".0")]
+
+
+def pledge_tables(page) -> list[tuple[str, list[list[str]]]]:
+    """The LA page's pledge tables after its "own pledges" heading: the latest quarter's, then each
+    measure's earlier quarters (inside a details component), as (caption, rows of cells)."""
+    heading = page.soup.find("h2", string=re.compile("own pledges"))
+    tables = []
+    for table in heading.find_all_next("table"):
+        rows = [[cell.get_text(" ", strip=True) for cell in row.select("th, td")] for row in table.select("tbody tr")]
+        assert all(row.select_one("th[scope=row]") for row in table.select("tbody tr"))
+        assert all(cell.get("scope") == "col" for cell in table.select("thead th"))
+        tables.append((table.caption.get_text(" ", strip=True), rows))
+    return tables
 
 
 def test_the_share_of_concerns_resolved_in_time_is_named_in_words_and_shown_as_a_percentage(
@@ -187,12 +201,31 @@ def test_the_share_of_concerns_resolved_in_time_is_named_in_words_and_shown_as_a
     concerns.resolve(db_session, concern, scene.p.user, logged + timedelta(days=2))
     client_request.login(contact)
     page = client_request.get_page("observatory.local_authority", la_id=bolton.id)
-    rows = [
-        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
-        for row in page.soup.find("caption", string=re.compile("kept its side")).find_parent("table").select("tbody tr")
+    latest = observatory(db_session, ObservatorySettings(cache_seconds=0), utcnow().astimezone(LONDON).date()).quarters[
+        -1
     ]
-    resolved = [row for row in rows if row[1] == "Share of concerns resolved within their deadline"]
-    assert [row[:4] for row in resolved if row[0] == "Q1 2026 to 2027"] == [
-        ["Q1 2026 to 2027", "Share of concerns resolved within their deadline", "100%", "100%"]
+    assert latest.key > (2026, 1)  # so the concern's quarter is one of the earlier ones
+    tables = pledge_tables(page)
+    (caption, rows), earlier = tables[0], dict(tables[1:])
+    assert caption == f"How Bolton kept its side of the covenant in {latest.label}, the latest quarter"
+    name = "Share of concerns resolved within their deadline"
+    assert len([row for row in rows if row[0] == name]) == 1  # one row a measure
+    assert len(rows) == len(earlier)  # and a table of earlier quarters for each
+    history = earlier[f"{name}: earlier quarters, newest first"]
+    assert [row[0] for row in history] == sorted((row[0] for row in history), key=quarter_order, reverse=True)
+    assert [row for row in history if row[0] == "Q1 2026 to 2027"] == [
+        ["Q1 2026 to 2027", "100%", "100%", "Meeting the pledge"]
     ]
-    assert not [row for row in rows if "(%)" in row[1]]
+    (resolved,) = [row for row in rows if row[0] == name]
+    expected_change = "No cases the quarter before"
+    if latest.key == (2026, 2):
+        expected_change = "No cases this quarter (100% the quarter before)"
+    assert resolved == [name, "No cases", "100%", "No cases", expected_change]
+    rows = rows + [row for history in earlier.values() for row in history]
+    assert not [row for row in rows if "(%)" in " ".join(row)]
+
+
+def quarter_order(label: str) -> tuple[int, int]:
+    """ "Q1 2026 to 2027" as (2026, 1), to sort by."""
+    quarter, year = re.match(r"Q(\d) (\d{4})", label).groups()
+    return int(year), int(quarter)
