@@ -44,7 +44,12 @@ DASH = "\u2014 "
 
 
 class Refused(Exception):
-    """What the portal served is not a checkpoint of a log that only grew: exit 1."""
+    """What the portal served is not a checkpoint of a log that only grew: exit 1. `reason` is the
+    message without `hint` (advice for a checkpoint just served, not for the one the witness kept)."""
+
+    def __init__(self, reason: str, hint: str = ""):
+        super().__init__(f"{reason} ({hint})" if hint else reason)
+        self.reason = reason
 
 
 class Misconfigured(Exception):
@@ -57,6 +62,7 @@ class Misconfigured(Exception):
 
 
 NOT_KEPT = "Nothing was kept or cosigned"
+UNSIGNED = "the checkpoint is not signed by the log's key"
 
 
 # Signed notes (c2sp.org/signed-note) and checkpoints
@@ -119,8 +125,7 @@ def verified_checkpoint(text: str, vkeys: list[tuple[str, bytes, bytes]]) -> tup
                 raise Refused("the checkpoint's tree size is not a number")
             return origin, int(size), base64.b64decode(root, validate=True), line
     raise Refused(
-        "the checkpoint is not signed by the log's key (if the portal's operators say they rotated it, "
-        "add its new vkey to --log-key, keeping the old)"
+        UNSIGNED, "if the portal's operators say they rotated it, add its new vkey to --log-key, keeping the old"
     )
 
 
@@ -377,8 +382,11 @@ def kept_checkpoint(state: Path, vkeys: list):
     try:
         return verified_checkpoint(state.read_text(encoding="utf-8"), vkeys)
     except (Refused, ValueError, OSError) as error:  # the witness's own file: not the log's doing
+        # The reason alone: a served checkpoint's advice (add the new vkey) is the wrong way round here.
+        reason = error.reason if isinstance(error, Refused) else str(error)
+        why = "" if reason == UNSIGNED else f" ({reason})"
         raise Misconfigured(
-            f"--state {state} does not hold a checkpoint signed by the log's key ({error}); if the portal's "
+            f"--state {state} does not hold a checkpoint signed by the log's key{why}; if the portal's "
             "key was rotated since, give the old vkey too; otherwise restore the file from a backup, or "
             "remove it to start again from the latest checkpoint"
         ) from error

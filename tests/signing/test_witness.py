@@ -259,6 +259,7 @@ def test_after_a_key_rotation_the_witness_given_both_keys_carries_on(scene, tmp_
     only_new = scene.run(new_key)
     assert only_new.returncode == 2
     assert "if the portal's key was rotated since, give the old vkey too" in said(only_new.stderr)
+    assert "add its new vkey" not in said(only_new.stderr)  # the served checkpoint's advice, backwards here
     both = scene.run(f"{scene.log_key}\n{new_key}\n")  # as `--log-key "$(cat log-keys.txt)"` gives them
     assert both.returncode == 0, both.stderr
     assert said(both.stdout).startswith("Cosigned the checkpoint of 3 entries")
