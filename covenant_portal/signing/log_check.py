@@ -52,7 +52,7 @@ def checkpoint_problem(
     except note.NoteError as error:
         return f"{saved.label} is not a checkpoint: {error}"
     if not any(note.signed_by(signed, vkey) for vkey, _key in vkeys.values()):
-        return f"{saved.label} is not signed by any of the portal's published keys for the origin {stated.origin!r}"
+        return f"{saved.label} {_unsigned(signed, stated, vkeys)}"
     if stated.size > size:
         return (
             f"the ledger has been cut short: it has {size} entries, but the checkpoint in {saved.label}, "
@@ -65,6 +65,17 @@ def checkpoint_problem(
             "replaced since (the ledger was rewritten, or this is a fork of it)"
         )
     return None
+
+
+def _unsigned(signed: note.Note, stated: note.Checkpoint, vkeys: dict) -> str:
+    """Why no published key's signature of a saved checkpoint verifies, as an operator needs to hear it."""
+    known = {(vkey.name, vkey.key_id) for vkey, _key in vkeys.values()}
+    if any((line.name, line.key_id) in known for line in signed.signatures):
+        return (
+            "carries the portal's signature, but it does not verify: the checkpoint's text (its origin, size or "
+            "root hash) or that signature was changed after the portal signed it"
+        )
+    return f"is not signed by any of the portal's published keys for the origin {stated.origin!r}"
 
 
 def _own_checkpoint_problem(latest: LedgerCheckpoint, vkeys: dict, size: int, root: bytes | None) -> str | None:

@@ -119,6 +119,8 @@ def parse_note(raw: str | bytes) -> Note:
     if split < 0 or not raw.endswith("\n"):
         raise NoteError("a note is its text, a blank line, then its signature lines, each ending in a newline")
     text, lines = raw[: split + 1], raw[split + 2 :].splitlines()
+    if not lines and text.rfind("\n\n") >= 0 and text[text.rfind("\n\n") + 2 :].startswith(SIGNATURE_PREFIX):
+        raise NoteError("the note ends in a blank line after its signature lines (its last line must be one)")
     if not lines or len(lines) > MAX_SIGNATURES:
         raise NoteError("the note has no signature lines (or far too many)")
     signatures = []

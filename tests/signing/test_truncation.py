@@ -104,14 +104,31 @@ def test_a_checkpoint_not_signed_by_the_portal_proves_nothing(app, client_reques
     assert "is not signed by any of the portal's published keys for the origin 'localhost'" in result.output
 
 
+def test_a_saved_checkpoint_changed_after_the_portal_signed_it_is_named_so(app, client_request, db_session, tmp_path):
+    sign_covenants(db_session, 2)
+    text = client_request.get("/checkpoint").get_data(as_text=True)
+    origin, _size, rest = text.split("\n", 2)
+    (tmp_path / "changed.txt").write_text(f"{origin}\n1\n{rest}")  # its size changed, the signature kept
+    result = verify_against(app, tmp_path / "changed.txt")
+    assert result.exit_code == 1
+    assert (
+        "changed.txt carries the portal's signature, but it does not verify: the checkpoint's text (its origin, "
+        "size or root hash) or that signature was changed after the portal signed it"
+    ) in result.output
+
+
 @pytest.mark.parametrize(
     "content, reason",
     [
         (b"not a checkpoint", "a note is its text, a blank line, then its signature lines"),
         (b"\xff\xfe l\x00o\x00g\x00", "the note is not UTF-8 text"),
         (b"localhost\n1\n\n", "the note has no signature lines"),
+        (
+            "localhost\n1\nAAAA\n\n\u2014 localhost AAAAAAAA\n\n".encode(),
+            "the note ends in a blank line after its signature lines",
+        ),
     ],
-    ids=["words", "not UTF-8", "no signature"],
+    ids=["words", "not UTF-8", "no signature", "a blank line after the signatures"],
 )
 def test_a_file_that_is_not_a_checkpoint_is_a_mistake_in_the_command_not_a_broken_ledger(
     app, db_session, tmp_path, content, reason
