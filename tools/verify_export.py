@@ -177,17 +177,25 @@ def read_checkpoint(text: str, vkeys) -> tuple[int, bytes]:
     split = text.rfind("\n\n")
     body, lines = text[: split + 1], text[split + 2 :].splitlines()
     origin, size, root = body.split("\n")[:3]
+    failed = False
     for line in lines:
         _dash, name, encoded = line.split(" ")
         signature = base64.b64decode(encoded)
         for key_name, key_id, public_key in vkeys:
             if (name, signature[:4]) != (key_name, key_id) or origin != key_name:
+                failed = failed or (name, signature[:4]) == (key_name, key_id)
                 continue
             try:
                 public_key.verify(signature[4:], body.encode())
             except InvalidSignature:
+                failed = True
                 continue
             return int(size), base64.b64decode(root)
+    if failed:  # a published key's signature line: what it signed, or the line, was changed since
+        raise Broken(
+            "the checkpoint carries a published key's signature, but it does not verify: its text or "
+            "that signature was changed after it was signed"
+        )
     raise Broken("the checkpoint is not signed by any published checkpoint key")
 
 
@@ -232,7 +240,10 @@ def check_proof(label: str, proof: dict, vkeys, tree: Tree) -> str:
     size, root = check_checkpoint(label, proof["checkpoint"], vkeys, tree)
     seq, hashes = proof["seq"], [base64.b64decode(value) for value in proof["hashes"]]
     if (proof["treeSize"], proof["leafIndex"]) != (size, seq - 1) or not 1 <= seq <= size:
-        raise Broken(f"{label}: its entry and tree size are not its checkpoint's")
+        raise Broken(
+            f"{label}: its seq {seq}, leafIndex {proof['leafIndex']!r} and treeSize {proof['treeSize']!r} do not "
+            f"agree with its checkpoint of size {size} (leafIndex is seq - 1, treeSize the checkpoint's size)"
+        )
     try:
         leads = root_from_inclusion(seq - 1, size, tree.leaves[seq], hashes) == root
     except Broken as error:
@@ -368,6 +379,8 @@ def _checkpoint(data: bytes) -> str:
     lines = body.split("\n")
     if len(lines) < 3 or not lines[1].isdigit() or not re.fullmatch(r"[A-Za-z0-9+/]{43}=", lines[2]):
         raise ValueError("it is not a checkpoint: its text is not an origin, a tree size and a root hash")
+    if not signatures:  # the last blank line ends the file: after the signature lines, if any
+        raise ValueError("it is not a checkpoint: it has no signature lines after its last blank line")
     if not all(_SIGNATURE_LINE.fullmatch(line) for line in signatures.splitlines()):
         raise ValueError("it is not a checkpoint: a signature line is not an em dash, a key name and base64")
     return text

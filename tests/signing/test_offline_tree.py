@@ -77,10 +77,24 @@ def test_a_proof_of_another_entry_or_a_forged_checkpoint_fails(app, client_reque
     (tmp_path / "wrong.json").write_text(json.dumps({**proof, "seq": 3, "leafIndex": 2}))
     result = verify_offline(tmp_path, "--proof", str(tmp_path / "wrong.json"))
     assert result.returncode == 1 and "its hashes do not lead from entry 3's receipt" in result.stderr
-    forged = proof["checkpoint"].replace("\n3\n", "\n2\n", 1)
+    (tmp_path / "index.json").write_text(json.dumps({**proof, "leafIndex": 0}))
+    result = verify_offline(tmp_path, "--proof", str(tmp_path / "index.json"))
+    assert (
+        result.returncode == 1
+        and ("its seq 2, leafIndex 0 and treeSize 3 do not agree with its checkpoint of size 3 (leafIndex is seq - 1")
+        in result.stderr
+    )
+    forged = proof["checkpoint"].replace("\n3\n", "\n2\n", 1)  # the portal's signature kept
     (tmp_path / "forged.txt").write_text(forged)
     result = verify_offline(tmp_path, "--checkpoint", str(tmp_path / "forged.txt"))
-    assert result.returncode == 1 and "not signed by any published checkpoint key" in result.stderr
+    assert (
+        result.returncode == 1
+        and (
+            "the checkpoint carries a published key's signature, but it does not verify: its text or that signature "
+            "was changed after it was signed"
+        )
+        in result.stderr
+    )
 
 
 def test_a_file_that_is_not_what_it_should_be_is_named_with_exit_2_and_no_traceback(
@@ -92,12 +106,14 @@ def test_a_file_that_is_not_what_it_should_be_is_named_with_exit_2_and_no_traceb
     (tmp_path / "utf16.txt").write_bytes("localhost\n2\n".encode("utf-16"))
     (tmp_path / "crlf.txt").write_bytes(checkpoint.replace(b"\n", b"\r\n"))
     (tmp_path / "words.txt").write_text("not a checkpoint")
+    (tmp_path / "blank-at-end.txt").write_bytes(checkpoint + b"\n")
     (tmp_path / "not-a-proof.json").write_text('{"hello": "world"}')
     for option, name, reason in [
         ("--checkpoint", "utf16.txt", "it is not a checkpoint: the note is not UTF-8 text"),
         # As `ledger verify --checkpoint` refuses it: a note's lines end in LF alone.
         ("--checkpoint", "crlf.txt", "it is not a checkpoint: the note holds control characters"),
         ("--checkpoint", "words.txt", "it is not a checkpoint: a note is its text, a blank line, then its signature"),
+        ("--checkpoint", "blank-at-end.txt", "it is not a checkpoint: it has no signature lines after its last blank"),
         ("--proof", "not-a-proof.json", "it is not a proof of inclusion (a JSON object with seq and checkpoint)"),
     ]:
         result = verify_offline(tmp_path, option, str(tmp_path / name))
