@@ -73,6 +73,11 @@ class Cosigned:
     new: bool  # False if the witness had already cosigned that checkpoint
 
 
+# The latest time a cosignature may state (9999-12-31T23:59:59Z): c2sp.org/tlog-cosignature allows up
+# to 2**63 - 1 seconds, which no date holds.
+LATEST_TIME = 253402300799
+
+
 class CosignatureRefused(ValueError):
     """The submission is refused; `status` is the HTTP status to answer with."""
 
@@ -97,11 +102,17 @@ def accept_cosignatures(session: Session, actor: Actor, body: bytes, now: dateti
     stored = session.get(LedgerCheckpoint, checkpoint.size)
     if stored is None or note.parse_note(stored.note).text != posted.text:
         raise CosignatureRefused(409, "The portal never signed that checkpoint: cosign one /checkpoint served.")
-    accepted = []
+    accepted, timeless = [], []
     for witness in active_witnesses(session):
         found = note.cosigned_at(posted, note.parse_verifier_key(witness.verifier_key))
-        if found is not None:
+        if found is not None and found[0] > LATEST_TIME:
+            timeless.append(f"{witness.name}'s cosignature states the time {found[0]}")
+        elif found is not None:
             accepted.append(_keep(session, actor, witness, stored, found, now))
+    if not accepted and timeless:
+        raise CosignatureRefused(
+            403, f"{'; '.join(timeless)}, which is after the year 9999: is the witness's clock right?"
+        )
     if not accepted:
         raise CosignatureRefused(403, "No cosignature in it verifies with a witness key an admin has registered.")
     session.commit()

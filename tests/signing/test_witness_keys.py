@@ -148,6 +148,26 @@ def test_cosignatures_of_unregistered_keys_or_unknown_checkpoints_are_refused(ap
     assert db_session.scalars(select(CheckpointCosignature)).all() == []
 
 
+def test_a_cosignature_stating_a_time_no_date_holds_is_refused_not_a_500(app, client_request, db_session):
+    sign_covenants(db_session, 1)
+    private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    served = note.parse_note(client_request.get("/checkpoint").get_data())
+    script = app.test_client()
+    for timestamp in (253402300800, 2**63 - 1, 2**64 - 1):  # the year 10000; the largest the format holds
+        body = str(
+            note.Note(served.text, served.signatures[:1] + (note.cosign(served.text, NAME, private, timestamp),))
+        )
+        response = script.post("/checkpoint/cosignatures", data=body.encode(), content_type="text/plain")
+        assert response.status_code == 403, response.get_data(as_text=True)
+        assert response.get_data(as_text=True) == (
+            f"{NAME}'s cosignature states the time {timestamp}, which is after the year 9999: "
+            "is the witness's clock right?\n"
+        )
+    assert db_session.scalars(select(CheckpointCosignature)).all() == []
+    assert script.post("/checkpoint/cosignatures", data=cosigned(client_request, private)).status_code == 200
+
+
 def test_a_body_over_the_limit_gets_a_plain_text_413_not_the_receipt_checker(app):
     response = app.test_client().post("/checkpoint/cosignatures", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
     assert response.status_code == 413
