@@ -226,7 +226,8 @@ def check_checkpoint(label: str, text: str, vkeys, tree: Tree) -> tuple[int, byt
         raise Broken(f"{label}: {error}") from error
     if size > tree.size:
         raise Broken(
-            f"{label}: the export has {tree.size} entries, but the checkpoint covers {size}: the ledger was cut short"
+            f"{label}: the export has {tree.size} entries, but the checkpoint covers {size}: the ledger was cut short "
+            "(unless the export was made before the checkpoint was signed: check a newer export)"
         )
     if tree.roots[size] != root:
         raise Broken(
