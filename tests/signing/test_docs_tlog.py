@@ -83,3 +83,13 @@ def test_a_receipt_changed_by_a_byte_fails_the_worked_example(downloads):
     result = subprocess.run([sys.executable, "-c", step], cwd=downloads, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "the proof does not lead from the receipt to the signed root" in result.stderr
+
+
+def test_a_proof_naming_another_entry_fails_the_worked_example(downloads):
+    # The example prints the proof's seq: it must be the entry whose leaf the proof starts from.
+    proof = downloads / "gm-first-inclusion-proof-GMF-000001.json"
+    proof.write_text(proof.read_text().replace('"seq":1', '"seq":2'))
+    [step] = re.findall(r"```python\n(.*?)```", EXAMPLE, re.S)
+    result = subprocess.run([sys.executable, "-c", step], cwd=downloads, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "the proof is not of that entry in its checkpoint" in result.stderr
