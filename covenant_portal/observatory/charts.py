@@ -76,9 +76,22 @@ def bar_chart(
                 continue
             height = plot_height * value / scale_top if scale_top else 0
             bars.append(Bar(x, HEIGHT - BOTTOM - height, bar_width, height, f"{round(value)}{unit}", number, False))
-    ticks = [(HEIGHT - BOTTOM - plot_height * step / 4, f"{round(scale_top * step / 4)}{unit}") for step in range(5)]
+    steps = _steps(scale_top)
+    ticks = [
+        (HEIGHT - BOTTOM - plot_height * step / steps, f"{scale_top * step / steps:g}{unit}")
+        for step in range(steps + 1)
+    ]
     centres = [LEFT + band * index + band / 2 for index in range(len(categories))]
     return Chart(title, summary, categories, names, bars, ticks, centres, unit)
+
+
+def _steps(top: float) -> int:
+    """How many equal steps the scale's gridlines divide it into: each labelled with its own value,
+    a whole number where it can be (10 in 5 steps of 2, not 4 of 2.5 shown as "2" and "8")."""
+    for steps in (4, 5, 2):
+        if float(top / steps).is_integer():
+            return steps
+    return 4
 
 
 def _nice(value: float) -> float:

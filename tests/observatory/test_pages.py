@@ -229,3 +229,19 @@ def quarter_order(label: str) -> tuple[int, int]:
     """ "Q1 2026 to 2027" as (2026, 1), to sort by."""
     quarter, year = re.match(r"Q(\d) (\d{4})", label).groups()
     return int(year), int(quarter)
+
+
+def test_the_observatory_pages_headings_go_down_a_level_at_a_time(client_request, db_session, scene):
+    # A chart's title comes straight after the page's heading: it is a level 2 heading, not 3.
+    wigan = local_authority(db_session, "Wigan")
+    client_request.login(create_user(db_session, Role.ADMIN))
+    for endpoint, args in [
+        ("observatory.overview", {}),
+        ("observatory.local_authority", {"la_id": wigan.id}),
+        ("observatory.provider", {"organisation_id": scene.r.organisation.id}),
+    ]:
+        page = client_request.get_page(endpoint, **args)
+        levels = [int(heading.name[1]) for heading in page.soup.select("main h1, main h2, main h3, main h4")]
+        assert levels[0] == 1 and levels.count(1) == 1, endpoint
+        assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), (endpoint, levels)
+        assert page.soup.select_one("main figure.app-chart h2") is not None, endpoint
