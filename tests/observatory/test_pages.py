@@ -2,6 +2,7 @@
 pages show detail to those allowed; ratings are in words; charts have a title, summary and table."""
 
 import re
+from itertools import pairwise
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -243,5 +244,5 @@ def test_the_observatory_pages_headings_go_down_a_level_at_a_time(client_request
         page = client_request.get_page(endpoint, **args)
         levels = [int(heading.name[1]) for heading in page.soup.select("main h1, main h2, main h3, main h4")]
         assert levels[0] == 1 and levels.count(1) == 1, endpoint
-        assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), (endpoint, levels)
+        assert all(after <= before + 1 for before, after in pairwise(levels)), (endpoint, levels)
         assert page.soup.select_one("main figure.app-chart h2") is not None, endpoint
