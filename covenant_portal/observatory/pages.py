@@ -246,10 +246,12 @@ def provider_page(session: Session, found: Observatory, settings: ObservatorySet
     by_home = measures.figures(session, quarters, "home", [measures.of_organisation(organisation_id)])
     provider_series = measures.total(by_home, quarters, [home.id for home in homes])
     placing = found.gm_places
+    signed = any(each is not None for each in provider_series)
     chart = bar_chart(
         "GM share of this provider’s occupied places",
         "The share of occupied places taken by children placed by GM local authorities, each quarter; "
-        "a quarter without a signed return is missing, and one with nothing occupied has no share.",
+        "a quarter without a signed return is missing, and one with nothing occupied has no share."
+        + ("" if signed or not quarters else " This provider has no signed return in any of these quarters."),
         [quarter.short_label for quarter in quarters],
         {"GM share": [each.gm_share if each else None for each in provider_series]},
         unit="%",

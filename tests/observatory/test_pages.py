@@ -21,7 +21,7 @@ from covenant_portal.observatory.service import observatory
 from covenant_portal.observatory.settings import ObservatorySettings
 from covenant_portal.returns.calendar.routes import calendar_date
 from covenant_portal.returns.models import ReturnPeriod
-from tests.factories import create_user, local_authority
+from tests.factories import create_provider, create_user, local_authority
 from tests.observatory import scene as scene_module
 
 
@@ -246,3 +246,14 @@ def test_the_observatory_pages_headings_go_down_a_level_at_a_time(client_request
         assert levels[0] == 1 and levels.count(1) == 1, endpoint
         assert all(after <= before + 1 for before, after in pairwise(levels)), (endpoint, levels)
         assert page.soup.select_one("main figure.app-chart h2") is not None, endpoint
+
+
+def test_a_provider_with_no_signed_return_is_told_so_beside_its_chart(client_request, db_session, scene):
+    unsigned = create_provider(db_session)
+    client_request.login(create_user(db_session, Role.ADMIN))
+    summary = client_request.get_page("observatory.provider", organisation_id=unsigned.id).soup.select_one(
+        "#provider-share-summary"
+    )
+    assert summary.get_text(strip=True).endswith("This provider has no signed return in any of these quarters.")
+    signed = client_request.get_page("observatory.provider", organisation_id=scene.r.organisation.id)
+    assert "no signed return in any" not in signed.soup.select_one("#provider-share-summary").get_text()
