@@ -13,7 +13,7 @@ from covenant_portal.db import utcnow
 from covenant_portal.filters import london_day
 
 from covenant_portal.access import Role
-from covenant_portal.expansions.proposals import drafts, rules
+from covenant_portal.expansions.proposals import drafts, rules, submission
 from tests.factories import create_user
 from tests.expansions.helpers import ANSWERS, draft, outcome, people, publish_need, submitted
 
@@ -208,6 +208,38 @@ def test_another_las_contact_reads_and_comments_but_cannot_decide(client_request
     )
     assert "We have children who would need this." in client_request.get_page(la_url).text
     assert response.status_code == 404
+
+
+def test_the_response_page_of_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, db_session, who):
+    """Reached again (the browser's Back after responding, a bookmark) once decided or withdrawn, the
+    response page says the proposal is no longer open rather than offer a form it would refuse."""
+    decided = submitted(db_session, who.provider)
+    outcome(db_session, who.bury, decided, "supported")
+    withdrawn = submitted(db_session, who.provider)
+    submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
+    client_request.login(who.bury)
+    for proposal in (decided, withdrawn):
+        la_url = client_request.url_for("expansion_triage.proposal", proposal_id=proposal.id)
+        client_request.get("expansion_triage.outcome", proposal_id=proposal.id, expected_redirect=la_url)
+        page = client_request.get_page(la_url)
+        assert "This proposal is no longer open." in page.text and "Record a response" not in page.text
+
+
+def test_withdrawing_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, db_session, who):
+    """The provider's confirmation to withdraw, reached again once withdrawn or decided, asks nothing."""
+    decided = submitted(db_session, who.provider)
+    outcome(db_session, who.bury, decided, "supported")
+    withdrawn = submitted(db_session, who.provider)
+    submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
+    client_request.login(who.provider)
+    for proposal in (decided, withdrawn):
+        url = client_request.url_for("expansion_proposals.proposal", proposal_id=proposal.id)
+        client_request.get("expansion_proposals.withdraw", proposal_id=proposal.id, expected_redirect=url)
+        page = client_request.get_page(url)
+        assert "This proposal can no longer be withdrawn." in page.text and "Withdraw the proposal" not in page.text
+    still_open = submitted(db_session, who.provider)
+    page = client_request.get_page("expansion_proposals.withdraw", proposal_id=still_open.id)
+    assert page.h1 == f"Withdraw “{still_open.title}”?"
 
 
 def test_another_providers_proposal_is_not_found(client_request, db_session, who):

@@ -15,7 +15,6 @@ from covenant_portal.expansions.forms import (
     MessageForm,
     SubmitProposalForm,
 )
-from covenant_portal.expansions.models import ProposalStatus
 from covenant_portal.expansions.proposals import drafts, rules, submission, wording
 from covenant_portal.expansions.triage import service as triage
 from covenant_portal.expansions.views import posted, show_problems
@@ -71,8 +70,8 @@ def proposal(proposal_id):
         answer_form=AnswerForm(),
         message_form=MessageForm(),
         button=ButtonForm(),
-        ProposalStatus=ProposalStatus,
         OPEN=submission.OPEN,
+        CLOSED=submission.CLOSED,
     )
 
 
@@ -239,6 +238,9 @@ def _act(form, found, field: str, action, done: str):
 def withdraw(proposal_id):
     found = _own(proposal_id)
     form = ButtonForm()
+    if not form.is_submitted() and found.status in submission.CLOSED:  # reached again: say so, ask nothing
+        flash(submission.NOT_WITHDRAWABLE, "error")
+        return redirect(url_for("expansion_proposals.proposal", proposal_id=found.id))
     if not form.validate_on_submit():
         return confirmation_page(
             Confirmation(

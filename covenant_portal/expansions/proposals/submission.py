@@ -229,9 +229,13 @@ def start_revision(session: Session, user: User, proposal: ExpansionProposal, ac
     session.commit()
 
 
+CLOSED = (ProposalStatus.WITHDRAWN, ProposalStatus.DECIDED)  # no longer to be withdrawn
+NOT_WITHDRAWABLE = "This proposal can no longer be withdrawn."
+
+
 def withdraw(session: Session, user: User, proposal: ExpansionProposal, actor: Actor, now: datetime) -> None:
-    if proposal.status in (ProposalStatus.WITHDRAWN, ProposalStatus.DECIDED):
-        raise ExpansionError("This proposal can no longer be withdrawn.")
+    if proposal.status in CLOSED:
+        raise ExpansionError(NOT_WITHDRAWABLE)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.draft = None
     add_event(session, proposal, EventKind.WITHDRAWN, user.id, now)

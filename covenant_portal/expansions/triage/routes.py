@@ -174,6 +174,9 @@ def outcome(proposal_id):
     found_or_404(found if service.is_host_contact(current_user, found) else None)
     form = OutcomeForm()
     if not form.is_submitted():
+        if found.status not in submission.OPEN:  # decided or withdrawn: no form to fill in for nothing
+            flash(service.NO_LONGER_OPEN, "error")
+            return _back(found)
         form.seen.data = service.responses_version(session, found.id)
     stale.back_to(url_for("expansion_triage.proposal", proposal_id=found.id))
     typed = service.OutcomeInput(form.outcome.data or "", form.details.data or "", form.meeting_on.data)

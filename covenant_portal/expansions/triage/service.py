@@ -138,12 +138,14 @@ def outcomes_of(session: Session, proposal_id: int) -> list[ProposalOutcome]:
 
 # Acting
 
+NO_LONGER_OPEN = "This proposal is no longer open."
+
 
 def _must_host(user: User, proposal: ExpansionProposal) -> None:
     if not is_host_contact(user, proposal):
         raise ExpansionError(f"Only {host_of(proposal).name}’s contacts can do this.")
     if proposal.status not in OPEN:
-        raise ExpansionError("This proposal is no longer open.")
+        raise ExpansionError(NO_LONGER_OPEN)
 
 
 def _text(name: str, text: str, label: str) -> str:
