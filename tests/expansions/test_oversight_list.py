@@ -242,3 +242,48 @@ def test_a_proposal_due_today_says_so_mid_sentence(client_request, db_session, w
     assert row[4].startswith("Due ") and row[4].endswith(": due today")
     page = client_request.get_page("expansion_triage.proposal", proposal_id=due.id)
     assert text_of(page.select_one("#clock")).endswith(": due today.")
+
+
+# The way back to the list is for those who oversee, and they post nothing on a proposal's page: every
+# form there (take, ask, message, respond) is the host LA contacts', whose way back is always their
+# queue. Should those who oversee be given a form there, it must carry the way back (`_kept`).
+POSTED = ("expansion_triage.take", "expansion_triage.ask", "expansion_triage.message", "expansion_triage.outcome")
+HAND_MADE = {"from": "oversight", "status": "awaiting_triage", "page": "2"}
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.ESCALATION_OFFICER])
+def test_those_who_oversee_post_nothing_on_a_proposals_page(client_request, db_session, proposals, role):
+    client_request.login(create_user(db_session, role))
+    escalated = proposals[0]
+    opened = client_request.url_for("expansion_triage.proposal", proposal_id=escalated.id, **HAND_MADE)
+    page = client_request.get_page(opened)
+    assert [form["action"] for form in page.select("main form[method=post]")] == []
+    for endpoint in POSTED:
+        url = client_request.url_for(endpoint, proposal_id=escalated.id, **HAND_MADE)
+        assert client_request.client.post(url, data={"text": "Hello", "question": "Why?"}).status_code == 403
+
+
+def test_an_la_contacts_posts_go_back_to_the_bare_proposal_whatever_the_query_string(client_request, who, proposals):
+    client_request.login(who.bury)
+    recent = proposals[2]
+    bare = client_request.url_for("expansion_triage.proposal", proposal_id=recent.id)
+    page = client_request.get_page(
+        client_request.url_for("expansion_triage.proposal", proposal_id=recent.id, **HAND_MADE)
+    )
+    assert back_link(page) == ("Back to proposals", "/la/expansions")
+    assert {form["action"].split("?")[0] == form["action"] for form in page.select("main form[method=post]")} == {True}
+    for endpoint, typed in (
+        ("expansion_triage.take", {}),
+        ("expansion_triage.message", {"text": "We have children who would need this."}),
+        ("expansion_triage.ask", {"question": "How many staff at night?"}),
+    ):
+        url = client_request.url_for(endpoint, proposal_id=recent.id, **HAND_MADE)
+        client_request.post(url, typed, form_url=bare, expected_redirect=bare)
+        assert back_link(client_request.get_page(bare)) == ("Back to proposals", "/la/expansions")
+    refused = client_request.post(
+        client_request.url_for("expansion_triage.message", proposal_id=recent.id, **HAND_MADE),
+        {"text": ""},
+        form_url=bare,
+        expected_status=400,
+    ).page
+    assert back_link(refused) == ("Back to proposals", "/la/expansions")
