@@ -314,6 +314,7 @@ def run(arguments) -> str:
     # checkpoint it kept): a mistake there is a mistake in running it (exit 2), found before anything
     # is fetched, kept or posted.
     portal = portal_address(arguments.portal)
+    key_name(arguments.name)
     vkeys = parse_vkeys(arguments.log_key)
     private_key = own_key(arguments.key)
     state = Path(arguments.state)
@@ -392,7 +393,19 @@ def kept_checkpoint(state: Path, vkeys: list):
         ) from error
 
 
+def key_name(name: str, after: str = "Nothing was fetched, kept or cosigned") -> str:
+    """--name, once it is a signed note's key name (c2sp.org/signed-note: no spaces, no '+')."""
+    if not name or any(character.isspace() for character in name) or "+" in name:
+        raise Misconfigured(
+            f"--name {name!r} is not a key name: it must be non-empty, without spaces or '+' "
+            "(e.g. witness.example.org/bolton)",
+            after,
+        )
+    return name
+
+
 def keygen(arguments) -> str:
+    key_name(arguments.name, "No key was written")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public = raw_public(key)

@@ -203,6 +203,18 @@ def test_a_mistake_in_the_witness_s_own_setup_exits_2_before_anything_is_kept(sc
     assert scene.cosignatures() == 0
 
 
+def test_a_name_a_signed_note_cannot_carry_is_refused_before_a_key_is_made(tmp_path):
+    # c2sp.org/signed-note: a key name has no spaces and no '+' (a vkey is name+id+key).
+    for name in ("witness bolton", "bolton+1", ""):
+        made = witness("keygen", "--name", name, "--key", str(tmp_path / "key.pem"))
+        assert made.returncode == 2, made.stdout
+        assert made.stderr == (
+            f"ERROR: --name {name!r} is not a key name: it must be non-empty, without spaces or '+' "
+            "(e.g. witness.example.org/bolton). No key was written.\n"
+        )
+        assert not (tmp_path / "key.pem").exists()
+
+
 def test_a_wrong_portal_address_is_a_mistake_in_the_setup_not_the_log_s(scene):
     scene.register()
     scene.sign(1)
