@@ -14,8 +14,9 @@ from covenant_portal.filters import london_day
 
 from covenant_portal.access import Role
 from covenant_portal.expansions.proposals import drafts, rules, submission
+from covenant_portal.expansions.triage import service as triage
 from tests.factories import create_user
-from tests.expansions.helpers import ANSWERS, draft, outcome, people, publish_need, submitted
+from tests.expansions.helpers import ANSWERS, draft, links, outcome, people, publish_need, submitted
 
 HIDDEN = re.compile(r'name="(draft_lock|fingerprint)"[^>]*value="([^"]*)"')
 
@@ -178,8 +179,6 @@ def test_check_and_submit_then_the_host_la_triages(client_request, another_brows
 
 
 def test_a_proposal_someone_has_taken_is_offered_to_take_over_from_them(client_request, db_session, who):
-    from covenant_portal.expansions.triage import service as triage
-
     proposal = submitted(db_session, who.provider)
     triage.take(db_session, who.bury_colleague, proposal, SYSTEM, utcnow())
     client_request.login(who.bury)
@@ -240,6 +239,29 @@ def test_withdrawing_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_
     still_open = submitted(db_session, who.provider)
     page = client_request.get_page("expansion_proposals.withdraw", proposal_id=still_open.id)
     assert page.h1 == f"Withdraw “{still_open.title}”?"
+
+
+def test_a_question_never_answered_waits_for_nothing_once_the_proposal_is_closed(client_request, db_session, who):
+    """Decided or withdrawn with a question unanswered: neither side is told it waits for an answer
+    (nor the provider asked for one, "the clock is paused until you answer"); the timeline keeps it."""
+    decided = submitted(db_session, who.provider)
+    triage.request_information(db_session, links(), who.bury, decided, "How many staff at night?", SYSTEM, utcnow())
+    outcome(db_session, who.bury, decided, "supported", now=utcnow())
+    withdrawn = submitted(db_session, who.provider)
+    triage.request_information(db_session, links(), who.bury, withdrawn, "How many staff at night?", SYSTEM, utcnow())
+    submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
+    for proposal in (decided, withdrawn):
+        client_request.login(who.bury)
+        page = client_request.get_page("expansion_triage.proposal", proposal_id=proposal.id)
+        assert not page.select("#information-request") and "How many staff at night?" in page.text
+        client_request.login(who.provider)
+        url = client_request.url_for("expansion_proposals.proposal", proposal_id=proposal.id)
+        page = client_request.get_page(url)
+        assert not page.select("#information-request") and not page.select("form[action$='/answer']")
+        answer = client_request.url_for("expansion_proposals.answer", proposal_id=proposal.id)
+        listed = client_request.url_for("expansion_proposals.proposals")  # a page with a form (its token)
+        client_request.post(answer, {"answer": "Two waking."}, form_url=listed, expected_redirect=url)
+        assert "There is no open request for information." in client_request.get_page(url).text
 
 
 def test_another_providers_proposal_is_not_found(client_request, db_session, who):

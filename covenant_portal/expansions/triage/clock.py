@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_portal.expansions.models import ExpansionProposal, InformationRequest, ProposalOutcome, ProposalVersion
+from covenant_portal.expansions.proposals.submission import OPEN
 from covenant_portal.filters import london_day
 from covenant_portal.web.working_days import Clock, Pause, clock
 
@@ -72,9 +73,10 @@ def clock_of(session: Session, version: ProposalVersion, today: date, paused: li
 
 
 def open_request(session: Session, proposal: ExpansionProposal) -> InformationRequest | None:
-    """The latest version's unanswered request (a revision submitted meanwhile leaves it behind)."""
+    """The latest version's unanswered request (a revision submitted meanwhile leaves it behind), while
+    the proposal is open: once decided or withdrawn, a question never answered waits for nothing."""
     version = proposal.latest_version
-    if version is None:
+    if version is None or proposal.status not in OPEN:
         return None
     return session.scalar(
         select(InformationRequest).where(
