@@ -64,6 +64,16 @@ def test_an_la_contact_publishes_a_need_and_errors_keep_what_was_typed(client_re
     assert "Ramsbottom" in client_request.get_page("expansion_needs.needs").text
 
 
+def test_withdrawing_a_need_says_it_is_withdrawn(client_request, db_session, who):
+    need = publish_need(db_session, who.bury)
+    client_request.login(who.bury)
+    url = client_request.url_for("expansion_needs.withdraw_need", need_id=need.id)
+    client_request.post(url, expected_redirect="expansion_needs.needs")
+    page = client_request.get_page("expansion_needs.needs")
+    assert "The need is withdrawn. Providers no longer see it." in page.text
+    assert not page.select(f'a[href="{url}"]')
+
+
 def test_a_postcode_typed_in_a_number_field_is_refused_as_not_a_number(client_request, db_session, who):
     """A number field's own rule speaks: "M1 1AE" is not a whole number (the identifier check, with
     its postcode message, is for free text), in a need and in a proposal's section alike."""

@@ -156,6 +156,7 @@ def withdraw_need(need_id):
         )
     try:
         service.withdraw(get_session(), signed_in_user(), need, current_actor(), utcnow())
+        flash("The need is withdrawn. Providers no longer see it.", "success")
     except ExpansionError as error:
         flash(str(error), "error")
     return redirect(url_for("expansion_needs.needs"))
