@@ -1,6 +1,7 @@
 """Security baseline: CSRF on every form, security headers and CSP, login sessions."""
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
@@ -52,8 +53,23 @@ def init_app(app: Flask) -> None:
         frame_options="DENY",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+    app.session_interface = NoCookieOnPublicResponses()
     app.after_request(_no_store_for_signed_in_pages)
     app.after_request(_neutral_server_header)
+
+
+class NoCookieOnPublicResponses(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a response any cache may keep (Cache-Control:
+    public: tiles, checkpoints, the keys document, proofs) sets no cookie unless its request changed
+    the session. A permanent session (kept after signing out, too) is otherwise re-sent, with its
+    expiry moved on, on every response: a person's cookie on a response meant for everyone, which
+    shared caches then refuse to keep. Such a response is never about the person: signed in, every
+    response is no-store (below), so it is public only for a browser that is not signed in."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if response.cache_control.public and not session.modified:
+            return
+        super().save_session(app, session, response)
 
 
 # What every response says its server is: nothing about the software or its version. gunicorn

@@ -4,7 +4,7 @@ a careful referrer policy; HSTS and HTTPS only in production."""
 import pytest
 
 from covenant_portal.access import Role
-from tests.conftest import make_app
+from tests.conftest import csrf_token_in, make_app
 from tests.factories import create_user
 
 LONG_SECRET = "0123456789abcdef" * 4
@@ -87,3 +87,20 @@ def test_production_sends_plain_http_to_https(production_client):
     response = production_client.get("/privacy?x=1", base_url="http://localhost")
     assert response.status_code in (301, 302)
     assert response.location == "https://localhost/privacy?x=1"
+
+
+def test_a_response_any_cache_may_keep_carries_no_session_cookie(client_request, db_session):
+    """A browser that signed out keeps a permanent session: public, cacheable answers (tiles, the
+    keys document) do not re-send it, while its pages still do."""
+    client = client_request.client
+    client_request.login(create_user(db_session, Role.PROVIDER))
+    with client.session_transaction() as flask_session:
+        flask_session.permanent = True
+    form = client.get("/sign-out").get_data(as_text=True)
+    client.post("/sign-out", data={"csrf_token": csrf_token_in(form)})
+    assert client.get("/dashboard").status_code == 302  # signed out
+    keys = client.get("/.well-known/gm-first-keys.json")
+    assert keys.status_code == 200 and keys.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in keys.headers
+    page = client.get("/accessibility")
+    assert "Set-Cookie" in page.headers  # a page re-sends the (permanent) session as before
