@@ -110,6 +110,7 @@ def verified_checkpoint(text: str, vkeys: list[tuple[str, bytes, bytes]]) -> tup
     origin, size, root = (body.split("\n")[:-1] + ["", "", ""])[:3]
     if origin != name:
         raise Refused(f"the checkpoint's origin is {origin!r}, not the log's {name!r}")
+    found = None
     for line in lines:
         if not line.startswith(DASH + name + " "):
             continue  # another signer's line (a cosignature): not ours to check
@@ -117,16 +118,20 @@ def verified_checkpoint(text: str, vkeys: list[tuple[str, bytes, bytes]]) -> tup
         for _name, wanted_id, public in vkeys:
             if signature[:4] != wanted_id:
                 continue
-            try:
+            try:  # c2sp.org/signed-note: a known key's signature that fails refuses the whole note
                 Ed25519PublicKey.from_public_bytes(public).verify(signature[4:], body.encode())
             except InvalidSignature:
-                continue
-            if not size.isdigit():
-                raise Refused("the checkpoint's tree size is not a number")
-            return origin, int(size), base64.b64decode(root, validate=True), line
-    raise Refused(
-        UNSIGNED, "if the portal's operators say they rotated it, add its new vkey to --log-key, keeping the old"
-    )
+                raise Refused(
+                    f"a signature by {name} in it does not verify, so the whole note is refused (signed-note)"
+                ) from None
+            found = found or line
+    if found is None:
+        raise Refused(
+            UNSIGNED, "if the portal's operators say they rotated it, add its new vkey to --log-key, keeping the old"
+        )
+    if not size.isdigit():
+        raise Refused("the checkpoint's tree size is not a number")
+    return origin, int(size), base64.b64decode(root, validate=True), found
 
 
 # RFC 6962 hashing, and a consistency proof from the tiles

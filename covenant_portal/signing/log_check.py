@@ -51,7 +51,8 @@ def checkpoint_problem(
         stated = note.parse_checkpoint(signed.text)
     except note.NoteError as error:
         return f"{saved.label} is not a checkpoint: {error}"
-    if not any(note.signed_by(signed, vkey) for vkey, _key in vkeys.values()):
+    published = [vkey for vkey, _key in vkeys.values()]
+    if not note.signed_by(signed, *published):
         return f"{saved.label} {_unsigned(signed, stated, vkeys)}"
     if stated.size > size:
         return (
@@ -70,12 +71,27 @@ def checkpoint_problem(
 def _unsigned(signed: note.Note, stated: note.Checkpoint, vkeys: dict) -> str:
     """Why no published key's signature of a saved checkpoint verifies, as an operator needs to hear it."""
     known = {(vkey.name, vkey.key_id) for vkey, _key in vkeys.values()}
+    refused = _refused_beside_a_valid_line(signed, [vkey for vkey, _key in vkeys.values()])
+    if refused is not None:
+        return (
+            f"is refused: one of the portal's signatures in it verifies, but {note.refusal(refused)}: a signature "
+            "line was changed or added after the portal signed it"
+        )
     if any((line.name, line.key_id) in known for line in signed.signatures):
         return (
             "carries the portal's signature, but it does not verify: the checkpoint's text (its origin, size or "
             "root hash) or that signature was changed after the portal signed it"
         )
     return f"is not signed by any of the portal's published keys for the origin {stated.origin!r}"
+
+
+def _refused_beside_a_valid_line(signed: note.Note, keys: list[note.VerifierKey]) -> note.VerifierKey | None:
+    """The key of a line that fails in a note another line of which is a valid signature by one of the
+    keys: refused whole (c2sp.org/signed-note), where a note with no valid line was simply changed."""
+    refused = note.refused_by(signed, *keys)
+    if refused is None or not any(note.signed_by(note.Note(signed.text, (line,)), *keys) for line in signed.signatures):
+        return None
+    return refused
 
 
 def _own_checkpoint_problem(latest: LedgerCheckpoint, vkeys: dict, size: int, root: bytes | None) -> str | None:
@@ -111,9 +127,14 @@ def kept_checkpoint_problem(
     except note.NoteError as error:
         return f"{label} is not a checkpoint: {error}"
     if signature:
-        if found is None or not note.signed_by(
-            signed, replace(found[0], name=stated.origin) if any_origin else found[0]
-        ):
+        # Every published key's lines must verify (c2sp.org/signed-note), and its own key's be among them.
+        named = [replace(vkey, name=stated.origin) if any_origin else vkey for vkey, _key in vkeys.values()]
+        verified = note.signed_by(signed, *named)
+        if not verified and (refused := _refused_beside_a_valid_line(signed, named)) is not None:
+            return f"{label} is refused: {note.refusal(refused)}"
+        own = None if found is None else replace(found[0], name=stated.origin) if any_origin else found[0]
+        lines = {(line.name, line.key_id) for line in signed.signatures}
+        if found is None or own is None or not verified or (own.name, own.key_id) not in lines:
             return f"{label} is not signed by its key {kept.keyid}"
         if found[1].valid_until is not None and kept.signed_at >= found[1].valid_until:
             return f"{label} was signed with key {kept.keyid} after that key was retired"

@@ -140,16 +140,46 @@ def sign_note(text: str, name: str, private_key: Ed25519PrivateKey) -> NoteSigna
     return NoteSignature(name, key_id(name, ED25519, public), private_key.sign(text.encode()))
 
 
-def signed_by(note: Note, key: VerifierKey) -> bool:
-    """Whether a signature line of the note is the key's valid Ed25519 signature of its text."""
+def signed_by(note: Note, *keys: VerifierKey) -> bool:
+    """Whether a signature line of the note is one of the keys' valid Ed25519 signature of its text,
+    and none of theirs fails to verify: c2sp.org/signed-note has a client refuse the whole note if a
+    signature from a known key does not verify (refused_by names that key). Lines by other keys are
+    ignored, as the spec says."""
+    verified = False
     for signature in note.signatures:
-        if (signature.name, signature.key_id) == (key.name, key.key_id) and key.key_type == ED25519:
-            try:
-                key.ed25519().verify(signature.signature, note.text.encode())
-                return True
-            except InvalidSignature:
+        for key in keys:
+            if (signature.name, signature.key_id) == (key.name, key.key_id) and key.key_type == ED25519:
+                if not _verifies(key, signature.signature, note.text.encode()):
+                    return False
+                verified = True
+    return verified
+
+
+def refused_by(note: Note, *keys: VerifierKey) -> VerifierKey | None:
+    """The first of the keys (Ed25519 or cosignature) with a signature line in the note that does not
+    verify, for which c2sp.org/signed-note has the whole note refused; None if there is none."""
+    for signature in note.signatures:
+        for key in keys:
+            if (signature.name, signature.key_id) != (key.name, key.key_id):
                 continue
-    return False
+            if key.key_type == ED25519 and not _verifies(key, signature.signature, note.text.encode()):
+                return key
+            if key.key_type == COSIGNATURE_V1 and _cosignature_time(note, key, signature) is None:
+                return key
+    return None
+
+
+def refusal(key: VerifierKey) -> str:
+    """Why a note with a failing signature line by `key` is refused, as messages say it."""
+    return f"a signature by {key.name} in it does not verify, so the whole note is refused (signed-note)"
+
+
+def _verifies(key: VerifierKey, signature: bytes, message: bytes) -> bool:
+    try:
+        key.ed25519().verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
 
 
 def cosignature_message(text: str, timestamp: int) -> bytes:
@@ -163,19 +193,24 @@ def cosign(text: str, name: str, private_key: Ed25519PrivateKey, timestamp: int)
 
 
 def cosigned_at(note: Note, key: VerifierKey) -> tuple[int, NoteSignature] | None:
-    """(its time, the signature) if a line of the note is the key's valid cosignature."""
+    """(its time, the signature) if a line of the note is the key's valid cosignature, and none of
+    the key's lines fails to verify (c2sp.org/signed-note)."""
+    found = None
     for signature in note.signatures:
         if (signature.name, signature.key_id) != (key.name, key.key_id) or key.key_type != COSIGNATURE_V1:
             continue
-        if len(signature.signature) != 72:
-            continue
-        (timestamp,) = struct.unpack(">Q", signature.signature[:8])
-        try:
-            key.ed25519().verify(signature.signature[8:], cosignature_message(note.text, timestamp))
-        except InvalidSignature:
-            continue
-        return timestamp, signature
-    return None
+        timestamp = _cosignature_time(note, key, signature)
+        if timestamp is None:
+            return None
+        found = found or (timestamp, signature)
+    return found
+
+
+def _cosignature_time(note: Note, key: VerifierKey, signature: NoteSignature) -> int | None:
+    if len(signature.signature) != 72:
+        return None
+    (timestamp,) = struct.unpack(">Q", signature.signature[:8])
+    return timestamp if _verifies(key, signature.signature[8:], cosignature_message(note.text, timestamp)) else None
 
 
 @dataclass(frozen=True)

@@ -224,8 +224,8 @@ def _inclusion(session: Session, entry: LedgerEntry) -> Inclusion | None:
         stated = note.parse_checkpoint(signed.text)
         merkle.verify_inclusion(entry.seq - 1, stated.size, merkle.leaf_hash(entry.envelope), proof, stated.root_hash)
         keys = checkpoint_verifier_keys(session, stated.origin)
-        verified = stated.size == checkpoint.tree_size and any(
-            note.signed_by(signed, vkey) for vkey, _key in keys.values()
+        verified = stated.size == checkpoint.tree_size and note.signed_by(
+            signed, *(vkey for vkey, _key in keys.values())
         )
     except (merkle.ProofError, note.NoteError):
         verified = False
