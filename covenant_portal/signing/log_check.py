@@ -11,6 +11,7 @@ for ever at /ledger/checkpoints/<size>, and proofs at its size refer to it.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import timezone
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -54,6 +55,9 @@ def checkpoint_problem(
     published = [vkey for vkey, _key in vkeys.values()]
     if not note.signed_by(signed, *published):
         return f"{saved.label} {_unsigned(signed, stated, vkeys)}"
+    problem = _retired_signer_problem(session, signed, stated, vkeys, saved.label)
+    if problem:
+        return problem
     if stated.size > size:
         return (
             f"the ledger has been cut short: it has {size} entries, but the checkpoint in {saved.label}, "
@@ -66,6 +70,35 @@ def checkpoint_problem(
             "replaced since (the ledger was rewritten, or this is a fork of it)"
         )
     return None
+
+
+def _retired_signer_problem(
+    session: Session, signed: note.Note, stated: note.Checkpoint, vkeys: dict, label: str
+) -> str | None:
+    """A checkpoint carries no signing time, so one signed only by retired keys (all its lines by
+    published keys verify: checkpoint_problem checked) is the portal's only if it is no larger than
+    the largest checkpoint the portal kept signed by one of them; a larger one was made with the key
+    after its retirement (stolen, say), and would otherwise read as the ledger cut short."""
+    lines = {(line.name, line.key_id) for line in signed.signatures}
+    signers = [key for vkey, key in vkeys.values() if (vkey.name, vkey.key_id) in lines]
+    if not signers or any(key.valid_until is None for key in signers):
+        return None
+    largest = {
+        key.keyid: session.scalar(
+            select(sa.func.max(LedgerCheckpoint.tree_size)).where(LedgerCheckpoint.keyid == key.keyid)
+        )
+        or 0
+        for key in signers
+    }
+    if stated.size <= max(largest.values()):
+        return None
+    key = signers[0]
+    retired = key.valid_until.replace(tzinfo=key.valid_until.tzinfo or timezone.utc).astimezone(timezone.utc)
+    return (
+        f"{label} is signed by key {key.keyid}, retired at {retired:%Y-%m-%dT%H:%M:%SZ}, but covers {stated.size} "
+        f"entries, more than any checkpoint that key signed ({largest[key.keyid]}): it was not signed by the portal "
+        "before the key was retired"
+    )
 
 
 def _unsigned(signed: note.Note, stated: note.Checkpoint, vkeys: dict) -> str:
