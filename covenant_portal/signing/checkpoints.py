@@ -44,11 +44,14 @@ def latest(session: Session) -> LedgerCheckpoint | None:
 
 
 def cosigned_note(session: Session, checkpoint: LedgerCheckpoint) -> str:
-    """The checkpoint with every registered witness's cosignature of it, as served."""
+    """The checkpoint with every registered witness's cosignature of it, as served. A removed
+    witness's cosignatures are kept but not served (an admin removes a witness no longer to be
+    relied on); registering its key again, which undoes the removal, serves them again."""
     signed = note.parse_note(checkpoint.note)
     lines = session.scalars(
         select(CheckpointCosignature.signature_line)
-        .where(CheckpointCosignature.tree_size == checkpoint.tree_size)
+        .join(WitnessKey, WitnessKey.id == CheckpointCosignature.witness_key_id)
+        .where(CheckpointCosignature.tree_size == checkpoint.tree_size, WitnessKey.removed_at.is_(None))
         .order_by(CheckpointCosignature.id)
     )
     extra = [note.parse_note(signed.text + "\n" + line + "\n").signatures[0] for line in lines]

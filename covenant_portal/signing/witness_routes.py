@@ -48,8 +48,8 @@ def remove_witness(witness_id):
     if RemoveWitnessForm().validate_on_submit():
         checkpoints.remove_witness(session, current_actor(), witness, utcnow())
         flash(
-            f"Removed the witness {witness.name}. Cosignatures it made before stay published. To undo this, "
-            "register its key again.",
+            f"Removed the witness {witness.name}. Its cosignatures are kept but no longer served with the "
+            "checkpoints. To undo this, register its key again.",
             "success",
         )
     return redirect(url_for("signing.witnesses"))

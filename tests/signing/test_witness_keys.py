@@ -129,6 +129,34 @@ def test_a_registered_witness_s_cosignature_is_kept_served_and_audited(app, clie
     assert "size 2" in client_request.get("/admin/witnesses").get_data(as_text=True)
 
 
+def test_a_removed_witness_s_cosignatures_are_not_served_until_its_key_is_registered_again(
+    app, client_request, db_session
+):
+    sign_covenants(db_session, 2)
+    private, vkey = witness_key()
+    register(client_request, db_session, vkey)
+    script = app.test_client()
+    assert script.post("/checkpoint/cosignatures", data=cosigned(client_request, private)).status_code == 200
+    witness, key = db_session.scalars(select(WitnessKey)).one(), note.parse_verifier_key(vkey)
+
+    def served() -> list:
+        return [
+            note.cosigned_at(note.parse_note(script.get(url).get_data()), key)
+            for url in ("/checkpoint", "/ledger/checkpoints/2")
+        ]
+
+    assert all(served())
+    client_request.post(
+        f"/admin/witnesses/{witness.id}/remove", form_url="/admin/witnesses", expected_redirect="/admin/witnesses"
+    )
+    page = client_request.get("/admin/witnesses").get_data(as_text=True)
+    assert "Its cosignatures are kept but no longer served with the checkpoints." in page
+    assert served() == [None, None]
+    assert len(db_session.scalars(select(CheckpointCosignature)).all()) == 1  # kept
+    register(client_request, db_session, vkey)  # the removal undone
+    assert all(served())
+
+
 def test_cosignatures_of_unregistered_keys_or_unknown_checkpoints_are_refused(app, client_request, db_session):
     sign_covenants(db_session, 1)
     private, vkey = witness_key()
