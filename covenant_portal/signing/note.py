@@ -229,8 +229,12 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 3:
         raise NoteError("a checkpoint's text is its origin, tree size and root hash, one a line")
     origin, size, root = lines[:3]
-    if not origin or not size.isdigit() or (size != "0" and size.startswith("0")) or not size.isascii():
+    if not origin or not size.isdigit() or not size.isascii():
         raise NoteError("the checkpoint's origin is empty or its tree size is not a decimal number")
+    if size != "0" and size.startswith("0"):
+        raise NoteError(
+            f"the checkpoint's tree size {size[:20]!r} has leading zeros, which the checkpoint format does not allow"
+        )
     root_hash = unb64(root)
     if len(root_hash) != 32:
         raise NoteError("the checkpoint's root hash is not 32 bytes")

@@ -52,6 +52,8 @@ def _latest_with_proof(session: Session, seq: int):
 
 
 def inclusion_document(session: Session, seq: int, size: int | None = None) -> dict:
+    if seq < 1:  # a request that makes no sense, not an entry the ledger lacks
+        raise ProofUnavailable(400, "seq must be 1 or more: the ledger's entries are numbered from 1.")
     if size is None:
         checkpoint, (leaf, proof, root) = _latest_with_proof(session, seq)
     else:

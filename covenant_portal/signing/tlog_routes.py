@@ -119,7 +119,7 @@ def consistency_proof():
 def inclusion_proof_download(seq):
     """The proof of inclusion a signed record's page offers: the proof and its checkpoint, one file."""
     session, number = get_session(), _canonical_number(seq)
-    if number is None:
+    if not number:  # not a number as the portal writes it, or 0: entries are numbered from 1
         return _proof(lambda: _no_entry(seq))
     response = _proof(lambda: proofs.inclusion_document(session, number))
     if isinstance(response, Response):

@@ -170,7 +170,7 @@ def test_consistency_proofs_link_every_earlier_tree_to_the_latest(client_request
 @pytest.mark.parametrize(
     "url, status",
     [
-        ("/ledger/proof/inclusion?seq=0", 404),
+        ("/ledger/proof/inclusion?seq=0", 400),
         ("/ledger/proof/inclusion?seq=9", 404),
         ("/ledger/proof/inclusion?seq=two", 400),
         ("/ledger/proof/inclusion", 400),
@@ -183,6 +183,15 @@ def test_a_proof_that_cannot_be_made_is_a_plain_json_error(client_request, db_se
     sign_covenants(db_session, 2)
     response = client_request.get(url, expected_status=status)
     assert response.get_json()["error"]
+
+
+def test_entry_0_is_a_request_that_makes_no_sense_not_an_entry_missing(client_request, db_session):
+    sign_covenants(db_session, 2)
+    for url in ("/ledger/proof/inclusion?seq=0", "/ledger/proof/inclusion?seq=0&size=2"):
+        response = client_request.get(url, expected_status=400)
+        assert response.get_json() == {"error": "seq must be 1 or more: the ledger's entries are numbered from 1."}
+    download = client_request.get("/ledger/entries/0/inclusion-proof.json", expected_status=404)
+    assert download.get_json() == {"error": "The ledger has no entry 0."}
 
 
 def test_tiles_are_the_tree_s_hashes_and_immutable(client_request, db_session):

@@ -127,8 +127,12 @@ def test_a_saved_checkpoint_changed_after_the_portal_signed_it_is_named_so(app, 
             "localhost\n1\nAAAA\n\n\u2014 localhost AAAAAAAA\n\n".encode(),
             "the note ends in a blank line after its signature lines",
         ),
+        (
+            f"localhost\n0124\n{'A' * 43}=\n\n\u2014 localhost AAAAAAAA\n".encode(),
+            "the checkpoint's tree size '0124' has leading zeros, which the checkpoint format does not allow",
+        ),
     ],
-    ids=["words", "not UTF-8", "no signature", "a blank line after the signatures"],
+    ids=["words", "not UTF-8", "no signature", "a blank line after the signatures", "leading zeros"],
 )
 def test_a_file_that_is_not_a_checkpoint_is_a_mistake_in_the_command_not_a_broken_ledger(
     app, db_session, tmp_path, content, reason
