@@ -96,8 +96,8 @@ def _retired_signer_problem(
     retired = key.valid_until.replace(tzinfo=key.valid_until.tzinfo or timezone.utc).astimezone(timezone.utc)
     return (
         f"{label} is signed by key {key.keyid}, retired at {retired:%Y-%m-%dT%H:%M:%SZ}, but covers {stated.size} "
-        f"entries, more than any checkpoint that key signed ({largest[key.keyid]}): it was not signed by the portal "
-        "before the key was retired"
+        f"entries, more than any checkpoint of that key's the portal keeps ({largest[key.keyid]}): either it was "
+        "not signed by the portal before the key was retired, or the portal's own checkpoints were cut short too"
     )
 
 

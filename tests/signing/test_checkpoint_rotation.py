@@ -52,6 +52,7 @@ def test_a_checkpoint_larger_than_any_the_retired_key_signed_is_refused(app, cli
         assert result.exit_code == 1, result.output
         assert f"Ledger BROKEN: {path} is signed by key {old_key.keyid}, retired at " in result.output
         assert (
-            f"but covers {size} entries, more than any checkpoint that key signed (2): it was not signed by the "
-            "portal before the key was retired.\n"
+            f"but covers {size} entries, more than any checkpoint of that key's the portal keeps (2): either it "
+            "was not signed by the portal before the key was retired, or the portal's own checkpoints were cut "
+            "short too.\n"
         ) in result.output
