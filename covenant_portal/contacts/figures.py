@@ -4,7 +4,9 @@
 A day counts as without a named contact when no named contact was in place at any moment of that
 London day (a named contact's time runs from `started_at` until `ended_at`, or until now). Days
 after `today` are not counted: the current quarter is measured so far; a quarter that has not begun
-has no figure."""
+has no figure. Each figure's `cases` are the days measured, so a quarter without a named contact on
+any day is shown as "All 92 days" and compares as no change with a whole quarter before it, however
+many days each had."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -58,6 +60,7 @@ def named_contact_figures(
                     target=0,
                     higher_is_better=False,
                     cases=0 if value is None else (last - starts_on).days + 1,
+                    of_cases="days",
                 )
             )
     return figures

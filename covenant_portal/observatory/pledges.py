@@ -4,6 +4,7 @@ it compares with the quarter before, then each measure's earlier quarters, newes
 and the better-or-worse rule are rag.py's; this module only puts the rows together and writes the
 figures as the page shows them."""
 
+import math
 from dataclasses import dataclass
 
 from covenant_portal.observatory import rag
@@ -16,7 +17,7 @@ class PledgeQuarter:
     """One measure's figure in one quarter, as shown."""
 
     quarter: str  # "Q2 2026 to 2027"
-    figure: str  # "20", "100%", "No cases"
+    figure: str  # "20", "100%", "No cases", "All 92 days"
     target: str  # "" when there is none
     rating: rag.Rating
 
@@ -48,8 +49,24 @@ def pledge_number(value: float | None) -> str:
     return f"{rounded:g}" if rounded == int(rounded) else f"{rounded:.1f}"
 
 
+def all_cases(figure: LaPledgeFigure) -> bool:
+    """Whether the figure counts every one of its cases ("all 92 days" without a named contact)."""
+    return bool(figure.of_cases) and figure.cases > 0 and figure.value == figure.cases
+
+
 def shown_value(figure: LaPledgeFigure) -> str:
-    return "No cases" if figure.value is None else pledge_number(figure.value) + figure.unit
+    if figure.value is None:
+        return "No cases"
+    if all_cases(figure):
+        return f"All {figure.cases} {figure.of_cases}"
+    return pledge_number(figure.value) + figure.unit
+
+
+def _compared(figure: LaPledgeFigure, value: float) -> float:
+    """The value compared with the other quarter's, as shown; a figure counting all its cases is the
+    extreme, so all of one quarter's days is the same as all of a longer quarter's, and any quarter
+    with fewer is on the other side of it."""
+    return math.inf if all_cases(figure) else round(value, 1)
 
 
 def shown_target(figure: LaPledgeFigure) -> str:
@@ -62,13 +79,14 @@ def change_words(now: LaPledgeFigure | None, before: LaPledgeFigure | None) -> s
         return "No figure the quarter before"
     if before.value is None:
         return "No cases the quarter before"
-    was = f"({shown_value(before)} the quarter before)"
+    earlier = f"all {before.cases} {before.of_cases}" if all_cases(before) else shown_value(before)
+    was = f"({earlier} the quarter before)"
     if now is None:
         return f"No figure this quarter {was}"
     if now.value is None:
         return f"No cases this quarter {was}"
     words = {1: "Better", 0: "No change", -1: "Worse"}[
-        rag.compare_figures(round(now.value, 1), round(before.value, 1), now.higher_is_better)
+        rag.compare_figures(_compared(now, now.value), _compared(before, before.value), now.higher_is_better)
     ]
     return f"{words} {was}"
 

@@ -51,6 +51,10 @@ class LaPledgeFigure:
     higher_is_better: bool = False
     cases: int = 0  # how many cases the figure is made from
     unit: str = ""  # written after the value and the target where shown: "%" for a percentage
+    # When set, the value counts some of its `cases` (days without a named contact of the days
+    # measured) and this names them: all of them is shown as "All 92 days", and is the same as all of
+    # them the quarter before, whatever the quarters' lengths (observatory/pledges.py).
+    of_cases: str = ""
 
 
 # (session, now) -> every duty broken after its ladder ran out (those met since included, with met_on)

@@ -65,3 +65,4 @@ def test_each_figure_says_what_it_measures_and_is_registered_for_the_observatory
     assert len(mine) == 10  # each GM LA
     figure = mine[0]
     assert (figure.label, figure.target, figure.higher_is_better) == ("Days without a named contact", 0, False)
+    assert (figure.cases, figure.of_cases) == (91, "days")  # of the quarter's days: "All 91 days" when none had one

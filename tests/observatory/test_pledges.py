@@ -63,3 +63,26 @@ def test_better_and_worse_follow_the_way_the_pledge_wants_the_figure_to_move():
 def test_no_figures_for_the_la_means_no_rows():
     found = la_pledges([days(1, 3, la_id=8)], 7, QUARTERS)
     assert found.latest is None and found.measures == []
+
+
+def whole(quarter: int, value: float, cases: int) -> LaPledgeFigure:
+    """Days without a named contact as contacts/figures.py gives them: of `cases` days measured."""
+    return LaPledgeFigure(7, 2026, quarter, "days", DAYS, value, target=0, cases=cases, of_cases="days")
+
+
+def test_a_whole_quarter_without_a_named_contact_reads_as_such_and_a_longer_one_is_no_worse():
+    # Q1 is 91 days, Q2 92: no named contact on any day of either is no change, not one day worse.
+    found = la_pledges([whole(1, 91, 91), whole(2, 92, 92)], 7, QUARTERS)
+    (named,) = found.measures
+    assert named.latest == PledgeQuarter("Q2 2026 to 2027", "All 92 days", "0", rag.NOT_MET)
+    assert named.earlier == [PledgeQuarter("Q1 2026 to 2027", "All 91 days", "0", rag.NOT_MET)]
+    assert named.change == "No change (all 91 days the quarter before)"
+
+
+def test_a_named_contact_on_some_day_is_better_than_none_all_quarter_whatever_the_count():
+    # 91 of Q2's 92 days is one day with a contact, against none in all of Q1's 91.
+    assert change_words(whole(2, 91, 92), whole(1, 91, 91)) == "Better (all 91 days the quarter before)"
+    assert change_words(whole(2, 91, 91), whole(1, 91, 92)) == "Worse (91 the quarter before)"
+    assert change_words(whole(2, 90, 92), whole(1, 10, 91)) == "Worse (10 the quarter before)"
+    assert change_words(whole(2, 10, 92), whole(1, 10, 91)) == "No change (10 the quarter before)"
+    assert change_words(whole(2, 0, 92), whole(1, 91, 91)) == "Better (all 91 days the quarter before)"
