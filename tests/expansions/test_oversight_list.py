@@ -155,6 +155,14 @@ def test_an_la_contact_goes_back_to_their_queue(client_request, db_session, who,
     assert back_link(page) == ("Back to proposals", "/la/expansions")
 
 
+def test_another_las_contact_goes_back_to_their_dashboard(client_request, db_session, who, proposals):
+    """Wigan's contact, reading a proposal hosted in Bury (from the "for information" email), has
+    no list that holds it: their queue is Wigan's."""
+    client_request.login(who.wigan)
+    page = client_request.get_page("expansion_triage.proposal", proposal_id=proposals[0].id)
+    assert back_link(page) == ("Back to your dashboard", "/dashboard")
+
+
 def test_the_list_has_pages_that_keep_its_filters(client_request, db_session, monkeypatch, who, proposals):
     monkeypatch.setattr(oversight_routes, "PER_PAGE", 2)
     client_request.login(who.admin)

@@ -68,11 +68,15 @@ def _kept() -> dict[str, str]:
     return {"from": FROM_OVERSIGHT, **kept}
 
 
-def _way_back() -> tuple[str, str]:
-    """Where a proposal's page goes back to: an LA contact's queue; for those who oversee, the list
-    of proposals they came from (its filters kept, which it checks itself) or else their dashboard."""
-    if current_user.role == Role.LA_CONTACT:
+def _way_back(proposal) -> tuple[str, str]:
+    """Where a proposal's page goes back to: the host LA's contact's queue; for those who oversee,
+    the list of proposals they came from (its filters kept, which it checks itself); else (another
+    GM LA's contact, who came from the "for information" email: no list of theirs holds it) the
+    dashboard."""
+    if current_user.role == Role.LA_CONTACT and proposal.host_local_authority_id == current_user.local_authority_id:
         return url_for("expansion_triage.queue"), "Back to proposals"
+    if current_user.role == Role.LA_CONTACT:
+        return url_for("pages.dashboard"), "Back to your dashboard"
     kept = _kept()
     if kept:
         del kept["from"]
@@ -89,7 +93,7 @@ def proposal(proposal_id, forms=None):
     forms = forms or {}
     return render_template(
         "expansions/la_proposal.html",
-        back=_way_back(),
+        back=_way_back(found),
         kept=_kept(),
         proposal=found,
         version=version,
