@@ -192,6 +192,8 @@ class OutcomeForm(PortalForm):
         "The conditions if supported with conditions; the reason if not supported (for example no identified "
         f"need, or a location risk). {NO_CHILD_DETAILS}",
     )
-    meeting_on = DayMonthYearField("Meeting date (for Discuss further)", description="For example, 14 1 2027")
+    meeting_on = DayMonthYearField(
+        "Date of the meeting", description="Only for a “Discuss further” response. For example, 14 1 2027"
+    )
     seen = seen_field()  # the proposal's responses when the page was opened (triage.responses_version)
     submit = SubmitField("Sign and send the response", widget=GovSubmitInput())

@@ -88,6 +88,16 @@ def test_the_response_page_shows_a_past_meeting_and_child_details_at_once(client
     assert page.error_for("meeting_on-date-input") == "The meeting date must be today or in the future"
 
 
+def test_the_response_page_names_a_meeting_date_that_is_not_real_by_its_label(client_request, db_session, who):
+    proposal = submitted(db_session, who.provider)
+    client_request.login(who.bury)
+    typed = {"outcome": "discuss_further", "details": "Let us talk.", "meeting_on": ["31", "2", "2027"]}
+    response = client_request.post("expansion_triage.outcome", typed, proposal_id=proposal.id, expected_status=400)
+    assert response.page.error_for("meeting_on-date-input") == "Enter a real date for “Date of the meeting”"
+    assert "Only for a “Discuss further” response" in response.get_data(as_text=True)
+    assert typed_date(response.get_data(as_text=True), "31", "2", "2027")
+
+
 # A planned opening: this month or later
 
 
