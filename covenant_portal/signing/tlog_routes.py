@@ -13,6 +13,7 @@ from covenant_portal.signing.routes import _public_json, _text, blueprint
 from covenant_portal.web import current_actor
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+BUNDLES = "entries/"
 
 
 @blueprint.get("/checkpoint")
@@ -58,14 +59,27 @@ def add_cosignatures():
 @blueprint.get("/tile/<path:tile_path>")
 @public
 def tile(tile_path):
-    parsed = tree.parse_tile_path(tile_path)
+    bundle = tile_path.startswith(BUNDLES)
+    # An entry bundle's path is a level-0 tile's, with "entries" for the level.
+    parsed = tree.parse_tile_path("0/" + tile_path[len(BUNDLES) :] if bundle else tile_path)
     if parsed is None:
-        return _text("Not a tile: tiles are at /tile/<L>/<N>[.p/<W>] (c2sp.org/tlog-tiles).\n", "no-store", 404)
+        return _text(
+            "Not a tile: tiles are at /tile/<L>/<N>[.p/<W>], entry bundles at /tile/entries/<N>[.p/<W>]"
+            " (c2sp.org/tlog-tiles).\n",
+            "no-store",
+            404,
+        )
     session = get_session()
     latest = checkpoints.latest(session)
-    found = tree.tile(session, *parsed, latest.tree_size) if latest is not None else None
+    if latest is None:
+        found = None
+    elif bundle:
+        found = tree.entry_bundle(session, parsed[1], parsed[2], latest.tree_size)
+    else:
+        found = tree.tile(session, *parsed, latest.tree_size)
     if found is None:  # not yet: a tile beyond the latest checkpoint may be served later
-        return _text("No such tile in the latest checkpoint's tree.\n", "no-store", 404)
+        what = "entry bundle" if bundle else "tile"
+        return _text(f"No such {what} in the latest checkpoint's tree.\n", "no-store", 404)
     response = Response(found, content_type="application/octet-stream")
     return _public_json(response, IMMUTABLE)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from covenant_portal.signing import merkle
-from covenant_portal.signing.models import LedgerTreeNode
+from covenant_portal.signing.models import LedgerEntry, LedgerTreeNode
 
 TILE_WIDTH = 256
 TILE_HEIGHT = 8
@@ -145,6 +145,32 @@ def tile(session: Session, level: int, index: int, width: int, size: int) -> byt
     if len(hashes) != width:
         return None
     return b"".join(bytes(value) for value in hashes)
+
+
+# The longest entry an entry bundle can hold: each is preceded by its length as a big-endian uint16.
+LONGEST_BUNDLED_ENTRY = 0xFFFF
+
+
+def entry_bundle(session: Session, index: int, width: int, size: int) -> bytes | None:
+    """The entry bundle (c2sp.org/tlog-tiles) of `width` entries from leaf index × 256: each entry's
+    receipt (the exact bytes its leaf hashes) after its length as a big-endian uint16; None if the
+    tree of `size` leaves does not hold them all, or one is too long for a bundle (no portal receipt
+    is: they are a few kilobytes)."""
+    first = index * TILE_WIDTH
+    if first + width > size or not 1 <= width <= TILE_WIDTH:
+        return None
+    table = LedgerEntry.__table__
+    rows = session.execute(
+        select(table.c.seq, table.c.envelope)
+        .where(table.c.seq > first, table.c.seq <= first + width)
+        .order_by(table.c.seq)
+    ).all()
+    receipts = [bytes(envelope) for _seq, envelope in rows]
+    if [seq for seq, _envelope in rows] != list(range(first + 1, first + width + 1)):
+        return None
+    if any(len(receipt) > LONGEST_BUNDLED_ENTRY for receipt in receipts):
+        return None
+    return b"".join(len(receipt).to_bytes(2, "big") + receipt for receipt in receipts)
 
 
 def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:

@@ -7,6 +7,7 @@ package, and checkpoints parsed by sigstore's signed-note reader: not only with 
 
 import base64
 import hashlib
+import struct
 from types import SimpleNamespace
 
 import pytest
@@ -210,7 +211,11 @@ def test_tiles_are_the_tree_s_hashes_and_immutable(client_request, db_session):
         "/tile/0/00.p/1",
         "/tile/0/000.p/01",
         "/tile/64/000.p/1",
-        "/tile/entries/000.p/1",
+        "/tile/entries/000.p/4",
+        "/tile/entries/000",
+        "/tile/entries/00.p/1",
+        "/tile/entries/0/000.p/1",
+        "/tile/entries",
     ):
         response = client_request.get(missing, expected_status=404)
         assert response.mimetype == "text/plain"  # for witnesses' scripts
@@ -242,14 +247,43 @@ def test_an_unknown_checkpoint_or_a_number_too_large_is_a_clear_answer_not_a_fai
         assert answer == {"error": message}
 
 
-def test_a_full_tile_and_the_level_above(client_request, db_session):
+def test_a_full_tile_its_entry_bundle_and_the_level_above(client_request, db_session):
     signatures = sign_covenants(db_session, 257)
     leaves = receipts(client_request, signatures)
     full = client_request.get("/tile/0/000").get_data()
     assert full == b"".join(hashlib.sha256(b"\x00" + leaf).digest() for leaf in leaves[:256])
     assert client_request.get("/tile/0/001.p/1").get_data() == hashlib.sha256(b"\x00" + leaves[256]).digest()
     assert client_request.get("/tile/1/000.p/1").get_data() == mth(leaves[:256])
+    assert bundled_entries(client_request.get("/tile/entries/000").get_data()) == leaves[:256]
+    assert bundled_entries(client_request.get("/tile/entries/001.p/1").get_data()) == leaves[256:]
     assert db_session.scalar(select(func.count()).select_from(LedgerCheckpoint)) == 257
+
+
+def bundled_entries(bundle: bytes) -> list[bytes]:
+    """The entries of a c2sp.org/tlog-tiles entry bundle, read as the specification says (each a
+    big-endian uint16 length, then that many bytes), independently of the portal's code."""
+    entries, at = [], 0
+    while at < len(bundle):
+        (length,) = struct.unpack(">H", bundle[at : at + 2])
+        entries.append(bundle[at + 2 : at + 2 + length])
+        at += 2 + length
+    assert at == len(bundle)  # nothing left over, no entry cut short
+    return entries
+
+
+def test_entry_bundles_hold_the_receipts_the_tiles_hash(client_request, db_session):
+    signatures = sign_covenants(db_session, 3)
+    leaves = receipts(client_request, signatures)
+    response = client_request.get("/tile/entries/000.p/3")
+    assert response.content_type == "application/octet-stream"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    entries = bundled_entries(response.get_data())
+    assert entries == leaves  # each entry is its receipt, byte for byte
+    hashes = client_request.get("/tile/0/000.p/3").get_data()
+    assert b"".join(hashlib.sha256(b"\x00" + entry).digest() for entry in entries) == hashes
+    assert bundled_entries(client_request.get("/tile/entries/000.p/2").get_data()) == leaves[:2]
+    missing = client_request.get("/tile/entries/000.p/4", expected_status=404)
+    assert missing.get_data(as_text=True) == "No such entry bundle in the latest checkpoint's tree.\n"
 
 
 def test_tile_paths_follow_the_specification():
