@@ -121,10 +121,10 @@ def _unsigned(signed: note.Note, stated: note.Checkpoint, vkeys: dict) -> str:
 def _refused_beside_a_valid_line(signed: note.Note, keys: list[note.VerifierKey]) -> note.VerifierKey | None:
     """The key of a line that fails in a note another line of which is a valid signature by one of the
     keys: refused whole (c2sp.org/signed-note), where a note with no valid line was simply changed."""
-    refused = note.refused_by(signed, *keys)
-    if refused is None or not any(note.signed_by(note.Note(signed.text, (line,)), *keys) for line in signed.signatures):
+    checked = note.checked_lines(signed, *keys)
+    if not any(verifies for _key, verifies in checked):
         return None
-    return refused
+    return next((key for key, verifies in checked if not verifies), None)
 
 
 def _own_checkpoint_problem(latest: LedgerCheckpoint, vkeys: dict, size: int, root: bytes | None) -> str | None:

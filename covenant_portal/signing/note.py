@@ -145,28 +145,32 @@ def signed_by(note: Note, *keys: VerifierKey) -> bool:
     and none of theirs fails to verify: c2sp.org/signed-note has a client refuse the whole note if a
     signature from a known key does not verify (refused_by names that key). Lines by other keys are
     ignored, as the spec says."""
-    verified = False
-    for signature in note.signatures:
-        for key in keys:
-            if (signature.name, signature.key_id) == (key.name, key.key_id) and key.key_type == ED25519:
-                if not _verifies(key, signature.signature, note.text.encode()):
-                    return False
-                verified = True
-    return verified
+    checked = checked_lines(note, *(key for key in keys if key.key_type == ED25519))
+    return bool(checked) and all(verifies for _key, verifies in checked)
 
 
 def refused_by(note: Note, *keys: VerifierKey) -> VerifierKey | None:
     """The first of the keys (Ed25519 or cosignature) with a signature line in the note that does not
     verify, for which c2sp.org/signed-note has the whole note refused; None if there is none."""
-    for signature in note.signatures:
-        for key in keys:
-            if (signature.name, signature.key_id) != (key.name, key.key_id):
-                continue
-            if key.key_type == ED25519 and not _verifies(key, signature.signature, note.text.encode()):
-                return key
-            if key.key_type == COSIGNATURE_V1 and _cosignature_time(note, key, signature) is None:
-                return key
-    return None
+    return next((key for key, verifies in checked_lines(note, *keys) if not verifies), None)
+
+
+def checked_lines(note: Note, *keys: VerifierKey) -> list[tuple[VerifierKey, bool]]:
+    """(its key, whether it verifies) for each signature line of the note by one of the keys (its name
+    and key ID), an Ed25519 signature of the note's text or a cosignature; lines by other keys are
+    left out, as c2sp.org/signed-note has a client ignore them."""
+    return [
+        (key, _line_verifies(note, key, signature))
+        for signature in note.signatures
+        for key in keys
+        if (signature.name, signature.key_id) == (key.name, key.key_id) and key.key_type in (ED25519, COSIGNATURE_V1)
+    ]
+
+
+def _line_verifies(note: Note, key: VerifierKey, signature: NoteSignature) -> bool:
+    if key.key_type == COSIGNATURE_V1:
+        return _cosignature_time(note, key, signature) is not None
+    return _verifies(key, signature.signature, note.text.encode())
 
 
 def refusal(key: VerifierKey) -> str:
