@@ -105,14 +105,14 @@ def accept_cosignatures(session: Session, actor: Actor, body: bytes, now: dateti
     stored = session.get(LedgerCheckpoint, checkpoint.size)
     if stored is None or note.parse_note(stored.note).text != posted.text:
         raise CosignatureRefused(409, "The portal never signed that checkpoint: cosign one /checkpoint served.")
-    witnesses = active_witnesses(session)
+    witnesses = [(witness, note.parse_verifier_key(witness.verifier_key)) for witness in active_witnesses(session)]
     known = [vkey for vkey, _key in checkpoint_verifier_keys(session, checkpoint.origin).values()]
-    refused = note.refused_by(posted, *known, *(note.parse_verifier_key(w.verifier_key) for w in witnesses))
+    refused = note.refused_by(posted, *known, *(vkey for _witness, vkey in witnesses))
     if refused is not None:  # c2sp.org/signed-note: a known key's signature that fails refuses the note
         raise CosignatureRefused(403, f"Nothing was kept: {note.refusal(refused)}.")
     accepted, timeless = [], []
-    for witness in witnesses:
-        found = note.cosigned_at(posted, note.parse_verifier_key(witness.verifier_key))
+    for witness, vkey in witnesses:
+        found = note.cosigned_at(posted, vkey)
         if found is not None and found[0] > LATEST_TIME:
             timeless.append(f"{witness.name}'s cosignature states the time {found[0]}")
         elif found is not None:
