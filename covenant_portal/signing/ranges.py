@@ -133,6 +133,7 @@ def in_workers(url: str, workers: int, bounds: list[tuple[int, int]], check, siz
 
 
 def _integrity_in_thread(engine: sa.Engine, lo: int, hi: int, sizes) -> scan.RangeCheck:
+    """A range's chain and tree, through a connection of its own from `engine` (a thread's, or a worker's)."""
     with engine.connect() as connection:
         return integrity_of_range(connection, lo, hi, sizes)
 
@@ -145,9 +146,9 @@ def shared_out(
 ) -> list[scan.RangeCheck]:
     """Each range's check, in order, shared between the pool's workers and this process: the workers
     take ranges from the front; this process, rather than wait for them, takes them from the back
-    (`here`), each one no worker has begun, until it meets one a worker has. So `workers` processes
-    check a ledger with workers - 1 forked, and this process's share begins at once, while the
-    workers are still starting and connecting."""
+    (`here`), each one no worker has begun, until it meets one a worker has. Its share begins at once,
+    while the workers are still starting and connecting. (For threads: with forked workers this
+    measured slower, see in_workers.)"""
     futures = [submit(lo, hi) for lo, hi in bounds]
     done_here: dict[int, scan.RangeCheck] = {}
     try:
@@ -201,5 +202,4 @@ def worker_engine() -> sa.Engine:
 
 
 def _integrity_in_worker(lo: int, hi: int, sizes) -> scan.RangeCheck:
-    with worker_engine().connect() as connection:
-        return integrity_of_range(connection, lo, hi, sizes)
+    return _integrity_in_thread(worker_engine(), lo, hi, sizes)

@@ -10,10 +10,10 @@ starts ranges at multiples of a power of two, so those subtrees are nodes of the
 import gc
 import hashlib
 import re
-from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from covenant_portal.signing.canonical import PLAIN_JSON_TEXT
 from covenant_portal.signing.ledger import entry_hash_matches
