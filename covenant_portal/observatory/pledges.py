@@ -62,11 +62,12 @@ def shown_value(figure: LaPledgeFigure) -> str:
     return pledge_number(figure.value) + figure.unit
 
 
-def _compared(figure: LaPledgeFigure, value: float) -> float:
-    """The value compared with the other quarter's, as shown; a figure counting all its cases is the
-    extreme, so all of one quarter's days is the same as all of a longer quarter's, and any quarter
-    with fewer is on the other side of it."""
-    return math.inf if all_cases(figure) else round(value, 1)
+def _compared(figure: LaPledgeFigure) -> float:
+    """The figure's value (it has one) compared with the other quarter's, as shown; a figure counting
+    all its cases is the extreme, so all of one quarter's days is the same as all of a longer
+    quarter's, and any quarter with fewer is on the other side of it."""
+    assert figure.value is not None  # change_words compares only figures with a value
+    return math.inf if all_cases(figure) else round(figure.value, 1)
 
 
 def shown_target(figure: LaPledgeFigure) -> str:
@@ -86,7 +87,7 @@ def change_words(now: LaPledgeFigure | None, before: LaPledgeFigure | None) -> s
     if now.value is None:
         return f"No cases this quarter {was}"
     words = {1: "Better", 0: "No change", -1: "Worse"}[
-        rag.compare_figures(_compared(now, now.value), _compared(before, before.value), now.higher_is_better)
+        rag.compare_figures(_compared(now), _compared(before), now.higher_is_better)
     ]
     return f"{words} {was}"
 
