@@ -219,29 +219,31 @@ def test_another_las_contact_reads_and_comments_but_cannot_decide(client_request
     assert response.status_code == 404
 
 
-def test_the_response_page_of_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, db_session, who):
-    """Reached again (the browser's Back after responding, a bookmark) once decided or withdrawn, the
-    response page says the proposal is no longer open rather than offer a form it would refuse."""
+@pytest.fixture
+def closed(db_session, who):
+    """A proposal decided and one withdrawn."""
     decided = submitted(db_session, who.provider)
     outcome(db_session, who.bury, decided, "supported")
     withdrawn = submitted(db_session, who.provider)
     submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
+    return decided, withdrawn
+
+
+def test_the_response_page_of_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, who, closed):
+    """Reached again (the browser's Back after responding, a bookmark) once decided or withdrawn, the
+    response page says the proposal is no longer open rather than offer a form it would refuse."""
     client_request.login(who.bury)
-    for proposal in (decided, withdrawn):
+    for proposal in closed:
         la_url = client_request.url_for("expansion_triage.proposal", proposal_id=proposal.id)
         client_request.get("expansion_triage.outcome", proposal_id=proposal.id, expected_redirect=la_url)
         page = client_request.get_page(la_url)
         assert "This proposal is no longer open." in page.text and "Record a response" not in page.text
 
 
-def test_withdrawing_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, db_session, who):
+def test_withdrawing_a_proposal_no_longer_open_goes_back_to_it_saying_so(client_request, db_session, who, closed):
     """The provider's confirmation to withdraw, reached again once withdrawn or decided, asks nothing."""
-    decided = submitted(db_session, who.provider)
-    outcome(db_session, who.bury, decided, "supported")
-    withdrawn = submitted(db_session, who.provider)
-    submission.withdraw(db_session, who.provider, withdrawn, SYSTEM, utcnow())
     client_request.login(who.provider)
-    for proposal in (decided, withdrawn):
+    for proposal in closed:
         url = client_request.url_for("expansion_proposals.proposal", proposal_id=proposal.id)
         client_request.get("expansion_proposals.withdraw", proposal_id=proposal.id, expected_redirect=url)
         page = client_request.get_page(url)
